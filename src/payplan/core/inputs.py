@@ -1,0 +1,98 @@
+"""What the engine is given: a rep, their metric values, credited deals, targets and
+the state carried from the previous period.
+
+These are plain frozen values built by adapters (the fact store, a test, a
+simulation cache). Must not compute anything: the metric SQL lives in
+`payplan.store`, the scoring in `payplan.core.engine`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import msgspec
+
+
+class Rep(msgspec.Struct, frozen=True):
+    id: str
+    name: str = ""
+    email: str = ""
+    role: str = ""
+    team: str = ""
+    manager_id: str | None = None
+    hired_on: date | None = None
+    terminated_on: date | None = None
+    currency: str = ""
+    salary: Decimal | None = None  # per plan period, for bonuses stated as a share of salary
+
+
+class Deal(msgspec.Struct, frozen=True):
+    """A deal as credited to one rep: `share` is that rep's split credit (1 = whole)."""
+
+    id: str
+    status: str  # open / won / lost / cancelled
+    amount: Decimal
+    cost: Decimal = Decimal(0)
+    closed_at: date | None = None
+    created_at: date | None = None
+    cancelled_at: date | None = None
+    product: str = ""
+    currency: str = ""
+    share: Decimal = Decimal(1)
+    rep_id: str = ""  # the rep credited (for team/override lines)
+    fields: dict[str, Decimal] = {}  # extra numeric columns: discount, tax, list_price…
+
+
+class MetricValue(msgspec.Struct, frozen=True):
+    """One metric for one rep and period, with its evidence.
+
+    `value` is None when the metric is undefined (no NPS answers, no closed deals
+    for a win rate). `count` is how many facts were aggregated; `evidence` lists
+    their ids (deal ids for deal metrics) so a statement can show them.
+    """
+
+    value: Decimal | None
+    count: int = 0
+    evidence: tuple[str, ...] = ()
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+
+class Target(msgspec.Struct, frozen=True):
+    """A target override from the cascade, with where it came from."""
+
+    value: Decimal
+    source: str  # e.g. "targets.csv row 4 (team EMEA)"
+
+
+class TeamMember(msgspec.Struct, frozen=True):
+    """A rep in a manager's scope, with the deals credited to them in the period."""
+
+    rep: Rep
+    deals: tuple[Deal, ...] = ()
+
+
+class RepInputs(msgspec.Struct, frozen=True):
+    rep: Rep
+    period_key: str
+    metrics: dict[str, MetricValue] = {}  # keyed by MetricSpec.key
+    deals: tuple[Deal, ...] = ()  # credited deals won in, or cancelled in, the period
+    targets: dict[str, Target] = {}  # overrides keyed by target key (metric name or "quota")
+    team: tuple[TeamMember, ...] = ()  # for manager overrides
+
+
+class PaidDeal(msgspec.Struct, frozen=True):
+    """Commission once paid on a deal, remembered so a later cancellation can reverse it."""
+
+    amount: Decimal
+    period: str
+    component: str
+
+
+class CarriedState(msgspec.Struct, frozen=True):
+    """State carried from one period into the next (draw balances, paid deals)."""
+
+    draw_balance: Decimal = Decimal(0)  # owed by the rep, recoverable from future pay
+    paid_deals: dict[str, PaidDeal] = {}
+    clawed_back: tuple[str, ...] = ()  # deal ids already reversed

@@ -1,0 +1,32 @@
+"""Issues: errors and warnings as data, each naming where it was found.
+
+The core never raises for bad plans or facts; it returns Issues and the edges
+(CLI exit codes, HTTP problem documents) decide what to do with them.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class Issue(msgspec.Struct, frozen=True):
+    severity: str  # "error" | "warning"
+    code: str  # stable machine-readable code, e.g. "weights-sum"
+    message: str  # one sentence a person can act on
+    where: str = ""  # file, key path (kpi[2].curve), row or rep/period
+
+    def __str__(self) -> str:
+        place = f"{self.where}: " if self.where else ""
+        return f"{place}{self.severity}: {self.message} [{self.code}]"
+
+
+def error(code: str, message: str, where: str = "") -> Issue:
+    return Issue("error", code, message, where)
+
+
+def warning(code: str, message: str, where: str = "") -> Issue:
+    return Issue("warning", code, message, where)
+
+
+def has_errors(issues: list[Issue] | tuple[Issue, ...]) -> bool:
+    return any(i.severity == "error" for i in issues)

@@ -1,0 +1,83 @@
+"""The metric catalog: every metric's name, unit, direction, family and definition.
+
+A metric is computed from facts by exactly one SQL implementation in
+`payplan.store.metrics`; this module only describes metrics and names the
+variants a plan asks for (`MetricSpec`: a metric, an optional product or
+activity-kind filter, and a scope). Must not compute metric values.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class MetricDef(msgspec.Struct, frozen=True):
+    name: str
+    unit: str  # count / money / ratio / days / score
+    better: str  # higher / lower
+    family: str  # activity / conversion / volume / profit / cycle / quality
+    definition: str
+
+
+_CATALOG = [
+    MetricDef("calls", "count", "higher", "activity", "activities of kind 'call' in the period"),
+    MetricDef("meetings", "count", "higher", "activity", "activities of kind 'meeting' in the period"),
+    MetricDef("demos", "count", "higher", "activity", "activities of kind 'demo' in the period"),
+    MetricDef("activities", "count", "higher", "activity", "activities of any kind (or the filtered kind)"),
+    MetricDef("leads", "count", "higher", "activity", "deals created in the period"),
+    MetricDef("deals_won", "count", "higher", "volume", "deals closed won in the period (credited share counts as one deal)"),
+    MetricDef("deals_lost", "count", "lower", "conversion", "deals closed lost in the period"),
+    MetricDef("win_rate", "ratio", "higher", "conversion", "won / (won + lost) among deals closed in the period"),
+    MetricDef("lead_conversion", "ratio", "higher", "conversion", "of the deals created in the period, the share already won"),
+    MetricDef("revenue", "money", "higher", "volume", "sum of credited amount (amount x share) of deals won in the period"),
+    MetricDef("margin", "money", "higher", "profit", "sum of credited (amount - cost) of deals won in the period"),
+    MetricDef("margin_rate", "ratio", "higher", "profit", "margin / revenue of deals won in the period"),
+    MetricDef("avg_deal_size", "money", "higher", "volume", "mean amount of deals won in the period (whole deal amount)"),
+    MetricDef("cycle_days_median", "days", "lower", "cycle", "median days from created_at to closed_at of deals won in the period"),
+    MetricDef("cycle_days_mean", "days", "lower", "cycle", "mean days from created_at to closed_at of deals won in the period"),
+    MetricDef("crm_hygiene", "ratio", "higher", "quality", "CRM hygiene score for the period (0..1, from scores)"),
+    MetricDef("script_compliance", "ratio", "higher", "quality", "script compliance score for the period (0..1, from scores)"),
+    MetricDef("nps", "score", "higher", "quality", "% promoters (9-10) - % detractors (0-6) of answers in the period, -100..100"),
+]
+
+CATALOG: dict[str, MetricDef] = {m.name: m for m in _CATALOG}
+
+# Metrics that only measure volume: a scorecard built from these alone is a classic mistake.
+VOLUME_FAMILIES = frozenset({"activity", "volume"})
+QUALITY_FAMILIES = frozenset({"quality", "profit"})
+
+ACTIVITY_METRICS = frozenset({"calls", "meetings", "demos", "activities"})
+DEAL_METRICS = frozenset(
+    {"leads", "deals_won", "deals_lost", "win_rate", "lead_conversion", "revenue", "margin",
+     "margin_rate", "avg_deal_size", "cycle_days_median", "cycle_days_mean"}
+)
+SCORE_PREFIX = "score:"  # custom scorecard measures imported through scores.csv
+
+
+class MetricSpec(msgspec.Struct, frozen=True, order=True):
+    """A metric as a plan uses it: name plus optional filter and scope.
+
+    `name` is a catalog name or `score:KIND` for a custom score kind.
+    """
+
+    name: str
+    product: str = ""
+    kind: str = ""  # activity kind filter for `activities`
+    scope: str = "self"  # self / team (direct reports) / subtree
+
+    @property
+    def key(self) -> str:
+        parts = [f"product={self.product}"] if self.product else []
+        if self.kind:
+            parts.append(f"kind={self.kind}")
+        text = self.name + (f"[{','.join(parts)}]" if parts else "")
+        return text if self.scope == "self" else f"{self.scope}:{text}"
+
+
+def lookup(name: str) -> MetricDef | None:
+    """The catalog entry for `name`; custom score kinds get a generic entry."""
+    if name in CATALOG:
+        return CATALOG[name]
+    if name.startswith(SCORE_PREFIX) and len(name) > len(SCORE_PREFIX):
+        return MetricDef(name, "score", "higher", "quality", f"custom score '{name[6:]}' from scores")
+    return None

@@ -1,0 +1,149 @@
+"""Pay periods: months, quarters and years, their bounds, parsing and ranges.
+
+"2026-03" is a month, "2026-Q1" a quarter, "2026" a year; "2026-01..2026-06" a range.
+Pure: no clock. Must not know about plans or money.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+import msgspec
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+KINDS = ("month", "quarter", "year")
+
+
+class PeriodError(ValueError):
+    """A period or range that cannot be parsed or is inconsistent."""
+
+
+class Period(msgspec.Struct, frozen=True, order=True):
+    """One pay period. `index` is the month (1-12), quarter (1-4) or 1 for a year."""
+
+    year: int
+    kind: str
+    index: int
+
+    @property
+    def key(self) -> str:
+        if self.kind == "month":
+            return f"{self.year:04d}-{self.index:02d}"
+        if self.kind == "quarter":
+            return f"{self.year:04d}-Q{self.index}"
+        return f"{self.year:04d}"
+
+    @property
+    def start(self) -> date:
+        if self.kind == "month":
+            return date(self.year, self.index, 1)
+        if self.kind == "quarter":
+            return date(self.year, 3 * self.index - 2, 1)
+        return date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        """Last day of the period (inclusive)."""
+        return self.next().start - timedelta(days=1)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def months(self) -> int:
+        return {"month": 1, "quarter": 3, "year": 12}[self.kind]
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def next(self) -> Period:
+        per_year = 12 // self.months
+        if self.index == per_year:
+            return Period(self.year + 1, self.kind, 1)
+        return Period(self.year, self.kind, self.index + 1)
+
+    def previous(self) -> Period:
+        if self.index == 1:
+            return Period(self.year - 1, self.kind, 12 // self.months)
+        return Period(self.year, self.kind, self.index - 1)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def parse_period(text: str) -> Period:
+    """Parse "2026-03", "2026-Q1" or "2026"."""
+    text = text.strip()
+    if m := _MONTH.match(text):
+        month = int(m.group(2))
+        if not 1 <= month <= 12:
+            raise PeriodError(f"{text!r}: month must be 01..12")
+        return Period(int(m.group(1)), "month", month)
+    if m := _QUARTER.match(text):
+        return Period(int(m.group(1)), "quarter", int(m.group(2)))
+    if m := _YEAR.match(text):
+        return Period(int(m.group(1)), "year", 1)
+    raise PeriodError(f"{text!r} is not a period (expected 2026-03, 2026-Q1 or 2026)")
+
+
+def parse_range(text: str) -> list[Period]:
+    """Parse a period or a range "2026-01..2026-06" into the ordered list of periods."""
+    first, sep, last = text.partition("..")
+    if not sep:
+        return [parse_period(first)]
+    start, stop = parse_period(first), parse_period(last)
+    if start.kind != stop.kind:
+        raise PeriodError(f"{text!r}: both ends of a range must be the same kind of period")
+    if stop < start:
+        raise PeriodError(f"{text!r}: the range ends before it starts")
+    periods = [start]
+    while periods[-1] != stop:
+        periods.append(periods[-1].next())
+        if len(periods) > 1200:
+            raise PeriodError(f"{text!r}: range too long")
+    return periods
+
+
+def period_of(day: date, kind: str) -> Period:
+    """The period of `kind` that contains `day`."""
+    if kind == "month":
+        return Period(day.year, "month", day.month)
+    if kind == "quarter":
+        return Period(day.year, "quarter", (day.month - 1) // 3 + 1)
+    return Period(day.year, "year", 1)
+
+
+def overlap_days(start: date, end: date, period: Period) -> int:
+    """Days of [start, end] (inclusive) inside `period`."""
+    lo, hi = max(start, period.start), min(end, period.end)
+    return max(0, (hi - lo).days + 1)
+
+
+def working_days(start: date, end: date) -> int:
+    """Monday-to-Friday days in [start, end] inclusive (no holiday calendar)."""
+    if end < start:
+        return 0
+    days = (end - start).days + 1
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    for offset in range(rest):
+        if (start + timedelta(days=weeks * 7 + offset)).weekday() < 5:
+            count += 1
+    return count
+
+
+def active_months(start: date, end: date, period: Period) -> int:
+    """Calendar months of `period` with at least one active day in [start, end]."""
+    count = 0
+    for i in range(period.months):
+        month = date(period.start.year, period.start.month + i, 1)
+        last = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
+        if start <= last and end >= month:
+            count += 1
+    return count

@@ -1,0 +1,83 @@
+"""Adjustments to a component's amount, each printed as its own line.
+
+Multipliers (accelerators / decelerators) and gates scale the unrounded amount;
+caps and floors bring the rounded sum of lines to the limit. Each adjustment
+line says why it exists. Must not compute the amount being adjusted.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from payplan.core.context import Ctx
+from payplan.core.metrics import MetricSpec
+from payplan.core.money import fmt, pct
+from payplan.core.plan import Gate, Multiplier
+from payplan.core.result import Line
+from payplan.core.tiers import Band, band_index
+from payplan.core.trace import Node
+
+ZERO, ONE = Decimal(0), Decimal(1)
+
+
+def apply_multipliers(cid: str, multipliers: list[Multiplier], measure: Decimal | None, boundary: str,
+                      amount: Decimal, ctx: Ctx, node: Node) -> list[Line]:
+    """One line for the multiplier band that `measure` falls in, if its factor is not 1."""
+    if not multipliers or measure is None:
+        return []
+    bands = [Band(m.from_, m.to, m.factor) for m in multipliers]
+    i = band_index(bands, measure, boundary)
+    inside = i >= 0 and (bands[i].stop is None or (measure < bands[i].stop if boundary == "lower" else measure <= bands[i].stop))
+    if not inside:
+        node.add(Node(f"{cid}.multiplier", "Accelerator / decelerator", value="none",
+                      formula=f"measure {fmt(measure)} is in no multiplier band"))
+        return []
+    m = multipliers[i]
+    kind = "accelerator" if m.factor > ONE else "decelerator"
+    label = m.label or kind.capitalize()
+    delta = amount * (m.factor - ONE)
+    node.add(Node(f"{cid}.multiplier", label, value=fmt(m.factor),
+                  formula=f"measure {fmt(measure)} in [{fmt(m.from_)}, {fmt(m.to) or '∞'}) → × {fmt(m.factor)}: "
+                          f"{fmt(amount)} × ({fmt(m.factor)} − 1) = {fmt(delta)}"))
+    if m.factor == ONE:
+        return []
+    return [Line(cid, "multiplier", label, ctx.money(delta),
+                 cause=f"× {fmt(m.factor)} because {fmt(measure)} is in [{fmt(m.from_)}, {fmt(m.to) or '∞'})")]
+
+
+def apply_gates(cid: str, gates: list[Gate], amount: Decimal, ctx: Ctx, node: Node,
+                attainments: dict[str, Decimal] | None = None) -> list[Line]:
+    """A line per gate that applies: amount × (factor − 1); gates compound."""
+    lines = []
+    for i, gate in enumerate(gates):
+        hit, why = _gate_hit(gate, ctx, attainments or {})
+        label = gate.label or "Gate"
+        node.add(Node(f"{cid}.gate.{i}", label, value="applied" if hit else "passed",
+                      formula=f"{why} → × {fmt(gate.factor)}" if hit else why, source=gate.why))
+        if hit and gate.factor != ONE:
+            lines.append(Line(cid, "gate", label, ctx.money(amount * (gate.factor - ONE)), cause=why))
+            amount = amount * gate.factor
+    return lines
+
+
+def _gate_hit(gate: Gate, ctx: Ctx, attainments: dict[str, Decimal]) -> tuple[bool, str]:
+    if gate.kpi_min is not None:
+        failing = [k for k, a in attainments.items() if a < gate.kpi_min]
+        return bool(failing), f"KPIs below {pct(gate.kpi_min)}: {', '.join(failing) or 'none'}"
+    mv = ctx.metric(MetricSpec(gate.metric or ""))
+    value = mv.value if mv else None
+    hit = value is None or (gate.min is not None and value < gate.min)
+    return hit, f"{gate.metric} {fmt(value) or 'no data'} vs minimum {fmt(gate.min)}"
+
+
+def apply_limits(cid: str, cap: Decimal | None, floor: Decimal | None, lines: list[Line],
+                 ctx: Ctx, node: Node) -> list[Line]:
+    """A cap or floor line bringing the sum of `lines` to the limit."""
+    current = sum((ln.amount for ln in lines), ZERO)
+    if cap is not None and current > cap:
+        node.add(Node(f"{cid}.cap", "Cap", value=fmt(cap), formula=f"{fmt(current)} capped at {fmt(cap)}"))
+        return [Line(cid, "cap", "Cap", ctx.money(cap - current), cause=f"{fmt(current)} exceeds the cap {fmt(cap)}")]
+    if floor is not None and current < floor:
+        node.add(Node(f"{cid}.floor", "Floor", value=fmt(floor), formula=f"{fmt(current)} raised to {fmt(floor)}"))
+        return [Line(cid, "floor", "Floor", ctx.money(floor - current), cause=f"{fmt(current)} is below the floor {fmt(floor)}")]
+    return []

@@ -1,0 +1,67 @@
+"""The evaluation context shared by component evaluators for one rep and period.
+
+Holds the plan, the inputs, proration, the rounding rule and the issues found so
+far. Must not compute pay itself: components do that.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+
+from payplan.core.inputs import CarriedState, MetricValue, RepInputs
+from payplan.core.issues import Issue
+from payplan.core.metrics import MetricSpec, lookup
+from payplan.core.money import minor_units, quantum
+from payplan.core.periods import Period
+from payplan.core.plan import Plan
+
+_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
+
+
+class Ctx:
+    __slots__ = ("plan", "inputs", "rep", "period", "prorate", "prorate_note", "state",
+                 "issues", "_quantum", "_mode", "_score_quantum")
+
+    def __init__(self, plan: Plan, inputs: RepInputs, period: Period, state: CarriedState,
+                 prorate: Decimal, prorate_note: str) -> None:
+        self.plan, self.inputs, self.rep, self.period = plan, inputs, inputs.rep, period
+        self.state, self.prorate, self.prorate_note = state, prorate, prorate_note
+        self.issues: list[Issue] = []
+        places = plan.rounding.places
+        self._quantum = quantum(minor_units(plan.currency) if places is None else places)
+        self._mode = _MODES[plan.rounding.mode]
+        sp = plan.rounding.score_places
+        self._score_quantum = None if sp is None else quantum(sp)
+
+    def money(self, value: Decimal) -> Decimal:
+        """Round one line with the plan's rule (lines are rounded, then summed)."""
+        return value.quantize(self._quantum, rounding=self._mode)
+
+    def score(self, value: Decimal) -> Decimal:
+        """Round an attainment or points ratio when the plan asks for it."""
+        if self._score_quantum is None:
+            return value
+        return value.quantize(self._score_quantum, rounding=self._mode)
+
+    def warn(self, code: str, message: str, where: str) -> None:
+        self.issues.append(Issue("warning", code, message, f"{self.rep.id} {self.period.key} {where}"))
+
+    def fail(self, code: str, message: str, where: str) -> None:
+        self.issues.append(Issue("error", code, message, f"{self.rep.id} {self.period.key} {where}"))
+
+    def metric(self, spec: MetricSpec) -> MetricValue | None:
+        return self.inputs.metrics.get(spec.key)
+
+    def target(self, key: str, default: Decimal | None, unit_prorated: bool) -> tuple[Decimal | None, str]:
+        """A target from the overrides cascade, else the plan default; prorated if asked."""
+        override = self.inputs.targets.get(key)
+        value, source = (override.value, override.source) if override else (default, "plan")
+        if value is None or not unit_prorated or not self.plan.proration.quotas or self.prorate == 1:
+            return value, source
+        return value * self.prorate, f"{source}, prorated x {self.prorate_note}"
+
+
+def prorates_target(metric_name: str) -> bool:
+    """Counts and amounts shrink with a partial period; ratios, scores and days do not."""
+    definition = lookup(metric_name)
+    return definition is not None and definition.unit in ("count", "money")

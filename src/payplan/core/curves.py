@@ -1,0 +1,40 @@
+"""Piecewise-linear curves: metric value → attainment, score → payout ratio.
+
+Points are (x, y) with non-decreasing x. Between points the curve is linear;
+outside it is flat (the first / last y). A repeated x is a step: at exactly that
+x the later point wins, so `[[0.7, 0], [0.7, 0.5]]` pays 50% from 70% on.
+Must not know about plans or money.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from decimal import Decimal
+
+Point = tuple[Decimal, Decimal]
+
+
+def interpolate(points: list[Point] | tuple[Point, ...], x: Decimal) -> Decimal:
+    """The curve's value at `x`."""
+    if not points:
+        return x
+    xs = [p[0] for p in points]
+    if x < xs[0]:
+        return points[0][1]
+    i = bisect_right(xs, x)  # first point strictly right of x
+    if i >= len(points):
+        return points[-1][1]
+    (x0, y0), (x1, y1) = points[i - 1], points[i]
+    if x1 == x0:
+        return y1
+    return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+
+
+def describe(points: list[Point] | tuple[Point, ...]) -> str:
+    """The curve in words for the trace: '0.7→0, 1→1, 1.5→2'."""
+    return ", ".join(f"{_plain(x)}→{_plain(y)}" for x, y in points)
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

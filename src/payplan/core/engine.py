@@ -1,0 +1,116 @@
+"""evaluate(): one plan version, one rep, one period → lines, totals, trace, issues.
+
+Pure and deterministic: the same plan, inputs and carried state always give the
+same result. Order: components in plan order (draws held back), clawbacks,
+the statement cap, then draws on what was earned. Lines are rounded one by one
+and summed, so printed lines always add up to the printed total.
+Must not read facts, files or the clock: adapters build the inputs.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from payplan.core import proration
+from payplan.core.accounting import amortize
+from payplan.core.clawback import evaluate_clawbacks
+from payplan.core.commission import evaluate_commission
+from payplan.core.context import Ctx
+from payplan.core.draws import evaluate_draw
+from payplan.core.extras import evaluate_fixed, evaluate_override, evaluate_spiff
+from payplan.core.inputs import CarriedState, PaidDeal, RepInputs
+from payplan.core.money import fmt
+from payplan.core.periods import Period, parse_period
+from payplan.core.plan import Commission, Draw, Fixed, Override, Plan, Scorecard, Spiff
+from payplan.core.result import ComponentResult, Line, RepResult
+from payplan.core.scorecard import evaluate_scorecard
+from payplan.core.trace import Node
+
+ZERO = Decimal(0)
+
+_EVALUATORS = {
+    Scorecard: evaluate_scorecard,
+    Commission: evaluate_commission,
+    Spiff: evaluate_spiff,
+    Override: evaluate_override,
+    Fixed: evaluate_fixed,
+}
+
+
+def evaluate(plan: Plan, inputs: RepInputs, state: CarriedState | None = None,
+             period: Period | None = None) -> RepResult:
+    """Score one rep for one period under one plan version."""
+    state = state or CarriedState()
+    period = period or parse_period(inputs.period_key)
+    prorate, note = proration.factor(plan, inputs.rep, period)
+    ctx = Ctx(plan, inputs, period, state, prorate, note)
+    root = Node("total", f"{inputs.rep.name or inputs.rep.id}, {period.key}",
+                formula="sum of all lines", source=f"plan {plan.ref}")
+    root.add(Node("proration", "Active share of the period", value=fmt(prorate), formula=note))
+    lines: list[Line] = []
+    components: list[ComponentResult] = []
+    for comp in plan.components:
+        if isinstance(comp, Draw):
+            continue
+        comp_lines, node = _EVALUATORS[type(comp)](comp, ctx)
+        _collect(comp.id, comp.__struct_config__.tag, comp.label, comp_lines, node, lines, components, root)
+    claw_lines, claw_node, clawed = evaluate_clawbacks(ctx)
+    if claw_node is not None:
+        _collect("clawback", "clawback", "Clawbacks", claw_lines, claw_node, lines, components, root)
+    _statement_cap(plan, ctx, lines, components, root)
+    balance = _draws(plan, ctx, lines, components, root)
+    total = sum((ln.amount for ln in lines), ZERO)
+    root.value = fmt(total)
+    return RepResult(
+        rep_id=inputs.rep.id, period=period.key, currency=plan.currency, total=total,
+        components=tuple(components), lines=tuple(lines), trace=root, issues=tuple(ctx.issues),
+        state=_state_out(plan, period, state, lines, balance, clawed),
+        amortization=amortize(plan, lines, ctx),
+    )
+
+
+def _collect(cid: str, kind: str, label: str, comp_lines: list[Line], node: Node, lines: list[Line],
+             components: list[ComponentResult], root: Node) -> None:
+    amount = sum((ln.amount for ln in comp_lines), ZERO)
+    node.value = fmt(amount)
+    lines.extend(comp_lines)
+    components.append(ComponentResult(cid, kind, amount, label))
+    root.add(node)
+
+
+def _statement_cap(plan: Plan, ctx: Ctx, lines: list[Line], components: list[ComponentResult], root: Node) -> None:
+    if plan.cap is None:
+        return
+    current = sum((ln.amount for ln in lines), ZERO)
+    if current <= plan.cap:
+        return
+    line = Line("statement_cap", "cap", "Statement cap", ctx.money(plan.cap - current),
+                cause=f"{fmt(current)} exceeds the statement cap {fmt(plan.cap)}")
+    node = Node("statement_cap", "Statement cap", formula=line.cause)
+    _collect("statement_cap", "cap", "Statement cap", [line], node, lines, components, root)
+
+
+def _draws(plan: Plan, ctx: Ctx, lines: list[Line], components: list[ComponentResult], root: Node) -> Decimal:
+    balance = ctx.state.draw_balance
+    for comp in plan.components:
+        if isinstance(comp, Draw):
+            earned = sum((ln.amount for ln in lines), ZERO)
+            draw_lines, node, balance = evaluate_draw(comp, earned, balance, ctx)
+            _collect(comp.id, "draw", comp.label, draw_lines, node, lines, components, root)
+    return balance
+
+
+def _state_out(plan: Plan, period: Period, state: CarriedState, lines: list[Line], balance: Decimal,
+               clawed: list[str]) -> CarriedState:
+    paid = dict(state.paid_deals)
+    if plan.clawback is not None:
+        horizon = period.start - timedelta(days=plan.clawback.window_days)
+        paid = {k: v for k, v in paid.items() if parse_period(v.period).end >= horizon}
+        for ln in lines:
+            if ln.kind == "commission" and ln.deal_id:
+                prior = paid.get(ln.deal_id)
+                amount = ln.amount + (prior.amount if prior and prior.period == period.key else ZERO)
+                paid[ln.deal_id] = PaidDeal(amount, period.key, ln.component)
+    return CarriedState(draw_balance=balance, paid_deals=paid,
+                        clawed_back=tuple(sorted(set(state.clawed_back) | set(clawed))))

@@ -1,0 +1,66 @@
+"""Declared commission bases: small arithmetic formulas over a deal's fields.
+
+`amount / 1.12`, `amount - discount`, `(amount - cost) * 0.9`. Only + - * /,
+parentheses, numbers and field names are allowed; numbers are read from their
+source text as Decimal (never float). Compiles once to a closure. Must not
+evaluate anything but arithmetic.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from decimal import Decimal, DivisionByZero, InvalidOperation
+from typing import Callable
+
+_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+
+Fields = dict[str, Decimal]
+
+
+class FormulaError(ValueError):
+    """A formula that cannot be parsed, or a field a deal does not have."""
+
+
+def compile_formula(text: str) -> tuple[Callable[[Fields], Decimal], frozenset[str]]:
+    """Compile `text` to (function of a field mapping, the field names it reads)."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise FormulaError(f"{text!r} is not a formula: {exc.msg}") from None
+    names: set[str] = set()
+    fn = _build(tree.body, text.strip(), names)
+    return fn, frozenset(names)
+
+
+def _build(node: ast.AST, src: str, names: set[str]) -> Callable[[Fields], Decimal]:
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+        op = _OPS[type(node.op)]
+        left, right = _build(node.left, src, names), _build(node.right, src, names)
+        return lambda f: _apply(op, left(f), right(f))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = _build(node.operand, src, names)
+        sign = -1 if isinstance(node.op, ast.USub) else 1
+        return lambda f: sign * inner(f)
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        value = Decimal(ast.get_source_segment(src, node) or str(node.value))
+        return lambda f: value
+    if isinstance(node, ast.Name):
+        name = node.id
+        names.add(name)
+        return lambda f: _field(f, name)
+    raise FormulaError(f"{src!r}: only + - * / ( ), numbers and deal fields are allowed")
+
+
+def _apply(op, left: Decimal, right: Decimal) -> Decimal:
+    try:
+        return op(left, right)
+    except (DivisionByZero, InvalidOperation):
+        raise FormulaError("division by zero in the commission base formula") from None
+
+
+def _field(fields: Fields, name: str) -> Decimal:
+    try:
+        return fields[name]
+    except KeyError:
+        raise FormulaError(f"the deal has no field {name!r}") from None

@@ -1,0 +1,40 @@
+"""What a plan needs from the fact store: metric specs, target keys, team scope.
+
+Lets stage 1 (SQL aggregation) compute exactly what stage 2 (scoring) will read.
+Must not compute anything.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from payplan.core.metrics import MetricSpec
+from payplan.core.plan import Commission, Override, Plan, Scorecard, Spiff
+from payplan.core.scorecard import kpi_spec
+
+
+class Needs(msgspec.Struct, frozen=True):
+    specs: tuple[MetricSpec, ...]
+    target_keys: frozenset[str]
+    team_scope: str | None
+
+
+def plan_needs(plan: Plan) -> Needs:
+    specs: set[MetricSpec] = set()
+    keys: set[str] = set()
+    team: str | None = None
+    for comp in plan.components:
+        if isinstance(comp, Scorecard):
+            for kpi in comp.kpis:
+                specs.add(kpi_spec(kpi))
+                keys.add(kpi.target_key or kpi.metric)
+            specs.update(MetricSpec(g.metric) for g in comp.gates if g.metric)
+        elif isinstance(comp, Commission):
+            keys.add(comp.quota_key)
+            specs.update(MetricSpec(g.metric) for g in comp.gates if g.metric)
+        elif isinstance(comp, Spiff) and comp.metric:
+            specs.add(MetricSpec(comp.metric))
+        elif isinstance(comp, Override):
+            team = "subtree" if comp.scope == "subtree" or team == "subtree" else "team"
+            keys.add("team_quota")
+    return Needs(tuple(sorted(specs)), frozenset(keys), team)

@@ -1,0 +1,129 @@
+"""What changed between two plan versions, in plan terms.
+
+`plan_diff(old, new)` walks both plans field by field, generically, so a new
+schema field is diffed without code here. Components and KPIs are matched by
+id (reordering is not a change); tiers, multipliers and gates by position.
+Each change names its subject the way a plan reader would ("kpi demos",
+"commission new-biz tier 2", "rounding"). Must not judge whether a change is
+allowed: publishing rules and linting live elsewhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+
+from payplan.core.plan import Kpi, Plan
+
+_SINGULAR = {"tiers": "tier", "multipliers": "multiplier", "gates": "gate", "components": "component", "kpis": "kpi"}
+
+
+class Change(msgspec.Struct, frozen=True):
+    """One difference. `field` is empty when the whole subject was added or removed
+    (then `old` or `new` is None); values are rendered as a plan file would show them."""
+
+    path: str  # key path in the new plan (the old one for removals): components[1].tiers[1].rate
+    subject: str  # "kpi demos", "commission new-biz tier 2", "plan", "eligibility"
+    field: str  # "rate"; "" for an added or removed subject
+    old: str | None
+    new: str | None
+
+    def __str__(self) -> str:
+        if not self.field:
+            return f"{self.subject} {'added' if self.old is None else 'removed'}"
+        return f"{self.subject}: {self.field} {self.old} → {self.new}"
+
+
+def plan_diff(old: Plan, new: Plan) -> list[Change]:
+    """The changes from plan `old` to plan `new`: the plan's own fields first,
+    then its components, each in schema order."""
+    changes: list[Change] = []
+    _diff_struct(old, new, "", "plan", changes)
+    return sorted(changes, key=lambda c: c.path.startswith("components"))
+
+
+def _diff_struct(old: msgspec.Struct, new: msgspec.Struct, path: str, subject: str, out: list[Change]) -> None:
+    for f in msgspec.structs.fields(old):
+        before, after = getattr(old, f.name), getattr(new, f.name)
+        if before == after:
+            continue
+        key = f"{path}.{f.encode_name}" if path else f.encode_name
+        if _same_struct_type(before, after):
+            _diff_struct(before, after, key, subject if path else f.encode_name, out)
+        elif _struct_list(before) and _struct_list(after):
+            _diff_items(before, after, key, subject, f.encode_name, out)
+        else:
+            out.append(Change(key, subject, f.encode_name, render(before), render(after)))
+
+
+def _diff_items(old: list, new: list, path: str, parent: str, field: str, out: list[Change]) -> None:
+    """Lists of structs: matched by `id` when items have one, else by position."""
+    if all(hasattr(item, "id") for item in old + new):
+        old_pos = {item.id: i for i, item in enumerate(old)}
+        new_pos = {item.id: i for i, item in enumerate(new)}
+        pairs = [(old_pos.get(k), new_pos.get(k)) for k in [*old_pos, *(k for k in new_pos if k not in old_pos)]]
+    else:
+        pairs = [(i if i < len(old) else None, i if i < len(new) else None) for i in range(max(len(old), len(new)))]
+    for i, j in pairs:
+        a = old[i] if i is not None else None
+        b = new[j] if j is not None else None
+        key = f"{path}[{j if j is not None else i}]"
+        name = _name(a if a is not None else b, parent, field, j if j is not None else i)
+        if a is not None and b is not None and type(a) is type(b):
+            _diff_struct(a, b, key, name, out)
+            continue
+        if a is not None:
+            out.append(Change(f"{path}[{i}]", _name(a, parent, field, i), "", render(a), None))
+        if b is not None:
+            out.append(Change(f"{path}[{j}]", name, "", None, render(b)))
+
+
+def _name(item: Any, parent: str, field: str, index: int) -> str:
+    """How a reader calls a list item: "scorecard bonus", "kpi demos", "commission c tier 2"."""
+    if isinstance(item, Kpi):
+        return f"kpi {item.id}"
+    tag = item.__struct_config__.tag
+    if tag and hasattr(item, "id"):
+        return f"{tag} {item.id}"
+    owner = "" if parent == "plan" else f"{parent} "
+    return f"{owner}{_SINGULAR.get(field, field)} {index + 1}"
+
+
+def _same_struct_type(a: Any, b: Any) -> bool:
+    return isinstance(a, msgspec.Struct) and type(a) is type(b)
+
+
+def _struct_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, msgspec.Struct) for v in value)
+
+
+def render(value: Any) -> str:
+    """A value as a plan file would show it: 0.20, 2026-04-01, [AE, SDR], [0→0, 1→1.5]."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return "→".join(render(v) for v in value)
+    if isinstance(value, list):
+        return "[" + ", ".join(render(v) for v in value) + "]"
+    if isinstance(value, msgspec.Struct):
+        return _render_struct(value)
+    return str(value) if value != "" else '""'
+
+
+def _render_struct(value: msgspec.Struct) -> str:
+    parts = []
+    for f in msgspec.structs.fields(value):
+        item = getattr(value, f.name)
+        default = f.default_factory() if f.default_factory is not msgspec.NODEFAULT else f.default
+        if f.required or item != default:
+            parts.append(f"{f.encode_name} = {render(item)}")
+    return "{" + ", ".join(parts) + "}"

@@ -133,3 +133,23 @@ def test_key_lines_cover_headers_inline_tables_and_arrays():
     assert lines[("c", 0, "k", 0, "y")] == 4
     assert lines[("c", 0, "k", 1, "x")] == 5
     assert lines[("c", 1, "t", "z", "w")] == 9
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        yield from _paths(child, prefix + (key,))
+
+
+@pytest.mark.parametrize("file", sorted(DATA.rglob("*.toml")), ids=lambda p: p.name)
+def test_every_key_of_every_fixture_has_a_line(file):
+    import tomllib
+
+    text = file.read_text()
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        pytest.skip("malformed on purpose")
+    lines = key_lines(text)
+    assert [p for p in _paths(data) if p and p not in lines] == []

@@ -24,7 +24,7 @@ from payplan.core.plan import Draw, Plan
 from payplan.core.result import RepResult
 from payplan.eligibility import in_force, is_eligible
 from payplan.facts import read_facts
-from payplan.plans import load_plan, plan_hash
+from payplan.plans import PlanError, check_plan_text, plan_hash, read_plan_file
 from payplan.store.db import create_schema, make_engine
 from payplan.store.imports import import_facts
 from payplan.store.metrics import load_inputs, load_reps
@@ -48,7 +48,7 @@ class Evaluation(msgspec.Struct):
 def evaluate_files(plan_path: str | Path, data_dir: str | Path, period_text: str,
                    rep_id: str | None = None) -> Evaluation:
     """Load a plan file and a fact directory, evaluate the periods asked for."""
-    plan = load_plan(plan_path)
+    plan = load_checked_plan(plan_path)
     periods = periods_for(plan, period_text)
     facts = read_facts(data_dir)
     engine = make_engine("sqlite://")
@@ -57,6 +57,15 @@ def evaluate_files(plan_path: str | Path, data_dir: str | Path, period_text: str
         import_facts(conn, facts)
         results, issues = evaluate_periods(plan, conn, periods, rep_id)
     return Evaluation(plan, plan_hash(plan), period_text, results, issues)
+
+
+def load_checked_plan(path: str | Path) -> Plan:
+    """Load a plan file and refuse it when the linter finds errors (warnings pass)."""
+    plan, issues = check_plan_text(read_plan_file(path), str(path))
+    errors = [i for i in issues if i.severity == "error"]
+    if plan is None or errors:
+        raise PlanError(errors)
+    return plan
 
 
 def periods_for(plan: Plan, text: str) -> list[Period]:
@@ -108,3 +117,25 @@ def _with_history(plan: Plan, periods: list[Period]) -> list[Period]:
         p = p.previous()
         history.append(p)
     return list(reversed(history)) + periods
+
+
+def run_evaluate(plan: Path, data: Path, period: str, rep: str | None = None,
+                 fmt: str = "table") -> tuple[str, int]:
+    """`payplan evaluate`: (text to print, exit code: 1 when an error issue was found)."""
+    from payplan.report import table_text, to_json
+
+    evaluation = evaluate_files(plan, data, period, rep)
+    text = to_json(evaluation).decode() if fmt == "json" else table_text(evaluation)
+    return text, 1 if any(i.severity == "error" for i in evaluation.issues) else 0
+
+
+def run_explain(plan: Path, data: Path, period: str, rep: str) -> tuple[str, int]:
+    """`payplan explain`: the trace of one rep as an indented, readable tree."""
+    from payplan.report import explain_lines
+
+    evaluation = evaluate_files(plan, data, period, rep)
+    lines: list[str] = []
+    for result in evaluation.results:
+        lines += explain_lines(result, evaluation.plan.currency) + [""]
+    lines += [str(i) for i in evaluation.issues]
+    return "\n".join(lines), 1 if any(i.severity == "error" for i in evaluation.issues) else 0

@@ -90,3 +90,17 @@ def _rate(rate: Decimal | None) -> str:
     if rate is None:
         return ""
     return f"{fmt((rate * 100).quantize(Decimal('0.01')))}%"
+
+
+def table_text(evaluation) -> str:
+    """A plain aligned table for the terminal, then any issues."""
+    header, rows = table_rows(evaluation)
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    numeric = [i >= 2 for i in range(len(header))]
+    def line(cells):
+        return "  ".join(str(c).rjust(w) if num else str(c).ljust(w) for c, w, num in zip(cells, widths, numeric))
+    out = [f"plan {evaluation.plan.ref} ({evaluation.hash[:12]}), {evaluation.period}, {evaluation.plan.currency}",
+           line(header), line(["-" * w for w in widths])]
+    out += [line(r) for r in rows]
+    out += [str(i) for i in evaluation.issues]
+    return "\n".join(out)

@@ -1,0 +1,1 @@
+"""The benchmark suite behind `payplan bench`: figures, not pass/fail tests."""

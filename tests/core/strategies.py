@@ -1,0 +1,77 @@
+"""Hypothesis strategies: plans and inputs built the way plan files and fact rows are."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import msgspec
+from hypothesis import strategies as st
+
+from payplan.core.inputs import Deal, MetricValue, Rep, RepInputs
+from payplan.core.plan import Plan
+
+MONEY = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("500000"), places=2)
+RATE = st.decimals(min_value=Decimal("0"), max_value=Decimal("0.3"), places=3)
+RATIO = st.decimals(min_value=Decimal("0"), max_value=Decimal("3"), places=3)
+
+
+@st.composite
+def increasing_tiers(draw, mode=st.sampled_from(["marginal", "retroactive"])):
+    """Tiers with rising edges and rising rates: a non-decreasing payout."""
+    edges = sorted(set(draw(st.lists(st.integers(1, 400_000), min_size=1, max_size=4))))
+    rates = sorted(draw(st.lists(RATE, min_size=len(edges) + 1, max_size=len(edges) + 1)))
+    bounds = [0, *edges, None]
+    return [{"from": str(bounds[i]), **({"to": str(bounds[i + 1])} if bounds[i + 1] is not None else {}),
+             "rate": str(rates[i]), "mode": draw(mode)} for i in range(len(rates))]
+
+
+@st.composite
+def commission_plans(draw, cap=st.none() | MONEY):
+    comp = {"kind": "commission", "id": "commission", "base": draw(st.sampled_from(["revenue", "margin"])),
+            "tiers": draw(increasing_tiers()), "boundary": draw(st.sampled_from(["lower", "upper"]))}
+    limit = draw(cap)
+    if limit is not None:
+        comp["cap"] = str(limit)
+    return _plan([comp], draw(st.sampled_from(["half_up", "half_even"])))
+
+
+@st.composite
+def scorecard_plans(draw):
+    n = draw(st.integers(1, 4))
+    weights = [Decimal(1) / n] * (n - 1)
+    weights.append(Decimal(1) - sum(weights, Decimal(0)))
+    metrics = ["demos", "calls", "meetings", "revenue"][:n]
+    kpis = [{"id": m, "metric": m, "weight": str(w), "target": str(draw(st.integers(1, 100))),
+             **({"cap": str(draw(st.sampled_from(["1.2", "1.5", "2"])))} if draw(st.booleans()) else {})}
+            for m, w in zip(metrics, weights)]
+    comp = {"kind": "scorecard", "id": "bonus", "target_incentive": str(draw(MONEY)), "kpis": kpis,
+            "payout_curve": [["0", "0"], ["0.5", "0.25"], ["1", "1"], ["2", "3"]],
+            "payout_cap": str(draw(st.sampled_from(["1.5", "2", "3"])))}
+    return _plan([comp], "half_up")
+
+
+def _plan(components: list[dict], mode: str) -> Plan:
+    data = {"id": "p", "version": 1, "name": "P", "effective_from": "2026-01-01", "period": "month",
+            "currency": "USD", "rounding": {"mode": mode}, "components": components}
+    return msgspec.convert(data, Plan, strict=False)
+
+
+@st.composite
+def deals(draw, max_size=8):
+    amounts = draw(st.lists(MONEY, min_size=0, max_size=max_size))
+    out = []
+    for i, amount in enumerate(amounts):
+        cost = draw(st.decimals(min_value=Decimal(0), max_value=amount, places=2))
+        share = draw(st.sampled_from([Decimal(1), Decimal("0.5"), Decimal("0.15")]))
+        out.append(Deal(f"D{i:03d}", "won", amount, cost, closed_at=date(2026, 3, 1 + i), share=share))
+    return tuple(out)
+
+
+def rep_inputs(deal_list=(), metrics=None) -> RepInputs:
+    return RepInputs(Rep("r1", "Rep One", hired_on=date(2020, 1, 1)), "2026-03",
+                     metrics=metrics or {}, deals=tuple(deal_list))
+
+
+def metric_values(values: dict[str, Decimal]) -> dict[str, MetricValue]:
+    return {k: MetricValue(v, 1, ()) for k, v in values.items()}

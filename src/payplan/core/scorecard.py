@@ -60,6 +60,8 @@ def _kpi(kpi: Kpi, ctx: Ctx, parent: Node, cid: str) -> tuple[Decimal, Decimal]:
         attainment, how = ZERO, "no data → 0"
     else:
         attainment, how = _attainment(kpi, value, ctx, node)
+        node.add(Node(f"{key}.raw", "Attainment before threshold, floor and cap", value=fmt(attainment),
+                      formula=how))
     attainment = _bound(kpi, attainment, node, key)
     attainment = ctx.score(attainment)
     points = ctx.score(kpi.weight * attainment)

@@ -15,6 +15,7 @@ from typing import Any, Callable
 import msgspec
 
 from payplan.core import metrics
+from payplan.core.base import check_base
 from payplan.core.issues import Issue, error, warning
 from payplan.core.plan import Commission, Draw, Fixed, Gate, Kpi, Override, Plan, Scorecard, Spiff
 
@@ -108,6 +109,7 @@ def check_commission(plan: Plan, c: Commission, path: Path) -> list[Issue]:
     issues += check_bands(plan, c.tiers, path + ("tiers",), gaps=True)
     issues += check_bands(plan, c.multipliers, path + ("multipliers",), gaps=False)
     issues += _check_quota(plan, c, path) + check_cap_floor(plan, c, path) + check_gates(plan, c.gates, path)
+    issues += check_formula(plan, c.base, path + ("base",))
     if c.base == "revenue" and not _sees_margin(plan):
         issues.append(warning("ignores-margin", f"commission {c.id} pays on revenue and nothing in the "
                               "plan looks at margin: a deal that loses money still pays", where(plan, path + ("base",))))
@@ -142,7 +144,7 @@ def _sees_margin(plan: Plan) -> bool:
 
 
 def check_spiff(plan: Plan, s: Spiff, path: Path) -> list[Issue]:
-    issues = check_metric(plan, s.metric, path + ("metric",))
+    issues = check_metric(plan, s.metric, path + ("metric",)) + check_formula(plan, s.base, path + ("base",))
     if s.starts and s.ends and s.ends < s.starts:
         issues.append(error("spiff-dates", f"spiff {s.id} ends {s.ends}, before it starts {s.starts}",
                             where(plan, path + ("ends",))))
@@ -155,6 +157,8 @@ def check_spiff(plan: Plan, s: Spiff, path: Path) -> list[Issue]:
 
 
 def check_override(plan: Plan, o: Override, path: Path) -> list[Issue]:
+    if problem := check_formula(plan, o.base, path + ("base",)):
+        return problem
     if o.min_attainment is not None and o.team_quota is None:
         return [warning("quota-from-targets", f"override {o.id} needs a team quota for min_attainment and "
                         "the plan sets none: it must come from target overrides", where(plan, path + ("team_quota",)))]
@@ -241,3 +245,9 @@ COMPONENT_CHECKS: dict[type, Callable[[Plan, Any, Path], list[Issue]]] = {
     Scorecard: check_scorecard, Commission: check_commission, Spiff: check_spiff,
     Override: check_override, Draw: check_draw, Fixed: check_fixed,
 }
+
+
+def check_formula(plan: Plan, base: str, path: Path) -> list[Issue]:
+    """A declared commission base must parse as arithmetic over deal fields."""
+    problem = check_base(base)
+    return [error("base-formula", f"base {base!r}: {problem}", where(plan, path))] if problem else []

@@ -74,3 +74,15 @@ def test_payout_cap_is_never_exceeded(plan, values):
     result = evaluate(plan, rep_inputs(metrics=metric_values({n: Decimal(v) for n, v in zip(names, values)})))
     limit = (card.target_incentive * card.payout_cap).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     assert result.total <= limit
+
+
+@given(st.lists(st.decimals(min_value=Decimal("0"), max_value=Decimal("1"), places=2), min_size=1, max_size=6))
+def test_weights_not_summing_to_one_are_rejected(weights):
+    from payplan.core.lint import check_plan
+    from tests.core.strategies import _plan
+
+    kpis = [{"id": f"k{i}", "metric": "demos", "weight": str(w), "target": "10", "why": "x"}
+            for i, w in enumerate(weights)]
+    plan = _plan([{"kind": "scorecard", "id": "bonus", "target_incentive": "1000", "kpis": kpis}], "half_up")
+    codes = {i.code for i in check_plan(plan) if i.severity == "error"}
+    assert ("weights-sum" in codes) == (sum(weights, Decimal(0)) != 1)

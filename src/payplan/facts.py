@@ -1,0 +1,514 @@
+"""Read a directory of fact files (CSV or JSON) into validated, typed rows.
+
+`read_facts(directory)` parses reps, activities, deals, credits, scores, NPS
+answers and targets (DESIGN §4), checks every row and the references between
+files, and returns a `FactSet`; every problem found is collected and raised at
+once as a `FactError` naming file, row and column. Row numbers are those a
+spreadsheet shows: the header is row 1, the first data row is row 2 (in a JSON
+file, the n-th object is item n).
+
+Must not touch a database or compute metrics: storing is `payplan.store.imports`,
+aggregation is `payplan.store.metrics`. Never builds a Decimal from a float.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+import msgspec
+
+from payplan.core.money import D
+from payplan.core.periods import PeriodError, parse_period
+
+DEAL_STATUSES = ("open", "won", "lost", "cancelled")
+UNIT_SCORE_KINDS = frozenset({"crm_hygiene", "script_compliance"})
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_JSON = msgspec.json.Decoder(float_hook=Decimal)
+
+
+class FactProblem(msgspec.Struct, frozen=True):
+    """One thing wrong in a fact file; `row`/`column` are None when they do not apply."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" {'item' if self.file.endswith('.json') else 'row'} {self.row}"
+        if self.column:
+            where += f"{',' if self.row is not None else ''} column {self.column}"
+        return f"{where}: {self.message}"
+
+
+class FactError(ValueError):
+    """Fact files that cannot be used; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[FactProblem]) -> None:
+        self.problems = list(problems)
+        shown = [str(p) for p in self.problems[:100]]
+        if len(self.problems) > 100:
+            shown.append(f"... and {len(self.problems) - 100} more problems")
+        super().__init__("\n".join(shown))
+
+
+class RepRow(msgspec.Struct, frozen=True):
+    rep_id: str
+    name: str
+    email: str | None
+    role: str
+    team: str
+    manager_id: str | None
+    hired_on: date | None
+    terminated_on: date | None
+    currency: str
+    salary: Decimal | None
+    row: int = 0
+
+
+class ActivityRow(msgspec.Struct, frozen=True):
+    activity_id: str
+    rep_id: str
+    kind: str
+    occurred_at: date
+    row: int = 0
+
+
+class DealRow(msgspec.Struct, frozen=True):
+    deal_id: str
+    rep_id: str
+    created_at: date
+    closed_at: date | None
+    status: str
+    amount: Decimal
+    cost: Decimal | None
+    currency: str
+    product: str
+    cancelled_at: date | None
+    fields: dict[str, Decimal] = {}
+    row: int = 0
+
+
+class CreditRow(msgspec.Struct, frozen=True):
+    deal_id: str
+    rep_id: str
+    share: Decimal
+    row: int = 0
+
+
+class ScoreRow(msgspec.Struct, frozen=True):
+    rep_id: str
+    period: str
+    kind: str
+    value: Decimal
+    row: int = 0
+
+
+class NpsRow(msgspec.Struct, frozen=True):
+    response_id: str
+    rep_id: str
+    answered_at: date
+    score: int
+    row: int = 0
+
+
+class TargetRow(msgspec.Struct, frozen=True):
+    scope: str
+    scope_id: str
+    period: str
+    metric: str
+    target: Decimal
+    row: int = 0
+
+
+class FactSet(msgspec.Struct, frozen=True):
+    """Validated facts; `sources` maps a kind ("deals") to the file read ("deals.csv")."""
+
+    reps: tuple[RepRow, ...] = ()
+    activities: tuple[ActivityRow, ...] = ()
+    deals: tuple[DealRow, ...] = ()
+    credits: tuple[CreditRow, ...] = ()
+    scores: tuple[ScoreRow, ...] = ()
+    nps: tuple[NpsRow, ...] = ()
+    targets: tuple[TargetRow, ...] = ()
+    sources: dict[str, str] = {}
+
+
+def content(row: msgspec.Struct) -> tuple:
+    """A row's values without its row number, for comparing duplicates."""
+    return msgspec.structs.astuple(row)[:-1]
+
+
+class Cells:
+    """One raw row being validated: typed getters record problems and return None."""
+
+    def __init__(self, file: str, row: int, values: dict[str, str], problems: list[FactProblem]):
+        self.file, self.row, self.values, self.problems = file, row, values, problems
+        self.ok = True
+        self.extras: tuple[str, ...] = ()  # extra numeric columns kept (deals)
+
+    def fail(self, column: str | None, message: str) -> None:
+        self.ok = False
+        self.problems.append(FactProblem(self.file, self.row, column, message))
+
+    def text(self, column: str, required: bool = True) -> str | None:
+        value = (self.values.get(column) or "").strip()
+        if not value:
+            if required:
+                self.fail(column, "a value is required")
+            return None
+        return value
+
+    def ident(self, column: str, required: bool = True) -> str | None:
+        value = self.text(column, required)
+        if value is not None and _CONTROL.search(value):
+            self.fail(column, f"{value!r} contains control characters")
+            return None
+        return value
+
+    def day(self, column: str, required: bool = True) -> date | None:
+        value = self.text(column, required)
+        if value is None:
+            return None
+        parsed = parse_day(value)
+        if parsed is None:
+            self.fail(column, f"{value!r} is not an ISO 8601 date (expected YYYY-MM-DD)")
+        return parsed
+
+    def number(self, column: str, places: int, required: bool = True, what: str = "decimal amount") -> Decimal | None:
+        value = self.text(column, required)
+        if value is None:
+            return None
+        if not _NUMBER.match(value):
+            self.fail(column, f"{value!r} is not a {what}")
+            return None
+        if len(value.partition(".")[2]) > places:
+            self.fail(column, f"{value!r} has more than {places} decimal places")
+            return None
+        return D(value)
+
+    def choice(self, column: str, allowed: tuple[str, ...]) -> str | None:
+        value = self.text(column)
+        if value is not None and value not in allowed:
+            self.fail(column, f"{value!r} is not one of {', '.join(allowed)}")
+            return None
+        return value
+
+
+def parse_day(text: str) -> date | None:
+    """An ISO 8601 date, or a datetime reduced to its (UTC, when offset-aware) date."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.date()
+
+
+def read_facts(directory: str | Path) -> FactSet:
+    """Read and validate every fact file in `directory`; raise FactError listing all problems."""
+    folder = Path(directory)
+    problems: list[FactProblem] = []
+    parsed: dict[str, tuple] = {}
+    sources: dict[str, str] = {}
+    for kind, spec in SPECS.items():
+        found = _find(folder, kind, problems)
+        if found is None:
+            if kind == "reps":
+                problems.append(FactProblem("reps.csv", None, None, f"missing: reps.csv (or reps.json) is required in {folder}"))
+            continue
+        sources[kind] = found.name
+        records = _records(found, problems)
+        if records is not None:
+            parsed[kind] = parse_file(found.name, records, spec, problems)
+    facts = FactSet(**parsed, sources=sources)
+    if not problems:
+        check_references(facts, problems)
+    if problems:
+        raise FactError(problems)
+    return facts
+
+
+def _find(folder: Path, kind: str, problems: list[FactProblem]) -> Path | None:
+    candidates = [p for p in (folder / f"{kind}.csv", folder / f"{kind}.json") if p.is_file()]
+    if len(candidates) > 1:
+        problems.append(FactProblem(candidates[0].name, None, None, f"both {kind}.csv and {kind}.json exist; keep one"))
+    return candidates[0] if candidates else None
+
+
+Records = tuple[list[str], list[tuple[int, dict[str, str]]]]
+
+
+def _records(path: Path, problems: list[FactProblem]) -> Records | None:
+    """(header, [(row number, {column: raw text})]) of a CSV or JSON file, or None if unreadable."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(FactProblem(path.name, None, None,
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8"))
+        return None
+    reader: Callable[[str, str, list[FactProblem]], Records | None]
+    reader = _json_records if path.suffix == ".json" else _csv_records
+    return reader(path.name, text, problems)
+
+
+def _csv_records(name: str, text: str, problems: list[FactProblem]) -> Records | None:
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(rows, [])]
+    if not header or not any(header):
+        problems.append(FactProblem(name, 1, None, "the header row is missing"))
+        return None
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        problems.append(FactProblem(name, 1, duplicated[0], "column appears more than once in the header"))
+        return None
+    records = []
+    for number, cells in enumerate(rows, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            problems.append(FactProblem(name, number, None, f"{len(cells)} cells but the header has {len(header)} columns"))
+            continue
+        records.append((number, dict(zip(header, cells))))
+    return header, records
+
+
+def _json_records(name: str, text: str, problems: list[FactProblem]) -> Records | None:
+    try:
+        items = _JSON.decode(text)
+    except msgspec.DecodeError as exc:
+        problems.append(FactProblem(name, None, None, f"is not valid JSON: {exc}"))
+        return None
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        problems.append(FactProblem(name, None, None, "must be a JSON array of objects"))
+        return None
+    header: dict[str, None] = {}
+    records = []
+    for number, item in enumerate(items, start=1):
+        cells = {}
+        for key, value in item.items():
+            header.setdefault(key)
+            if isinstance(value, (dict, list)):
+                problems.append(FactProblem(name, number, key, "nested objects and arrays are not allowed"))
+                value = ""
+            cells[key] = _json_text(value)
+        records.append((number, cells))
+    return list(header), records
+
+
+def _json_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)  # str, int, or an exact Decimal (1e5 prints as 1E+5 and is refused later)
+
+
+# --- one parser per fact kind -------------------------------------------------
+
+
+def _rep(c: Cells) -> RepRow | None:
+    rep_id, manager_id = c.ident("rep_id"), c.ident("manager_id", False)
+    hired, terminated = c.day("hired_on", False), c.day("terminated_on", False)
+    currency = c.text("currency")
+    if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
+        c.fail("currency", f"{currency!r} is not an ISO 4217 currency code such as EUR")
+    if hired and terminated and terminated < hired:
+        c.fail("terminated_on", f"{terminated} is before hired_on {hired}")
+    if rep_id is not None and manager_id == rep_id:
+        c.fail("manager_id", "a rep cannot be their own manager")
+    row = RepRow(rep_id or "", c.text("name") or "", c.text("email", False), c.text("role", False) or "",
+                 c.text("team", False) or "", manager_id, hired, terminated, currency or "",
+                 c.number("salary", 2, False), c.row)
+    return row if c.ok else None
+
+
+def _activity(c: Cells) -> ActivityRow | None:
+    row = ActivityRow(c.ident("activity_id") or "", c.ident("rep_id") or "", c.text("kind") or "",
+                      c.day("occurred_at") or date.min, c.row)
+    return row if c.ok else None
+
+
+def _deal(c: Cells) -> DealRow | None:
+    status = c.choice("status", DEAL_STATUSES)
+    created, closed, cancelled = c.day("created_at"), c.day("closed_at", False), c.day("cancelled_at", False)
+    if status in ("won", "cancelled") and closed is None and c.ok:
+        c.fail("closed_at", f"a {status} deal needs closed_at")
+    if status == "cancelled" and cancelled is None and c.ok:
+        c.fail("cancelled_at", "a cancelled deal needs cancelled_at")
+    if cancelled is not None and status not in (None, "cancelled"):
+        c.fail("cancelled_at", f"only a cancelled deal has cancelled_at (status is {status})")
+    if created and closed and closed < created:
+        c.fail("closed_at", f"{closed} is before created_at {created}")
+    if closed and cancelled and cancelled < closed:
+        c.fail("cancelled_at", f"{cancelled} is before closed_at {closed}")
+    fields = {col: v for col in c.extras if (v := c.number(col, 28, False, "decimal number")) is not None}
+    row = DealRow(c.ident("deal_id") or "", c.ident("rep_id") or "", created or date.min, closed,
+                  status or "", c.number("amount", 2) or Decimal(0), c.number("cost", 2, False),
+                  c.text("currency") or "", c.text("product", False) or "", cancelled, fields, c.row)
+    return row if c.ok else None
+
+
+def _credit(c: Cells) -> CreditRow | None:
+    share = c.number("share", 6, what="decimal share")
+    if share is not None and not 0 < share <= 1:
+        c.fail("share", f"{share} is not a share in (0, 1]")
+    row = CreditRow(c.ident("deal_id") or "", c.ident("rep_id") or "", share or Decimal(0), c.row)
+    return row if c.ok else None
+
+
+def _period_key(c: Cells, column: str) -> str:
+    text = c.text(column)
+    if text is None:
+        return ""
+    try:
+        return parse_period(text).key
+    except PeriodError as exc:
+        c.fail(column, str(exc))
+        return ""
+
+
+def _score(c: Cells) -> ScoreRow | None:
+    kind, value = c.text("kind") or "", c.number("value", 6, what="decimal number")
+    if kind in UNIT_SCORE_KINDS and value is not None and not 0 <= value <= 1:
+        c.fail("value", f"{value} is outside 0..1 (a {kind} score is a ratio)")
+    row = ScoreRow(c.ident("rep_id") or "", _period_key(c, "period"), kind, value or Decimal(0), c.row)
+    return row if c.ok else None
+
+
+def _nps(c: Cells) -> NpsRow | None:
+    text = c.text("score")
+    if text is not None and not (text.isdigit() and 0 <= int(text) <= 10):
+        c.fail("score", f"{text!r} is not a whole number from 0 to 10")
+    row = NpsRow(c.ident("response_id") or "", c.ident("rep_id") or "", c.day("answered_at") or date.min,
+                 int(text) if c.ok and text else 0, c.row)
+    return row if c.ok else None
+
+
+def _target(c: Cells) -> TargetRow | None:
+    row = TargetRow(c.choice("scope", ("rep", "team")) or "", c.text("scope_id") or "",
+                    _period_key(c, "period"), c.text("metric") or "",
+                    c.number("target", 6, what="decimal number") or Decimal(0), c.row)
+    return row if c.ok else None
+
+
+class FileSpec(msgspec.Struct, frozen=True):
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    key: tuple[str, ...]  # the external id: columns that identify a row
+    parse: Callable[[Cells], msgspec.Struct | None]
+    extras: bool = False  # keep unknown numeric columns (deals)
+
+
+SPECS: dict[str, FileSpec] = {
+    "reps": FileSpec(("rep_id", "name", "role", "team", "hired_on", "currency"),
+                     ("email", "manager_id", "terminated_on", "salary"), ("rep_id",), _rep),
+    "activities": FileSpec(("activity_id", "rep_id", "kind", "occurred_at"), (), ("activity_id",), _activity),
+    "deals": FileSpec(("deal_id", "rep_id", "created_at", "closed_at", "status", "amount", "currency"),
+                      ("cost", "product", "cancelled_at"), ("deal_id",), _deal, extras=True),
+    "credits": FileSpec(("deal_id", "rep_id", "share"), (), ("deal_id", "rep_id"), _credit),
+    "scores": FileSpec(("rep_id", "period", "kind", "value"), (), ("rep_id", "period", "kind"), _score),
+    "nps": FileSpec(("response_id", "rep_id", "answered_at", "score"), (), ("response_id",), _nps),
+    "targets": FileSpec(("scope", "scope_id", "period", "metric", "target"), (),
+                        ("scope", "scope_id", "period", "metric"), _target),
+}
+
+
+def parse_file(name: str, records: Records, spec: FileSpec, problems: list[FactProblem]) -> tuple:
+    """Validate every record of one file; identical duplicates are dropped, others reported."""
+    header, rows = records
+    missing = [col for col in spec.required if col not in header]
+    for col in missing:
+        problems.append(FactProblem(name, 1, col, "required column is missing"))
+    if missing:
+        return ()
+    known = set(spec.required) | set(spec.optional)
+    extras = tuple(col for col in header if col not in known and _numeric_column(col, rows)) if spec.extras else ()
+    seen: dict[tuple, msgspec.Struct] = {}
+    for number, values in rows:
+        cells = Cells(name, number, values, problems)
+        cells.extras = extras
+        parsed = spec.parse(cells)
+        if parsed is None:
+            continue
+        key = tuple(getattr(parsed, col) for col in spec.key)
+        first = seen.setdefault(key, parsed)
+        if first is not parsed and content(first) != content(parsed):
+            label = ", ".join(spec.key)
+            problems.append(FactProblem(name, number, spec.key[0],
+                f"duplicate {label} {', '.join(map(repr, key))} with different content (first on row {first.row})"))
+    return tuple(seen.values())
+
+
+def _numeric_column(column: str, rows: list[tuple[int, dict[str, str]]]) -> bool:
+    """An extra column is numeric when any of its cells holds a number (then all must)."""
+    return any(_NUMBER.match((values.get(column) or "").strip()) for _, values in rows)
+
+
+# --- references between files ---------------------------------------------------
+
+
+def check_references(facts: FactSet, problems: list[FactProblem]) -> None:
+    """Unknown rep, manager, deal and team references; manager loops; split shares summing to 1."""
+    reps = {r.rep_id: r for r in facts.reps}
+    teams = {r.team for r in facts.reps if r.team}
+
+    def unknown(kind: str, row: msgspec.Struct, column: str, what: str = "rep") -> None:
+        problems.append(FactProblem(facts.sources[kind], row.row, column, f"unknown {what} {getattr(row, column)!r}"))
+
+    for rep in facts.reps:
+        if rep.manager_id is not None and rep.manager_id not in reps:
+            unknown("reps", rep, "manager_id")
+    _check_manager_loops(facts, reps, problems)
+    for kind in ("activities", "deals", "credits", "scores", "nps"):
+        for row in getattr(facts, kind):
+            if row.rep_id not in reps:
+                unknown(kind, row, "rep_id")
+    for target in facts.targets:
+        if target.scope_id not in (reps if target.scope == "rep" else teams):
+            unknown("targets", target, "scope_id", target.scope)
+    _check_credits(facts, problems)
+
+
+def _check_manager_loops(facts: FactSet, reps: dict[str, RepRow], problems: list[FactProblem]) -> None:
+    for rep in facts.reps:
+        seen, current = {rep.rep_id}, rep.manager_id
+        while current is not None and current in reps:
+            if current in seen:
+                problems.append(FactProblem(facts.sources["reps"], rep.row, "manager_id",
+                                            f"the manager chain of {rep.rep_id!r} loops back through {current!r}"))
+                break
+            seen.add(current)
+            current = reps[current].manager_id
+
+
+def _check_credits(facts: FactSet, problems: list[FactProblem]) -> None:
+    deals = {d.deal_id for d in facts.deals}
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    first_row: dict[str, int] = {}
+    for credit in facts.credits:
+        if credit.deal_id not in deals:
+            problems.append(FactProblem(facts.sources["credits"], credit.row, "deal_id", f"unknown deal {credit.deal_id!r}"))
+        totals[credit.deal_id] += credit.share
+        first_row.setdefault(credit.deal_id, credit.row)
+    for deal_id, total in totals.items():
+        if total != 1:
+            problems.append(FactProblem(facts.sources["credits"], first_row[deal_id], "share",
+                                        f"the shares of deal {deal_id!r} add up to {total}, not 1"))

@@ -1,0 +1,195 @@
+"""Facts → the engine's `RepInputs`: every catalog metric, for every rep, from set-based SQL.
+
+`load_inputs` runs each needed aggregate query once per (family, scope, filter)
+for all reps together (`payplan.store.aggregates`), then turns the totals into
+`MetricValue`s with their counts and evidence, and adds each rep's credited
+deals, target overrides and (for manager overrides) team. Must not score or pay:
+that is `payplan.core.engine`; must not issue one query per rep.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from typing import Callable
+
+from sqlalchemy import Connection
+
+from payplan.core.inputs import Deal, MetricValue, Rep, RepInputs, TeamMember
+from payplan.core.metrics import ACTIVITY_METRICS, CATALOG, DEAL_METRICS, MetricSpec
+from payplan.core.money import D
+from payplan.core.periods import Period
+from payplan.store import aggregates
+from payplan.store.aggregates import DealTotals, Only
+from payplan.store.rows import employed_in, load_reps, load_targets, period_deals
+from payplan.store.score_metrics import score_kind, score_values
+
+__all__ = ["load_inputs", "load_reps", "metric_values"]
+
+ACTIVITY_KINDS = {"calls": "call", "meetings": "meeting", "demos": "demo"}
+SCOPES = ("self", "team", "subtree")
+
+
+def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
+                rep_ids: set[str] | list[str] | None = None, team_scope: str | None = None,
+                target_keys: set[str] | None = None) -> dict[str, RepInputs]:
+    """RepInputs for every rep employed during `period` (or only `rep_ids`), by rep id.
+
+    `team_scope` ("team" / "subtree") fills `RepInputs.team` with each rep's reports
+    and their won deals; `target_keys` limits the target overrides loaded (None: all).
+    """
+    everyone = load_reps(conn)
+    chosen = [r for r in everyone if employed_in(r, period) and (rep_ids is None or r.id in rep_ids)]
+    only = None if rep_ids is None else sorted(r.id for r in chosen)
+    teams = team_of(everyone, period, team_scope) if team_scope else {}
+    wanted = None if only is None else sorted({*only, *(m.id for r in chosen for m in teams.get(r.id, ()))})
+    values = metric_values(conn, specs, period, only)
+    deals = period_deals(conn, period, wanted)
+    targets = load_targets(conn, period, chosen, target_keys)
+    defaults = [(spec.key, values[spec.key], empty_value(spec)) for spec in specs]
+    return {rep.id: RepInputs(
+        rep=rep, period_key=period.key,
+        metrics={key: found.get(rep.id, empty) for key, found, empty in defaults},
+        deals=tuple(deals.get(rep.id, ())), targets=targets[rep.id],
+        team=tuple(TeamMember(m, _won(deals.get(m.id, ()))) for m in teams.get(rep.id, ())),
+    ) for rep in chosen}
+
+
+def team_of(everyone: list[Rep], period: Period, scope: str) -> dict[str, list[Rep]]:
+    """manager id → reports employed in the period: direct ("team") or all ("subtree")."""
+    if scope not in ("team", "subtree"):
+        raise ValueError(f"unknown team scope {scope!r} (expected team or subtree)")
+    direct: dict[str, list[Rep]] = {}
+    for rep in everyone:
+        if rep.manager_id:
+            direct.setdefault(rep.manager_id, []).append(rep)
+
+    def below(rep_id: str) -> list[Rep]:
+        reports = direct.get(rep_id, [])
+        return reports if scope == "team" else [x for r in reports for x in (r, *below(r.id))]
+
+    return {rep.id: sorted((m for m in below(rep.id) if employed_in(m, period)), key=lambda m: m.id)
+            for rep in everyone if rep.id in direct}
+
+
+def _won(deals: tuple[Deal, ...] | list[Deal]) -> tuple[Deal, ...]:
+    return tuple(d for d in deals if d.status == "won")
+
+
+def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
+                  only: Only = None) -> dict[str, dict[str, MetricValue]]:
+    """spec key → rep (owner) id → MetricValue, for owners with any facts.
+
+    Each aggregate query runs once for all specs that share it.
+    """
+    cache: dict[tuple, dict] = {}
+
+    def fetch(family: str, scope: str, filter_: str = "") -> dict:
+        key = (family, scope, filter_)
+        if key not in cache:
+            cache[key] = _QUERIES[family](conn, period, scope, filter_, only)
+        return cache[key]
+
+    scores = score_values(conn, period, [s for s in specs if score_kind(s.name)], only)
+    result: dict[str, dict[str, MetricValue]] = {}
+    for spec in specs:
+        _check(spec)
+        if kind := score_kind(spec.name):
+            result[spec.key] = scores.get((spec.scope, kind), {})
+        elif spec.name in ACTIVITY_METRICS:
+            kind = ACTIVITY_KINDS.get(spec.name, spec.kind)
+            result[spec.key] = {o: _activities(k, kind) for o, k in fetch("activities", spec.scope).items()}
+        elif spec.name == "nps":
+            result[spec.key] = {o: _nps(*t) for o, t in fetch("nps", spec.scope).items()}
+        elif spec.name == "cycle_days_median":
+            totals = fetch("deals", spec.scope, spec.product)
+            result[spec.key] = {o: _median(m, totals[o]) for o, m in fetch("median", spec.scope, spec.product).items()}
+        else:
+            build = _DEAL_VALUES[spec.name]
+            result[spec.key] = {o: build(t) for o, t in fetch("deals", spec.scope, spec.product).items()}
+    return result
+
+
+def _check(spec: MetricSpec) -> None:
+    if spec.name not in CATALOG and not score_kind(spec.name):
+        raise ValueError(f"unknown metric {spec.name!r}")
+    if spec.scope not in SCOPES:
+        raise ValueError(f"unknown metric scope {spec.scope!r} in {spec.key} (expected {', '.join(SCOPES)})")
+
+
+_QUERIES: dict[str, Callable] = {
+    "activities": lambda conn, period, scope, _, only: aggregates.activity_counts(conn, period, scope, only),
+    "nps": lambda conn, period, scope, _, only: aggregates.nps_totals(conn, period, scope, only),
+    "deals": aggregates.deal_totals,
+    "median": aggregates.cycle_medians,
+}
+
+
+# --- totals → MetricValue ---------------------------------------------------------------
+
+
+def empty_value(spec: MetricSpec) -> MetricValue:
+    """The value of a metric for a rep with no facts: zero for counts and sums, else undefined."""
+    zero = spec.name in ACTIVITY_METRICS or spec.name in ("leads", "deals_won", "deals_lost", "revenue", "margin")
+    return MetricValue(Decimal(0) if zero else None)
+
+
+@lru_cache(maxsize=4096)
+def _int(n: int) -> Decimal:
+    return D(n)
+
+
+def _evidence(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    """Sorted ids of one or more groups (each already sorted)."""
+    if len(groups) == 1:
+        return groups[0]
+    return tuple(sorted({i for ids in groups for i in ids}))
+
+
+def _count(n: int, *ids: tuple[str, ...]) -> MetricValue:
+    return MetricValue(_int(n), n, _evidence(*ids))
+
+
+def _ratio(num: Decimal, den: Decimal, count: int, *ids: tuple[str, ...]) -> MetricValue:
+    return MetricValue(num / den if den else None, count, _evidence(*ids), num, den)
+
+
+def _money(units: int, places: int) -> Decimal:
+    """Stored units back to money, keeping at least cents and dropping only trailing zeros."""
+    value = D(units).scaleb(-places)
+    cents = value.quantize(Decimal("0.01"))
+    return cents if cents == value else value.normalize()
+
+
+def _activities(by_kind: dict[str, tuple[int, tuple[str, ...]]], kind: str) -> MetricValue:
+    picked = [by_kind[kind]] if kind in by_kind else ([] if kind else list(by_kind.values()))
+    return _count(sum(n for n, _ in picked), *(ids for _, ids in picked))
+
+
+def _nps(answers: int, promoters: int, detractors: int, ids: tuple[str, ...]) -> MetricValue:
+    net = _int(promoters - detractors)
+    return MetricValue(net * 100 / answers if answers else None, answers, ids, net, _int(answers))
+
+
+def _median(middle: tuple[int, int], totals: DealTotals) -> MetricValue:
+    total, count = middle
+    return MetricValue(_int(total) / count, totals.won, totals.won_ids, _int(total), _int(count))
+
+
+def _won_value(value: Decimal, t: DealTotals) -> MetricValue:
+    return MetricValue(value, t.won, t.won_ids)
+
+
+_DEAL_VALUES: dict[str, Callable[[DealTotals], MetricValue]] = {
+    "leads": lambda t: _count(t.leads, t.lead_ids),
+    "deals_won": lambda t: _count(t.won, t.won_ids),
+    "deals_lost": lambda t: _count(t.lost, t.lost_ids),
+    "win_rate": lambda t: _ratio(_int(t.won), _int(t.won + t.lost), t.won + t.lost, t.won_ids, t.lost_ids),
+    "lead_conversion": lambda t: _ratio(_int(t.leads_won), _int(t.leads), t.leads, t.lead_ids),
+    "revenue": lambda t: _won_value(_money(t.revenue, 8), t),
+    "margin": lambda t: _won_value(_money(t.margin, 8), t),
+    "margin_rate": lambda t: _ratio(_money(t.margin, 8), _money(t.revenue, 8), t.won, t.won_ids),
+    "avg_deal_size": lambda t: _ratio(_money(t.amount, 2), _int(t.won), t.won, t.won_ids),
+    "cycle_days_mean": lambda t: _ratio(_int(t.cycle_days), _int(t.won), t.won, t.won_ids),
+}
+assert set(_DEAL_VALUES) | {"cycle_days_median"} == DEAL_METRICS

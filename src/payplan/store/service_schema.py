@@ -1,0 +1,135 @@
+"""The service's tables: plan versions, runs and their results, users, tokens, audit, idempotency.
+
+They live in the same `MetaData` as the fact tables (`payplan.store.schema`) so one
+Alembic history migrates both. Money uses the same exact integer types; JSON
+documents are stored as text (canonical msgspec encodings) so their bytes, and so
+their hashes, round-trip on SQLite and PostgreSQL alike. Timestamps are ISO-8601
+UTC strings for the same reason. Must not hold queries: those live in
+`payplan.plan_store`, `payplan.runs`, `payplan.users` and `payplan.audit`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, text,
+)
+
+from payplan.store.schema import Money, metadata
+
+ROLES = ("admin", "finance", "hr", "manager", "rep")
+RUN_STATES = ("draft", "submitted", "approved", "paid")
+RUN_KINDS = ("regular", "adjustment")
+FINAL_STATES = ("approved", "paid")
+
+
+def _one_of(table: str, column: str, values: tuple[str, ...]) -> CheckConstraint:
+    listed = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=f"ck_{table}_{column}")
+
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("rep_id", String(64), ForeignKey("reps.id")),
+    Column("password_hash", String(300)),
+    Column("created_at", String(32), nullable=False),
+    UniqueConstraint("name", name="uq_users_name"),
+    _one_of("users", "role", ROLES),
+)
+
+tokens = Table(
+    "tokens", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("token_hash", String(64), nullable=False),  # SHA-256 hex, never the token
+    Column("created_at", String(32), nullable=False),
+    UniqueConstraint("token_hash", name="uq_tokens_token_hash"),
+    Index("ix_tokens_user", "user_id"),
+)
+
+plan_versions = Table(
+    "plan_versions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", String(100), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("effective_from", Date, nullable=False),
+    Column("effective_to", Date),
+    Column("period", String(16), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("source_name", String(300), nullable=False),
+    Column("published_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("published_at", String(32), nullable=False),
+    UniqueConstraint("plan_id", "version", name="uq_plan_versions_plan_version"),
+    UniqueConstraint("hash", name="uq_plan_versions_hash"),
+)
+
+runs = Table(
+    "runs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_version_id", Integer, ForeignKey("plan_versions.id"), nullable=False),
+    Column("period", String(8), nullable=False),
+    Column("kind", String(16), nullable=False, server_default="regular"),
+    Column("adjusts_run_id", Integer, ForeignKey("runs.id")),
+    Column("state", String(16), nullable=False, server_default="draft"),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("submitted_by", Integer, ForeignKey("users.id")),
+    Column("submitted_at", String(32)),
+    Column("approved_by", Integer, ForeignKey("users.id")),
+    Column("approved_at", String(32)),
+    Column("paid_by", Integer, ForeignKey("users.id")),
+    Column("paid_at", String(32)),
+    Column("rejected_reason", Text),
+    Column("inputs_hash", String(64)),
+    Column("outputs_hash", String(64)),
+    Column("revision", Integer, nullable=False, server_default="1"),
+    _one_of("runs", "state", RUN_STATES),
+    _one_of("runs", "kind", RUN_KINDS),
+    # one regular run per plan version and period: corrections are adjustment runs
+    Index("ux_runs_regular", "plan_version_id", "period", unique=True,
+          sqlite_where=text("kind = 'regular'"), postgresql_where=text("kind = 'regular'")),
+    Index("ix_runs_period", "period", "state"),
+)
+
+run_results = Table(
+    "run_results", metadata,
+    Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
+    Column("rep_id", String(64), ForeignKey("reps.id"), primary_key=True),
+    Column("total", Money(), nullable=False),
+    Column("result", Text, nullable=False),  # payplan.report.result_dict as JSON
+    Column("state", Text, nullable=False),  # CarriedState after this period, as JSON
+    Index("ix_run_results_rep", "rep_id"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("object", String(300), nullable=False),
+    Column("detail", Text, nullable=False),  # canonical JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("prev_hash", name="uq_audit_log_prev_hash"),  # a fork cannot be stored
+    UniqueConstraint("hash", name="uq_audit_log_hash"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("scope", String(100), nullable=False),
+    Column("response", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    UniqueConstraint("key", "user_id", "scope", name="uq_idempotency_keys_key_user_scope"),
+)
+
+SERVICE_TABLES = {t.name: t for t in (users, tokens, plan_versions, runs, run_results, audit_log,
+                                      idempotency_keys)}

@@ -1,7 +1,7 @@
 """Adjustments to a component's amount, each printed as its own line.
 
-Multipliers (accelerators / decelerators) and gates scale the unrounded amount;
-caps and floors bring the rounded sum of lines to the limit. Each adjustment
+Multipliers (accelerators / decelerators) scale the unrounded amount, gates then
+scale what the multiplier left (they compound); caps and floors bring the rounded sum of lines to the limit. Each adjustment
 line says why it exists. Must not compute the amount being adjusted.
 """
 
@@ -14,35 +14,42 @@ from payplan.core.metrics import MetricSpec
 from payplan.core.money import fmt, pct
 from payplan.core.plan import Gate, Multiplier
 from payplan.core.result import Line
-from payplan.core.tiers import Band, band_index
+from payplan.core.tiers import Band, band_index, contains
 from payplan.core.trace import Node
 
 ZERO, ONE = Decimal(0), Decimal(1)
 
 
 def apply_multipliers(cid: str, multipliers: list[Multiplier], measure: Decimal | None, boundary: str,
-                      amount: Decimal, ctx: Ctx, node: Node) -> list[Line]:
-    """One line for the multiplier band that `measure` falls in, if its factor is not 1."""
+                      amount: Decimal, ctx: Ctx, node: Node) -> tuple[list[Line], Decimal]:
+    """The line for the multiplier band that `measure` falls in (none when its factor is 1),
+    and the unrounded amount after it (what later gates scale)."""
     if not multipliers or measure is None:
-        return []
+        return [], amount
     bands = [Band(m.from_, m.to, m.factor) for m in multipliers]
     i = band_index(bands, measure, boundary)
-    inside = i >= 0 and (bands[i].stop is None or (measure < bands[i].stop if boundary == "lower" else measure <= bands[i].stop))
-    if not inside:
+    if i < 0 or not contains(bands[i], measure, boundary, first=i == 0):
         node.add(Node(f"{cid}.multiplier", "Accelerator / decelerator", value="none",
                       formula=f"measure {fmt(measure)} is in no multiplier band"))
-        return []
+        return [], amount
     m = multipliers[i]
     kind = "accelerator" if m.factor > ONE else "decelerator"
     label = m.label or kind.capitalize()
     delta = amount * (m.factor - ONE)
+    band = describe_band(m.from_, m.to, boundary)
     node.add(Node(f"{cid}.multiplier", label, value=fmt(m.factor),
-                  formula=f"measure {fmt(measure)} in [{fmt(m.from_)}, {fmt(m.to) or '∞'}) → × {fmt(m.factor)}: "
+                  formula=f"measure {fmt(measure)} in {band} → × {fmt(m.factor)}: "
                           f"{fmt(amount)} × ({fmt(m.factor)} − 1) = {fmt(delta)}"))
     if m.factor == ONE:
-        return []
-    return [Line(cid, "multiplier", label, ctx.money(delta),
-                 cause=f"× {fmt(m.factor)} because {fmt(measure)} is in [{fmt(m.from_)}, {fmt(m.to) or '∞'})")]
+        return [], amount
+    line = Line(cid, "multiplier", label, ctx.money(delta), cause=f"× {fmt(m.factor)} because {fmt(measure)} is in {band}")
+    return [line], amount + delta
+
+
+def describe_band(start: Decimal, stop: Decimal | None, boundary: str) -> str:
+    """A band in interval notation with its stated inclusivity: [a, b) or (a, b]."""
+    end = "∞)" if stop is None else (f"{fmt(stop)})" if boundary == "lower" else f"{fmt(stop)}]")
+    return ("[" if boundary == "lower" or start <= 0 else "(") + f"{fmt(start)}, {end}"
 
 
 def apply_gates(cid: str, gates: list[Gate], amount: Decimal, ctx: Ctx, node: Node,

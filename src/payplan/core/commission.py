@@ -49,8 +49,9 @@ def evaluate_commission(c: Commission, ctx: Ctx) -> tuple[list[Line], Node]:
                   formula="each deal rounded, then summed"))
     attainment = total / quota if quota else None
     measure = attainment if c.multipliers_on == "attainment" else total
-    lines += apply_multipliers(c.id, c.multipliers, measure, c.boundary, unrounded, ctx, node)
-    lines += apply_gates(c.id, c.gates, unrounded, ctx, node)
+    multiplied, adjusted = apply_multipliers(c.id, c.multipliers, measure, c.boundary, unrounded, ctx, node)
+    lines += multiplied
+    lines += apply_gates(c.id, c.gates, adjusted, ctx, node)
     lines += apply_limits(c.id, c.cap, c.floor, lines, ctx, node)
     node.value = fmt(sum((ln.amount for ln in lines), ZERO))
     return lines, node

@@ -11,6 +11,8 @@ from decimal import Decimal
 from payplan.core.adjust import apply_limits
 from payplan.core.base import base_function, describe_base
 from payplan.core.context import Ctx
+from payplan.core.formula import FormulaError
+from payplan.core.inputs import Deal
 from payplan.core.metrics import MetricSpec
 from payplan.core.money import fmt, pct
 from payplan.core.plan import Fixed, Override, Spiff
@@ -38,13 +40,22 @@ def _in_window(c: Spiff, day) -> bool:
     return day is not None and (c.starts is None or day >= c.starts) and (c.ends is None or day <= c.ends)
 
 
+def _credited_base(fn, deal: Deal, ctx: Ctx, where: str) -> Decimal:
+    """The deal's base × credit share; a formula the deal cannot satisfy is an issue and 0."""
+    try:
+        return fn(deal) * deal.share
+    except FormulaError as exc:
+        ctx.fail("base-formula", f"deal {deal.id}: {exc}", where)
+        return ZERO
+
+
 def _spiff_deals(c: Spiff, ctx: Ctx, node: Node, label: str) -> list[Line]:
     fn = base_function(c.base)
     lines = []
     for deal in ctx.inputs.deals:
         if deal.status != "won" or (c.products and deal.product not in c.products) or not _in_window(c, deal.closed_at):
             continue
-        base = fn(deal) * deal.share
+        base = _credited_base(fn, deal, ctx, c.id)
         amount = (c.per_deal or ZERO) * deal.share + (c.rate or ZERO) * base
         how = " + ".join(part for part in (
             f"{fmt(c.per_deal)} per deal × share {fmt(deal.share)}" if c.per_deal else "",
@@ -74,7 +85,7 @@ def evaluate_override(c: Override, ctx: Ctx) -> tuple[list[Line], Node]:
     label = c.label or "Manager override"
     node = Node(c.id, label, formula=f"{pct(c.rate, 2)} of the team's {describe_base(c.base)}", source=c.why)
     fn = base_function(c.base)
-    per_member = [(m.rep.id, sum((fn(d) * d.share for d in m.deals if d.status == "won"), ZERO))
+    per_member = [(m.rep.id, sum((_credited_base(fn, d, ctx, c.id) for d in m.deals if d.status == "won"), ZERO))
                   for m in ctx.inputs.team]
     total = sum((b for _, b in per_member), ZERO)
     node.add(Node(f"{c.id}.team_base", "Team base", value=fmt(total),

@@ -5,7 +5,9 @@ Each tier is marginal (its rate pays only the slice inside it) or retroactive
 tier i is paid at the rate of the highest tier j ≥ i that is i itself or a
 retroactive tier the total reached. `boundary` says which side of an edge a
 band owns: "lower" = [from, to), "upper" = (from, to] (a value exactly on an
-edge then stays in the lower tier). Must not know about deals or plans.
+edge then stays in the lower tier). Under "upper" a band starting at or below 0
+also owns its start, so 0 always has a tier; a first band starting above 0
+(a threshold) does not. Must not know about deals or plans.
 """
 
 from __future__ import annotations
@@ -32,19 +34,20 @@ def band_index(bands: list[Band], value: Decimal, boundary: str = "lower") -> in
     """
     below = -1
     for i, band in enumerate(bands):
-        if _contains(band, value, boundary, first=i == 0):
+        if contains(band, value, boundary, first=i == 0):
             return i
         if value >= band.start:
             below = i
     return below
 
 
-def _contains(band: Band, value: Decimal, boundary: str, first: bool) -> bool:
+def contains(band: Band, value: Decimal, boundary: str, first: bool = False) -> bool:
+    """Whether `value` lies in `band` under the boundary rule (`first`: the lowest band)."""
     if boundary == "lower":
         low_ok = value >= band.start
         high_ok = band.stop is None or value < band.stop
     else:
-        low_ok = value > band.start or (first and value == band.start)
+        low_ok = value > band.start or (first and band.start <= 0 and value == band.start)
         high_ok = band.stop is None or value <= band.stop
     return low_ok and high_ok
 

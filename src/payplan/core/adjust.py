@@ -1,8 +1,8 @@
 """Adjustments to a component's amount, each printed as its own line.
 
 Multipliers (accelerators / decelerators) scale the unrounded amount, gates then
-scale what the multiplier left (they compound); caps and floors bring the rounded sum of lines to the limit. Each adjustment
-line says why it exists. Must not compute the amount being adjusted.
+scale what the multiplier left (they compound); caps and floors bring the rounded
+sum of lines to the limit. Each adjustment line says why it exists. Must not compute the amount being adjusted.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ def apply_multipliers(cid: str, multipliers: list[Multiplier], measure: Decimal 
                           f"{fmt(amount)} × ({fmt(m.factor)} − 1) = {fmt(delta)}"))
     if m.factor == ONE:
         return [], amount
-    line = Line(cid, "multiplier", label, ctx.money(delta), cause=f"× {fmt(m.factor)} because {fmt(measure)} is in {band}")
+    line = Line(cid, "multiplier", label, ctx.money(delta),
+                cause=f"× {fmt(m.factor)} because {fmt(measure)} is in {band}")
     return [line], amount + delta
 
 

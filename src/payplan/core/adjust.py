@@ -2,7 +2,8 @@
 
 Multipliers (accelerators / decelerators) scale the unrounded amount, gates then
 scale what the multiplier left (they compound); caps and floors bring the rounded
-sum of lines to the limit. Each adjustment line says why it exists. Must not compute the amount being adjusted.
+sum of lines to the limit. Each adjustment line says why it exists. Must not
+compute the amount being adjusted.
 """
 
 from __future__ import annotations

@@ -16,19 +16,18 @@ from payplan.core.plan import Draw
 from payplan.core.result import Line
 from payplan.core.trace import Node
 
-ZERO = Decimal(0)
+ZERO, ONE = Decimal(0), Decimal(1)
 
 
 def evaluate_draw(c: Draw, earned: Decimal, balance: Decimal, ctx: Ctx) -> tuple[list[Line], Node, Decimal]:
     """Returns (lines, trace node, balance carried out)."""
     label = c.label or "Draw"
-    draw = c.amount * ctx.prorate if _active(c, ctx) else ZERO
+    draw, how = _amount(c, ctx)
     node = Node(c.id, label, source=c.why,
                 formula=f"{c.type}, {'recoverable' if c.recoverable else 'non-recoverable'}")
     node.add(Node(f"{c.id}.balance_in", "Balance owed, carried in", value=fmt(balance)))
     node.add(Node(f"{c.id}.earned", "Earned this period", value=fmt(earned)))
-    node.add(Node(f"{c.id}.draw", "Draw this period", value=fmt(draw),
-                  formula="" if draw or not c.amount else "outside the draw's periods"))
+    node.add(Node(f"{c.id}.draw", "Draw this period", value=fmt(draw), formula=how))
     if c.type == "guarantee":
         lines, balance = _guarantee(c, label, draw, earned, balance, ctx)
     else:
@@ -36,6 +35,15 @@ def evaluate_draw(c: Draw, earned: Decimal, balance: Decimal, ctx: Ctx) -> tuple
     node.add(Node(f"{c.id}.balance_out", "Balance owed, carried out", value=fmt(balance)))
     node.value = fmt(sum((ln.amount for ln in lines), ZERO))
     return lines, node, balance
+
+
+def _amount(c: Draw, ctx: Ctx) -> tuple[Decimal, str]:
+    """This period's draw, in cents (a prorated draw is rounded once, here), and why."""
+    if not _active(c, ctx):
+        return ZERO, f"outside the draw's first {c.periods} periods"
+    if ctx.prorate != ONE:
+        return ctx.money(c.amount * ctx.prorate), f"{fmt(c.amount)} × proration {fmt(ctx.prorate)} ({ctx.prorate_note})"
+    return ctx.money(c.amount), "plan amount"
 
 
 def _active(c: Draw, ctx: Ctx) -> bool:
@@ -52,13 +60,13 @@ def _active(c: Draw, ctx: Ctx) -> bool:
 def _guarantee(c: Draw, label: str, draw: Decimal, earned: Decimal, balance: Decimal,
                ctx: Ctx) -> tuple[list[Line], Decimal]:
     if earned < draw:
-        topup = ctx.money(draw - earned)
+        topup = draw - earned
         if c.recoverable:
             balance += topup
         return [Line(c.id, "draw", f"{label}: top-up to the guaranteed {fmt(draw)}", topup,
                      cause=f"earned {fmt(earned)} < draw {fmt(draw)}"
                            + ("; added to the balance owed" if c.recoverable else "; not recoverable"))], balance
-    recovery = min(balance, earned - draw)
+    recovery = ctx.money(min(balance, earned - draw))
     if recovery <= 0:
         return [], balance
     return [Line(c.id, "recovery", f"{label}: recovery of earlier top-ups", -recovery,
@@ -68,15 +76,14 @@ def _guarantee(c: Draw, label: str, draw: Decimal, earned: Decimal, balance: Dec
 def _advance(c: Draw, label: str, draw: Decimal, earned: Decimal, balance: Decimal,
              ctx: Ctx) -> tuple[list[Line], Decimal]:
     lines = []
-    recovery = min(balance, max(earned, ZERO))
+    recovery = ctx.money(min(balance, max(earned, ZERO)))
     if recovery > 0:
         lines.append(Line(c.id, "recovery", f"{label}: recovery of earlier advances", -recovery,
                           cause=f"repays the balance {fmt(balance)} from earnings {fmt(earned)}"))
         balance -= recovery
     if draw > 0:
-        amount = ctx.money(draw)
-        lines.append(Line(c.id, "draw", f"{label}: advance", amount,
+        lines.append(Line(c.id, "draw", f"{label}: advance", draw,
                           cause="paid on top of earnings" + ("; added to the balance owed" if c.recoverable else "")))
         if c.recoverable:
-            balance += amount
+            balance += draw
     return lines, balance

@@ -67,8 +67,11 @@ def _line_matches(line, want: dict) -> bool:
 
 
 def _same(got, want) -> bool:
+    if isinstance(want, dict):  # a struct such as a line's Slice, compared field by field
+        return all(_same(getattr(got, k, None), v) for k, v in want.items())
     if isinstance(want, list):
-        return list(map(str, got)) == list(map(str, want)) or all(_same(g, w) for g, w in zip(got, want, strict=True))
+        return list(map(str, got)) == list(map(str, want)) or (
+            len(got) == len(want) and all(_same(g, w) for g, w in zip(got, want)))
     if isinstance(want, str) and _is_number(want):
         try:
             return Decimal(str(got)) == Decimal(want)

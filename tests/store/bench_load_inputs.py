@@ -59,10 +59,12 @@ def main() -> None:
         conn.exec_driver_sql("ANALYZE")
         bare = best_of(args.runs, lambda: bare_group_by(conn, period))
         full = best_of(args.runs, lambda: load_inputs(conn, specs, period))
+        counts = best_of(args.runs, lambda: load_inputs(conn, specs, period, activity_ids=False))
         few = best_of(args.runs, lambda: load_inputs(conn, [MetricSpec(n) for n in (
             "revenue", "margin_rate", "deals_won", "calls", "crm_hygiene", "nps")], period))
     print(f"bare GROUP BY            min {bare[0]:.3f} s  median {bare[1]:.3f} s")
     print(f"load_inputs, 18 metrics  min {full[0]:.3f} s  median {full[1]:.3f} s  ratio {full[0] / bare[0]:.2f}x")
+    print(f"  same, activity_ids=False  min {counts[0]:.3f} s  median {counts[1]:.3f} s  ratio {counts[0] / bare[0]:.2f}x")
     print(f"load_inputs, 6 metrics   min {few[0]:.3f} s  median {few[1]:.3f} s  ratio {few[0] / bare[0]:.2f}x")
 
 

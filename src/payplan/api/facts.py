@@ -1,0 +1,79 @@
+"""Fact imports: `POST /facts/{kind}` with a CSV (`text/csv`) or JSON (`application/json`) body.
+
+Admin and finance import every kind; HR imports targets only. The body limit is
+the settings' `max_upload_bytes`: Litestar refuses a larger declared
+`Content-Length` before reading anything, and stops reading a longer stream (413).
+Must stay thin: parsing and storing are `payplan.api.uploads`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from litestar import Request, Router, post
+from litestar.connection import ASGIConnection
+from litestar.exceptions import HTTPException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import FromPath, RawBody
+from litestar.openapi.spec import OpenAPIMediaType
+from litestar.openapi.spec import Operation, RequestBody, Schema
+from litestar.openapi.spec.enums import OpenAPIType
+from litestar.di import NamedDependency
+from sqlalchemy import Connection
+
+from payplan.api.problems import problem_responses
+from payplan.api.uploads import ImportReport, import_upload
+from payplan.users import User
+
+FactKind = Literal["reps", "activities", "deals", "credits", "scores", "nps", "targets"]
+FORMATS = {"text/csv": "csv", "application/csv": "csv", "application/json": "json"}
+IMPORTERS = {"admin": None, "finance": None, "hr": {"targets"}}  # role → kinds (None: all)
+
+
+def may_import(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Admin and finance import everything, HR only targets (403 otherwise)."""
+    user = connection.user
+    role = getattr(user, "role", "")
+    kind = connection.path_params.get("kind")
+    if role not in IMPORTERS or (IMPORTERS[role] is not None and kind not in IMPORTERS[role]):
+        raise PermissionDeniedException(f"a {role or 'user'} may not import {kind} facts")
+
+
+def _format(request: Request) -> str:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in FORMATS:
+        raise HTTPException(status_code=415, detail="send the file as text/csv or application/json")
+    return FORMATS[media]
+
+
+_BODY = RequestBody(
+    description="One fact file: CSV with a header row, or a JSON array of objects (DESIGN §4 columns).",
+    required=True,
+    content={"text/csv": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING)),
+             "application/json": OpenAPIMediaType(schema=Schema(type=OpenAPIType.ARRAY,
+                                                                items=Schema(type=OpenAPIType.OBJECT)))},
+)
+
+
+@dataclass
+class UploadOperation(Operation):
+    """The OpenAPI operation of an upload: documents the CSV/JSON request body."""
+
+    def __post_init__(self) -> None:
+        self.request_body = _BODY
+
+
+@post("/{kind:str}", guards=[may_import], sync_to_thread=True, status_code=200, operation_class=UploadOperation,
+      responses=problem_responses(400, 401, 403, 409, 413, 415, 422))
+def import_facts(kind: FromPath[FactKind], request: Request, body: RawBody,
+                 conn: NamedDependency[Connection]) -> ImportReport:
+    """Import one fact file of `kind`; all rows or none, one audit record."""
+    user: User = request.user
+    return import_upload(conn, kind, _format(request), body, user)
+
+
+def router(max_upload_bytes: int) -> Router:
+    """The /facts routes with the upload limit from the settings."""
+    return Router("/facts", route_handlers=[import_facts], request_max_body_size=max_upload_bytes,
+                  tags=["facts"])

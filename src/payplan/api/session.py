@@ -1,0 +1,106 @@
+"""Health, the login page, login/logout with a session cookie, and "who am I".
+
+`GET /health` and the login page (`GET /login`, `POST /login`) are the only
+routes that answer without authentication. Must not hold role policy.
+"""
+
+from __future__ import annotations
+
+import html
+
+import anyio.to_thread
+import msgspec
+from litestar import Request, get, post
+from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException, ServiceUnavailableException
+from litestar.params import URLEncodedBody
+from litestar.utils.scope.state import ScopeState
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from payplan import users
+from payplan.api.auth import EVERYONE
+from payplan.api.problems import problem_responses
+from payplan.users import User
+
+
+class Health(msgspec.Struct):
+    status: str
+
+
+class LoginForm(msgspec.Struct):
+    name: str
+    password: str
+
+
+class Me(msgspec.Struct):
+    """The authenticated user."""
+
+    id: int
+    name: str
+    role: str
+    rep_id: str | None
+
+
+def me_of(user: User) -> Me:
+    return Me(user.id, user.name, user.role, user.rep_id)
+
+
+@get("/health", exclude_from_auth=True, sync_to_thread=True, tags=["session"],
+     responses=problem_responses(500, 503))
+def health(state: State) -> Health:
+    """{"status": "ok"} when the database answers."""
+    engine: Engine = state.engine
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        raise ServiceUnavailableException("the database does not answer") from None
+    return Health("ok")
+
+
+_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>payplan — log in</title></head>
+<body><main><h1>payplan</h1><form method="post" action="/login">
+<input type="hidden" name="_csrf_token" value="{token}">
+<label>Name <input name="name" autocomplete="username" required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit">Log in</button></form></main></body></html>"""
+
+
+@get("/login", exclude_from_auth=True, tags=["session"], media_type="text/html")
+async def login_page(request: Request) -> str:
+    """The login form (it carries the CSRF token the form post needs)."""
+    token = ScopeState.from_scope(request.scope).csrf_token
+    return _PAGE.format(token=html.escape(token if isinstance(token, str) else ""))
+
+
+@post("/login", exclude_from_auth=True, status_code=200, tags=["session"],
+      responses=problem_responses(400, 401, 403))
+async def login(request: Request, state: State, data: URLEncodedBody[LoginForm]) -> Me:
+    """Check name and password; on success set the signed session cookie."""
+    user = await anyio.to_thread.run_sync(_check, state.engine, data.name, data.password)
+    if user is None:
+        raise NotAuthorizedException("unknown name or wrong password")
+    request.set_session({"user_id": user.id})
+    return me_of(user)
+
+
+def _check(engine: Engine, name: str, password: str) -> User | None:
+    with engine.connect() as conn:
+        return users.check_password(conn, name, password)
+
+
+@post("/logout", status_code=204, guards=[EVERYONE], tags=["session"],
+      responses=problem_responses(401, 403))
+async def logout(request: Request) -> None:
+    """Forget the session (bearer tokens stay valid: they are revoked on the command line)."""
+    request.clear_session()
+
+
+@get("/me", guards=[EVERYONE], tags=["session"], responses=problem_responses(401, 403))
+async def me(request: Request) -> Me:
+    """The authenticated user: name, role and, for a rep, their rep id."""
+    return me_of(request.user)
+
+
+ROUTES = [health, login_page, login, logout, me]

@@ -75,7 +75,7 @@ def check_against_store(conn: Connection, kind: str, name: str, rows: tuple) -> 
     wanted = None if kind in ("reps", "targets") else {r.rep_id for r in (*rows, *deals)}
     stored = [r for r in _stored_reps(conn, wanted) if r.rep_id not in {u.rep_id for u in uploaded_reps}]
     sources = {k: f"{k} (stored)" for k in KINDS} | {kind: name}
-    context: dict[str, Any] = {"reps": (*stored, *uploaded_reps), kind: rows}
+    context: dict[str, Any] = {kind: rows, "reps": (*stored, *uploaded_reps)}
     if kind == "credits":
         context["deals"] = tuple(deals)
     problems: list[FactProblem] = []

@@ -12,7 +12,7 @@ import msgspec
 
 from payplan.core.money import fmt
 from payplan.core.result import RepResult
-from payplan.core.trace import Node
+from payplan.core.trace import Node, sentence, shown
 
 _encoder = msgspec.json.Encoder(decimal_format="string")
 
@@ -76,13 +76,17 @@ def explain_lines(result: RepResult, currency: str) -> list[str]:
 
 
 def _node_text(node: Node) -> str:
-    text = f"{node.label}"
-    if node.value:
-        text += f": {node.value}"
-    if node.formula:
-        text += f"  [{node.formula}]"
+    text = node.label
+    if node.value is not None and node.value != "":
+        text += f": {shown(node.value)}"
+    words = sentence(node)
+    if words:
+        text += f"  [{words}]"
     if node.source and len(node.source) < 200:
         text += f"  (source: {node.source})"
+    if node.evidence:
+        more = f" … {len(node.evidence)} in all" if len(node.evidence) > 8 else ""
+        text += f"  (facts: {', '.join(node.evidence[:8])}{more})"
     return text
 
 

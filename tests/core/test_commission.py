@@ -167,7 +167,7 @@ def test_rate_from_target_incentive_over_quota():
     # 25,000 / 250,000 = 10%; a 10,000 deal pays 1,000.
     result = run(plan(commission(target_incentive="25000", quota="250000")), deals("10000"))
     assert result.total == D("1000.00")
-    assert result.trace.find("c.rate").value == "0.1"
+    assert result.trace.find("c.rate").value == D("0.1")
 
 
 def test_split_share_scales_the_base_before_the_rate():

@@ -33,8 +33,9 @@ def _run(plan: Plan, earnings: list[str], hired: date = date(2025, 1, 1), first:
 
 
 def test_recoverable_guarantee_six_months_ex20():
+    # Terry Smythe is a new rep: the six draw months count from the hire date.
     plan = _plan(Draw(id="draw", amount=D(2000), periods=6))
-    got = _run(plan, ["2750", "3000", "1500", "2375", "3000", "2750"])
+    got = _run(plan, ["2750", "3000", "1500", "2375", "3000", "2750"], hired=date(2026, 1, 1))
     assert got == [(D(2750), 0), (D(3000), 0), (D(2000), D(500)), (D(2000), D(125)), (D(2875), 0), (D(2750), 0)]
 
 
@@ -69,7 +70,7 @@ def test_non_recoverable_draws_leave_no_balance():
 def test_draw_stops_after_its_periods_but_recovery_continues():
     plan = _plan(Draw(id="draw", amount=D(1000), periods=2))
     # months 1-2 under the draw (300 owed after two shortfalls of 100 and 200), month 3 without
-    got = _run(plan, ["900", "800", "1000", "500"])
+    got = _run(plan, ["900", "800", "1000", "500"], hired=date(2026, 1, 1))
     assert got == [(D(1000), D(100)), (D(1000), D(300)), (D(700), 0), (D(500), 0)]
 
 
@@ -90,3 +91,10 @@ def test_prorated_draw_and_its_recovery_are_in_cents():
 def test_carried_balance_is_recovered_only_above_the_draw():
     got = _run(_plan(Draw(id="draw", amount=D(1000))), ["1000", "1250"], balance="400")
     assert got == [(D(1000), D(400)), (D(1000), D(150))]
+
+
+def test_ramp_draw_counts_from_hire_not_from_plan_start():
+    # Hired in November 2025, a 3-period ramp covers Nov, Dec, Jan: February pays no draw.
+    plan = _plan(Draw(id="draw", amount=D(1000), periods=3))
+    got = _run(plan, ["0", "0"], hired=date(2025, 11, 1))
+    assert got == [(D(1000), D(1000)), (D(0), D(1000))]

@@ -16,7 +16,7 @@ from payplan.core.money import fmt, pct
 from payplan.core.plan import Gate, Multiplier
 from payplan.core.result import Line
 from payplan.core.tiers import Band, band_index, contains
-from payplan.core.trace import Node
+from payplan.core.trace import Node, sentence
 
 ZERO, ONE = Decimal(0), Decimal(1)
 
@@ -38,7 +38,7 @@ def apply_multipliers(cid: str, multipliers: list[Multiplier], measure: Decimal 
     label = m.label or kind.capitalize()
     delta = amount * (m.factor - ONE)
     band = describe_band(m.from_, m.to, boundary)
-    node.add(Node(f"{cid}.multiplier", label, value=fmt(m.factor),
+    node.add(Node(f"{cid}.multiplier", label, value=m.factor,
                   formula=f"measure {fmt(measure)} in {band} → × {fmt(m.factor)}: "
                           f"{fmt(amount)} × ({fmt(m.factor)} − 1) = {fmt(delta)}"))
     if m.factor == ONE:
@@ -59,24 +59,42 @@ def apply_gates(cid: str, gates: list[Gate], amount: Decimal, ctx: Ctx, node: No
     """A line per gate that applies: amount × (factor − 1); gates compound."""
     lines = []
     for i, gate in enumerate(gates):
-        hit, why = _gate_hit(gate, ctx, attainments or {})
+        hit, inputs = _gate_hit(gate, ctx, attainments or {})
         label = gate.label or "Gate"
-        node.add(Node(f"{cid}.gate.{i}", label, value="applied" if hit else "passed",
-                      formula=f"{why} → × {fmt(gate.factor)}" if hit else why, source=gate.why))
+        formula = (_KPI_GATE if gate.kpi_min is not None else _METRIC_GATE) + (" → × {factor}" if hit else "")
+        gate_node = Node(f"{cid}.gate.{i}", label, value="applied" if hit else "passed",
+                         formula=formula, inputs=inputs, source=gate.why)
+        node.add(gate_node)
         if hit and gate.factor != ONE:
-            lines.append(Line(cid, "gate", label, ctx.money(amount * (gate.factor - ONE)), cause=why))
+            lines.append(Line(cid, "gate", label, ctx.money(amount * (gate.factor - ONE)), cause=sentence(gate_node)))
             amount = amount * gate.factor
     return lines
 
 
-def _gate_hit(gate: Gate, ctx: Ctx, attainments: dict[str, Decimal]) -> tuple[bool, str]:
+_KPI_GATE = "KPIs below {minimum:.0%}: {failing}"
+_METRIC_GATE = "{metric} {actual} vs minimum {minimum}"
+
+
+def _gate_hit(gate: Gate, ctx: Ctx, attainments: dict[str, Decimal]) -> tuple[bool, dict]:
     if gate.kpi_min is not None:
         failing = [k for k, a in attainments.items() if a < gate.kpi_min]
-        return bool(failing), f"KPIs below {pct(gate.kpi_min)}: {', '.join(failing) or 'none'}"
-    mv = ctx.metric(MetricSpec(gate.metric or ""))
+        return bool(failing), {"minimum": gate.kpi_min, "failing": ", ".join(failing) or "none",
+                               "factor": gate.factor}
+    mv = ctx.inputs.metrics.get(_gate_key(gate.metric or ""))
     value = mv.value if mv else None
     hit = value is None or (gate.min is not None and value < gate.min)
-    return hit, f"{gate.metric} {fmt(value) or 'no data'} vs minimum {fmt(gate.min)}"
+    return hit, {"metric": gate.metric, "actual": "no data" if value is None else value,
+                 "minimum": gate.min, "factor": gate.factor}
+
+
+_GATE_KEYS: dict[str, str] = {}
+
+
+def _gate_key(metric: str) -> str:
+    key = _GATE_KEYS.get(metric)
+    if key is None:
+        key = _GATE_KEYS[metric] = MetricSpec(metric).key
+    return key
 
 
 def apply_limits(cid: str, cap: Decimal | None, floor: Decimal | None, lines: list[Line],
@@ -84,9 +102,9 @@ def apply_limits(cid: str, cap: Decimal | None, floor: Decimal | None, lines: li
     """A cap or floor line bringing the sum of `lines` to the limit."""
     current = sum((ln.amount for ln in lines), ZERO)
     if cap is not None and current > cap:
-        node.add(Node(f"{cid}.cap", "Cap", value=fmt(cap), formula=f"{fmt(current)} capped at {fmt(cap)}"))
+        node.add(Node(f"{cid}.cap", "Cap", value=cap, formula=f"{fmt(current)} capped at {fmt(cap)}"))
         return [Line(cid, "cap", "Cap", ctx.money(cap - current), cause=f"{fmt(current)} exceeds the cap {fmt(cap)}")]
     if floor is not None and current < floor:
-        node.add(Node(f"{cid}.floor", "Floor", value=fmt(floor), formula=f"{fmt(current)} raised to {fmt(floor)}"))
+        node.add(Node(f"{cid}.floor", "Floor", value=floor, formula=f"{fmt(current)} raised to {fmt(floor)}"))
         return [Line(cid, "floor", "Floor", ctx.money(floor - current), cause=f"{fmt(current)} is below the floor {fmt(floor)}")]
     return []

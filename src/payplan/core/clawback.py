@@ -33,7 +33,7 @@ def evaluate_clawbacks(ctx: Ctx) -> tuple[list[Line], Node | None, list[str]]:
         paid = ctx.state.paid_deals.get(deal.id)
         if days > rule.window_days or deal.id in ctx.state.clawed_back:
             why = f"{days} days after closing, outside the window" if days > rule.window_days else "already clawed back"
-            node.add(Node(f"{COMPONENT}.{deal.id}", f"Deal {deal.id}", value="0", formula=why))
+            node.add(Node(f"{COMPONENT}.{deal.id}", f"Deal {deal.id}", value=ZERO, formula=why))
             continue
         if paid is None:
             ctx.warn("clawback-unknown", f"deal {deal.id} was cancelled but no commission paid on it is known", COMPONENT)
@@ -43,7 +43,7 @@ def evaluate_clawbacks(ctx: Ctx) -> tuple[list[Line], Node | None, list[str]]:
         lines.append(Line(COMPONENT, "clawback", f"Clawback of deal {deal.id}", amount, deal_id=deal.id,
                           base=paid.amount, rate=rule.share, cause=cause,
                           links=f"{paid.period}/{paid.component}/{deal.id}"))
-        node.add(Node(f"{COMPONENT}.{deal.id}", f"Deal {deal.id}", value=fmt(amount), formula=cause))
+        node.add(Node(f"{COMPONENT}.{deal.id}", f"Deal {deal.id}", value=amount, formula=cause))
         done.append(deal.id)
-    node.value = fmt(sum((ln.amount for ln in lines), ZERO))
+    node.value = sum((ln.amount for ln in lines), ZERO)
     return lines, node, done

@@ -25,15 +25,15 @@ def evaluate_draw(c: Draw, earned: Decimal, balance: Decimal, ctx: Ctx) -> tuple
     draw, how = _amount(c, ctx)
     node = Node(c.id, label, source=c.why,
                 formula=f"{c.type}, {'recoverable' if c.recoverable else 'non-recoverable'}")
-    node.add(Node(f"{c.id}.balance_in", "Balance owed, carried in", value=fmt(balance)))
-    node.add(Node(f"{c.id}.earned", "Earned this period", value=fmt(earned)))
-    node.add(Node(f"{c.id}.draw", "Draw this period", value=fmt(draw), formula=how))
+    node.add(Node(f"{c.id}.balance_in", "Balance owed, carried in", value=balance))
+    node.add(Node(f"{c.id}.earned", "Earned this period", value=earned))
+    node.add(Node(f"{c.id}.draw", "Draw this period", value=draw, formula=how))
     if c.type == "guarantee":
         lines, balance = _guarantee(c, label, draw, earned, balance, ctx)
     else:
         lines, balance = _advance(c, label, draw, earned, balance, ctx)
-    node.add(Node(f"{c.id}.balance_out", "Balance owed, carried out", value=fmt(balance)))
-    node.value = fmt(sum((ln.amount for ln in lines), ZERO))
+    node.add(Node(f"{c.id}.balance_out", "Balance owed, carried out", value=balance))
+    node.value = sum((ln.amount for ln in lines), ZERO)
     return lines, node, balance
 
 
@@ -49,8 +49,8 @@ def _amount(c: Draw, ctx: Ctx) -> tuple[Decimal, str]:
 def _active(c: Draw, ctx: Ctx) -> bool:
     if c.periods is None:
         return True
-    start = ctx.rep.hired_on or ctx.plan.effective_from
-    first = period_of(max(start, ctx.plan.effective_from), ctx.plan.period)
+    # A ramp draw covers the rep's first N periods of employment, not of the plan.
+    first = period_of(ctx.rep.hired_on or ctx.plan.effective_from, ctx.plan.period)
     count, p = 1, first
     while p < ctx.period and count <= c.periods:
         p, count = p.next(), count + 1

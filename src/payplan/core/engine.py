@@ -47,7 +47,7 @@ def evaluate(plan: Plan, inputs: RepInputs, state: CarriedState | None = None,
     ctx = Ctx(plan, inputs, period, state, prorate, note)
     root = Node("total", f"{inputs.rep.name or inputs.rep.id}, {period.key}",
                 formula="sum of all lines", source=f"plan {plan.ref}")
-    root.add(Node("proration", "Active share of the period", value=fmt(prorate), formula=note))
+    root.add(Node("proration", "Active share of the period", value=prorate, formula=note))
     lines: list[Line] = []
     components: list[ComponentResult] = []
     for comp in plan.components:
@@ -61,7 +61,7 @@ def evaluate(plan: Plan, inputs: RepInputs, state: CarriedState | None = None,
     _statement_cap(plan, ctx, lines, components, root)
     balance = _draws(plan, ctx, lines, components, root)
     total = sum((ln.amount for ln in lines), ZERO)
-    root.value = fmt(total)
+    root.value = total
     return RepResult(
         rep_id=inputs.rep.id, period=period.key, currency=plan.currency, total=total,
         components=tuple(components), lines=tuple(lines), trace=root, issues=tuple(ctx.issues),
@@ -73,7 +73,7 @@ def evaluate(plan: Plan, inputs: RepInputs, state: CarriedState | None = None,
 def _collect(cid: str, kind: str, label: str, comp_lines: list[Line], node: Node, lines: list[Line],
              components: list[ComponentResult], root: Node) -> None:
     amount = sum((ln.amount for ln in comp_lines), ZERO)
-    node.value = fmt(amount)
+    node.value = amount
     lines.extend(comp_lines)
     components.append(ComponentResult(cid, kind, amount, label))
     root.add(node)

@@ -32,7 +32,7 @@ def evaluate_spiff(c: Spiff, ctx: Ctx) -> tuple[list[Line], Node]:
     else:
         lines += _spiff_deals(c, ctx, node, label)
     lines += apply_limits(c.id, c.cap, None, lines, ctx, node)
-    node.value = fmt(sum((ln.amount for ln in lines), ZERO))
+    node.value = sum((ln.amount for ln in lines), ZERO)
     return lines, node
 
 
@@ -62,7 +62,7 @@ def _spiff_deals(c: Spiff, ctx: Ctx, node: Node, label: str) -> list[Line]:
             f"{pct(c.rate, 2)} × {fmt(base)}" if c.rate else "") if part)
         lines.append(Line(c.id, "spiff", label, ctx.money(amount), deal_id=deal.id, base=base,
                           rate=c.rate, share=deal.share, cause=how))
-    node.add(Node(f"{c.id}.deals", "Qualifying deals", value=str(len(lines)),
+    node.add(Node(f"{c.id}.deals", "Qualifying deals", value=Decimal(len(lines)),
                   source=", ".join(ln.deal_id or "" for ln in lines[:50])))
     return lines
 
@@ -74,7 +74,7 @@ def _spiff_metric(c: Spiff, ctx: Ctx, node: Node, label: str) -> list[Line]:
     if not overlaps:
         units = ZERO
     amount = units * (c.per_unit or ZERO)
-    node.add(Node(f"{c.id}.units", f"{c.metric}", value=fmt(units),
+    node.add(Node(f"{c.id}.units", f"{c.metric}", value=units,
                   formula=f"{fmt(units)} × {fmt(c.per_unit)} = {fmt(amount)}",
                   source=", ".join(mv.evidence[:50]) if mv else ""))
     return [Line(c.id, "spiff", label, ctx.money(amount), base=units, rate=c.per_unit,
@@ -88,8 +88,8 @@ def evaluate_override(c: Override, ctx: Ctx) -> tuple[list[Line], Node]:
     per_member = [(m.rep.id, sum((_credited_base(fn, d, ctx, c.id) for d in m.deals if d.status == "won"), ZERO))
                   for m in ctx.inputs.team]
     total = sum((b for _, b in per_member), ZERO)
-    node.add(Node(f"{c.id}.team_base", "Team base", value=fmt(total),
-                  inputs={rep: fmt(b) for rep, b in per_member}))
+    node.add(Node(f"{c.id}.team_base", "Team base", value=total,
+                  inputs=dict(per_member)))
     if not _team_gate(c, total, ctx, node):
         lines: list[Line] = []
     elif c.threshold is not None:
@@ -100,7 +100,7 @@ def evaluate_override(c: Override, ctx: Ctx) -> tuple[list[Line], Node]:
         lines = [Line(c.id, "override", label, ctx.money(b * c.rate), rep_id=rep, base=b, rate=c.rate,
                       cause=f"{pct(c.rate, 2)} × {rep} {fmt(b)}") for rep, b in per_member]
     lines += apply_limits(c.id, c.cap, None, lines, ctx, node)
-    node.value = fmt(sum((ln.amount for ln in lines), ZERO))
+    node.value = sum((ln.amount for ln in lines), ZERO)
     return lines, node
 
 
@@ -108,9 +108,12 @@ def _team_gate(c: Override, total: Decimal, ctx: Ctx, node: Node) -> bool:
     if c.min_attainment is None:
         return True
     quota, source = ctx.target("team_quota", c.team_quota, True)
+    if not quota:
+        ctx.fail("no-quota", f"override {c.id} is gated on team attainment but has no team quota "
+                 "(plan `team_quota` or target override 'team_quota')", c.id)
     attainment = total / quota if quota else ZERO
     ok = attainment >= c.min_attainment
-    node.add(Node(f"{c.id}.team_attainment", "Team attainment", value=fmt(attainment), source=source,
+    node.add(Node(f"{c.id}.team_attainment", "Team attainment", value=attainment, source=source,
                   formula=f"{fmt(total)} / {fmt(quota)} {'≥' if ok else '<'} minimum {pct(c.min_attainment)}"))
     return ok
 
@@ -124,5 +127,5 @@ def evaluate_fixed(c: Fixed, ctx: Ctx) -> tuple[list[Line], Node]:
     amount = base * ctx.prorate
     if ctx.prorate != ONE:
         how += f" {fmt(base)} × {fmt(ctx.prorate)} ({ctx.prorate_note})"
-    node = Node(c.id, label, value=fmt(ctx.money(amount)), formula=how, source=c.why)
+    node = Node(c.id, label, value=ctx.money(amount), formula=how, source=c.why)
     return [Line(c.id, "fixed", label, ctx.money(amount), base=base, cause=how)], node

@@ -1,125 +1,173 @@
 """The KPI scorecard bonus: metric values → attainment → weighted score → payout.
 
 amount = target incentive × proration × payout_curve(Σ weight × attainment) × gates.
-Every step is a trace node a rep can follow. Must not touch deals or money
-beyond the one bonus line and its gate lines.
+Every step is a trace node a rep can follow; formulas are templates filled in
+only when read, so scoring stays fast. Must not touch deals or money beyond the
+one bonus line and its gate lines.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+import msgspec
+
 from payplan.core.adjust import apply_gates
 from payplan.core.context import Ctx, prorates_target
 from payplan.core.curves import describe, interpolate
 from payplan.core.metrics import MetricSpec, lookup
-from payplan.core.money import fmt, pct
 from payplan.core.plan import Kpi, Scorecard
 from payplan.core.result import Line
 from payplan.core.trace import Node
 
 ZERO, ONE = Decimal(0), Decimal(1)
 
+KPI_SENTENCE = ("{metric} {actual} vs target {target} ({how}) → attainment {attainment:.1%} "
+                "× weight {weight:.0%} = {points_100:.1f} points")
+
+
+KPI_SENTENCE_NO_TARGET = ("{metric} {actual} ({how}) → attainment {attainment:.1%} "
+                          "× weight {weight:.0%} = {points_100:.1f} points")
+
+
+class KpiInfo(msgspec.Struct, frozen=True):
+    """What scoring a KPI needs that depends only on the plan (computed once per KPI)."""
+
+    spec_key: str
+    key: str
+    label: str
+    better: str
+    prorates: bool
+    target_key: str
+    curve_words: str
+
+
+_INFO: dict[int, tuple[Kpi, KpiInfo]] = {}
+
 
 def kpi_spec(kpi: Kpi) -> MetricSpec:
     return MetricSpec(kpi.metric, product=kpi.product, kind=kpi.activity_kind, scope=kpi.scope)
 
 
+def kpi_info(kpi: Kpi) -> KpiInfo:
+    entry = _INFO.get(id(kpi))
+    if entry is not None and entry[0] is kpi:
+        return entry[1]
+    definition = lookup(kpi.metric)
+    info = KpiInfo(kpi_spec(kpi).key, f"kpi.{kpi.id}", kpi.label or kpi.id,
+                   kpi.better or (definition.better if definition else "higher"),
+                   prorates_target(kpi.metric), kpi.target_key or kpi.metric,
+                   describe(kpi.curve) if kpi.curve else "")
+    _INFO[id(kpi)] = (kpi, info)
+    return info
+
+
 def evaluate_scorecard(c: Scorecard, ctx: Ctx) -> tuple[list[Line], Node]:
-    node = Node(f"{c.id}", c.label or "KPI bonus", formula="target incentive × payout(score) × gates")
+    node = Node(c.id, c.label or "KPI bonus", formula="target incentive × payout ratio, then gates")
     attainments: dict[str, Decimal] = {}
     score = ZERO
     for kpi in c.kpis:
-        points, attainment = _kpi(kpi, ctx, node, c.id)
+        points, attainment = _kpi(kpi, ctx, node)
         attainments[kpi.id] = attainment
         score += points
-    node.add(Node(f"{c.id}.score", "Weighted score", value=fmt(score),
-                  formula=" + ".join(f"{k.id} points" for k in c.kpis) + f" = {pct(score)}"))
+    node.add(Node(f"{c.id}.score", "Weighted score", value=score, formula="sum of the KPI points"))
     ratio = _payout_ratio(c, score, node)
     incentive = _target_incentive(c, ctx, node)
     raw = incentive * ratio
     lines = [Line(c.id, "bonus", c.label or "KPI bonus", ctx.money(raw))]
-    node.add(Node(f"{c.id}.payout", "Bonus before gates", value=fmt(lines[0].amount),
-                  formula=f"{fmt(incentive)} × {pct(ratio)} = {fmt(raw)}"))
+    node.add(Node(f"{c.id}.payout", "Bonus before gates", value=lines[0].amount,
+                  formula="{incentive} × {ratio:.2%} = {raw}",
+                  inputs={"incentive": incentive, "ratio": ratio, "raw": raw}))
     lines += apply_gates(c.id, c.gates, raw, ctx, node, attainments)
-    node.value = fmt(sum((ln.amount for ln in lines), ZERO))
     return lines, node
 
 
-def _kpi(kpi: Kpi, ctx: Ctx, parent: Node, cid: str) -> tuple[Decimal, Decimal]:
-    """Score one KPI; returns (points, attainment)."""
-    key = f"kpi.{kpi.id}"
-    node = parent.add(Node(key, kpi.label or kpi.id, source=kpi.why))
-    mv = ctx.metric(kpi_spec(kpi))
+def _kpi(kpi: Kpi, ctx: Ctx, parent: Node) -> tuple[Decimal, Decimal]:
+    """Score one KPI into one trace node; returns (points, attainment).
+
+    The node's inputs name every step (actual, target, raw, attainment, weight,
+    points), addressable as `kpi.<id>.<input>`; a child node appears only when a
+    threshold, floor or cap changed the attainment.
+    """
+    info = kpi_info(kpi)
+    mv = ctx.inputs.metrics.get(info.spec_key)
     value = mv.value if mv is not None else None
-    node.add(Node(f"{key}.value", f"{kpi.metric} (actual)", value=fmt(value),
-                  inputs={"count": str(mv.count if mv else 0)},
-                  source=", ".join(mv.evidence[:50]) if mv else "no facts"))
+    node = Node(info.key, info.label, formula=KPI_SENTENCE, source=kpi.why,
+                evidence=mv.evidence if mv is not None else ())
+    parent.children.append(node)
+    target = raw = None
+    how = "no data: attainment 0"
     if value is None:
         ctx.warn("no-data", f"no data for metric {kpi.metric}: attainment 0", f"kpi {kpi.id}")
-        attainment, how = ZERO, "no data → 0"
+        attainment = ZERO
+    elif kpi.curve:
+        raw, how = interpolate(kpi.curve, value), f"curve over {info.curve_words}"
+        attainment = raw
     else:
-        attainment, how = _attainment(kpi, value, ctx, node)
-        node.add(Node(f"{key}.raw", "Attainment before threshold, floor and cap", value=fmt(attainment),
-                      formula=how))
-    attainment = _bound(kpi, attainment, node, key)
-    attainment = ctx.score(attainment)
+        target, source = ctx.target(info.target_key, kpi.target, info.prorates)
+        if source != "plan":
+            node.children.append(Node(f"{info.key}.target_source", "Target from", value=target, source=source))
+        raw, how = _raw(kpi, info, value, target, ctx)
+        attainment = raw
+    attainment = ctx.score(_bound(kpi, attainment, node, info.key))
     points = ctx.score(kpi.weight * attainment)
-    node.add(Node(f"{key}.attainment", "Attainment", value=fmt(attainment), formula=how))
-    node.add(Node(f"{key}.points", "Points", value=fmt(points),
-                  formula=f"{pct(attainment)} × weight {pct(kpi.weight)} = {pct(points, 2)} points"))
-    node.value = fmt(points)
-    node.formula = f"{kpi.metric} {fmt(value)} → attainment {pct(attainment)} × weight {pct(kpi.weight)} = {pct(points, 2)} points"
+    node.value = points
+    if target is None:
+        node.formula = KPI_SENTENCE_NO_TARGET
+    node.inputs = {"metric": kpi.metric, "actual": value, "count": Decimal(mv.count) if mv else ZERO,
+                   "target": target, "raw": raw, "how": how, "attainment": attainment,
+                   "weight": kpi.weight, "points": points, "points_100": points * 100}
     return points, attainment
 
 
-def _attainment(kpi: Kpi, value: Decimal, ctx: Ctx, node: Node) -> tuple[Decimal, str]:
-    if kpi.curve:
-        return interpolate(kpi.curve, value), f"curve({fmt(value)}) over {describe(kpi.curve)}"
-    target, source = ctx.target(kpi.target_key or kpi.metric, kpi.target, prorates_target(kpi.metric))
-    node.add(Node(f"kpi.{kpi.id}.target", "Target", value=fmt(target), source=source))
+def _raw(kpi: Kpi, info: KpiInfo, value: Decimal, target: Decimal | None, ctx: Ctx) -> tuple[Decimal, str]:
     if target is None:
         ctx.fail("no-target", f"KPI {kpi.id} has no target and no curve", f"kpi {kpi.id}")
-        return ZERO, "no target → 0"
-    better = kpi.better or (lookup(kpi.metric).better if lookup(kpi.metric) else "higher")
-    if better == "higher":
-        return _ratio(value, target, ctx, kpi), f"actual / target = {fmt(value)} / {fmt(target)}"
+        return ZERO, "no target: attainment 0"
+    return _ratio(kpi, info, value, target, ctx)
+
+
+def _ratio(kpi: Kpi, info: KpiInfo, value: Decimal, target: Decimal, ctx: Ctx) -> tuple[Decimal, str]:
+    if info.better == "higher":
+        if target == 0:
+            ctx.warn("zero-target", f"KPI {kpi.id}: target is 0, attainment set to the cap or 1", f"kpi {kpi.id}")
+            return (kpi.cap if kpi.cap is not None else ONE), "target is 0"
+        return value / target, "actual / target"
     if kpi.lower_is == "mirror":
         if target == 0:
-            return ONE - value, f"lower is better: 1 − actual = 1 − {fmt(value)}"
-        return ONE - (value - target) / abs(target), f"lower is better: 1 − (actual − target) / |target| = 1 − ({fmt(value)} − {fmt(target)}) / {fmt(abs(target))}"
-    return _ratio(target, value, ctx, kpi), f"lower is better: target / actual = {fmt(target)} / {fmt(value)}"
-
-
-def _ratio(num: Decimal, den: Decimal, ctx: Ctx, kpi: Kpi) -> Decimal:
-    if den == 0:
-        ctx.warn("zero-division", f"KPI {kpi.id}: division by zero, attainment capped", f"kpi {kpi.id}")
-        return kpi.cap if kpi.cap is not None and num > 0 else ZERO
-    return num / den
+            return ONE - value, "lower is better: 1 − actual"
+        return ONE - (value - target) / abs(target), "lower is better: 1 − (actual − target) / |target|"
+    if value <= 0:
+        # The best possible result (nothing to lower): the KPI's cap, or at least full target.
+        best = kpi.cap if kpi.cap is not None else max(ONE, target)
+        return best, "lower is better, actual is 0: best possible (the KPI cap)"
+    return target / value, "lower is better: target / actual"
 
 
 def _bound(kpi: Kpi, a: Decimal, node: Node, key: str) -> Decimal:
-    notes = []
+    """Threshold (below it: 0, and no floor), then floor, then cap."""
+    note = ""
     if kpi.threshold is not None and a < kpi.threshold:
-        notes.append(f"below threshold {pct(kpi.threshold)} → 0")
-        a = ZERO
-    if kpi.floor is not None and a < kpi.floor:
-        notes.append(f"raised to floor {pct(kpi.floor)}")
-        a = kpi.floor
+        note, a = "below the threshold {threshold:.1%}: 0", ZERO
+    elif kpi.floor is not None and a < kpi.floor:
+        note, a = "raised to the floor {floor:.1%}", kpi.floor
     if kpi.cap is not None and a > kpi.cap:
-        notes.append(f"capped at {pct(kpi.cap)}")
-        a = kpi.cap
-    if notes:
-        node.add(Node(f"{key}.bounds", "Threshold, floor and cap", value=fmt(a), formula="; ".join(notes)))
+        note, a = "capped at {cap:.1%}", kpi.cap
+    if note:
+        node.children.append(Node(f"{key}.bounds", "Threshold, floor and cap", value=a, formula=note,
+                                  inputs={"threshold": kpi.threshold, "floor": kpi.floor, "cap": kpi.cap}))
     return a
 
 
 def _payout_ratio(c: Scorecard, score: Decimal, node: Node) -> Decimal:
-    ratio = interpolate(c.payout_curve, score) if c.payout_curve else score
-    how = f"payout curve ({describe(c.payout_curve)}) at {pct(score)}" if c.payout_curve else "payout = score"
+    if c.payout_curve:
+        ratio, how = interpolate(c.payout_curve, score), "payout curve at a score of {score:.2%}: {curve}"
+    else:
+        ratio, how = score, "payout ratio = score"
     if c.payout_cap is not None and ratio > c.payout_cap:
-        ratio, how = c.payout_cap, how + f", capped at {pct(c.payout_cap)}"
-    node.add(Node(f"{c.id}.payout_ratio", "Payout ratio", value=fmt(ratio), formula=how))
+        ratio, how = c.payout_cap, how + ", capped at {cap:.1%}"
+    node.add(Node(f"{c.id}.payout_ratio", "Payout ratio", value=ratio, formula=how,
+                  inputs={"score": score, "cap": c.payout_cap, "curve": _curve_words(c)}))
     return ratio
 
 
@@ -129,11 +177,24 @@ def _target_incentive(c: Scorecard, ctx: Ctx, node: Node) -> Decimal:
         if salary is None:
             ctx.fail("no-salary", f"{c.id}: bonus is a share of salary but the rep has no salary", c.id)
             salary = ZERO
-        base, how = c.salary_share * salary, f"{pct(c.salary_share)} of salary {fmt(salary)}"
+        base, how = c.salary_share * salary, "{share:.0%} of salary {salary}"
     else:
-        base, how = c.target_incentive or ZERO, "plan"
+        base, how, salary = c.target_incentive or ZERO, "plan target incentive {base}", None
     value = base * ctx.prorate
     if ctx.prorate != ONE:
-        how += f" × proration {fmt(ctx.prorate)} ({ctx.prorate_note})"
-    node.add(Node(f"{c.id}.target_incentive", "Target incentive", value=fmt(value), formula=how))
+        how += " × proration {prorate} ({note})"
+    node.add(Node(f"{c.id}.target_incentive", "Target incentive", value=value, formula=how,
+                  inputs={"share": c.salary_share, "salary": salary, "base": base,
+                          "prorate": ctx.prorate, "note": ctx.prorate_note}))
     return value
+
+
+_CURVE_WORDS: dict[int, tuple[Scorecard, str]] = {}
+
+
+def _curve_words(c: Scorecard) -> str:
+    """The payout curve in words, computed once per scorecard."""
+    entry = _CURVE_WORDS.get(id(c))
+    if entry is None or entry[0] is not c:
+        entry = _CURVE_WORDS[id(c)] = (c, describe(c.payout_curve) if c.payout_curve else "")
+    return entry[1]

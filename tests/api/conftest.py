@@ -20,6 +20,7 @@ from payplan.api import create_app
 from payplan.facts import read_facts
 from payplan.settings import Settings
 from payplan.store import import_facts, make_engine
+from payplan.store.migrate import upgrade
 
 DATA = Path(__file__).parent / "data"
 PLANS = Path(__file__).parents[2] / "plans"
@@ -36,17 +37,6 @@ USERS = {
 }
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the database to the current schema (Alembic when the migrations exist)."""
-    try:
-        from payplan.migrations import upgrade  # type: ignore[attr-defined]
-    except ImportError:
-        import payplan.store.service_schema  # noqa: F401 - registers the service tables
-        from payplan.store import create_schema
-
-        create_schema(engine)
-    else:
-        upgrade(engine)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -69,9 +59,7 @@ def db_url(request, tmp_path):
 
 
 def _migrated(url: str) -> str:
-    engine = make_engine(url)
-    migrate(engine)
-    engine.dispose()
+    upgrade(url)
     return url
 
 

@@ -10,20 +10,16 @@ Must not hold business rules.
 
 from __future__ import annotations
 
-import logging
-
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from payplan.api import auth, db, facts, session
+from payplan.api import audit, auth, db, facts, plans, results, runs, session
 from payplan.api.problems import problem_response
 from payplan.settings import Settings, get_settings
 from payplan.store import make_engine
-
-log = logging.getLogger("payplan.api")
 
 
 def _openapi() -> OpenAPIConfig:
@@ -40,15 +36,8 @@ def _openapi() -> OpenAPIConfig:
 
 
 def _route_handlers(settings: Settings) -> list:
-    handlers: list = [*session.ROUTES, facts.router(settings.max_upload_bytes)]
-    for name in ("plans", "runs", "results", "audit"):
-        try:
-            module = __import__(f"payplan.api.{name}", fromlist=["ROUTES"])
-        except ImportError as exc:  # the domain module it needs has not landed yet
-            log.warning("payplan.api.%s not mounted: %s", name, exc)
-            continue
-        handlers += module.ROUTES
-    return handlers
+    return [*session.ROUTES, facts.router(settings.max_upload_bytes), *plans.ROUTES, *runs.ROUTES,
+            *results.ROUTES, *audit.ROUTES]
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -20,9 +20,10 @@ from typing import Any, Iterable
 import msgspec
 from sqlalchemy import Connection, select
 
-from payplan import audit, facts
+from payplan import facts
+from payplan.fact_import import import_fact_set
 from payplan.facts import DealRow, FactError, FactProblem, FactSet, RepRow
-from payplan.store import import_facts, schema
+from payplan.store import schema
 from payplan.users import User
 
 KINDS = tuple(facts.SPECS)
@@ -44,11 +45,8 @@ def import_upload(conn: Connection, kind: str, fmt: str, data: bytes, actor: Use
     name = f"{kind}.{fmt}"
     rows = parse_upload(kind, name, data)
     check_against_store(conn, kind, name, rows)
-    inserted = import_facts(conn, FactSet(**{kind: rows}, sources={kind: name}))[kind]
-    digest = hashlib.sha256(data).hexdigest()
-    audit.record(conn, actor.name, "facts.import", f"facts {kind}",
-                 {"file": name, "rows": len(rows), "inserted": inserted, "sha256": digest})
-    return ImportReport(kind, name, len(rows), inserted, digest)
+    inserted = import_fact_set(conn, FactSet(**{kind: rows}, sources={kind: name}), actor)[kind]
+    return ImportReport(kind, name, len(rows), inserted, hashlib.sha256(data).hexdigest())
 
 
 def parse_upload(kind: str, name: str, data: bytes) -> tuple:

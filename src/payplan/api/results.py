@@ -1,0 +1,63 @@
+"""Results of a run: the list a viewer may see, and one rep's breakdown.
+
+Ownership is enforced in the domain's SQL (`payplan.run_views`): a rep sees only
+their own result, a manager their team, and anything else answers 404 exactly
+like a result that does not exist. The breakdown (totals, components, lines,
+trace) is the stored result document, passed through without re-encoding.
+Must stay thin.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from litestar import Request, get
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, QueryParameter
+from sqlalchemy import Connection
+from typing_extensions import Annotated
+
+from payplan import run_views
+from payplan.api.auth import EVERYONE
+from payplan.api.problems import problem_responses
+from payplan.api.runs import RunId
+
+RepId = Annotated[str, PathParameter(min_length=1, max_length=64)]
+
+
+class ResultSummary(msgspec.Struct):
+    run_id: int
+    rep_id: str
+    rep_name: str
+    total: Decimal
+
+
+class ResultBreakdown(ResultSummary):
+    """One rep's result: `result` holds period, currency, total, components, lines and trace."""
+
+    result: dict[str, Any] = {}
+
+
+@get("/runs/{run_id:int}/results", guards=[EVERYONE], sync_to_thread=True, tags=["results"],
+     responses=problem_responses(400, 401, 403, 404))
+def list_results(request: Request, run_id: RunId, conn: NamedDependency[Connection],
+                 limit: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1000,
+                 after: Annotated[str | None, QueryParameter(max_length=64)] = None) -> list[ResultSummary]:
+    """The results of a run the viewer may see, by rep id (`after` a rep id pages)."""
+    rows = run_views.list_results(conn, run_id, request.user, limit=limit, after_rep=after)
+    return [ResultSummary(r.run_id, r.rep_id, r.rep_name, r.total) for r in rows]
+
+
+@get("/runs/{run_id:int}/results/{rep_id:str}", guards=[EVERYONE], sync_to_thread=True, tags=["results"],
+     responses=problem_responses(400, 401, 403, 404))
+def get_result(request: Request, run_id: RunId, rep_id: RepId,
+               conn: NamedDependency[Connection]) -> ResultBreakdown:
+    """One rep's breakdown: totals, components, lines and the calculation trace."""
+    row = run_views.get_result(conn, run_id, rep_id, request.user)
+    document: Any = row.result if row.result is not None else {}
+    return ResultBreakdown(row.run_id, row.rep_id, row.rep_name, row.total, document)
+
+
+ROUTES = [list_results, get_result]

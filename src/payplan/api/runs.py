@@ -1,0 +1,162 @@
+"""Runs: create (with `Idempotency-Key`), list, read, and the state transitions.
+
+`POST /runs` {plan, period} evaluates a draft run; the same `Idempotency-Key` from
+the same user gives back the same run. Transitions are `POST /runs/{id}/submit|
+recompute|approve|reject|pay|adjust`; each may pass `?revision=N` (the revision
+read) so a stale client gets 409 instead of acting on a run that changed. Who may
+do what follows `payplan.runs` (MAKERS create/recompute/submit, APPROVERS approve/
+reject/pay; the submitter or the plan's publisher cannot approve, HR never does).
+Reps and managers see only approved and paid runs. Must stay thin.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+import msgspec
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
+from sqlalchemy import Connection
+from typing_extensions import Annotated
+
+from payplan import adjustments, runs
+from payplan.api.auth import EVERYONE, allow
+from payplan.api.problems import problem_responses
+from payplan.errors import NotFound
+from payplan.run_rows import RunRow
+from payplan.run_views import SEE_ALL
+from payplan.store.service_schema import FINAL_STATES
+from payplan.users import User
+
+MAKE = allow(*runs.MAKERS)
+APPROVE = allow(*runs.APPROVERS)
+Revision = Annotated[int | None, QueryParameter(name="revision", ge=1, le=2**31 - 1, required=False,
+                                           description="The revision you read; 409 if the run changed since.")]
+IdempotencyKey = Annotated[str | None, HeaderParameter(name="idempotency-key", min_length=1, max_length=200,
+                                                 required=False, description="Same key, same run.")]
+RunId = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
+RunState = Literal["draft", "submitted", "approved", "paid"]
+_WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
+
+
+class RunRequest(msgspec.Struct):
+    plan: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["ae-2026@1"])]
+    period: Annotated[str, msgspec.Meta(min_length=1, max_length=20, examples=["2026-03"])]
+
+
+class Rejection(msgspec.Struct):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+class Run(msgspec.Struct):
+    """A run: plan version, period, state and who did what when."""
+
+    id: int
+    plan: str
+    plan_hash: str
+    period: str
+    kind: str
+    adjusts_run_id: int | None
+    state: str
+    revision: int
+    created_by: int
+    created_at: str
+    submitted_by: int | None
+    submitted_at: str | None
+    approved_by: int | None
+    approved_at: str | None
+    paid_by: int | None
+    paid_at: str | None
+    rejected_reason: str | None
+    inputs_hash: str | None
+    outputs_hash: str | None
+
+
+class RunSummary(Run):
+    """A run with its head count and total pay (summed exactly in SQL)."""
+
+    reps: int = 0
+    total: Decimal = Decimal(0)
+
+
+def run_of(row: RunRow) -> Run:
+    fields = {name: getattr(row, name) for name in Run.__struct_fields__ if name != "plan"}
+    return Run(plan=row.plan_ref, **fields)
+
+
+def summary_of(conn: Connection, row: RunRow) -> RunSummary:
+    reps, total = runs.run_totals(conn, row.id)
+    return RunSummary(**msgspec.structs.asdict(run_of(row)), reps=reps, total=Decimal(total or 0))
+
+
+def visible(row: RunRow, viewer: User) -> RunRow:
+    """Reps and managers see approved and paid runs only: anything else is NotFound."""
+    if viewer.role not in SEE_ALL and row.state not in FINAL_STATES:
+        raise NotFound(f"run {row.id} does not exist")
+    return row
+
+
+@post("/runs", guards=[MAKE], sync_to_thread=True, tags=["runs"], responses=_WRITE_ERRORS)
+def create_run(request: Request, data: JSONBody[RunRequest], conn: NamedDependency[Connection],
+               idempotency_key: IdempotencyKey = None) -> RunSummary:
+    """Evaluate every eligible rep for the period into a new draft run."""
+    row = runs.create_run(conn, data.plan, data.period, request.user, idempotency_key)
+    return summary_of(conn, row)
+
+
+@get("/runs", guards=[EVERYONE], sync_to_thread=True, tags=["runs"], responses=problem_responses(400, 401, 403))
+def list_runs(request: Request, conn: NamedDependency[Connection],
+              period: Annotated[str | None, QueryParameter(max_length=20)] = None,
+              run_state: Annotated[RunState | None, QueryParameter(name="state")] = None,
+              plan: Annotated[str | None, QueryParameter(max_length=200)] = None,
+              limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+              before: Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)] = None) -> list[Run]:
+    """Runs newest first; `before` (a run id) pages."""
+    viewer: User = request.user
+    rows = runs.list_runs(conn, period=period, state=run_state, plan_id=plan, limit=limit, before=before)
+    return [run_of(r) for r in rows if viewer.role in SEE_ALL or r.state in FINAL_STATES]
+
+
+@get("/runs/{run_id:int}", guards=[EVERYONE], sync_to_thread=True, tags=["runs"],
+     responses=problem_responses(400, 401, 403, 404))
+def get_run(request: Request, run_id: RunId, conn: NamedDependency[Connection]) -> RunSummary:
+    """One run with its head count and total."""
+    return summary_of(conn, visible(runs.get_run(conn, run_id), request.user))
+
+
+def _transition(path: str, guard, action, doc: str):
+    """A POST /runs/{id}/<path> handler calling `action(conn, run_id, user, revision=…)`."""
+
+    def handler(request: Request, run_id: RunId, conn: NamedDependency[Connection],
+                revision: Revision = None) -> RunSummary:
+        return summary_of(conn, action(conn, run_id, request.user, revision=revision))
+
+    handler.__doc__ = doc
+    handler.__name__ = f"{path}_run"
+    return post(f"/runs/{{run_id:int}}/{path}", guards=[guard], sync_to_thread=True, status_code=200,
+                tags=["runs"], responses=_WRITE_ERRORS, operation_id=f"{path}Run")(handler)
+
+
+@post("/runs/{run_id:int}/reject", guards=[APPROVE], sync_to_thread=True, status_code=200, tags=["runs"],
+      responses=_WRITE_ERRORS)
+def reject_run(request: Request, run_id: RunId, data: JSONBody[Rejection],
+               conn: NamedDependency[Connection], revision: Revision = None) -> RunSummary:
+    """Return a submitted run to draft, saying why."""
+    return summary_of(conn, runs.reject(conn, run_id, request.user, data.reason, revision=revision))
+
+
+@post("/runs/{run_id:int}/adjust", guards=[MAKE], sync_to_thread=True, tags=["runs"], responses=_WRITE_ERRORS)
+def adjust_run(request: Request, run_id: RunId, conn: NamedDependency[Connection]) -> RunSummary:
+    """A draft adjustment run paying the difference between an approved run and the current facts."""
+    return summary_of(conn, adjustments.create_adjustment(conn, run_id, request.user))
+
+
+ROUTES = [
+    create_run, list_runs, get_run, reject_run, adjust_run,
+    _transition("submit", MAKE, runs.submit, "Send a draft run for approval."),
+    _transition("recompute", MAKE, runs.recompute, "Evaluate a draft run again on the current facts."),
+    _transition("approve", APPROVE, runs.approve, "Approve a submitted run (not its submitter or plan publisher)."),
+    _transition("pay", APPROVE, runs.pay, "Mark an approved run as paid."),
+]

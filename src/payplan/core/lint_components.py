@@ -98,6 +98,11 @@ def _check_kpi(plan: Plan, kpi: Kpi, path: Path) -> list[Issue]:
     if not kpi.why.strip():
         issues.append(warning("kpi-why", f"KPI {kpi.id} does not say why it matters (`why`); reps "
                               "read it on their statement", where(plan, path)))
+    definition = metrics.lookup(kpi.metric)
+    lower = kpi.better == "lower" or (kpi.better is None and definition is not None and definition.better == "lower")
+    if lower and kpi.lower_is == "inverse" and not kpi.curve and kpi.cap is None:
+        issues.append(warning("unbounded-kpi", f"KPI {kpi.id} scores target / actual with no cap: "
+                              "attainment grows without limit as the actual approaches 0", where(plan, path + ("cap",))))
     return issues
 
 

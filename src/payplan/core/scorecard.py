@@ -139,7 +139,7 @@ def _ratio(kpi: Kpi, info: KpiInfo, value: Decimal, target: Decimal, ctx: Ctx) -
         return ONE - (value - target) / abs(target), "lower is better: 1 − (actual − target) / |target|"
     if value <= 0:
         # The best possible result (nothing to lower): the KPI's cap, or at least full target.
-        best = kpi.cap if kpi.cap is not None else max(ONE, target)
+        best = kpi.cap if kpi.cap is not None else ONE
         return best, "lower is better, actual is 0: best possible (the KPI cap)"
     return target / value, "lower is better: target / actual"
 

@@ -41,7 +41,7 @@ def cli() -> None:
 
 @cli.group()
 def plans() -> None:
-    """Lint and compare plan files (plans as code)."""
+    """Lint, compare and publish plan files (plans as code)."""
 
 
 @plans.command("check")
@@ -138,6 +138,20 @@ def _finish(ctx: click.Context, outcome: tuple[str, int]) -> None:
     if text:
         click.echo(text)
     ctx.exit(code)
+
+
+# --- the service database: db, users, import, plans publish, runs, audit -------------
+# (payplan.cli_service; each command is one transaction on PAYPLAN_DATABASE_URL)
+
+def _add_service_commands() -> None:
+    from payplan.cli_service import COMMANDS, plans_publish
+
+    plans.add_command(plans_publish)
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_add_service_commands()
 
 
 # --- helpers -------------------------------------------------------------------------

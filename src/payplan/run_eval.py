@@ -1,0 +1,130 @@
+"""Evaluate one period of a plan for a run, on the service database, with carried state.
+
+This is `payplan.pipeline.evaluate_periods`'s path (same eligibility, same metric
+SQL via `load_inputs`, same `engine.evaluate`) for one period, with one addition
+the service needs: the state a rep starts the period with (draw balance, paid
+deals) comes from the most recent approved or paid run of the same plan id for the
+previous period when there is one; otherwise the pipeline replays the history.
+It also returns what a run stores: each rep's result and state as JSON and hashes
+of the inputs and outputs. Must not write anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+import msgspec
+from sqlalchemy import Connection, select
+
+from payplan.core.engine import evaluate
+from payplan.core.inputs import CarriedState, RepInputs
+from payplan.core.needs import plan_needs
+from payplan.core.periods import Period
+from payplan.core.plan import Draw, Plan
+from payplan.core.result import RepResult
+from payplan.eligibility import in_force, is_eligible
+from payplan.pipeline import evaluate_periods
+from payplan.records import canonical_json
+from payplan.report import result_dict
+from payplan.store.metrics import load_inputs, load_reps
+from payplan.store.service_schema import FINAL_STATES, plan_versions, run_results, runs
+
+_result_encoder = msgspec.json.Encoder(decimal_format="string")
+_state_decoder = msgspec.json.Decoder(CarriedState)
+
+
+class RepRow(msgspec.Struct, frozen=True):
+    """One rep's stored result: total, result JSON (result_dict), state JSON."""
+
+    rep_id: str
+    total: Decimal
+    result: str
+    state: str
+
+
+class RunEvaluation(msgspec.Struct, frozen=True):
+    results: list[RepResult]
+    rows: list[RepRow]
+    inputs_hash: str
+    outputs_hash: str
+
+
+def evaluate_run(conn: Connection, plan: Plan, plan_digest: str, period: Period) -> RunEvaluation:
+    """Every eligible rep's result for `period`, starting from the carried state."""
+    states = starting_states(conn, plan, period)
+    results, inputs = evaluate_period(conn, plan, period, states)
+    rows = [result_row(r) for r in results]
+    return RunEvaluation(results, rows, inputs_hash(plan_digest, period, states, inputs), outputs_hash(rows))
+
+
+def evaluate_period(conn: Connection, plan: Plan, period: Period, states: dict[str, CarriedState]
+                    ) -> tuple[list[RepResult], dict[str, RepInputs]]:
+    """The pipeline's loop body for one period, from given starting states."""
+    if not in_force(plan, period):
+        return [], {}
+    reps = [r for r in load_reps(conn) if is_eligible(plan, r)]
+    needs = plan_needs(plan)
+    inputs = load_inputs(conn, list(needs.specs), period, rep_ids=[r.id for r in reps],
+                         team_scope=needs.team_scope, target_keys=set(needs.target_keys))
+    results = [evaluate(plan, inputs[r.id], states.get(r.id), period) for r in reps if r.id in inputs]
+    return results, inputs
+
+
+def starting_states(conn: Connection, plan: Plan, period: Period) -> dict[str, CarriedState]:
+    """Each rep's state at the start of `period`: stored by the last final run, else replayed."""
+    if not carries_state(plan):
+        return {}
+    previous = period.previous()
+    stored = stored_states(conn, plan.id, previous)
+    if stored is not None:
+        return stored
+    results, _ = evaluate_periods(plan, conn, [previous])
+    return {r.rep_id: r.state for r in results}
+
+
+def carries_state(plan: Plan) -> bool:
+    """Whether a period's pay depends on earlier periods (draws, clawbacks)."""
+    return plan.clawback is not None or any(isinstance(c, Draw) for c in plan.components)
+
+
+def stored_states(conn: Connection, plan_id: str, period: Period) -> dict[str, CarriedState] | None:
+    """States after `period` from its approved/paid runs of `plan_id` (later runs win), or None."""
+    final = (select(runs.c.id).join(plan_versions, plan_versions.c.id == runs.c.plan_version_id)
+             .where(plan_versions.c.plan_id == plan_id, runs.c.period == period.key,
+                    runs.c.state.in_(FINAL_STATES)))
+    run_ids = list(conn.execute(final).scalars())
+    if not run_ids:
+        return None
+    query = (select(run_results.c.rep_id, run_results.c.state).where(run_results.c.run_id.in_(run_ids))
+             .order_by(run_results.c.run_id))
+    return {rep_id: _state_decoder.decode(state) for rep_id, state in conn.execute(query)}
+
+
+def result_row(result: RepResult, doc: dict | None = None) -> RepRow:
+    """What a run stores for one rep (`doc` replaces the result document, for adjustments)."""
+    document = encode_result(doc if doc is not None else result_dict(result))
+    return RepRow(result.rep_id, doc["total"] if doc is not None else result.total, document,
+                  canonical_json(result.state))
+
+
+def encode_result(doc: dict) -> str:
+    """A result document as stored: JSON, amounts as decimal strings."""
+    return _result_encoder.encode(doc).decode()
+
+
+def inputs_hash(plan_digest: str, period: Period, states: dict[str, CarriedState],
+                inputs: dict[str, RepInputs]) -> str:
+    """SHA-256 of the plan hash, the period, the starting states and every rep's inputs."""
+    digest = hashlib.sha256(f"{plan_digest}\n{period.key}\n".encode())
+    for rep_id in sorted(inputs):
+        digest.update(canonical_json([rep_id, states.get(rep_id), inputs[rep_id]]).encode() + b"\n")
+    return digest.hexdigest()
+
+
+def outputs_hash(rows: list[RepRow]) -> str:
+    """SHA-256 of every stored result document, in rep order."""
+    digest = hashlib.sha256()
+    for row in sorted(rows, key=lambda r: r.rep_id):
+        digest.update(f"{row.rep_id}\t{row.result}\t{row.state}\n".encode())
+    return digest.hexdigest()

@@ -198,6 +198,15 @@ def _exit_code(exc: BaseException) -> int:
     return 2 if any(k.__name__ == "UsageError" for k in type(exc).__mro__) else 1
 
 
+@cli.command()
+@click.option("--quick", is_flag=True, help="Small sizes: a smoke run in seconds, not the DESIGN figures.")
+def bench(quick: bool) -> None:
+    """Run the benchmark suite and print one table of figures."""
+    from payplan.bench import suite
+
+    click.echo(suite.render(suite.run(quick=quick, echo=lambda m: click.echo(m, err=True))))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the CLI, map every user error to a message and exit code."""
     try:

@@ -1,0 +1,49 @@
+"""`payplan bench`: run every benchmark that exists and print one table of figures.
+
+Each benchmark module exposes `run(**sizes) -> dict`; the suite picks sizes
+(full or `--quick`), runs them one after another and reports the figures next
+to the DESIGN §10 targets. Figures, not pass/fail: speed is proven here, not in
+timed tests. Must not change any data outside temporary databases.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+# (module, label, full sizes, quick sizes, how to read the result → (figure, target))
+Row = tuple[str, str, dict, dict, Callable[[dict], tuple[str, str]]]
+
+ROWS: list[Row] = [
+    ("payplan.bench.scoring", "stage 2 scoring, traces included", {"n": 20_000}, {"n": 2_000},
+     lambda r: (f"{r['per_second']:,.0f} rep-periods/s on one core", "≥ 20,000 /s per core")),
+    ("payplan.bench.stage1", "stage 1 aggregation vs bare GROUP BY", {}, {"reps": 1_000, "facts": 100_000},
+     lambda r: (f"{r['load_inputs']:.2f} s vs {r['bare']:.2f} s = {r['ratio']:.2f}×", "≤ 1.5×")),
+    ("payplan.bench.simulation", "HR simulation, 12 months × reps, cached metrics", {},
+     {"reps": 1_000, "months": 12}, lambda r: (f"{r['seconds']:.2f} s for {r.get('reps', '?')} reps", "≤ 3 s at 10,000 reps")),
+    ("payplan.bench.statements", "statement PDF (2 pages, ~40 deal lines)", {}, {"n": 6},
+     lambda r: (f"median {r['median_ms']:.0f} ms; {r.get('per_second_all_cores', 0):.1f}/s all cores", "≤ 150 ms median")),
+]
+
+
+def run(quick: bool = False, echo: Callable[[str], None] = print) -> list[tuple[str, str, str]]:
+    table = []
+    for module_name, label, full, small, read in ROWS:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            table.append((label, "not built yet", ""))
+            continue
+        echo(f"running: {label} …")
+        result = module.run(**(small if quick else full))
+        figure, target = read(result)
+        table.append((label, figure, target))
+    return table
+
+
+def render(table: list[tuple[str, str, str]]) -> str:
+    widths = [max(len(row[i]) for row in [("benchmark", "figure", "target"), *table]) for i in range(3)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(("benchmark", "figure", "target"), widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in table]
+    return "\n".join(lines)

@@ -65,12 +65,20 @@ def applied_tiers(bands: list[Band], reached: int) -> list[int]:
 
 
 def slice_segment(bands: list[Band], lo: Decimal, hi: Decimal) -> list[tuple[int, Decimal]]:
-    """Split the axis segment [lo, hi) into (band index, amount) pieces."""
+    """Split the axis segment [lo, hi) into (band index, amount) pieces.
+
+    Bands are sorted and gap-checked by the linter, so the walk stops at the
+    first band that starts at or above `hi` (this runs once per deal).
+    """
     pieces = []
     for i, band in enumerate(bands):
-        start = band.start
-        stop = hi if band.stop is None else band.stop
-        overlap = min(hi, stop) - max(lo, start)
-        if overlap > 0:
-            pieces.append((i, overlap))
+        if band.start >= hi:
+            break
+        stop = band.stop
+        if stop is not None and stop <= lo:
+            continue
+        top = hi if stop is None or stop > hi else stop
+        bottom = lo if lo > band.start else band.start
+        if top > bottom:
+            pieces.append((i, top - bottom))
     return pieces

@@ -1,0 +1,139 @@
+"""The role × endpoint matrix (DESIGN §7): every endpoint, every role, the expected status.
+
+Each case runs on a private copy of the world (conftest.World): plan ae-2026@1 published by
+hr; run `approved` (2026-03: submitted by finance, approved by finance2), `submitted`
+(2026-02, submitted by finance) and `draft` (2026-01). The "rep" user is A1, whose manager
+is "manager" (M1, team EMEA: A1, A2); U1 is in another team. Ownership answers 404.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import PLANS
+
+ROLES = ("anonymous", "admin", "finance", "hr", "manager", "rep")
+OK, CREATED, GONE, NO, DENY, ANON = 200, 201, 204, 403, 404, 401
+
+TARGETS = b"scope,scope_id,period,metric,target\nrep,A1,2026-05,revenue,100\n"
+DEALS = (b"deal_id,rep_id,created_at,closed_at,status,amount,cost,currency,product,cancelled_at\n"
+         b"M9,A2,2026-04-01,2026-04-20,won,700.00,100.00,EUR,Core,\n")
+BODIES = {
+    "targets": {"content": TARGETS, "headers": {"Content-Type": "text/csv"}},
+    "deals": {"content": DEALS, "headers": {"Content-Type": "text/csv"}},
+    "plan": {"content": (PLANS / "ae-2026-v2.toml").read_bytes(), "headers": {"Content-Type": "application/toml"}},
+    "run": {"json": {"plan": "ae-2026@1", "period": "2026-04"}},
+    "reason": {"json": {"reason": "the March deals are incomplete"}},
+    "login": {"data": {"name": "rep", "password": "not the password"}},
+}
+
+
+def row(method, path, expected, body=None):
+    """One endpoint: `expected` maps role → status; roles not named expect `expected['*']`."""
+    statuses = {role: expected.get(role, expected.get("*")) for role in ROLES}
+    return method, path, body, statuses
+
+
+MATRIX = [
+    row("GET", "/health", {"*": OK}),
+    row("GET", "/login", {"*": OK}),
+    row("GET", "/me", {"*": OK, "anonymous": ANON}),
+    row("GET", "/schema/openapi.json", {"*": OK, "anonymous": ANON}),
+    row("POST", "/logout", {"*": GONE, "anonymous": ANON}),
+    # a form post without the CSRF token is refused; bearer requests skip CSRF and fail the password
+    row("POST", "/login", {"*": ANON, "anonymous": NO}, "login"),
+    row("POST", "/facts/targets", {"*": NO, "admin": OK, "finance": OK, "hr": OK, "anonymous": ANON}, "targets"),
+    row("POST", "/facts/deals", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}, "deals"),
+    row("POST", "/plans", {"*": NO, "admin": CREATED, "hr": CREATED, "anonymous": ANON}, "plan"),
+    row("GET", "/plans", {"*": OK, "anonymous": ANON}),
+    row("GET", "/plans/ae-2026@1", {"*": OK, "anonymous": ANON}),
+    row("GET", "/plans/ae-2026@9", {"*": DENY, "anonymous": ANON}),
+    row("POST", "/runs", {"*": CREATED, "manager": NO, "rep": NO, "anonymous": ANON}, "run"),
+    row("GET", "/runs", {"*": OK, "anonymous": ANON}),
+    row("GET", "/runs/{approved}", {"*": OK, "anonymous": ANON}),
+    row("GET", "/runs/{draft}", {"*": OK, "manager": DENY, "rep": DENY, "anonymous": ANON}),
+    row("GET", "/runs/{submitted}", {"*": OK, "manager": DENY, "rep": DENY, "anonymous": ANON}),
+    row("POST", "/runs/{draft}/submit", {"*": OK, "manager": NO, "rep": NO, "anonymous": ANON}),
+    row("POST", "/runs/{draft}/recompute", {"*": OK, "manager": NO, "rep": NO, "anonymous": ANON}),
+    # finance submitted it, so finance may not approve it; HR never approves
+    row("POST", "/runs/{submitted}/approve", {"*": NO, "admin": OK, "anonymous": ANON}),
+    row("POST", "/runs/{submitted}/reject", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}, "reason"),
+    row("POST", "/runs/{approved}/pay", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+    row("POST", "/runs/{approved}/adjust", {"*": CREATED, "manager": NO, "rep": NO, "anonymous": ANON}),
+    row("GET", "/runs/{approved}/results", {"*": OK, "anonymous": ANON}),
+    row("GET", "/runs/{approved}/results/A1", {"*": OK, "anonymous": ANON}),
+    row("GET", "/runs/{approved}/results/A2", {"*": OK, "rep": DENY, "anonymous": ANON}),
+    row("GET", "/runs/{approved}/results/U1", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
+    row("GET", "/runs/{draft}/results/A1", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
+    row("GET", "/runs/{draft}/results", {"*": OK, "anonymous": ANON}),
+    row("GET", "/audit", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+    row("GET", "/audit/verify", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+]
+
+CASES = [pytest.param(method, path, body, role, statuses[role], id=f"{method} {path} as {role}")
+         for method, path, body, statuses in MATRIX for role in ROLES]
+
+
+@pytest.mark.parametrize("method, path, body, role, expected", CASES)
+def test_role_endpoint_matrix(world, world_client, method, path, body, role, expected):
+    headers = {} if role == "anonymous" else world.headers(role)
+    kwargs = dict(BODIES.get(body, {}))
+    kwargs["headers"] = {**kwargs.get("headers", {}), **headers}
+    response = world_client.request(method, path.format(**world.runs), **kwargs)
+    assert response.status_code == expected, response.text
+    if expected >= 400:
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_matrix_covers_every_route(app):
+    """A new endpoint without a row in MATRIX fails here."""
+    covered = {(m, p.split("?")[0]) for m, p, _, _ in MATRIX}
+    normal = {(m, p.replace("{approved}", "{run_id}").replace("{draft}", "{run_id}")
+               .replace("{submitted}", "{run_id}").replace("ae-2026@1", "{ref}").replace("A1", "{rep_id}")
+               .replace("/facts/targets", "/facts/{kind}")) for m, p in covered}
+    routes = {(method, route.path_format) for route in app.routes for method in getattr(route, "methods", ())
+              if method not in ("HEAD", "OPTIONS") and not route.path_format.startswith("/schema")}
+    assert routes - normal == set()
+
+
+def test_finance2_may_approve_what_finance_submitted(world, world_client):
+    path = f"/runs/{world.runs['submitted']}/approve"
+    assert world_client.post(path, headers=world.headers("finance")).status_code == 403
+    response = world_client.post(path, headers=world.headers("finance2"))
+    assert response.status_code == 200 and response.json()["state"] == "approved"
+
+
+def test_the_plan_publisher_may_not_approve_its_runs(world, world_client):
+    plan = (PLANS / "sdr-2026.toml").read_bytes()
+    published = world_client.post("/plans", content=plan, headers={"Content-Type": "application/toml",
+                                                                    **world.headers("admin")})
+    assert published.status_code == 201, published.text
+    ref = published.json()["ref"]
+    run = world_client.post("/runs", json={"plan": ref, "period": "2026-03"}, headers=world.headers("finance"))
+    assert run.status_code == 201, run.text
+    run_id = run.json()["id"]
+    assert world_client.post(f"/runs/{run_id}/submit", headers=world.headers("finance2")).status_code == 200
+    refused = world_client.post(f"/runs/{run_id}/approve", headers=world.headers("admin"))
+    assert refused.status_code == 403 and "published" in refused.json()["detail"]
+    assert world_client.post(f"/runs/{run_id}/approve", headers=world.headers("finance")).status_code == 200
+
+
+@pytest.mark.parametrize("who, visible", [("rep", {"A1"}), ("manager", {"A1", "A2"}),
+                                          ("finance", {"A1", "A2", "U1"}), ("hr", {"A1", "A2", "U1"})])
+def test_results_are_filtered_by_viewer(world, world_client, who, visible):
+    response = world_client.get(f"/runs/{world.runs['approved']}/results", headers=world.headers(who))
+    assert {r["rep_id"] for r in response.json()} == visible
+
+
+def test_reps_and_managers_see_no_draft_results_or_runs(world, world_client):
+    for who in ("rep", "manager"):
+        assert world_client.get(f"/runs/{world.runs['draft']}/results", headers=world.headers(who)).json() == []
+        listed = {r["id"] for r in world_client.get("/runs", headers=world.headers(who)).json()}
+        assert listed == {world.runs["approved"]}
+
+
+def test_breakdown_has_totals_components_lines_and_trace(world, world_client):
+    response = world_client.get(f"/runs/{world.runs['approved']}/results/A1", headers=world.headers("rep"))
+    document = response.json()["result"]
+    assert {"total", "components", "lines", "trace", "currency", "period"} <= set(document)
+    assert document["total"] == response.json()["total"]

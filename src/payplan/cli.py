@@ -205,6 +205,17 @@ def _add_service_commands() -> None:
 _add_service_commands()
 
 
+def _add_statement_commands() -> None:
+    """`statement`, `statements` and `verify` (payplan.cli_statements)."""
+    from payplan.cli_statements import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_add_statement_commands()
+
+
 # --- helpers -------------------------------------------------------------------------
 
 

@@ -1,0 +1,80 @@
+"""Statement HTML → PDF with WeasyPrint, the calculation embedded as a JSON attachment.
+
+A `PdfRenderer` parses the stylesheet once and keeps one `FontConfiguration`
+and one safe URL fetcher for every statement it renders (build one per process).
+The fetcher serves only files under `templates/` and `static/`. Must not compute
+pay or decide what a statement shows.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import datetime, time, timezone
+from pathlib import Path
+
+from weasyprint import CSS, HTML, Attachment
+from weasyprint.text.fonts import FontConfiguration
+
+from payplan.statements import ATTACHMENT_NAME
+from payplan.statements.calculation import Calculation, encode
+from payplan.statements.fetcher import StatementFetcher
+from payplan.statements.render import STATEMENT_CSS, STATIC_DIR, TEMPLATE_DIR, render_html
+from payplan.statements.view import from_calculation
+
+# WeasyPrint logs every refused fetch and unsupported property as a warning; keep errors only.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+
+class PdfRenderer:
+    """Renders statements to PDF bytes, reusing the parsed CSS, fonts and fetcher."""
+
+    def __init__(self, roots: list[Path] | None = None) -> None:
+        self.fetcher = StatementFetcher(roots or [TEMPLATE_DIR, STATIC_DIR])
+        self.fonts = FontConfiguration()
+        self.base_url = (TEMPLATE_DIR / "statement").as_uri() + "/"
+        self.css = CSS(filename=str(STATEMENT_CSS), font_config=self.fonts, url_fetcher=self.fetcher)
+
+    def html_to_pdf(self, html: str, attachments: list[Attachment] | None = None) -> bytes:
+        """Any statement HTML to PDF bytes, fetching only our own files."""
+        document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        return document.write_pdf(stylesheets=[self.css], font_config=self.fonts,
+                                  attachments=attachments or [])
+
+    def statement(self, calc: Calculation, lang: str = "en") -> bytes:
+        """The PDF statement of one calculation, with the calculation attached."""
+        html = render_html(from_calculation(calc), lang)
+        return self.html_to_pdf(html, [calculation_attachment(calc)])
+
+
+def calculation_attachment(calc: Calculation) -> Attachment:
+    """The JSON attachment; its dates come from the run, so equal inputs give equal bytes."""
+    stamp = calc.run.approved_at or calc.run.created_at or _period_end(calc)
+    return Attachment(string=encode(calc), name=ATTACHMENT_NAME, created=stamp, modified=stamp,
+                      description="payplan calculation: plan, inputs, carried state, result",
+                      relationship="Data")
+
+
+def _period_end(calc: Calculation) -> datetime:
+    from payplan.core.periods import parse_period
+
+    return datetime.combine(parse_period(calc.period).end, time(0), tzinfo=timezone.utc)
+
+
+def read_attachment(pdf: bytes | Path, name: str = ATTACHMENT_NAME) -> bytes | None:
+    """The bytes of an embedded file of a PDF, or None when it has none by that name."""
+    from pypdf import PdfReader
+
+    stream = io.BytesIO(pdf) if isinstance(pdf, bytes) else open(pdf, "rb")
+    with stream:
+        found = PdfReader(stream).attachments.get(name)
+    return found[0] if found else None
+
+
+def pdf_text(pdf: bytes | Path) -> str:
+    """The text of every page (for `verify` to find the printed total)."""
+    from pypdf import PdfReader
+
+    stream = io.BytesIO(pdf) if isinstance(pdf, bytes) else open(pdf, "rb")
+    with stream:
+        return "\n".join(page.extract_text() or "" for page in PdfReader(stream).pages)

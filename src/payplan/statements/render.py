@@ -1,0 +1,64 @@
+"""Statement view → HTML, with one Jinja2 template for the web page and the PDF.
+
+The environment always autoescapes (a plain `jinja2.Environment()` does not),
+so a rep named `<script>…</script>` prints as text. The stylesheet is not
+inlined: the PDF gets it through WeasyPrint's `stylesheets=` (parsed once),
+the web page through a `<link>` to `css_href`. Must not do I/O beyond loading
+templates.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from payplan.statements.chart import attainment_chart
+from payplan.statements.i18n import Formatter
+from payplan.statements.listing import deal_head, deal_listing, kpi_head, kpi_listing
+from payplan.statements.view import StatementView
+
+ROOT = Path(__file__).resolve().parents[3]
+TEMPLATE_DIR = ROOT / "templates"
+STATIC_DIR = ROOT / "static"
+STATEMENT_TEMPLATE = "statement/statement.html"
+STATEMENT_CSS = TEMPLATE_DIR / "statement" / "statement.css"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The statement Jinja environment: autoescape on for every template, strict undefined."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+
+
+def render_html(view: StatementView, lang: str = "en", *, css_href: str | None = None) -> str:
+    """The statement as an HTML document in `lang` ("en" or "uk").
+
+    Args:
+        view: the statement's view model.
+        lang: the language of labels, numbers and dates.
+        css_href: when given, a `<link rel=stylesheet>` to it (the web page);
+            the PDF passes the stylesheet to WeasyPrint instead.
+    """
+    fmt = Formatter(lang, view.currency)
+    template = environment().get_template(STATEMENT_TEMPLATE)
+    listings = {s.id: deal_listing(s.deals, fmt) for s in view.sections if s.deals}
+    listings.update({s.id: kpi_listing(s.scorecard.kpis, fmt) for s in view.sections if s.scorecard})
+    return template.render(v=view, f=fmt, t=fmt.t, lang=lang, css_href=css_href, listings=listings,
+                           deal_head=deal_head(fmt), kpi_head=kpi_head(fmt),
+                           chart=attainment_chart(view.kpis, fmt), page_parts=page_parts(fmt))
+
+
+def page_parts(fmt: Formatter) -> tuple[str, str]:
+    """The words around the page numbers ("Page", "of"), for CSS `string-set`."""
+    text = fmt.t("page", n="\0", m="\0")
+    before, middle, _ = (text.split("\0") + ["", ""])[:3]
+    return before.strip(), middle.strip()  # string-set trims them; the CSS puts spaces back

@@ -1,0 +1,111 @@
+"""`payplan verify statement.pdf`: re-compute a statement from its embedded calculation.
+
+Reads the `payplan-calculation.json` attachment, rebuilds the Plan and the
+RepInputs with msgspec, checks the plan against its hash, calls
+`engine.evaluate` with the carried state and compares the total, every
+component and every line with the figures the statement printed. Also checks
+that the printed total appears in the PDF's text. Must not trust anything in
+the attachment that it can re-compute.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import msgspec
+
+from payplan.core.engine import evaluate
+from payplan.core.periods import parse_period
+from payplan.plans import load_plan_text, plan_hash
+from payplan.statements.calculation import Embedded, decode
+from payplan.statements.i18n import MESSAGES, Formatter
+from payplan.statements.pdf import pdf_text, read_attachment
+
+
+class Verdict(msgspec.Struct, frozen=True):
+    """The outcome: `ok` when every figure matched; `differences` name those that did not."""
+
+    ok: bool
+    total: Decimal | None
+    differences: list[str]
+
+    def text(self, name: str) -> str:
+        if self.ok:
+            return f"match: {name}: re-computed total {self.total} equals the printed total"
+        return f"mismatch: {name}:\n" + "\n".join(f"  {d}" for d in self.differences)
+
+
+def verify_file(path: str | Path) -> Verdict:
+    """Verify a statement PDF on disk."""
+    data = Path(path).read_bytes()
+    return verify_pdf(data)
+
+
+def verify_pdf(data: bytes) -> Verdict:
+    """Verify a statement PDF given as bytes."""
+    try:
+        raw = read_attachment(data)
+    except Exception as exc:  # noqa: BLE001 - any unreadable PDF is a failed verification
+        return Verdict(False, None, [f"not a readable PDF ({type(exc).__name__}: {exc})"])
+    if raw is None:
+        return Verdict(False, None, ["no payplan-calculation.json attachment in this PDF"])
+    try:
+        calc = decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        return Verdict(False, None, [f"the attachment is not a payplan calculation: {exc}"])
+    differences = check_plan(calc) + recompute(calc)
+    differences += printed_total(calc, pdf_text(data))
+    return Verdict(not differences, calc.result.total, differences)
+
+
+def check_plan(calc: Embedded) -> list[str]:
+    """The plan's content hash, and its TOML text when embedded, must agree."""
+    out = []
+    actual = plan_hash(calc.plan)
+    if actual != calc.plan_hash:
+        out.append(f"plan hash: embedded {calc.plan_hash}, plan content hashes to {actual}")
+    if calc.plan_toml:
+        plan, _ = load_plan_text(calc.plan_toml, "embedded plan")
+        if plan is None or plan_hash(plan) != calc.plan_hash:
+            out.append("plan TOML: the embedded TOML text is not the plan that was evaluated")
+    return out
+
+
+def recompute(calc: Embedded) -> list[str]:
+    """Evaluate again and compare total, components and lines with the printed ones."""
+    try:
+        result = evaluate(calc.plan, calc.inputs, calc.state_in, parse_period(calc.period))
+    except Exception as exc:  # noqa: BLE001 - a calculation that cannot run does not verify
+        return [f"re-computation failed: {type(exc).__name__}: {exc}"]
+    printed = calc.result
+    out = []
+    if result.total != printed.total:
+        out.append(f"total: printed {printed.total}, re-computed {result.total}")
+    again = {c.id: c.amount for c in result.components}
+    shown = {c.id: c.amount for c in printed.components}
+    for cid in dict.fromkeys([*shown, *again]):
+        if again.get(cid) != shown.get(cid):
+            out.append(f"component {cid}: printed {shown.get(cid, 'nothing')}, re-computed {again.get(cid, 'nothing')}")
+    for i, (a, b) in enumerate(zip(printed.lines, result.lines)):
+        if (a.component, a.deal_id, a.amount) != (b.component, b.deal_id, b.amount):
+            where = f" (deal {a.deal_id})" if a.deal_id else ""
+            out.append(f"line {i + 1} {a.label}{where}: printed {a.amount}, re-computed {b.amount}")
+    if len(printed.lines) != len(result.lines):
+        out.append(f"lines: printed {len(printed.lines)}, re-computed {len(result.lines)}")
+    return out
+
+
+def printed_total(calc: Embedded, text: str) -> list[str]:
+    """The total printed on the pages must be the attachment's total, in some language."""
+    flat = _flat(text)
+    for lang in MESSAGES:
+        if _flat(Formatter(lang, calc.result.currency).money(calc.result.total)) in flat:
+            return []
+    return [f"printed total: {calc.result.total} {calc.result.currency} does not appear on the statement's pages"]
+
+
+def _flat(text: str) -> str:
+    """Text without any kind of space, so extraction differences do not matter."""
+    return re.sub(r"[\s\u00a0\u2000-\u200b\u202f]+", "", text)

@@ -1,0 +1,278 @@
+"""The statement view model: what a statement shows, as plain values.
+
+Built from (plan, rep, RepResult, run info, carried state in) and nothing else:
+no I/O, no formatting (amounts stay Decimals; `render.py` prints them in a
+language). Every pay line of the result appears exactly once, in the section
+of its component, so sections add up to components and components to the total.
+Must not compute pay: figures come from the result and its trace.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import msgspec
+
+from payplan.core.inputs import CarriedState, Rep
+from payplan.core.metrics import lookup
+from payplan.core.periods import parse_period
+from payplan.core.plan import Commission, Draw, Plan, Scorecard
+from payplan.core.result import Line, RepResult
+from payplan.core.trace import Node, sentence
+from payplan.statements.calculation import Calculation, RunInfo
+
+ZERO = Decimal(0)
+MAX_EVIDENCE = 12  # fact ids listed per trace node before "+N more"
+
+
+class _View(msgspec.Struct, frozen=True, kw_only=True):
+    pass
+
+
+class KpiRow(_View):
+    id: str
+    label: str
+    metric: str
+    unit: str  # count / money / ratio / days / score (the metric catalog's)
+    weight: Decimal
+    target: Decimal | str | None
+    actual: Decimal | str | None
+    attainment: Decimal
+    points: Decimal
+    why: str = ""
+    note: str = ""  # threshold / floor / cap applied
+
+
+class GateRow(_View):
+    label: str
+    applied: bool
+    condition: str
+    why: str = ""
+
+
+class ScorecardView(_View):
+    kpis: list[KpiRow]
+    score: Decimal | str | None
+    payout_ratio: Decimal | str | None
+    target_incentive: Decimal | str | None
+    bonus_before_gates: Decimal | str | None
+    gates: list[GateRow]
+
+
+class SliceRow(_View):
+    index: int
+    tier: str  # the plan's label for the tier, or ""
+    amount: Decimal
+    rate: Decimal
+    mode: str
+
+
+class DealRow(_View):
+    deal_id: str
+    base: Decimal | None
+    share: Decimal | None
+    slices: list[SliceRow]
+    rate: Decimal | None
+    amount: Decimal
+
+
+class LineRow(_View):
+    kind: str
+    label: str
+    amount: Decimal
+    deal_id: str | None = None
+    rep_id: str | None = None
+    base: Decimal | None = None
+    rate: Decimal | None = None
+    cause: str = ""
+    link: tuple[str, str, str] | None = None  # (period, component label, deal id) reversed
+
+
+class Section(_View):
+    """One component of pay: its lines, and the details that explain them."""
+
+    id: str
+    kind: str
+    label: str
+    why: str
+    amount: Decimal
+    lines: list[LineRow]
+    deals: list[DealRow] = []
+    scorecard: ScorecardView | None = None
+
+
+class TraceRow(_View):
+    depth: int
+    key: str
+    label: str
+    value: Decimal | str
+    sentence: str
+    source: str
+    details: list[TraceRow] = []  # deeper steps, printed compactly under this one
+
+
+class StatementView(_View):
+    rep: Rep
+    period: str
+    period_start: date
+    period_end: date
+    plan_id: str
+    plan_version: int
+    plan_name: str
+    plan_hash: str
+    currency: str
+    run: RunInfo
+    total: Decimal
+    sections: list[Section]
+    draw_in: Decimal | None
+    draw_out: Decimal | None
+    trace: list[TraceRow]
+    issues: list[str]
+
+    @property
+    def kpis(self) -> list[KpiRow]:
+        return [k for s in self.sections if s.scorecard for k in s.scorecard.kpis]
+
+
+def build(plan: Plan, rep: Rep, result: RepResult, run: RunInfo, state_in: CarriedState,
+          plan_hash: str) -> StatementView:
+    """The view of one statement (pure: same arguments, same view)."""
+    period = parse_period(result.period)
+    has_draw = any(isinstance(c, Draw) for c in plan.components)
+    return StatementView(
+        rep=rep, period=result.period, period_start=period.start, period_end=period.end,
+        plan_id=plan.id, plan_version=plan.version, plan_name=plan.name, plan_hash=plan_hash,
+        currency=result.currency, run=run, total=result.total,
+        sections=[_section(plan, result, c.id, c.kind, c.label, c.amount) for c in result.components],
+        draw_in=state_in.draw_balance if has_draw else None,
+        draw_out=result.state.draw_balance if has_draw else None,
+        trace=trace_rows(result.trace),
+        issues=[i.message for i in result.issues],
+    )
+
+
+def from_calculation(calc: Calculation) -> StatementView:
+    return build(calc.plan, calc.inputs.rep, calc.result, calc.run, calc.state_in, calc.plan_hash)
+
+
+def _section(plan: Plan, result: RepResult, cid: str, kind: str, label: str, amount: Decimal) -> Section:
+    comp = next((c for c in plan.components if c.id == cid), None)
+    own = [ln for ln in result.lines if ln.component == cid]
+    labels = {c.id: c.label or c.id for c in plan.components}
+    is_deal = [ln.kind == "commission" and ln.deal_id is not None for ln in own]
+    tiers = comp.tiers if isinstance(comp, Commission) else []
+    node = next((n for n in result.trace.children if n.key == cid), None)
+    return Section(
+        id=cid, kind=kind, label=label or (comp.label if comp else "") or cid,
+        why=getattr(comp, "why", ""), amount=amount,
+        lines=[_line(ln, labels) for ln, deal in zip(own, is_deal) if not deal],
+        deals=[_deal(ln, tiers) for ln, deal in zip(own, is_deal) if deal],
+        scorecard=_scorecard(comp, node) if isinstance(comp, Scorecard) and node else None,
+    )
+
+
+def _line(ln: Line, labels: dict[str, str]) -> LineRow:
+    return LineRow(kind=ln.kind, label=ln.label, amount=ln.amount, deal_id=ln.deal_id, rep_id=ln.rep_id,
+                   base=ln.base, rate=ln.rate, cause=ln.cause, link=_link(ln.links, labels))
+
+
+def _link(links: str | None, labels: dict[str, str]) -> tuple[str, str, str] | None:
+    """"2026-02/margin_commission/D9001" → ("2026-02", "Margin commission", "D9001")."""
+    if not links:
+        return None
+    parts = links.split("/")
+    if len(parts) != 3:
+        return ("", links, "")
+    period, cid, deal = parts
+    return (period, labels.get(cid, cid), deal)
+
+
+def _deal(ln: Line, tiers: list) -> DealRow:
+    def tier_label(i: int) -> str:
+        return tiers[i].label if i < len(tiers) else ""
+
+    return DealRow(deal_id=ln.deal_id or "", base=ln.base, share=ln.share, rate=ln.rate, amount=ln.amount,
+                   slices=[SliceRow(index=s.tier, tier=tier_label(s.tier), amount=s.amount, rate=s.rate, mode=s.mode)
+                           for s in ln.slices])
+
+
+def _scorecard(comp: Scorecard, node: Node) -> ScorecardView:
+    def value(key: str) -> Decimal | str | None:
+        found = node.find(key)
+        return number(found.value) if found else None
+
+    rows = [_kpi(kpi, node.find(f"kpi.{kpi.id}")) for kpi in comp.kpis]
+    gates = [GateRow(label=n.label, applied=n.value == "applied", condition=sentence(n), why=n.source)
+             for n in node.children if n.key.startswith(f"{comp.id}.gate.")]
+    gates += [GateRow(label=n.label, applied=True, condition=sentence(n))
+              for n in node.children if n.key == f"{comp.id}.multiplier" and n.value != "none"]
+    return ScorecardView(kpis=rows, score=value(f"{comp.id}.score"),
+                         payout_ratio=value(f"{comp.id}.payout_ratio"),
+                         target_incentive=value(f"{comp.id}.target_incentive"),
+                         bonus_before_gates=value(f"{comp.id}.payout"), gates=gates)
+
+
+def _kpi(kpi, node: Node | None) -> KpiRow:
+    def value(name: str, old_key: str | None = None) -> Decimal | str | None:
+        return kpi_figure(node, kpi.id, name, old_key)
+
+    bounds = node.find(f"kpi.{kpi.id}.bounds") if node else None
+    attainment, points = value("attainment"), value("points")
+    unit = lookup(kpi.metric).unit if lookup(kpi.metric) else "score"
+    return KpiRow(id=kpi.id, label=kpi.label or kpi.id, metric=kpi.metric, unit=unit, weight=kpi.weight,
+                  target=value("target"), actual=value("actual", "value"), why=kpi.why,
+                  note=sentence(bounds) if bounds else "",
+                  attainment=attainment if isinstance(attainment, Decimal) else ZERO,
+                  points=points if isinstance(points, Decimal) else ZERO)
+
+
+def kpi_figure(node: Node | None, kpi_id: str, name: str, old_key: str | None = None) -> Decimal | str | None:
+    """One figure of a KPI's trace node: its input `name`, or the child `kpi.<id>.<name>`
+    (the trace's older shape, one child node per step)."""
+    if node is None:
+        return None
+    if name in node.inputs:
+        found = node.inputs[name]
+        return None if found is None else number(found)
+    child = node.find(f"kpi.{kpi_id}.{old_key or name}")
+    return number(child.value) if child is not None and child.value not in (None, "") else None
+
+
+def trace_rows(root: Node, open_depth: int = 2) -> list[TraceRow]:
+    """The trace below the root in reading order: nodes down to `open_depth` as rows,
+    each carrying its deeper steps as `details`; evidence lists shortened."""
+    rows = []
+    for depth, node in root.walk():
+        if 0 < depth <= open_depth:
+            details = [_trace_row(d + depth + 1, n) for child in node.children if depth == open_depth
+                       for d, n in child.walk()]
+            rows.append(_trace_row(depth, node, details))
+    return rows
+
+
+def _trace_row(depth: int, node: Node, details: list[TraceRow] | None = None) -> TraceRow:
+    source = _short(", ".join(node.evidence)) if node.evidence else _short(node.source)
+    return TraceRow(depth=depth, key=node.key, label=node.label, value=number(node.value),
+                    sentence=sentence(node), source=source, details=details or [])
+
+
+def _short(source: str) -> str:
+    parts = source.split(", ")
+    if len(parts) <= MAX_EVIDENCE:
+        return source
+    return ", ".join(parts[:MAX_EVIDENCE]) + f" … (+{len(parts) - MAX_EVIDENCE})"
+
+
+def number(value: object) -> Decimal | str:
+    """A trace value as a Decimal when it is one, else the text ("passed", "")."""
+    if isinstance(value, Decimal):
+        return value
+    if value is None:
+        return ""
+    text = str(value)
+    try:
+        parsed = Decimal(text)
+    except InvalidOperation:
+        return text
+    return parsed if parsed.is_finite() else text

@@ -157,19 +157,22 @@ def simulate(conn: Connection, baseline: str | DraftPlan, proposal: str | DraftP
     runs = [as_if_in_force(base, periods), as_if_in_force(prop, periods)]
     reps = load_reps(conn)
     chosen = [[r.id for r in reps if is_eligible(plan, r)] for plan in runs]
-    _check_rep_currency(base, [r for r in reps if r.id in set(chosen[0]) | set(chosen[1])])
+    currency = _rep_currency(base, [r for r in reps if r.id in set(chosen[0]) | set(chosen[1])])
     cache = MetricCache(conn, runs, sorted(set(chosen[0]) | set(chosen[1])))
     before, after = (score(plan, cache, periods, ids, workers) for plan, ids in zip(runs, chosen))
     comparison = compare(before, after, cache.activity(), threshold)
-    issues = _issues(base_choice, before) + _issues(prop_choice, after)
+    issues = currency + _issues(base_choice, before) + _issues(prop_choice, after)
     return Simulation(base_choice, prop_choice, [p.key for p in periods], base.currency,
                       plan_diff(base, prop), comparison, issues)
 
 
-def _check_rep_currency(plan: Plan, reps: list) -> None:
+def _rep_currency(plan: Plan, reps: list) -> list[Issue]:
+    """A warning when eligible reps are paid in another currency than the plans (runs allow it too)."""
     other = sorted({r.currency for r in reps if r.currency and r.currency != plan.currency})
-    if other:
-        raise Invalid(f"the plans pay in {plan.currency}, but the eligible reps are paid in {', '.join(other)}")
+    if not other:
+        return []
+    return [Issue("warning", "rep-currency", f"the plans pay in {plan.currency}, but some eligible reps are "
+                  f"paid in {', '.join(other)}: their amounts are shown in {plan.currency}", "reps.currency")]
 
 
 def _issues(choice: PlanChoice, outcomes: list[Outcome]) -> list[Issue]:

@@ -106,7 +106,7 @@ def pct(value: Decimal | float | None, places: int = 1) -> str:
     return "—" if value is None else f"{float(value) * 100:.{places}f}%"
 
 
-def corr(value: float | None) -> str:
+def corr(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 

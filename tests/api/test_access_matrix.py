@@ -25,6 +25,7 @@ BODIES = {
     "run": {"json": {"plan": "ae-2026@1", "period": "2026-04"}},
     "reason": {"json": {"reason": "the March deals are incomplete"}},
     "login": {"data": {"name": "rep", "password": "not the password"}},
+    "simulation": {"json": {"baseline": "ae-2026@1", "proposal": "ae-2026@1", "periods": "2026-01..2026-03"}},
 }
 
 
@@ -68,6 +69,8 @@ MATRIX = [
     row("GET", "/runs/{draft}/results", {"*": OK, "anonymous": ANON}),
     row("GET", "/audit", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
     row("GET", "/audit/verify", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+    # HR simulates plan changes (read only); finance approves payouts but does not simulate
+    row("POST", "/simulations", {"*": NO, "admin": OK, "hr": OK, "anonymous": ANON}, "simulation"),
 ]
 
 CASES = [pytest.param(method, path, body, role, statuses[role], id=f"{method} {path} as {role}")

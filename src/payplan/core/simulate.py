@@ -8,14 +8,13 @@ the outcomes by rep × period and computes deltas, the distribution of pay,
 winners and losers beyond a threshold, payout as a share of revenue and margin,
 and how strongly pay tracks margin versus volume.
 
-Money stays Decimal and exact. Correlations are statistics, not money: they use
-`statistics.correlation` on floats and are reported to four places.
+Money stays Decimal and exact; correlations (Pearson's r) are computed in
+Decimal too and reported to four places.
 Pure (stdlib + msgspec): must not load plans or facts, nor evaluate anything.
 """
 
 from __future__ import annotations
 
-import statistics
 from decimal import ROUND_HALF_UP, Decimal
 
 import msgspec
@@ -87,8 +86,8 @@ class PlanStats(msgspec.Struct, frozen=True):
     share_of_revenue: Decimal | None  # total pay / total revenue
     share_of_margin: Decimal | None
     distribution: Distribution
-    correlation_margin: float | None  # Pearson r of pay vs margin over rep-periods
-    correlation_revenue: float | None
+    correlation_margin: Decimal | None  # Pearson's r of pay vs margin over rep-periods
+    correlation_revenue: Decimal | None
     volume_share: Decimal | None  # share of pay from volume-only KPIs and revenue commission
 
 
@@ -233,14 +232,19 @@ def distribution(values: list[Decimal]) -> Distribution:
     return Distribution(ordered[0], median, ordered[rank - 1], ordered[-1])
 
 
-def correlation(xs: list[Decimal], ys: list[Decimal]) -> float | None:
-    """Pearson r to four places; None with fewer than two points or a constant series."""
-    if len(xs) < 2:
+def correlation(xs: list[Decimal], ys: list[Decimal]) -> Decimal | None:
+    """Pearson's r in Decimal, to four places; None with fewer than two points or a constant series."""
+    n = len(xs)
+    if n < 2:
         return None
-    try:
-        return round(statistics.correlation([float(x) for x in xs], [float(y) for y in ys]), 4)
-    except statistics.StatisticsError:
+    mean_x, mean_y = sum(xs, ZERO) / n, sum(ys, ZERO) / n
+    dx = [x - mean_x for x in xs]
+    dy = [y - mean_y for y in ys]
+    spread = sum((d * d for d in dx), ZERO) * sum((d * d for d in dy), ZERO)
+    if not spread:
         return None
+    r = sum((a * b for a, b in zip(dx, dy)), ZERO) / spread.sqrt()
+    return r.quantize(RATIO, rounding=ROUND_HALF_UP)
 
 
 def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:

@@ -1,0 +1,63 @@
+"""HR simulation speed: one plan variant over 12 months × 10,000 reps with metrics cached.
+
+Builds the cached metric inputs in memory (the scoring benchmark's realistic
+reps, a different rep's figures each month) and times what a second plan
+variant costs in a simulation: stage 2 only — scoring every rep through the
+months in order with carried state, reducing each result to its comparison
+outcome — on one core and in worker processes (`payplan.simulation_pool`).
+Must not touch a database: stage 1 has its own benchmark.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import msgspec
+
+from payplan.bench.scoring import PLAN, make_inputs
+from payplan.core.inputs import RepInputs
+from payplan.core.periods import Period
+from payplan.core.plan import Plan
+from payplan.simulation_pool import score_in_processes
+from payplan.simulation_scoring import score_reps
+
+TARGET_SECONDS = 3.0
+
+
+def cached_inputs(reps: int, months: int) -> tuple[dict[Period, dict[str, RepInputs]], list[Period]]:
+    """Inputs per month: rep i gets the figures of rep (i + 7·month) so months differ."""
+    base = make_inputs(reps)
+    ids = [item.rep.id for item in base]
+    periods = [Period(2026 + m // 12, "month", m % 12 + 1) for m in range(months)]
+    by_period = {}
+    for m, period in enumerate(periods):
+        by_period[period] = {
+            rep_id: msgspec.structs.replace(base[(i + 7 * m) % reps], rep=base[i].rep, period_key=period.key)
+            for i, rep_id in enumerate(ids)}
+    return by_period, periods
+
+
+def run(reps: int = 10_000, months: int = 12, workers: int | None = None) -> dict:
+    """Seconds to score one plan variant over cached inputs, one core and `workers` processes."""
+    plan = msgspec.convert(PLAN, Plan, strict=False)
+    by_period, periods = cached_inputs(reps, months)
+    rep_ids = sorted(by_period[periods[0]])
+    score_reps(plan, by_period, periods[:1], rep_ids[:10])  # warm caches (compiled formulas)
+    start = time.perf_counter()
+    outcomes = score_reps(plan, by_period, periods, rep_ids)
+    one_core = time.perf_counter() - start
+    workers = workers or os.cpu_count() or 1
+    parallel = None
+    if workers > 1 and hasattr(os, "fork"):
+        start = time.perf_counter()
+        assert len(score_in_processes(plan, by_period, periods, rep_ids, workers)) == len(outcomes)
+        parallel = time.perf_counter() - start
+    seconds = min(one_core, parallel or one_core)
+    return {"reps": reps, "months": months, "rep_periods": len(outcomes), "seconds": seconds,
+            "seconds_one_core": one_core, "seconds_parallel": parallel, "workers": workers,
+            "per_second_one_core": len(outcomes) / one_core, "target_seconds": TARGET_SECONDS}
+
+
+if __name__ == "__main__":
+    print(run())

@@ -14,21 +14,34 @@ import pytest
 from payplan.core.metrics import CATALOG, MetricSpec
 from payplan.core.periods import parse_period
 from payplan.store import load_inputs, load_reps
+from payplan.store.metrics import list_evidence
 
 MARCH = parse_period("2026-03")
 WON_A1 = ("D1", "D2", "D4", "D7")
 
 
+SPECS = [MetricSpec(name) for name in CATALOG] + [
+    MetricSpec("revenue", product="Core"), MetricSpec("activities", kind="call"),
+    MetricSpec("score:cost_audit"), MetricSpec("revenue", scope="team"),
+    MetricSpec("revenue", scope="subtree"), MetricSpec("deals_won", scope="team"),
+    MetricSpec("calls", scope="subtree"), MetricSpec("crm_hygiene", scope="team"),
+    MetricSpec("cycle_days_median", scope="team"), MetricSpec("nps", scope="team"),
+    MetricSpec("win_rate", scope="subtree"), MetricSpec("leads", product="Core"),
+    MetricSpec("activities", kind="email", scope="team")]
+
+
 @pytest.fixture
 def march(company):
-    specs = [MetricSpec(name) for name in CATALOG] + [
-        MetricSpec("revenue", product="Core"), MetricSpec("activities", kind="call"),
-        MetricSpec("score:cost_audit"), MetricSpec("revenue", scope="team"),
-        MetricSpec("revenue", scope="subtree"), MetricSpec("deals_won", scope="team"),
-        MetricSpec("calls", scope="subtree"), MetricSpec("crm_hygiene", scope="team"),
-        MetricSpec("cycle_days_median", scope="team"), MetricSpec("nps", scope="team")]
+    """Bulk-run inputs: activity metrics carry counts, no ids."""
     with company.connect() as conn:
-        return load_inputs(conn, specs, MARCH, team_scope="team")
+        return load_inputs(conn, SPECS, MARCH, team_scope="team")
+
+
+@pytest.fixture
+def march_ids(company):
+    """Inputs as an explanation asks for them: activity ids too."""
+    with company.connect() as conn:
+        return load_inputs(conn, SPECS, MARCH, team_scope="team", activity_ids=True)
 
 
 def metric(inputs, rep, key):
@@ -99,15 +112,26 @@ def test_conversion(march):
     assert metric(march, "M1", "win_rate").value is None  # no closed deals: undefined
 
 
-def test_activities(march):
-    calls = metric(march, "A1", "calls")  # C6 is 2026-04-01T00:30+02:00 = March 31 UTC
+def test_activities(march_ids):
+    calls = metric(march_ids, "A1", "calls")  # C6 is 2026-04-01T00:30+02:00 = March 31 UTC
     assert (calls.value, calls.evidence) == (3, ("C1", "C2", "C6"))
-    assert metric(march, "A1", "meetings").evidence == ("C3",)
-    assert metric(march, "A1", "demos").value == 1
-    assert metric(march, "A1", "activities").value == 5
-    assert metric(march, "A1", "activities[kind=call]").evidence == ("C1", "C2", "C6")
-    assert metric(march, "A2", "activities").evidence == ("C8",)
-    assert metric(march, "A2", "calls").value == 0 and metric(march, "A2", "calls").count == 0
+    assert metric(march_ids, "A1", "meetings").evidence == ("C3",)
+    assert metric(march_ids, "A1", "demos").value == 1
+    assert metric(march_ids, "A1", "activities").value == 5
+    assert metric(march_ids, "A1", "activities[kind=call]").evidence == ("C1", "C2", "C6")
+    assert metric(march_ids, "A2", "activities").evidence == ("C8",)
+    assert metric(march_ids, "A2", "calls").value == 0 and metric(march_ids, "A2", "calls").count == 0
+
+
+def test_bulk_runs_count_activities_without_ids(march, march_ids):
+    for rep in march:
+        for spec in SPECS:
+            bulk, full = metric(march, rep, spec.key), metric(march_ids, rep, spec.key)
+            if spec.name in ("calls", "meetings", "demos", "activities"):
+                assert (bulk.value, bulk.count, bulk.evidence) == (full.value, full.count, ())
+            else:
+                assert bulk == full
+    assert metric(march, "A1", "calls").value == 3 and metric(march, "A1", "calls").count == 3
 
 
 def test_nps(march):
@@ -126,8 +150,8 @@ def test_team_and_subtree_scope(march):
     assert (team.value, team.evidence) == (Decimal("7200.00"), WON_A1)
     assert metric(march, "M1", "subtree:revenue").value == Decimal("7700.00")  # + S1 500
     assert metric(march, "M1", "team:deals_won").count == 5  # D7 counts for A1 and A2
-    assert metric(march, "M1", "subtree:calls").evidence == ("C1", "C2", "C6", "C9")
-    assert metric(march, "A1", "subtree:calls").evidence == ("C9",)
+    assert metric(march, "M1", "subtree:calls").value == 4
+    assert metric(march, "A1", "subtree:calls").count == 1
     assert metric(march, "M1", "team:crm_hygiene").value == Decimal("0.75")  # mean of 0.9 and 0.6
     assert metric(march, "M1", "team:nps").evidence == ("N1", "N2", "N3", "N4")
     members = [(m.rep.id, [d.id for d in m.deals]) for m in march["M1"].team]
@@ -174,8 +198,31 @@ def test_unknown_metric_is_refused(company):
         load_inputs(conn, [MetricSpec("velocity")], MARCH)
 
 
-def test_activity_ids_can_be_left_out(company):
+def test_activity_ids_on_request(company):
     with company.connect() as conn:
-        inputs = load_inputs(conn, [MetricSpec("calls")], MARCH, rep_ids=["A1"], activity_ids=False)
+        inputs = load_inputs(conn, [MetricSpec("calls")], MARCH, rep_ids=["A1"])
+        explained = load_inputs(conn, [MetricSpec("calls")], MARCH, rep_ids=["A1"], activity_ids=True)
     calls = inputs["A1"].metrics["calls"]
     assert (calls.value, calls.count, calls.evidence) == (3, 3, ())
+    assert explained["A1"].metrics["calls"].evidence == ("C1", "C2", "C6")
+
+
+def test_list_evidence(company):
+    with company.connect() as conn:
+        assert list_evidence(conn, "M1", MetricSpec("calls", scope="subtree"), MARCH) == ["C1", "C2", "C6", "C9"]
+        assert list_evidence(conn, "A1", MetricSpec("calls", scope="subtree"), MARCH) == ["C9"]
+        assert list_evidence(conn, "A1", MetricSpec("win_rate"), MARCH) == ["D1", "D2", "D3", "D4", "D7"]
+        assert list_evidence(conn, "A1", MetricSpec("nps"), MARCH) == ["N1", "N2", "N3", "N4"]
+        assert list_evidence(conn, "A2", MetricSpec("nps"), MARCH) == []
+        assert list_evidence(conn, "M1", MetricSpec("team:revenue".split(":")[1], scope="team"), MARCH) == list(WON_A1)
+
+
+@pytest.mark.parametrize("period", ["2026-03", "2026-04", "2026-Q1"])
+def test_list_evidence_matches_load_inputs(company, period):
+    """One rep's listed facts are exactly the evidence a full load gives, for every metric."""
+    p = parse_period(period)
+    with company.connect() as conn:
+        inputs = load_inputs(conn, SPECS, p, activity_ids=True)
+        for rep, rep_inputs in inputs.items():
+            for spec in SPECS:
+                assert list_evidence(conn, rep, spec, p) == list(rep_inputs.metrics[spec.key].evidence), (rep, spec.key)

@@ -1,27 +1,30 @@
 """The metric SQL: one set-based GROUP BY per fact family, for every rep (or owner) at once.
 
 Each function runs one query over a period and returns plain per-owner totals in
-stored units (cents, millionths, days) plus the sorted ids behind them. The
-owner is the rep itself (scope "self") or the manager of a team or subtree.
+stored units (cents, millionths, days), plus the ids behind them where they are
+asked for (deal ids always; activity ids only on request). The owner is the rep
+itself (scope "self") or the manager of a team or subtree. One pass per fact
+table: every activity kind comes from one GROUP BY (conditional counts), the
+deal totals and the median cycle length from one query (a window function).
 Must not build engine values (`payplan.store.metrics` does) nor query per rep.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any, Sequence
 
 import msgspec
-from sqlalchemy import Connection, and_, case, func, null, or_, select
+from sqlalchemy import Connection, and_, case, func, or_, select
 
 from payplan.core.periods import Period
 from payplan.store.schema import activities, deals, nps, scores
-from payplan.store.sqlparts import credited_deals, day_span, id_list, scope_owners, split_ids, won_by
+from payplan.store.sqlparts import ID_SEPARATOR, credited_deals, day_span, id_list, scope_owners, units, won_by
 
 Only = Sequence[str] | None  # restrict to these owners (None: everyone)
+ALL_KINDS = ""  # the activity "kind" that counts every activity
 
 
-class DealTotals(msgspec.Struct):
+class DealTotals(msgspec.Struct, array_like=True):
     """Deal aggregates of one owner; money in cents × millionths of share ("share units")."""
 
     won: int = 0
@@ -35,97 +38,149 @@ class DealTotals(msgspec.Struct):
     leads: int = 0
     lead_ids: tuple[str, ...] = ()
     leads_won: int = 0
+    median_days: int = 0  # Σ of the middle one or two cycle lengths of the won deals
+    median_count: int = 0  # how many middle values (0 without won deals, else 1 or 2)
 
 
-def _grouped(query, rep_column, scope: str, only: Only):
-    """`query` with its rows grouped by owner: the owner column is prepended as "owner"."""
+def owned(query, rep_column, scope: str, only: Only):
+    """`query` with an "owner" column added: the rep itself, or each manager above it.
+
+    For "team" / "subtree" the rows are joined to the owners, so a fact appears once
+    per manager whose scope holds its rep. `only` keeps the listed owners.
+    """
     if scope == "self":
         owner = rep_column
     else:
         owners = scope_owners(scope)
         owner = owners.c.owner_id
         query = query.join(owners, owners.c.member_id == rep_column)
-    query = query.add_columns(owner.label("owner")).group_by(owner)
-    return query.where(owner.in_(list(only))) if only is not None else query
+    query = query.add_columns(owner.label("owner"))
+    return (query.where(owner.in_(list(only))) if only is not None else query), owner
 
 
-def _when(condition, value):
-    return case((condition, value))
+def _grouped(query, rep_column, scope: str, only: Only):
+    query, owner = owned(query, rep_column, scope, only)
+    return query.group_by(owner)
 
 
-def evidence(text: str | None) -> tuple[str, ...]:
-    """A group's concatenated ids as a sorted tuple without duplicates."""
-    return tuple(sorted(set(split_ids(text))))
+def evidence(text: str | None, unique: bool = False) -> tuple[str, ...]:
+    """A group's concatenated ids as a sorted tuple (without duplicates when `unique`)."""
+    if not text:
+        return ()
+    if ID_SEPARATOR not in text:
+        return (text,)
+    ids = text.split(ID_SEPARATOR)
+    return tuple(sorted(set(ids) if unique else ids))
 
 
-def activity_counts(conn: Connection, period: Period, scope: str, only: Only,
-                    with_ids: bool = True) -> dict[str, dict[str, tuple[int, tuple[str, ...]]]]:
-    """owner → activity kind → (count, ids) for activities in the period (ids () unless `with_ids`)."""
+def activity_counts(conn: Connection, period: Period, scope: str, only: Only, kinds: Sequence[str],
+                    with_ids: bool = False) -> dict[str, tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]]:
+    """owner → (count per kind, ids per kind) for activities in the period, in `kinds` order.
+
+    The kind ALL_KINDS ("") counts every activity. One GROUP BY owner with conditional
+    counts; the ids are () unless `with_ids`.
+    """
     a = activities.c
-    ids = id_list(a.id) if with_ids else null()
-    query = select(a.kind, func.count(), ids).select_from(activities)
-    query = _grouped(query.where(a.occurred_at.between(period.start, period.end)), a.rep_id, scope, only)
-    result: dict[str, dict[str, tuple[int, tuple[str, ...]]]] = defaultdict(dict)
-    for kind, count, ids, owner in conn.execute(query.group_by(a.kind)):
-        result[owner][kind] = (count, evidence(ids))
+    counts = [func.count() if not k else func.count().filter(a.kind == k) for k in kinds]
+    ids = [id_list(a.id) if not k else id_list(a.id).filter(a.kind == k) for k in kinds] if with_ids else []
+    query = select(*counts, *ids).select_from(activities).where(a.occurred_at.between(period.start, period.end))
+    n, unique = len(kinds), scope != "self"
+    empty = ((),) * n
+    result = {}
+    for row in conn.execute(_grouped(query, a.rep_id, scope, only)):
+        found = tuple(evidence(text, unique) for text in row[n:2 * n]) if with_ids else empty
+        result[row[-1]] = (row[:n], found)
     return result
 
 
 def deal_totals(conn: Connection, period: Period, scope: str, product: str, only: Only) -> dict[str, DealTotals]:
-    """owner → won / lost / lead totals of the credited deals closed or created in the period."""
+    """owner → won / lost / lead totals and the median cycle of the credited deals of the period.
+
+    One query: the credited deals closed or created in the period are flagged once
+    (won / lost / lead), ranked by cycle length within (owner, won) for the median,
+    and grouped by owner.
+    """
     start, end = period.start, period.end
     touched = or_(deals.c.closed_at.between(start, end), deals.c.created_at.between(start, end))
     src = credited_deals(touched, product).subquery("credited")
     d = src.c
-    won = and_(d.closed_at.between(start, end), won_by(end, d))
-    lost = and_(d.status == "lost", d.closed_at.between(start, end))
-    lead = d.created_at.between(start, end)
-    query = select(
-        func.count(_when(won, 1)), id_list(_when(won, d.id)),
-        func.coalesce(func.sum(_when(won, d.amount * d.share)), 0),
-        func.coalesce(func.sum(_when(won, (d.amount - d.cost) * d.share)), 0),
-        func.coalesce(func.sum(_when(won, d.amount)), 0),
-        func.coalesce(func.sum(_when(won, day_span(d.created_at, d.closed_at))), 0),
-        func.count(_when(lost, 1)), id_list(_when(lost, d.id)),
-        func.count(_when(lead, 1)), id_list(_when(lead, d.id)),
-        func.count(_when(and_(lead, won_by(end, d)), 1)),
-    ).select_from(src)
-    return {owner: DealTotals(won, evidence(won_ids), revenue, margin, amount, days, lost, evidence(lost_ids),
-                              leads, evidence(lead_ids), leads_won)
-            for won, won_ids, revenue, margin, amount, days, lost, lost_ids, leads, lead_ids, leads_won, owner
-            in conn.execute(_grouped(query, d.rep_id, scope, only))}
-
-
-def cycle_medians(conn: Connection, period: Period, scope: str, product: str, only: Only) -> dict[str, tuple[int, int]]:
-    """owner → (sum, count) of the middle one or two cycle lengths of the won deals."""
-    start, end = period.start, period.end
-    src = credited_deals(and_(deals.c.closed_at.between(start, end), won_by(end)), product).subquery("credited")
-    days = day_span(src.c.created_at, src.c.closed_at)
-    per_owner = _grouped(select(days.label("days")).select_from(src), src.c.rep_id, scope, only)
-    owner = per_owner.selected_columns.owner
-    ranked = (per_owner.group_by(None).add_columns(
-        func.row_number().over(partition_by=owner, order_by=days).label("rn"),
-        func.count().over(partition_by=owner).label("n"))).subquery("ranked")
+    flag = lambda condition: case((condition, 1), else_=0)  # noqa: E731
+    won = flag(and_(d.closed_at.between(start, end), won_by(end, d)))
+    base, owner = owned(select(
+        d.id, d.amount, d.share, d.cost, day_span(d.created_at, d.closed_at).label("days"), won.label("won"),
+        flag(and_(d.status == "lost", d.closed_at.between(start, end))).label("lost"),
+        flag(d.created_at.between(start, end)).label("lead"),
+        flag(and_(d.created_at.between(start, end), won_by(end, d))).label("lead_won"),
+    ).select_from(src), d.rep_id, scope, only)
+    b = base.subquery("flagged").c
+    window = {"partition_by": (b.owner, b.won), "order_by": b.days}
+    ranked = select(b, func.row_number().over(**window).label("rn"),
+                    func.count().over(**window, rows=(None, None)).label("n")).subquery("ranked")
     r = ranked.c
-    middle = or_(r.rn == (r.n + 1) // 2, r.rn == (r.n + 2) // 2)
-    query = select(r.owner, func.sum(r.days), func.count()).where(middle).group_by(r.owner)
-    return {owner: (total, count) for owner, total, count in conn.execute(query)}
+    is_won, middle = r.won == 1, and_(r.won == 1, r.rn.in_([(r.n + 1) // 2, (r.n + 2) // 2]))
+    query = select(
+        func.sum(r.won), id_list(r.id).filter(is_won), func.sum(r.amount * r.share).filter(is_won),
+        func.sum((r.amount - r.cost) * r.share).filter(is_won), func.sum(r.amount).filter(is_won),
+        func.sum(r.days).filter(is_won), func.sum(r.lost), id_list(r.id).filter(r.lost == 1),
+        func.sum(r.lead), id_list(r.id).filter(r.lead == 1), func.sum(r.lead_won),
+        func.sum(r.days).filter(middle), func.count().filter(middle), r.owner,
+    ).group_by(r.owner)
+    unique = scope != "self"
+    return {owner: DealTotals(int(won), evidence(won_ids, unique), int(revenue or 0), int(margin or 0),
+                              int(amount or 0), int(days or 0), int(lost), evidence(lost_ids, unique),
+                              int(leads), evidence(lead_ids, unique), int(leads_won), int(median or 0), middle)
+            for won, won_ids, revenue, margin, amount, days, lost, lost_ids, leads, lead_ids, leads_won,
+            median, middle, owner in conn.execute(query)}
 
 
 def nps_totals(conn: Connection, period: Period, scope: str, only: Only) -> dict[str, tuple[int, int, int, tuple[str, ...]]]:
     """owner → (answers, promoters, detractors, response ids) of answers in the period."""
     n = nps.c
-    query = select(func.count(), func.count(_when(n.score >= 9, 1)), func.count(_when(n.score <= 6, 1)),
+    query = select(func.count(), func.count().filter(n.score >= 9), func.count().filter(n.score <= 6),
                    id_list(n.id)).select_from(nps)
     query = _grouped(query.where(n.answered_at.between(period.start, period.end)), n.rep_id, scope, only)
-    return {owner: (n, promoters, detractors, evidence(ids))
+    unique = scope != "self"
+    return {owner: (n, promoters, detractors, evidence(ids, unique))
             for n, promoters, detractors, ids, owner in conn.execute(query)}
 
 
 def score_rows(conn: Connection, period_keys: list[str], kinds: list[str], scope: str, only: Only) -> list[Any]:
-    """(owner, rep_id, kind, period, value) of the score rows with one of `period_keys`."""
+    """(rep_id, kind, period, value in millionths, owner) of the score rows with one of `period_keys`."""
     s = scores.c
-    query = select(s.rep_id, s.kind, s.period, s.value).select_from(scores)
-    query = _grouped(query.where(s.period.in_(period_keys), s.kind.in_(kinds)), s.rep_id, scope, only)
-    query = query.group_by(None)  # plain rows: owner is only a join key here
+    query = select(s.rep_id, s.kind, s.period, units(s.value)).select_from(scores)
+    query, _ = owned(query.where(s.period.in_(period_keys), s.kind.in_(kinds)), s.rep_id, scope, only)
     return list(conn.execute(query))
+
+
+
+# --- the facts behind one owner's metric (explanations, statements) -----------------------
+
+
+def activity_ids(conn: Connection, period: Period, scope: str, owner: str, kind: str) -> list[str]:
+    """Sorted ids of the owner's activities in the period (of `kind`, or all for "")."""
+    a = activities.c
+    query = select(a.id).where(a.occurred_at.between(period.start, period.end))
+    return _ids(conn, query.where(a.kind == kind) if kind else query, a.rep_id, scope, owner)
+
+
+def nps_ids(conn: Connection, period: Period, scope: str, owner: str) -> list[str]:
+    """Sorted ids of the NPS answers the owner got in the period."""
+    n = nps.c
+    return _ids(conn, select(n.id).where(n.answered_at.between(period.start, period.end)), n.rep_id, scope, owner)
+
+
+def deal_ids(conn: Connection, period: Period, scope: str, product: str, owner: str,
+             which: Sequence[str]) -> list[str]:
+    """Sorted ids of the owner's credited deals that are `which` ("won", "lost", "lead") in the period."""
+    start, end = period.start, period.end
+    d = deals.c
+    conditions = {"won": and_(d.closed_at.between(start, end), won_by(end)),
+                  "lost": and_(d.status == "lost", d.closed_at.between(start, end)),
+                  "lead": d.created_at.between(start, end)}
+    src = credited_deals(or_(*(conditions[w] for w in which)), product).subquery("credited")
+    return _ids(conn, select(src.c.id), src.c.rep_id, scope, owner)
+
+
+def _ids(conn: Connection, query, rep_column, scope: str, owner: str) -> list[str]:
+    query, _ = owned(query, rep_column, scope, [owner])
+    return sorted({row[0] for row in conn.execute(query)})

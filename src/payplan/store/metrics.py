@@ -22,23 +22,27 @@ from payplan.core.periods import Period
 from payplan.store import aggregates
 from payplan.store.aggregates import DealTotals, Only
 from payplan.store.rows import employed_in, load_reps, load_targets, period_deals
-from payplan.store.score_metrics import score_kind, score_values
+from payplan.store.score_metrics import score_evidence, score_kind, score_values
 
-__all__ = ["load_inputs", "load_reps", "metric_values"]
+__all__ = ["list_evidence", "load_inputs", "load_reps", "metric_values"]
 
 ACTIVITY_KINDS = {"calls": "call", "meetings": "meeting", "demos": "demo"}
 SCOPES = ("self", "team", "subtree")
+# which credited deals a deal metric's evidence lists: won / lost in the period, created in it
+DEAL_EVIDENCE = {name: ("won",) for name in DEAL_METRICS} | {
+    "leads": ("lead",), "lead_conversion": ("lead",), "deals_lost": ("lost",), "win_rate": ("won", "lost")}
 
 
 def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
                 rep_ids: set[str] | list[str] | None = None, team_scope: str | None = None,
-                target_keys: set[str] | None = None, activity_ids: bool = True) -> dict[str, RepInputs]:
+                target_keys: set[str] | None = None, activity_ids: bool = False) -> dict[str, RepInputs]:
     """RepInputs for every rep employed during `period` (or only `rep_ids`), by rep id.
 
     `team_scope` ("team" / "subtree") fills `RepInputs.team` with each rep's reports
-    and their won deals; `target_keys` limits the target overrides loaded (None: all);
-    `activity_ids=False` leaves activity metrics' evidence empty (counts only), which
-    saves a third of the time on activity-heavy data when no statement lists calls.
+    and their won deals; `target_keys` limits the target overrides loaded (None: all).
+    Activity metrics carry counts only unless `activity_ids=True` (an explanation or
+    statement for a few reps); deal, NPS and score metrics always list their fact ids.
+    `list_evidence` lists the facts behind any one metric of one rep.
     """
     everyone = load_reps(conn)
     chosen = [r for r in everyone if employed_in(r, period) and (rep_ids is None or r.id in rep_ids)]
@@ -48,13 +52,29 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     values = metric_values(conn, specs, period, only, activity_ids=activity_ids)
     deals = period_deals(conn, period, wanted)
     targets = load_targets(conn, period, chosen, target_keys)
-    defaults = [(spec.key, values[spec.key], empty_value(spec)) for spec in specs]
+    defaults = [(spec.key, values[spec.key].get, empty_value(spec)) for spec in specs]
+    key = period.key
     return {rep.id: RepInputs(
-        rep=rep, period_key=period.key,
-        metrics={key: found.get(rep.id, empty) for key, found, empty in defaults},
-        deals=tuple(deals.get(rep.id, ())), targets=targets[rep.id],
-        team=tuple(TeamMember(m, _won(deals.get(m.id, ()))) for m in teams.get(rep.id, ())),
+        rep, key, {name: get(rep.id, empty) for name, get, empty in defaults},
+        deals.get(rep.id, ()), targets[rep.id],
+        tuple(TeamMember(m, _won(deals.get(m.id, ()))) for m in teams[rep.id]) if rep.id in teams else (),
     ) for rep in chosen}
+
+
+def list_evidence(conn: Connection, rep_id: str, spec: MetricSpec, period: Period) -> list[str]:
+    """The ids of the facts behind `spec` for one rep (or owner) in `period`, sorted, one query.
+
+    The same ids `load_inputs(..., activity_ids=True)` puts in the metric's evidence:
+    activity ids, credited deal ids, NPS response ids, or "rep:period:kind" score rows.
+    """
+    _check(spec)
+    if kind := score_kind(spec.name):
+        return list(score_evidence(conn, period, spec.scope, kind, rep_id))
+    if spec.name in ACTIVITY_METRICS:
+        return aggregates.activity_ids(conn, period, spec.scope, rep_id, activity_kind(spec))
+    if spec.name == "nps":
+        return aggregates.nps_ids(conn, period, spec.scope, rep_id)
+    return aggregates.deal_ids(conn, period, spec.scope, spec.product, rep_id, DEAL_EVIDENCE[spec.name])
 
 
 def team_of(everyone: list[Rep], period: Period, scope: str) -> dict[str, list[Rep]]:
@@ -74,43 +94,60 @@ def team_of(everyone: list[Rep], period: Period, scope: str) -> dict[str, list[R
             for rep in everyone if rep.id in direct}
 
 
-def _won(deals: tuple[Deal, ...] | list[Deal]) -> tuple[Deal, ...]:
+def _won(deals: tuple[Deal, ...]) -> tuple[Deal, ...]:
     return tuple(d for d in deals if d.status == "won")
 
 
 def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
-                  only: Only = None, *, activity_ids: bool = True) -> dict[str, dict[str, MetricValue]]:
+                  only: Only = None, *, activity_ids: bool = False) -> dict[str, dict[str, MetricValue]]:
     """spec key → rep (owner) id → MetricValue, for owners with any facts.
 
-    Each aggregate query runs once for all specs that share it.
+    Each aggregate query runs once for all specs that share it: one activity query
+    per scope (every kind asked for), one deal query per (scope, product filter).
     """
+    for spec in specs:
+        _check(spec)
+    kinds: dict[str, list[str]] = {}
+    for spec in specs:
+        if spec.name in ACTIVITY_METRICS:
+            kinds.setdefault(spec.scope, [])
+            if (kind := activity_kind(spec)) not in kinds[spec.scope]:
+                kinds[spec.scope].append(kind)
     cache: dict[tuple, dict] = {}
 
     def fetch(family: str, scope: str, filter_: str = "") -> dict:
         key = (family, scope, filter_)
         if key not in cache:
-            cache[key] = (_QUERIES[family](conn, period, scope, filter_, only) if family != "activities"
-                          else aggregates.activity_counts(conn, period, scope, only, activity_ids))
+            if family == "activities":
+                cache[key] = aggregates.activity_counts(conn, period, scope, only, kinds[scope], activity_ids)
+            elif family == "nps":
+                cache[key] = aggregates.nps_totals(conn, period, scope, only)
+            else:
+                cache[key] = aggregates.deal_totals(conn, period, scope, filter_, only)
         return cache[key]
 
     scores = score_values(conn, period, [s for s in specs if score_kind(s.name)], only)
     result: dict[str, dict[str, MetricValue]] = {}
     for spec in specs:
-        _check(spec)
         if kind := score_kind(spec.name):
             result[spec.key] = scores.get((spec.scope, kind), {})
         elif spec.name in ACTIVITY_METRICS:
-            kind = ACTIVITY_KINDS.get(spec.name, spec.kind)
-            result[spec.key] = {o: _activities(k, kind) for o, k in fetch("activities", spec.scope).items()}
+            i = kinds[spec.scope].index(activity_kind(spec))
+            result[spec.key] = {o: _count(counts[i], ids[i]) for o, (counts, ids) in fetch("activities", spec.scope).items()}
         elif spec.name == "nps":
             result[spec.key] = {o: _nps(*t) for o, t in fetch("nps", spec.scope).items()}
         elif spec.name == "cycle_days_median":
-            totals = fetch("deals", spec.scope, spec.product)
-            result[spec.key] = {o: _median(m, totals[o]) for o, m in fetch("median", spec.scope, spec.product).items()}
+            result[spec.key] = {o: _median(t) for o, t in fetch("deals", spec.scope, spec.product).items()
+                                if t.median_count}
         else:
             build = _DEAL_VALUES[spec.name]
             result[spec.key] = {o: build(t) for o, t in fetch("deals", spec.scope, spec.product).items()}
     return result
+
+
+def activity_kind(spec: MetricSpec) -> str:
+    """The activity kind an activity metric counts ("" for every kind)."""
+    return ACTIVITY_KINDS.get(spec.name, spec.kind)
 
 
 def _check(spec: MetricSpec) -> None:
@@ -118,13 +155,6 @@ def _check(spec: MetricSpec) -> None:
         raise ValueError(f"unknown metric {spec.name!r}")
     if spec.scope not in SCOPES:
         raise ValueError(f"unknown metric scope {spec.scope!r} in {spec.key} (expected {', '.join(SCOPES)})")
-
-
-_QUERIES: dict[str, Callable] = {
-    "nps": lambda conn, period, scope, _, only: aggregates.nps_totals(conn, period, scope, only),
-    "deals": aggregates.deal_totals,
-    "median": aggregates.cycle_medians,
-}
 
 
 # --- totals → MetricValue ---------------------------------------------------------------
@@ -156,16 +186,17 @@ def _ratio(num: Decimal, den: Decimal, count: int, *ids: tuple[str, ...]) -> Met
     return MetricValue(num / den if den else None, count, _evidence(*ids), num, den)
 
 
+_CENTS = Decimal("0.01")
+
+
 def _money(units: int, places: int) -> Decimal:
     """Stored units back to money, keeping at least cents and dropping only trailing zeros."""
+    per_cent = 10 ** (places - 2)
+    if units % per_cent == 0:  # the usual case (no split credit): whole cents
+        return Decimal(units // per_cent).scaleb(-2)
     value = D(units).scaleb(-places)
-    cents = value.quantize(Decimal("0.01"))
+    cents = value.quantize(_CENTS)
     return cents if cents == value else value.normalize()
-
-
-def _activities(by_kind: dict[str, tuple[int, tuple[str, ...]]], kind: str) -> MetricValue:
-    picked = [by_kind[kind]] if kind in by_kind else ([] if kind else list(by_kind.values()))
-    return _count(sum(n for n, _ in picked), *(ids for _, ids in picked))
 
 
 def _nps(answers: int, promoters: int, detractors: int, ids: tuple[str, ...]) -> MetricValue:
@@ -173,9 +204,9 @@ def _nps(answers: int, promoters: int, detractors: int, ids: tuple[str, ...]) ->
     return MetricValue(net * 100 / answers if answers else None, answers, ids, net, _int(answers))
 
 
-def _median(middle: tuple[int, int], totals: DealTotals) -> MetricValue:
-    total, count = middle
-    return MetricValue(_int(total) / count, totals.won, totals.won_ids, _int(total), _int(count))
+def _median(t: DealTotals) -> MetricValue:
+    total = _int(t.median_days)
+    return MetricValue(total / t.median_count, t.won, t.won_ids, total, _int(t.median_count))
 
 
 def _won_value(value: Decimal, t: DealTotals) -> MetricValue:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from operator import attrgetter
 
 import msgspec
 from sqlalchemy import Connection, and_, or_, select
@@ -19,7 +20,7 @@ from payplan.core.money import D
 from payplan.core.periods import Period
 from payplan.store.aggregates import Only
 from payplan.store.schema import deals, reps, targets
-from payplan.store.sqlparts import SHARE_UNITS, credited_deals, won_by
+from payplan.store.sqlparts import SHARE_UNITS, credited_deals, units, won_by
 
 _FIELDS = msgspec.json.Decoder(dict[str, Decimal])  # exact: decimal strings, never floats
 
@@ -39,38 +40,37 @@ def employed_in(rep: Rep, period: Period) -> bool:
             and (rep.terminated_on is None or rep.terminated_on >= period.start))
 
 
-def period_deals(conn: Connection, period: Period, only: Only) -> dict[str, list[Deal]]:
+def period_deals(conn: Connection, period: Period, only: Only) -> dict[str, tuple[Deal, ...]]:
     """rep id → credited deals won in the period ("won") or clawed back in it ("cancelled").
 
     A deal won in the period shows no cancellation even if one came later: this is
     the period as of its end. Each rep's deals are sorted by (closed_at, id).
+    Money arrives as stored cents and becomes Decimal here, once per value.
     """
     start, end = period.start, period.end
-    won = and_(deals.c.closed_at.between(start, end), won_by(end))
-    clawed = and_(deals.c.status == "cancelled", deals.c.cancelled_at.between(start, end),
-                  deals.c.closed_at < start)
-    query = credited_deals(or_(won, clawed)).add_columns(
-        deals.c.amount.label("money"), deals.c.cost.label("money_cost"), deals.c.currency,
-        deals.c.product, deals.c.fields)
+    d = deals.c
+    won = and_(d.closed_at.between(start, end), won_by(end))
+    clawed = and_(d.status == "cancelled", d.cancelled_at.between(start, end), d.closed_at < start)
+    src = credited_deals(or_(won, clawed))
+    rep_id = src.selected_columns.rep_id
+    query = src.with_only_columns(
+        d.id, rep_id, src.selected_columns.share, src.selected_columns.amount, units(d.cost), d.closed_at,
+        d.created_at, d.cancelled_at, d.product, d.currency, d.fields, maintain_column_froms=True)
     if only is not None:
-        query = query.where(query.selected_columns.rep_id.in_(list(only)))
+        query = query.where(rep_id.in_(list(only)))
     result: dict[str, list[Deal]] = defaultdict(list)
-    for row in conn.execute(query):
-        result[row.rep_id].append(_deal(row, clawback=row.closed_at < start))
-    for rep_deals in result.values():
-        rep_deals.sort(key=lambda deal: (deal.closed_at, deal.id))
-    return result
-
-
-def _deal(row, *, clawback: bool) -> Deal:
-    fields = _FIELDS.decode(row.fields) if row.fields != "{}" else {}
-    return Deal(
-        id=row.id, status="cancelled" if clawback else "won", amount=row.money,
-        cost=row.money_cost if row.money_cost is not None else Decimal(0),
-        closed_at=row.closed_at, created_at=row.created_at,
-        cancelled_at=row.cancelled_at if clawback else None, product=row.product,
-        currency=row.currency, share=D(row.share).scaleb(-6) if row.share != SHARE_UNITS else Decimal(1),
-        rep_id=row.rep_id, fields=fields)
+    zero, one, decode = Decimal(0), Decimal(1), _FIELDS.decode
+    for id, rep, share, amount, cost, closed, created, cancelled, product, currency, fields in conn.execute(query):
+        clawback = closed < start
+        result[rep].append(Deal(
+            id, "cancelled" if clawback else "won", Decimal(amount).scaleb(-2),
+            zero if cost is None else Decimal(cost).scaleb(-2), closed, created,
+            cancelled if clawback else None, product, currency,
+            one if share == SHARE_UNITS else Decimal(share).scaleb(-6), rep,
+            decode(fields) if fields and fields != "{}" else {}))
+    by_date = attrgetter("closed_at", "id")
+    return {rep: tuple(sorted(rep_deals, key=by_date)) if len(rep_deals) > 1 else tuple(rep_deals)
+            for rep, rep_deals in result.items()}
 
 
 def load_targets(conn: Connection, period: Period, chosen: list[Rep],

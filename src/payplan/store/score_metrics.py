@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import Connection
 
@@ -17,6 +18,7 @@ from payplan.core.inputs import MetricValue
 from payplan.core.metrics import SCORE_PREFIX, MetricSpec
 from payplan.core.periods import Period
 from payplan.store.aggregates import Only, score_rows
+from payplan.store.schema import from_units, trim
 
 UNIT_SCORES = ("crm_hygiene", "script_compliance")
 
@@ -43,15 +45,38 @@ def score_values(conn: Connection, period: Period, specs: list[MetricSpec],
     keys = [period.key, *monthly_keys(period)]
     result: dict[tuple[str, str], dict[str, MetricValue]] = defaultdict(dict)
     for scope in sorted({s.scope for s in specs}):
-        found: dict[tuple[str, str, str], dict[str, Decimal]] = defaultdict(dict)
-        for rep_id, kind, period_key, value, owner in score_rows(conn, keys, kinds, scope, only):
-            found[(owner, kind, rep_id)][period_key] = value
-        per_owner: dict[tuple[str, str], list[tuple[Decimal, list[str]]]] = defaultdict(list)
-        for (owner, kind, rep_id), by_period in found.items():
-            per_owner[(owner, kind)].append(_member_value(rep_id, kind, period.key, by_period))
-        for (owner, kind), members in per_owner.items():
+        rows = score_rows(conn, keys, kinds, scope, only)
+        if scope == "self" and len(keys) == 1:  # one row per (rep, kind): the value itself
+            for rep_id, kind, period_key, units, _ in rows:
+                result[(scope, kind)][rep_id] = MetricValue(micro(units), 1, (f"{rep_id}:{period_key}:{kind}",))
+            continue
+        for (owner, kind), members in _members(rows, period.key).items():
             result[(scope, kind)][owner] = _mean(members)
     return result
+
+
+def score_evidence(conn: Connection, period: Period, scope: str, kind: str, owner: str) -> tuple[str, ...]:
+    """The score rows ("rep:period:kind") behind one owner's score metric, sorted."""
+    rows = score_rows(conn, [period.key, *monthly_keys(period)], [kind], scope, [owner])
+    members = _members(rows, period.key).get((owner, kind), [])
+    return tuple(sorted(e for _, ids in members for e in ids))
+
+
+def _members(rows, key: str) -> dict[tuple[str, str], list[tuple[Decimal, list[str]]]]:
+    """(owner, kind) → each member rep's (value, evidence) from score rows."""
+    found: dict[tuple[str, str, str], dict[str, Decimal]] = defaultdict(dict)
+    for rep_id, kind, period_key, units, owner in rows:
+        found[(owner, kind, rep_id)][period_key] = micro(units)
+    per_owner: dict[tuple[str, str], list[tuple[Decimal, list[str]]]] = defaultdict(list)
+    for (owner, kind, rep_id), by_period in found.items():
+        per_owner[(owner, kind)].append(_member_value(rep_id, kind, key, by_period))
+    return per_owner
+
+
+@lru_cache(maxsize=8192)
+def micro(units: int) -> Decimal:
+    """A stored score (millionths) as the Micro column reads it back: 0.9, 12000, -12.5."""
+    return trim(from_units(units, 6))
 
 
 def _member_value(rep_id: str, kind: str, key: str, by_period: dict[str, Decimal]) -> tuple[Decimal, list[str]]:

@@ -21,10 +21,10 @@ DEMO = ROOT / "examples" / "demo"
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 
-def pdftotext(path: Path) -> str:
-    """The PDF's text as `pdftotext -layout` prints it."""
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
-                          text=True, timeout=60).stdout
+def pdftotext(path: Path, layout: bool = True) -> str:
+    """The PDF's text as `pdftotext -layout` prints it (or in reading order)."""
+    args = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
+    return subprocess.run(args, check=True, capture_output=True, text=True, timeout=60).stdout
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from payplan.core.metrics import MetricSpec
 from payplan.core.needs import Needs, plan_needs
 from payplan.core.periods import Period
 from payplan.core.plan import Plan
-from payplan.core.simulate import Activity, Outcome, outcome_of
+from payplan.core.simulate import Activity, Outcome, outcome_reader
 from payplan.pipeline import _with_history as with_history
 from payplan.store.metrics import load_inputs
 
@@ -74,6 +74,7 @@ def score_reps(plan: Plan, by_period: dict[Period, dict[str, RepInputs]], period
     """Each rep through the plan's periods in order, carrying state; outcomes of `periods`."""
     wanted, chain = set(periods), with_history(plan, periods)
     scoped = plan_needs(plan).team_scope == "team"
+    reduce = outcome_reader(plan)
     out: list[Outcome] = []
     for rep_id in rep_ids:
         state: CarriedState | None = None
@@ -84,7 +85,7 @@ def score_reps(plan: Plan, by_period: dict[Period, dict[str, RepInputs]], period
             result = evaluate(plan, _for_plan(plan, inputs) if scoped else inputs, state, period)
             state = result.state
             if period in wanted:
-                out.append(outcome_of(plan, result))
+                out.append(reduce(result))
     return out
 
 

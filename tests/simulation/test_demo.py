@@ -194,3 +194,18 @@ def test_metric_values_are_loaded_once_per_period(monkeypatch) -> None:
     monkeypatch.setattr(simulation_scoring, "load_inputs", counting)
     simulate_data(DEMO, VOLUME, BALANCED, "2026-01..2026-06")
     assert sorted(calls) == MONTHS  # once per period for both plans, not once per plan
+
+
+@pytest.mark.parametrize("plan_name", ["ae-2026-v1.toml", "manager-2026.toml", "sdr-2026.toml"])
+def test_each_side_pays_what_payplan_evaluate_pays(plan_name: str, tmp_path: Path) -> None:
+    """Same inputs, same engine: a plan's side of a simulation equals `payplan evaluate` over the range
+    (clawbacks, draws carried across months, manager overrides on direct reports)."""
+    from payplan.pipeline import evaluate_files
+
+    plan = ROOT / "plans" / plan_name
+    subtree = tmp_path / "subtree.toml"  # the other side asks for a wider team: the cache holds the subtree
+    subtree.write_text(plan.read_text(encoding="utf-8").replace('scope = "team"', 'scope = "subtree"'))
+    sim = simulate_data(DEMO, str(plan), str(subtree), "2026-01..2026-06")
+    evaluation = evaluate_files(plan, DEMO, "2026-01..2026-06")
+    assert {(r.rep_id, r.period): r.baseline for r in sim.comparison.rows if r.covered != "proposal"} == {
+        (r.rep_id, r.period): r.total for r in evaluation.results}

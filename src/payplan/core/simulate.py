@@ -15,6 +15,7 @@ Pure (stdlib + msgspec): must not load plans or facts, nor evaluate anything.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 import msgspec
@@ -115,23 +116,31 @@ class Comparison(msgspec.Struct, frozen=True):
 
 def outcome_of(plan: Plan, result: RepResult) -> Outcome:
     """Reduce a result to its comparison figures; `plan` says which pay rewards volume."""
-    kpis: dict[str, Decimal] = {}
-    volume = ZERO
-    components = {c.id: c.amount for c in result.components}
-    nodes = {node.key: node for node in result.trace.children}
-    for comp in plan.components:
-        amount = components.get(comp.id, ZERO)
-        node = nodes.get(comp.id)
-        if isinstance(comp, Scorecard) and node is not None:
-            volume += _scorecard_volume(comp, node, amount, kpis)
-        elif _pays_volume(comp):
-            volume += amount
-    return Outcome(result.rep_id, result.period, result.total, components, kpis, volume, result.issues)
+    return outcome_reader(plan)(result)
 
 
-def _scorecard_volume(comp: Scorecard, node, amount: Decimal, kpis: dict[str, Decimal]) -> Decimal:
+def outcome_reader(plan: Plan) -> Callable[[RepResult], Outcome]:
+    """`outcome_of` for many results of one plan: what counts as volume is worked out once."""
+    volume_kpis = {c.id: frozenset(k.id for k in c.kpis if _is_volume_metric(k.metric))
+                   for c in plan.components if isinstance(c, Scorecard)}
+    volume_components = frozenset(c.id for c in plan.components if _pays_volume(c))
+
+    def read(result: RepResult) -> Outcome:
+        kpis: dict[str, Decimal] = {}
+        volume = ZERO
+        components = {c.id: c.amount for c in result.components}
+        for node in result.trace.children:
+            if node.key in volume_kpis:
+                volume += _scorecard_volume(volume_kpis[node.key], node, components.get(node.key, ZERO), kpis)
+            elif node.key in volume_components:
+                volume += components.get(node.key, ZERO)
+        return Outcome(result.rep_id, result.period, result.total, components, kpis, volume, result.issues)
+
+    return read
+
+
+def _scorecard_volume(volume_ids: frozenset[str], node, amount: Decimal, kpis: dict[str, Decimal]) -> Decimal:
     """Record KPI attainments; the bonus's volume part is the volume KPIs' share of the points."""
-    volume_ids = {k.id for k in comp.kpis if _is_volume_metric(k.metric)}
     points = volume_points = ZERO
     for child in node.children:
         if not child.key.startswith("kpi.") or "attainment" not in child.inputs:
@@ -141,7 +150,8 @@ def _scorecard_volume(comp: Scorecard, node, amount: Decimal, kpis: dict[str, De
         kpis[kpi_id] = attainment.quantize(RATIO, rounding=ROUND_HALF_UP) if isinstance(attainment, Decimal) else ZERO
         value = child.value if isinstance(child.value, Decimal) else ZERO
         points += value
-        volume_points += value if kpi_id in volume_ids else ZERO
+        if kpi_id in volume_ids:
+            volume_points += value
     return amount * volume_points / points if points else ZERO
 
 

@@ -87,7 +87,7 @@ def activity_counts(conn: Connection, period: Period, scope: str, only: Only, ki
     n, unique = len(kinds), scope != "self"
     empty = ((),) * n
     result = {}
-    for row in conn.execute(_grouped(query, a.rep_id, scope, only)):
+    for row in conn.execute(_grouped(query, a.rep_id, scope, only)).all():
         found = tuple(evidence(text, unique) for text in row[n:2 * n]) if with_ids else empty
         result[row[-1]] = (row[:n], found)
     return result
@@ -130,7 +130,7 @@ def deal_totals(conn: Connection, period: Period, scope: str, product: str, only
                               int(amount or 0), int(days or 0), int(lost), evidence(lost_ids, unique),
                               int(leads), evidence(lead_ids, unique), int(leads_won), int(median or 0), middle)
             for won, won_ids, revenue, margin, amount, days, lost, lost_ids, leads, lead_ids, leads_won,
-            median, middle, owner in conn.execute(query)}
+            median, middle, owner in conn.execute(query).all()}
 
 
 def nps_totals(conn: Connection, period: Period, scope: str, only: Only) -> dict[str, tuple[int, int, int, tuple[str, ...]]]:
@@ -141,7 +141,7 @@ def nps_totals(conn: Connection, period: Period, scope: str, only: Only) -> dict
     query = _grouped(query.where(n.answered_at.between(period.start, period.end)), n.rep_id, scope, only)
     unique = scope != "self"
     return {owner: (n, promoters, detractors, evidence(ids, unique))
-            for n, promoters, detractors, ids, owner in conn.execute(query)}
+            for n, promoters, detractors, ids, owner in conn.execute(query).all()}
 
 
 def score_rows(conn: Connection, period_keys: list[str], kinds: list[str], scope: str, only: Only) -> list[Any]:
@@ -149,7 +149,7 @@ def score_rows(conn: Connection, period_keys: list[str], kinds: list[str], scope
     s = scores.c
     query = select(s.rep_id, s.kind, s.period, units(s.value)).select_from(scores)
     query, _ = owned(query.where(s.period.in_(period_keys), s.kind.in_(kinds)), s.rep_id, scope, only)
-    return list(conn.execute(query))
+    return conn.execute(query).all()
 
 
 

@@ -31,7 +31,7 @@ def load_reps(conn: Connection) -> list[Rep]:
     query = select(r.id, r.name, r.email, r.role, r.team, r.manager_id, r.hired_on, r.terminated_on,
                    r.currency, r.salary).order_by(r.id)
     return [Rep(id, name, email or "", role, team, manager, hired, terminated, currency, salary)
-            for id, name, email, role, team, manager, hired, terminated, currency, salary in conn.execute(query)]
+            for id, name, email, role, team, manager, hired, terminated, currency, salary in conn.execute(query).all()]
 
 
 def employed_in(rep: Rep, period: Period) -> bool:
@@ -60,7 +60,7 @@ def period_deals(conn: Connection, period: Period, only: Only) -> dict[str, tupl
         query = query.where(rep_id.in_(list(only)))
     result: dict[str, list[Deal]] = defaultdict(list)
     zero, one, decode = Decimal(0), Decimal(1), _FIELDS.decode
-    for id, rep, share, amount, cost, closed, created, cancelled, product, currency, fields in conn.execute(query):
+    for id, rep, share, amount, cost, closed, created, cancelled, product, currency, fields in conn.execute(query).all():
         clawback = closed < start
         result[rep].append(Deal(
             id, "cancelled" if clawback else "won", Decimal(amount).scaleb(-2),

@@ -92,8 +92,10 @@ def evaluate_periods(plan: Plan, conn: Connection, periods: list[Period],
     for period in _with_history(plan, periods):
         if not in_force(plan, period):
             continue
+        # Activity ids are listed only when one rep is asked for (explain, a statement).
         inputs = load_inputs(conn, list(needs.specs), period, rep_ids=[r.id for r in reps],
-                             team_scope=needs.team_scope, target_keys=set(needs.target_keys))
+                             team_scope=needs.team_scope, target_keys=set(needs.target_keys),
+                             activity_ids=rep_id is not None)
         for rep in reps:
             if rep.id not in inputs:
                 continue

@@ -41,9 +41,13 @@ RunState = Literal["draft", "submitted", "approved", "paid"]
 _WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
 
 
+PLAN_REF = r"^[^@\s]+@[0-9]+$"
+PERIOD = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"
+
+
 class RunRequest(msgspec.Struct):
-    plan: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["ae-2026@1"])]
-    period: Annotated[str, msgspec.Meta(min_length=1, max_length=20, examples=["2026-03"])]
+    plan: Annotated[str, msgspec.Meta(min_length=3, max_length=200, pattern=PLAN_REF, examples=["ae-2026@1"])]
+    period: Annotated[str, msgspec.Meta(min_length=4, max_length=7, pattern=PERIOD, examples=["2026-03"])]
 
 
 class Rejection(msgspec.Struct):

@@ -24,6 +24,9 @@ from payplan.api.problems import problem_responses
 from payplan.users import User
 
 
+PUBLIC: list = [{}]  # OpenAPI: these operations need no credentials
+
+
 class Health(msgspec.Struct):
     status: str
 
@@ -46,7 +49,7 @@ def me_of(user: User) -> Me:
     return Me(user.id, user.name, user.role, user.rep_id)
 
 
-@get("/health", exclude_from_auth=True, sync_to_thread=True, tags=["session"],
+@get("/health", exclude_from_auth=True, security=PUBLIC, sync_to_thread=True, tags=["session"],
      responses=problem_responses(500, 503))
 def health(state: State) -> Health:
     """{"status": "ok"} when the database answers."""
@@ -67,14 +70,14 @@ _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>pay
 <button type="submit">Log in</button></form></main></body></html>"""
 
 
-@get("/login", exclude_from_auth=True, tags=["session"], media_type="text/html")
+@get("/login", exclude_from_auth=True, security=PUBLIC, tags=["session"], media_type="text/html")
 async def login_page(request: Request) -> str:
     """The login form (it carries the CSRF token the form post needs)."""
     token = ScopeState.from_scope(request.scope).csrf_token
     return _PAGE.format(token=html.escape(token if isinstance(token, str) else ""))
 
 
-@post("/login", exclude_from_auth=True, status_code=200, tags=["session"],
+@post("/login", exclude_from_auth=True, security=PUBLIC, status_code=200, tags=["session"],
       responses=problem_responses(400, 401, 403))
 async def login(request: Request, state: State, data: URLEncodedBody[LoginForm]) -> Me:
     """Check name and password; on success set the signed session cookie."""

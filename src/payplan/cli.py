@@ -269,6 +269,18 @@ def bench(quick: bool) -> None:
     click.echo(suite.render(suite.run(quick=quick, echo=lambda m: click.echo(m, err=True))))
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
+def serve(host: str, port: int) -> None:
+    """Run the web service on PAYPLAN_DATABASE_URL (GET /health answers when ready)."""
+    import uvicorn
+
+    from payplan.api import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the CLI, map every user error to a message and exit code."""
     try:

@@ -16,7 +16,7 @@ from typing_extensions import Annotated
 
 from payplan import audit
 from payplan.api.auth import allow
-from payplan.api.problems import problem_responses
+from payplan.api.problems import TEXT, problem_responses
 
 AUDITORS = allow("admin", "finance")
 
@@ -48,7 +48,8 @@ def entry_of(row: dict[str, Any]) -> AuditEntry:
 
 @get("/audit", guards=[AUDITORS], sync_to_thread=True, tags=["audit"], responses=problem_responses(400, 401, 403))
 def list_audit(conn: NamedDependency[Connection],
-               object: Annotated[str | None, QueryParameter(max_length=300, description="e.g. 'run 12'")] = None,
+               object: Annotated[str | None, QueryParameter(max_length=300, pattern=TEXT,
+                                                            description="e.g. 'run 12'")] = None,
                limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
                before: Annotated[int | None, QueryParameter(ge=1, le=2**62)] = None) -> list[AuditEntry]:
     """Audit rows newest first; `before` (a row id) pages."""

@@ -17,16 +17,18 @@ from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
-from litestar.params import FromPath, QueryParameter, RawBody
+from litestar.params import PathParameter, QueryParameter, RawBody
 from sqlalchemy import Connection
 from typing_extensions import Annotated
 
 from payplan import plan_store
 from payplan.api.auth import EVERYONE, allow
 from payplan.api.problems import problem_responses
+from payplan.api.runs import PLAN_REF
 from payplan.errors import Invalid
 from payplan.plan_store import PlanVersionRow
 
+PlanRef = Annotated[str, PathParameter(max_length=210, pattern=PLAN_REF, description="id@version, e.g. ae-2026@1")]
 TOML_TYPES = ("application/toml", "text/toml", "text/x-toml", "text/plain")
 SourceName = Annotated[str, QueryParameter(name="source", min_length=1, max_length=300, required=False,
                                       description="File name the plan is known by (shown in errors).")]
@@ -93,7 +95,7 @@ def list_plans(conn: NamedDependency[Connection]) -> list[PlanVersion]:
 
 @get("/plans/{ref:str}", guards=[EVERYONE], sync_to_thread=True, tags=["plans"],
      responses=problem_responses(400, 401, 403, 404, 422))
-def get_plan(ref: FromPath[str], conn: NamedDependency[Connection]) -> PlanDocument:
+def get_plan(ref: PlanRef, conn: NamedDependency[Connection]) -> PlanDocument:
     """One plan version ("ae-2026@1") with its source."""
     row = plan_store.get_plan(conn, ref)
     return PlanDocument(**msgspec.structs.asdict(version_of(row)), source=plan_store.plan_source(conn, row))

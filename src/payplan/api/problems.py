@@ -19,12 +19,15 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 
+from sqlalchemy.exc import DataError
+
 from payplan.api.auth import is_anonymous_miss
 from payplan.errors import PayplanError
 from payplan.facts import FactError, FactProblem
 from payplan.plans import PlanError
 
 PROBLEM_JSON = "application/problem+json"
+TEXT = r"^[^\x00-\x1f\x7f]*$"  # free text in paths and queries: no control characters
 log = logging.getLogger("payplan.api")
 
 
@@ -81,6 +84,8 @@ def _describe(exc: Exception) -> tuple[int, str, str, list[ProblemItem], dict[st
         return 422, "Invalid fact file", _first_line(exc, "the fact file has problems"), _items(exc.problems), {}
     if isinstance(exc, PlanError):
         return 422, "Invalid plan", _first_line(exc, "the plan has problems"), _items(exc.issues), {}
+    if isinstance(exc, DataError):  # e.g. a NUL character PostgreSQL cannot store in text
+        return 422, "Invalid input", "a value in the request cannot be stored (control characters?)", [], {}
     if isinstance(exc, ValidationException):
         return 400, "Bad request", _clean_detail(exc), _validation_items(exc.extra), {}
     if isinstance(exc, HTTPException):

@@ -23,7 +23,7 @@ from typing_extensions import Annotated
 
 from payplan import adjustments, runs
 from payplan.api.auth import EVERYONE, allow
-from payplan.api.problems import problem_responses
+from payplan.api.problems import TEXT, problem_responses
 from payplan.errors import NotFound
 from payplan.run_rows import RunRow
 from payplan.run_views import SEE_ALL
@@ -41,7 +41,7 @@ RunState = Literal["draft", "submitted", "approved", "paid"]
 _WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
 
 
-PLAN_REF = r"^[^@\s]+@[0-9]+$"
+PLAN_REF = r"^[^@\x00-\x20\x7f]+@[0-9]+$"  # id@version, no spaces or control characters
 PERIOD = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"
 
 
@@ -112,9 +112,9 @@ def create_run(request: Request, data: JSONBody[RunRequest], conn: NamedDependen
 
 @get("/runs", guards=[EVERYONE], sync_to_thread=True, tags=["runs"], responses=problem_responses(400, 401, 403))
 def list_runs(request: Request, conn: NamedDependency[Connection],
-              period: Annotated[str | None, QueryParameter(max_length=20)] = None,
+              period: Annotated[str | None, QueryParameter(max_length=7, pattern=PERIOD)] = None,
               run_state: Annotated[RunState | None, QueryParameter(name="state")] = None,
-              plan: Annotated[str | None, QueryParameter(max_length=200)] = None,
+              plan: Annotated[str | None, QueryParameter(max_length=200, pattern=TEXT)] = None,
               limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
               before: Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)] = None) -> list[Run]:
     """Runs newest first; `before` (a run id) pages."""

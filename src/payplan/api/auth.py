@@ -129,7 +129,8 @@ def allow(*roles: str):
         user = connection.user
         if not isinstance(user, User) or user.role not in allowed:
             role = getattr(user, "role", "anonymous")
-            raise PermissionDeniedException(f"the role {role!r} may not do this (allowed: {', '.join(sorted(allowed))})")
+            allowed_text = ", ".join(sorted(allowed))
+            raise PermissionDeniedException(f"the role {role!r} may not do this (allowed: {allowed_text})")
 
     guard.__name__ = f"allow_{'_'.join(sorted(allowed))}"
     return guard

@@ -44,7 +44,8 @@ class ResultBreakdown(ResultSummary):
      responses=problem_responses(400, 401, 403, 404))
 def list_results(request: Request, run_id: RunId, conn: NamedDependency[Connection],
                  limit: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1000,
-                 after: Annotated[str | None, QueryParameter(max_length=64, pattern=TEXT)] = None) -> list[ResultSummary]:
+                 after: Annotated[str | None, QueryParameter(max_length=64, pattern=TEXT)] = None,
+                 ) -> list[ResultSummary]:
     """The results of a run the viewer may see, by rep id (`after` a rep id pages)."""
     rows = run_views.list_results(conn, run_id, request.user, limit=limit, after_rep=after)
     return [ResultSummary(r.run_id, r.rep_id, r.rep_name, r.total) for r in rows]

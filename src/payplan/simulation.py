@@ -12,7 +12,8 @@ needs and kept in memory (`MetricCache`), so a second variant costs only
 scoring; scoring may fan out to worker processes by rep.
 
 Must not write to the database: the connection is read-only (SQLite
-`query_only`) and rolled back at the end. Must not render (that is
+`query_only`, PostgreSQL READ ONLY) and rolled back at the end; with `--data`
+the facts go into a private in-memory database. Must not render (that is
 `payplan.simulation_report`).
 """
 
@@ -39,6 +40,7 @@ from payplan.store.db import create_schema, make_engine
 from payplan.simulation_scoring import MetricCache, score
 from payplan.store.metrics import load_reps
 
+
 class PlanChoice(msgspec.Struct, frozen=True):
     """Which plan a side of the comparison is, as given and as resolved."""
 
@@ -46,7 +48,7 @@ class PlanChoice(msgspec.Struct, frozen=True):
     ref: str
     hash: str
     name: str
-    origin: str  # file / published
+    origin: str  # file / draft / published
 
 
 class Simulation(msgspec.Struct):
@@ -72,12 +74,12 @@ def parse_periods(text: str) -> list[Period]:
         try:
             chunk = parse_range(part)
         except PeriodError as exc:
-            raise Invalid(f"--periods: {exc}") from None
+            raise Invalid(f"periods: {exc}") from None
         if periods and chunk[0].kind != periods[0].kind:
-            raise Invalid(f"--periods {text!r}: every range must use the same kind of period")
+            raise Invalid(f"periods {text!r}: every range must use the same kind of period")
         overlap = sorted(set(chunk) & set(periods))
         if overlap:
-            raise Invalid(f"--periods {text!r}: range {part} overlaps an earlier range at {overlap[0].key}")
+            raise Invalid(f"periods {text!r}: range {part} overlaps an earlier range at {overlap[0].key}")
         periods += chunk
     return sorted(periods)
 
@@ -154,12 +156,12 @@ def simulate(conn: Connection, baseline: str | DraftPlan, proposal: str | DraftP
     (base, base_choice), (prop, prop_choice) = (resolve_plan(p, plans_conn, files=files)
                                                 for p in (baseline, proposal))
     check_pair(base, prop, periods)
-    runs = [as_if_in_force(base, periods), as_if_in_force(prop, periods)]
+    variants = [as_if_in_force(base, periods), as_if_in_force(prop, periods)]
     reps = load_reps(conn)
-    chosen = [[r.id for r in reps if is_eligible(plan, r)] for plan in runs]
+    chosen = [[r.id for r in reps if is_eligible(plan, r)] for plan in variants]
     currency = _rep_currency(base, [r for r in reps if r.id in set(chosen[0]) | set(chosen[1])])
-    cache = MetricCache(conn, runs, sorted(set(chosen[0]) | set(chosen[1])))
-    before, after = (score(plan, cache, periods, ids, workers) for plan, ids in zip(runs, chosen))
+    cache = MetricCache(conn, variants, sorted(set(chosen[0]) | set(chosen[1])))
+    before, after = (score(plan, cache, periods, ids, workers) for plan, ids in zip(variants, chosen))
     comparison = compare(before, after, cache.activity(), threshold)
     issues = currency + _issues(base_choice, before) + _issues(prop_choice, after)
     return Simulation(base_choice, prop_choice, [p.key for p in periods], base.currency,

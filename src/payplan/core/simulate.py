@@ -124,6 +124,7 @@ def outcome_reader(plan: Plan) -> Callable[[RepResult], Outcome]:
     volume_kpis = {c.id: frozenset(k.id for k in c.kpis if _is_volume_metric(k.metric))
                    for c in plan.components if isinstance(c, Scorecard)}
     volume_components = frozenset(c.id for c in plan.components if _pays_volume(c))
+    shared: dict[Decimal, Decimal] = {}  # attainments to 4 places repeat: one object per value saves memory
 
     def read(result: RepResult) -> Outcome:
         kpis: dict[str, Decimal] = {}
@@ -131,7 +132,7 @@ def outcome_reader(plan: Plan) -> Callable[[RepResult], Outcome]:
         components = {c.id: c.amount for c in result.components}
         for node in result.trace.children:
             if node.key in volume_kpis:
-                volume += _scorecard_volume(volume_kpis[node.key], node, components.get(node.key, ZERO), kpis)
+                volume += _scorecard_volume(volume_kpis[node.key], node, components.get(node.key, ZERO), kpis, shared)
             elif node.key in volume_components:
                 volume += components.get(node.key, ZERO)
         return Outcome(result.rep_id, result.period, result.total, components, kpis, volume, result.issues)
@@ -139,7 +140,8 @@ def outcome_reader(plan: Plan) -> Callable[[RepResult], Outcome]:
     return read
 
 
-def _scorecard_volume(volume_ids: frozenset[str], node, amount: Decimal, kpis: dict[str, Decimal]) -> Decimal:
+def _scorecard_volume(volume_ids: frozenset[str], node, amount: Decimal, kpis: dict[str, Decimal],
+                      shared: dict[Decimal, Decimal]) -> Decimal:
     """Record KPI attainments; the bonus's volume part is the volume KPIs' share of the points."""
     points = volume_points = ZERO
     for child in node.children:
@@ -147,7 +149,8 @@ def _scorecard_volume(volume_ids: frozenset[str], node, amount: Decimal, kpis: d
             continue
         kpi_id = child.key[4:]
         attainment = child.inputs["attainment"]
-        kpis[kpi_id] = attainment.quantize(RATIO, rounding=ROUND_HALF_UP) if isinstance(attainment, Decimal) else ZERO
+        rounded = attainment.quantize(RATIO, rounding=ROUND_HALF_UP) if isinstance(attainment, Decimal) else ZERO
+        kpis[kpi_id] = shared.setdefault(rounded, rounded)
         value = child.value if isinstance(child.value, Decimal) else ZERO
         points += value
         if kpi_id in volume_ids:

@@ -20,7 +20,7 @@ _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
 class Ctx:
     __slots__ = ("plan", "inputs", "rep", "period", "prorate", "prorate_note", "state",
-                 "issues", "_quantum", "_mode", "_score_quantum")
+                 "issues", "_quantum", "_mode", "_score_quantum", "rounds_scores")
 
     def __init__(self, plan: Plan, inputs: RepInputs, period: Period, state: CarriedState,
                  prorate: Decimal, prorate_note: str) -> None:
@@ -32,6 +32,7 @@ class Ctx:
         self._mode = _MODES[plan.rounding.mode]
         sp = plan.rounding.score_places
         self._score_quantum = None if sp is None else quantum(sp)
+        self.rounds_scores = sp is not None
 
     def money(self, value: Decimal) -> Decimal:
         """Round one line with the plan's rule (lines are rounded, then summed)."""

@@ -14,7 +14,7 @@ from decimal import Decimal
 import msgspec
 
 
-class Rep(msgspec.Struct, frozen=True):
+class Rep(msgspec.Struct, frozen=True, gc=False):
     id: str
     name: str = ""
     email: str = ""
@@ -27,7 +27,7 @@ class Rep(msgspec.Struct, frozen=True):
     salary: Decimal | None = None  # per plan period, for bonuses stated as a share of salary
 
 
-class Deal(msgspec.Struct, frozen=True):
+class Deal(msgspec.Struct, frozen=True, gc=False):
     """A deal as credited to one rep: `share` is that rep's split credit (1 = whole)."""
 
     id: str
@@ -44,7 +44,7 @@ class Deal(msgspec.Struct, frozen=True):
     fields: dict[str, Decimal] = {}  # extra numeric columns: discount, tax, list_price…
 
 
-class MetricValue(msgspec.Struct, frozen=True):
+class MetricValue(msgspec.Struct, frozen=True, gc=False):
     """One metric for one rep and period, with its evidence.
 
     `value` is None when the metric is undefined (no NPS answers, no closed deals
@@ -59,21 +59,21 @@ class MetricValue(msgspec.Struct, frozen=True):
     denominator: Decimal | None = None
 
 
-class Target(msgspec.Struct, frozen=True):
+class Target(msgspec.Struct, frozen=True, gc=False):
     """A target override from the cascade, with where it came from."""
 
     value: Decimal
     source: str  # e.g. "targets.csv row 4 (team EMEA)"
 
 
-class TeamMember(msgspec.Struct, frozen=True):
+class TeamMember(msgspec.Struct, frozen=True, gc=False):
     """A rep in a manager's scope, with the deals credited to them in the period."""
 
     rep: Rep
     deals: tuple[Deal, ...] = ()
 
 
-class RepInputs(msgspec.Struct, frozen=True):
+class RepInputs(msgspec.Struct, frozen=True, gc=False):
     rep: Rep
     period_key: str
     metrics: dict[str, MetricValue] = {}  # keyed by MetricSpec.key
@@ -82,7 +82,7 @@ class RepInputs(msgspec.Struct, frozen=True):
     team: tuple[TeamMember, ...] = ()  # for manager overrides
 
 
-class PaidDeal(msgspec.Struct, frozen=True):
+class PaidDeal(msgspec.Struct, frozen=True, gc=False):
     """Commission once paid on a deal, remembered so a later cancellation can reverse it."""
 
     amount: Decimal
@@ -90,7 +90,7 @@ class PaidDeal(msgspec.Struct, frozen=True):
     component: str
 
 
-class CarriedState(msgspec.Struct, frozen=True):
+class CarriedState(msgspec.Struct, frozen=True, gc=False):
     """State carried from one period into the next (draw balances, paid deals)."""
 
     draw_balance: Decimal = Decimal(0)  # owed by the rep, recoverable from future pay

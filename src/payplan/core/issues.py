@@ -9,7 +9,7 @@ from __future__ import annotations
 import msgspec
 
 
-class Issue(msgspec.Struct, frozen=True):
+class Issue(msgspec.Struct, frozen=True, gc=False):
     severity: str  # "error" | "warning"
     code: str  # stable machine-readable code, e.g. "weights-sum"
     message: str  # one sentence a person can act on

@@ -15,7 +15,7 @@ from payplan.core.issues import Issue
 from payplan.core.trace import Node
 
 
-class Slice(msgspec.Struct, frozen=True, omit_defaults=True):
+class Slice(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     """The part of a deal's base that fell into one tier, at the rate finally applied."""
 
     tier: int
@@ -24,7 +24,7 @@ class Slice(msgspec.Struct, frozen=True, omit_defaults=True):
     mode: str = "marginal"
 
 
-class Line(msgspec.Struct, frozen=True, omit_defaults=True):
+class Line(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     """One printed line of pay. Lines are rounded; a component is the sum of its lines."""
 
     component: str
@@ -41,14 +41,14 @@ class Line(msgspec.Struct, frozen=True, omit_defaults=True):
     links: str | None = None  # the line this one reverses or adjusts
 
 
-class ComponentResult(msgspec.Struct, frozen=True):
+class ComponentResult(msgspec.Struct, frozen=True, gc=False):
     id: str
     kind: str
     amount: Decimal
     label: str = ""
 
 
-class Amortization(msgspec.Struct, frozen=True):
+class Amortization(msgspec.Struct, frozen=True, gc=False):
     """Straight-line amortisation of capitalised commission (ASC 340-40)."""
 
     capitalized: Decimal
@@ -57,7 +57,7 @@ class Amortization(msgspec.Struct, frozen=True):
     schedule: tuple[Decimal, ...]
 
 
-class RepResult(msgspec.Struct, frozen=True):
+class RepResult(msgspec.Struct, frozen=True, gc=False):
     rep_id: str
     period: str
     currency: str

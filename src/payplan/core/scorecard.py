@@ -23,11 +23,11 @@ from payplan.core.trace import Node
 ZERO, ONE = Decimal(0), Decimal(1)
 
 KPI_SENTENCE = ("{metric} {actual} vs target {target} ({how}) → attainment {attainment:.1%} "
-                "× weight {weight:.0%} = {points_100:.1f} points")
+                "× weight {weight:.0%} = {points:pts} points")
 
 
 KPI_SENTENCE_NO_TARGET = ("{metric} {actual} ({how}) → attainment {attainment:.1%} "
-                          "× weight {weight:.0%} = {points_100:.1f} points")
+                          "× weight {weight:.0%} = {points:pts} points")
 
 
 class KpiInfo(msgspec.Struct, frozen=True):
@@ -109,14 +109,19 @@ def _kpi(kpi: Kpi, ctx: Ctx, parent: Node) -> tuple[Decimal, Decimal]:
             node.children.append(Node(f"{info.key}.target_source", "Target from", value=target, source=source))
         raw, how = _raw(kpi, info, value, target, ctx)
         attainment = raw
-    attainment = ctx.score(_bound(kpi, attainment, node, info.key))
-    points = ctx.score(kpi.weight * attainment)
+    if _out_of_bounds(kpi, attainment):
+        attainment = _bound(kpi, attainment, node, info.key)
+    if ctx.rounds_scores:
+        attainment = ctx.score(attainment)
+        points = ctx.score(kpi.weight * attainment)
+    else:
+        points = kpi.weight * attainment
     node.value = points
     if target is None:
         node.formula = KPI_SENTENCE_NO_TARGET
-    node.inputs = {"metric": kpi.metric, "actual": value, "count": Decimal(mv.count) if mv else ZERO,
+    node.inputs = {"metric": kpi.metric, "actual": value, "count": mv.count if mv else 0,
                    "target": target, "raw": raw, "how": how, "attainment": attainment,
-                   "weight": kpi.weight, "points": points, "points_100": points * 100}
+                   "weight": kpi.weight, "points": points}
     return points, attainment
 
 
@@ -142,6 +147,11 @@ def _ratio(kpi: Kpi, info: KpiInfo, value: Decimal, target: Decimal, ctx: Ctx) -
         best = kpi.cap if kpi.cap is not None else ONE
         return best, "lower is better, actual is 0: best possible (the KPI cap)"
     return target / value, "lower is better: target / actual"
+
+
+def _out_of_bounds(kpi: Kpi, a: Decimal) -> bool:
+    return ((kpi.threshold is not None and a < kpi.threshold) or (kpi.floor is not None and a < kpi.floor)
+            or (kpi.cap is not None and a > kpi.cap))
 
 
 def _bound(kpi: Kpi, a: Decimal, node: Node, key: str) -> Decimal:

@@ -13,10 +13,10 @@ from decimal import Decimal
 import msgspec
 
 
-Value = Decimal | str | None
+Value = Decimal | int | str | None
 
 
-class Node(msgspec.Struct, omit_defaults=True):
+class Node(msgspec.Struct, omit_defaults=True, gc=False):
     """One step of a calculation.
 
     `value` is the number reached (a Decimal; JSON prints it as a decimal string)
@@ -85,6 +85,8 @@ class _Shown:
         value = self.value
         if not isinstance(value, Decimal):
             return "" if value is None else format(str(value), spec)
+        if spec == "pts":  # a ratio shown as points out of 100: 0.1313 → "13.1"
+            return format(value * 100, ".1f")
         if spec:
             return format(value, spec)
         text = format(value, "f")

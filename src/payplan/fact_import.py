@@ -18,18 +18,26 @@ from payplan.facts import FactSet, read_facts
 from payplan.store.imports import import_facts
 from payplan.users import User
 
-IMPORTERS = ("admin", "finance", "hr")
+# Who may import which fact kinds (None: all). HR maintains the target cascade only;
+# activity, deal and score facts feed pay, so finance and admins own them. The API uses this too.
+IMPORTERS: dict[str, frozenset[str] | None] = {"admin": None, "finance": None, "hr": frozenset({"targets"})}
+
+
+def may_import(role: str, kind: str) -> bool:
+    allowed = IMPORTERS.get(role, frozenset())
+    return allowed is None or kind in allowed
 
 
 def import_directory(conn: Connection, directory: str | Path, actor: User) -> dict[str, int]:
     """Read, validate and import every fact file in `directory`; new rows per kind."""
-    _require(actor)
-    return import_fact_set(conn, read_facts(directory), actor)
+    facts = read_facts(directory)
+    _require(actor, [kind for kind in facts.sources])
+    return import_fact_set(conn, facts, actor)
 
 
 def import_fact_set(conn: Connection, facts: FactSet, actor: User) -> dict[str, int]:
     """Import validated facts (e.g. from an upload) and audit each file read."""
-    _require(actor)
+    _require(actor, list(facts.sources))
     inserted = import_facts(conn, facts)
     for kind, source in facts.sources.items():
         rows = len(getattr(facts, kind))
@@ -38,6 +46,8 @@ def import_fact_set(conn: Connection, facts: FactSet, actor: User) -> dict[str, 
     return inserted
 
 
-def _require(actor: User) -> None:
-    if actor.role not in IMPORTERS:
-        raise Forbidden(f"a {actor.role} cannot import facts (only {', '.join(IMPORTERS)})")
+def _require(actor: User, kinds: list[str]) -> None:
+    refused = [kind for kind in kinds if not may_import(actor.role, kind)]
+    if refused:
+        raise Forbidden(f"a {actor.role} cannot import {', '.join(refused)} facts "
+                        "(admin and finance import facts; hr imports targets only)")

@@ -26,7 +26,8 @@ from payplan.records import now_text, races
 from payplan.store.service_schema import plan_versions
 from payplan.users import User
 
-PUBLISHERS = ("admin", "hr", "finance")
+# HR authors plans (DESIGN §7); finance approves the runs they pay, so it does not publish them.
+PUBLISHERS = ("admin", "hr")
 
 
 class PlanVersionRow(msgspec.Struct, frozen=True):

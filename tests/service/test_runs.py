@@ -85,11 +85,11 @@ def test_the_plan_publisher_cannot_approve(tx, company):
 
     c = company
     text = (DATA / "plan.toml").read_text().replace('id = "svc"', 'id = "other"')
-    tx(plan_store.publish, text, "other.toml", c.fin2)  # fin2 authors this plan
+    tx(plan_store.publish, text, "other.toml", c.admin)  # the admin authors this plan
     run = tx(runs.create_run, "other@1", "2026-03", c.fin1)
     tx(runs.submit, run.id, c.hr1)
     with pytest.raises(Forbidden, match="published plan other@1"):
-        tx(runs.approve, run.id, c.fin2)
+        tx(runs.approve, run.id, c.admin)
     assert tx(runs.approve, run.id, c.fin1).state == "approved"
 
 

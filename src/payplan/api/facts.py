@@ -24,11 +24,11 @@ from sqlalchemy import Connection
 
 from payplan.api.problems import problem_responses
 from payplan.api.uploads import ImportReport, import_upload
+from payplan import fact_import
 from payplan.users import User
 
 FactKind = Literal["reps", "activities", "deals", "credits", "scores", "nps", "targets"]
 FORMATS = {"text/csv": "csv", "application/csv": "csv", "application/json": "json"}
-IMPORTERS = {"admin": None, "finance": None, "hr": {"targets"}}  # role → kinds (None: all)
 
 
 def may_import(connection: ASGIConnection, _: BaseRouteHandler) -> None:
@@ -36,7 +36,7 @@ def may_import(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     user = connection.user
     role = getattr(user, "role", "")
     kind = connection.path_params.get("kind")
-    if role not in IMPORTERS or (IMPORTERS[role] is not None and kind not in IMPORTERS[role]):
+    if not fact_import.may_import(role, kind or ""):
         raise PermissionDeniedException(f"a {role or 'user'} may not import {kind} facts")
 
 

@@ -72,7 +72,7 @@ class TomlOperation(Operation):
             "application/toml": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))})
 
 
-@post("/plans", guards=[allow("admin", "hr")], sync_to_thread=True, operation_class=TomlOperation,
+@post("/plans", guards=[allow(*plan_store.PUBLISHERS)], sync_to_thread=True, operation_class=TomlOperation,
       tags=["plans"], responses=problem_responses(400, 401, 403, 409, 413, 415, 422))
 def publish_plan(request: Request, body: RawBody, conn: NamedDependency[Connection],
                  source: SourceName = "plan.toml") -> PlanVersion:

@@ -1,0 +1,68 @@
+"""`payplan demo`: seed a demo company into the configured database, then serve it.
+
+Idempotent: users that exist are kept, fact imports and plan publications are
+idempotent, runs are created only once per plan and period. Uses the same domain
+functions as the CLI and the API, so the seeded history has a real audit trail.
+Must not invent business rules: it only drives the service like its users would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from payplan import plan_store, runs
+from payplan.errors import Conflict, NotFound
+from payplan.fact_import import import_directory
+from payplan.plans import read_plan_file
+from payplan.users import User, add_user, get_user
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "examples" / "demo"
+PLANS = ("ae-2026-v1.toml", "sdr-2026.toml", "manager-2026.toml")
+# name, role, rep id: one user per role, and two finance users for segregation of duties.
+USERS = (("admin", "admin", None), ("fiona", "finance", None), ("felix", "finance", None),
+         ("hanna", "hr", None), ("olena", "manager", "MGR01"), ("iryna", "rep", "AE01"))
+PASSWORD = "demo"
+
+
+def seed(conn: Connection, data: Path = DATA) -> dict[str, str]:
+    """Seed everything; returns the API tokens of the users created now (name → token)."""
+    # Users tied to a rep need the reps imported first.
+    tokens = _add_users(conn, [u for u in USERS if u[2] is None])
+    import_directory(conn, data, get_user(conn, "fiona"))
+    tokens |= _add_users(conn, [u for u in USERS if u[2] is not None])
+    users = {name: get_user(conn, name) for name, _, _ in USERS}
+    refs = [plan_store.publish(conn, read_plan_file(ROOT / "plans" / f), f"plans/{f}", users["hanna"])
+            for f in PLANS]
+    ae = f"{refs[0].plan_id}@{refs[0].version}"
+    for period, final in (("2026-01", "paid"), ("2026-02", "approved"), ("2026-03", "draft")):
+        _run(conn, ae, period, final, users)
+    return tokens
+
+
+def _add_users(conn: Connection, wanted: list[tuple[str, str, str | None]]) -> dict[str, str]:
+    return {name: add_user(conn, name, role, rep_id, PASSWORD, actor="demo")
+            for name, role, rep_id in wanted if _missing(conn, name)}
+
+
+def _missing(conn: Connection, name: str) -> bool:
+    try:
+        get_user(conn, name)
+    except NotFound:
+        return True
+    return False
+
+
+def _run(conn: Connection, ref: str, period: str, final: str, users: dict[str, User]) -> None:
+    try:
+        run = runs.create_run(conn, ref, period, users["fiona"], idempotency_key=f"demo-{ref}-{period}")
+    except Conflict:
+        return  # seeded before
+    if final == "draft" or run.state != "draft":
+        return
+    runs.submit(conn, run.id, users["fiona"])
+    runs.approve(conn, run.id, users["felix"])  # another finance user: segregation of duties
+    if final == "paid":
+        runs.pay(conn, run.id, users["felix"])

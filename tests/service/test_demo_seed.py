@@ -1,0 +1,39 @@
+"""`payplan demo --no-serve` seeds a working company, and seeding twice changes nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from sqlalchemy import func, select
+
+from payplan.store.db import make_engine
+from payplan.store.service_schema import audit_log, runs
+
+
+def _demo(url: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PAYPLAN_DATABASE_URL": url}
+    return subprocess.run([sys.executable, "-m", "payplan.cli", "demo", "--no-serve"], capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
+def test_demo_seeds_once_and_is_idempotent(tmp_path):
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    first = _demo(url)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("token for ") == 6
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        states = dict(conn.execute(select(runs.c.period, runs.c.state)).all())
+        audit_rows = conn.execute(select(func.count()).select_from(audit_log)).scalar()
+    assert states == {"2026-01": "paid", "2026-02": "approved", "2026-03": "draft"}
+    second = _demo(url)
+    assert second.returncode == 0, second.stderr
+    assert "token for" not in second.stdout
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(runs)).scalar() == 3
+        # Every import is audited, even one that adds nothing: 7 fact files, nothing else new.
+        new = conn.execute(select(audit_log.c.action).where(audit_log.c.id > audit_rows)).scalars().all()
+        assert new == ["facts.import"] * 7
+    engine.dispose()

@@ -16,7 +16,7 @@ import msgspec
 from sqlalchemy.engine import Connection
 
 from payplan.core.engine import evaluate
-from payplan.core.inputs import CarriedState
+from payplan.core.inputs import CarriedState, Rep, RepInputs
 from payplan.core.issues import Issue
 from payplan.core.needs import plan_needs
 from payplan.core.periods import Period, PeriodError, parse_range, period_of
@@ -85,7 +85,6 @@ def evaluate_periods(plan: Plan, conn: Connection, periods: list[Period],
     reps = [r for r in load_reps(conn) if is_eligible(plan, r) and (rep_id is None or r.id == rep_id)]
     if rep_id is not None and not reps:
         raise UsageError(f"rep {rep_id!r} is not in the facts or not eligible for plan {plan.ref}")
-    needs = plan_needs(plan)
     wanted = set(periods)
     states: dict[str, CarriedState] = {}
     results: list[RepResult] = []
@@ -93,18 +92,28 @@ def evaluate_periods(plan: Plan, conn: Connection, periods: list[Period],
         if not in_force(plan, period):
             continue
         # Activity ids are listed only when one rep is asked for (explain, a statement).
-        inputs = load_inputs(conn, list(needs.specs), period, rep_ids=[r.id for r in reps],
-                             team_scope=needs.team_scope, target_keys=set(needs.target_keys),
-                             activity_ids=rep_id is not None)
-        for rep in reps:
-            if rep.id not in inputs:
-                continue
-            result = evaluate(plan, inputs[rep.id], states.get(rep.id), period)
-            states[rep.id] = result.state
-            if period in wanted:
-                results.append(result)
+        scored, _ = score_period(plan, conn, period, reps, states, activity_ids=rep_id is not None)
+        if period in wanted:
+            results.extend(scored)
     issues = [i for r in results for i in r.issues]
     return results, issues
+
+
+def score_period(plan: Plan, conn: Connection, period: Period, reps: list[Rep],
+                 states: dict[str, CarriedState], *, activity_ids: bool = False
+                 ) -> tuple[list[RepResult], dict[str, RepInputs]]:
+    """Stage 1 then stage 2 for one period: each rep's result from `states` (updated in place)."""
+    needs = plan_needs(plan)
+    inputs = load_inputs(conn, list(needs.specs), period, rep_ids=[r.id for r in reps],
+                         team_scope=needs.team_scope, target_keys=set(needs.target_keys),
+                         activity_ids=activity_ids)
+    results = []
+    for rep in reps:
+        if rep.id in inputs:
+            result = evaluate(plan, inputs[rep.id], states.get(rep.id), period)
+            states[rep.id] = result.state
+            results.append(result)
+    return results, inputs
 
 
 def _with_history(plan: Plan, periods: list[Period]) -> list[Period]:

@@ -17,17 +17,15 @@ from decimal import Decimal
 import msgspec
 from sqlalchemy import Connection, select
 
-from payplan.core.engine import evaluate
 from payplan.core.inputs import CarriedState, RepInputs
-from payplan.core.needs import plan_needs
 from payplan.core.periods import Period
 from payplan.core.plan import Draw, Plan
 from payplan.core.result import RepResult
 from payplan.eligibility import in_force, is_eligible
-from payplan.pipeline import evaluate_periods
+from payplan.pipeline import evaluate_periods, score_period
 from payplan.records import canonical_json
 from payplan.report import result_dict
-from payplan.store.metrics import load_inputs, load_reps
+from payplan.store.metrics import load_reps
 from payplan.store.service_schema import FINAL_STATES, plan_versions, run_results, runs
 
 _result_encoder = msgspec.json.Encoder(decimal_format="string")
@@ -60,15 +58,11 @@ def evaluate_run(conn: Connection, plan: Plan, plan_digest: str, period: Period)
 
 def evaluate_period(conn: Connection, plan: Plan, period: Period, states: dict[str, CarriedState]
                     ) -> tuple[list[RepResult], dict[str, RepInputs]]:
-    """The pipeline's loop body for one period, from given starting states."""
+    """The pipeline's path for one period, from given starting states (not modified)."""
     if not in_force(plan, period):
         return [], {}
     reps = [r for r in load_reps(conn) if is_eligible(plan, r)]
-    needs = plan_needs(plan)
-    inputs = load_inputs(conn, list(needs.specs), period, rep_ids=[r.id for r in reps],
-                         team_scope=needs.team_scope, target_keys=set(needs.target_keys))
-    results = [evaluate(plan, inputs[r.id], states.get(r.id), period) for r in reps if r.id in inputs]
-    return results, inputs
+    return score_period(plan, conn, period, reps, dict(states))
 
 
 def starting_states(conn: Connection, plan: Plan, period: Period) -> dict[str, CarriedState]:

@@ -15,3 +15,16 @@ from tests.examples.harness import folders, run
 @pytest.mark.parametrize("folder", folders(), ids=[f.name for f in folders()])
 def test_worked_example(folder):
     run(folder)
+
+
+def test_every_published_example_has_a_folder():
+    """Each example of the shared worked-examples file is reproduced here (when the file is at hand)."""
+    import json
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[3] / "shared" / "examples" / "worked-examples.json"
+    if not source.exists():
+        pytest.skip("the shared worked-examples file is not beside this checkout")
+    ids = {e["id"].split("-")[0] for e in json.loads(source.read_text())}
+    have = {f.name[:4] for f in folders()}
+    assert sorted(ids - have) == []

@@ -13,7 +13,7 @@ import pytest
 from .conftest import PLANS
 
 ROLES = ("anonymous", "admin", "finance", "hr", "manager", "rep")
-OK, CREATED, GONE, NO, DENY, ANON = 200, 201, 204, 403, 404, 401
+OK, CREATED, GONE, NO, DENY, ANON, CONFLICT = 200, 201, 204, 403, 404, 401, 409
 
 TARGETS = b"scope,scope_id,period,metric,target\nrep,A1,2026-05,revenue,100\n"
 DEALS = (b"deal_id,rep_id,created_at,closed_at,status,amount,cost,currency,product,cancelled_at\n"
@@ -67,6 +67,15 @@ MATRIX = [
     row("GET", "/runs/{approved}/results/U1", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
     row("GET", "/runs/{draft}/results/A1", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
     row("GET", "/runs/{draft}/results", {"*": OK, "anonymous": ANON}),
+    # statements: exactly who may read the result, as a PDF or the web page. The approved run's
+    # facts changed after approval, so its statements cannot be reproduced (409) — but only for
+    # viewers who may see the result at all (another rep still gets 404).
+    row("GET", "/runs/{submitted}/results/A1/statement.pdf", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
+    row("GET", "/runs/{submitted}/results/A1/statement.html?lang=uk",
+        {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
+    row("GET", "/runs/{approved}/results/A1/statement.pdf", {"*": CONFLICT, "anonymous": ANON}),
+    row("GET", "/runs/{approved}/results/A2/statement.pdf", {"*": CONFLICT, "rep": DENY, "anonymous": ANON}),
+    row("GET", "/statement.css", {"*": OK, "anonymous": ANON}),
     row("GET", "/audit", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
     row("GET", "/audit/verify", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
     # HR simulates plan changes (read only); finance approves payouts but does not simulate

@@ -16,7 +16,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from payplan.api import audit, auth, db, facts, plans, results, runs, session, simulate
+from payplan.api import audit, auth, db, facts, plans, results, runs, session, simulate, statements
 from payplan.api.problems import problem_response
 from payplan.settings import Settings, get_settings
 from payplan.store import make_engine
@@ -37,7 +37,7 @@ def _openapi() -> OpenAPIConfig:
 
 def _route_handlers(settings: Settings) -> list:
     return [*session.ROUTES, facts.router(settings.max_upload_bytes), *plans.ROUTES, *runs.ROUTES,
-            *results.ROUTES, *audit.ROUTES, *simulate.ROUTES]
+            *results.ROUTES, *audit.ROUTES, *simulate.ROUTES, *statements.ROUTES]
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

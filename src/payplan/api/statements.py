@@ -1,0 +1,77 @@
+"""A rep's statement of a run, as the PDF finance files or the HTML page a rep reads.
+
+Who may see it is decided exactly as for the result itself (`run_views.get_result`:
+a rep only their own, a manager their team, 404 otherwise); the statement is then
+rebuilt from the run (`statements.from_run`, which refuses when the facts changed
+since the run was computed). Must stay thin.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from litestar import Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+from sqlalchemy import Connection
+from typing_extensions import Annotated
+
+from payplan import run_views
+from payplan.api.auth import EVERYONE
+from payplan.api.problems import problem_responses
+from payplan.api.results import RepId
+from payplan.api.runs import RunId
+
+Lang = Annotated[Literal["en", "uk"], QueryParameter(description="Statement language.")]
+
+
+@lru_cache(maxsize=1)
+def _renderer():
+    from payplan.statements.pdf import PdfRenderer  # WeasyPrint loads on first use only
+
+    return PdfRenderer()
+
+
+def _calculation(conn: Connection, request: Request, run_id: int, rep_id: str):
+    from payplan.statements.from_run import run_calculations
+
+    run_views.get_result(conn, run_id, rep_id, request.user)  # 404 unless the viewer may see it
+    (calc,) = run_calculations(conn, run_id, rep_id)
+    return calc
+
+
+@get("/runs/{run_id:int}/results/{rep_id:str}/statement.pdf", guards=[EVERYONE], sync_to_thread=True,
+     tags=["statements"], media_type="application/pdf", responses=problem_responses(400, 401, 403, 404, 409, 422))
+def statement_pdf(request: Request, run_id: RunId, rep_id: RepId, conn: NamedDependency[Connection],
+                  lang: Lang = "en") -> Response[bytes]:
+    """The PDF statement, with its calculation attached (check it with `payplan verify`)."""
+    pdf = _renderer().statement(_calculation(conn, request, run_id, rep_id), lang)
+    name = f"statement-{rep_id}-run{run_id}-{lang}.pdf"
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@get("/runs/{run_id:int}/results/{rep_id:str}/statement.html", guards=[EVERYONE], sync_to_thread=True,
+     tags=["statements"], media_type="text/html", responses=problem_responses(400, 401, 403, 404, 409, 422))
+def statement_html(request: Request, run_id: RunId, rep_id: RepId, conn: NamedDependency[Connection],
+                   lang: Lang = "en") -> Response[str]:
+    """The same statement as a web page (the same template as the PDF)."""
+    from payplan.statements.render import render_html
+    from payplan.statements.view import from_calculation
+
+    html = render_html(from_calculation(_calculation(conn, request, run_id, rep_id)), lang,
+                       css_href="/statement.css")
+    return Response(html, media_type="text/html; charset=utf-8")
+
+
+@get("/statement.css", guards=[EVERYONE], tags=["statements"], media_type="text/css",
+     responses=problem_responses(401))
+def statement_css() -> Response[str]:
+    """The statement stylesheet, for the web page."""
+    from payplan.statements.render import STATEMENT_CSS
+
+    return Response(STATEMENT_CSS.read_text(encoding="utf-8"), media_type="text/css; charset=utf-8")
+
+
+ROUTES = [statement_pdf, statement_html, statement_css]

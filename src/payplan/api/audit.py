@@ -51,7 +51,7 @@ def list_audit(conn: NamedDependency[Connection],
                object: Annotated[str | None, QueryParameter(max_length=300, pattern=TEXT,
                                                             description="e.g. 'run 12'")] = None,
                limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
-               before: Annotated[int | None, QueryParameter(ge=1, le=2**62)] = None) -> list[AuditEntry]:
+               before: Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)] = None) -> list[AuditEntry]:
     """Audit rows newest first; `before` (a row id) pages."""
     return [entry_of(row) for row in audit.entries(conn, object=object, limit=limit, before=before)]
 

@@ -103,6 +103,8 @@ def _draws(plan: Plan, ctx: Ctx, lines: list[Line], components: list[ComponentRe
 
 def _state_out(plan: Plan, period: Period, state: CarriedState, lines: list[Line], balance: Decimal,
                clawed: list[str]) -> CarriedState:
+    if plan.clawback is None and not clawed and balance == state.draw_balance:
+        return state  # nothing carried changed (the common case: no draws, no clawbacks)
     paid = dict(state.paid_deals)
     if plan.clawback is not None:
         horizon = period.start - timedelta(days=plan.clawback.window_days)

@@ -32,6 +32,9 @@ class Period(msgspec.Struct, frozen=True, order=True):
 
     @property
     def key(self) -> str:
+        return _bounds(self)[2]
+
+    def _key(self) -> str:
         if self.kind == "month":
             return f"{self.year:04d}-{self.index:02d}"
         if self.kind == "quarter":
@@ -40,16 +43,12 @@ class Period(msgspec.Struct, frozen=True, order=True):
 
     @property
     def start(self) -> date:
-        if self.kind == "month":
-            return date(self.year, self.index, 1)
-        if self.kind == "quarter":
-            return date(self.year, 3 * self.index - 2, 1)
-        return date(self.year, 1, 1)
+        return _bounds(self)[0]
 
     @property
     def end(self) -> date:
         """Last day of the period (inclusive)."""
-        return self.next().start - timedelta(days=1)
+        return _bounds(self)[1]
 
     @property
     def days(self) -> int:
@@ -75,6 +74,26 @@ class Period(msgspec.Struct, frozen=True, order=True):
 
     def __str__(self) -> str:
         return self.key
+
+
+_BOUNDS: dict[Period, tuple[date, date, str]] = {}
+
+
+def _bounds(period: Period) -> tuple[date, date, str]:
+    """First day, last day and key of a period, computed once per period (they are read
+    for every rep the engine scores)."""
+    found = _BOUNDS.get(period)
+    if found is None:
+        if period.kind == "month":
+            first = date(period.year, period.index, 1)
+        elif period.kind == "quarter":
+            first = date(period.year, 3 * period.index - 2, 1)
+        else:
+            first = date(period.year, 1, 1)
+        nxt = period.next()
+        after = date(nxt.year, {"month": nxt.index, "quarter": 3 * nxt.index - 2}.get(nxt.kind, 1), 1)
+        found = _BOUNDS[period] = (first, after - timedelta(days=1), period._key())
+    return found
 
 
 def parse_period(text: str) -> Period:

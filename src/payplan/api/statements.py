@@ -65,13 +65,18 @@ def statement_html(request: Request, run_id: RunId, rep_id: RepId, conn: NamedDe
     return Response(html, media_type="text/html; charset=utf-8")
 
 
-@get("/statement.css", guards=[EVERYONE], tags=["statements"], media_type="text/css",
-     responses=problem_responses(401))
-def statement_css() -> Response[str]:
-    """The statement stylesheet, for the web page."""
+@lru_cache(maxsize=1)
+def _css() -> str:
     from payplan.statements.render import STATEMENT_CSS
 
-    return Response(STATEMENT_CSS.read_text(encoding="utf-8"), media_type="text/css; charset=utf-8")
+    return STATEMENT_CSS.read_text(encoding="utf-8")
+
+
+@get("/statement.css", guards=[EVERYONE], tags=["statements"], media_type="text/css", sync_to_thread=False,
+     responses=problem_responses(401))
+def statement_css() -> Response[str]:
+    """The statement stylesheet, for the web page (read once, then served from memory)."""
+    return Response(_css(), media_type="text/css; charset=utf-8")
 
 
 ROUTES = [statement_pdf, statement_html, statement_css]

@@ -13,10 +13,7 @@ aggregation is `payplan.store.metrics`. Never builds a Decimal from a float.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections import defaultdict
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -26,40 +23,17 @@ import msgspec
 
 from payplan.core.money import D
 from payplan.core.periods import PeriodError, parse_period
+from payplan.fact_checks import check_references
+from payplan.fact_files import Records, read_records, records_from_bytes
+from payplan.fact_problems import FactError, FactProblem
+
+__all__ = ["FactError", "FactProblem", "FactSet", "Records", "check_references", "read_facts",
+           "records_from_bytes", "parse_file"]
 
 DEAL_STATUSES = ("open", "won", "lost", "cancelled")
 UNIT_SCORE_KINDS = frozenset({"crm_hygiene", "script_compliance"})
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_JSON = msgspec.json.Decoder(float_hook=Decimal)
-
-
-class FactProblem(msgspec.Struct, frozen=True):
-    """One thing wrong in a fact file; `row`/`column` are None when they do not apply."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f" {'item' if self.file.endswith('.json') else 'row'} {self.row}"
-        if self.column:
-            where += f"{',' if self.row is not None else ''} column {self.column}"
-        return f"{where}: {self.message}"
-
-
-class FactError(ValueError):
-    """Fact files that cannot be used; `problems` lists every problem found."""
-
-    def __init__(self, problems: list[FactProblem]) -> None:
-        self.problems = list(problems)
-        shown = [str(p) for p in self.problems[:100]]
-        if len(self.problems) > 100:
-            shown.append(f"... and {len(self.problems) - 100} more problems")
-        super().__init__("\n".join(shown))
 
 
 class RepRow(msgspec.Struct, frozen=True):
@@ -233,7 +207,7 @@ def read_facts(directory: str | Path) -> FactSet:
                 problems.append(FactProblem("reps.csv", None, None, f"missing: reps.csv (or reps.json) is required in {folder}"))
             continue
         sources[kind] = found.name
-        records = _records(found, problems)
+        records = read_records(found, problems)
         if records is not None:
             parsed[kind] = parse_file(found.name, records, spec, problems)
     facts = FactSet(**parsed, sources=sources)
@@ -249,76 +223,6 @@ def _find(folder: Path, kind: str, problems: list[FactProblem]) -> Path | None:
     if len(candidates) > 1:
         problems.append(FactProblem(candidates[0].name, None, None, f"both {kind}.csv and {kind}.json exist; keep one"))
     return candidates[0] if candidates else None
-
-
-Records = tuple[list[str], list[tuple[int, dict[str, str]]]]
-
-
-def _records(path: Path, problems: list[FactProblem]) -> Records | None:
-    """(header, [(row number, {column: raw text})]) of a CSV or JSON file, or None if unreadable."""
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.append(FactProblem(path.name, None, None,
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8"))
-        return None
-    reader: Callable[[str, str, list[FactProblem]], Records | None]
-    reader = _json_records if path.suffix == ".json" else _csv_records
-    return reader(path.name, text, problems)
-
-
-def _csv_records(name: str, text: str, problems: list[FactProblem]) -> Records | None:
-    rows = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(rows, [])]
-    if not header or not any(header):
-        problems.append(FactProblem(name, 1, None, "the header row is missing"))
-        return None
-    duplicated = sorted({h for h in header if header.count(h) > 1})
-    if duplicated:
-        problems.append(FactProblem(name, 1, duplicated[0], "column appears more than once in the header"))
-        return None
-    records = []
-    for number, cells in enumerate(rows, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            problems.append(FactProblem(name, number, None, f"{len(cells)} cells but the header has {len(header)} columns"))
-            continue
-        records.append((number, dict(zip(header, cells))))
-    return header, records
-
-
-def _json_records(name: str, text: str, problems: list[FactProblem]) -> Records | None:
-    try:
-        items = _JSON.decode(text)
-    except msgspec.DecodeError as exc:
-        problems.append(FactProblem(name, None, None, f"is not valid JSON: {exc}"))
-        return None
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        problems.append(FactProblem(name, None, None, "must be a JSON array of objects"))
-        return None
-    header: dict[str, None] = {}
-    records = []
-    for number, item in enumerate(items, start=1):
-        cells = {}
-        for key, value in item.items():
-            header.setdefault(key)
-            if isinstance(value, (dict, list)):
-                problems.append(FactProblem(name, number, key, "nested objects and arrays are not allowed"))
-                value = ""
-            cells[key] = _json_text(value)
-        records.append((number, cells))
-    return list(header), records
-
-
-def _json_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)  # str, int, or an exact Decimal (1e5 prints as 1E+5 and is refused later)
 
 
 # --- one parser per fact kind -------------------------------------------------
@@ -463,52 +367,3 @@ def _numeric_column(column: str, rows: list[tuple[int, dict[str, str]]]) -> bool
 
 
 # --- references between files ---------------------------------------------------
-
-
-def check_references(facts: FactSet, problems: list[FactProblem]) -> None:
-    """Unknown rep, manager, deal and team references; manager loops; split shares summing to 1."""
-    reps = {r.rep_id: r for r in facts.reps}
-    teams = {r.team for r in facts.reps if r.team}
-
-    def unknown(kind: str, row: msgspec.Struct, column: str, what: str = "rep") -> None:
-        problems.append(FactProblem(facts.sources[kind], row.row, column, f"unknown {what} {getattr(row, column)!r}"))
-
-    for rep in facts.reps:
-        if rep.manager_id is not None and rep.manager_id not in reps:
-            unknown("reps", rep, "manager_id")
-    _check_manager_loops(facts, reps, problems)
-    for kind in ("activities", "deals", "credits", "scores", "nps"):
-        for row in getattr(facts, kind):
-            if row.rep_id not in reps:
-                unknown(kind, row, "rep_id")
-    for target in facts.targets:
-        if target.scope_id not in (reps if target.scope == "rep" else teams):
-            unknown("targets", target, "scope_id", target.scope)
-    _check_credits(facts, problems)
-
-
-def _check_manager_loops(facts: FactSet, reps: dict[str, RepRow], problems: list[FactProblem]) -> None:
-    for rep in facts.reps:
-        seen, current = {rep.rep_id}, rep.manager_id
-        while current is not None and current in reps:
-            if current in seen:
-                problems.append(FactProblem(facts.sources["reps"], rep.row, "manager_id",
-                                            f"the manager chain of {rep.rep_id!r} loops back through {current!r}"))
-                break
-            seen.add(current)
-            current = reps[current].manager_id
-
-
-def _check_credits(facts: FactSet, problems: list[FactProblem]) -> None:
-    deals = {d.deal_id for d in facts.deals}
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    first_row: dict[str, int] = {}
-    for credit in facts.credits:
-        if credit.deal_id not in deals:
-            problems.append(FactProblem(facts.sources["credits"], credit.row, "deal_id", f"unknown deal {credit.deal_id!r}"))
-        totals[credit.deal_id] += credit.share
-        first_row.setdefault(credit.deal_id, credit.row)
-    for deal_id, total in totals.items():
-        if total != 1:
-            problems.append(FactProblem(facts.sources["credits"], first_row[deal_id], "share",
-                                        f"the shares of deal {deal_id!r} add up to {total}, not 1"))

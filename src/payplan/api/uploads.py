@@ -55,7 +55,7 @@ def parse_upload(kind: str, name: str, data: bytes) -> tuple:
     with tempfile.TemporaryDirectory(prefix="payplan-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        records = facts._records(path, problems)  # noqa: SLF001 - the same reader as files on disk
+        records = facts.read_records(path, problems)  # the same reader as files on disk
     rows: tuple = ()
     if records is not None:
         rows = facts.parse_file(name, records, facts.SPECS[kind], problems)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from payplan.core.context import Ctx
 from payplan.core.metrics import MetricSpec
-from payplan.core.money import fmt, pct
+from payplan.core.money import fmt
 from payplan.core.plan import Gate, Multiplier
 from payplan.core.result import Line
 from payplan.core.tiers import Band, band_index, contains

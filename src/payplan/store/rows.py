@@ -16,7 +16,6 @@ import msgspec
 from sqlalchemy import Connection, and_, or_, select
 
 from payplan.core.inputs import Deal, Rep, Target
-from payplan.core.money import D
 from payplan.core.periods import Period
 from payplan.store.aggregates import Only
 from payplan.store.schema import deals, reps, targets

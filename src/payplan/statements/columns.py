@@ -43,26 +43,31 @@ def text_units(text: str, bold: bool = False) -> int:
     return sum(table.get(ch, 1303 if ch.isdigit() else 1150) for ch in text)
 
 
+# Spaces whose width is the same in the bold face (figure and punctuation spaces are wider there).
+BOLD_SPACES = {ch: w for ch, w in SPACES.items() if ch not in ("\u2007", "\u2008")}
+
+
 @lru_cache(maxsize=4096)
-def spaces(units: int) -> str:
-    """A run of fixed-width spaces as close as possible to `units` wide (never wider)."""
+def spaces(units: int, bold: bool = False) -> str:
+    """A run of fixed-width spaces as close as possible to `units` wide (never wider),
+    in the regular face or, with `bold`, the bold one."""
     if units <= 0:
         return ""
     out = []
     while units >= 2048:
         out.append("\u2003")
         units -= 2048
-    best = _fill(units)
+    best = _fill(units, bold)
     return "".join(out) + best
 
 
 @lru_cache(maxsize=2048)
-def _fill(units: int) -> str:
+def _fill(units: int, bold: bool = False) -> str:
     """The widest combination of small spaces not wider than `units` (< 1 em)."""
     reach: dict[int, str] = {0: ""}
     for _ in range(4):
         for width, run in list(reach.items()):
-            for ch, w in SPACES.items():
+            for ch, w in (BOLD_SPACES if bold else SPACES).items():
                 total = width + w
                 if total <= units and total not in reach:
                     reach[total] = run + ch
@@ -88,17 +93,20 @@ class Columns:
     def fits(self, index: int, text: str, bold: bool = False) -> bool:
         return text_units(text, bold) <= self.widths[index] - self.gap
 
-    def line(self, cells: list[str], bold_first: bool = False) -> str:
+    def line(self, cells: list[str], bold_first: bool = False, bold: bool = False) -> str:
         """One line with every cell placed in its column (overlong text is not cut).
 
-        `bold_first`: the first cell is printed bold (measured with the bold face).
+        `bold_first`: the first cell is printed bold (measured with the bold face);
+        `bold`: every cell is (the whole line is bold).
         """
         out, used, edge = [], 0, 0
         for i, (width, align, text) in enumerate(zip(self.widths, self.align, cells)):
-            size = text_units(text, bold_first and i == 0)
+            size = text_units(text, bold or (bold_first and i == 0))
             start = edge + width - size if align == "r" else edge
-            pad = spaces(start - used)
+            pad = spaces(start - used, bold)
+            if used and not pad and text:
+                pad = "\u2009"  # cells never touch, even when one overflows
             out.append(pad + text)
-            used += text_units(pad) + size
+            used += text_units(pad, bold) + size
             edge += width
         return "".join(out)

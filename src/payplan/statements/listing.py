@@ -67,3 +67,43 @@ def kpi_listing(kpis: list[KpiRow], fmt: Formatter) -> list[ListingRow]:
         else:
             rows.append(ListingRow(KPIS.line(["", *figures]), more=k.label))
     return rows
+
+
+# The statement's other aligned lines (headings, subtotals, the summary, the letterhead
+# facts, the score strip): one text block each instead of a table or a float.
+TEXT_MM = 180  # the A4 text column
+CELL_MM = 1.2  # statement.css: the padding of .grid cells, kept by .sub and .sum-rows
+
+
+def heading_line(label: str, amount: str, pt: float = 10) -> str:
+    """A section heading: its label on the left, its amount ending at the right margin (bold)."""
+    cols = Columns([TEXT_MM - 50, 50], "lr", pt, gap_mm=4)
+    return cols.line([label, amount], bold=True) if cols.fits(0, label, bold=True) else f"{label}\u2003{amount}"
+
+
+def total_line(label: str, amount: str, width_mm: float = TEXT_MM, pt: float = 8) -> str:
+    """A bold subtotal or total line: label left, amount right-aligned, `width_mm` wide."""
+    cols = Columns([width_mm - 2 * CELL_MM - 26, 26], "lr", pt)
+    return cols.line([label, amount], bold=True)
+
+
+def amount_line(label: str, amount: str, width_mm: float, pt: float = 8) -> str:
+    """A regular line of a short listing: label left, amount right-aligned."""
+    return Columns([width_mm - 2 * CELL_MM - 26, 26], "lr", pt).line([label, amount])
+
+
+FACT_MM, FACT_PT = 24, 7.6
+
+
+def fact_label(label: str) -> str:
+    """A letterhead fact's label padded to the value column (the value follows it)."""
+    return Columns([FACT_MM, 1], "ll", FACT_PT).line([label, ""])
+
+
+STRIP = Columns([45, 45, 45, 45], "rrrr", 8.6, gap_mm=2)
+STRIP_HEAD = Columns([45, 45, 45, 45], "rrrr", 6.8, gap_mm=2)
+
+
+def strip_lines(heads: list[str], values: list[str]) -> tuple[str, str]:
+    """The score strip (score × payout ratio × target incentive = bonus) as two aligned lines."""
+    return STRIP_HEAD.line([h.upper() for h in heads]), STRIP.line(values)

@@ -16,8 +16,9 @@ import jinja2
 
 from payplan.statements.chart import attainment_chart
 from payplan.statements.i18n import Formatter
+from payplan.statements import listing as lines
 from payplan.statements.listing import deal_head, deal_listing, kpi_head, kpi_listing
-from payplan.statements.view import StatementView
+from payplan.statements.view import StatementView, TraceRow
 
 ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE_DIR = ROOT / "templates"
@@ -54,7 +55,8 @@ def render_html(view: StatementView, lang: str = "en", *, css_href: str | None =
     listings.update({s.id: kpi_listing(s.scorecard.kpis, fmt) for s in view.sections if s.scorecard})
     return template.render(v=view, f=fmt, t=fmt.t, lang=lang, css_href=css_href, listings=listings,
                            deal_head=deal_head(fmt), kpi_head=kpi_head(fmt),
-                           chart=attainment_chart(view.kpis, fmt), page_parts=page_parts(fmt))
+                           chart=attainment_chart(view.kpis, fmt), page_parts=page_parts(fmt),
+                           trace_groups=trace_groups, lines=lines)
 
 
 def page_parts(fmt: Formatter) -> tuple[str, str]:
@@ -62,3 +64,14 @@ def page_parts(fmt: Formatter) -> tuple[str, str]:
     text = fmt.t("page", n="\0", m="\0")
     before, middle, _ = (text.split("\0") + ["", ""])[:3]
     return before.strip(), middle.strip()  # string-set trims them; the CSS puts spaces back
+
+
+def trace_groups(rows: list[TraceRow]) -> list[tuple[TraceRow, list[TraceRow]]]:
+    """The trace rows as (top-level step, the deeper steps under it), in reading order."""
+    groups: list[tuple[TraceRow, list[TraceRow]]] = []
+    for row in rows:
+        if row.depth <= 1 or not groups:
+            groups.append((row, []))
+        else:
+            groups[-1][1].append(row)
+    return groups

@@ -22,6 +22,13 @@ SPACES = {"\u2003": 2048, "\u2007": 1303, "\u2002": 1024, "\u2004": 675, "\u2008
           "\u2005": 512, "\u2009": 409, "\u2006": 342, "\u200a": 204}
 
 
+class _Advances(dict):
+    """Character → advance width; a character the font lacks gets an estimate."""
+
+    def __missing__(self, ch: str) -> int:
+        return 1303 if ch.isdigit() else 1150
+
+
 @lru_cache(maxsize=2)
 def advances(bold: bool = False) -> dict[str, int]:
     """Character → advance width in font units, from DejaVu Sans (or its bold face)."""
@@ -33,14 +40,13 @@ def advances(bold: bool = False) -> dict[str, int]:
 
             font = TTFont(str(path), lazy=True)
             metrics = font["hmtx"]
-            return {chr(cp): metrics[glyph][0] for cp, glyph in font.getBestCmap().items()}
-    return {}  # no font file: estimates below
+            return _Advances({chr(cp): metrics[glyph][0] for cp, glyph in font.getBestCmap().items()})
+    return _Advances()  # no font file: estimates only
 
 
 def text_units(text: str, bold: bool = False) -> int:
     """Width of `text` in font units (1/2048 em), kerning ignored."""
-    table = advances(bold)
-    return sum(table.get(ch, 1303 if ch.isdigit() else 1150) for ch in text)
+    return sum(map(advances(bold).__getitem__, text))
 
 
 # Spaces whose width is the same in the bold face (figure and punctuation spaces are wider there).

@@ -9,10 +9,12 @@ the view model does.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from decimal import Decimal
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel import Locale
+from babel.numbers import format_currency, parse_pattern
 
 from payplan.core.money import minor_units
 
@@ -93,6 +95,7 @@ class Formatter:
         self.lang = lang
         self.currency = currency
         self.places = minor_units(currency)
+        self.locale = Locale.parse(lang)  # parsed once: babel re-parses a locale name on every call
 
     def t(self, key: str, **values: object) -> str:
         """A message in this language, with `{name}` values filled in."""
@@ -112,7 +115,7 @@ class Formatter:
         if amount is None:
             return ""
         pattern = "#,##0" + ("." + "0" * self.places if self.places else "")
-        return format_decimal(amount, format=pattern, locale=self.lang, decimal_quantization=True)
+        return _pattern(pattern).apply(amount, self.locale)
 
     def number(self, value: Decimal | str | None, places: int = 4) -> str:
         """A plain number with up to `places` decimals; text values pass through."""
@@ -121,7 +124,7 @@ class Formatter:
         if not isinstance(value, Decimal):
             return str(value)
         pattern = "#,##0." + "#" * places if places else "#,##0"
-        return format_decimal(value, format=pattern, locale=self.lang)
+        return _pattern(pattern).apply(value, self.locale)
 
     def pct(self, ratio: Decimal | None, places: int = 1) -> str:
         """A ratio as a percentage: 0.625 → 62.5% / 62,5%."""
@@ -164,3 +167,9 @@ class Formatter:
         if "." not in key and key != "proration":
             return label  # a component's own node: the plan's label
         return words.get(key.rsplit(".", 1)[-1], label)
+
+
+@lru_cache(maxsize=32)
+def _pattern(pattern: str):
+    """A parsed babel number pattern (`format_decimal` parses it on every call)."""
+    return parse_pattern(pattern)

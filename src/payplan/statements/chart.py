@@ -39,7 +39,7 @@ def attainment_chart(kpis: list[KpiRow], fmt: Formatter) -> Markup:
     ticks = (Decimal(0), Decimal("0.5"), Decimal(1), scale)
     labels = "\n".join(k.label if len(k.label) <= LABEL_CHARS else k.label[:LABEL_CHARS - 1] + "…" for k in kpis)
     return Markup(
-        '<table class="chart" role="img" aria-label="{title}"><colgroup><col class="w-chart-label"><col></colgroup>'
+        '<table class="chart" role="img" aria-label="{title}"><colgroup><col class="w-chart-label"/><col/></colgroup>'
         '<tr><td class="chart-labels">{labels}</td><td>{svg}<div class="chart-axis">{axis}</div></td></tr></table>'
     ).format(title=fmt.t("chart"), labels=labels, svg=_svg(kpis, scale, ticks),
              axis=_axis_line([fmt.pct(t, 0) for t in ticks], [_x(t, scale) for t in ticks]))

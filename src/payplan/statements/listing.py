@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import msgspec
 
-from payplan.statements.columns import Columns
+from payplan.statements.columns import MM_PER_PT, UNITS_PER_EM, Columns, text_units
 from payplan.statements.i18n import Formatter
 from payplan.statements.view import DealRow, KpiRow
 
@@ -107,3 +107,25 @@ STRIP_HEAD = Columns([45, 45, 45, 45], "rrrr", 6.8, gap_mm=2)
 def strip_lines(heads: list[str], values: list[str]) -> tuple[str, str]:
     """The score strip (score × payout ratio × target incentive = bonus) as two aligned lines."""
     return STRIP_HEAD.line([h.upper() for h in heads]), STRIP.line(values)
+
+
+def wrap(text: str, width_mm: float, pt: float, indent_units: int = 0) -> list[str]:
+    """`text` broken at spaces into lines no wider than `width_mm` at `pt` (a word longer
+    than a line stands alone). `indent_units`: width already used on the first line.
+
+    The trace prints these lines with `white-space: pre`: WeasyPrint then lays out each
+    line once instead of searching for break points.
+    """
+    limit = round(width_mm / (pt * MM_PER_PT / UNITS_PER_EM))
+    space = text_units(" ")
+    lines, words, used = [], [], indent_units
+    for word in text.split(" "):
+        size = text_units(word)
+        if words and used + space + size > limit:
+            lines.append(" ".join(words))
+            words, used = [word], size
+        else:
+            used += (space if words else 0) + size
+            words.append(word)
+    lines.append(" ".join(words))
+    return lines

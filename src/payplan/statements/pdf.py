@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import io
 import logging
+import xml.etree.ElementTree as ElementTree
 from datetime import datetime, time, timezone
 from pathlib import Path
 
+import cssselect2
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
@@ -37,14 +39,39 @@ class PdfRenderer:
 
     def html_to_pdf(self, html: str, attachments: list[Attachment] | None = None) -> bytes:
         """Any statement HTML to PDF bytes, fetching only our own files."""
-        document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        document = self.parse(html)
         return document.write_pdf(stylesheets=[self.css], font_config=self.fonts,
                                   attachments=attachments or [])
+
+    def parse(self, html: str) -> HTML:
+        """The HTML document, parsed as XML when it is well-formed (our templates write
+        XHTML-compatible markup and escape every value): expat takes ~1 ms where the
+        HTML5 parser takes ~9. Anything else goes through WeasyPrint's HTML5 parser."""
+        try:
+            root = ElementTree.fromstring(html)
+        except ElementTree.ParseError:
+            root = None
+        if root is None or root.tag != "html":
+            return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        return _ParsedHTML(root, self.base_url, self.fetcher)
 
     def statement(self, calc: Calculation, lang: str = "en") -> bytes:
         """The PDF statement of one calculation, with the calculation attached."""
         html = render_html(from_calculation(calc), lang)
         return self.html_to_pdf(html, [calculation_attachment(calc)])
+
+
+class _ParsedHTML(HTML):
+    """A WeasyPrint `HTML` for an element tree parsed already. Sets what `HTML.__init__`
+    sets after parsing (WeasyPrint 68–70); no `<base href>` is honoured, as our
+    templates write none."""
+
+    def __init__(self, root: ElementTree.Element, base_url: str, url_fetcher) -> None:
+        self.base_url = base_url
+        self.url_fetcher = url_fetcher
+        self.media_type = "print"
+        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+        self.etree_element = self.wrapper_element.etree_element
 
 
 def calculation_attachment(calc: Calculation) -> Attachment:

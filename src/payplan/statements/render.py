@@ -9,15 +9,18 @@ templates.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import msgspec
 
 from payplan.statements.chart import attainment_chart
 from payplan.statements.i18n import Formatter
 from payplan.statements import listing as lines
-from payplan.statements.listing import deal_head, deal_listing, kpi_head, kpi_listing
+from payplan.statements.columns import text_units
+from payplan.statements.listing import deal_head, deal_listing, kpi_head, kpi_listing, wrap
 from payplan.statements.view import StatementView, TraceRow
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -56,7 +59,7 @@ def render_html(view: StatementView, lang: str = "en", *, css_href: str | None =
     return template.render(v=view, f=fmt, t=fmt.t, lang=lang, css_href=css_href, listings=listings,
                            deal_head=deal_head(fmt), kpi_head=kpi_head(fmt),
                            chart=attainment_chart(view.kpis, fmt), page_parts=page_parts(fmt),
-                           trace_groups=trace_groups, lines=lines)
+                           trace=trace_groups(view.trace, fmt), lines=lines)
 
 
 def page_parts(fmt: Formatter) -> tuple[str, str]:
@@ -66,12 +69,42 @@ def page_parts(fmt: Formatter) -> tuple[str, str]:
     return before.strip(), middle.strip()  # string-set trims them; the CSS puts spaces back
 
 
-def trace_groups(rows: list[TraceRow]) -> list[tuple[TraceRow, list[TraceRow]]]:
-    """The trace rows as (top-level step, the deeper steps under it), in reading order."""
-    groups: list[tuple[TraceRow, list[TraceRow]]] = []
+class TraceStep(msgspec.Struct, frozen=True):
+    """One step of the trace as printed: bold label, its sentence and its evidence,
+    both already broken into lines that fit (the template prints them preformatted)."""
+
+    label: str
+    lines: list[str]
+    notes: list[str]
+
+
+TRACE_MM = {1: 180.0, 2: 175.0}  # text width of a top-level step and of the steps under it
+TRACE_PT = {1: 7.8, 2: 7.2}  # statement.css: .d1 and .d2 font sizes
+NOTE_PT = 6.5  # statement.css: .tr small
+SAFETY_MM = 2.0
+
+
+def trace_step(row: TraceRow, fmt: Formatter) -> TraceStep:
+    """A trace row's printed text in `fmt`'s language."""
+    depth = 1 if row.depth <= 1 else 2
+    label = fmt.trace_label(row.key, row.label)
+    if row.value != "":
+        value = fmt.amount(row.value) if depth == 1 and isinstance(row.value, Decimal) else fmt.number(row.value)
+        label = f"{label}: {value}"
+    width, pt = TRACE_MM[depth] - SAFETY_MM, TRACE_PT[depth]
+    lines = wrap(f"— {row.sentence}", width, pt, text_units(label + " ", bold=True)) if row.sentence else []
+    details = "; ".join(f"{fmt.trace_label(d.key, d.label)}: {fmt.number(d.value)}" + (f" ({d.sentence})" if d.sentence else "")
+                        for d in row.details)
+    note = "; ".join(part for part in (row.source, details) if part)
+    return TraceStep(label=label, lines=lines, notes=wrap(note, width, NOTE_PT) if note else [])
+
+
+def trace_groups(rows: list[TraceRow], fmt: Formatter) -> list[tuple[TraceStep, list[TraceStep]]]:
+    """The trace as (top-level step, the deeper steps under it), in reading order."""
+    groups: list[tuple[TraceStep, list[TraceStep]]] = []
     for row in rows:
         if row.depth <= 1 or not groups:
-            groups.append((row, []))
+            groups.append((trace_step(row, fmt), []))
         else:
-            groups[-1][1].append(row)
+            groups[-1][1].append(trace_step(row, fmt))
     return groups

@@ -129,3 +129,33 @@ def wrap(text: str, width_mm: float, pt: float, indent_units: int = 0) -> list[s
             words.append(word)
     lines.append(" ".join(words))
     return lines
+
+
+# Pay lines and gates: a block of aligned lines per row (the detail column broken to fit).
+LINES = Columns([62, TEXT_MM - 2 * CELL_MM - 62 - 24, 24], "llr", 8)
+GATES = Columns([40, TEXT_MM - 2 * CELL_MM - 40 - 24, 24], "llr", 8)
+LINES_HEAD = Columns([62, TEXT_MM - 2 * CELL_MM - 62 - 24, 24], "llr", LISTING_PT)
+GATES_HEAD = Columns([40, TEXT_MM - 2 * CELL_MM - 40 - 24, 24], "llr", LISTING_PT)
+
+
+def _column_lines(cols: Columns, index: int, parts: list[str], pt: float = 8) -> list[str]:
+    width_mm = (cols.widths[index] - cols.gap) * pt * MM_PER_PT / UNITS_PER_EM
+    return [line for part in parts if part for line in wrap(part, width_mm, pt)] or [""]
+
+
+def row_lines(cols: Columns, label: str, details: list[str], last: str) -> list[str]:
+    """One row as lines: label, the first detail line and `last` on the first line,
+    further detail lines under the detail column."""
+    detail = _column_lines(cols, 1, details)
+    labels = _column_lines(cols, 0, [label])
+    out = []
+    for i in range(max(len(detail), len(labels))):
+        cells = [labels[i] if i < len(labels) else "", detail[i] if i < len(detail) else "", last if i == 0 else ""]
+        out.append(cols.line(cells).rstrip())
+    return out
+
+
+def gate_lines(label: str, condition: str, status: str) -> tuple[str, str]:
+    """A gate's first line split before its status (printed in colour): (text, status)."""
+    line = row_lines(GATES, label, [condition], status)[0]
+    return line[: len(line) - len(status)], status

@@ -92,6 +92,7 @@ class Columns:
 
     def __init__(self, widths: list[float], align: str, font_pt: float, gap_mm: float = 1.5) -> None:
         unit_mm = font_pt * MM_PER_PT / UNITS_PER_EM
+        self.font_pt = font_pt
         self.widths = [round(w / unit_mm) for w in widths]
         self.align = align
         self.gap = round(gap_mm / unit_mm)

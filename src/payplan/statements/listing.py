@@ -1,4 +1,5 @@
-"""The statement's long listings (deal lines, KPI scorecard) as aligned lines of text.
+"""The statement's rows (deal lines, KPI scorecard, pay lines, gates, summary,
+headings, subtotals, the trace) as aligned, pre-broken lines of text.
 
 Each row is one preformatted line (see `payplan.statements.columns`), which
 WeasyPrint lays out about four times faster than a table row of six cells.
@@ -77,19 +78,26 @@ CELL_MM = 1.2  # statement.css: the padding of .grid cells, kept by .sub and .su
 
 def heading_line(label: str, amount: str, pt: float = 10) -> str:
     """A section heading: its label on the left, its amount ending at the right margin (bold)."""
-    cols = Columns([TEXT_MM - 50, 50], "lr", pt, gap_mm=4)
-    return cols.line([label, amount], bold=True) if cols.fits(0, label, bold=True) else f"{label}\u2003{amount}"
+    return _label_amount(Columns([TEXT_MM - 50, 50], "lr", pt, gap_mm=4), label, amount, bold=True)
 
 
 def total_line(label: str, amount: str, width_mm: float = TEXT_MM, pt: float = 8) -> str:
     """A bold subtotal or total line: label left, amount right-aligned, `width_mm` wide."""
-    cols = Columns([width_mm - 2 * CELL_MM - 26, 26], "lr", pt)
-    return cols.line([label, amount], bold=True)
+    return _label_amount(Columns([width_mm - 2 * CELL_MM - 26, 26], "lr", pt), label, amount, bold=True)
 
 
 def amount_line(label: str, amount: str, width_mm: float, pt: float = 8) -> str:
     """A regular line of a short listing: label left, amount right-aligned."""
-    return Columns([width_mm - 2 * CELL_MM - 26, 26], "lr", pt).line([label, amount])
+    return _label_amount(Columns([width_mm - 2 * CELL_MM - 26, 26], "lr", pt), label, amount)
+
+
+def _label_amount(cols: Columns, label: str, amount: str, bold: bool = False) -> str:
+    """Label and amount on one line; a label too long for its column goes on as more lines."""
+    if cols.fits(0, label, bold):
+        return cols.line([label, amount], bold=bold)
+    unit_mm = cols.font_pt * MM_PER_PT / UNITS_PER_EM
+    parts = wrap(label, (cols.widths[0] - cols.gap) * unit_mm, cols.font_pt, bold=bold)
+    return "\n".join([cols.line([parts[0], amount], bold=bold), *parts[1:]])
 
 
 FACT_MM, FACT_PT = 24, 7.6
@@ -98,6 +106,12 @@ FACT_MM, FACT_PT = 24, 7.6
 def fact_label(label: str) -> str:
     """A letterhead fact's label padded to the value column (the value follows it)."""
     return Columns([FACT_MM, 1], "ll", FACT_PT).line([label, ""])
+
+
+def fact_value(value: str, width_mm: float = 92) -> str:
+    """A letterhead fact's value broken to fit beside the labels, continuation lines
+    indented to the value column."""
+    return ("\n" + fact_label("")).join(wrap(value, width_mm - FACT_MM - 1, FACT_PT))
 
 
 STRIP = Columns([45, 45, 45, 45], "rrrr", 8.6, gap_mm=2)
@@ -109,7 +123,7 @@ def strip_lines(heads: list[str], values: list[str]) -> tuple[str, str]:
     return STRIP_HEAD.line([h.upper() for h in heads]), STRIP.line(values)
 
 
-def wrap(text: str, width_mm: float, pt: float, indent_units: int = 0) -> list[str]:
+def wrap(text: str, width_mm: float, pt: float, indent_units: int = 0, bold: bool = False) -> list[str]:
     """`text` broken at spaces into lines no wider than `width_mm` at `pt` (a word longer
     than a line stands alone). `indent_units`: width already used on the first line.
 
@@ -117,10 +131,10 @@ def wrap(text: str, width_mm: float, pt: float, indent_units: int = 0) -> list[s
     line once instead of searching for break points.
     """
     limit = round(width_mm / (pt * MM_PER_PT / UNITS_PER_EM))
-    space = text_units(" ")
+    space = text_units(" ", bold)
     lines, words, used = [], [], indent_units
     for word in text.split(" "):
-        size = text_units(word)
+        size = text_units(word, bold)
         if words and used + space + size > limit:
             lines.append(" ".join(words))
             words, used = [word], size

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import subprocess
 
+import pytest
+
 from payplan.statements.render import render_html
 from payplan.statements.view import from_calculation
 
@@ -82,3 +84,15 @@ def test_a_script_in_a_name_is_text(renderer, tmp_path):
 
 def _fields(calc) -> dict:
     return {f: getattr(calc, f) for f in calc.__struct_fields__}
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_statements_take_the_fast_xml_parse(renderer, ae01, lang):
+    """The templates write well-formed XHTML, so expat parses them (the HTML5 parser is the
+    slow fallback); a template change that breaks this shows up here, not as a slowdown."""
+    from payplan.statements.pdf import _ParsedHTML
+
+    html = render_html(from_calculation(ae01), lang)
+    assert isinstance(renderer.parse(html), _ParsedHTML)
+    weird = calculation_for("Ann & <Bob> \"O'Neil\"")
+    assert isinstance(renderer.parse(render_html(from_calculation(weird), lang)), _ParsedHTML)

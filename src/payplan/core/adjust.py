@@ -98,9 +98,10 @@ def _gate_key(metric: str) -> str:
 
 
 def apply_limits(cid: str, cap: Decimal | None, floor: Decimal | None, lines: list[Line],
-                 ctx: Ctx, node: Node) -> list[Line]:
-    """A cap or floor line bringing the sum of `lines` to the limit."""
-    current = sum((ln.amount for ln in lines), ZERO)
+                 ctx: Ctx, node: Node, current: Decimal | None = None) -> list[Line]:
+    """A cap or floor line bringing the sum of `lines` (`current`, when the caller has it) to the limit."""
+    if current is None:
+        current = sum((ln.amount for ln in lines), ZERO)
     if cap is not None and current > cap:
         node.add(Node(f"{cid}.cap", "Cap", value=cap, formula=f"{fmt(current)} capped at {fmt(cap)}"))
         return [Line(cid, "cap", "Cap", ctx.money(cap - current), cause=f"{fmt(current)} exceeds the cap {fmt(cap)}")]

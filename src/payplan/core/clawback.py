@@ -21,6 +21,8 @@ COMPONENT = "clawback"
 def evaluate_clawbacks(ctx: Ctx) -> tuple[list[Line], Node | None, list[str]]:
     """Returns (lines, trace node or None, deal ids clawed back)."""
     rule = ctx.plan.clawback
+    if rule is None:
+        return [], None, []
     cancelled = [d for d in ctx.inputs.deals if d.status == "cancelled" and d.cancelled_at
                  and ctx.period.contains(d.cancelled_at)]
     if rule is None or not cancelled:

@@ -24,48 +24,151 @@ from payplan.core.adjust import apply_multipliers, apply_limits, apply_gates
 ZERO, ONE = Decimal(0), Decimal(1)
 
 
+class CommissionInfo:
+    """What evaluating a commission needs that depends only on the plan, worked out once.
+
+    `bands` is the tier table when it does not depend on the rep's quota (tiers on
+    amount, or on attainment of the plan's own quota), and `tables` caches, per
+    reached band, each band's (index, start, stop, applied rate, mode): the
+    per-deal slicing then needs no calls.
+    """
+
+    __slots__ = ("commission", "label", "base_words", "base_fn", "needs_quota", "bands", "tables")
+
+    def __init__(self, c: Commission) -> None:
+        self.commission = c
+        self.label = c.label or "Commission"
+        self.base_words = describe_base(c.base)
+        self.base_fn = base_function(c.base)
+        self.needs_quota = _needs_quota(c)
+        self.bands: list[Band] | None = None
+        self.tables: dict[int, list[tuple]] = {}
+
+
+_INFO: dict[int, CommissionInfo] = {}
+
+
+def commission_info(c: Commission) -> CommissionInfo:
+    info = _INFO.get(id(c))
+    if info is None or info.commission is not c:
+        if len(_INFO) > 1024:
+            _INFO.clear()
+        info = _INFO[id(c)] = CommissionInfo(c)
+    return info
+
+
 def evaluate_commission(c: Commission, ctx: Ctx) -> tuple[list[Line], Node]:
-    node = Node(c.id, c.label or "Commission", formula="rate × {base} × credit share, per deal",
-                inputs={"base": describe_base(c.base)})
+    info = commission_info(c)
+    node = Node(c.id, info.label, formula="rate × {base} × credit share, per deal",
+                inputs={"base": info.base_words})
     deals = [d for d in ctx.inputs.deals if d.status == "won" and (not c.products or d.product in c.products)]
-    bases = _bases(c, deals, ctx)
+    bases = _bases(c, info, deals, ctx)
     total = sum(bases.values(), ZERO)
-    node.add(Node(f"{c.id}.base", "Commissionable base", value=total, formula="{base} × share, summed over {n} deals",
-                  inputs={"base": describe_base(c.base), "n": Decimal(len(deals))},
-                  evidence=tuple(d.id for d in deals)))
-    quota = _quota(c, ctx, node)
-    bands = _bands(c, quota, ctx, node)
-    lines, unrounded = _deal_lines(c, deals, bases, bands, quota, ctx)
-    node.add(Node(f"{c.id}.deals", "Deal lines", value=sum((ln.amount for ln in lines), ZERO),
-                  formula="each deal rounded, then summed"))
-    attainment = total / quota if quota else None
-    measure = attainment if c.multipliers_on == "attainment" else total
-    multiplied, adjusted = apply_multipliers(c.id, c.multipliers, measure, c.boundary, unrounded, ctx, node)
-    lines += multiplied
-    lines += apply_gates(c.id, c.gates, adjusted, ctx, node)
-    lines += apply_limits(c.id, c.cap, c.floor, lines, ctx, node)
+    node.children.append(Node(f"{c.id}.base", "Commissionable base", value=total,
+                              formula="{base} × share, summed over {n} deals",
+                              inputs={"base": info.base_words, "n": Decimal(len(deals))},
+                              evidence=tuple(d.id for d in deals)))
+    quota = _quota(c, info, ctx, node)
+    bands = _bands(c, info, quota, ctx, node)
+    lines, unrounded, rounded = _deal_lines(c, info, deals, bases, total, bands, quota, ctx)
+    node.children.append(Node(f"{c.id}.deals", "Deal lines", value=rounded, formula="each deal rounded, then summed"))
+    adjusted = unrounded
+    if c.multipliers:
+        attainment = total / quota if quota else None
+        measure = attainment if c.multipliers_on == "attainment" else total
+        multiplied, adjusted = apply_multipliers(c.id, c.multipliers, measure, c.boundary, unrounded, ctx, node)
+        lines += multiplied
+    if c.gates:
+        lines += apply_gates(c.id, c.gates, adjusted, ctx, node)
+    if c.cap is not None or c.floor is not None:
+        # Without multiplier or gate lines the sum of lines is the deal lines' sum already.
+        current = rounded if len(lines) == len(deals) else None
+        lines += apply_limits(c.id, c.cap, c.floor, lines, ctx, node, current)
     return lines, node
 
 
-def _deal_lines(c: Commission, deals: list[Deal], bases: dict[str, Decimal], bands: list[Band],
-                quota: Decimal | None, ctx: Ctx) -> tuple[list[Line], Decimal]:
-    """One rounded line per deal, and the unrounded sum (what multipliers scale)."""
-    label = c.label or "Commission"
-    lines, unrounded = [], ZERO
+def _deal_lines(c: Commission, info: CommissionInfo, deals: list[Deal], bases: dict[str, Decimal], total: Decimal,
+                bands: list[Band], quota: Decimal | None, ctx: Ctx) -> tuple[list[Line], Decimal, Decimal]:
+    """One rounded line per deal, the unrounded sum (what multipliers scale) and the rounded sum.
+    `total` is the sum of `bases`."""
+    if c.tiers_on != "margin_rate" and c.accumulate == "period" and len(bases) == len(deals):
+        return _period_lines(c, info, deals, bases, total, bands, quota, ctx)
+    label = info.label
+    lines, unrounded, rounded = [], ZERO, ZERO
     for deal, slices in _allocate(c, deals, bases, bands, quota):
         amount = ZERO
         for s in slices:
             amount += s.amount * s.rate
         unrounded += amount
         base = bases[deal.id]
-        lines.append(Line(c.id, "commission", label, ctx.money(amount), deal_id=deal.id,
-                          base=base, rate=(amount / base) if base else ZERO, share=deal.share,
-                          slices=tuple(slices)))
-    return lines, unrounded
+        line = Line(c.id, "commission", label, ctx.money(amount), deal_id=deal.id,
+                    base=base, rate=(amount / base) if base else ZERO, share=deal.share,
+                    slices=tuple(slices))
+        rounded += line.amount
+        lines.append(line)
+    return lines, unrounded, rounded
 
 
-def _bases(c: Commission, deals: list[Deal], ctx: Ctx) -> dict[str, Decimal]:
-    fn = base_function(c.base)
+def _period_lines(c: Commission, info: CommissionInfo, deals: list[Deal], bases: dict[str, Decimal],
+                  total: Decimal, bands: list[Band], quota: Decimal | None,
+                  ctx: Ctx) -> tuple[list[Line], Decimal, Decimal]:
+    """`_deal_lines` for tiers on the period's cumulative base (the common case), written
+    as one loop: the same arithmetic as `_allocate` + `slice_segment`, in the same
+    order, without a generator and two helper calls per deal.
+
+    Needs distinct deal ids (bases is keyed by id), which the caller checks.
+    """
+    offset = quota if c.above_quota and quota else ZERO
+    table = _rate_table(info, bands, total - offset, c.boundary)
+    cid, label, places, rounding = c.id, info.label, ctx.money_quantum, ctx.money_mode
+    lines, unrounded, rounded = [], ZERO, ZERO
+    cumulative = -offset
+    for deal, base in zip(deals, bases.values()):
+        lo, hi = cumulative, cumulative + base
+        cumulative = hi
+        if ZERO > lo:  # max(lo, ZERO), keeping `lo` itself when equal
+            lo = ZERO
+        if ZERO > hi:
+            hi = ZERO
+        slices = []
+        amount = ZERO
+        for i, start, stop, rate, mode in table:
+            if start >= hi:
+                break
+            if stop is not None and stop <= lo:
+                continue
+            top = hi if stop is None or stop > hi else stop
+            bottom = lo if lo > start else start
+            if top > bottom:
+                piece = top - bottom
+                slices.append(Slice(i, piece, rate, mode))
+                amount += piece * rate
+        unrounded += amount
+        paid = amount.quantize(places, rounding=rounding)  # ctx.money, inlined
+        rounded += paid
+        lines.append(Line(cid, "commission", label, paid, deal.id, None, base,
+                          (amount / base) if base else ZERO, deal.share, tuple(slices)))
+    return lines, unrounded, rounded
+
+
+def _rate_table(info: CommissionInfo, bands: list[Band], total: Decimal, boundary: str) -> list[tuple]:
+    """Per band: (index, start, stop, rate finally paid, mode), cached per reached band
+    when the bands are the plan's own (`info.bands`)."""
+    reached = band_index(bands, total, boundary)
+    cached = bands is info.bands
+    if cached:
+        table = info.tables.get(reached)
+        if table is not None:
+            return table
+    table = [(i, band.start, band.stop, rate, mode)
+             for i, (band, (rate, mode)) in enumerate(zip(bands, _rates_at(bands, reached)))]
+    if cached:
+        info.tables[reached] = table
+    return table
+
+
+def _bases(c: Commission, info: CommissionInfo, deals: list[Deal], ctx: Ctx) -> dict[str, Decimal]:
+    fn = info.base_fn
     bases = {}
     for deal in deals:
         try:
@@ -82,10 +185,13 @@ def _needs_quota(c: Commission) -> bool:
         bool(c.multipliers) and c.multipliers_on == "attainment")
 
 
-def _quota(c: Commission, ctx: Ctx, node: Node) -> Decimal | None:
-    if not _needs_quota(c) and c.quota is None:
+def _quota(c: Commission, info: CommissionInfo, ctx: Ctx, node: Node) -> Decimal | None:
+    if not info.needs_quota and c.quota is None:
         return None
-    quota, source = ctx.target(c.quota_key, c.quota, True)
+    if ctx.plain_targets:
+        quota, source = c.quota, "plan"
+    else:
+        quota, source = ctx.target(c.quota_key, c.quota, True)
     node.add(Node(f"{c.id}.quota", "Quota", value=quota, source=source))
     if quota is None or quota <= 0:
         ctx.fail("no-quota", f"{c.id} needs a positive quota (plan `quota` or target override '{c.quota_key}')", c.id)
@@ -93,7 +199,13 @@ def _quota(c: Commission, ctx: Ctx, node: Node) -> Decimal | None:
     return quota
 
 
-def _bands(c: Commission, quota: Decimal | None, ctx: Ctx, node: Node) -> list[Band]:
+def _bands(c: Commission, info: CommissionInfo, quota: Decimal | None, ctx: Ctx, node: Node) -> list[Band]:
+    """The tier table on the axis; the same list object each time when it depends
+    only on the plan (so per-band rate tables can be cached against it)."""
+    if c.tiers and (c.tiers_on != "attainment" or quota is c.quota):
+        if info.bands is None:
+            info.bands = _tier_bands(c, quota)
+        return info.bands
     if not c.tiers:
         rate = c.rate
         if rate is None and c.target_incentive is not None and quota:
@@ -104,6 +216,10 @@ def _bands(c: Commission, quota: Decimal | None, ctx: Ctx, node: Node) -> list[B
                           formula="target incentive / quota = {incentive} / {quota}",
                           inputs={"incentive": incentive, "quota": quota}))
         return [Band(ZERO, None, rate or ZERO)]
+    return _tier_bands(c, quota)
+
+
+def _tier_bands(c: Commission, quota: Decimal | None) -> list[Band]:
     scale = quota if c.tiers_on == "attainment" and quota else ONE
     # Attainment tiers on the excess over quota keep their meaning: "from 1.2" starts at 120% of quota.
     shift = quota if c.above_quota and c.tiers_on == "attainment" and quota else ZERO
@@ -138,7 +254,11 @@ def _allocate(c: Commission, deals: list[Deal], bases: dict[str, Decimal], bands
 
 def _applied_rates(bands: list[Band], total: Decimal, boundary: str) -> list[tuple[Decimal, str]]:
     """Per band: the rate finally paid on its slices and whether that is retroactive."""
-    applied = applied_tiers(bands, band_index(bands, total, boundary))
+    return _rates_at(bands, band_index(bands, total, boundary))
+
+
+def _rates_at(bands: list[Band], reached: int) -> list[tuple[Decimal, str]]:
+    applied = applied_tiers(bands, reached)
     return [(bands[j].rate, "retroactive" if j != i or bands[i].retroactive else "marginal")
             for i, j in enumerate(applied)]
 

@@ -20,29 +20,29 @@ _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
 class Ctx:
     __slots__ = ("plan", "inputs", "rep", "period", "prorate", "prorate_note", "state",
-                 "issues", "_quantum", "_mode", "_score_quantum", "rounds_scores")
+                 "issues", "money_quantum", "money_mode", "_score_quantum", "rounds_scores", "plain_targets")
 
     def __init__(self, plan: Plan, inputs: RepInputs, period: Period, state: CarriedState,
                  prorate: Decimal, prorate_note: str) -> None:
         self.plan, self.inputs, self.rep, self.period = plan, inputs, inputs.rep, period
         self.state, self.prorate, self.prorate_note = state, prorate, prorate_note
         self.issues: list[Issue] = []
-        places = plan.rounding.places
-        self._quantum = quantum(minor_units(plan.currency) if places is None else places)
-        self._mode = _MODES[plan.rounding.mode]
-        sp = plan.rounding.score_places
-        self._score_quantum = None if sp is None else quantum(sp)
-        self.rounds_scores = sp is not None
+        # money_quantum / money_mode: the line rounding rule, also read directly by hot loops.
+        self.money_quantum, self.money_mode, self._score_quantum = _rounding(plan)
+        self.rounds_scores = self._score_quantum is not None
+        # No target overrides and no target proration: every target is the plan default
+        # as given (`target` would return it unchanged), so hot loops may skip the call.
+        self.plain_targets = not inputs.targets and (not plan.proration.quotas or prorate == 1)
 
     def money(self, value: Decimal) -> Decimal:
         """Round one line with the plan's rule (lines are rounded, then summed)."""
-        return value.quantize(self._quantum, rounding=self._mode)
+        return value.quantize(self.money_quantum, rounding=self.money_mode)
 
     def score(self, value: Decimal) -> Decimal:
         """Round an attainment or points ratio when the plan asks for it."""
         if self._score_quantum is None:
             return value
-        return value.quantize(self._score_quantum, rounding=self._mode)
+        return value.quantize(self._score_quantum, rounding=self.money_mode)
 
     def warn(self, code: str, message: str, where: str) -> None:
         self.issues.append(Issue("warning", code, message, f"{self.rep.id} {self.period.key} {where}"))
@@ -60,6 +60,22 @@ class Ctx:
         if value is None or not unit_prorated or not self.plan.proration.quotas or self.prorate == 1:
             return value, source
         return value * self.prorate, f"{source}, prorated x {self.prorate_note}"
+
+
+_ROUNDING: dict[int, tuple[Plan, tuple[Decimal, str, Decimal | None]]] = {}
+
+
+def _rounding(plan: Plan) -> tuple[Decimal, str, Decimal | None]:
+    """(money quantum, rounding mode, score quantum or None), worked out once per plan
+    object: a context is built for every rep."""
+    entry = _ROUNDING.get(id(plan))
+    if entry is None or entry[0] is not plan:
+        if len(_ROUNDING) > 256:
+            _ROUNDING.clear()
+        places, sp = plan.rounding.places, plan.rounding.score_places
+        entry = _ROUNDING[id(plan)] = (plan, (quantum(minor_units(plan.currency) if places is None else places),
+                                              _MODES[plan.rounding.mode], None if sp is None else quantum(sp)))
+    return entry[1]
 
 
 def prorates_target(metric_name: str) -> bool:

@@ -38,32 +38,70 @@ _EVALUATORS = {
 }
 
 
+class _PlanInfo:
+    """Per plan version, what `evaluate` looks up for every rep: the evaluator, kind
+    and label of each non-draw component, whether there are draws, and the trace's
+    source text. Computed once per plan object (identity-checked, like `kpi_info`)."""
+
+    __slots__ = ("plan", "steps", "has_draws", "source")
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.steps = tuple((_EVALUATORS[type(comp)], comp, comp.id, comp.__struct_config__.tag, comp.label)
+                           for comp in plan.components if not isinstance(comp, Draw))
+        self.has_draws = any(isinstance(comp, Draw) for comp in plan.components)
+        self.source = f"plan {plan.ref}"
+
+
+_PLANS: dict[int, _PlanInfo] = {}
+_PERIODS: dict[str, Period] = {}
+
+
+def _plan_info(plan: Plan) -> _PlanInfo:
+    info = _PLANS.get(id(plan))
+    if info is None or info.plan is not plan:
+        if len(_PLANS) > 256:  # plans are few; never let a long-lived process grow this without bound
+            _PLANS.clear()
+        info = _PLANS[id(plan)] = _PlanInfo(plan)
+    return info
+
+
+def _period(key: str) -> Period:
+    """`parse_period`, remembered: every rep of a run shares the same few period keys."""
+    period = _PERIODS.get(key)
+    if period is None:
+        if len(_PERIODS) > 1024:
+            _PERIODS.clear()
+        period = _PERIODS[key] = parse_period(key)
+    return period
+
+
 def evaluate(plan: Plan, inputs: RepInputs, state: CarriedState | None = None,
              period: Period | None = None) -> RepResult:
     """Score one rep for one period under one plan version."""
+    info = _plan_info(plan)
     state = state or CarriedState()
-    period = period or parse_period(inputs.period_key)
+    period = period or _period(inputs.period_key)
+    key = period.key
     prorate, note = proration.factor(plan, inputs.rep, period)
     ctx = Ctx(plan, inputs, period, state, prorate, note)
-    root = Node("total", f"{inputs.rep.name or inputs.rep.id}, {period.key}",
-                formula="sum of all lines", source=f"plan {plan.ref}")
-    root.add(Node("proration", "Active share of the period", value=prorate, formula=note))
+    root = Node("total", f"{inputs.rep.name or inputs.rep.id}, {key}",
+                formula="sum of all lines", source=info.source)
+    root.children.append(Node("proration", "Active share of the period", value=prorate, formula=note))
     lines: list[Line] = []
     components: list[ComponentResult] = []
-    for comp in plan.components:
-        if isinstance(comp, Draw):
-            continue
-        comp_lines, node = _EVALUATORS[type(comp)](comp, ctx)
-        _collect(comp.id, comp.__struct_config__.tag, comp.label, comp_lines, node, lines, components, root)
+    for fn, comp, cid, kind, label in info.steps:
+        comp_lines, node = fn(comp, ctx)
+        _collect(cid, kind, label, comp_lines, node, lines, components, root)
     claw_lines, claw_node, clawed = evaluate_clawbacks(ctx)
     if claw_node is not None:
         _collect("clawback", "clawback", "Clawbacks", claw_lines, claw_node, lines, components, root)
     _statement_cap(plan, ctx, lines, components, root)
-    balance = _draws(plan, ctx, lines, components, root)
+    balance = _draws(plan, ctx, lines, components, root) if info.has_draws else state.draw_balance
     total = sum((ln.amount for ln in lines), ZERO)
     root.value = total
     return RepResult(
-        rep_id=inputs.rep.id, period=period.key, currency=plan.currency, total=total,
+        rep_id=inputs.rep.id, period=key, currency=plan.currency, total=total,
         components=tuple(components), lines=tuple(lines), trace=root, issues=tuple(ctx.issues),
         state=_state_out(plan, period, state, lines, balance, clawed),
         amortization=amortize(plan, lines, ctx),
@@ -76,7 +114,7 @@ def _collect(cid: str, kind: str, label: str, comp_lines: list[Line], node: Node
     node.value = amount
     lines.extend(comp_lines)
     components.append(ComponentResult(cid, kind, amount, label))
-    root.add(node)
+    root.children.append(node)
 
 
 def _statement_cap(plan: Plan, ctx: Ctx, lines: list[Line], components: list[ComponentResult], root: Node) -> None:

@@ -34,6 +34,9 @@ def active_window(plan: Plan, rep: Rep, period: Period) -> tuple[date, date] | N
 
 def factor(plan: Plan, rep: Rep, period: Period) -> tuple[Decimal, str]:
     """(fraction of the period, explanation) under the plan's proration method."""
+    if (rep.hired_on is None and rep.terminated_on is None and plan.effective_from <= period.start
+            and (plan.effective_to is None or plan.effective_to >= period.end)):
+        return ONE, "active the whole period"  # the common case, without building the window
     window = active_window(plan, rep, period)
     if window is None:
         return Decimal(0), "not active in the period"

@@ -40,6 +40,8 @@ class KpiInfo(msgspec.Struct, frozen=True):
     prorates: bool
     target_key: str
     curve_words: str
+    higher: bool  # better == "higher": the plain actual / target ratio applies
+    low: Decimal | None  # the larger of threshold and floor: below it the attainment is bounded
 
 
 _INFO: dict[int, tuple[Kpi, KpiInfo]] = {}
@@ -54,74 +56,97 @@ def kpi_info(kpi: Kpi) -> KpiInfo:
     if entry is not None and entry[0] is kpi:
         return entry[1]
     definition = lookup(kpi.metric)
-    info = KpiInfo(kpi_spec(kpi).key, f"kpi.{kpi.id}", kpi.label or kpi.id,
-                   kpi.better or (definition.better if definition else "higher"),
+    better = kpi.better or (definition.better if definition else "higher")
+    lows = [b for b in (kpi.threshold, kpi.floor) if b is not None]
+    info = KpiInfo(kpi_spec(kpi).key, f"kpi.{kpi.id}", kpi.label or kpi.id, better,
                    prorates_target(kpi.metric), kpi.target_key or kpi.metric,
-                   describe(kpi.curve) if kpi.curve else "")
+                   describe(kpi.curve) if kpi.curve else "", better == "higher", max(lows) if lows else None)
     _INFO[id(kpi)] = (kpi, info)
     return info
 
 
+_KPIS: dict[int, tuple[Scorecard, tuple[tuple[Kpi, KpiInfo], ...]]] = {}
+
+
+def scorecard_kpis(c: Scorecard) -> tuple[tuple[Kpi, KpiInfo], ...]:
+    """The scorecard's KPIs with their plan info, looked up once per scorecard (not per rep)."""
+    entry = _KPIS.get(id(c))
+    if entry is None or entry[0] is not c:
+        if len(_KPIS) > 1024:
+            _KPIS.clear()
+        entry = _KPIS[id(c)] = (c, tuple((kpi, kpi_info(kpi)) for kpi in c.kpis))
+    return entry[1]
+
+
 def evaluate_scorecard(c: Scorecard, ctx: Ctx) -> tuple[list[Line], Node]:
     node = Node(c.id, c.label or "KPI bonus", formula="target incentive × payout ratio, then gates")
+    children = node.children
     attainments: dict[str, Decimal] = {}
     score = ZERO
-    for kpi in c.kpis:
-        points, attainment = _kpi(kpi, ctx, node)
+    for kpi, info in scorecard_kpis(c):
+        points, attainment = _kpi(kpi, info, ctx, children)
         attainments[kpi.id] = attainment
         score += points
-    node.add(Node(f"{c.id}.score", "Weighted score", value=score, formula="sum of the KPI points"))
+    children.append(Node(f"{c.id}.score", "Weighted score", value=score, formula="sum of the KPI points"))
     ratio = _payout_ratio(c, score, node)
     incentive = _target_incentive(c, ctx, node)
     raw = incentive * ratio
     lines = [Line(c.id, "bonus", c.label or "KPI bonus", ctx.money(raw))]
-    node.add(Node(f"{c.id}.payout", "Bonus before gates", value=lines[0].amount,
-                  formula="{incentive} × {ratio:.2%} = {raw}",
-                  inputs={"incentive": incentive, "ratio": ratio, "raw": raw}))
-    lines += apply_gates(c.id, c.gates, raw, ctx, node, attainments)
+    children.append(Node(f"{c.id}.payout", "Bonus before gates", value=lines[0].amount,
+                         formula="{incentive} × {ratio:.2%} = {raw}",
+                         inputs={"incentive": incentive, "ratio": ratio, "raw": raw}))
+    if c.gates:
+        lines += apply_gates(c.id, c.gates, raw, ctx, node, attainments)
     return lines, node
 
 
-def _kpi(kpi: Kpi, ctx: Ctx, parent: Node) -> tuple[Decimal, Decimal]:
-    """Score one KPI into one trace node; returns (points, attainment).
+def _kpi(kpi: Kpi, info: KpiInfo, ctx: Ctx, siblings: list[Node]) -> tuple[Decimal, Decimal]:
+    """Score one KPI into one trace node (appended to `siblings`); returns (points, attainment).
 
     The node's inputs name every step (actual, target, raw, attainment, weight,
     points), addressable as `kpi.<id>.<input>`; a child node appears only when a
     threshold, floor or cap changed the attainment.
+    This runs once per KPI per rep, so the common case (a plan target, higher is
+    better, no bound hit) is written out inline rather than through helpers.
     """
-    info = kpi_info(kpi)
     mv = ctx.inputs.metrics.get(info.spec_key)
     value = mv.value if mv is not None else None
-    node = Node(info.key, info.label, formula=KPI_SENTENCE, source=kpi.why,
-                evidence=mv.evidence if mv is not None else ())
-    parent.children.append(node)
+    children: list[Node] = []
     target = raw = None
-    how = "no data: attainment 0"
+    formula = KPI_SENTENCE
     if value is None:
         ctx.warn("no-data", f"no data for metric {kpi.metric}: attainment 0", f"kpi {kpi.id}")
-        attainment = ZERO
+        how, attainment = "no data: attainment 0", ZERO
     elif kpi.curve:
         raw, how = interpolate(kpi.curve, value), f"curve over {info.curve_words}"
         attainment = raw
     else:
-        target, source = ctx.target(info.target_key, kpi.target, info.prorates)
-        if source != "plan":
-            node.children.append(Node(f"{info.key}.target_source", "Target from", value=target, source=source))
-        raw, how = _raw(kpi, info, value, target, ctx)
+        if ctx.plain_targets:  # no overrides and nothing to prorate: the plan's own target
+            target = kpi.target
+        else:
+            target, source = ctx.target(info.target_key, kpi.target, info.prorates)
+            if source != "plan":
+                children.append(Node(f"{info.key}.target_source", "Target from", value=target, source=source))
+        if info.higher and target:
+            raw, how = value / target, "actual / target"
+        else:
+            raw, how = _raw(kpi, info, value, target, ctx)
         attainment = raw
-    if _out_of_bounds(kpi, attainment):
-        attainment = _bound(kpi, attainment, node, info.key)
+    low, cap = info.low, kpi.cap
+    if (low is not None and attainment < low) or (cap is not None and attainment > cap):
+        attainment = _bound(kpi, attainment, children, info.key)
     if ctx.rounds_scores:
         attainment = ctx.score(attainment)
         points = ctx.score(kpi.weight * attainment)
     else:
         points = kpi.weight * attainment
-    node.value = points
     if target is None:
-        node.formula = KPI_SENTENCE_NO_TARGET
-    node.inputs = {"metric": kpi.metric, "actual": value, "count": mv.count if mv else 0,
-                   "target": target, "raw": raw, "how": how, "attainment": attainment,
-                   "weight": kpi.weight, "points": points}
+        formula = KPI_SENTENCE_NO_TARGET
+    siblings.append(Node(info.key, info.label, points, formula,
+                         {"metric": kpi.metric, "actual": value, "count": mv.count if mv else 0,
+                          "target": target, "raw": raw, "how": how, "attainment": attainment,
+                          "weight": kpi.weight, "points": points},
+                         kpi.why, mv.evidence if mv is not None else (), children))
     return points, attainment
 
 
@@ -149,12 +174,7 @@ def _ratio(kpi: Kpi, info: KpiInfo, value: Decimal, target: Decimal, ctx: Ctx) -
     return target / value, "lower is better: target / actual"
 
 
-def _out_of_bounds(kpi: Kpi, a: Decimal) -> bool:
-    return ((kpi.threshold is not None and a < kpi.threshold) or (kpi.floor is not None and a < kpi.floor)
-            or (kpi.cap is not None and a > kpi.cap))
-
-
-def _bound(kpi: Kpi, a: Decimal, node: Node, key: str) -> Decimal:
+def _bound(kpi: Kpi, a: Decimal, children: list[Node], key: str) -> Decimal:
     """Threshold (below it: 0, and no floor), then floor, then cap."""
     note = ""
     if kpi.threshold is not None and a < kpi.threshold:
@@ -164,8 +184,8 @@ def _bound(kpi: Kpi, a: Decimal, node: Node, key: str) -> Decimal:
     if kpi.cap is not None and a > kpi.cap:
         note, a = "capped at {cap:.1%}", kpi.cap
     if note:
-        node.children.append(Node(f"{key}.bounds", "Threshold, floor and cap", value=a, formula=note,
-                                  inputs={"threshold": kpi.threshold, "floor": kpi.floor, "cap": kpi.cap}))
+        children.append(Node(f"{key}.bounds", "Threshold, floor and cap", value=a, formula=note,
+                             inputs={"threshold": kpi.threshold, "floor": kpi.floor, "cap": kpi.cap}))
     return a
 
 

@@ -168,6 +168,11 @@ def _rate_table(info: CommissionInfo, bands: list[Band], total: Decimal, boundar
 
 
 def _bases(c: Commission, info: CommissionInfo, deals: list[Deal], ctx: Ctx) -> dict[str, Decimal]:
+    # Margin and revenue cannot fail (only declared formulas raise FormulaError): one comprehension.
+    if c.base == "margin":
+        return {deal.id: (deal.amount - deal.cost) * deal.share for deal in deals}
+    if c.base == "revenue":
+        return {deal.id: deal.amount * deal.share for deal in deals}
     fn = info.base_fn
     bases = {}
     for deal in deals:

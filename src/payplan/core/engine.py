@@ -92,13 +92,14 @@ def evaluate(plan: Plan, inputs: RepInputs, state: CarriedState | None = None,
     components: list[ComponentResult] = []
     for fn, comp, cid, kind, label in info.steps:
         comp_lines, node = fn(comp, ctx)
-        _collect(cid, kind, label, comp_lines, node, lines, components, root)
+        _collect(cid, kind, label, comp_lines, node, lines, components, root, ctx.money(ZERO))
     claw_lines, claw_node, clawed = evaluate_clawbacks(ctx)
     if claw_node is not None:
-        _collect("clawback", "clawback", "Clawbacks", claw_lines, claw_node, lines, components, root)
+        _collect("clawback", "clawback", "Clawbacks", claw_lines, claw_node, lines, components, root,
+                 ctx.money(ZERO))
     _statement_cap(plan, ctx, lines, components, root)
     balance = _draws(plan, ctx, lines, components, root) if info.has_draws else state.draw_balance
-    total = sum((ln.amount for ln in lines), ZERO)
+    total = sum((ln.amount for ln in lines), ctx.money(ZERO))
     root.value = total
     return RepResult(
         rep_id=inputs.rep.id, period=key, currency=plan.currency, total=total,
@@ -109,8 +110,9 @@ def evaluate(plan: Plan, inputs: RepInputs, state: CarriedState | None = None,
 
 
 def _collect(cid: str, kind: str, label: str, comp_lines: list[Line], node: Node, lines: list[Line],
-             components: list[ComponentResult], root: Node) -> None:
-    amount = sum((ln.amount for ln in comp_lines), ZERO)
+             components: list[ComponentResult], root: Node, zero: Decimal) -> None:
+    # Start from the currency's zero ("0.00"), so an empty component does not print as "0".
+    amount = sum((ln.amount for ln in comp_lines), zero)
     node.value = amount
     lines.extend(comp_lines)
     components.append(ComponentResult(cid, kind, amount, label))
@@ -126,7 +128,7 @@ def _statement_cap(plan: Plan, ctx: Ctx, lines: list[Line], components: list[Com
     line = Line("statement_cap", "cap", "Statement cap", ctx.money(plan.cap - current),
                 cause=f"{fmt(current)} exceeds the statement cap {fmt(plan.cap)}")
     node = Node("statement_cap", "Statement cap", formula=line.cause)
-    _collect("statement_cap", "cap", "Statement cap", [line], node, lines, components, root)
+    _collect("statement_cap", "cap", "Statement cap", [line], node, lines, components, root, ctx.money(ZERO))
 
 
 def _draws(plan: Plan, ctx: Ctx, lines: list[Line], components: list[ComponentResult], root: Node) -> Decimal:
@@ -135,7 +137,7 @@ def _draws(plan: Plan, ctx: Ctx, lines: list[Line], components: list[ComponentRe
         if isinstance(comp, Draw):
             earned = sum((ln.amount for ln in lines), ZERO)
             draw_lines, node, balance = evaluate_draw(comp, earned, balance, ctx)
-            _collect(comp.id, "draw", comp.label, draw_lines, node, lines, components, root)
+            _collect(comp.id, "draw", comp.label, draw_lines, node, lines, components, root, ctx.money(ZERO))
     return balance
 
 

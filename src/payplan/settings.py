@@ -17,6 +17,7 @@ class Settings(msgspec.Struct, frozen=True):
     secret: str  # signs session cookies; set PAYPLAN_SECRET in production (shared by replicas)
     max_upload_bytes: int
     timezone: str
+    secure_cookies: bool = False  # PAYPLAN_SECURE_COOKIES=1 behind HTTPS: cookies only over TLS
 
 
 @lru_cache(maxsize=1)
@@ -27,4 +28,5 @@ def get_settings() -> Settings:
         secret=env.get("PAYPLAN_SECRET") or "payplan-dev-secret-change-me-0123456789abcdef",
         max_upload_bytes=int(env.get("PAYPLAN_MAX_UPLOAD_BYTES") or 20 * 1024 * 1024),
         timezone=env.get("PAYPLAN_TIMEZONE") or "UTC",
+        secure_cookies=(env.get("PAYPLAN_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
     )

@@ -120,3 +120,16 @@ def test_unexpected_errors_are_500_without_internals(company, monkeypatch):
     assert response.status_code == 500
     assert response.headers["content-type"].startswith(PROBLEM)
     assert "secret" not in response.text and "Traceback" not in response.text
+
+
+def test_secure_cookies_setting_marks_both_cookies_secure(company):
+    import msgspec
+
+    settings = msgspec.structs.replace(settings_for(company.url), secure_cookies=True)
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        page = client.get("/login")
+        assert "secure" in page.headers["set-cookie"].lower()
+        response = client.post("/login", data={"name": "rep", "password": PASSWORD,
+                                               "_csrf_token": client.cookies.get("payplan_csrf")})
+        assert response.status_code == 200
+        assert all("secure" in c.lower() for c in response.headers.get_list("set-cookie"))

@@ -38,16 +38,19 @@ CSRF_HEADER = "x-csrf-token"
 ROLES = ("admin", "finance", "hr", "manager", "rep")
 
 
-def session_config(secret: str) -> CookieBackendConfig:
-    """Client-side session: AES-GCM with a key derived from the settings secret (stateless replicas)."""
+def session_config(secret: str, secure: bool = False) -> CookieBackendConfig:
+    """Client-side session: AES-GCM with a key derived from the settings secret (stateless replicas).
+    `secure` (PAYPLAN_SECURE_COOKIES) sends the cookie over HTTPS only."""
     key = hashlib.sha256(b"payplan-session:" + secret.encode()).digest()
-    return CookieBackendConfig(secret=key, key=SESSION_COOKIE, httponly=True, samesite="lax", max_age=8 * 3600)
+    return CookieBackendConfig(secret=key, key=SESSION_COOKIE, httponly=True, samesite="lax",
+                               max_age=8 * 3600, secure=secure)
 
 
-def csrf_middleware(secret: str) -> DefineMiddleware:
+def csrf_middleware(secret: str, secure: bool = False) -> DefineMiddleware:
     """CSRF protection for cookie-authenticated requests; bearer requests pass straight through."""
     config = CSRFConfig(secret=hashlib.sha256(b"payplan-csrf:" + secret.encode()).hexdigest(),
-                        cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER, cookie_samesite="strict")
+                        cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER, cookie_samesite="strict",
+                        cookie_secure=secure)
     return DefineMiddleware(CsrfUnlessBearer, config=config)
 
 

@@ -27,6 +27,8 @@ from payplan.statements.view import from_calculation
 
 # WeasyPrint logs every refused fetch and unsupported property as a warning; keep errors only.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
+# pypdf logs its repairs of damaged files; `payplan verify` reports unreadable PDFs itself.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 class PdfRenderer:

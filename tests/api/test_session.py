@@ -126,7 +126,7 @@ def test_secure_cookies_setting_marks_both_cookies_secure(company):
     import msgspec
 
     settings = msgspec.structs.replace(settings_for(company.url), secure_cookies=True)
-    with TestClient(create_app(settings), base_url="https://testserver") as client:
+    with TestClient(create_app(settings), base_url="https://payplan.local") as client:
         page = client.get("/login")
         assert "secure" in page.headers["set-cookie"].lower()
         response = client.post("/login", data={"name": "rep", "password": PASSWORD,

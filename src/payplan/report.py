@@ -77,7 +77,8 @@ def explain_lines(result: RepResult, currency: str) -> list[str]:
 
 def _node_text(node: Node) -> str:
     text = node.label
-    if node.value is not None and node.value != "":
+    # A KPI's sentence already ends with its points; its raw ratio value would only confuse.
+    if node.value is not None and node.value != "" and "points" not in node.inputs:
         text += f": {shown(node.value)}"
     words = sentence(node)
     if words:

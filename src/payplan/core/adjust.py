@@ -16,7 +16,7 @@ from payplan.core.money import fmt
 from payplan.core.plan import Gate, Multiplier
 from payplan.core.result import Line
 from payplan.core.tiers import Band, band_index, contains
-from payplan.core.trace import Node, sentence
+from payplan.core.trace import Node, shown
 
 ZERO, ONE = Decimal(0), Decimal(1)
 
@@ -66,13 +66,22 @@ def apply_gates(cid: str, gates: list[Gate], amount: Decimal, ctx: Ctx, node: No
                          formula=formula, inputs=inputs, source=gate.why)
         node.add(gate_node)
         if hit and gate.factor != ONE:
-            lines.append(Line(cid, "gate", label, ctx.money(amount * (gate.factor - ONE)), cause=sentence(gate_node)))
+            lines.append(Line(cid, "gate", label, ctx.money(amount * (gate.factor - ONE)), cause=_gate_cause(inputs)))
             amount = amount * gate.factor
     return lines
 
 
 _KPI_GATE = "KPIs below {minimum:.0%}: {failing}"
 _METRIC_GATE = "{metric} {actual} vs minimum {minimum}"
+
+
+def _gate_cause(inputs: dict) -> str:
+    """`sentence` of an applied gate's node, written out: the same text without
+    format_map and a wrapper per input, since this runs for every rep a gate hits."""
+    if "failing" in inputs:
+        return f"KPIs below {format(inputs['minimum'], '.0%')}: {inputs['failing']} → × {shown(inputs['factor'])}"
+    return (f"{shown(inputs['metric'])} {shown(inputs['actual'])} vs minimum {shown(inputs['minimum'])}"
+            f" → × {shown(inputs['factor'])}")
 
 
 def _gate_hit(gate: Gate, ctx: Ctx, attainments: dict[str, Decimal]) -> tuple[bool, dict]:

@@ -124,33 +124,50 @@ def outcome_reader(plan: Plan) -> Callable[[RepResult], Outcome]:
     volume_kpis = {c.id: frozenset(k.id for k in c.kpis if _is_volume_metric(k.metric))
                    for c in plan.components if isinstance(c, Scorecard)}
     volume_components = frozenset(c.id for c in plan.components if _pays_volume(c))
-    shared: dict[Decimal, Decimal] = {}  # attainments to 4 places repeat: one object per value saves memory
+    # Attainments to 4 places repeat across rep-periods: one object per value saves memory.
+    # Keyed by text, not by the Decimal: hashing a fresh Decimal costs more than printing it.
+    shared: dict[str, Decimal] = {}
 
     def read(result: RepResult) -> Outcome:
         kpis: dict[str, Decimal] = {}
         volume = ZERO
         components = {c.id: c.amount for c in result.components}
         for node in result.trace.children:
-            if node.key in volume_kpis:
-                volume += _scorecard_volume(volume_kpis[node.key], node, components.get(node.key, ZERO), kpis, shared)
-            elif node.key in volume_components:
-                volume += components.get(node.key, ZERO)
+            key = node.key
+            ids = volume_kpis.get(key)
+            if ids is not None:
+                volume += _scorecard_volume(ids, node, components.get(key, ZERO), kpis, shared)
+            elif key in volume_components:
+                volume += components.get(key, ZERO)
         return Outcome(result.rep_id, result.period, result.total, components, kpis, volume, result.issues)
 
     return read
 
 
 def _scorecard_volume(volume_ids: frozenset[str], node, amount: Decimal, kpis: dict[str, Decimal],
-                      shared: dict[Decimal, Decimal]) -> Decimal:
-    """Record KPI attainments; the bonus's volume part is the volume KPIs' share of the points."""
+                      shared: dict[str, Decimal]) -> Decimal:
+    """Record KPI attainments; the bonus's volume part is the volume KPIs' share of the points.
+
+    Runs for every rep-period of a simulation, so it reads each KPI node's inputs
+    once and rounds positionally (a keyword argument to `quantize` costs as much
+    as the rounding itself).
+    """
     points = volume_points = ZERO
     for child in node.children:
-        if not child.key.startswith("kpi.") or "attainment" not in child.inputs:
+        inputs = child.inputs
+        if "attainment" not in inputs or not child.key.startswith("kpi."):
             continue
         kpi_id = child.key[4:]
-        attainment = child.inputs["attainment"]
-        rounded = attainment.quantize(RATIO, rounding=ROUND_HALF_UP) if isinstance(attainment, Decimal) else ZERO
-        kpis[kpi_id] = shared.setdefault(rounded, rounded)
+        attainment = inputs["attainment"]
+        if isinstance(attainment, Decimal):
+            rounded = attainment.quantize(RATIO, ROUND_HALF_UP)
+            text = str(rounded)
+            kept = shared.get(text)
+            if kept is None:
+                kept = shared[text] = rounded
+            kpis[kpi_id] = kept
+        else:
+            kpis[kpi_id] = ZERO
         value = child.value if isinstance(child.value, Decimal) else ZERO
         points += value
         if kpi_id in volume_ids:

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 
 import msgspec
@@ -42,7 +40,7 @@ def score_in_processes(plan: Plan, by_period: dict[Period, dict[str, RepInputs]]
                        rep_ids: list[str], workers: int) -> list[Outcome]:
     """`payplan.simulation_scoring.score_reps` over `workers` slices of `rep_ids`: the first in
     this process, the others in forked ones; outcomes in slice order."""
-    from payplan.simulation_scoring import score_reps
+    from payplan.simulation_scoring import collector_paused, score_reps
 
     global _JOB
     if workers <= 1:
@@ -58,23 +56,10 @@ def score_in_processes(plan: Plan, by_period: dict[Period, dict[str, RepInputs]]
     finally:
         _JOB = None
         gc.unfreeze()
-    with _collector_paused():
+    with collector_paused():
         for part in parts:
             own.extend(_unpack(_DECODE.decode(part)))
     return own
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Decoding builds many small containers (no cycles): the cyclic collector would walk the
-    whole heap of outcomes several times over, which costs more than the decoding itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _score_slice(rep_ids: list[str]) -> bytes:

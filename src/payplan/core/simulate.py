@@ -153,16 +153,20 @@ def _scorecard_volume(volume_ids: frozenset[str], node, amount: Decimal, kpis: d
     as the rounding itself).
     """
     points = volume_points = ZERO
+    get = shared.get
     for child in node.children:
         inputs = child.inputs
-        if "attainment" not in inputs or not child.key.startswith("kpi."):
+        if "attainment" not in inputs:
             continue
-        kpi_id = child.key[4:]
+        key = child.key
+        if not key.startswith("kpi."):
+            continue
+        kpi_id = key[4:]
         attainment = inputs["attainment"]
         if isinstance(attainment, Decimal):
             rounded = attainment.quantize(RATIO, ROUND_HALF_UP)
             text = str(rounded)
-            kept = shared.get(text)
+            kept = get(text)
             if kept is None:
                 kept = shared[text] = rounded
             kpis[kpi_id] = kept

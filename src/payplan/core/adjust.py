@@ -66,7 +66,7 @@ def apply_gates(cid: str, gates: list[Gate], amount: Decimal, ctx: Ctx, node: No
                          formula=formula, inputs=inputs, source=gate.why)
         node.add(gate_node)
         if hit and gate.factor != ONE:
-            lines.append(Line(cid, "gate", label, ctx.money(amount * (gate.factor - ONE)), cause=_gate_cause(inputs)))
+            lines.append(Line(cid, "gate", label, ctx.money(amount * (gate.factor - ONE)), cause=_gate_cause(gate, inputs)))
             amount = amount * gate.factor
     return lines
 
@@ -75,13 +75,29 @@ _KPI_GATE = "KPIs below {minimum:.0%}: {failing}"
 _METRIC_GATE = "{metric} {actual} vs minimum {minimum}"
 
 
-def _gate_cause(inputs: dict) -> str:
-    """`sentence` of an applied gate's node, written out: the same text without
-    format_map and a wrapper per input, since this runs for every rep a gate hits."""
-    if "failing" in inputs:
-        return f"KPIs below {format(inputs['minimum'], '.0%')}: {inputs['failing']} → × {shown(inputs['factor'])}"
-    return (f"{shown(inputs['metric'])} {shown(inputs['actual'])} vs minimum {shown(inputs['minimum'])}"
-            f" → × {shown(inputs['factor'])}")
+def _gate_cause(gate: Gate, inputs: dict) -> str:
+    """`sentence` of an applied gate's node, written out: the same text without format_map
+    and a wrapper per input, since this runs for every rep a gate hits. Only the failing
+    KPIs or the metric's value vary; the rest of the text is the gate's own, made once."""
+    head, tail = _gate_words(gate)
+    return head + (inputs["failing"] if gate.kpi_min is not None else shown(inputs["actual"])) + tail
+
+
+_GATE_WORDS: dict[int, tuple[Gate, str, str]] = {}  # id(gate) → (gate, text before, text after)
+
+
+def _gate_words(gate: Gate) -> tuple[str, str]:
+    entry = _GATE_WORDS.get(id(gate))
+    if entry is None or entry[0] is not gate:
+        if len(_GATE_WORDS) > 1024:
+            _GATE_WORDS.clear()
+        factor = f" → × {shown(gate.factor)}"
+        if gate.kpi_min is not None:
+            entry = (gate, f"KPIs below {format(gate.kpi_min, '.0%')}: ", factor)
+        else:
+            entry = (gate, f"{shown(gate.metric)} ", f" vs minimum {shown(gate.min)}{factor}")
+        _GATE_WORDS[id(gate)] = entry
+    return entry[1], entry[2]
 
 
 def _gate_hit(gate: Gate, ctx: Ctx, attainments: dict[str, Decimal]) -> tuple[bool, dict]:

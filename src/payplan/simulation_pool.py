@@ -7,14 +7,13 @@ inherited from the parent (nothing is pickled on the way in). Only the small
 `Outcome`s come back, packed as columns (`_pack`): component and KPI ids once
 per distinct shape and each distinct KPI attainment once per worker, so the
 parent decodes far fewer strings and shares one Decimal per attainment value.
-Fork only: the inputs are shared copy-on-write (and frozen out of the garbage
-collector's sight, so collections in the workers neither walk nor copy them).
+Fork only: the inputs are shared copy-on-write (no cyclic collection runs while
+scoring, so the workers neither walk nor copy them).
 Must not load inputs or open connections: workers have no database.
 """
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 from decimal import Decimal
 
@@ -47,7 +46,6 @@ def score_in_processes(plan: Plan, by_period: dict[Period, dict[str, RepInputs]]
         return score_reps(plan, by_period, periods, rep_ids)
     slices = [rep_ids[i::workers] for i in range(workers)]
     _JOB = (plan, by_period, periods)
-    gc.freeze()  # the inherited inputs stay out of every collection (and out of copy-on-write)
     try:
         with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
             pending = pool.map_async(_score_slice, slices[1:])
@@ -55,7 +53,6 @@ def score_in_processes(plan: Plan, by_period: dict[Period, dict[str, RepInputs]]
             parts = pending.get()
     finally:
         _JOB = None
-        gc.unfreeze()
     with collector_paused():
         for part in parts:
             own.extend(_unpack(_DECODE.decode(part)))

@@ -25,6 +25,7 @@ from payplan.core.needs import Needs, plan_needs
 from payplan.core.periods import Period
 from payplan.core.plan import Plan
 from payplan.core.simulate import Activity, Outcome, outcome_reader
+from payplan.core.tally import tally_reader
 from payplan.pipeline import _with_history as with_history
 from payplan.store.metrics import load_inputs
 
@@ -74,7 +75,13 @@ def _for_plan(plan: Plan, inputs: RepInputs) -> RepInputs:
 
 def score_reps(plan: Plan, by_period: dict[Period, dict[str, RepInputs]], periods: list[Period],
                rep_ids: list[str]) -> list[Outcome]:
-    """Each rep through the plan's periods in order, carrying state; outcomes of `periods`."""
+    """Each rep through the plan's periods in order, carrying state; outcomes of `periods`.
+
+    A rep-period the plan's tally covers (`payplan.core.tally`) is tallied, not
+    evaluated: the same outcome without building lines and trace. Covered plans
+    carry no state, so only the rep-periods the tally leaves alone need `evaluate`.
+    """
+    tally = tally_reader(plan)
     wanted, chain = set(periods), with_history(plan, periods)
     scoped = plan_needs(plan).team_scope == "team"
     reduce = outcome_reader(plan)
@@ -86,10 +93,15 @@ def score_reps(plan: Plan, by_period: dict[Period, dict[str, RepInputs]], period
                 inputs = by_period.get(period, {}).get(rep_id)
                 if inputs is None:
                     continue
-                result = evaluate(plan, _for_plan(plan, inputs) if scoped else inputs, state, period)
-                state = result.state
+                outcome = tally(inputs, state, period) if tally is not None else None
+                if outcome is None:
+                    result = evaluate(plan, _for_plan(plan, inputs) if scoped else inputs, state, period)
+                    state = result.state
+                    if period not in wanted:
+                        continue
+                    outcome = reduce(result)
                 if period in wanted:
-                    out.append(reduce(result))
+                    out.append(outcome)
     return out
 
 

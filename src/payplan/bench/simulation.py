@@ -12,30 +12,42 @@ from __future__ import annotations
 
 import os
 import time
+from decimal import Decimal
 
 import msgspec
 
 from payplan.bench.scoring import PLAN, make_inputs
-from payplan.core.inputs import RepInputs
+from payplan.core.inputs import MetricValue, RepInputs
 from payplan.core.periods import Period
 from payplan.core.plan import Plan
 from payplan.simulation_pool import score_in_processes
 from payplan.simulation_scoring import score_reps
 
 TARGET_SECONDS = 3.0
+CENT = Decimal("0.01")
 
 
 def cached_inputs(reps: int, months: int) -> tuple[dict[Period, dict[str, RepInputs]], list[Period]]:
-    """Inputs per month: rep i gets the figures of rep (i + 7·month) so months differ."""
+    """Inputs per month: rep i gets the figures of rep (i + 7·month) so months differ, and an
+    average deal size of its own that month (a money amount rarely repeats in real history,
+    so the tally's per-KPI memo must not meet a repeated one here either)."""
     base = make_inputs(reps)
     ids = [item.rep.id for item in base]
     periods = [Period(2026 + m // 12, "month", m % 12 + 1) for m in range(months)]
     by_period = {}
     for m, period in enumerate(periods):
         by_period[period] = {
-            rep_id: msgspec.structs.replace(base[(i + 7 * m) % reps], rep=base[i].rep, period_key=period.key)
+            rep_id: _own_deal_size(msgspec.structs.replace(
+                base[(i + 7 * m) % reps], rep=base[i].rep, period_key=period.key), m * reps + i)
             for i, rep_id in enumerate(ids)}
     return by_period, periods
+
+
+def _own_deal_size(inputs: RepInputs, n: int) -> RepInputs:
+    metrics = dict(inputs.metrics)
+    size = metrics["avg_deal_size"]
+    metrics["avg_deal_size"] = MetricValue((size.value + Decimal(n) / 100).quantize(CENT), size.count)
+    return msgspec.structs.replace(inputs, metrics=metrics)
 
 
 def run(reps: int = 10_000, months: int = 12, workers: int | None = None) -> dict:

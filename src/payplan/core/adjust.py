@@ -105,7 +105,7 @@ def _gate_hit(gate: Gate, ctx: Ctx, attainments: dict[str, Decimal]) -> tuple[bo
         failing = [k for k, a in attainments.items() if a < gate.kpi_min]
         return bool(failing), {"minimum": gate.kpi_min, "failing": ", ".join(failing) or "none",
                                "factor": gate.factor}
-    mv = ctx.inputs.metrics.get(_gate_key(gate.metric or ""))
+    mv = ctx.inputs.metrics.get(gate_key(gate.metric or ""))
     value = mv.value if mv else None
     hit = value is None or (gate.min is not None and value < gate.min)
     return hit, {"metric": gate.metric, "actual": "no data" if value is None else value,
@@ -115,7 +115,7 @@ def _gate_hit(gate: Gate, ctx: Ctx, attainments: dict[str, Decimal]) -> tuple[bo
 _GATE_KEYS: dict[str, str] = {}
 
 
-def _gate_key(metric: str) -> str:
+def gate_key(metric: str) -> str:
     key = _GATE_KEYS.get(metric)
     if key is None:
         key = _GATE_KEYS[metric] = MetricSpec(metric).key

@@ -95,7 +95,7 @@ def _deal_lines(c: Commission, info: CommissionInfo, deals: list[Deal], bases: d
         return _period_lines(c, info, deals, bases, total, bands, quota, ctx)
     label = info.label
     lines, unrounded, rounded = [], ZERO, ZERO
-    for deal, slices in _allocate(c, deals, bases, bands, quota):
+    for deal, slices in allocate(c, deals, bases, bands, quota):
         amount = ZERO
         for s in slices:
             amount += s.amount * s.rate
@@ -113,13 +113,13 @@ def _period_lines(c: Commission, info: CommissionInfo, deals: list[Deal], bases:
                   total: Decimal, bands: list[Band], quota: Decimal | None,
                   ctx: Ctx) -> tuple[list[Line], Decimal, Decimal]:
     """`_deal_lines` for tiers on the period's cumulative base (the common case), written
-    as one loop: the same arithmetic as `_allocate` + `slice_segment`, in the same
+    as one loop: the same arithmetic as `allocate` + `slice_segment`, in the same
     order, without a generator and two helper calls per deal.
 
     Needs distinct deal ids (bases is keyed by id), which the caller checks.
     """
     offset = quota if c.above_quota and quota else ZERO
-    table = _rate_table(info, bands, total - offset, c.boundary)
+    table = rate_table(info, bands, total - offset, c.boundary)
     cid, label, places, rounding = c.id, info.label, ctx.money_quantum, ctx.money_mode
     lines, unrounded, rounded = [], ZERO, ZERO
     cumulative = -offset
@@ -151,7 +151,7 @@ def _period_lines(c: Commission, info: CommissionInfo, deals: list[Deal], bases:
     return lines, unrounded, rounded
 
 
-def _rate_table(info: CommissionInfo, bands: list[Band], total: Decimal, boundary: str) -> list[tuple]:
+def rate_table(info: CommissionInfo, bands: list[Band], total: Decimal, boundary: str) -> list[tuple]:
     """Per band: (index, start, stop, rate finally paid, mode), cached per reached band
     when the bands are the plan's own (`info.bands`)."""
     reached = band_index(bands, total, boundary)
@@ -205,23 +205,31 @@ def _quota(c: Commission, info: CommissionInfo, ctx: Ctx, node: Node) -> Decimal
 
 
 def _bands(c: Commission, info: CommissionInfo, quota: Decimal | None, ctx: Ctx, node: Node) -> list[Band]:
-    """The tier table on the axis; the same list object each time when it depends
-    only on the plan (so per-band rate tables can be cached against it)."""
+    bands, incentive = commission_bands(c, info, quota, ctx.prorate)
+    if incentive is not None:
+        node.add(Node(f"{c.id}.rate", "Individual commission rate", value=bands[0].rate,
+                      formula="target incentive / quota = {incentive} / {quota}",
+                      inputs={"incentive": incentive, "quota": quota}))
+    return bands
+
+
+def commission_bands(c: Commission, info: CommissionInfo, quota: Decimal | None,
+                     prorate: Decimal) -> tuple[list[Band], Decimal | None]:
+    """The tier table on the axis, and the (prorated) incentive when the one rate is
+    derived as target incentive / quota. The same list object each time when it
+    depends only on the plan (so per-band rate tables can be cached against it)."""
     if c.tiers and (c.tiers_on != "attainment" or quota is c.quota):
         if info.bands is None:
             info.bands = _tier_bands(c, quota)
-        return info.bands
+        return info.bands, None
     if not c.tiers:
-        rate = c.rate
+        rate, incentive = c.rate, None
         if rate is None and c.target_incentive is not None and quota:
             # The quota is prorated for a partial period, so the incentive must be too.
-            incentive = c.target_incentive * ctx.prorate
+            incentive = c.target_incentive * prorate
             rate = incentive / quota if incentive else ZERO
-            node.add(Node(f"{c.id}.rate", "Individual commission rate", value=rate,
-                          formula="target incentive / quota = {incentive} / {quota}",
-                          inputs={"incentive": incentive, "quota": quota}))
-        return [Band(ZERO, None, rate or ZERO)]
-    return _tier_bands(c, quota)
+        return [Band(ZERO, None, rate or ZERO)], incentive
+    return _tier_bands(c, quota), None
 
 
 def _tier_bands(c: Commission, quota: Decimal | None) -> list[Band]:
@@ -232,7 +240,7 @@ def _tier_bands(c: Commission, quota: Decimal | None) -> list[Band]:
                  t.rate, t.mode == "retroactive") for t in c.tiers]
 
 
-def _allocate(c: Commission, deals: list[Deal], bases: dict[str, Decimal], bands: list[Band],
+def allocate(c: Commission, deals: list[Deal], bases: dict[str, Decimal], bands: list[Band],
               quota: Decimal | None):
     """Yield (deal, slices) with each slice at its finally applied rate."""
     offset = quota if c.above_quota and quota else ZERO

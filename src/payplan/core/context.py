@@ -28,7 +28,7 @@ class Ctx:
         self.state, self.prorate, self.prorate_note = state, prorate, prorate_note
         self.issues: list[Issue] = []
         # money_quantum / money_mode: the line rounding rule, also read directly by hot loops.
-        self.money_quantum, self.money_mode, self._score_quantum = _rounding(plan)
+        self.money_quantum, self.money_mode, self._score_quantum = rounding_rule(plan)
         self.rounds_scores = self._score_quantum is not None
         # No target overrides and no target proration: every target is the plan default
         # as given (`target` would return it unchanged), so hot loops may skip the call.
@@ -65,7 +65,7 @@ class Ctx:
 _ROUNDING: dict[int, tuple[Plan, tuple[Decimal, str, Decimal | None]]] = {}
 
 
-def _rounding(plan: Plan) -> tuple[Decimal, str, Decimal | None]:
+def rounding_rule(plan: Plan) -> tuple[Decimal, str, Decimal | None]:
     """(money quantum, rounding mode, score quantum or None), worked out once per plan
     object: a context is built for every rep."""
     entry = _ROUNDING.get(id(plan))

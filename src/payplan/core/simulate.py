@@ -121,9 +121,9 @@ def outcome_of(plan: Plan, result: RepResult) -> Outcome:
 
 def outcome_reader(plan: Plan) -> Callable[[RepResult], Outcome]:
     """`outcome_of` for many results of one plan: what counts as volume is worked out once."""
-    volume_kpis = {c.id: frozenset(k.id for k in c.kpis if _is_volume_metric(k.metric))
+    volume_kpis = {c.id: frozenset(k.id for k in c.kpis if is_volume_metric(k.metric))
                    for c in plan.components if isinstance(c, Scorecard)}
-    volume_components = frozenset(c.id for c in plan.components if _pays_volume(c))
+    volume_components = frozenset(c.id for c in plan.components if pays_volume(c))
     # Attainments to 4 places repeat across rep-periods: one object per value saves memory.
     # Keyed by text, not by the Decimal: hashing a fresh Decimal costs more than printing it.
     shared: dict[str, Decimal] = {}
@@ -179,15 +179,15 @@ def _scorecard_volume(volume_ids: frozenset[str], node, amount: Decimal, kpis: d
     return amount * volume_points / points if points else ZERO
 
 
-def _is_volume_metric(name: str) -> bool:
+def is_volume_metric(name: str) -> bool:
     definition = lookup(name)
     return definition is not None and definition.family in VOLUME_FAMILIES
 
 
-def _pays_volume(comp) -> bool:
+def pays_volume(comp) -> bool:
     """Commission, spiffs and overrides on revenue (or counts) pay for volume alone."""
     if isinstance(comp, Spiff) and comp.metric:
-        return _is_volume_metric(comp.metric)
+        return is_volume_metric(comp.metric)
     if isinstance(comp, (Commission, Spiff, Override)):
         return "cost" not in comp.base and comp.base != "margin"
     return False

@@ -45,8 +45,12 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     `list_evidence` lists the facts behind any one metric of one rep.
     """
     everyone = load_reps(conn)
-    chosen = [r for r in everyone if employed_in(r, period) and (rep_ids is None or r.id in rep_ids)]
-    only = None if rep_ids is None else sorted(r.id for r in chosen)
+    employed = [r for r in everyone if employed_in(r, period)]
+    asked = None if rep_ids is None else set(rep_ids)
+    chosen = employed if asked is None else [r for r in employed if r.id in asked]
+    # Every employed rep asked for (a whole run): no id list in the SQL, where a
+    # 10,000-parameter IN costs more than the rows it would leave out.
+    only = None if asked is None or len(chosen) == len(employed) else sorted(r.id for r in chosen)
     teams = team_of(everyone, period, team_scope) if team_scope else {}
     wanted = None if only is None else sorted({*only, *(m.id for r in chosen for m in teams.get(r.id, ()))})
     values = metric_values(conn, specs, period, only, activity_ids=activity_ids)

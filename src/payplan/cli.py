@@ -158,7 +158,7 @@ def simulate(baseline: str, proposal: str, periods: str, data_dir: Path | None, 
         click.echo(f"wrote {output} ({len(sim.comparison.reps)} reps, cost change "
                    f"{sim.comparison.totals.cost_delta} {sim.currency})", err=True)
     else:
-        click.get_binary_stream("stdout").write(report)
+        click.echo(report, nl=False)  # bytes go to stdout's buffer as they are
 
 
 def _amount(text: str):

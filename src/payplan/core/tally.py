@@ -133,6 +133,7 @@ def _scorecard_step(c: Scorecard, rules: _Rules) -> _Step:
     kpis = [(info.spec_key, kpi.id, is_volume_metric(kpi.metric), {}, kpi, info)
             for kpi, info in scorecard_kpis(c)]
     prorates = rules.prorates_quotas
+    kpi_gates = any(g.kpi_min is not None for g in c.gates)  # only these read the attainments
 
     def step(inputs: RepInputs, prorate: Decimal, out: dict[str, Decimal]):
         metrics = inputs.metrics
@@ -153,7 +154,8 @@ def _scorecard_step(c: Scorecard, rules: _Rules) -> _Step:
                 if plain and len(memo) < MEMO_LIMIT:
                     memo[text] = scored
             attainment, points, out[kpi_id] = scored
-            attainments[kpi_id] = attainment
+            if kpi_gates:
+                attainments[kpi_id] = attainment
             score += points
             if is_volume:
                 volume_points += points
@@ -272,7 +274,8 @@ def _commission(c: Commission, info: CommissionInfo, multipliers: list[Band], in
                 prorate: Decimal, rules: _Rules) -> Decimal | None:
     """Deal lines, then multiplier, gates, cap or floor, summed as `_collect` sums them.
     A cap or floor compares the sum of the lines so far (`amount`, by value)."""
-    deals = [d for d in inputs.deals if d.status == "won" and (not c.products or d.product in c.products)]
+    products = c.products
+    deals = [d for d in inputs.deals if d.status == "won" and (not products or d.product in products)]
     if c.base == "margin":
         bases = {d.id: (d.amount - d.cost) * d.share for d in deals}
     else:

@@ -78,8 +78,8 @@ def score_reps(plan: Plan, by_period: dict[Period, dict[str, RepInputs]], period
     """Each rep through the plan's periods in order, carrying state; outcomes of `periods`.
 
     A rep-period the plan's tally covers (`payplan.core.tally`) is tallied, not
-    evaluated: the same outcome without building lines and trace. Covered plans
-    carry no state, so only the rep-periods the tally leaves alone need `evaluate`.
+    evaluated: the same outcome and carried state without building lines and trace;
+    `evaluate` takes the rep-periods the tally leaves alone.
     """
     tally = tally_reader(plan)
     wanted, chain = set(periods), with_history(plan, periods)
@@ -93,8 +93,10 @@ def score_reps(plan: Plan, by_period: dict[Period, dict[str, RepInputs]], period
                 inputs = by_period.get(period, {}).get(rep_id)
                 if inputs is None:
                     continue
-                outcome = tally(inputs, state, period) if tally is not None else None
-                if outcome is None:
+                tallied = tally(inputs, state, period) if tally is not None else None
+                if tallied is not None:
+                    outcome, state = tallied
+                else:
                     result = evaluate(plan, _for_plan(plan, inputs) if scoped else inputs, state, period)
                     state = result.state
                     if period not in wanted:

@@ -145,14 +145,22 @@ def _state_out(plan: Plan, period: Period, state: CarriedState, lines: list[Line
                clawed: list[str]) -> CarriedState:
     if plan.clawback is None and not clawed and balance == state.draw_balance:
         return state  # nothing carried changed (the common case: no draws, no clawbacks)
+    paid = [(ln.deal_id, ln.amount, ln.component) for ln in lines if ln.kind == "commission" and ln.deal_id]
+    return carried_state(plan, period, state, paid, balance, clawed)
+
+
+def carried_state(plan: Plan, period: Period, state: CarriedState, paid_lines: list[tuple[str, Decimal, str]],
+                  balance: Decimal, clawed: list[str]) -> CarriedState:
+    """The state after `period`: the draw balance, the commission paid per deal within the
+    clawback window (`paid_lines`: deal id, amount, component of each commission deal line)
+    and the deals already clawed back."""
     paid = dict(state.paid_deals)
     if plan.clawback is not None:
         horizon = period.start - timedelta(days=plan.clawback.window_days)
         paid = {k: v for k, v in paid.items() if parse_period(v.period).end >= horizon}
-        for ln in lines:
-            if ln.kind == "commission" and ln.deal_id:
-                prior = paid.get(ln.deal_id)
-                amount = ln.amount + (prior.amount if prior and prior.period == period.key else ZERO)
-                paid[ln.deal_id] = PaidDeal(amount, period.key, ln.component)
+        for deal_id, amount, component in paid_lines:
+            prior = paid.get(deal_id)
+            amount = amount + (prior.amount if prior and prior.period == period.key else ZERO)
+            paid[deal_id] = PaidDeal(amount, period.key, component)
     return CarriedState(draw_balance=balance, paid_deals=paid,
                         clawed_back=tuple(sorted(set(state.clawed_back) | set(clawed))))

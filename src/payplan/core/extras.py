@@ -36,7 +36,7 @@ def evaluate_spiff(c: Spiff, ctx: Ctx) -> tuple[list[Line], Node]:
     return lines, node
 
 
-def _in_window(c: Spiff, day) -> bool:
+def in_window(c: Spiff, day) -> bool:
     return day is not None and (c.starts is None or day >= c.starts) and (c.ends is None or day <= c.ends)
 
 
@@ -53,7 +53,7 @@ def _spiff_deals(c: Spiff, ctx: Ctx, node: Node, label: str) -> list[Line]:
     fn = base_function(c.base)
     lines = []
     for deal in ctx.inputs.deals:
-        if deal.status != "won" or (c.products and deal.product not in c.products) or not _in_window(c, deal.closed_at):
+        if deal.status != "won" or (c.products and deal.product not in c.products) or not in_window(c, deal.closed_at):
             continue
         base = _credited_base(fn, deal, ctx, c.id)
         amount = (c.per_deal or ZERO) * deal.share + (c.rate or ZERO) * base

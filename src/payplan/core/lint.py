@@ -23,7 +23,7 @@ import msgspec
 from payplan.core.issues import Issue, error
 from payplan.core.lint_components import COMPONENT_CHECKS, Path, step, where
 from payplan.core.money import MoneyError, check
-from payplan.core.plan import Draw, Plan
+from payplan.core.plan import RESERVED_IDS, Draw, Kpi, Plan
 
 MAX_PLACES = 6
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -91,6 +91,8 @@ def _check_signs(plan: Plan) -> list[Issue]:
         if name in _NON_NEGATIVE and isinstance(value, (Decimal, int)) and value < 0:
             if name == "amount" and isinstance(_parent(plan, path), Draw):
                 continue  # a draw's amount has its own check
+            if name == "floor" and isinstance(_parent(plan, path), Kpi):
+                continue  # a negative KPI floor lets a KPI take points away (documented)
             issues.append(error("negative", f"{name} is {value}; it must not be negative", where(plan, path)))
     return issues
 
@@ -130,6 +132,10 @@ def _check_ids(plan: Plan) -> list[Issue]:
     issues, seen_components, seen_kpis = [], {}, {}
     for i, component in enumerate(plan.components):
         issues += _duplicate(plan, seen_components, component.id, ("components", i, "id"), "component")
+        if component.id in RESERVED_IDS:
+            issues.append(error("reserved-id", f"component id '{component.id}' is reserved for the engine's own "
+                                f"lines ({', '.join(sorted(RESERVED_IDS))}); choose another",
+                                where(plan, ("components", i, "id"))))
         for j, kpi in enumerate(getattr(component, "kpis", [])):
             issues += _duplicate(plan, seen_kpis, kpi.id, ("components", i, "kpis", j, "id"), "KPI")
     return issues

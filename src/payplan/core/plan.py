@@ -196,6 +196,11 @@ class Fixed(_Frozen, tag_field="kind", tag="fixed"):
 Component = Union[Scorecard, Commission, Spiff, Override, Draw, Fixed]
 
 
+# Ids the engine gives its own lines and trace nodes (the active share of the period, the
+# clawbacks, the statement cap): a component of the same id would be read as one of them.
+RESERVED_IDS = frozenset({"proration", "clawback", "statement_cap"})
+
+
 class Eligibility(_Frozen):
     """Who the plan is for; empty lists mean no restriction on that field."""
 

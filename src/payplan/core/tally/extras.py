@@ -1,0 +1,65 @@
+"""The tally of SPIFFs and fixed pay: their amounts, as `payplan.core.extras` computes them.
+
+`evaluate_spiff` (per qualifying deal on revenue or margin, or per unit of a
+metric, then its cap) and `evaluate_fixed` without lines or trace, for
+`payplan.core.tally`. Must not build lines, trace nodes or issues.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from payplan.core.extras import in_window
+from payplan.core.inputs import RepInputs
+from payplan.core.metrics import MetricSpec
+from payplan.core.periods import Period
+from payplan.core.plan import Fixed, Spiff
+from payplan.core.simulate import pays_volume
+from payplan.core.tally.rules import Rules
+
+ZERO = Decimal(0)
+
+
+def spiff_step(c: Spiff, rules: Rules):
+    """The SPIFF's lines summed as `_collect` sums them, then its cap on that sum."""
+    volume = pays_volume(c)
+    key = MetricSpec(c.metric).key if c.metric is not None else None
+
+    def step(inputs: RepInputs, period: Period, prorate: Decimal, out: dict[str, Decimal], paid: list | None):
+        lines = _metric_line(c, key, inputs, period, rules) if key is not None else _deal_lines(c, inputs, rules)
+        amount = rules.zero
+        for line in lines:
+            amount += line
+        if c.cap is not None and amount > c.cap:
+            amount += rules.money(c.cap - amount)
+        return amount, (amount if volume else None)
+
+    return step
+
+
+def _deal_lines(c: Spiff, inputs: RepInputs, rules: Rules) -> list[Decimal]:
+    per_deal, rate, margin = c.per_deal or ZERO, c.rate or ZERO, c.base == "margin"
+    lines = []
+    for deal in inputs.deals:
+        if deal.status != "won" or (c.products and deal.product not in c.products) or not in_window(c, deal.closed_at):
+            continue
+        base = (deal.amount - deal.cost) * deal.share if margin else deal.amount * deal.share
+        lines.append(rules.money(per_deal * deal.share + rate * base))
+    return lines
+
+
+def _metric_line(c: Spiff, key: str, inputs: RepInputs, period: Period, rules: Rules) -> list[Decimal]:
+    overlaps = (c.starts is None or c.starts <= period.end) and (c.ends is None or c.ends >= period.start)
+    mv = inputs.metrics.get(key)
+    units = mv.value if mv is not None and mv.value is not None and overlaps else ZERO
+    return [rules.money(units * (c.per_unit or ZERO))]
+
+
+def fixed_step(c: Fixed, rules: Rules):
+    """The fixed amount (or the rep's salary) × the active share of the period, rounded."""
+
+    def step(inputs: RepInputs, period: Period, prorate: Decimal, out: dict[str, Decimal], paid: list | None):
+        base = (inputs.rep.salary or ZERO) if c.from_salary else (c.amount or ZERO)
+        return rules.zero + rules.money(base * prorate), None
+
+    return step

@@ -27,26 +27,30 @@ def scorecard_step(c: Scorecard, rules: Rules):
     """`evaluate_scorecard`'s amount and `outcome_reader`'s volume share and attainments.
 
     A KPI's scored attainment is a function of its value and target alone, and
-    values repeat across reps and months (12 demos, a 25% conversion), so while
-    every target is the plan's own (no override, nothing prorated) each KPI
-    remembers what a value scored. The key is the value's text: 12 and 12.0 are
-    equal Decimals but divide into differently written quotients.
+    values repeat across reps and months (12 demos, a 25% conversion), so each KPI
+    remembers what a value scored against the plan's own target — for a rep whose
+    target for it is overridden or prorated, it is worked out afresh. The key is the
+    value's text: 12 and 12.0 are equal Decimals but divide into differently written
+    quotients.
     """
-    kpis = [(info.spec_key, kpi.id, is_volume_metric(kpi.metric), {}, kpi, info)
-            for kpi, info in scorecard_kpis(c)]
+    # (metric key, KPI id, volume?, memo, target key or None when no target is read,
+    #  whether a partial period scales the target, KPI, info)
+    kpis = [(info.spec_key, kpi.id, is_volume_metric(kpi.metric), {}, None if kpi.curve else info.target_key,
+             info.prorates and not kpi.curve, kpi, info) for kpi, info in scorecard_kpis(c)]
     prorates = rules.prorates_quotas
     kpi_gates = any(g.kpi_min is not None for g in c.gates)  # only these read the attainments
 
     def step(inputs: RepInputs, period: Period, prorate: Decimal, out: dict[str, Decimal], paid: list | None):
-        metrics = inputs.metrics
-        plain = not inputs.targets and (prorate == 1 or not prorates)
+        metrics, targets = inputs.metrics, inputs.targets
+        scaled = prorates and prorate != 1
         attainments: dict[str, Decimal] = {}
         score = volume_points = ZERO
-        for spec_key, kpi_id, is_volume, memo, kpi, info in kpis:
+        for spec_key, kpi_id, is_volume, memo, target_key, scales, kpi, info in kpis:
             mv = metrics.get(spec_key)
             value = mv.value if mv is not None else None
             if value is None:
                 return None
+            plain = not (scaled and scales) and not (targets and target_key in targets)
             text = str(value)
             scored = memo.get(text) if plain else None
             if scored is None:

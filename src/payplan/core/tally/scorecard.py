@@ -43,6 +43,7 @@ def scorecard_step(c: Scorecard, rules: Rules):
     def step(inputs: RepInputs, period: Period, prorate: Decimal, out: dict[str, Decimal], paid: list | None):
         metrics, targets = inputs.metrics, inputs.targets
         scaled = prorates and prorate != 1
+        free = not targets and not scaled  # every KPI reads its plan target as it stands
         attainments: dict[str, Decimal] = {}
         score = volume_points = ZERO
         for spec_key, kpi_id, is_volume, memo, target_key, scales, kpi, info in kpis:
@@ -50,7 +51,7 @@ def scorecard_step(c: Scorecard, rules: Rules):
             value = mv.value if mv is not None else None
             if value is None:
                 return None
-            plain = not (scaled and scales) and not (targets and target_key in targets)
+            plain = free or (not (scaled and scales) and not (targets and target_key in targets))
             text = str(value)
             scored = memo.get(text) if plain else None
             if scored is None:

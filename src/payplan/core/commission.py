@@ -241,7 +241,7 @@ def _tier_bands(c: Commission, quota: Decimal | None) -> list[Band]:
 
 
 def allocate(c: Commission, deals: list[Deal], bases: dict[str, Decimal], bands: list[Band],
-              quota: Decimal | None):
+             quota: Decimal | None):
     """Yield (deal, slices) with each slice at its finally applied rate."""
     offset = quota if c.above_quota and quota else ZERO
     if c.tiers_on == "margin_rate":

@@ -53,7 +53,7 @@ class Rules:
 
 
 def gated(gates: list[Gate], unrounded: Decimal, amount: Decimal, inputs: RepInputs,
-           attainments: dict[str, Decimal], rules: Rules) -> Decimal:
+          attainments: dict[str, Decimal], rules: Rules) -> Decimal:
     """`apply_gates`: each gate that applies adds unrounded × (factor − 1); gates compound."""
     for gate in gates:
         if gate.kpi_min is not None:

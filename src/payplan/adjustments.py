@@ -21,7 +21,8 @@ from payplan.core.inputs import CarriedState
 from payplan.core.periods import parse_period
 from payplan.core.result import RepResult
 from payplan.errors import Conflict, Invalid
-from payplan.records import canonical_json
+from payplan.gcpause import collector_paused
+from payplan.records import canonical_bytes
 from payplan.run_eval import RepRow, RunEvaluation, encode_result, evaluate_run, outputs_hash, result_row
 from payplan.run_rows import RunRow
 from payplan.runs import MAKERS, get_run, insert_run, require
@@ -48,15 +49,18 @@ def create_adjustment(conn: Connection, run_id: int, actor: User) -> RunRow:
     require(actor, MAKERS, "create adjustment runs")
     original = get_run(conn, run_id)
     _check_adjustable(conn, original)
-    evaluation = adjustment_evaluation(conn, original.id)
-    if not evaluation.rows:
-        raise Invalid(f"recomputing run {original.id} on the current facts changes no one's pay: nothing to adjust")
-    new_id = insert_run(conn, original.plan_version_id, parse_period(original.period), actor, evaluation,
-                        kind="adjustment", adjusts_run_id=original.id)
-    delta = sum((r.total for r in evaluation.rows), ZERO)
-    audit.record(conn, actor.name, "run.create", f"run {new_id}",
-                 {"adjusts": original.id, "reps": len(evaluation.rows), "delta": delta,
-                  "inputs_hash": evaluation.inputs_hash, "outputs_hash": evaluation.outputs_hash})
+    with collector_paused():  # a whole run is scored again (payplan.gcpause)
+        evaluation = adjustment_evaluation(conn, original.id)
+        if not evaluation.rows:
+            raise Invalid(f"recomputing run {original.id} on the current facts changes no one's pay: "
+                          "nothing to adjust")
+        new_id = insert_run(conn, original.plan_version_id, parse_period(original.period), actor, evaluation,
+                            kind="adjustment", adjusts_run_id=original.id)
+        delta = sum((r.total for r in evaluation.rows), ZERO)
+        audit.record(conn, actor.name, "run.create", f"run {new_id}",
+                     {"adjusts": original.id, "reps": len(evaluation.rows), "delta": delta,
+                      "inputs_hash": evaluation.inputs_hash, "outputs_hash": evaluation.outputs_hash})
+        del evaluation  # its results are freed while the collector still rests
     return get_run(conn, new_id)
 
 
@@ -73,7 +77,7 @@ def adjustment_evaluation(conn: Connection, original_id: int) -> RunEvaluation:
         row, changed = _delta_row(original, rep_id, paid.get(rep_id, {}), now.get(rep_id), plan.currency)
         if changed or row.state != states.get(rep_id, row.state):
             rows.append(row)
-    return RunEvaluation(fresh.results, rows, fresh.inputs_hash, outputs_hash(rows))
+    return RunEvaluation(fresh.results, fresh.inputs_hash, rows, outputs_hash(rows))
 
 
 def _check_adjustable(conn: Connection, original: RunRow) -> None:
@@ -87,19 +91,19 @@ def _check_adjustable(conn: Connection, original: RunRow) -> None:
                        "recompute it instead of creating another")
 
 
-def _already_paid(conn: Connection, original_id: int) -> tuple[dict[str, dict[str, Decimal]], dict[str, str]]:
-    """Per rep: amount per component approved so far, and the latest stored state JSON."""
+def _already_paid(conn: Connection, original_id: int) -> tuple[dict[str, dict[str, Decimal]], dict[str, bytes]]:
+    """Per rep: amount per component approved so far, and the latest stored state JSON (UTF-8)."""
     chain = select(runs.c.id).where(runs.c.adjusts_run_id == original_id, runs.c.state.in_(FINAL_STATES))
     query = (select(run_results.c.rep_id, run_results.c.result, run_results.c.state)
              .where(run_results.c.run_id.in_(chain) | (run_results.c.run_id == original_id))
              .order_by(run_results.c.run_id))
     paid: dict[str, dict[str, Decimal]] = {}
-    states: dict[str, str] = {}
+    states: dict[str, bytes] = {}
     for rep_id, document, state in conn.execute(query):
         per_component = paid.setdefault(rep_id, {})
         for line in _doc_decoder.decode(document).lines:
             per_component[line.component] = per_component.get(line.component, ZERO) + line.amount
-        states[rep_id] = state
+        states[rep_id] = state.encode()  # compared with the bytes of a new RepRow
     return paid, states
 
 
@@ -121,7 +125,7 @@ def _delta_row(original: RunRow, rep_id: str, before: dict[str, Decimal], result
            "components": [{"id": ln["component"], "kind": "adjustment", "amount": ln["amount"]} for ln in lines],
            "lines": lines}
     if result is None:
-        return RepRow(rep_id, total, encode_result(doc), canonical_json(CarriedState())), bool(lines)
+        return RepRow(rep_id, total, encode_result(doc), canonical_bytes(CarriedState())), bool(lines)
     doc["trace"] = result.trace
     return result_row(result, doc), bool(lines)
 

@@ -82,7 +82,8 @@ def periods_for(plan: Plan, text: str) -> list[Period]:
 def evaluate_periods(plan: Plan, conn: Connection, periods: list[Period],
                      rep_id: str | None = None) -> tuple[list[RepResult], list[Issue]]:
     """Evaluate every eligible rep (or one) for each period, carrying state forward."""
-    reps = [r for r in load_reps(conn) if is_eligible(plan, r) and (rep_id is None or r.id == rep_id)]
+    everyone = load_reps(conn)
+    reps = [r for r in everyone if is_eligible(plan, r) and (rep_id is None or r.id == rep_id)]
     if rep_id is not None and not reps:
         raise UsageError(f"rep {rep_id!r} is not in the facts or not eligible for plan {plan.ref}")
     wanted = set(periods)
@@ -92,7 +93,8 @@ def evaluate_periods(plan: Plan, conn: Connection, periods: list[Period],
         if not in_force(plan, period):
             continue
         # Activity ids are listed only when one rep is asked for (explain, a statement).
-        scored, _ = score_period(plan, conn, period, reps, states, activity_ids=rep_id is not None)
+        scored, _ = score_period(plan, conn, period, reps, states, activity_ids=rep_id is not None,
+                                 everyone=everyone)
         if period in wanted:
             results.extend(scored)
     issues = [i for r in results for i in r.issues]
@@ -100,13 +102,16 @@ def evaluate_periods(plan: Plan, conn: Connection, periods: list[Period],
 
 
 def score_period(plan: Plan, conn: Connection, period: Period, reps: list[Rep],
-                 states: dict[str, CarriedState], *, activity_ids: bool = False
-                 ) -> tuple[list[RepResult], dict[str, RepInputs]]:
-    """Stage 1 then stage 2 for one period: each rep's result from `states` (updated in place)."""
+                 states: dict[str, CarriedState], *, activity_ids: bool = False,
+                 everyone: list[Rep] | None = None) -> tuple[list[RepResult], dict[str, RepInputs]]:
+    """Stage 1 then stage 2 for one period: each rep's result from `states` (updated in place).
+
+    `everyone`: every rep as `load_reps` read them, if the caller has (not read again).
+    """
     needs = plan_needs(plan)
     inputs = load_inputs(conn, list(needs.specs), period, rep_ids=[r.id for r in reps],
                          team_scope=needs.team_scope, target_keys=set(needs.target_keys),
-                         activity_ids=activity_ids)
+                         activity_ids=activity_ids, everyone=everyone)
     results = []
     for rep in reps:
         if rep.id in inputs:

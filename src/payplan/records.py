@@ -10,7 +10,7 @@ know about runs, plans or users.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
@@ -31,6 +31,16 @@ def now_text() -> str:
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and decimal strings: equal values give equal text."""
     return _encoder.encode(value).decode()
+
+
+def canonical_bytes(value: Any) -> bytes:
+    """`canonical_json` as its UTF-8 bytes, for what is hashed or stored as bytes."""
+    return _encoder.encode(value)
+
+
+def canonical_lines(values: Iterable[Any]) -> bytes:
+    """Each value's `canonical_bytes` followed by a newline, in one buffer."""
+    return _encoder.encode_lines(values)
 
 
 def sha256_text(text: str) -> str:

@@ -5,14 +5,16 @@ SQL via `load_inputs`, same `engine.evaluate`) for one period, with one addition
 the service needs: the state a rep starts the period with (draw balance, paid
 deals) comes from the most recent approved or paid run of the same plan id for the
 previous period when there is one; otherwise the pipeline replays the history.
-It also returns what a run stores: each rep's result and state as JSON and hashes
-of the inputs and outputs. Must not write anything.
+It also encodes what a run stores: each rep's result and state as UTF-8 JSON, and
+hashes of the inputs and outputs. Must not write anything.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from operator import attrgetter
 
 import msgspec
 from sqlalchemy import Connection, select
@@ -23,37 +25,52 @@ from payplan.core.plan import Draw, Plan
 from payplan.core.result import RepResult
 from payplan.eligibility import in_force, is_eligible
 from payplan.pipeline import evaluate_periods, score_period
-from payplan.records import canonical_json
+from payplan.records import canonical_bytes, canonical_lines
 from payplan.report import result_dict
 from payplan.store.metrics import load_reps
 from payplan.store.service_schema import FINAL_STATES, plan_versions, run_results, runs
 
 _result_encoder = msgspec.json.Encoder(decimal_format="string")
 _state_decoder = msgspec.json.Decoder(CarriedState)
+# Reps encoded (and stored) at a time: a chunk's documents are ~10 MiB of JSON, so
+# a 10,000-rep run never holds all its ~80 MiB of text at once.
+CHUNK = 500
+_by_rep = attrgetter("rep_id")
 
 
 class RepRow(msgspec.Struct, frozen=True):
-    """One rep's stored result: total, result JSON (result_dict), state JSON."""
+    """One rep's stored result: total, result JSON (result_dict) and state JSON, as UTF-8 bytes."""
 
     rep_id: str
     total: Decimal
-    result: str
-    state: str
+    result: bytes
+    state: bytes
 
 
 class RunEvaluation(msgspec.Struct, frozen=True):
+    """A run's results and inputs hash, and what it stores.
+
+    `rows` None: one row per result, encoded chunk by chunk while stored
+    (`encoded_chunks`), so `outputs_hash` is known only then. Given rows
+    (adjustments) come with their `outputs_hash`.
+    """
+
     results: list[RepResult]
-    rows: list[RepRow]
     inputs_hash: str
-    outputs_hash: str
+    rows: list[RepRow] | None = None
+    outputs_hash: str | None = None
+
+    @property
+    def count(self) -> int:
+        """How many rows the run stores."""
+        return len(self.results) if self.rows is None else len(self.rows)
 
 
 def evaluate_run(conn: Connection, plan: Plan, plan_digest: str, period: Period) -> RunEvaluation:
     """Every eligible rep's result for `period`, starting from the carried state."""
     states = starting_states(conn, plan, period)
     results, inputs = evaluate_period(conn, plan, period, states)
-    rows = [result_row(r) for r in results]
-    return RunEvaluation(results, rows, inputs_hash(plan_digest, period, states, inputs), outputs_hash(rows))
+    return RunEvaluation(results, inputs_hash(plan_digest, period, states, inputs))
 
 
 def evaluate_period(conn: Connection, plan: Plan, period: Period, states: dict[str, CarriedState]
@@ -61,8 +78,9 @@ def evaluate_period(conn: Connection, plan: Plan, period: Period, states: dict[s
     """The pipeline's path for one period, from given starting states (not modified)."""
     if not in_force(plan, period):
         return [], {}
-    reps = [r for r in load_reps(conn) if is_eligible(plan, r)]
-    return score_period(plan, conn, period, reps, dict(states))
+    everyone = load_reps(conn)
+    reps = [r for r in everyone if is_eligible(plan, r)]
+    return score_period(plan, conn, period, reps, dict(states), everyone=everyone)
 
 
 def starting_states(conn: Connection, plan: Plan, period: Period) -> dict[str, CarriedState]:
@@ -92,33 +110,57 @@ def stored_states(conn: Connection, plan_id: str, period: Period) -> dict[str, C
         return None
     query = (select(run_results.c.rep_id, run_results.c.state).where(run_results.c.run_id.in_(run_ids))
              .order_by(run_results.c.run_id))
-    return {rep_id: _state_decoder.decode(state) for rep_id, state in conn.execute(query)}
+    return {rep_id: _state_decoder.decode(state) for rep_id, state in conn.execute(query).all()}
 
 
 def result_row(result: RepResult, doc: dict | None = None) -> RepRow:
     """What a run stores for one rep (`doc` replaces the result document, for adjustments)."""
     document = encode_result(doc if doc is not None else result_dict(result))
     return RepRow(result.rep_id, doc["total"] if doc is not None else result.total, document,
-                  canonical_json(result.state))
+                  canonical_bytes(result.state))
 
 
-def encode_result(doc: dict) -> str:
-    """A result document as stored: JSON, amounts as decimal strings."""
-    return _result_encoder.encode(doc).decode()
+def encoded_chunks(results: list[RepResult], size: int | None = None) -> Iterator[list[RepRow]]:
+    """Each result's row, in rep order (the outputs hash's), `size` (default CHUNK) rows at a time."""
+    size = size or CHUNK
+    ordered = sorted(results, key=_by_rep)  # already in rep order from the SQL: a linear check
+    for start in range(0, len(ordered), size):
+        yield [result_row(r) for r in ordered[start:start + size]]
+
+
+def encode_result(doc: dict) -> bytes:
+    """A result document as stored: JSON (UTF-8), amounts as decimal strings."""
+    return _result_encoder.encode(doc)
 
 
 def inputs_hash(plan_digest: str, period: Period, states: dict[str, CarriedState],
                 inputs: dict[str, RepInputs]) -> str:
     """SHA-256 of the plan hash, the period, the starting states and every rep's inputs."""
     digest = hashlib.sha256(f"{plan_digest}\n{period.key}\n".encode())
-    for rep_id in sorted(inputs):
-        digest.update(canonical_json([rep_id, states.get(rep_id), inputs[rep_id]]).encode() + b"\n")
+    rep_ids = sorted(inputs)
+    for start in range(0, len(rep_ids), CHUNK):  # one line of canonical JSON per rep
+        digest.update(canonical_lines([[rep_id, states.get(rep_id), inputs[rep_id]]
+                                       for rep_id in rep_ids[start:start + CHUNK]]))
     return digest.hexdigest()
+
+
+class OutputsDigest:
+    """SHA-256 of stored rows fed in rep order: `outputs_hash` a chunk at a time."""
+
+    def __init__(self) -> None:
+        self._digest = hashlib.sha256()
+
+    def update(self, rows: Iterable[RepRow]) -> None:
+        update = self._digest.update
+        for row in rows:
+            update(b"%s\t%s\t%s\n" % (row.rep_id.encode(), row.result, row.state))
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
 
 
 def outputs_hash(rows: list[RepRow]) -> str:
     """SHA-256 of every stored result document, in rep order."""
-    digest = hashlib.sha256()
-    for row in sorted(rows, key=lambda r: r.rep_id):
-        digest.update(f"{row.rep_id}\t{row.result}\t{row.state}\n".encode())
+    digest = OutputsDigest()
+    digest.update(sorted(rows, key=_by_rep))
     return digest.hexdigest()

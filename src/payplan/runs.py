@@ -12,16 +12,18 @@ own the transaction (`with engine.begin() as conn`). Must not render or format.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from payplan import audit, idempotency, plan_store
 from payplan.core.periods import Period, PeriodError, parse_period, period_of
 from payplan.core.plan import Plan
 from payplan.errors import Conflict, Forbidden, Invalid, NotFound
+from payplan.gcpause import collector_paused
 from payplan.records import now_text, races
-from payplan.run_eval import RepRow, RunEvaluation, evaluate_run
+from payplan.run_eval import OutputsDigest, RepRow, RunEvaluation, encoded_chunks, evaluate_run
 from payplan.run_rows import RunRow, run_query, to_run
 from payplan.store.service_schema import FINAL_STATES, plan_versions, run_results, runs
+from payplan.store.utf8_text import Utf8Text
 from payplan.users import User
 
 MAKERS = ("admin", "finance", "hr")  # create, recompute, submit
@@ -44,32 +46,42 @@ def create_run(conn: Connection, plan_ref: str, period: str, actor: User,
     plan = plan_store.load(conn, version)
     pay_period = plan_period(plan, period)
     _refuse_second_regular(conn, version, pay_period)
-    evaluation = evaluate_run(conn, plan, version.hash, pay_period)
-    run_id = insert_run(conn, version.id, pay_period, actor, evaluation)
+    with collector_paused():  # scoring and storing build no cycles (payplan.gcpause)
+        evaluation = evaluate_run(conn, plan, version.hash, pay_period)
+        run_id = insert_run(conn, version.id, pay_period, actor, evaluation)
+        reps = evaluation.count
+        del evaluation  # its results are freed while the collector still rests
+    run = get_run(conn, run_id)
     audit.record(conn, actor.name, "run.create", f"run {run_id}",
-                 {"plan": plan_ref, "period": pay_period.key, "reps": len(evaluation.rows),
-                  "inputs_hash": evaluation.inputs_hash, "outputs_hash": evaluation.outputs_hash})
+                 {"plan": plan_ref, "period": pay_period.key, "reps": reps,
+                  "inputs_hash": run.inputs_hash, "outputs_hash": run.outputs_hash})
     if idempotency_key is not None:
         idempotency.remember(conn, idempotency_key, actor.id, "runs.create", request, {"run_id": run_id})
-    return get_run(conn, run_id)
+    return run
 
 
 def recompute(conn: Connection, run_id: int, actor: User, revision: int | None = None) -> RunRow:
     """Evaluate a draft run again on the current facts, replacing its results."""
     require(actor, MAKERS, "recompute runs")
     run = _expect(get_run(conn, run_id), "draft", "recomputed")
-    if run.kind == "adjustment":
-        from payplan.adjustments import adjustment_evaluation
-        evaluation = adjustment_evaluation(conn, run.adjusts_run_id)
-    else:
-        version = plan_store.get_plan_by_id(conn, run.plan_version_id)
-        evaluation = evaluate_run(conn, plan_store.load(conn, version), version.hash, parse_period(run.period))
-    _move(conn, run, "draft", revision, inputs_hash=evaluation.inputs_hash, outputs_hash=evaluation.outputs_hash)
-    conn.execute(delete(run_results).where(run_results.c.run_id == run.id))
-    store_rows(conn, run.id, evaluation.rows)
+    with collector_paused():  # scoring and storing build no cycles (payplan.gcpause)
+        if run.kind == "adjustment":
+            from payplan.adjustments import adjustment_evaluation
+            evaluation = adjustment_evaluation(conn, run.adjusts_run_id)
+        else:
+            version = plan_store.get_plan_by_id(conn, run.plan_version_id)
+            evaluation = evaluate_run(conn, plan_store.load(conn, version), version.hash, parse_period(run.period))
+        # The conditional UPDATE first, so a concurrent recompute waits here and then
+        # gets Conflict; a hash not known before the rows are stored is written after.
+        _move(conn, run, "draft", revision, inputs_hash=evaluation.inputs_hash,
+              outputs_hash=evaluation.outputs_hash)
+        conn.execute(delete(run_results).where(run_results.c.run_id == run.id))
+        store_evaluation(conn, run.id, evaluation)
+        del evaluation
+    run = get_run(conn, run.id)
     audit.record(conn, actor.name, "run.recompute", f"run {run.id}",
-                 {"inputs_hash": evaluation.inputs_hash, "outputs_hash": evaluation.outputs_hash})
-    return get_run(conn, run.id)
+                 {"inputs_hash": run.inputs_hash, "outputs_hash": run.outputs_hash})
+    return run
 
 
 def submit(conn: Connection, run_id: int, actor: User, revision: int | None = None) -> RunRow:
@@ -172,14 +184,38 @@ def insert_run(conn: Connection, plan_version_id: int, period: Period, actor: Us
             state="draft", created_by=actor.id, created_at=now_text(), revision=1,
             inputs_hash=evaluation.inputs_hash, outputs_hash=evaluation.outputs_hash,
         ).returning(runs.c.id)).scalar_one()
-    store_rows(conn, run_id, evaluation.rows)
+    store_evaluation(conn, run_id, evaluation)
     return run_id
+
+
+def store_evaluation(conn: Connection, run_id: int, evaluation: RunEvaluation) -> None:
+    """Store the evaluation's rows for run `run_id` and make sure the run has its outputs hash.
+
+    Rows not yet encoded are encoded, inserted and dropped a chunk at a time, in the
+    caller's transaction (nothing is half-written: an error rolls all of it back),
+    so the run never holds every document at once; their hash is then written to
+    the run, which was inserted or moved without it.
+    """
+    if evaluation.rows is not None:
+        store_rows(conn, run_id, evaluation.rows)
+        return
+    digest = OutputsDigest()
+    for rows in encoded_chunks(evaluation.results):
+        digest.update(rows)
+        store_rows(conn, run_id, rows)
+    conn.execute(update(runs).where(runs.c.id == run_id).values(outputs_hash=digest.hexdigest()))
+
+
+# The documents arrive as UTF-8 bytes and are bound as such (payplan.store.utf8_text).
+_INSERT_ROWS = insert(run_results).values(
+    run_id=bindparam("run_id"), rep_id=bindparam("rep_id"), total=bindparam("total"),
+    result=bindparam("result", type_=Utf8Text()), state=bindparam("state", type_=Utf8Text()))
 
 
 def store_rows(conn: Connection, run_id: int, rows: list[RepRow]) -> None:
     if rows:
-        conn.execute(insert(run_results), [{"run_id": run_id, "rep_id": r.rep_id, "total": r.total,
-                                            "result": r.result, "state": r.state} for r in rows])
+        conn.execute(_INSERT_ROWS, [{"run_id": run_id, "rep_id": r.rep_id, "total": r.total,
+                                     "result": r.result, "state": r.state} for r in rows])
 
 
 def _refuse_second_regular(conn: Connection, version: plan_store.PlanVersionRow, period: Period) -> None:

@@ -39,7 +39,8 @@ def score_in_processes(plan: Plan, by_period: dict[Period, dict[str, RepInputs]]
                        rep_ids: list[str], workers: int) -> list[Outcome]:
     """`payplan.simulation_scoring.score_reps` over `workers` slices of `rep_ids`: the first in
     this process, the others in forked ones; outcomes in slice order."""
-    from payplan.simulation_scoring import collector_paused, score_reps
+    from payplan.gcpause import collector_paused
+    from payplan.simulation_scoring import score_reps
 
     global _JOB
     if workers <= 1:

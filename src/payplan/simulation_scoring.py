@@ -9,10 +9,7 @@ Must not write anything, resolve plans or render.
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 
 import msgspec
@@ -26,6 +23,7 @@ from payplan.core.periods import Period
 from payplan.core.plan import Plan
 from payplan.core.simulate import Activity, Outcome, outcome_reader
 from payplan.core.tally import tally_reader
+from payplan.gcpause import collector_paused
 from payplan.pipeline import _with_history as with_history
 from payplan.store.metrics import load_inputs
 
@@ -105,20 +103,6 @@ def score_reps(plan: Plan, by_period: dict[Period, dict[str, RepInputs]], period
                 if period in wanted:
                     out.append(outcome)
     return out
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while scoring or decoding outcomes: both build many small
-    containers without cycles, and each collection would walk the growing heap of outcomes
-    (and the cached inputs) again — a few percent of a large simulation for nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def score(plan: Plan, cache: MetricCache, periods: list[Period], rep_ids: list[str],

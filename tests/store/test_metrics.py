@@ -9,8 +9,10 @@ clawback); D6 closed and was cancelled within March (neither).
 from datetime import date
 from decimal import Decimal
 
+import msgspec
 import pytest
 
+from payplan.core.inputs import MetricValue
 from payplan.core.metrics import CATALOG, MetricSpec
 from payplan.core.periods import parse_period
 from payplan.store import load_inputs, load_reps
@@ -132,6 +134,21 @@ def test_bulk_runs_count_activities_without_ids(march, march_ids):
             else:
                 assert bulk == full
     assert metric(march, "A1", "calls").value == 3 and metric(march, "A1", "calls").count == 3
+
+
+def test_counting_some_kinds_only_gives_the_same_values(company, march):
+    # Without "activities" the query reads only the kinds counted: reps without any
+    # (A2 has only an email) get no row, which must read as the same zero.
+    specs = [MetricSpec("demos"), MetricSpec("calls"), MetricSpec("calls", scope="subtree"),
+             MetricSpec("activities", kind="email", scope="team")]
+    with company.connect() as conn:
+        alone = load_inputs(conn, specs, MARCH, team_scope="team")
+    assert sorted(alone) == sorted(march)
+    for rep in march:
+        for spec in specs:
+            encoded = [msgspec.json.encode(metric(inputs, rep, spec.key)) for inputs in (alone, march)]
+            assert encoded[0] == encoded[1]
+    assert metric(alone, "A2", "demos") == MetricValue(Decimal(0))
 
 
 def test_nps(march):

@@ -35,16 +35,19 @@ DEAL_EVIDENCE = {name: ("won",) for name in DEAL_METRICS} | {
 
 def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
                 rep_ids: set[str] | list[str] | None = None, team_scope: str | None = None,
-                target_keys: set[str] | None = None, activity_ids: bool = False) -> dict[str, RepInputs]:
+                target_keys: set[str] | None = None, activity_ids: bool = False,
+                everyone: list[Rep] | None = None) -> dict[str, RepInputs]:
     """RepInputs for every rep employed during `period` (or only `rep_ids`), by rep id.
 
     `team_scope` ("team" / "subtree") fills `RepInputs.team` with each rep's reports
     and their won deals; `target_keys` limits the target overrides loaded (None: all).
     Activity metrics carry counts only unless `activity_ids=True` (an explanation or
     statement for a few reps); deal, NPS and score metrics always list their fact ids.
+    `everyone`: what `load_reps` returns, when the caller has just read it (not read again).
     `list_evidence` lists the facts behind any one metric of one rep.
     """
-    everyone = load_reps(conn)
+    if everyone is None:
+        everyone = load_reps(conn)
     employed = [r for r in everyone if employed_in(r, period)]
     asked = None if rep_ids is None else set(rep_ids)
     chosen = employed if asked is None else [r for r in employed if r.id in asked]
@@ -104,7 +107,7 @@ def _won(deals: tuple[Deal, ...]) -> tuple[Deal, ...]:
 
 def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
                   only: Only = None, *, activity_ids: bool = False) -> dict[str, dict[str, MetricValue]]:
-    """spec key → rep (owner) id → MetricValue, for owners with any facts.
+    """spec key → rep (owner) id → MetricValue, for owners with facts (others: `empty_value`).
 
     Each aggregate query runs once for all specs that share it: one activity query
     per scope (every kind asked for), one deal query per (scope, product filter).

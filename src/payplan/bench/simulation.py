@@ -4,7 +4,9 @@ Builds the cached metric inputs in memory (the scoring benchmark's realistic
 reps, a different rep's figures each month) and times what a second plan
 variant costs in a simulation: stage 2 only — scoring every rep through the
 months in order with carried state, reducing each result to its comparison
-outcome — on one core and in worker processes (`payplan.simulation_pool`).
+outcome — on one core and in worker processes (`payplan.simulation_pool`). The
+same inputs through `evaluate` give the engine's rate in the same run, which the
+tally's is set against (machines differ; the ratio does not).
 Must not touch a database: stage 1 has its own benchmark.
 """
 
@@ -17,9 +19,12 @@ from decimal import Decimal
 import msgspec
 
 from payplan.bench.scoring import PLAN, make_inputs
+from payplan.core.engine import evaluate
 from payplan.core.inputs import MetricValue, RepInputs
 from payplan.core.periods import Period
 from payplan.core.plan import Plan
+from payplan.core.simulate import outcome_reader
+from payplan.gcpause import collector_paused
 from payplan.simulation_pool import score_in_processes
 from payplan.simulation_scoring import score_reps
 
@@ -68,7 +73,20 @@ def run(reps: int = 10_000, months: int = 12, workers: int | None = None) -> dic
     seconds = min(one_core, parallel or one_core)
     return {"reps": reps, "months": months, "rep_periods": len(outcomes), "seconds": seconds,
             "seconds_one_core": one_core, "seconds_parallel": parallel, "workers": workers,
-            "per_second_one_core": len(outcomes) / one_core, "target_seconds": TARGET_SECONDS}
+            "per_second_one_core": len(outcomes) / one_core, "target_seconds": TARGET_SECONDS,
+            "engine_per_second_one_core": _engine_rate(plan, by_period, periods[:2], rep_ids)}
+
+
+def _engine_rate(plan: Plan, by_period: dict[Period, dict[str, RepInputs]], periods: list[Period],
+                 rep_ids: list[str]) -> float:
+    """Rep-periods per second through `evaluate` (lines and trace) and `outcome_reader`, on
+    the same inputs: what the tally's figure compares with in the same run."""
+    reduce = outcome_reader(plan)
+    start = time.perf_counter()
+    with collector_paused():
+        count = sum(1 for period in periods for rep_id in rep_ids
+                    if reduce(evaluate(plan, by_period[period][rep_id], None, period)))
+    return count / (time.perf_counter() - start)
 
 
 if __name__ == "__main__":

@@ -29,3 +29,18 @@ def test_workers_give_the_same_outcomes() -> None:
 def test_benchmark_reports_seconds() -> None:
     figures = run(reps=30, months=2, workers=2)
     assert figures["rep_periods"] == 60 and figures["seconds"] > 0 and figures["target_seconds"] == 3.0
+    assert figures["engine_per_second_one_core"] > 0  # the tally's rate is set against it
+
+
+def test_benchmark_gives_each_rep_period_its_own_deal_size() -> None:
+    """The KPI memo must meet average deal sizes as real history has them: no repeats."""
+    by_period, periods = cached_inputs(50, 3)
+    sizes = [item.metrics["avg_deal_size"].value for period in periods for item in by_period[period].values()]
+    assert len(set(sizes)) == len(sizes) == 150
+
+
+def test_machine_row_reports_decimal_speed() -> None:
+    from payplan.bench import machine
+
+    figures = machine.run(number=1_000, repeat=2)
+    assert set(figures) == {"add", "multiply", "quantize"} and all(ns > 0 for ns in figures.values())

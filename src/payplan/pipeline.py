@@ -121,10 +121,14 @@ def score_period(plan: Plan, conn: Connection, period: Period, reps: list[Rep],
     return results, inputs
 
 
+def carries_state(plan: Plan) -> bool:
+    """Whether a period's result depends on earlier periods (draws, clawbacks)."""
+    return plan.clawback is not None or any(isinstance(c, Draw) for c in plan.components)
+
+
 def _with_history(plan: Plan, periods: list[Period]) -> list[Period]:
     """Earlier periods to replay when the plan carries state (draws, clawbacks)."""
-    carries = plan.clawback is not None or any(isinstance(c, Draw) for c in plan.components)
-    if not carries:
+    if not carries_state(plan):
         return periods
     history: list[Period] = []
     first = period_of(plan.effective_from, plan.period)

@@ -1,14 +1,16 @@
-"""Scoring one plan in worker processes, one slice of reps each (a large simulation).
+"""Scoring one plan in worker processes, a share of the work each (a large simulation).
 
-Reps are independent chains (state carries only within a rep), so the reps are
-split into slices: the parent scores the first slice itself (it would otherwise
-sit idle) while each forked worker scores another over the metric inputs it
+A plan that carries no state from one period to the next is split by period;
+one that does (draws, clawbacks) by rep, since state carries only within a rep.
+The parent scores the first share itself (it would otherwise sit idle) while
+each forked worker scores another over the metric inputs and columns it
 inherited from the parent (nothing is pickled on the way in). Only the small
 `Outcome`s come back, packed as columns (`_pack`): component and KPI ids once
 per distinct shape and each distinct KPI attainment once per worker, so the
 parent decodes far fewer strings and shares one Decimal per attainment value.
-Fork only: the inputs are shared copy-on-write (no cyclic collection runs while
-scoring, so the workers neither walk nor copy them).
+The outcomes are then put rep by rep, period by period, as one process orders
+them. Fork only: the inputs are shared copy-on-write (no cyclic collection runs
+while scoring, so the workers neither walk nor copy them).
 Must not load inputs or open connections: workers have no database.
 """
 
@@ -24,8 +26,10 @@ from payplan.core.issues import Issue
 from payplan.core.periods import Period
 from payplan.core.plan import Plan
 from payplan.core.simulate import Outcome
+from payplan.core.tally.batch import Columns
+from payplan.pipeline import _with_history as with_history
 
-_JOB: tuple | None = None  # (plan, inputs by period, periods), inherited by forked workers
+_JOB: tuple | None = None  # (plan, inputs by period, columns), inherited by forked workers
 
 # One outcome: rep, period, total, shape index, component amounts, attainment indexes, volume pay, issues.
 _Row = tuple[str, str, Decimal, int, list[Decimal], list[int], Decimal, list[Issue]]
@@ -36,36 +40,58 @@ _DECODE = msgspec.msgpack.Decoder(_Packed)
 
 
 def score_in_processes(plan: Plan, by_period: dict[Period, dict[str, RepInputs]], periods: list[Period],
-                       rep_ids: list[str], workers: int) -> list[Outcome]:
-    """`payplan.simulation_scoring.score_reps` over `workers` slices of `rep_ids`: the first in
-    this process, the others in forked ones; outcomes in slice order."""
+                       rep_ids: list[str], workers: int, columns: dict[Period, Columns] | None = None) -> list[Outcome]:
+    """`payplan.simulation_scoring.score_reps` in `workers` processes: the first share in
+    this one, the others in forked ones; outcomes rep by rep, as `score_reps` orders them.
+
+    A plan that carries no state from one period to the next is split by period
+    (each process then reads only its periods' inputs, so fewer of the inherited
+    pages are copied on write); one that does, by rep.
+    """
     from payplan.gcpause import collector_paused
     from payplan.simulation_scoring import score_reps
 
     global _JOB
     if workers <= 1:
-        return score_reps(plan, by_period, periods, rep_ids)
-    slices = [rep_ids[i::workers] for i in range(workers)]
-    _JOB = (plan, by_period, periods)
+        return score_reps(plan, by_period, periods, rep_ids, columns)
+    by_periods = with_history(plan, periods) == periods and len(periods) >= workers
+    shares = [(periods[i::workers], rep_ids) if by_periods else (periods, rep_ids[i::workers])
+              for i in range(workers)]
+    _JOB = (plan, by_period, columns)
     try:
         with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            pending = pool.map_async(_score_slice, slices[1:])
-            own = score_reps(plan, by_period, periods, slices[0])
+            pending = pool.map_async(_score_share, shares[1:])
+            outcomes = score_reps(plan, by_period, shares[0][0], shares[0][1], columns)
             parts = pending.get()
     finally:
         _JOB = None
     with collector_paused():
         for part in parts:
-            own.extend(_unpack(_DECODE.decode(part)))
-    return own
+            outcomes.extend(_unpack(_DECODE.decode(part)))
+        return _rep_major(outcomes, rep_ids, periods)
 
 
-def _score_slice(rep_ids: list[str]) -> bytes:
+def _rep_major(outcomes: list[Outcome], rep_ids: list[str], periods: list[Period]) -> list[Outcome]:
+    """Outcomes rep by rep in `rep_ids` order, each rep's in period order."""
+    order = {period.key: i for i, period in enumerate(periods)}
+    by_rep: dict[str, list[Outcome]] = {rep_id: [] for rep_id in rep_ids}
+    for outcome in outcomes:
+        by_rep[outcome.rep_id].append(outcome)
+    out: list[Outcome] = []
+    for found in by_rep.values():
+        if len(found) > 1:
+            found.sort(key=lambda o: order[o.period])
+        out += found
+    return out
+
+
+def _score_share(share: tuple[list[Period], list[str]]) -> bytes:
     from payplan.simulation_scoring import score_reps
 
     assert _JOB is not None, "workers must be forked from score_in_processes"
-    plan, by_period, periods = _JOB
-    return _ENCODE.encode(_pack(score_reps(plan, by_period, periods, rep_ids)))
+    plan, by_period, columns = _JOB
+    periods, rep_ids = share
+    return _ENCODE.encode(_pack(score_reps(plan, by_period, periods, rep_ids, columns)))
 
 
 def _pack(outcomes: list[Outcome]) -> _Packed:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
+from itertools import repeat
 
 import msgspec
 from sqlalchemy import Connection
@@ -22,9 +23,11 @@ from payplan.core.needs import Needs, plan_needs
 from payplan.core.periods import Period
 from payplan.core.plan import Plan
 from payplan.core.simulate import Activity, Outcome, outcome_reader
-from payplan.core.tally import tally_reader
+from payplan.core.tally import batch_reader
+from payplan.core.tally.batch import Columns
 from payplan.gcpause import collector_paused
 from payplan.pipeline import _with_history as with_history
+from payplan.pipeline import carries_state
 from payplan.store.metrics import load_inputs
 
 ACTIVITY_SPECS = (MetricSpec("revenue"), MetricSpec("margin"))
@@ -38,13 +41,15 @@ class MetricCache:
         self.conn, self.rep_ids = conn, rep_ids
         self.needs = union_needs([plan_needs(p) for p in plans])
         self.by_period: dict[Period, dict[str, RepInputs]] = {}
+        self.columns: dict[Period, Columns] = {}
 
     def load(self, periods: list[Period]) -> None:
         for period in periods:
             if period not in self.by_period:
-                self.by_period[period] = load_inputs(
+                inputs = self.by_period[period] = load_inputs(
                     self.conn, list(self.needs.specs), period, rep_ids=self.rep_ids,
                     team_scope=self.needs.team_scope, target_keys=set(self.needs.target_keys))
+                self.columns[period] = Columns([inputs[rep_id] for rep_id in sorted(inputs)]).warm()
 
     def activity(self) -> dict[tuple[str, str], Activity]:
         out = {}
@@ -72,37 +77,46 @@ def _for_plan(plan: Plan, inputs: RepInputs) -> RepInputs:
 
 
 def score_reps(plan: Plan, by_period: dict[Period, dict[str, RepInputs]], periods: list[Period],
-               rep_ids: list[str]) -> list[Outcome]:
-    """Each rep through the plan's periods in order, carrying state; outcomes of `periods`.
+               rep_ids: list[str], columns: dict[Period, Columns] | None = None) -> list[Outcome]:
+    """Each rep through the plan's periods in order, carrying state; outcomes of `periods`,
+    rep by rep.
 
-    A rep-period the plan's tally covers (`payplan.core.tally`) is tallied, not
-    evaluated: the same outcome and carried state without building lines and trace;
-    `evaluate` takes the rep-periods the tally leaves alone.
+    A period's reps are tallied together where the plan's tally covers them
+    (`payplan.core.tally.batch_reader`): the same outcomes and carried states without
+    building lines and trace; `evaluate` takes the rep-periods the tally leaves alone.
+    `columns`: the periods' inputs by column as a metric cache keeps them (built here
+    for a period without).
     """
-    tally = tally_reader(plan)
-    wanted, chain = set(periods), with_history(plan, periods)
+    tally = batch_reader(plan)
+    wanted, stateful = set(periods), carries_state(plan)
     scoped = plan_needs(plan).team_scope == "team"
     reduce = outcome_reader(plan)
-    out: list[Outcome] = []
+    states: dict[str, CarriedState | None] = {}
+    kept: list[dict[str, Outcome]] = []
     with collector_paused():
-        for rep_id in rep_ids:
-            state: CarriedState | None = None
-            for period in chain:
-                inputs = by_period.get(period, {}).get(rep_id)
-                if inputs is None:
+        for period in with_history(plan, periods):
+            inputs = by_period.get(period, {})
+            ids = [rep_id for rep_id in rep_ids if rep_id in inputs]
+            items = [inputs[rep_id] for rep_id in ids]
+            answers = repeat(None)
+            if tally is not None:
+                cached = columns.get(period) if columns else None
+                by_column = cached.select(ids) if cached is not None else Columns(items)
+                answers = tally(period, by_column, [states.get(rep_id) for rep_id in ids] if stateful else None)
+            outcomes: dict[str, Outcome] = {}
+            for rep_id, item, answer in zip(ids, items, answers):
+                if answer is not None:
+                    outcomes[rep_id] = answer[0]
+                    if stateful:
+                        states[rep_id] = answer[1]
                     continue
-                tallied = tally(inputs, state, period) if tally is not None else None
-                if tallied is not None:
-                    outcome, state = tallied
-                else:
-                    result = evaluate(plan, _for_plan(plan, inputs) if scoped else inputs, state, period)
-                    state = result.state
-                    if period not in wanted:
-                        continue
-                    outcome = reduce(result)
+                result = evaluate(plan, _for_plan(plan, item) if scoped else item, states.get(rep_id), period)
+                states[rep_id] = result.state
                 if period in wanted:
-                    out.append(outcome)
-    return out
+                    outcomes[rep_id] = reduce(result)
+            if period in wanted:
+                kept.append(outcomes)
+    return [by_rep[rep_id] for rep_id in rep_ids for by_rep in kept if rep_id in by_rep]
 
 
 def score(plan: Plan, cache: MetricCache, periods: list[Period], rep_ids: list[str],
@@ -110,7 +124,7 @@ def score(plan: Plan, cache: MetricCache, periods: list[Period], rep_ids: list[s
     """Score one plan over cached inputs, in `workers` forked processes when worth it."""
     cache.load(with_history(plan, periods))
     if workers <= 1 or len(rep_ids) * len(periods) < PARALLEL_FROM or not hasattr(os, "fork"):
-        return score_reps(plan, cache.by_period, periods, rep_ids)
+        return score_reps(plan, cache.by_period, periods, rep_ids, cache.columns)
     from payplan.simulation_pool import score_in_processes
 
-    return score_in_processes(plan, cache.by_period, periods, rep_ids, workers)
+    return score_in_processes(plan, cache.by_period, periods, rep_ids, workers, cache.columns)

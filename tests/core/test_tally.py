@@ -35,6 +35,7 @@ from pathlib import Path
 import msgspec
 import pytest
 from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
+from hypothesis import strategies as st
 
 if importlib.util.find_spec("payplan.core.tally") is None:
     pytest.skip("payplan.core.tally is not written yet", allow_module_level=True)
@@ -44,7 +45,8 @@ from payplan.core.inputs import CarriedState, Deal, MetricValue, Rep, RepInputs,
 from payplan.core.periods import parse_period  # noqa: E402
 from payplan.core.plan import RESERVED_IDS, Plan  # noqa: E402
 from payplan.core.simulate import Outcome, outcome_reader  # noqa: E402
-from payplan.core.tally import tally_reader  # noqa: E402
+from payplan.core.tally import batch_reader, tally_reader  # noqa: E402
+from payplan.core.tally.batch import Columns  # noqa: E402
 from tests.core.tally_strategies import Case, cases, lint_errors, to_plan  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,7 +120,8 @@ def check_case(case: Case, stats: Counter) -> None:
         compare_one(plan, reader, read, inputs, state, parse_period(inputs.period_key), stats)
 
 
-STATS: dict[str, Counter] = {"scorecard": Counter(), "commission": Counter(), "mixed": Counter()}
+STATS: dict[str, Counter] = {"scorecard": Counter(), "commission": Counter(), "mixed": Counter(),
+                             "batch": Counter()}
 
 
 def assert_not_vacuous(stats: Counter, min_share: float) -> None:
@@ -175,6 +178,53 @@ def test_mixed_plans_match_the_engine():
     STATS["mixed"].clear()
     _mixed_property()
     assert_not_vacuous(STATS["mixed"], 0.15)
+
+
+@SETTINGS
+@given(cases("mixed", rare=True, max_reps=8), st.randoms(use_true_random=False))
+def _batch_property(case: Case, rnd) -> None:
+    """A period's reps tallied together give each rep what it gets alone (and so the
+    engine's answer): a column shared by reps, some declined among others, memos
+    filled by earlier reps, columns built ahead (`warm`) or on first use, and a
+    shuffled selection of them (as a worker reads the cache)."""
+    plan, stats = case.plan, STATS["batch"]
+    reader, batch = tally_reader(plan), batch_reader(plan)
+    assert (reader is None) == (batch is None)
+    if batch is None:
+        return
+    read = outcome_reader(plan)
+    by_period: dict[str, list] = {}
+    for inputs, state in case.reps:
+        by_period.setdefault(inputs.period_key, []).append((inputs, state))
+    for key, reps in by_period.items():
+        period = parse_period(key)
+        columns = Columns([inputs for inputs, _ in reps])
+        if rnd.random() < 0.5:
+            columns.warm()
+        order = list(range(len(reps)))
+        if len({inputs.rep.id for inputs, _ in reps}) == len(reps):
+            rnd.shuffle(order)
+            columns = columns.select([reps[i][0].rep.id for i in order])
+        answers = batch(period, columns, [reps[i][1] for i in order])
+        assert len(answers) == len(order)
+        for i, got in zip(order, answers):
+            inputs, state = reps[i]
+            alone = reader(inputs, state, period)
+            assert msgspec.json.encode(got) == msgspec.json.encode(alone), (
+                f"batch != alone for rep {i}\n batch: {got!r}\n alone: {alone!r}\n{case!r}")
+            stats["rep_periods"] += 1
+            if got is not None:
+                result = evaluate(plan, inputs, state, period)
+                assert_same(plan, inputs, state, got, read(result), result.state)
+                stats["compared"] += 1
+                stats["in_shared_batches"] += len(reps) > 1
+
+
+def test_batches_match_each_rep_alone():
+    STATS["batch"].clear()
+    _batch_property()
+    assert_not_vacuous(STATS["batch"], 0.15)
+    assert STATS["batch"]["in_shared_batches"] >= 0.5 * STATS["batch"]["compared"], dict(STATS["batch"])
 
 
 # --- deterministic edge cases -------------------------------------------------------------
@@ -265,6 +315,21 @@ EDGE_CASES = {
                 "tiers_on": "attainment", "tiers": [{"to": "0.2", "rate": "0.1"},
                                                     {"from": "0.2", "rate": "0.2", "mode": "retroactive"}]}]),
         _inputs(deals=[_deal("A", "50000"), _deal("B", "10000"), _deal("C", "5000")])),
+    "28-digit amounts: inexact running sums, the engine's own order": (
+        _plan([_TIERED]), _inputs(deals=[_deal("A", "1234567890123456789012.37", "0.01"),
+                                         _deal("B", "0.0000003", "0"), _deal("C", "98765.4321987", "1")])),
+    "28-digit product, exact sums": (
+        _plan([{"kind": "commission", "id": "c", "rate": "0.1234567890123456789"}]),
+        _inputs(deals=[_deal("A", "98765432109876.55"), _deal("B", "12.5")])),
+    "running sum below 0, then across two edges": (
+        _plan([_TIERED]), _inputs(deals=[_deal("A", "1000", "6000"), _deal("B", "40000", "1000"),
+                                         _deal("C", "500", "3000"), _deal("D", "9000", "0")])),
+    "running sum back up to exactly 0 and an edge hit exactly": (
+        _plan([_TIERED]), _inputs(deals=[_deal("A", "0", "2000"), _deal("B", "2000", "0"),
+                                         _deal("C", "15000", "0"), _deal("D", "0.00", "0")])),
+    "negative-zero bases with clawback lines": (
+        _plan([_TIERED], clawback={"window_days": 90}),
+        _inputs(deals=[_deal("A", "-0.00", "0"), _deal("B", "100", "100"), _deal("C", "5000", "0", share="-0")])),
     "salary share": (_plan([{**_CARD, "target_incentive": None, "salary_share": "0.25"}]),
                      _inputs({"demos": "8", "nps": "31"})),
     "empty scorecard gate list and kpi product": (

@@ -10,24 +10,34 @@ import pytest
 from payplan.bench.scoring import PLAN
 from payplan.bench.simulation import cached_inputs, run
 from payplan.core.plan import Plan
+from payplan.core.tally.batch import Columns
 from payplan.simulation_pool import score_in_processes
 from payplan.simulation_scoring import score_reps
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processes are forked")
-def test_workers_give_the_same_outcomes() -> None:
-    plan = msgspec.convert(PLAN, Plan, strict=False)
+@pytest.mark.parametrize("clawback", [False, True], ids=["split by period", "carries state: split by rep"])
+def test_workers_and_cached_columns_give_the_same_outcomes(clawback) -> None:
+    """Scoring alone, over the metric cache's columns, and in worker processes gives the
+    same outcomes, byte for byte and in the same order (rep by rep, period by period)."""
+    plan = msgspec.convert({**PLAN, **({"clawback": {"window_days": 90}} if clawback else {})}, Plan, strict=False)
     by_period, periods = cached_inputs(40, 3)
     rep_ids = sorted(by_period[periods[0]])
+    columns = {p: Columns([by_period[p][rep_id] for rep_id in rep_ids]).warm() for p in periods}
     alone = score_reps(plan, by_period, periods, rep_ids)
-    together = score_in_processes(plan, by_period, periods, rep_ids, workers=3)
-    key = lambda o: (o.rep_id, o.period)  # noqa: E731
-    assert sorted(together, key=key) == sorted(alone, key=key)
-    assert len(alone) == 120 and alone[0].kpis and alone[0].volume_pay >= 0
+    cached = score_reps(plan, by_period, periods, rep_ids, columns)
+    together = score_in_processes(plan, by_period, periods, rep_ids, workers=3, columns=columns)
+    some = score_in_processes(plan, by_period, periods, rep_ids[5:30], workers=2, columns=columns)
+    encode = msgspec.json.encode
+    assert encode(cached) == encode(alone) == encode(together)
+    assert encode(some) == encode([o for o in alone if o.rep_id in set(rep_ids[5:30])])
+    assert len(alone) == 120 and [(o.rep_id, o.period) for o in alone[:3]] == [
+        (rep_ids[0], p.key) for p in periods]
+    assert alone[0].kpis and alone[0].volume_pay >= 0
 
 
 def test_benchmark_reports_seconds() -> None:
-    figures = run(reps=30, months=2, workers=2)
+    figures = run(reps=30, months=2, workers=2, repeats=2)
     assert figures["rep_periods"] == 60 and figures["seconds"] > 0 and figures["target_seconds"] == 3.0
     assert figures["engine_per_second_one_core"] > 0  # the tally's rate is set against it
 

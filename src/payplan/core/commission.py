@@ -151,10 +151,13 @@ def _period_lines(c: Commission, info: CommissionInfo, deals: list[Deal], bases:
     return lines, unrounded, rounded
 
 
-def rate_table(info: CommissionInfo, bands: list[Band], total: Decimal, boundary: str) -> list[tuple]:
+def rate_table(info: CommissionInfo, bands: list[Band], total: Decimal, boundary: str,
+               reached: int | None = None) -> list[tuple]:
     """Per band: (index, start, stop, rate finally paid, mode), cached per reached band
-    when the bands are the plan's own (`info.bands`)."""
-    reached = band_index(bands, total, boundary)
+    when the bands are the plan's own (`info.bands`). `reached`: `band_index`'s answer
+    when the caller has it."""
+    if reached is None:
+        reached = band_index(bands, total, boundary)
     cached = bands is info.bands
     if cached:
         table = info.tables.get(reached)

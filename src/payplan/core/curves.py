@@ -9,6 +9,7 @@ Must not know about plans or money.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from decimal import Decimal
 
 Point = tuple[Decimal, Decimal]
@@ -28,6 +29,34 @@ def interpolate(points: list[Point] | tuple[Point, ...], x: Decimal) -> Decimal:
     if x1 == x0:
         return y1
     return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+
+
+def compiled(points: list[Point] | tuple[Point, ...]) -> Callable[[Decimal], Decimal]:
+    """`interpolate` over fixed points, for a hot loop: the search list and each
+    segment's rise and run are worked out once. The Decimal operations at `x` are
+    interpolate's own, in its order, so the results are identical."""
+    if not points:
+        return _same
+    xs = [p[0] for p in points]
+    first_x, first_y, last_y, count = xs[0], points[0][1], points[-1][1], len(points)
+    # segment i (between points i-1 and i): (x0, y0, y1 - y0, x1 - x0, a step?, y1)
+    segments = [None] + [(x0, y0, y1 - y0, x1 - x0, x1 == x0, y1)
+                         for (x0, y0), (x1, y1) in zip(points, points[1:])]
+
+    def at(x: Decimal) -> Decimal:
+        if x < first_x:
+            return first_y
+        i = bisect_right(xs, x)
+        if i >= count:
+            return last_y
+        x0, y0, rise, run, step, y1 = segments[i]
+        return y1 if step else y0 + rise * (x - x0) / run
+
+    return at
+
+
+def _same(x: Decimal) -> Decimal:
+    return x
 
 
 def describe(points: list[Point] | tuple[Point, ...]) -> str:

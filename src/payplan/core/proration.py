@@ -32,10 +32,15 @@ def active_window(plan: Plan, rep: Rep, period: Period) -> tuple[date, date] | N
     return (first, last) if first <= last else None
 
 
+def plan_spans(plan: Plan, period: Period) -> bool:
+    """Whether the plan is in force the whole period (so a rep without hire or leaving
+    dates is active all of it)."""
+    return plan.effective_from <= period.start and (plan.effective_to is None or plan.effective_to >= period.end)
+
+
 def factor(plan: Plan, rep: Rep, period: Period) -> tuple[Decimal, str]:
     """(fraction of the period, explanation) under the plan's proration method."""
-    if (rep.hired_on is None and rep.terminated_on is None and plan.effective_from <= period.start
-            and (plan.effective_to is None or plan.effective_to >= period.end)):
+    if rep.hired_on is None and rep.terminated_on is None and plan_spans(plan, period):
         return ONE, "active the whole period"  # the common case, without building the window
     window = active_window(plan, rep, period)
     if window is None:

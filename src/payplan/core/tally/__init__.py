@@ -3,14 +3,16 @@
 A simulation reads only the comparison `Outcome` of each rep-period (total,
 component amounts, KPI attainments, the pay that rewards volume) and the state
 carried into the next period. `evaluate` also builds every line, slice and trace
-node a statement prints, which is most of its cost. `tally_reader` turns a plan
-into a function that computes the same figures with the same Decimal operations,
-in the same order, and nothing else.
+node a statement prints, which is most of its cost. `batch_reader` turns a plan
+into a function that computes the same figures for every rep of a period with the
+same Decimal operations, in the same order for each rep, and nothing else (the one
+exception, a commission's deal lines, proves its figures equal:
+`commission._ladder_sums`). `tally_reader` is the same for one rep-period.
 
 It covers scorecards; commissions, SPIFFs on revenue or margin; fixed pay; the
 statement cap and clawbacks; it returns None for a plan with draws, manager
 overrides, formula bases or a component id the engine keeps for itself. Its
-function returns None for a rep-period on which `evaluate` would record an issue
+function answers None for a rep-period on which `evaluate` would record an issue
 (a missing metric, target, quota or salary) or reverse a cancelled deal: the
 caller then runs `evaluate`, whose state carries on as well. Whenever it answers,
 the answer equals `outcome_reader(plan)(evaluate(...))` and `evaluate(...).state`
@@ -21,14 +23,17 @@ Must not build lines, trace nodes or issues, nor approximate a case it does not 
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, localcontext
+from itertools import repeat
 
 from payplan.core.engine import carried_state
 from payplan.core.inputs import CarriedState, RepInputs
 from payplan.core.periods import Period
 from payplan.core.plan import RESERVED_IDS, Commission, Fixed, Plan, Scorecard, Spiff
-from payplan.core.proration import factor
+from payplan.core.proration import ONE as WHOLE
+from payplan.core.proration import factor, plan_spans
 from payplan.core.simulate import Outcome
+from payplan.core.tally.batch import Batch, Columns
 from payplan.core.tally.commission import commission_step
 from payplan.core.tally.extras import fixed_step, spiff_step
 from payplan.core.tally.rules import Rules
@@ -39,45 +44,92 @@ EMPTY = CarriedState()
 
 # (inputs, carried state, period) → (outcome, state after the period), as `evaluate` is called.
 Tally = Callable[[RepInputs, "CarriedState | None", Period], "tuple[Outcome, CarriedState] | None"]
+# (period, the reps' inputs by column, each rep's carried state or None for none) → per rep
+# what `Tally` returns.
+BatchTally = Callable[[Period, Columns, "list[CarriedState | None] | None"],
+                      "list[tuple[Outcome, CarriedState] | None]"]
 
 _STEPS = {Scorecard: scorecard_step, Commission: commission_step, Spiff: spiff_step, Fixed: fixed_step}
 
 
 def tally_reader(plan: Plan) -> Tally | None:
-    """The plan's tally function, or None when the plan has a part only `evaluate` covers."""
+    """The plan's tally for one rep-period, or None when the plan has a part only `evaluate` covers."""
+    batch = batch_reader(plan)
+    if batch is None:
+        return None
+
+    def tally(inputs: RepInputs, state: CarriedState | None, period: Period):
+        return batch(period, Columns([inputs]), [state])[0]
+
+    return tally
+
+
+def batch_reader(plan: Plan) -> BatchTally | None:
+    """The plan's tally for every rep of a period at once (a column at a time: see
+    `payplan.core.tally.batch`), or None when the plan has a part only `evaluate` covers."""
     if not all(_covered(c) for c in plan.components):
         return None
     rules = Rules(plan)
     steps = [(c.id, _STEPS[type(c)](c, rules)) for c in plan.components]
-    cap, zero, clawback = plan.cap, rules.zero, plan.clawback
+    clawback = plan.clawback
 
-    def tally(inputs: RepInputs, state: CarriedState | None, period: Period):
-        if clawback is not None and _cancels(inputs, period):
-            return None  # a clawback line: the engine's
-        prorate = factor(plan, inputs.rep, period)[0]
-        components: dict[str, Decimal] = {}
-        kpis: dict[str, Decimal] = {}
-        paid: list | None = [] if clawback is not None else None
-        total, volume = zero, ZERO
-        for cid, step in steps:
-            got = step(inputs, period, prorate, kpis, paid)
-            if got is None:
-                return None
-            amount, part = got
-            components[cid] = amount
-            total += amount
-            if part is not None:
-                volume += part
+    def tally(period: Period, columns: Columns, states: list[CarriedState | None] | None):
+        items = columns.items
+        if not items:
+            return []
+        # A copy of the caller's decimal context: the same precision and rounding, and
+        # signals (read by the commission's exact path) of its own.
+        with localcontext() as ctx:
+            prorates = _prorates(plan, items, period)
+            scaled = {i for i, p in enumerate(prorates) if p is not WHOLE and p != 1} if rules.prorates_quotas else set()
+            paid = [[] for _ in items] if clawback is not None else None
+            batch = Batch(columns, period, prorates, scaled, paid, ctx.flags)
+            if clawback is not None:
+                batch.dead.update(i for i, item in enumerate(items) if _cancels(item, period))
+            amounts, volumes = [], []
+            for _, step in steps:
+                column, volume = step(batch)
+                amounts.append(column)
+                if volume is not None:
+                    volumes.append(volume)
+            return _outcomes(plan, rules, [cid for cid, _ in steps], batch, states, amounts, volumes)
+
+    return tally
+
+
+def _prorates(plan: Plan, items: list[RepInputs], period: Period) -> list[Decimal]:
+    """Each rep's active share of the period (`factor`'s; its common case without a call)."""
+    if not plan_spans(plan, period):
+        return [factor(plan, item.rep, period)[0] for item in items]
+    return [WHOLE if item.rep.hired_on is None and item.rep.terminated_on is None
+            else factor(plan, item.rep, period)[0] for item in items]
+
+
+def _outcomes(plan: Plan, rules: Rules, cids: list[str], batch: Batch, states: list[CarriedState | None] | None,
+              amounts: list[list[Decimal]], volumes: list[list[Decimal]]) -> list:
+    """Per rep: the components summed into the total as `_collect` sums them, the
+    statement cap, the KPI attainments and the volume pay; and the state carried on
+    (`states` None: none carried in)."""
+    n, cap, zero, period, dead, paid = len(batch), plan.cap, rules.zero, batch.period, batch.dead, batch.paid
+    key, kpi_ids, rep_ids = period.key, list(batch.kpis), batch.columns.ids
+    rows = zip(zip(*amounts) if amounts else repeat((), n), zip(*batch.kpis.values()) if kpi_ids else repeat((), n),
+               zip(*volumes) if volumes else repeat((), n))
+    out: list[tuple[Outcome, CarriedState] | None] = []
+    for i, (row, kpis, parts) in enumerate(rows):
+        if dead and i in dead:
+            out.append(None)
+            continue
+        components = dict(zip(cids, row))
+        total = sum(row, zero)
         if cap is not None and total > cap:
             line = rules.money(cap - total)
             components["statement_cap"] = zero + line
             total += line
-        state = state or EMPTY
+        state = (states[i] or EMPTY) if states is not None else EMPTY
         if paid is not None:
-            state = carried_state(plan, period, state, paid, state.draw_balance, [])
-        return Outcome(inputs.rep.id, period.key, total, components, kpis, volume), state
-
-    return tally
+            state = carried_state(plan, period, state, paid[i], state.draw_balance, [])
+        out.append((Outcome(rep_ids[i], key, total, components, dict(zip(kpi_ids, kpis)), sum(parts, ZERO)), state))
+    return out
 
 
 def _covered(comp) -> bool:

@@ -1,19 +1,25 @@
 """The tally of a commission: its amount, and each deal's paid line when clawbacks need them.
 
 `evaluate_commission` without lines, slices or trace, for `payplan.core.tally`:
-the same Decimal operations in the same order. Must not build lines, trace nodes
-or issues; returns None where the engine would record one.
+the same Decimal operations in the same order — except on the common path where
+the tier bands run from 0 without a gap (`ladder.ladder_sums`), which computes
+each deal line's value more directly and proves it equal (see there). Must not
+build lines, trace nodes or issues; marks a rep dead where the engine would
+record one.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, Inexact
+from itertools import accumulate
 
 from payplan.core.commission import CommissionInfo, allocate, commission_bands, commission_info, rate_table
 from payplan.core.inputs import RepInputs
-from payplan.core.periods import Period
 from payplan.core.plan import Commission
+from payplan.core.proration import ONE as WHOLE
 from payplan.core.simulate import pays_volume
+from payplan.core.tally.batch import Batch, paying
+from payplan.core.tally.ladder import edges_of, ladder_of, ladder_sums, reach, sliced
 from payplan.core.tally.rules import Rules, gated
 from payplan.core.tiers import Band, band_index, contains
 
@@ -21,42 +27,107 @@ ZERO, ONE = Decimal(0), Decimal(1)
 
 
 def commission_step(c: Commission, rules: Rules):
-    """`evaluate_commission`'s amount; all of it is volume pay when `pays_volume` says so."""
+    """`evaluate_commission`'s amount per rep; all of it is volume pay when `pays_volume` says so.
+
+    A rep with the whole period and no target of its own ("plain") reads the plan's
+    own quota and tier bands, worked out once here; with distinct deal ids and exact
+    running sums, its deal lines go by `ladder_sums` without further lookups. Any
+    other rep, or one the ladder does not fit, takes `_commission`.
+    """
     info = commission_info(c)
     volume = pays_volume(c)
     multipliers = [Band(m.from_, m.to, m.factor) for m in c.multipliers]
+    by_period = c.tiers_on != "margin_rate" and c.accumulate == "period"
+    margin, listable = c.base == "margin", by_period and not c.products
+    needs_quota = info.needs_quota or c.quota is not None
+    plain_ok = listable and not c.above_quota and (not needs_quota or (c.quota is not None and c.quota > 0))
+    plain: dict = {}  # the plain reps' bands, band finder and ladder per reached band, once built
 
-    def step(inputs: RepInputs, period: Period, prorate: Decimal, out: dict[str, Decimal], paid: list | None):
-        amount = _commission(c, info, multipliers, inputs, prorate, rules, paid)
-        if amount is None:
-            return None
-        return amount, (amount if volume else None)
+    def step(batch: Batch) -> tuple[list[Decimal], list[Decimal] | None]:
+        # Without a product filter, the cached won deals on this base are the deals paid.
+        listed = batch.columns.deals(margin) if listable else None
+        amounts, paid, flags = [], batch.paid, batch.flags
+        for i, (inputs, prorate) in enumerate(zip(batch.items, batch.prorates)):
+            amount = known = None
+            if listed is not None and listed.distinct[i]:
+                known = (listed.ids[i], listed.bases[i], listed.sums[i], listed.exact[i], listed.high[i],
+                         listed.paying[i])
+                if plain_ok and known[3] and prorate is WHOLE and not inputs.targets:
+                    amount = _plain(c, info, plain, known, inputs, rules, paid[i] if paid else None, flags,
+                                    multipliers)
+            if amount is None:
+                amount = _commission(c, info, multipliers, inputs, prorate, rules, paid[i] if paid else None,
+                                     flags, known)
+            if amount is None:
+                batch.dead.add(i)
+                amount = ZERO
+            amounts.append(amount)
+        return amounts, (amounts if volume else None)
 
     return step
 
 
+def _plain(c: Commission, info: CommissionInfo, plain: dict, known: tuple, inputs: RepInputs, rules: Rules,
+           paid: list | None, flags, multipliers: list[Band]) -> Decimal | None:
+    """A plain rep's commission (see `commission_step`); None when the ladder does not fit."""
+    if not plain:
+        plain["bands"] = bands = commission_bands(c, info, c.quota, WHOLE)[0]
+        plain["find"] = reach(bands, c.boundary)
+        plain["ladders"] = {}
+    sums = known[2]
+    total = sums[-1]
+    reached = plain["find"](total)
+    ladders = plain["ladders"]
+    ladder = ladders.get(reached, ladders)
+    if ladder is ladders:
+        ladder = ladders[reached] = ladder_of(rate_table(info, plain["bands"], total, c.boundary, reached))
+    got = ladder_sums(ladder, known, c, rules, paid, flags, bool(multipliers or c.gates))
+    if got is None:
+        return None
+    return _finish(c, multipliers, inputs, rules, c.quota, total, *got)
+
+
 def _commission(c: Commission, info: CommissionInfo, multipliers: list[Band], inputs: RepInputs,
-                prorate: Decimal, rules: Rules, paid: list | None) -> Decimal | None:
+                prorate: Decimal, rules: Rules, paid: list | None, flags, known: tuple | None) -> Decimal | None:
     """Deal lines, then multiplier, gates, cap or floor, summed as `_collect` sums them.
-    A cap or floor compares the sum of the lines so far (`amount`, by value). Each deal
-    line's (deal id, amount, component id) goes to `paid` when it is a list."""
-    products = c.products
-    deals = [d for d in inputs.deals if d.status == "won" and (not products or d.product in products)]
-    if c.base == "margin":
-        bases = {d.id: (d.amount - d.cost) * d.share for d in deals}
+    Each deal line's (deal id, amount, component id) goes to `paid` when it is a list.
+    `known`: what `Deals` keeps for the rep (as `_listed` gives it) when its ids are distinct."""
+    if known is None:
+        products = c.products
+        deals = [d for d in inputs.deals if d.status == "won" and (not products or d.product in products)]
+        if c.base == "margin":
+            bases = {d.id: (d.amount - d.cost) * d.share for d in deals}
+        else:
+            bases = {d.id: d.amount * d.share for d in deals}
+        flags[Inexact] = False
+        sums = list(accumulate(bases.values(), initial=ZERO))  # ZERO + b1 + b2 …, as the engine sums them
+        exact, distinct = not flags[Inexact], len(bases) == len(deals)
+        known = _listed(list(bases), list(bases.values()), sums, exact)
     else:
-        bases = {d.id: d.amount * d.share for d in deals}
-    total = sum(bases.values(), ZERO)
+        deals, bases, distinct = None, None, True
+    ids, values, sums, exact = known[:4]
+    total = sums[-1]
     quota = None
     if info.needs_quota or c.quota is not None:
-        quota = rules.target(inputs, c.quota_key, c.quota, True, prorate)
+        quota = rules.target(inputs.targets, c.quota_key, c.quota, True, prorate)
         if quota is None or quota <= 0:
             return None
     bands = commission_bands(c, info, quota, prorate)[0]
-    if c.tiers_on != "margin_rate" and c.accumulate == "period" and len(bases) == len(deals):
-        unrounded, amount = _period_sums(c, info, bases, total, bands, quota, rules, paid)
+    if c.tiers_on != "margin_rate" and c.accumulate == "period" and distinct:
+        got = None
+        if exact and not (c.above_quota and quota):
+            ladder = ladder_of(rate_table(info, bands, total, c.boundary, reach(bands, c.boundary)(total)))
+            got = ladder_sums(ladder, known, c, rules, paid, flags, bool(multipliers or c.gates))
+        unrounded, amount = got or _period_sums(c, info, dict(zip(ids, values)), total, bands, quota, rules, paid)
     else:
         unrounded, amount = _allocated_sums(c, deals, bases, bands, quota, rules, paid)
+    return _finish(c, multipliers, inputs, rules, quota, total, unrounded, amount)
+
+
+def _finish(c: Commission, multipliers: list[Band], inputs: RepInputs, rules: Rules, quota: Decimal | None,
+            total: Decimal, unrounded: Decimal | None, amount: Decimal) -> Decimal:
+    """The deal lines' sum with the multiplier, gates, and cap or floor lines added.
+    A cap or floor compares the sum of the lines so far (`amount`, by value)."""
     if multipliers:
         measure = (total / quota if quota else None) if c.multipliers_on == "attainment" else total
         delta = _multiplier_delta(c, multipliers, measure, unrounded)
@@ -72,6 +143,12 @@ def _commission(c: Commission, info: CommissionInfo, multipliers: list[Band], in
     return amount
 
 
+def _listed(ids: list[str], values: list[Decimal], sums: list[Decimal], exact: bool) -> tuple:
+    """What `payplan.core.tally.batch.Deals` keeps for one rep, for deals listed here."""
+    rising = not values or min(values) >= ZERO
+    return ids, values, sums, exact, max(sums), None if rising else paying(values, sums)
+
+
 def _period_sums(c: Commission, info: CommissionInfo, bases: dict[str, Decimal], total: Decimal,
                  bands: list[Band], quota: Decimal | None, rules: Rules,
                  paid: list | None) -> tuple[Decimal, Decimal]:
@@ -81,10 +158,10 @@ def _period_sums(c: Commission, info: CommissionInfo, bases: dict[str, Decimal],
     Deals run up a cumulative axis, so the band holding a deal's start only moves
     up (`k`, reset when a negative base steps back); a deal inside that band is one
     slice, base × rate — the same value the scan over all bands finds. Only a deal
-    crossing an edge is scanned (`_sliced`).
+    crossing an edge is scanned (`ladder.sliced`).
     """
     offset = quota if c.above_quota and quota else ZERO
-    table = _edges(rate_table(info, bands, total - offset, c.boundary))
+    table = edges_of(rate_table(info, bands, total - offset, c.boundary))
     quantum, mode, last = rules.quantum, rules.mode, len(table) - 1
     unrounded, summed = ZERO, rules.zero
     cumulative, k = -offset, 0
@@ -101,7 +178,7 @@ def _period_sums(c: Commission, info: CommissionInfo, bases: dict[str, Decimal],
         if start <= lo and hi <= stop:
             amount = ZERO + (hi - lo) * rate if hi > lo else ZERO
         else:
-            amount = _sliced(table, lo, hi)
+            amount = sliced(table, lo, hi)
         if hi < lo:
             k = 0
         unrounded += amount
@@ -110,38 +187,6 @@ def _period_sums(c: Commission, info: CommissionInfo, bases: dict[str, Decimal],
         if paid is not None:
             paid.append((deal_id, line, c.id))
     return unrounded, summed
-
-
-def _sliced(table: list[tuple[Decimal, Decimal, Decimal]], lo: Decimal, hi: Decimal) -> Decimal:
-    """The segment [lo, hi) across the bands, as `commission._period_lines` slices it.
-    An open-ended band stops at Infinity here, which takes the same branches as None there."""
-    amount = ZERO
-    for start, stop, rate in table:
-        if start >= hi:
-            break
-        if stop <= lo:
-            continue
-        top = hi if stop > hi else stop
-        bottom = lo if lo > start else start
-        if top > bottom:
-            amount += (top - bottom) * rate
-    return amount
-
-
-INFINITY = Decimal("Infinity")
-_EDGES: dict[int, tuple[list, list]] = {}
-
-
-def _edges(table: list[tuple]) -> list[tuple[Decimal, Decimal, Decimal]]:
-    """A rate table as (start, stop or Infinity, rate), once per cached table."""
-    entry = _EDGES.get(id(table))
-    if entry is not None and entry[0] is table:
-        return entry[1]
-    edges = [(start, INFINITY if stop is None else stop, rate) for _, start, stop, rate, _ in table]
-    if len(_EDGES) > 1024:
-        _EDGES.clear()
-    _EDGES[id(table)] = (table, edges)
-    return edges
 
 
 def _allocated_sums(c: Commission, deals: list, bases: dict[str, Decimal], bands: list[Band],

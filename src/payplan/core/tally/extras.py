@@ -2,7 +2,7 @@
 
 `evaluate_spiff` (per qualifying deal on revenue or margin, or per unit of a
 metric, then its cap) and `evaluate_fixed` without lines or trace, for
-`payplan.core.tally`. Must not build lines, trace nodes or issues.
+`payplan.core.tally`, rep by rep over a batch. Must not build lines, trace nodes or issues.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from payplan.core.metrics import MetricSpec
 from payplan.core.periods import Period
 from payplan.core.plan import Fixed, Spiff
 from payplan.core.simulate import pays_volume
+from payplan.core.tally.batch import Batch
 from payplan.core.tally.rules import Rules
 
 ZERO = Decimal(0)
@@ -25,14 +26,18 @@ def spiff_step(c: Spiff, rules: Rules):
     volume = pays_volume(c)
     key = MetricSpec(c.metric).key if c.metric is not None else None
 
-    def step(inputs: RepInputs, period: Period, prorate: Decimal, out: dict[str, Decimal], paid: list | None):
-        lines = _metric_line(c, key, inputs, period, rules) if key is not None else _deal_lines(c, inputs, rules)
-        amount = rules.zero
-        for line in lines:
-            amount += line
-        if c.cap is not None and amount > c.cap:
-            amount += rules.money(c.cap - amount)
-        return amount, (amount if volume else None)
+    def step(batch: Batch) -> tuple[list[Decimal], list[Decimal] | None]:
+        amounts = []
+        for inputs in batch.items:
+            lines = (_metric_line(c, key, inputs, batch.period, rules) if key is not None
+                     else _deal_lines(c, inputs, rules))
+            amount = rules.zero
+            for line in lines:
+                amount += line
+            if c.cap is not None and amount > c.cap:
+                amount += rules.money(c.cap - amount)
+            amounts.append(amount)
+        return amounts, (amounts if volume else None)
 
     return step
 
@@ -58,8 +63,11 @@ def _metric_line(c: Spiff, key: str, inputs: RepInputs, period: Period, rules: R
 def fixed_step(c: Fixed, rules: Rules):
     """The fixed amount (or the rep's salary) × the active share of the period, rounded."""
 
-    def step(inputs: RepInputs, period: Period, prorate: Decimal, out: dict[str, Decimal], paid: list | None):
-        base = (inputs.rep.salary or ZERO) if c.from_salary else (c.amount or ZERO)
-        return rules.zero + rules.money(base * prorate), None
+    def step(batch: Batch) -> tuple[list[Decimal], None]:
+        amounts = []
+        for inputs, prorate in zip(batch.items, batch.prorates):
+            base = (inputs.rep.salary or ZERO) if c.from_salary else (c.amount or ZERO)
+            amounts.append(rules.zero + rules.money(base * prorate))
+        return amounts, None
 
     return step

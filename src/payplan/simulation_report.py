@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -103,7 +103,11 @@ def money(value: Decimal | None) -> str:
 
 
 def pct(value: Decimal | float | None, places: int = 1) -> str:
-    return "—" if value is None else f"{float(value) * 100:.{places}f}%"
+    """A share as a percentage, rounded half-up in Decimal (a correlation may be a float)."""
+    if value is None:
+        return "—"
+    percent = (Decimal(str(value)) * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{percent}%"
 
 
 def corr(value: Decimal | None) -> str:

@@ -80,6 +80,28 @@ MATRIX = [
     row("GET", "/audit/verify", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
     # HR simulates plan changes (read only); finance approves payouts but does not simulate
     row("POST", "/simulations", {"*": NO, "admin": OK, "hr": OK, "anonymous": ANON}, "simulation"),
+    # web pages (payplan.web): these clients do not ask for text/html, so refusals are the API's problems
+    # (a browser is sent to /signin instead of a 401 and gets an HTML page with the same status otherwise);
+    # redirects are followed: "/" lands on each role's home page, the buttons back on the run page
+    row("GET", "/", {"*": OK, "anonymous": ANON}),
+    row("GET", "/signin", {"*": OK}),
+    row("POST", "/signin", {"*": ANON, "anonymous": NO}, "login"),
+    row("POST", "/signout", {"*": OK, "anonymous": ANON}),
+    row("GET", "/web.css", {"*": OK}),
+    row("GET", "/pay", {"*": NO, "rep": OK, "manager": OK, "anonymous": ANON}),
+    row("GET", "/pay/{approved}/A1", {"*": OK, "anonymous": ANON}),
+    row("GET", "/pay/{approved}/A2", {"*": OK, "rep": DENY, "anonymous": ANON}),
+    row("GET", "/pay/{approved}/U1", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
+    row("GET", "/pay/{draft}/A1", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
+    row("GET", "/finance/runs", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+    row("GET", "/finance/runs/{draft}", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+    row("POST", "/finance/runs/{draft}/submit", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+    # finance submitted it, so finance may not approve it (the page shows why); HR never approves
+    row("POST", "/finance/runs/{submitted}/approve", {"*": NO, "admin": OK, "anonymous": ANON}),
+    row("POST", "/finance/runs/{approved}/pay", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+    row("GET", "/hr/simulation", {"*": NO, "admin": OK, "hr": OK, "anonymous": ANON}),
+    # an empty form is invalid input (422); a filled one is tested in tests/web
+    row("POST", "/hr/simulation", {"*": NO, "admin": 422, "hr": 422, "anonymous": ANON}),
 ]
 
 CASES = [pytest.param(method, path, body, role, statuses[role], id=f"{method} {path} as {role}")

@@ -4,7 +4,8 @@ One SQLAlchemy engine per app (`app.state.engine`), a transaction per request
 (`payplan.api.db`), authentication and CSRF (`payplan.api.auth`), one exception
 handler (`payplan.api.problems`), and the route modules, one per domain. The
 OpenAPI document is served at `/schema/openapi.json` (and browsable at `/schema`);
-like everything but `/health` and the login page it requires authentication.
+like everything but `/health` and the login page it requires authentication. The
+web pages for people (`payplan.web`) are one router beside the API's routes.
 Must not hold business rules.
 """
 
@@ -16,6 +17,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from payplan import web
 from payplan.api import audit, auth, db, facts, plans, results, runs, session, simulate, statements
 from payplan.api.problems import problem_response
 from payplan.settings import Settings, get_settings
@@ -37,7 +39,7 @@ def _openapi() -> OpenAPIConfig:
 
 def _route_handlers(settings: Settings) -> list:
     return [*session.ROUTES, facts.router(settings.max_upload_bytes), *plans.ROUTES, *runs.ROUTES,
-            *results.ROUTES, *audit.ROUTES, *simulate.ROUTES, *statements.ROUTES]
+            *results.ROUTES, *audit.ROUTES, *simulate.ROUTES, *statements.ROUTES, web.router()]
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -52,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     auth.Authenticate, auth.csrf_middleware(settings.secret, settings.secure_cookies)],
         exception_handlers={Exception: problem_response},
         openapi_config=_openapi(),
+        template_config=web.template_config(),
         request_max_body_size=settings.max_upload_bytes,
         on_shutdown=[lambda: engine.dispose()],
         debug=False,

@@ -1,0 +1,69 @@
+"""How the pages answer when something is refused or wrong: HTML for browsers, problems for the rest.
+
+One rule for every page: a request whose `Accept` names `text/html` (a browser) gets
+a page — not signed in: a 303 to the sign-in page (coming back afterwards); a
+wrong role, a result that is not theirs, a refused action: an error page with the
+status (403, 404, 409, 422) and the reason in words. Any other client gets exactly
+what the JSON API answers: an RFC 9457 problem document (`payplan.api.problems`).
+Unexpected errors are logged and shown without internals. Must not decide policy:
+statuses come from the exceptions, as in the API.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from urllib.parse import quote
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.response import Redirect
+
+from payplan.api.problems import problem_response
+from payplan.errors import PayplanError
+from payplan.web.templating import page
+
+SIGN_IN = "/signin"
+log = logging.getLogger("payplan.web")
+
+
+def wants_html(request: Request) -> bool:
+    """Whether the client asked for a web page (browsers name text/html in `Accept`)."""
+    return "text/html" in request.headers.get("accept", "")
+
+
+def sign_in_redirect(request: Request) -> Redirect:
+    """303 to the sign-in page, which comes back to this page's path afterwards."""
+    back = request.url.path if request.method == "GET" else "/"
+    return Redirect(path=f"{SIGN_IN}?next={quote(back, safe='/')}", status_code=303)
+
+
+def web_error(request: Request, exc: Exception) -> Response:
+    """The pages' exception handler (see the module docstring)."""
+    if not wants_html(request):
+        return problem_response(request, exc)
+    if isinstance(exc, NotAuthorizedException):
+        return sign_in_redirect(request)
+    status, detail = describe(exc)
+    if status >= 500:
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return page(request, "error.html", status=status, status_title=_phrase(status), detail=detail)
+
+
+def describe(exc: Exception) -> tuple[int, str]:
+    """(status, a sentence safe to show) for an exception."""
+    if isinstance(exc, PayplanError):
+        return exc.status, exc.detail
+    if isinstance(exc, ValidationException):
+        return 400, "The request is not valid: check the address or the form and try again."
+    if isinstance(exc, HTTPException):
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail else _phrase(exc.status_code)
+        return exc.status_code, detail
+    return 500, "Something went wrong on our side. It has been logged; please try again later."
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"

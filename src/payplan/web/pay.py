@@ -1,0 +1,64 @@
+"""Pay pages: "My pay" (a rep's, or a manager's and their team's) and one rep's breakdown of a run.
+
+`/pay` lists the approved and paid runs in which the viewer may see results, with
+those results (`run_views.list_results`: a rep their own, a manager their team).
+`/pay/{run}/{rep}` is one breakdown (`payplan.web.breakdown`), open to whoever may
+read that result through the API — finance and HR any, including drafts — and
+NotFound to everyone else, exactly as a result that does not exist. Must stay
+thin: the rules are `payplan.run_views`' and `payplan.runs`'.
+"""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Request, get
+from litestar.di import NamedDependency
+from litestar.params import PathParameter
+from litestar.response import Template
+from sqlalchemy import Connection
+from typing_extensions import Annotated
+
+from payplan import plan_store, run_views, runs
+from payplan.api.auth import EVERYONE, allow
+from payplan.api.problems import TEXT
+from payplan.api.runs import RunId
+from payplan.run_rows import RunRow
+from payplan.store.service_schema import FINAL_STATES
+from payplan.web.breakdown import breakdown
+from payplan.web.templating import page
+
+PAID_ROLES = ("rep", "manager")  # the roles that are paid, and so have a "My pay"
+MAX_RUNS = 100  # of each final state, newest first
+RepId = Annotated[str, PathParameter(min_length=1, max_length=64, pattern=TEXT)]
+
+
+class PayRun(msgspec.Struct, frozen=True):
+    """A final run and the results in it the viewer may see."""
+
+    run: RunRow
+    currency: str
+    results: list[run_views.ResultRow]
+
+
+def pay_runs(conn: Connection, viewer) -> list[PayRun]:
+    """Approved and paid runs, newest first, with the viewer's visible results (runs without any left out)."""
+    final = [r for state in FINAL_STATES for r in runs.list_runs(conn, state=state, limit=MAX_RUNS)]
+    listed = ((run, run_views.list_results(conn, run.id, viewer))
+              for run in sorted(final, key=lambda r: r.id, reverse=True))
+    return [PayRun(run, plan_store.get_plan_by_id(conn, run.plan_version_id).currency, results)
+            for run, results in listed if results]
+
+
+@get("/pay", guards=[allow(*PAID_ROLES)], sync_to_thread=True)
+def my_pay(request: Request, conn: NamedDependency[Connection]) -> Template:
+    """The viewer's (and, for a manager, their team's) results in approved and paid runs."""
+    return page(request, "pay.html", pay_runs=pay_runs(conn, request.user))
+
+
+@get("/pay/{run_id:int}/{rep_id:str}", guards=[EVERYONE], sync_to_thread=True)
+def rep_breakdown(request: Request, run_id: RunId, rep_id: RepId, conn: NamedDependency[Connection]) -> Template:
+    """One rep's breakdown of one run: total, components, KPIs, deals, clawbacks, draws, the trace."""
+    return page(request, "breakdown.html", b=breakdown(conn, run_id, rep_id, request.user))
+
+
+ROUTES = [my_pay, rep_breakdown]

@@ -1,0 +1,99 @@
+"""Signing in and out with a name and password, the home page, and the pages' stylesheet.
+
+The sign-in form posts to `/signin`, which checks the password (`payplan.users`) and
+sets the same encrypted session cookie as `POST /login` (`{"user_id": …}`); the
+CSRF middleware checks the form's `_csrf_token`. A wrong name or password shows
+the form again with a message (status 401). `/` sends each role to its pages.
+`/signin` and `/web.css` are the only pages that answer without signing in.
+Must not hold role policy beyond which page is a role's home.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import QueryParameter, URLEncodedBody
+from litestar.response import Redirect, Template
+from sqlalchemy import Engine
+from typing_extensions import Annotated
+
+from payplan import users
+from payplan.api.auth import EVERYONE
+from payplan.web.errors import SIGN_IN, wants_html
+from payplan.web.templating import page
+
+CSS = Path(__file__).parent / "static" / "web.css"
+HOME = {"rep": "/pay", "manager": "/pay", "finance": "/finance/runs", "admin": "/finance/runs",
+        "hr": "/hr/simulation"}
+
+
+class SignIn(msgspec.Struct):
+    name: str = ""
+    password: str = ""
+    next: str = "/"
+
+
+def safe_next(path: str | None) -> str:
+    """A local path to return to after signing in; anything else (another site) is '/'."""
+    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return "/"
+    return path if path.isprintable() else "/"
+
+
+@get("/", guards=[EVERYONE], sync_to_thread=False)
+def home(request: Request) -> Redirect:
+    """Each role's first page."""
+    return Redirect(path=HOME.get(request.user.role, SIGN_IN), status_code=303)
+
+
+@get(SIGN_IN, exclude_from_auth=True, sync_to_thread=False)
+def sign_in_page(request: Request,
+                 next: Annotated[str | None, QueryParameter(max_length=2000)] = None) -> Template:
+    """The sign-in form."""
+    return page(request, "signin.html", name="", next=safe_next(next), message="")
+
+
+@post(SIGN_IN, exclude_from_auth=True, sync_to_thread=True, status_code=303)
+def sign_in(request: Request, state: State, data: URLEncodedBody[SignIn]) -> Response:
+    """Check name and password: on success the session cookie and a 303 to the page asked for."""
+    user = _check(state.engine, data.name.strip(), data.password) if data.name and data.password else None
+    if user is None:
+        if not wants_html(request):
+            raise NotAuthorizedException("unknown name or wrong password")
+        message = "Unknown name or wrong password." if data.name and data.password \
+            else "Enter your name and your password."
+        return page(request, "signin.html", status=401, name=data.name, next=safe_next(data.next),
+                    message=message)
+    request.set_session({"user_id": user.id})
+    return Redirect(path=safe_next(data.next), status_code=303)
+
+
+def _check(engine: Engine, name: str, password: str) -> users.User | None:
+    with engine.connect() as conn:
+        return users.check_password(conn, name, password)
+
+
+@post("/signout", guards=[EVERYONE], sync_to_thread=False, status_code=303)
+def sign_out(request: Request) -> Redirect:
+    """Forget the session and show the sign-in form."""
+    request.clear_session()
+    return Redirect(path=SIGN_IN, status_code=303)
+
+
+@lru_cache(maxsize=1)
+def _css() -> str:
+    return CSS.read_text(encoding="utf-8")
+
+
+@get("/web.css", exclude_from_auth=True, sync_to_thread=False)
+def stylesheet() -> Response[str]:
+    """The pages' stylesheet (no data in it: the sign-in page needs it before signing in)."""
+    return Response(_css(), media_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
+
+
+ROUTES = [home, sign_in_page, sign_in, sign_out, stylesheet]

@@ -1,0 +1,100 @@
+"""The pages' Jinja2 environment, Litestar's template config, and `page()` to answer with one.
+
+Autoescape is always on (a plain `jinja2.Environment()` has it off) and undefined names
+fail loudly. Figures print exactly as the statements print them
+(`payplan.statements.i18n.Formatter`, English): amounts with the currency's minor
+units, weights, attainments and rates as percentages, KPI values in their unit. Every
+page gets the signed-in user and the CSRF token its forms must post back. Must not
+compute figures or query the database.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from litestar import Request
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Template
+from litestar.template.config import TemplateConfig
+from litestar.utils.scope.state import ScopeState
+
+from payplan.core.periods import PeriodError, parse_period
+from payplan.statements.i18n import Formatter
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+STATES = {"draft": "Draft", "submitted": "Submitted", "approved": "Approved", "paid": "Paid"}
+
+
+@lru_cache(maxsize=16)
+def formatter(currency: str) -> Formatter:
+    """The statements' English formatter for `currency` (made once per currency)."""
+    return Formatter("en", currency)
+
+
+def amount(value: Decimal | None, currency: str) -> str:
+    """1234.5 USD → "1,234.50" (no sign: the currency is named in the heading)."""
+    return formatter(currency).amount(value)
+
+
+def money(value: Decimal | None, currency: str) -> str:
+    """1234.5 USD → "$1,234.50"."""
+    return formatter(currency).money(value)
+
+
+def pct(ratio: Decimal | None, places: int = 1) -> str:
+    """0.625 → "62.5%"; blank for None."""
+    return formatter("USD").pct(ratio, places)
+
+
+def measure(value: Decimal | str | None, unit: str, currency: str) -> str:
+    """A KPI's actual or target in its unit, as on the statement."""
+    return formatter(currency).measure(value, unit)
+
+
+def number(value: Decimal | str | None, places: int = 4) -> str:
+    return formatter("USD").number(value, places)
+
+
+def period_name(key: str) -> str:
+    """"2026-03" → "March 2026"; quarters and years as they are written ("2026-Q1")."""
+    try:
+        period = parse_period(key)
+    except PeriodError:
+        return key
+    return formatter("USD").month(period.start) if period.kind == "month" else key
+
+
+def first_upper(text: str) -> str:
+    """"clawback" → "Clawback" (the rest as it is: "KPI bonus" stays)."""
+    return text[:1].upper() + text[1:]
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["first_upper"] = first_upper
+    env.globals.update(amount=amount, money=money, pct=pct, measure=measure, number=number, period_name=period_name,
+                       states=STATES)
+    return env
+
+
+def template_config() -> TemplateConfig:
+    """The app's template config: this environment, through Litestar's Jinja engine."""
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment()))
+
+
+def csrf_token(request: Request) -> str:
+    """The token a form must post back as `_csrf_token` ('' on bearer requests, which need none)."""
+    token = ScopeState.from_scope(request.scope).csrf_token
+    return token if isinstance(token, str) else ""
+
+
+def page(request: Request, template: str, *, status: int = 200, **context: object) -> Template:
+    """The page `template` with the viewer (`user`, None when signed out) and the CSRF token."""
+    user = request.scope.get("user")
+    return Template(template_name=template, status_code=status, media_type="text/html",
+                    context={"user": user, "csrf": csrf_token(request), **context})

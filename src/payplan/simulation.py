@@ -8,8 +8,9 @@ A plan is a file (a draft, not yet published) or a published `id@version`
 over the simulated periods (a proposal dated July still shows what it would have
 paid in March), each carrying its own state (draws, clawbacks) from period to
 period. Metric values are loaded once per period for the union of both plans'
-needs and kept in memory (`MetricCache`), so a second variant costs only
-scoring; scoring may fan out to worker processes by rep.
+needs and kept in memory (`MetricCache`, which also keeps each period by column
+for the tally), so a second variant costs only scoring; scoring may fan out to
+worker processes (by period, or by rep for a plan that carries state).
 
 Must not write to the database: the connection is read-only (SQLite
 `query_only`, PostgreSQL READ ONLY) and rolled back at the end; with `--data`

@@ -2,8 +2,9 @@
 
 `MetricCache` loads metric inputs once per period for the union of both plans'
 needs (plus revenue and margin, which the report sets pay against) and keeps
-them in memory; `score` runs one plan over them, rep by rep, period by period,
-carrying each rep's state, and keeps only the small `Outcome` of each result.
+them in memory, also by column (`payplan.core.tally.batch.Columns`); `score`
+runs one plan over them period by period, a period's reps together, carrying
+each rep's state, and keeps only the small `Outcome` of each result.
 Must not write anything, resolve plans or render.
 """
 

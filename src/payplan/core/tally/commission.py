@@ -41,20 +41,36 @@ def commission_step(c: Commission, rules: Rules):
     margin, listable = c.base == "margin", by_period and not c.products
     needs_quota = info.needs_quota or c.quota is not None
     plain_ok = listable and not c.above_quota and (not needs_quota or (c.quota is not None and c.quota > 0))
-    plain: dict = {}  # the plain reps' bands, band finder and ladder per reached band, once built
+    unrounded_needed = bool(multipliers or c.gates)
+    ladders: dict[int, tuple | None] = {}  # the plain reps' ladder per reached band
+    plain_bands: list = []  # [bands, band finder] once built
+
+    def plain(known: tuple, inputs: RepInputs, paid: list | None, flags) -> Decimal | None:
+        """A plain rep's commission; None when the ladder does not fit."""
+        if not plain_bands:
+            bands = commission_bands(c, info, c.quota, WHOLE)[0]
+            plain_bands.extend((bands, reach(bands, c.boundary)))
+        total = known[2][-1]
+        reached = plain_bands[1](total)
+        ladder = ladders.get(reached, ladders)
+        if ladder is ladders:
+            ladder = ladders[reached] = ladder_of(rate_table(info, plain_bands[0], total, c.boundary, reached))
+        got = ladder_sums(ladder, known, c, rules, paid, flags, unrounded_needed)
+        return None if got is None else _finish(c, multipliers, inputs, rules, c.quota, total, *got)
 
     def step(batch: Batch) -> tuple[list[Decimal], list[Decimal] | None]:
         # Without a product filter, the cached won deals on this base are the deals paid.
         listed = batch.columns.deals(margin) if listable else None
+        if listed is not None:
+            ids, bases, sums, exact, high, pays, distinct = (
+                listed.ids, listed.bases, listed.sums, listed.exact, listed.high, listed.paying, listed.distinct)
         amounts, paid, flags = [], batch.paid, batch.flags
         for i, (inputs, prorate) in enumerate(zip(batch.items, batch.prorates)):
             amount = known = None
-            if listed is not None and listed.distinct[i]:
-                known = (listed.ids[i], listed.bases[i], listed.sums[i], listed.exact[i], listed.high[i],
-                         listed.paying[i])
+            if listed is not None and distinct[i]:
+                known = (ids[i], bases[i], sums[i], exact[i], high[i], pays[i])
                 if plain_ok and known[3] and prorate is WHOLE and not inputs.targets:
-                    amount = _plain(c, info, plain, known, inputs, rules, paid[i] if paid else None, flags,
-                                    multipliers)
+                    amount = plain(known, inputs, paid[i] if paid else None, flags)
             if amount is None:
                 amount = _commission(c, info, multipliers, inputs, prorate, rules, paid[i] if paid else None,
                                      flags, known)
@@ -65,26 +81,6 @@ def commission_step(c: Commission, rules: Rules):
         return amounts, (amounts if volume else None)
 
     return step
-
-
-def _plain(c: Commission, info: CommissionInfo, plain: dict, known: tuple, inputs: RepInputs, rules: Rules,
-           paid: list | None, flags, multipliers: list[Band]) -> Decimal | None:
-    """A plain rep's commission (see `commission_step`); None when the ladder does not fit."""
-    if not plain:
-        plain["bands"] = bands = commission_bands(c, info, c.quota, WHOLE)[0]
-        plain["find"] = reach(bands, c.boundary)
-        plain["ladders"] = {}
-    sums = known[2]
-    total = sums[-1]
-    reached = plain["find"](total)
-    ladders = plain["ladders"]
-    ladder = ladders.get(reached, ladders)
-    if ladder is ladders:
-        ladder = ladders[reached] = ladder_of(rate_table(info, plain["bands"], total, c.boundary, reached))
-    got = ladder_sums(ladder, known, c, rules, paid, flags, bool(multipliers or c.gates))
-    if got is None:
-        return None
-    return _finish(c, multipliers, inputs, rules, c.quota, total, *got)
 
 
 def _commission(c: Commission, info: CommissionInfo, multipliers: list[Band], inputs: RepInputs,
@@ -182,7 +178,7 @@ def _period_sums(c: Commission, info: CommissionInfo, bases: dict[str, Decimal],
         if hi < lo:
             k = 0
         unrounded += amount
-        line = amount.quantize(quantum, rounding=mode)
+        line = amount.quantize(quantum, mode)
         summed += line
         if paid is not None:
             paid.append((deal_id, line, c.id))

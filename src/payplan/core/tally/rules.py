@@ -29,7 +29,7 @@ class Rules:
     def __init__(self, plan: Plan) -> None:
         self.quantum, self.mode, self.score_quantum = rounding_rule(plan)
         # value → value rounded to the plan's money places (a C call, so `map` can run it)
-        self.money = methodcaller("quantize", self.quantum, rounding=self.mode)
+        self.money = methodcaller("quantize", self.quantum, self.mode)
         self.zero = self.money(ZERO)
         self.prorates_quotas = plan.proration.quotas
         # An attainment to 4 places repeats across rep-periods: one object per value

@@ -128,8 +128,8 @@ def _scored(k: _Kpi, value: Decimal, targets: dict | None, prorate: Decimal,
     if attainment is None:
         return None
     if rules.score_quantum is not None:
-        attainment = attainment.quantize(rules.score_quantum, rounding=rules.mode)
-        points = (k.kpi.weight * attainment).quantize(rules.score_quantum, rounding=rules.mode)
+        attainment = attainment.quantize(rules.score_quantum, rules.mode)
+        points = (k.kpi.weight * attainment).quantize(rules.score_quantum, rules.mode)
     else:
         points = k.kpi.weight * attainment
     return attainment, points, rules.kept(attainment)

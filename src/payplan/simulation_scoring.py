@@ -102,7 +102,9 @@ def score_reps(plan: Plan, by_period: dict[Period, dict[str, RepInputs]], period
             answers = repeat(None)
             if tally is not None:
                 cached = columns.get(period) if columns else None
-                by_column = cached.select(ids) if cached is not None else Columns(items)
+                by_column = cached.select(ids) if cached is not None else None
+                if by_column is None or by_column.ids != ids:  # a cache without some rep: build afresh
+                    by_column = Columns(items)
                 answers = tally(period, by_column, [states.get(rep_id) for rep_id in ids] if stateful else None)
             outcomes: dict[str, Outcome] = {}
             for rep_id, item, answer in zip(ids, items, answers):

@@ -54,3 +54,14 @@ def test_machine_row_reports_decimal_speed() -> None:
 
     figures = machine.run(number=1_000, repeat=2)
     assert set(figures) == {"add", "multiply", "quantize"} and all(ns > 0 for ns in figures.values())
+
+
+def test_a_cache_without_some_reps_is_not_misread() -> None:
+    """Columns cached for fewer reps than asked for are built afresh, never misaligned."""
+    plan = msgspec.convert(PLAN, Plan, strict=False)
+    by_period, periods = cached_inputs(12, 2)
+    rep_ids = sorted(by_period[periods[0]])
+    partial = {p: Columns([by_period[p][rep_id] for rep_id in rep_ids[:5]]).warm() for p in periods}
+    encode = msgspec.json.encode
+    assert encode(score_reps(plan, by_period, periods, rep_ids, partial)) == encode(
+        score_reps(plan, by_period, periods, rep_ids))

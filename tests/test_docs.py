@@ -2,7 +2,8 @@
 
 Every field of every Struct reachable from `Plan` and every metric of the
 catalog must be named in `docs/plan-format.md`; every DESIGN §11 command that
-the `payplan` CLI implements must be named in README.md; every example plan in
+the `payplan` CLI implements must be named in README.md; every setting (and every
+`PAYPLAN_*` variable the code reads) must be in `docs/deployment.md`; every example plan in
 `plans/` must load and its scorecard weights must sum to 1.
 """
 
@@ -19,10 +20,12 @@ from msgspec import inspect as mi
 
 from payplan.core.metrics import CATALOG, SCORE_PREFIX
 from payplan.core.plan import Plan, Scorecard
+from payplan.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_DOC = ROOT / "docs" / "plan-format.md"
 README = ROOT / "README.md"
+DEPLOY_DOC = ROOT / "docs" / "deployment.md"
 PLANS = sorted((ROOT / "plans").glob("*.toml"))
 
 # DESIGN §11: the stable command-line contract, as (group, command) words.
@@ -180,6 +183,21 @@ def test_docs_toml_examples_parse() -> None:
                 if "=" in line and not line.lstrip().startswith("#"):
                     tomllib.loads(line, parse_float=decimal.Decimal)
 
+
+
+def test_every_setting_is_documented_for_deployment() -> None:
+    """Each `Settings` field is read from PAYPLAN_<FIELD>, and every PAYPLAN_* name in the code
+    is in the deployment page's tables (a row starting with the name in backquotes)."""
+    source = (ROOT / "src" / "payplan" / "settings.py").read_text(encoding="utf-8")
+    fields = {f"PAYPLAN_{name.upper()}" for name in Settings.__struct_fields__}
+    assert all(f'"{var}"' in source for var in fields), "a setting is read from another variable"
+    read = {var for path in (ROOT / "src").rglob("*.py") for var in re.findall(r"PAYPLAN_[A-Z_]+", path.read_text(encoding="utf-8"))}
+    documented = set(re.findall(r"^\| `(PAYPLAN_[A-Z_]+)`", DEPLOY_DOC.read_text(encoding="utf-8"), re.MULTILINE))
+    assert fields | read <= documented, f"undocumented in docs/deployment.md: {sorted(fields | read - documented)}"
+
+
+def test_readme_links_the_deployment_page() -> None:
+    assert "(docs/deployment.md)" in README.read_text(encoding="utf-8")
 
 if __name__ == "__main__":  # pragma: no cover
     for struct, names in sorted(plan_fields().items()):

@@ -23,7 +23,7 @@ import msgspec
 
 from payplan.simulation import Simulation
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"  # package data, shipped in the wheel
 REPORT_TEMPLATE = "simulation/report.html"
 FORMATS = ("json", "csv", "html", "pdf")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

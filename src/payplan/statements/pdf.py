@@ -2,7 +2,7 @@
 
 A `PdfRenderer` parses the stylesheet once and keeps one `FontConfiguration`
 and one safe URL fetcher for every statement it renders (build one per process).
-The fetcher serves only files under `templates/` and `static/`. Statement HTML is
+The fetcher serves only the package's own template files (`payplan/templates/`). Statement HTML is
 parsed as XML when well-formed (see `PdfRenderer.parse`). Must not compute
 pay or decide what a statement shows.
 """

@@ -23,9 +23,9 @@ from payplan.statements.columns import text_units
 from payplan.statements.listing import deal_head, deal_listing, kpi_head, kpi_listing, wrap
 from payplan.statements.view import StatementView, TraceRow
 
-ROOT = Path(__file__).resolve().parents[3]
-TEMPLATE_DIR = ROOT / "templates"
-STATIC_DIR = ROOT / "static"
+# Inside the package (package data), so an installed wheel has them too: never the source tree.
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
+STATIC_DIR = TEMPLATE_DIR / "static"  # fonts and images a statement may link (none today)
 STATEMENT_TEMPLATE = "statement/statement.html"
 STATEMENT_CSS = TEMPLATE_DIR / "statement" / "statement.css"
 

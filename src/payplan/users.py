@@ -13,7 +13,7 @@ import hmac
 import secrets
 
 import msgspec
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from payplan import audit
 from payplan.errors import Invalid, NotFound
@@ -61,10 +61,13 @@ def user_for_token(conn: Connection, token: str) -> User | None:
     """The user holding `token`, or None."""
     if not token:
         return None
-    query = (select(users.c.id, users.c.name, users.c.role, users.c.rep_id)
-             .join(tokens, tokens.c.user_id == users.c.id).where(tokens.c.token_hash == token_hash(token)))
-    row = conn.execute(query).first()
+    row = conn.execute(_BY_TOKEN, {"token_hash": token_hash(token)}).first()
     return User(*row) if row else None
+
+
+# Built once (every authenticated request runs it): the statement, its hash as a parameter.
+_BY_TOKEN = (select(users.c.id, users.c.name, users.c.role, users.c.rep_id)
+             .join(tokens, tokens.c.user_id == users.c.id).where(tokens.c.token_hash == bindparam("token_hash")))
 
 
 def check_password(conn: Connection, name: str, password: str) -> User | None:

@@ -16,12 +16,14 @@ from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from sqlalchemy.engine import make_url
 
 from payplan import web
 from payplan.api import audit, auth, db, facts, plans, results, runs, session, simulate, statements
 from payplan.api.problems import problem_response
 from payplan.settings import Settings, get_settings
 from payplan.store import make_engine
+from payplan.store.db import is_memory
 
 
 def _openapi() -> OpenAPIConfig:
@@ -42,10 +44,20 @@ def _route_handlers(settings: Settings) -> list:
             *results.ROUTES, *audit.ROUTES, *simulate.ROUTES, *statements.ROUTES, web.router()]
 
 
+def _pool(url: str) -> dict:
+    """A file SQLite database gets a connection pool as large as the requests a server runs at
+    once (the default 5 opens and closes overflow connections, each with its PRAGMAs, under
+    load); in-memory SQLite has a pool of its own kind, PostgreSQL keeps SQLAlchemy's default."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not is_memory(parsed.database, parsed.query):
+        return {"pool_size": 20}
+    return {}
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     """A new app for `settings` (default: from the environment)."""
     settings = settings or get_settings()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, **_pool(settings.database_url))
     return Litestar(
         route_handlers=_route_handlers(settings),
         state=State({"engine": engine, "settings": settings}),

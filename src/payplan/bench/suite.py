@@ -32,6 +32,13 @@ ROWS: list[Row] = [
                 "≤ 3 s at 10,000 reps")),
     ("payplan.bench.statements", "statement PDF (2 pages, ~40 deal lines)", {}, {"n": 6},
      lambda r: (f"median {r['median_ms']:.0f} ms; {r.get('per_second_all_cores', 0):.1f}/s all cores", "≤ 150 ms median")),
+    ("payplan.bench.api", "rep breakdown API (JSON, bearer) vs bare Litestar, 10 connections", {},
+     {"requests": 300, "rounds": 1, "warmup": 50},
+     lambda r: ((f"{r['app']['per_second']:,.0f} vs {r['bare']['per_second']:,.0f} requests/s = {r['ratio']:.0%}; "
+                 f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms; server CPU "
+                 f"{r['app']['server_cpu_ms_per_request'] or 0:.2f} vs "
+                 f"{r['bare']['server_cpu_ms_per_request'] or 0:.2f} ms/request"),
+                "≥ 70% of bare requests/s, p99 < 20 ms")),
 ]
 
 

@@ -24,7 +24,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     engine = create_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
-        _configure_sqlite(engine, in_memory=_is_memory(parsed.database, parsed.query))
+        _configure_sqlite(engine, in_memory=is_memory(parsed.database, parsed.query))
     return engine
 
 
@@ -33,7 +33,7 @@ def create_schema(engine: Engine) -> None:
     metadata.create_all(engine)
 
 
-def _is_memory(database: str | None, query: Any) -> bool:
+def is_memory(database: str | None, query: Any) -> bool:
     return database in (None, "", ":memory:") or query.get("mode") == "memory"
 
 

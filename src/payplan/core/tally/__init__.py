@@ -7,7 +7,7 @@ node a statement prints, which is most of its cost. `batch_reader` turns a plan
 into a function that computes the same figures for every rep of a period with the
 same Decimal operations, in the same order for each rep, and nothing else (the one
 exception, a commission's deal lines, proves its figures equal:
-`commission._ladder_sums`). `tally_reader` is the same for one rep-period.
+`ladder.ladder_sums`). `tally_reader` is the same for one rep-period.
 
 It covers scorecards; commissions, SPIFFs on revenue or margin; fixed pay; the
 statement cap and clawbacks; it returns None for a plan with draws, manager
@@ -81,7 +81,8 @@ def batch_reader(plan: Plan) -> BatchTally | None:
         # signals (read by the commission's exact path) of its own.
         with localcontext() as ctx:
             prorates = _prorates(plan, items, period)
-            scaled = {i for i, p in enumerate(prorates) if p is not WHOLE and p != 1} if rules.prorates_quotas else set()
+            scaled = ({i for i, p in enumerate(prorates) if p is not WHOLE and p != 1}
+                      if rules.prorates_quotas else set())
             paid = [[] for _ in items] if clawback is not None else None
             batch = Batch(columns, period, prorates, scaled, paid, ctx.flags)
             if clawback is not None:

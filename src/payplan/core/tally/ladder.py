@@ -24,9 +24,9 @@ ZERO = Decimal(0)
 
 def ladder_sums(ladder: tuple | None, known: tuple, c: Commission, rules: Rules, paid: list | None, flags,
                  need_unrounded: bool) -> tuple[Decimal | None, Decimal] | None:
-    """`commission._period_sums` by deal values, where the rate table's bands (its `ladder_of`) run
-    from 0 without a gap up to the running sum's highest point. None when that is
-    not so, or not provably exact.
+    """`commission._period_sums` by deal values, where the rate table's bands (its
+    `ladder_of`) run from 0 without a gap up to the running sum's highest point. None
+    when that is not so, or not provably exact.
 
     The engine pays a deal the part of [lo, hi) in each band × that band's rate, where
     lo and hi are the running sums before and after it, each raised to 0 if below:

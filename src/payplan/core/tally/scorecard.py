@@ -83,8 +83,10 @@ def _kpi_columns(k: _Kpi, batch: Batch, rules: Rules,
     by each rep's code; reps whose target differs from the plan's worked out afresh."""
     codes, values = batch.columns.metric(k.spec_key)
     table = [_plain_scored(k, value, rules) for value in values]
-    columns = [list(map(part.__getitem__, codes)) if attained or n else None for n, part in enumerate(zip(*table))]
-    if any(got is DEAD for got in table):
+    # per rep: (attainment, only when asked for; points; attainment to 4 places)
+    columns = [list(map(part.__getitem__, codes)) if attained or which else None
+               for which, part in enumerate(zip(*table))]
+    if any(got is DEAD for got in table):  # a missing value or plan target: the engine's issue
         dead = [got is DEAD for got in table]
         batch.dead.update(compress(range(len(codes)), map(dead.__getitem__, codes)))
     for i in batch.odd:

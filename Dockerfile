@@ -20,6 +20,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 COPY pyproject.toml README.md /tmp/payplan-src/
 COPY scripts/install-app scripts/install-system-packages /tmp/payplan-src/scripts/
 COPY src /tmp/payplan-src/src
+COPY templates /tmp/payplan-src/templates
 
 # Runtime Debian packages (WeasyPrint's Pango, fonts with Ukrainian letters and ₴), the wheel
 # and its dependencies; then a system user without a login shell to run it.

@@ -119,7 +119,7 @@ def test_every_metric_is_documented() -> None:
 def _cli_commands() -> set[str] | None:
     """The command paths the click group implements ("plans check", "evaluate"), or None."""
     try:
-        from payplan.cli import cli
+        from payplan.cli.main import cli
     except Exception:  # the CLI is being built by others; nothing to check yet
         return None
     import click

@@ -69,7 +69,7 @@ def package_files(top: Path) -> set[Path]:
 
 
 def test_payplan_is_imported_from_the_wheel_with_its_files(installed):
-    code = ("import payplan, payplan.statements.render as r, payplan.simulation_report as s, payplan.web.templating as w;"
+    code = ("import payplan, payplan.statements.render as r, payplan.simulation.report as s, payplan.web.templating as w;"
             "print(payplan.__file__); print(r.STATEMENT_CSS.is_file(), (s.TEMPLATE_DIR / s.REPORT_TEMPLATE).is_file(),"
             "(w.TEMPLATE_DIR / 'signin.html').is_file())")
     out = subprocess.run([str(installed.prefix / "bin" / "python"), "-c", code], cwd=installed.cwd, env=installed.env,

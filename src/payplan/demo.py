@@ -12,11 +12,12 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from payplan import plan_store, runs
+from payplan.access.users import User, add_user, get_user
 from payplan.errors import Conflict, NotFound
-from payplan.fact_import import import_directory
-from payplan.plans import read_plan_file
-from payplan.users import User, add_user, get_user
+from payplan.facts.audited import import_directory
+from payplan.plans import versions as plan_store
+from payplan.plans.files import read_plan_file
+from payplan.runs import lifecycle as runs
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "examples" / "demo"

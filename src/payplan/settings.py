@@ -1,4 +1,4 @@
-"""Configuration from the environment, in one typed, cached object.
+"""Configuration from the environment, in one typed, cached object, and where templates live.
 
 Tests set the environment before calling `get_settings.cache_clear()`.
 Must not read anything but environment variables.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from pathlib import Path
 
 import msgspec
 
@@ -18,6 +19,7 @@ class Settings(msgspec.Struct, frozen=True):
     max_upload_bytes: int
     timezone: str
     secure_cookies: bool = False  # PAYPLAN_SECURE_COOKIES=1 behind HTTPS: cookies only over TLS
+    templates_dir: str | None = None  # a company's own templates, looked up before the shipped ones
 
 
 @lru_cache(maxsize=1)
@@ -29,4 +31,28 @@ def get_settings() -> Settings:
         max_upload_bytes=int(env.get("PAYPLAN_MAX_UPLOAD_BYTES") or 20 * 1024 * 1024),
         timezone=env.get("PAYPLAN_TIMEZONE") or "UTC",
         secure_cookies=(env.get("PAYPLAN_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
+        templates_dir=env.get("PAYPLAN_TEMPLATES_DIR") or None,
     )
+
+
+# The repository's templates/ folder: shipped in the wheel as payplan/templates (in a
+# source checkout, src/payplan/templates is a link to it).
+SHIPPED_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def template_folders() -> tuple[Path, ...]:
+    """Where templates are looked up, the first folder holding a name wins: a company's
+    own folder (PAYPLAN_TEMPLATES_DIR), then the templates shipped with payplan."""
+    own = get_settings().templates_dir
+    if own is None:
+        return (SHIPPED_TEMPLATES,)
+    folder = Path(own)
+    if not folder.is_dir():
+        raise NotADirectoryError(f"PAYPLAN_TEMPLATES_DIR={own} is not a folder")
+    return folder, SHIPPED_TEMPLATES
+
+
+def template_file(name: str) -> Path:
+    """The file `name` ("statement/statement.css") from the first folder that has it."""
+    folders = template_folders()
+    return next((f / name for f in folders if (f / name).is_file()), folders[-1] / name)

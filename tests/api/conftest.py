@@ -16,11 +16,12 @@ from litestar.testing import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from payplan import users
-from payplan.api import create_app
-from payplan.facts import read_facts
+from payplan.access import users
+from payplan.app import create_app
+from payplan.facts.imports import import_facts
+from payplan.facts.read import read_facts
 from payplan.settings import Settings
-from payplan.store import import_facts, make_engine
+from payplan.store import make_engine
 from payplan.store.migrate import upgrade
 
 DATA = Path(__file__).parent / "data"

@@ -8,9 +8,8 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy import func, select
 
-from payplan import audit
-from payplan.api import create_app
-from payplan.store import schema
+from payplan.app import create_app
+from payplan.store import audit, schema
 
 from .conftest import settings_for
 

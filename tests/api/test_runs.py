@@ -7,8 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from litestar.testing import TestClient
 from sqlalchemy import func, select
 
-from payplan.api import create_app
-
+from payplan.app import create_app
 from payplan.store.service_schema import runs
 
 from .conftest import settings_for

@@ -14,7 +14,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from payplan.api import create_app
+from payplan.app import create_app
 
 from .conftest import settings_for
 

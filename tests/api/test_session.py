@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from litestar.testing import TestClient
 
-from payplan.api import create_app
+from payplan.app import create_app
 
 from .conftest import PASSWORD, settings_for
 

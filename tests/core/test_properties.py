@@ -10,9 +10,14 @@ from hypothesis import strategies as st
 
 from payplan.core.engine import evaluate
 from payplan.core.inputs import Deal
-from payplan.report import result_dict
+from payplan.evaluation.report import result_dict
 from tests.core.strategies import (
-    MONEY, commission_plans, deals, metric_values, rep_inputs, scorecard_plans,
+    MONEY,
+    commission_plans,
+    deals,
+    metric_values,
+    rep_inputs,
+    scorecard_plans,
 )
 
 ZERO = Decimal(0)

@@ -363,9 +363,9 @@ def test_component_ids_the_engine_keeps_are_rejected_and_never_tallied(cid):
 
 
 def _load_db(facts_dir: Path):
-    from payplan.facts import read_facts
+    from payplan.facts.imports import import_facts
+    from payplan.facts.read import read_facts
     from payplan.store.db import create_schema, make_engine
-    from payplan.store.imports import import_facts
 
     engine = make_engine("sqlite://")
     create_schema(engine)
@@ -377,7 +377,7 @@ def _load_db(facts_dir: Path):
 def compare_over_facts(plan: Plan, engine, periods) -> Counter:
     """Every rep in the facts, every period (with the pipeline's history), state carried."""
     from payplan.core.needs import plan_needs
-    from payplan.pipeline import _with_history
+    from payplan.evaluation.pipeline import with_history
     from payplan.store.metrics import load_inputs
 
     stats: Counter = Counter()
@@ -388,7 +388,7 @@ def compare_over_facts(plan: Plan, engine, periods) -> Counter:
     needs = plan_needs(plan)
     states: dict[str, CarriedState] = {}
     with engine.connect() as conn:
-        for period in _with_history(plan, periods):
+        for period in with_history(plan, periods):
             inputs = load_inputs(conn, list(needs.specs), period, team_scope=needs.team_scope,
                                  target_keys=set(needs.target_keys))
             for rep_id, item in sorted(inputs.items()):
@@ -405,7 +405,7 @@ EXAMPLES = sorted(p.parent for p in (ROOT / "tests" / "examples").glob("*/plan.t
 def test_worked_examples_match_the_engine(folder):
     """Over the example's own facts: the plan itself when covered, and its covered part
     (without clawback, draws, spiffs, overrides, fixed pay) when that differs."""
-    from payplan.pipeline import load_checked_plan, periods_for
+    from payplan.evaluation.pipeline import load_checked_plan, periods_for
 
     whole = load_checked_plan(folder / "plan.toml")
     part = _covered_part(whole)
@@ -447,7 +447,7 @@ def demo_db():
 
 
 def _plan_file(path: Path) -> Plan:
-    from payplan.pipeline import load_checked_plan
+    from payplan.evaluation.pipeline import load_checked_plan
 
     return load_checked_plan(path)
 

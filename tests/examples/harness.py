@@ -20,7 +20,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from payplan.pipeline import evaluate_files
+from payplan.evaluation.pipeline import evaluate_files
 
 HERE = Path(__file__).parent
 

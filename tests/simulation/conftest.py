@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from payplan import plan_store, runs
-from payplan.facts import read_facts
+from payplan.access.users import add_user, get_user
+from payplan.facts.imports import import_facts
+from payplan.facts.read import read_facts
+from payplan.plans import versions as plan_store
+from payplan.runs import lifecycle as runs
 from payplan.store.db import make_engine
-from payplan.store.imports import import_facts
 from payplan.store.migrate import upgrade
-from payplan.users import add_user, get_user
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANS = ROOT / "plans"

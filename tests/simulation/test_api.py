@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from litestar.testing import TestClient
 
-from payplan.api import create_app
+from payplan.app import create_app
 from payplan.settings import Settings
 
 from .test_readonly import _snapshot

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from payplan import simulation_scoring
-from payplan.simulation import simulate_data
+from payplan.simulation import scoring as simulation_scoring
+from payplan.simulation.simulate import simulate_data
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo"
@@ -200,7 +200,7 @@ def test_metric_values_are_loaded_once_per_period(monkeypatch) -> None:
 def test_each_side_pays_what_payplan_evaluate_pays(plan_name: str, tmp_path: Path) -> None:
     """Same inputs, same engine: a plan's side of a simulation equals `payplan evaluate` over the range
     (clawbacks, draws carried across months, manager overrides on direct reports)."""
-    from payplan.pipeline import evaluate_files
+    from payplan.evaluation.pipeline import evaluate_files
 
     plan = ROOT / "plans" / plan_name
     subtree = tmp_path / "subtree.toml"  # the other side asks for a wider team: the cache holds the subtree

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from payplan.cli import main
+from payplan.cli.main import main
 from payplan.errors import Invalid, NotFound
-from payplan.plans import PlanError
-from payplan.simulation import parse_periods, simulate_data
+from payplan.plans.files import PlanError
+from payplan.simulation.simulate import parse_periods, simulate_data
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo"

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import MetaData, select
 from sqlalchemy.exc import OperationalError
 
-from payplan.simulation import read_only, simulate_database
+from payplan.simulation.simulate import read_only, simulate_database
 from payplan.store.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from payplan.cli import main
+from payplan.cli.main import main
 from payplan.core.simulate import Activity, Outcome, compare
-from payplan.simulation import PlanChoice, Simulation, simulate_data
-from payplan.simulation_report import render, safe_cell, to_csv, to_html
+from payplan.simulation.report import render, safe_cell, to_csv, to_html
+from payplan.simulation.simulate import PlanChoice, Simulation, simulate_data
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo"
@@ -91,7 +91,7 @@ def test_html_and_pdf_report(demo_sim) -> None:
 
 
 def test_pdf_fetches_nothing(tmp_path: Path) -> None:
-    from payplan.simulation_report import _refusing_fetcher, to_pdf
+    from payplan.simulation.report import _refusing_fetcher, to_pdf
 
     fetcher = _refusing_fetcher()
     for url in ("file:///etc/passwd", "http://169.254.169.254/latest/meta-data/", f"file://{tmp_path}"):

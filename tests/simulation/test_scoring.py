@@ -11,8 +11,8 @@ from payplan.bench.scoring import PLAN
 from payplan.bench.simulation import cached_inputs, run
 from payplan.core.plan import Plan
 from payplan.core.tally.batch import Columns
-from payplan.simulation_pool import score_in_processes
-from payplan.simulation_scoring import score_reps
+from payplan.simulation.pool import score_in_processes
+from payplan.simulation.scoring import score_reps
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processes are forked")

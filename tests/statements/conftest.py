@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from payplan.core.inputs import Rep, RepInputs
-from payplan.plans import load_plan
+from payplan.plans.files import load_plan
 from payplan.statements import calculation
 from payplan.statements.pdf import PdfRenderer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from payplan.cli import cli
+from payplan.cli.main import cli
 from payplan.statements import calculation
 from payplan.statements.batch import file_name, render_all
 

@@ -8,7 +8,7 @@ import msgspec
 from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
-from payplan.cli import cli
+from payplan.cli.main import cli
 from payplan.statements import ATTACHMENT_NAME
 from payplan.statements.pdf import read_attachment
 from payplan.statements.verify import verify_pdf

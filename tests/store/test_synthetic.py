@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from payplan.core.metrics import CATALOG, MetricSpec
 from payplan.core.periods import parse_period
-from payplan.facts import read_facts
-from payplan.store import create_schema, import_facts, load_inputs, make_engine
+from payplan.facts.imports import import_facts
+from payplan.facts.read import read_facts
+from payplan.store import create_schema, load_inputs, make_engine
 from payplan.store.synthetic import generate
 
 MARCH = parse_period("2026-03")

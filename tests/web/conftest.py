@@ -28,13 +28,15 @@ import uvicorn
 from litestar.testing import TestClient
 from sqlalchemy import Engine
 
-from payplan import demo, plan_store, runs
-from payplan.api import create_app
-from payplan.plans import read_plan_file
+from payplan import demo
+from payplan.access.users import get_user
+from payplan.app import create_app
+from payplan.plans import versions as plan_store
+from payplan.plans.files import read_plan_file
+from payplan.runs import lifecycle as runs
 from payplan.settings import Settings
 from payplan.store import make_engine
 from payplan.store.migrate import upgrade
-from payplan.users import get_user
 
 ROOT = Path(__file__).parents[2]
 PLANS = ROOT / "plans"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from payplan.users import get_user
+from payplan.access.users import get_user
 
 from .conftest import HTML, PASSWORD
 
@@ -131,8 +131,9 @@ def test_a_stale_page_cannot_act_on_a_run_that_changed(client, company):
 
 def test_the_plans_publisher_cannot_approve_its_runs(client, company):
     """admin publishes a plan; finance runs and submits it; admin's approval is refused on the page."""
-    from payplan import plan_store, runs
-    from payplan.plans import read_plan_file
+    from payplan.plans import versions as plan_store
+    from payplan.plans.files import read_plan_file
+    from payplan.runs import lifecycle as runs
 
     from .conftest import PLANS
 

@@ -1,6 +1,6 @@
 """The audit log for admin and finance: read it (newest first) and verify its hash chain.
 
-Must stay thin: the log is `payplan.audit`.
+Must stay thin: the log is `payplan.store.audit`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from litestar.params import QueryParameter
 from sqlalchemy import Connection
 from typing_extensions import Annotated
 
-from payplan import audit
 from payplan.api.auth import allow
 from payplan.api.problems import TEXT, problem_responses
+from payplan.store import audit
 
 AUDITORS = allow("admin", "finance")
 

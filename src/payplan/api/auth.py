@@ -1,7 +1,7 @@
 """Who is asking: bearer tokens, signed session cookies, CSRF, and role guards.
 
 Every request but `/health` and the login page must authenticate, either with
-`Authorization: Bearer <token>` (looked up hashed via `payplan.users`) or with the
+`Authorization: Bearer <token>` (looked up hashed via `payplan.access.users`) or with the
 encrypted, signed session cookie set by `POST /login` (it holds only the user id;
 the user and role are read from the database on each request, so a changed role
 or a removed user takes effect at once). Cookie-authenticated unsafe requests
@@ -20,7 +20,10 @@ import anyio.to_thread
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.exceptions import (
-    MethodNotAllowedException, NotAuthorizedException, NotFoundException, PermissionDeniedException,
+    MethodNotAllowedException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
 )
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
@@ -29,8 +32,8 @@ from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy import Engine
 
-from payplan import users
-from payplan.users import User
+from payplan.access import users
+from payplan.access.users import User
 
 SESSION_COOKIE = "payplan_session"
 CSRF_COOKIE = "payplan_csrf"
@@ -70,7 +73,7 @@ class CsrfUnlessBearer:
 
 
 class Authenticate(AbstractAuthenticationMiddleware):
-    """Sets `request.user` to a `payplan.users.User` or answers 401."""
+    """Sets `request.user` to a `payplan.access.users.User` or answers 401."""
 
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
         """A bearer token wins over the session cookie; a bad token is never retried as a cookie."""

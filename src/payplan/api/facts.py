@@ -13,19 +13,18 @@ from typing import Literal
 
 from litestar import Request, Router, post
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.params import FromPath, RawBody
-from litestar.openapi.spec import OpenAPIMediaType
-from litestar.openapi.spec import Operation, RequestBody, Schema
+from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
-from litestar.di import NamedDependency
+from litestar.params import FromPath, RawBody
 from sqlalchemy import Connection
 
+from payplan.access.users import User
 from payplan.api.problems import problem_responses
 from payplan.api.uploads import ImportReport, import_upload
-from payplan import fact_import
-from payplan.users import User
+from payplan.facts import audited as fact_import
 
 FactKind = Literal["reps", "activities", "deals", "credits", "scores", "nps", "targets"]
 FORMATS = {"text/csv": "csv", "application/csv": "csv", "application/json": "json"}

@@ -3,7 +3,7 @@
 Everyone signed in may read plans: a rep who can read the plan that pays them
 understands their targets. Publishing lints the text and refuses errors (422
 naming key and line); re-publishing identical content returns the stored version.
-Must stay thin: storing and checking are `payplan.plan_store`.
+Must stay thin: storing and checking are `payplan.plans.versions`.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from litestar.params import PathParameter, QueryParameter, RawBody
 from sqlalchemy import Connection
 from typing_extensions import Annotated
 
-from payplan import plan_store
 from payplan.api.auth import EVERYONE, allow
 from payplan.api.problems import problem_responses
 from payplan.api.runs import PLAN_REF
 from payplan.errors import Invalid
-from payplan.plan_store import PlanVersionRow
+from payplan.plans import versions as plan_store
+from payplan.plans.versions import PlanVersionRow
 
 PlanRef = Annotated[str, PathParameter(max_length=210, pattern=PLAN_REF, description="id@version, e.g. ae-2026@1")]
 TOML_TYPES = ("application/toml", "text/toml", "text/x-toml", "text/plain")

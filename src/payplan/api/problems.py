@@ -18,13 +18,12 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
-
 from sqlalchemy.exc import DataError
 
 from payplan.api.auth import is_anonymous_miss
 from payplan.errors import PayplanError
-from payplan.facts import FactError, FactProblem
-from payplan.plans import PlanError
+from payplan.facts.problems import FactError, FactProblem
+from payplan.plans.files import PlanError
 
 PROBLEM_JSON = "application/problem+json"
 TEXT = r"^[^\x00-\x1f\x7f]*$"  # free text in paths and queries: no control characters

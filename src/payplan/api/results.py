@@ -1,6 +1,6 @@
 """Results of a run: the list a viewer may see, and one rep's breakdown.
 
-Ownership is enforced in the domain's SQL (`payplan.run_views`): a rep sees only
+Ownership is enforced in the domain's SQL (`payplan.runs.views`): a rep sees only
 their own result, a manager their team, and anything else answers 404 exactly
 like a result that does not exist. The breakdown (totals, components, lines,
 trace) is the stored result document, passed through without re-encoding.
@@ -19,10 +19,10 @@ from litestar.params import PathParameter, QueryParameter
 from sqlalchemy import Connection
 from typing_extensions import Annotated
 
-from payplan import run_views
 from payplan.api.auth import EVERYONE
 from payplan.api.problems import TEXT, problem_responses
 from payplan.api.runs import RunId
+from payplan.runs import views as run_views
 
 RepId = Annotated[str, PathParameter(min_length=1, max_length=64, pattern=TEXT)]
 

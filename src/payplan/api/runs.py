@@ -4,7 +4,7 @@
 the same user gives back the same run. Transitions are `POST /runs/{id}/submit|
 recompute|approve|reject|pay|adjust`; each may pass `?revision=N` (the revision
 read) so a stale client gets 409 instead of acting on a run that changed. Who may
-do what follows `payplan.runs` (MAKERS create/recompute/submit, APPROVERS approve/
+do what follows `payplan.runs.lifecycle` (MAKERS create/recompute/submit, APPROVERS approve/
 reject/pay; the submitter or the plan's publisher cannot approve, HR never does).
 Reps and managers see only approved and paid runs. Must stay thin.
 """
@@ -21,14 +21,16 @@ from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParam
 from sqlalchemy import Connection
 from typing_extensions import Annotated
 
-from payplan import adjustments, runs
+from payplan.access.users import User
 from payplan.api.auth import EVERYONE, allow
 from payplan.api.problems import TEXT, problem_responses
 from payplan.errors import NotFound
-from payplan.run_rows import RunRow
-from payplan.run_views import SEE_ALL
+from payplan.runs import adjustments
+from payplan.runs import lifecycle as runs
+from payplan.runs.recompute import recompute
+from payplan.runs.rows import RunRow
+from payplan.runs.views import SEE_ALL
 from payplan.store.service_schema import FINAL_STATES
-from payplan.users import User
 
 MAKE = allow(*runs.MAKERS)
 APPROVE = allow(*runs.APPROVERS)
@@ -160,7 +162,7 @@ def adjust_run(request: Request, run_id: RunId, conn: NamedDependency[Connection
 ROUTES = [
     create_run, list_runs, get_run, reject_run, adjust_run,
     _transition("submit", MAKE, runs.submit, "Send a draft run for approval."),
-    _transition("recompute", MAKE, runs.recompute, "Evaluate a draft run again on the current facts."),
+    _transition("recompute", MAKE, recompute, "Evaluate a draft run again on the current facts."),
     _transition("approve", APPROVE, runs.approve, "Approve a submitted run (not its submitter or plan publisher)."),
     _transition("pay", APPROVE, runs.pay, "Mark an approved run as paid."),
 ]

@@ -18,11 +18,10 @@ from litestar.utils.scope.state import ScopeState
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from payplan import users
+from payplan.access import users
+from payplan.access.users import User
 from payplan.api.auth import EVERYONE
 from payplan.api.problems import problem_responses
-from payplan.users import User
-
 
 PUBLIC: list = [{}]  # OpenAPI: these operations need no credentials
 

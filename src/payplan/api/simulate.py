@@ -6,7 +6,7 @@ path), the periods ("2026-01..2026-06") and an optional threshold. The answer is
 the simulation as JSON, or `?format=csv|html|pdf`. It runs on its own read-only
 connection that is rolled back, never on the request's committing transaction:
 a simulation writes no runs, results or approvals. Must stay thin: the work is
-`payplan.simulation`, the encodings `payplan.simulation_report`.
+`payplan.simulation.simulate`, the encodings `payplan.simulation.report`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing_extensions import Annotated
 
 from payplan.api.auth import allow
 from payplan.api.problems import problem_responses
-from payplan.simulation import DraftPlan, read_only_connection, simulate
-from payplan.simulation_report import render
+from payplan.simulation.report import render
+from payplan.simulation.simulate import DraftPlan, read_only_connection, simulate
 
 SIMULATORS = ("hr", "admin")
 MEDIA = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8",

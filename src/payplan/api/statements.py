@@ -17,11 +17,11 @@ from litestar.params import QueryParameter
 from sqlalchemy import Connection
 from typing_extensions import Annotated
 
-from payplan import run_views
 from payplan.api.auth import EVERYONE
 from payplan.api.problems import problem_responses
 from payplan.api.results import RepId
 from payplan.api.runs import RunId
+from payplan.runs import views as run_views
 
 Lang = Annotated[Literal["en", "uk"], QueryParameter(description="Statement language.")]
 
@@ -67,9 +67,9 @@ def statement_html(request: Request, run_id: RunId, rep_id: RepId, conn: NamedDe
 
 @lru_cache(maxsize=1)
 def _css() -> str:
-    from payplan.statements.render import STATEMENT_CSS
+    from payplan.statements.render import statement_css as stylesheet
 
-    return STATEMENT_CSS.read_text(encoding="utf-8")
+    return stylesheet().read_text(encoding="utf-8")
 
 
 @get("/statement.css", guards=[EVERYONE], tags=["statements"], media_type="text/css", sync_to_thread=False,

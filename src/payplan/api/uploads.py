@@ -20,13 +20,16 @@ from typing import Any, Iterable
 import msgspec
 from sqlalchemy import Connection, select
 
-from payplan import facts
-from payplan.fact_import import import_fact_set
-from payplan.facts import DealRow, FactError, FactProblem, FactSet, RepRow
+from payplan.access.users import User
+from payplan.facts.audited import import_fact_set
+from payplan.facts.checks import check_references
+from payplan.facts.files import read_records
+from payplan.facts.problems import FactError, FactProblem
+from payplan.facts.read import SPECS, parse_file
+from payplan.facts.rows import DealRow, FactSet, RepRow
 from payplan.store import schema
-from payplan.users import User
 
-KINDS = tuple(facts.SPECS)
+KINDS = tuple(SPECS)
 _CHUNK = 500
 
 
@@ -55,10 +58,10 @@ def parse_upload(kind: str, name: str, data: bytes) -> tuple:
     with tempfile.TemporaryDirectory(prefix="payplan-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        records = facts.read_records(path, problems)  # the same reader as files on disk
+        records = read_records(path, problems)  # the same reader as files on disk
     rows: tuple = ()
     if records is not None:
-        rows = facts.parse_file(name, records, facts.SPECS[kind], problems)
+        rows = parse_file(name, records, SPECS[kind], problems)
     if not problems and not rows:
         problems.append(FactProblem(name, None, None, "the file has no data rows"))
     if problems:
@@ -77,7 +80,7 @@ def check_against_store(conn: Connection, kind: str, name: str, rows: tuple) -> 
     if kind == "credits":
         context["deals"] = tuple(deals)
     problems: list[FactProblem] = []
-    facts.check_references(FactSet(**context, sources=sources), problems)
+    check_references(FactSet(**context, sources=sources), problems)
     problems = [p for p in problems if p.file == name]
     if problems:
         raise FactError(problems)

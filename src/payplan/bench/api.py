@@ -4,7 +4,7 @@ Seeds the demo company (`payplan.demo.seed`: users with tokens, runs paid,
 approved and draft) into a throw-away, migrated SQLite file, then serves, each in
 its own uvicorn process with one worker and the same options (no access log):
 
-- the real app (`payplan.api.app.create_app`, settings from the environment) on
+- the real app (`payplan.app.create_app`, settings from the environment) on
   that database, and
 - a bare Litestar app (`bare_app`: one async route returning a small JSON document),
 
@@ -77,7 +77,7 @@ def run(requests: int = 3_000, connections: int = 10, rounds: int = 2, warmup: i
         token, run_id = seed(url)
         app_path = f"/runs/{run_id}/results/{REP_ID}"
         env = {**os.environ, "PAYPLAN_DATABASE_URL": url, "PAYPLAN_SECRET": os.urandom(24).hex()}
-        with serving("payplan.api.app:create_app", env, "/health") as app_server, \
+        with serving("payplan.app:create_app", env, "/health") as app_server, \
                 serving("payplan.bench.api:bare_app", env, BARE_PATH) as bare_server, \
                 ProcessPoolExecutor(1, mp_context=get_context("spawn")) as client:
             headers = {"Authorization": f"Bearer {token}"}
@@ -107,7 +107,8 @@ def _cpu_ratio(bare: dict, app: dict) -> float | None:
 
 def seed(url: str) -> tuple[str, int]:
     """Migrate and seed the demo company at `url`; the rep's API token and the approved run's id."""
-    from payplan import demo, runs
+    from payplan import demo
+    from payplan.runs import lifecycle as runs
     from payplan.store import make_engine
     from payplan.store.migrate import upgrade
 
@@ -124,9 +125,9 @@ def seed(url: str) -> tuple[str, int]:
 
 def check_breakdown(body: bytes, url: str, run_id: int) -> None:
     """The app's answer is the rep's own stored result in that run, not an error page."""
-    from payplan import run_views
+    from payplan.access.users import get_user
+    from payplan.runs import views as run_views
     from payplan.store import make_engine
-    from payplan.users import get_user
 
     engine = make_engine(url)
     try:

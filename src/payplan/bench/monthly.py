@@ -132,9 +132,10 @@ def copy_database(source_url: str, path: str) -> str:
 
 def prepare(url: str, echo: Callable[[str], None] | None) -> None:
     """Service tables, users, the published plan, and the previous month's run approved."""
-    from payplan import plan_store, runs
+    from payplan.access.users import add_user, get_user
+    from payplan.plans import versions as plan_store
+    from payplan.runs import lifecycle as runs
     from payplan.store import create_schema, make_engine
-    from payplan.users import add_user, get_user
 
     engine = make_engine(url)
     try:
@@ -202,7 +203,10 @@ def _timer(seconds: dict[str, float], open_calls: list[float], module: object, n
 
 def install_stages() -> tuple[dict[str, float], list[float]]:
     """Timers on what `runs create` calls, and the times commits began (SQLAlchemy's event)."""
-    from payplan import cli_service, pipeline, run_eval, runs
+    from payplan.cli import runs as cli_runs
+    from payplan.evaluation import pipeline
+    from payplan.runs import evaluation as run_eval
+    from payplan.runs import lifecycle as runs
 
     seconds: dict[str, float] = defaultdict(float)
     open_calls: list[float] = []
@@ -211,7 +215,7 @@ def install_stages() -> tuple[dict[str, float], list[float]]:
             (pipeline, "load_inputs", "aggregate"), (pipeline, "evaluate", "score"),
             (run_eval, "result_row", "result_docs"), (run_eval, "inputs_hash", "hashes"),
             (run_eval, "outputs_hash", "hashes"), (runs, "store_rows", "persist"),
-            (cli_service, "_with_totals", "totals")):
+            (cli_runs, "_with_totals", "totals")):
         _timer(seconds, open_calls, module, name, stage)
     commits: list[float] = []
     event.listen(Engine, "commit", lambda conn: commits.append(time.perf_counter()))
@@ -220,7 +224,7 @@ def install_stages() -> tuple[dict[str, float], list[float]]:
 
 def child_main(url: str, profile_out: str | None) -> dict:
     """In the fresh process: `payplan runs create` for PERIOD as the maker, timed."""
-    from payplan.cli_service import runs_create
+    from payplan.cli.runs import runs_create
     from payplan.settings import get_settings
 
     if get_settings().database_url != url:

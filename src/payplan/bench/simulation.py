@@ -4,7 +4,7 @@ Builds the cached metric inputs in memory (the scoring benchmark's realistic
 reps, a different rep's figures each month) and times what a second plan
 variant costs in a simulation: stage 2 only — scoring every rep through the
 months in order with carried state, reducing each result to its comparison
-outcome — on one core and in worker processes (`payplan.simulation_pool`). The
+outcome — on one core and in worker processes (`payplan.simulation.pool`). The
 same inputs through `evaluate` give the engine's rate in the same run, which the
 tally's is set against (machines differ; the ratio does not).
 Must not touch a database: stage 1 has its own benchmark.
@@ -26,8 +26,8 @@ from payplan.core.plan import Plan
 from payplan.core.simulate import outcome_reader
 from payplan.core.tally.batch import Columns
 from payplan.gcpause import collector_paused
-from payplan.simulation_pool import score_in_processes
-from payplan.simulation_scoring import score_reps
+from payplan.simulation.pool import score_in_processes
+from payplan.simulation.scoring import score_reps
 
 TARGET_SECONDS = 3.0
 CENT = Decimal("0.01")

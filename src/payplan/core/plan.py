@@ -2,7 +2,7 @@
 
 Every convention a payout depends on is a field here with a stated default
 (tier modes and boundary sides, lower-is-better formulas, rounding, proration,
-draw and clawback rules). Reading TOML and hashing live in `payplan.plans`;
+draw and clawback rules). Reading TOML and hashing live in `payplan.plans.files`;
 semantic checks in `payplan.core.lint`; evaluation in `payplan.core.engine`.
 Must not read files or compute pay.
 """

@@ -22,7 +22,7 @@ from payplan.core.engine import evaluate
 from payplan.core.inputs import CarriedState, RepInputs
 from payplan.core.plan import Plan
 from payplan.core.result import ComponentResult, Line, RepResult
-from payplan.plans import plan_hash, read_plan_file
+from payplan.plans.files import plan_hash, read_plan_file
 
 FORMAT = "payplan-calculation/1"
 # Bump when the statement layout changes, so batches re-render old files.
@@ -120,10 +120,10 @@ def from_files(plan_path: str | Path, data_dir: str | Path, period_text: str,
     Earlier periods are replayed first when the plan carries state (draws,
     clawbacks), so the state carried in is the one `payplan evaluate` uses.
     """
-    from payplan.facts import read_facts
-    from payplan.pipeline import UsageError, load_checked_plan, periods_for
+    from payplan.evaluation.pipeline import UsageError, load_checked_plan, periods_for
+    from payplan.facts.imports import import_facts
+    from payplan.facts.read import read_facts
     from payplan.store.db import create_schema, make_engine
-    from payplan.store.imports import import_facts
 
     plan = load_checked_plan(plan_path)
     periods = periods_for(plan, period_text)
@@ -140,9 +140,9 @@ def from_files(plan_path: str | Path, data_dir: str | Path, period_text: str,
 
 def _replay(plan: Plan, conn, period, rep_ids: list[str] | None) -> list[tuple[RepInputs, CarriedState]]:
     """(inputs, state carried in) per eligible rep for `period`, history replayed."""
+    from payplan.core.eligibility import in_force, is_eligible
     from payplan.core.needs import plan_needs
-    from payplan.eligibility import in_force, is_eligible
-    from payplan.pipeline import UsageError, _with_history
+    from payplan.evaluation.pipeline import UsageError, with_history
     from payplan.store.metrics import load_inputs, load_reps
 
     reps = [r for r in load_reps(conn) if is_eligible(plan, r) and (rep_ids is None or r.id in rep_ids)]
@@ -151,7 +151,7 @@ def _replay(plan: Plan, conn, period, rep_ids: list[str] | None) -> list[tuple[R
     needs = plan_needs(plan)
     states: dict[str, CarriedState] = {}
     found: list[tuple[RepInputs, CarriedState]] = []
-    for p in _with_history(plan, [period]):
+    for p in with_history(plan, [period]):
         if not in_force(plan, p):
             continue
         inputs = load_inputs(conn, list(needs.specs), p, rep_ids=[r.id for r in reps],

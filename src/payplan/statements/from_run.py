@@ -2,7 +2,7 @@
 
 A statement embeds the inputs that produced its figures, and a run stores only
 results, so the run's period is evaluated again on the database (the same path
-as `payplan.run_eval`). The re-evaluation must be the run's own: its inputs
+as `payplan.runs.evaluation`). The re-evaluation must be the run's own: its inputs
 hash must equal the one stored when the run was computed, and every total must
 equal the stored total; otherwise the facts changed since and the statement is
 refused (recompute the draft, or use an adjustment run). Must not write anything.
@@ -14,13 +14,14 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
-from payplan import plan_store, runs
+from payplan.access.users import user_by_id
 from payplan.core.periods import parse_period
 from payplan.errors import Conflict, Invalid, NotFound
-from payplan.run_eval import evaluate_period, inputs_hash, starting_states
+from payplan.plans import versions as plan_store
+from payplan.runs import lifecycle as runs
+from payplan.runs.evaluation import evaluate_period, inputs_hash, starting_states
 from payplan.statements.calculation import Calculation, RunInfo, calculate
 from payplan.store.service_schema import run_results
-from payplan.users import user_by_id
 
 
 def run_calculations(conn: Connection, run_id: int, rep_id: str | None = None) -> list[Calculation]:

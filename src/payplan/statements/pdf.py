@@ -2,7 +2,8 @@
 
 A `PdfRenderer` parses the stylesheet once and keeps one `FontConfiguration`
 and one safe URL fetcher for every statement it renders (build one per process).
-The fetcher serves only the package's own template files (`payplan/templates/`). Statement HTML is
+The fetcher serves only the files of one folder: the company's own templates when
+PAYPLAN_TEMPLATES_DIR is set, else the shipped ones (`templates/`). Statement HTML is
 parsed as XML when well-formed (see `PdfRenderer.parse`). Must not compute
 pay or decide what a statement shows.
 """
@@ -19,10 +20,11 @@ import cssselect2
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
+from payplan.settings import template_folders
 from payplan.statements import ATTACHMENT_NAME
 from payplan.statements.calculation import Calculation, encode
 from payplan.statements.fetcher import StatementFetcher
-from payplan.statements.render import STATEMENT_CSS, STATIC_DIR, TEMPLATE_DIR, render_html
+from payplan.statements.render import render_html, statement_css
 from payplan.statements.view import from_calculation
 
 # WeasyPrint logs every refused fetch and unsupported property as a warning; keep errors only.
@@ -35,10 +37,13 @@ class PdfRenderer:
     """Renders statements to PDF bytes, reusing the parsed CSS, fonts and fetcher."""
 
     def __init__(self, roots: list[Path] | None = None) -> None:
-        self.fetcher = StatementFetcher(roots or [TEMPLATE_DIR, STATIC_DIR])
+        # Links resolve against, and may only reach, the first template folder: the
+        # company's own when there is one (its logo), else the shipped templates.
+        folder = template_folders()[0]
+        self.fetcher = StatementFetcher(roots or [folder])
         self.fonts = FontConfiguration()
-        self.base_url = (TEMPLATE_DIR / "statement").as_uri() + "/"
-        self.css = CSS(filename=str(STATEMENT_CSS), font_config=self.fonts, url_fetcher=self.fetcher)
+        self.base_url = (folder / "statement").as_uri() + "/"
+        self.css = CSS(filename=str(statement_css()), font_config=self.fonts, url_fetcher=self.fetcher)
 
     def html_to_pdf(self, html: str, attachments: list[Attachment] | None = None) -> bytes:
         """Any statement HTML to PDF bytes, fetching only our own files."""

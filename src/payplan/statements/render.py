@@ -16,25 +16,36 @@ from pathlib import Path
 import jinja2
 import msgspec
 
-from payplan.statements.chart import attainment_chart
-from payplan.statements.i18n import Formatter
+from payplan.settings import SHIPPED_TEMPLATES, template_file, template_folders
 from payplan.statements import listing as lines
+from payplan.statements.chart import attainment_chart
 from payplan.statements.columns import text_units
+from payplan.statements.i18n import Formatter
 from payplan.statements.listing import deal_head, deal_listing, kpi_head, kpi_listing, wrap
 from payplan.statements.view import StatementView, TraceRow
 
-# Inside the package (package data), so an installed wheel has them too: never the source tree.
-TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
-STATIC_DIR = TEMPLATE_DIR / "static"  # fonts and images a statement may link (none today)
+# The shipped templates (package data, so an installed wheel has them too); a company's
+# own folder comes first when PAYPLAN_TEMPLATES_DIR is set (`payplan.settings`).
+TEMPLATE_DIR = SHIPPED_TEMPLATES
 STATEMENT_TEMPLATE = "statement/statement.html"
 STATEMENT_CSS = TEMPLATE_DIR / "statement" / "statement.css"
 
 
-@lru_cache(maxsize=1)
+def statement_css() -> Path:
+    """The statement stylesheet in use: the company's own, else the shipped one."""
+    return template_file("statement/statement.css")
+
+
 def environment() -> jinja2.Environment:
-    """The statement Jinja environment: autoescape on for every template, strict undefined."""
+    """The statement Jinja environment over the template folders in use."""
+    return _environment(template_folders())
+
+
+@lru_cache(maxsize=4)
+def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
+    """Autoescape on for every template, strict undefined; the first folder with a name wins."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -18,7 +18,7 @@ import msgspec
 
 from payplan.core.engine import evaluate
 from payplan.core.periods import parse_period
-from payplan.plans import load_plan_text, plan_hash
+from payplan.plans.files import load_plan_text, plan_hash
 from payplan.statements.calculation import Embedded, decode
 from payplan.statements.i18n import MESSAGES, Formatter
 from payplan.statements.pdf import pdf_text, read_attachment

@@ -2,7 +2,7 @@
 
 The Alembic configuration is built here (script location inside the installed
 package), so no alembic.ini is needed at run time. Must not define tables (that is
-`schema` and `service_schema`) nor hold revisions (that is `payplan.migrations`).
+`schema` and `service_schema`) nor hold revisions (that is `payplan.store.migrations`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
-SCRIPT_LOCATION = "payplan:migrations"
+SCRIPT_LOCATION = "payplan.store:migrations"
 
 
 def alembic_config(url: str, connection: Connection | None = None) -> Config:

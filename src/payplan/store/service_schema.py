@@ -5,13 +5,23 @@ Alembic history migrates both. Money uses the same exact integer types; JSON
 documents are stored as text (canonical msgspec encodings) so their bytes, and so
 their hashes, round-trip on SQLite and PostgreSQL alike. Timestamps are ISO-8601
 UTC strings for the same reason. Must not hold queries: those live in
-`payplan.plan_store`, `payplan.runs`, `payplan.users` and `payplan.audit`.
+`payplan.plans.versions`, `payplan.runs.lifecycle`, `payplan.access.users` and `payplan.store.audit`.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
-    CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, text,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
 )
 
 from payplan.store.schema import Money, metadata
@@ -101,7 +111,7 @@ run_results = Table(
     Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
     Column("rep_id", String(64), ForeignKey("reps.id"), primary_key=True),
     Column("total", Money(), nullable=False),
-    Column("result", Text, nullable=False),  # payplan.report.result_dict as JSON
+    Column("result", Text, nullable=False),  # payplan.evaluation.report.result_dict as JSON
     Column("state", Text, nullable=False),  # CarriedState after this period, as JSON
     Index("ix_run_results_rep", "rep_id"),
 )

@@ -18,18 +18,20 @@ from typing import Any
 import msgspec
 from sqlalchemy import Connection
 
-from payplan import plan_store, run_views, runs
+from payplan.access.users import User
 from payplan.core.inputs import CarriedState, Rep
 from payplan.core.issues import Issue
 from payplan.core.plan import Draw
 from payplan.core.result import RepResult
 from payplan.core.trace import Node
 from payplan.errors import NotFound
-from payplan.run_rows import RunRow
+from payplan.plans import versions as plan_store
+from payplan.runs import lifecycle as runs
+from payplan.runs import views as run_views
+from payplan.runs.rows import RunRow
 from payplan.statements.calculation import PrintedResult
 from payplan.statements.from_run import run_info
 from payplan.statements.view import StatementView, build, number
-from payplan.users import User
 
 
 class _Notes(msgspec.Struct, frozen=True):

@@ -1,12 +1,12 @@
 """Finance pages: the runs with their status and totals, one run with per-rep totals, and its actions.
 
 The buttons post to `/finance/runs/{id}/submit|approve|pay`, which call the very
-functions the API calls (`payplan.runs.submit/approve/pay`) with the revision the
+functions the API calls (`payplan.runs.lifecycle.submit/approve/pay`) with the revision the
 page showed, in a transaction of their own. A refusal — the submitter or the plan's
 publisher approving, a run that changed meanwhile — comes back as the run page with
 the reason on it (status 403 / 409) for a browser, as a problem document otherwise;
 success is a 303 back to the run page. Must stay thin: who may do what is decided
-in `payplan.runs`.
+in `payplan.runs.lifecycle`.
 """
 
 from __future__ import annotations
@@ -23,11 +23,14 @@ from litestar.response import Redirect, Template
 from sqlalchemy import Connection, Engine
 from typing_extensions import Annotated
 
-from payplan import plan_store, run_views, runs, users
+from payplan.access import users
 from payplan.api.auth import allow
 from payplan.api.runs import RunId
 from payplan.errors import PayplanError
-from payplan.run_rows import RunRow
+from payplan.plans import versions as plan_store
+from payplan.runs import lifecycle as runs
+from payplan.runs import views as run_views
+from payplan.runs.rows import RunRow
 from payplan.web.errors import wants_html
 from payplan.web.templating import page
 

@@ -5,7 +5,7 @@ those results (`run_views.list_results`: a rep their own, a manager their team).
 `/pay/{run}/{rep}` is one breakdown (`payplan.web.breakdown`), open to whoever may
 read that result through the API — finance and HR any, including drafts — and
 NotFound to everyone else, exactly as a result that does not exist. Must stay
-thin: the rules are `payplan.run_views`' and `payplan.runs`'.
+thin: the rules are `payplan.runs.views`' and `payplan.runs.lifecycle`'.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ from litestar.response import Template
 from sqlalchemy import Connection
 from typing_extensions import Annotated
 
-from payplan import plan_store, run_views, runs
 from payplan.api.auth import EVERYONE, allow
 from payplan.api.problems import TEXT
 from payplan.api.runs import RunId
-from payplan.run_rows import RunRow
+from payplan.plans import versions as plan_store
+from payplan.runs import lifecycle as runs
+from payplan.runs import views as run_views
+from payplan.runs.rows import RunRow
 from payplan.store.service_schema import FINAL_STATES
 from payplan.web.breakdown import breakdown
 from payplan.web.templating import page

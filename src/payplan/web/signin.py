@@ -1,6 +1,6 @@
 """Signing in and out with a name and password, the home page, and the pages' stylesheet.
 
-The sign-in form posts to `/signin`, which checks the password (`payplan.users`) and
+The sign-in form posts to `/signin`, which checks the password (`payplan.access.users`) and
 sets the same encrypted session cookie as `POST /login` (`{"user_id": …}`); the
 CSRF middleware checks the form's `_csrf_token`. A wrong name or password shows
 the form again with a message (status 401). `/` sends each role to its pages.
@@ -11,7 +11,6 @@ Must not hold role policy beyond which page is a role's home.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import msgspec
 from litestar import Request, Response, get, post
@@ -22,12 +21,12 @@ from litestar.response import Redirect, Template
 from sqlalchemy import Engine
 from typing_extensions import Annotated
 
-from payplan import users
+from payplan.access import users
 from payplan.api.auth import EVERYONE
+from payplan.settings import template_file
 from payplan.web.errors import SIGN_IN, wants_html
 from payplan.web.templating import page
 
-CSS = Path(__file__).parent / "static" / "web.css"
 HOME = {"rep": "/pay", "manager": "/pay", "finance": "/finance/runs", "admin": "/finance/runs",
         "hr": "/hr/simulation"}
 
@@ -87,7 +86,7 @@ def sign_out(request: Request) -> Redirect:
 
 @lru_cache(maxsize=1)
 def _css() -> str:
-    return CSS.read_text(encoding="utf-8")
+    return template_file("web/web.css").read_text(encoding="utf-8")
 
 
 @get("/web.css", exclude_from_auth=True, sync_to_thread=False)

@@ -1,9 +1,9 @@
 """HR's simulation page: choose a baseline and a proposal among the published plans and a period range.
 
 The form posts to `/hr/simulation`, which runs the same simulation as
-`POST /simulations` (`payplan.simulation.simulate` on a read-only connection that is
+`POST /simulations` (`payplan.simulation.simulate.simulate` on a read-only connection that is
 rolled back: nothing is written) and shows its HTML report
-(`payplan.simulation_report.to_html`) under the form, in a sandboxed frame (the
+(`payplan.simulation.report.to_html`) under the form, in a sandboxed frame (the
 report is a self-contained page with its own styles). A reversed range, plans in
 different currencies, an unknown plan or a plan with errors come back as a message
 on the form (status 422 / 404) for a browser, as a problem document otherwise.
@@ -20,13 +20,13 @@ from litestar.response import Template
 from sqlalchemy import Connection
 from typing_extensions import Annotated
 
-from payplan import plan_store
 from payplan.api.auth import allow
 from payplan.api.simulate import SIMULATORS
 from payplan.errors import Invalid, PayplanError
-from payplan.plans import PlanError
-from payplan.simulation import read_only_connection, simulate
-from payplan.simulation_report import to_html
+from payplan.plans import versions as plan_store
+from payplan.plans.files import PlanError
+from payplan.simulation.report import to_html
+from payplan.simulation.simulate import read_only_connection, simulate
 from payplan.web.errors import wants_html
 from payplan.web.templating import page
 

@@ -22,9 +22,10 @@ from litestar.template.config import TemplateConfig
 from litestar.utils.scope.state import ScopeState
 
 from payplan.core.periods import PeriodError, parse_period
+from payplan.settings import SHIPPED_TEMPLATES, template_folders
 from payplan.statements.i18n import Formatter
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATE_DIR = SHIPPED_TEMPLATES / "web"  # the shipped pages; a company's own web/ folder comes first
 STATES = {"draft": "Draft", "submitted": "Submitted", "approved": "Approved", "paid": "Paid"}
 
 
@@ -72,9 +73,14 @@ def first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-@lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
+    """The pages' environment over the `web/` folder of each template folder in use."""
+    return _environment(template_folders())
+
+
+@lru_cache(maxsize=4)
+def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f / "web") for f in folders]), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["first_upper"] = first_upper
     env.globals.update(amount=amount, money=money, pct=pct, measure=measure, number=number, period_name=period_name,

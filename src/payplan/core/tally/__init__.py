@@ -18,6 +18,24 @@ caller then runs `evaluate`, whose state carries on as well. Whenever it answers
 the answer equals `outcome_reader(plan)(evaluate(...))` and `evaluate(...).state`
 exactly (tests/core/test_tally.py checks this over generated plans and the examples).
 Must not build lines, trace nodes or issues, nor approximate a case it does not cover.
+
+The contract with the plan format is data, in `contract`: every component kind and
+every plan field is covered, declined or not scored, and tests/core/test_tally_contract.py
+fails when one has no answer. To add a mechanic to the plan format:
+
+1. add the field or component kind to `payplan.core.plan` and make `evaluate` pay it
+   (with its lines and trace), tested against worked examples;
+2. decide the tally's answer. To decline, make `batch_reader` return None for a plan
+   that uses it (`_covered`, or a step that answers None for the rep-periods it cannot
+   do) and list it as `DECLINED` (a declining value also in `DECLINED_VALUES`). To
+   cover, compute it in the step of its component (`scorecard`, `commission`,
+   `extras`) with the engine's Decimal operations in the engine's order, extend the
+   generated plans of tests/core/tally_strategies.py so the property tests of
+   tests/core/test_tally.py draw it, and list it as `COVERED`;
+3. a field that changes no amount of a rep-period (words, selection, stage 1) is
+   `NOT_SCORED`.
+Declining is always correct (the simulation then runs `evaluate`); covering is only
+faster, so decline first and cover when a benchmark shows the need.
 """
 
 from __future__ import annotations

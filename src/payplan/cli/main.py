@@ -1,0 +1,63 @@
+"""The `payplan` command: the click group, its command groups, and exit codes (DESIGN §11).
+
+Each command group is a module of this package named after it. `main()` never
+shows a traceback for a user's mistake: usage errors exit 2, plan and data errors
+exit 1, each with a message on stderr. Must not hold business rules.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from payplan.cli import audit, bench, db, evaluate, facts, plans, runs, serve, simulate, statements, users
+from payplan.plans.files import PlanError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="payplan")
+def cli() -> None:
+    """payplan: open, explainable incentive compensation for B2B sales teams."""
+
+
+for _command in (plans.plans, evaluate.evaluate, evaluate.explain, simulate.simulate, db.db, users.users,
+                 facts.import_cmd, runs.runs_group, audit.audit_group, *statements.COMMANDS, bench.bench,
+                 serve.demo, serve.serve):
+    cli.add_command(_command)
+
+
+def _is_user_error(exc: BaseException) -> bool:
+    """payplan's own exception types and I/O failures are the user's to fix, not bugs."""
+    return isinstance(exc, OSError) or type(exc).__module__.startswith("payplan.")
+
+
+def _exit_code(exc: BaseException) -> int:
+    """2 for a payplan `UsageError` (a request that cannot be answered as asked), else 1."""
+    return 2 if any(k.__name__ == "UsageError" for k in type(exc).__mro__) else 1
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the CLI, map every user error to a message and exit code."""
+    try:
+        code = cli.main(args=argv, prog_name="payplan", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        code = 1
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except PlanError as exc:
+        for issue in exc.issues:
+            click.echo(str(issue), err=True)
+        code = 1
+    except Exception as exc:  # noqa: BLE001 - only user errors are caught, bugs re-raised
+        if not _is_user_error(exc):
+            raise
+        click.echo(f"error: {exc}", err=True)
+        code = _exit_code(exc)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""`payplan serve` and `payplan demo`: run the web service, or seed a demo company and serve it."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
+@click.option("--no-serve", is_flag=True, help="Seed the database and stop.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Seed a demo company into the default database and serve it."""
+    from payplan import demo as seeding
+    from payplan.cli.database import transaction
+    from payplan.settings import get_settings
+    from payplan.store.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    tokens = transaction(seeding.seed)
+    click.echo(f"demo company seeded: users {', '.join(n for n, _, _ in seeding.USERS)} "
+               f"(password '{seeding.PASSWORD}'); runs 2026-01 paid, 2026-02 approved, 2026-03 draft")
+    for name, token in tokens.items():
+        click.echo(f"token for {name}: {token}")
+    if not no_serve:
+        serve.callback(host=host, port=port)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
+def serve(host: str, port: int) -> None:
+    """Run the web service on PAYPLAN_DATABASE_URL (GET /health answers when ready)."""
+    import uvicorn
+
+    from payplan.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=True)

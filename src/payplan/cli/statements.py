@@ -1,0 +1,110 @@
+"""The `payplan statement`, `payplan statements` and `payplan verify` commands.
+
+A statement comes from fact files (`--plan --data --period`, works without a
+database) or from a run in the service database (`--run N`). `statements`
+renders every rep of a run in worker processes with a progress bar, skipping
+statements already rendered for the same result hash. `verify` exits 0 and
+prints "match" when the embedded calculation re-computes to the printed
+figures, else exits 1 naming the figures that differ. Must not hold business
+rules: errors are raised as payplan errors and mapped by `payplan.cli.main.main`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from payplan.statements import LANGUAGES
+
+lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+                           help="Language of the statement.")
+run_option = click.option("--run", "run_id", type=int, default=None, help="A run in the service database.")
+file_options = [
+    click.option("--plan", "plan_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                 help="Plan file (TOML), instead of --run."),
+    click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                 help="Directory of fact files, with --plan."),
+    click.option("--period", default=None, help="One period (2026-03), with --plan."),
+]
+
+
+def with_file_options(command):
+    for option in reversed(file_options):
+        command = option(command)
+    return command
+
+
+def calculations(run_id: int | None, plan_path: Path | None, data_dir: Path | None, period: str | None,
+                 rep_id: str | None) -> list:
+    """The calculations asked for: from a run, or from a plan file and fact files."""
+    from payplan.statements import calculation
+
+    if run_id is not None:
+        if plan_path or data_dir or period:
+            raise click.UsageError("give either --run or --plan/--data/--period, not both")
+        from payplan.cli.database import transaction
+        from payplan.statements.from_run import run_calculations
+
+        return transaction(lambda conn: run_calculations(conn, run_id, rep_id))
+    if not (plan_path and data_dir and period):
+        raise click.UsageError("give --run N, or all of --plan FILE --data DIR --period P")
+    return calculation.from_files(plan_path, data_dir, period, [rep_id] if rep_id else None)
+
+
+@click.command("statement")
+@run_option
+@with_file_options
+@click.option("--rep", "rep_id", required=True, help="The rep whose statement to print.")
+@lang_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The PDF file to write.")
+def statement(run_id: int | None, plan_path: Path | None, data_dir: Path | None, period: str | None,
+              rep_id: str, lang: str, output: Path) -> None:
+    """Print one rep's pay statement as a PDF with its calculation embedded."""
+    from payplan.statements.pdf import PdfRenderer
+
+    found = calculations(run_id, plan_path, data_dir, period, rep_id)
+    if not found:
+        raise click.ClickException(f"no statement for rep {rep_id}")
+    calc = found[0]
+    output.write_bytes(PdfRenderer().statement(calc, lang))
+    click.echo(f"{output}: {calc.result.rep_id}, {calc.period}, total {calc.result.total} {calc.result.currency}")
+
+
+@click.command("statements")
+@run_option
+@with_file_options
+@lang_option
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the PDF files.")
+@click.option("--workers", type=int, default=None, help="Worker processes (default: one per core).")
+def statements(run_id: int | None, plan_path: Path | None, data_dir: Path | None, period: str | None,
+               lang: str, out_dir: Path, workers: int | None) -> None:
+    """Print every rep's statement of a run into a directory, in parallel."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from payplan.statements.batch import render_all
+
+    found = calculations(run_id, plan_path, data_dir, period, None)
+    columns = (TextColumn("statements"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("statements", total=len(found))
+        report = render_all(found, out_dir, lang, workers=workers, progress=lambda _: bar.advance(task))
+    click.echo(f"{out_dir}: {len(report.rendered)} rendered, {len(report.skipped)} already up to date"
+               + (f", {len(report.removed)} outdated removed" if report.removed else ""))
+
+
+@click.command("verify")
+@click.argument("pdf", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.pass_context
+def verify(ctx: click.Context, pdf: Path) -> None:
+    """Re-compute a statement from its embedded calculation and check its totals."""
+    from payplan.statements.verify import verify_file
+
+    verdict = verify_file(pdf)
+    click.echo(verdict.text(str(pdf)))
+    ctx.exit(0 if verdict.ok else 1)
+
+
+COMMANDS = [statement, statements, verify]

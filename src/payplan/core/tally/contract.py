@@ -1,0 +1,89 @@
+"""The tally's contract with the plan format: every mechanic is covered, declined, or not scored.
+
+`KINDS` names every component kind and `FIELDS` every field of every plan value
+(`"Commission.tiers"`), each with one of three answers:
+
+- `COVERED`: the tally computes it with the engine's operations, in the engine's
+  order (tests/core/test_tally.py proves the outcomes equal);
+- `DECLINED`: `batch_reader` returns None for a plan that uses it, so the simulation
+  runs `evaluate` instead; `DECLINED_VALUES` lists the field values that decline
+  (a formula base), so a test can build each one and see the tally step aside;
+- `NOT_SCORED`: no amount depends on it inside a rep-period's scoring (words shown
+  to people, the version and eligibility chosen before scoring, facts turned into
+  metric values in stage 1, which the tally reads exactly as `evaluate` does).
+
+tests/core/test_tally_contract.py fails when a component kind or a plan field
+exists that is not listed here, when a listed one no longer exists, when a
+declined kind or value is not declined, and when a covered kind is declined.
+Must not import anything but the plan schema: it is data.
+"""
+
+from __future__ import annotations
+
+from payplan.core.plan import Commission, Draw, Fixed, Override, Scorecard, Spiff
+
+COVERED, DECLINED, NOT_SCORED = "covered", "declined", "not scored"
+
+KINDS = {
+    Scorecard: COVERED,
+    Commission: COVERED,
+    Spiff: COVERED,
+    Fixed: COVERED,
+    Override: DECLINED,  # reads the team's deals and attainment, which a rep's columns lack
+    Draw: DECLINED,  # a balance carried and recovered across periods, with its own lines
+}
+
+# A field value that makes the tally decline, one example each: (field, value).
+DECLINED_VALUES = (
+    ("Commission.base", "amount - discount"),  # a formula base reads each deal's extra fields
+    ("Spiff.base", "amount - discount"),
+    ("Commission.id", "clawback"),  # an id the engine keeps for its own lines
+    ("Scorecard.id", "proration"),
+    ("Spiff.id", "statement_cap"),
+    ("Fixed.id", "clawback"),
+)
+
+# Words shown to people: no amount depends on them.
+_WORDS = dict.fromkeys(["Tier.label", "Multiplier.label", "Gate.label", "Gate.why", "Kpi.label", "Kpi.why",
+                        "Scorecard.label", "Scorecard.why", "Commission.label", "Commission.why", "Spiff.label",
+                        "Spiff.why", "Override.label", "Override.why", "Draw.label", "Draw.why", "Fixed.label",
+                        "Fixed.why"], NOT_SCORED)
+
+FIELDS = {
+    **_WORDS,
+    "Tier.rate": COVERED, "Tier.from_": COVERED, "Tier.to": COVERED, "Tier.mode": COVERED,
+    "Multiplier.factor": COVERED, "Multiplier.from_": COVERED, "Multiplier.to": COVERED,
+    "Gate.factor": COVERED, "Gate.metric": COVERED, "Gate.min": COVERED, "Gate.kpi_min": COVERED,
+    "Kpi.id": COVERED, "Kpi.metric": COVERED, "Kpi.weight": COVERED, "Kpi.target": COVERED,
+    "Kpi.target_key": COVERED, "Kpi.better": COVERED, "Kpi.lower_is": COVERED, "Kpi.curve": COVERED,
+    "Kpi.threshold": COVERED, "Kpi.floor": COVERED, "Kpi.cap": COVERED,
+    "Kpi.product": NOT_SCORED, "Kpi.activity_kind": NOT_SCORED, "Kpi.scope": NOT_SCORED,  # stage 1 filters
+    "Scorecard.id": COVERED, "Scorecard.kpis": COVERED, "Scorecard.target_incentive": COVERED,
+    "Scorecard.salary_share": COVERED, "Scorecard.payout_curve": COVERED, "Scorecard.payout_cap": COVERED,
+    "Scorecard.gates": COVERED,
+    "Commission.id": COVERED, "Commission.base": COVERED, "Commission.products": COVERED,
+    "Commission.rate": COVERED, "Commission.target_incentive": COVERED, "Commission.tiers": COVERED,
+    "Commission.tiers_on": COVERED, "Commission.accumulate": COVERED, "Commission.boundary": COVERED,
+    "Commission.above_quota": COVERED, "Commission.quota": COVERED, "Commission.quota_key": COVERED,
+    "Commission.multipliers": COVERED, "Commission.multipliers_on": COVERED, "Commission.cap": COVERED,
+    "Commission.floor": COVERED, "Commission.gates": COVERED,
+    "Spiff.id": COVERED, "Spiff.starts": COVERED, "Spiff.ends": COVERED, "Spiff.products": COVERED,
+    "Spiff.per_deal": COVERED, "Spiff.rate": COVERED, "Spiff.base": COVERED, "Spiff.metric": COVERED,
+    "Spiff.per_unit": COVERED, "Spiff.cap": COVERED,
+    "Override.id": DECLINED, "Override.rate": DECLINED, "Override.base": DECLINED, "Override.scope": DECLINED,
+    "Override.threshold": DECLINED, "Override.team_quota": DECLINED, "Override.min_attainment": DECLINED,
+    "Override.cap": DECLINED,
+    "Draw.id": DECLINED, "Draw.amount": DECLINED, "Draw.type": DECLINED, "Draw.recoverable": DECLINED,
+    "Draw.periods": DECLINED,
+    "Fixed.id": COVERED, "Fixed.amount": COVERED, "Fixed.from_salary": COVERED,
+    "Eligibility.roles": NOT_SCORED, "Eligibility.teams": NOT_SCORED, "Eligibility.reps": NOT_SCORED,
+    "Rounding.mode": COVERED, "Rounding.places": COVERED, "Rounding.score_places": COVERED,
+    "Proration.method": COVERED, "Proration.quotas": COVERED,
+    "Clawback.window_days": COVERED, "Clawback.share": COVERED,
+    "Accounting.amortize_months": NOT_SCORED,  # the accrual schedule of a paid amount, not the amount
+    "Plan.id": NOT_SCORED, "Plan.version": NOT_SCORED, "Plan.name": NOT_SCORED, "Plan.description": NOT_SCORED,
+    "Plan.effective_from": COVERED, "Plan.effective_to": COVERED,  # a version's span prorates its reps
+    "Plan.period": NOT_SCORED, "Plan.currency": NOT_SCORED, "Plan.timezone": NOT_SCORED,  # stage 1
+    "Plan.components": COVERED, "Plan.eligibility": NOT_SCORED, "Plan.rounding": COVERED,
+    "Plan.proration": COVERED, "Plan.clawback": COVERED, "Plan.cap": COVERED, "Plan.accounting": NOT_SCORED,
+}

@@ -1,0 +1,161 @@
+"""The whole pipeline on one screen: plan → facts → metrics → evaluate → output.
+
+`payplan evaluate --data DIR` imports the fact files into an in-memory SQLite
+database and takes exactly the same path as the service: metric SQL in
+`payplan.store.metrics`, scoring in `payplan.core.engine`. State (draw
+balances, commission paid per deal) carries from each period into the next,
+starting from the plan's first period so a single period sees its history.
+Must not format for humans beyond the two CLI encodings (JSON, table).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import msgspec
+from sqlalchemy.engine import Connection
+
+from payplan.core.eligibility import in_force, is_eligible
+from payplan.core.engine import evaluate
+from payplan.core.inputs import CarriedState, Rep, RepInputs
+from payplan.core.issues import Issue
+from payplan.core.needs import plan_needs
+from payplan.core.periods import Period, PeriodError, parse_range, period_of
+from payplan.core.plan import Draw, Plan
+from payplan.core.result import RepResult
+from payplan.facts.imports import import_facts
+from payplan.facts.read import read_facts
+from payplan.plans.files import PlanError, check_plan_text, plan_hash, read_plan_file
+from payplan.store.db import create_schema, make_engine
+from payplan.store.metrics import load_inputs, load_reps
+
+# How far back history is replayed for carried state (draws, clawbacks).
+MAX_HISTORY = 36
+
+
+class UsageError(ValueError):
+    """A request that cannot be answered as asked (wrong period kind, unknown rep)."""
+
+
+class Evaluation(msgspec.Struct):
+    plan: Plan
+    hash: str
+    period: str
+    results: list[RepResult]
+    issues: list[Issue]
+
+
+def evaluate_files(plan_path: str | Path, data_dir: str | Path, period_text: str,
+                   rep_id: str | None = None) -> Evaluation:
+    """Load a plan file and a fact directory, evaluate the periods asked for."""
+    plan = load_checked_plan(plan_path)
+    periods = periods_for(plan, period_text)
+    facts = read_facts(data_dir)
+    engine = make_engine("sqlite://")
+    create_schema(engine)
+    with engine.begin() as conn:
+        import_facts(conn, facts)
+        results, issues = evaluate_periods(plan, conn, periods, rep_id)
+    return Evaluation(plan, plan_hash(plan), period_text, results, issues)
+
+
+def load_checked_plan(path: str | Path) -> Plan:
+    """Load a plan file and refuse it when the linter finds errors (warnings pass)."""
+    plan, issues = check_plan_text(read_plan_file(path), str(path))
+    errors = [i for i in issues if i.severity == "error"]
+    if plan is None or errors:
+        raise PlanError(errors)
+    return plan
+
+
+def periods_for(plan: Plan, text: str) -> list[Period]:
+    try:
+        periods = parse_range(text)
+    except PeriodError as exc:
+        raise UsageError(str(exc)) from None
+    if periods[0].kind != plan.period:
+        example = period_of(periods[0].start, plan.period).key
+        raise UsageError(f"plan {plan.ref} pays by {plan.period}: give a {plan.period} such as {example}, not {text}")
+    return periods
+
+
+def evaluate_periods(plan: Plan, conn: Connection, periods: list[Period],
+                     rep_id: str | None = None) -> tuple[list[RepResult], list[Issue]]:
+    """Evaluate every eligible rep (or one) for each period, carrying state forward."""
+    everyone = load_reps(conn)
+    reps = [r for r in everyone if is_eligible(plan, r) and (rep_id is None or r.id == rep_id)]
+    if rep_id is not None and not reps:
+        raise UsageError(f"rep {rep_id!r} is not in the facts or not eligible for plan {plan.ref}")
+    wanted = set(periods)
+    states: dict[str, CarriedState] = {}
+    results: list[RepResult] = []
+    for period in with_history(plan, periods):
+        if not in_force(plan, period):
+            continue
+        # Activity ids are listed only when one rep is asked for (explain, a statement).
+        scored, _ = score_period(plan, conn, period, reps, states, activity_ids=rep_id is not None,
+                                 everyone=everyone)
+        if period in wanted:
+            results.extend(scored)
+    issues = [i for r in results for i in r.issues]
+    return results, issues
+
+
+def score_period(plan: Plan, conn: Connection, period: Period, reps: list[Rep],
+                 states: dict[str, CarriedState], *, activity_ids: bool = False,
+                 everyone: list[Rep] | None = None) -> tuple[list[RepResult], dict[str, RepInputs]]:
+    """Stage 1 then stage 2 for one period: each rep's result from `states` (updated in place).
+
+    `everyone`: every rep as `load_reps` read them, if the caller has (not read again).
+    """
+    needs = plan_needs(plan)
+    inputs = load_inputs(conn, list(needs.specs), period, rep_ids=[r.id for r in reps],
+                         team_scope=needs.team_scope, target_keys=set(needs.target_keys),
+                         activity_ids=activity_ids, everyone=everyone)
+    results = []
+    for rep in reps:
+        if rep.id in inputs:
+            result = evaluate(plan, inputs[rep.id], states.get(rep.id), period)
+            states[rep.id] = result.state
+            results.append(result)
+    return results, inputs
+
+
+def carries_state(plan: Plan) -> bool:
+    """Whether a period's result depends on earlier periods (draws, clawbacks)."""
+    return plan.clawback is not None or any(isinstance(c, Draw) for c in plan.components)
+
+
+def with_history(plan: Plan, periods: list[Period]) -> list[Period]:
+    """Earlier periods to replay when the plan carries state (draws, clawbacks)."""
+    if not carries_state(plan):
+        return periods
+    history: list[Period] = []
+    first = period_of(plan.effective_from, plan.period)
+    p = periods[0]
+    while p > first and len(history) < MAX_HISTORY:
+        p = p.previous()
+        history.append(p)
+    return list(reversed(history)) + periods
+
+
+def run_evaluate(plan: Path, data: Path, period: str, rep: str | None = None,
+                 fmt: str = "table") -> tuple[str, int]:
+    """`payplan evaluate`: (text to print, exit code: 1 when an error issue was found)."""
+    from payplan.evaluation.report import table_text, to_json
+
+    evaluation = evaluate_files(plan, data, period, rep)
+    text = to_json(evaluation).decode() if fmt == "json" else table_text(evaluation)
+    return text, 1 if any(i.severity == "error" for i in evaluation.issues) else 0
+
+
+def run_explain(plan: Path, data: Path, period: str, rep: str) -> tuple[str, int]:
+    """`payplan explain`: the trace of one rep as an indented, readable tree."""
+    from payplan.evaluation.report import explain_lines
+
+    evaluation = evaluate_files(plan, data, period, rep)
+    lines: list[str] = []
+    for result in evaluation.results:
+        lines += explain_lines(result, evaluation.plan.currency) + [""]
+    lines += [str(i) for i in evaluation.issues]
+    return "\n".join(lines), 1 if any(i.severity == "error" for i in evaluation.issues) else 0

@@ -1,0 +1,54 @@
+"""Import fact files into the service database on a user's behalf, with one audit row per file.
+
+Wraps `payplan.facts.imports.import_facts` (idempotent, all-or-nothing per file)
+with the permission check and the audit trail; the caller owns the transaction, so
+the facts and their audit rows commit together. Must not parse files (that is
+`payplan.facts.read`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from payplan.access.users import User
+from payplan.errors import Forbidden
+from payplan.facts.imports import import_facts
+from payplan.facts.read import read_facts
+from payplan.facts.rows import FactSet
+from payplan.store import audit
+
+# Who may import which fact kinds (None: all). HR maintains the target cascade only;
+# activity, deal and score facts feed pay, so finance and admins own them. The API uses this too.
+IMPORTERS: dict[str, frozenset[str] | None] = {"admin": None, "finance": None, "hr": frozenset({"targets"})}
+
+
+def may_import(role: str, kind: str) -> bool:
+    allowed = IMPORTERS.get(role, frozenset())
+    return allowed is None or kind in allowed
+
+
+def import_directory(conn: Connection, directory: str | Path, actor: User) -> dict[str, int]:
+    """Read, validate and import every fact file in `directory`; new rows per kind."""
+    facts = read_facts(directory)
+    _require(actor, [kind for kind in facts.sources])
+    return import_fact_set(conn, facts, actor)
+
+
+def import_fact_set(conn: Connection, facts: FactSet, actor: User) -> dict[str, int]:
+    """Import validated facts (e.g. from an upload) and audit each file read."""
+    _require(actor, list(facts.sources))
+    inserted = import_facts(conn, facts)
+    for kind, source in facts.sources.items():
+        rows = len(getattr(facts, kind))
+        audit.record(conn, actor.name, "facts.import", f"file {source}",
+                     {"kind": kind, "rows": rows, "new_rows": inserted.get(kind, 0)})
+    return inserted
+
+
+def _require(actor: User, kinds: list[str]) -> None:
+    refused = [kind for kind in kinds if not may_import(actor.role, kind)]
+    if refused:
+        raise Forbidden(f"a {actor.role} cannot import {', '.join(refused)} facts "
+                        "(admin and finance import facts; hr imports targets only)")

@@ -1,0 +1,63 @@
+"""Checks across fact files: references to reps and deals, manager loops, split shares.
+
+Run after every file parsed cleanly. Must not read files.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+import msgspec
+
+from payplan.facts.problems import FactProblem
+from payplan.facts.rows import FactSet, RepRow
+
+
+def check_references(facts: FactSet, problems: list[FactProblem]) -> None:
+    """Unknown rep, manager, deal and team references; manager loops; split shares summing to 1."""
+    reps = {r.rep_id: r for r in facts.reps}
+    teams = {r.team for r in facts.reps if r.team}
+
+    def unknown(kind: str, row: msgspec.Struct, column: str, what: str = "rep") -> None:
+        problems.append(FactProblem(facts.sources[kind], row.row, column, f"unknown {what} {getattr(row, column)!r}"))
+
+    for rep in facts.reps:
+        if rep.manager_id is not None and rep.manager_id not in reps:
+            unknown("reps", rep, "manager_id")
+    _check_manager_loops(facts, reps, problems)
+    for kind in ("activities", "deals", "credits", "scores", "nps"):
+        for row in getattr(facts, kind):
+            if row.rep_id not in reps:
+                unknown(kind, row, "rep_id")
+    for target in facts.targets:
+        if target.scope_id not in (reps if target.scope == "rep" else teams):
+            unknown("targets", target, "scope_id", target.scope)
+    _check_credits(facts, problems)
+
+
+def _check_manager_loops(facts: FactSet, reps: dict[str, RepRow], problems: list[FactProblem]) -> None:
+    for rep in facts.reps:
+        seen, current = {rep.rep_id}, rep.manager_id
+        while current is not None and current in reps:
+            if current in seen:
+                problems.append(FactProblem(facts.sources["reps"], rep.row, "manager_id",
+                                            f"the manager chain of {rep.rep_id!r} loops back through {current!r}"))
+                break
+            seen.add(current)
+            current = reps[current].manager_id
+
+
+def _check_credits(facts: FactSet, problems: list[FactProblem]) -> None:
+    deals = {d.deal_id for d in facts.deals}
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    first_row: dict[str, int] = {}
+    for credit in facts.credits:
+        if credit.deal_id not in deals:
+            problems.append(FactProblem(facts.sources["credits"], credit.row, "deal_id", f"unknown deal {credit.deal_id!r}"))
+        totals[credit.deal_id] += credit.share
+        first_row.setdefault(credit.deal_id, credit.row)
+    for deal_id, total in totals.items():
+        if total != 1:
+            problems.append(FactProblem(facts.sources["credits"], first_row[deal_id], "share",
+                                        f"the shares of deal {deal_id!r} add up to {total}, not 1"))

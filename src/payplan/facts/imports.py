@@ -1,0 +1,136 @@
+"""Import a validated `FactSet` into the fact tables: idempotent, all-or-nothing per file.
+
+Each file is written inside its own SAVEPOINT with bulk (executemany) inserts. A
+row whose external id is already stored with the same content is skipped, so
+re-importing the same files changes nothing; the same id with different content
+is a conflict: the file's savepoint is rolled back and a `FactError` names the
+file, row and column. Must not parse files (that is `payplan.facts.read`) nor compute
+metrics.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Callable, Iterable
+
+import msgspec
+from sqlalchemy import Connection, Table, select, tuple_
+
+from payplan.facts.problems import FactError, FactProblem
+from payplan.facts.rows import FactSet
+from payplan.store import schema
+
+CHUNK = 20_000  # rows per executemany
+LOOKUP_CHUNK = 500  # ids per "already stored?" query
+
+Record = dict[str, Any]
+_FIELDS = msgspec.json.Decoder(dict[str, Decimal])
+
+
+def import_facts(conn: Connection, facts: FactSet) -> dict[str, int]:
+    """Store `facts`; return the number of new rows per kind ("deals": 120, …).
+
+    Files are imported in dependency order (reps first). The caller owns the outer
+    transaction: commit it to keep what was imported.
+    """
+    inserted: dict[str, int] = {}
+    for kind, to_record in _RECORDS.items():
+        rows = getattr(facts, kind)
+        if kind == "reps":
+            rows = managers_first(rows)
+        source = facts.sources.get(kind, f"{kind}.csv")
+        inserted[kind] = _import_file(conn, schema.FACT_TABLES[kind], source, rows, to_record)
+    return inserted
+
+
+def _import_file(conn: Connection, table: Table, source: str, rows: Iterable[Any],
+                 to_record: Callable[[Any], Record]) -> int:
+    records = [(row.row, to_record(row)) for row in rows]
+    if not records:
+        return 0
+    with conn.begin_nested():
+        stored = _stored(conn, table, [r for _, r in records])
+        key_columns = [c.name for c in table.primary_key.columns]
+        problems, new = [], []
+        for number, record in records:
+            old = stored.get(tuple(record[c] for c in key_columns))
+            if old is None:
+                new.append(record)
+            elif (problem := _conflict(source, number, key_columns, record, old)) is not None:
+                problems.append(problem)
+        if problems:
+            raise FactError(problems)  # leaving the `with` rolls this file back
+        for start in range(0, len(new), CHUNK):
+            conn.execute(table.insert(), new[start:start + CHUNK])
+    return len(new)
+
+
+def _stored(conn: Connection, table: Table, records: list[Record]) -> dict[tuple, Any]:
+    """Rows already in `table` with the same primary keys as `records`, by key."""
+    if conn.execute(select(1).select_from(table).limit(1)).first() is None:
+        return {}
+    key_columns = list(table.primary_key.columns)
+    key = tuple_(*key_columns) if len(key_columns) > 1 else key_columns[0]
+    found: dict[tuple, Any] = {}
+    for start in range(0, len(records), LOOKUP_CHUNK):
+        chunk = records[start:start + LOOKUP_CHUNK]
+        wanted = [tuple(r[c.name] for c in key_columns) for r in chunk]
+        values = wanted if len(key_columns) > 1 else [w[0] for w in wanted]
+        for row in conn.execute(select(table).where(key.in_(values))).mappings():
+            found[tuple(row[c.name] for c in key_columns)] = row
+    return found
+
+
+def _conflict(source: str, number: int, keys: list[str], record: Record, old: Any) -> FactProblem | None:
+    for column, value in record.items():
+        if column not in keys and not _same(column, old[column], value):
+            ident = ", ".join(f"{k} {record[k]!r}" for k in keys)
+            return FactProblem(source, number, column,
+                               f"{ident} is already stored with {old[column]!r}, the file has {value!r}")
+    return None
+
+
+def _same(column: str, old: Any, new: Any) -> bool:
+    if column == "fields":  # compare the numbers, not their spelling (12.5 == 12.50)
+        return _FIELDS.decode(old) == _FIELDS.decode(new)
+    return old == new
+
+
+def managers_first(reps: Iterable[Any]) -> list[Any]:
+    """Reps ordered so that every manager precedes their reports (the FK needs it)."""
+    by_id = {r.rep_id: r for r in reps}
+    ordered: list[Any] = []
+    placed: set[str] = set()
+
+    def place(rep: Any) -> None:
+        chain = []
+        while rep is not None and rep.rep_id not in placed:
+            chain.append(rep)
+            placed.add(rep.rep_id)
+            rep = by_id.get(rep.manager_id) if rep.manager_id else None
+        ordered.extend(reversed(chain))
+
+    for rep in by_id.values():
+        place(rep)
+    return ordered
+
+
+def fields_json(fields: dict[str, Decimal]) -> str:
+    """Extra deal fields as a JSON object of decimal strings, keys sorted."""
+    return msgspec.json.encode({k: format(v, "f") for k, v in sorted(fields.items())}).decode()
+
+
+_RECORDS: dict[str, Callable[[Any], Record]] = {
+    "reps": lambda r: {"id": r.rep_id, "name": r.name, "email": r.email, "role": r.role, "team": r.team,
+                       "manager_id": r.manager_id, "hired_on": r.hired_on, "terminated_on": r.terminated_on,
+                       "currency": r.currency, "salary": r.salary},
+    "activities": lambda a: {"id": a.activity_id, "rep_id": a.rep_id, "kind": a.kind, "occurred_at": a.occurred_at},
+    "deals": lambda d: {"id": d.deal_id, "rep_id": d.rep_id, "created_at": d.created_at, "closed_at": d.closed_at,
+                        "status": d.status, "amount": d.amount, "cost": d.cost, "currency": d.currency,
+                        "product": d.product, "cancelled_at": d.cancelled_at, "fields": fields_json(d.fields)},
+    "credits": lambda c: {"deal_id": c.deal_id, "rep_id": c.rep_id, "share": c.share},
+    "scores": lambda s: {"rep_id": s.rep_id, "period": s.period, "kind": s.kind, "value": s.value},
+    "nps": lambda n: {"id": n.response_id, "rep_id": n.rep_id, "answered_at": n.answered_at, "score": n.score},
+    "targets": lambda t: {"scope": t.scope, "scope_id": t.scope_id, "period": t.period, "metric": t.metric,
+                          "target": t.target},
+}

@@ -1,0 +1,292 @@
+"""Read a directory of fact files (CSV or JSON) into validated, typed rows.
+
+`read_facts(directory)` parses reps, activities, deals, credits, scores, NPS
+answers and targets (DESIGN §4), checks every row and the references between
+files, and returns a `FactSet`; every problem found is collected and raised at
+once as a `FactError` naming file, row and column. Row numbers are those a
+spreadsheet shows: the header is row 1, the first data row is row 2 (in a JSON
+file, the n-th object is item n).
+
+Must not touch a database or compute metrics: storing is `payplan.facts.imports`,
+aggregation is `payplan.store.metrics`. Never builds a Decimal from a float.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+import msgspec
+
+from payplan.core.money import D
+from payplan.core.periods import PeriodError, parse_period
+from payplan.facts.checks import check_references
+from payplan.facts.files import Records, read_records
+from payplan.facts.problems import FactError, FactProblem
+from payplan.facts.rows import (
+    DEAL_STATUSES,
+    UNIT_SCORE_KINDS,
+    ActivityRow,
+    CreditRow,
+    DealRow,
+    FactSet,
+    NpsRow,
+    RepRow,
+    ScoreRow,
+    TargetRow,
+    content,
+)
+
+__all__ = ["SPECS", "read_facts", "parse_file", "parse_day"]
+
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class Cells:
+    """One raw row being validated: typed getters record problems and return None."""
+
+    def __init__(self, file: str, row: int, values: dict[str, str], problems: list[FactProblem]):
+        self.file, self.row, self.values, self.problems = file, row, values, problems
+        self.ok = True
+        self.extras: tuple[str, ...] = ()  # extra numeric columns kept (deals)
+
+    def fail(self, column: str | None, message: str) -> None:
+        self.ok = False
+        self.problems.append(FactProblem(self.file, self.row, column, message))
+
+    def text(self, column: str, required: bool = True) -> str | None:
+        value = (self.values.get(column) or "").strip()
+        if not value:
+            if required:
+                self.fail(column, "a value is required")
+            return None
+        return value
+
+    def ident(self, column: str, required: bool = True) -> str | None:
+        value = self.text(column, required)
+        if value is not None and _CONTROL.search(value):
+            self.fail(column, f"{value!r} contains control characters")
+            return None
+        return value
+
+    def day(self, column: str, required: bool = True) -> date | None:
+        value = self.text(column, required)
+        if value is None:
+            return None
+        parsed = parse_day(value)
+        if parsed is None:
+            self.fail(column, f"{value!r} is not an ISO 8601 date (expected YYYY-MM-DD)")
+        return parsed
+
+    def number(self, column: str, places: int, required: bool = True, what: str = "decimal amount") -> Decimal | None:
+        value = self.text(column, required)
+        if value is None:
+            return None
+        if not _NUMBER.match(value):
+            self.fail(column, f"{value!r} is not a {what}")
+            return None
+        if len(value.partition(".")[2]) > places:
+            self.fail(column, f"{value!r} has more than {places} decimal places")
+            return None
+        return D(value)
+
+    def choice(self, column: str, allowed: tuple[str, ...]) -> str | None:
+        value = self.text(column)
+        if value is not None and value not in allowed:
+            self.fail(column, f"{value!r} is not one of {', '.join(allowed)}")
+            return None
+        return value
+
+
+def parse_day(text: str) -> date | None:
+    """An ISO 8601 date, or a datetime reduced to its (UTC, when offset-aware) date."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.date()
+
+
+def read_facts(directory: str | Path) -> FactSet:
+    """Read and validate every fact file in `directory`; raise FactError listing all problems."""
+    folder = Path(directory)
+    problems: list[FactProblem] = []
+    parsed: dict[str, tuple] = {}
+    sources: dict[str, str] = {}
+    for kind, spec in SPECS.items():
+        found = _find(folder, kind, problems)
+        if found is None:
+            if kind == "reps":
+                problems.append(FactProblem("reps.csv", None, None, f"missing: reps.csv (or reps.json) is required in {folder}"))
+            continue
+        sources[kind] = found.name
+        records = read_records(found, problems)
+        if records is not None:
+            parsed[kind] = parse_file(found.name, records, spec, problems)
+    facts = FactSet(**parsed, sources=sources)
+    if not problems:
+        check_references(facts, problems)
+    if problems:
+        raise FactError(problems)
+    return facts
+
+
+def _find(folder: Path, kind: str, problems: list[FactProblem]) -> Path | None:
+    candidates = [p for p in (folder / f"{kind}.csv", folder / f"{kind}.json") if p.is_file()]
+    if len(candidates) > 1:
+        problems.append(FactProblem(candidates[0].name, None, None, f"both {kind}.csv and {kind}.json exist; keep one"))
+    return candidates[0] if candidates else None
+
+
+# --- one parser per fact kind -------------------------------------------------
+
+
+def _rep(c: Cells) -> RepRow | None:
+    rep_id, manager_id = c.ident("rep_id"), c.ident("manager_id", False)
+    hired, terminated = c.day("hired_on", False), c.day("terminated_on", False)
+    currency = c.text("currency")
+    if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
+        c.fail("currency", f"{currency!r} is not an ISO 4217 currency code such as EUR")
+    if hired and terminated and terminated < hired:
+        c.fail("terminated_on", f"{terminated} is before hired_on {hired}")
+    if rep_id is not None and manager_id == rep_id:
+        c.fail("manager_id", "a rep cannot be their own manager")
+    row = RepRow(rep_id or "", c.text("name") or "", c.text("email", False), c.text("role", False) or "",
+                 c.text("team", False) or "", manager_id, hired, terminated, currency or "",
+                 c.number("salary", 2, False), c.row)
+    return row if c.ok else None
+
+
+def _activity(c: Cells) -> ActivityRow | None:
+    row = ActivityRow(c.ident("activity_id") or "", c.ident("rep_id") or "", c.text("kind") or "",
+                      c.day("occurred_at") or date.min, c.row)
+    return row if c.ok else None
+
+
+def _deal(c: Cells) -> DealRow | None:
+    status = c.choice("status", DEAL_STATUSES)
+    created, closed, cancelled = c.day("created_at"), c.day("closed_at", False), c.day("cancelled_at", False)
+    if status in ("won", "cancelled") and closed is None and c.ok:
+        c.fail("closed_at", f"a {status} deal needs closed_at")
+    if status == "cancelled" and cancelled is None and c.ok:
+        c.fail("cancelled_at", "a cancelled deal needs cancelled_at")
+    if cancelled is not None and status not in (None, "cancelled"):
+        c.fail("cancelled_at", f"only a cancelled deal has cancelled_at (status is {status})")
+    if created and closed and closed < created:
+        c.fail("closed_at", f"{closed} is before created_at {created}")
+    if closed and cancelled and cancelled < closed:
+        c.fail("cancelled_at", f"{cancelled} is before closed_at {closed}")
+    fields = {col: v for col in c.extras if (v := c.number(col, 28, False, "decimal number")) is not None}
+    row = DealRow(c.ident("deal_id") or "", c.ident("rep_id") or "", created or date.min, closed,
+                  status or "", c.number("amount", 2) or Decimal(0), c.number("cost", 2, False),
+                  c.text("currency") or "", c.text("product", False) or "", cancelled, fields, c.row)
+    return row if c.ok else None
+
+
+def _credit(c: Cells) -> CreditRow | None:
+    share = c.number("share", 6, what="decimal share")
+    if share is not None and not 0 < share <= 1:
+        c.fail("share", f"{share} is not a share in (0, 1]")
+    row = CreditRow(c.ident("deal_id") or "", c.ident("rep_id") or "", share or Decimal(0), c.row)
+    return row if c.ok else None
+
+
+def _period_key(c: Cells, column: str) -> str:
+    text = c.text(column)
+    if text is None:
+        return ""
+    try:
+        return parse_period(text).key
+    except PeriodError as exc:
+        c.fail(column, str(exc))
+        return ""
+
+
+def _score(c: Cells) -> ScoreRow | None:
+    kind, value = c.text("kind") or "", c.number("value", 6, what="decimal number")
+    if kind in UNIT_SCORE_KINDS and value is not None and not 0 <= value <= 1:
+        c.fail("value", f"{value} is outside 0..1 (a {kind} score is a ratio)")
+    row = ScoreRow(c.ident("rep_id") or "", _period_key(c, "period"), kind, value or Decimal(0), c.row)
+    return row if c.ok else None
+
+
+def _nps(c: Cells) -> NpsRow | None:
+    text = c.text("score")
+    if text is not None and not (text.isdigit() and 0 <= int(text) <= 10):
+        c.fail("score", f"{text!r} is not a whole number from 0 to 10")
+    row = NpsRow(c.ident("response_id") or "", c.ident("rep_id") or "", c.day("answered_at") or date.min,
+                 int(text) if c.ok and text else 0, c.row)
+    return row if c.ok else None
+
+
+def _target(c: Cells) -> TargetRow | None:
+    row = TargetRow(c.choice("scope", ("rep", "team")) or "", c.text("scope_id") or "",
+                    _period_key(c, "period"), c.text("metric") or "",
+                    c.number("target", 6, what="decimal number") or Decimal(0), c.row)
+    return row if c.ok else None
+
+
+class FileSpec(msgspec.Struct, frozen=True):
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    key: tuple[str, ...]  # the external id: columns that identify a row
+    parse: Callable[[Cells], msgspec.Struct | None]
+    extras: bool = False  # keep unknown numeric columns (deals)
+
+
+SPECS: dict[str, FileSpec] = {
+    "reps": FileSpec(("rep_id", "name", "role", "team", "hired_on", "currency"),
+                     ("email", "manager_id", "terminated_on", "salary"), ("rep_id",), _rep),
+    "activities": FileSpec(("activity_id", "rep_id", "kind", "occurred_at"), (), ("activity_id",), _activity),
+    "deals": FileSpec(("deal_id", "rep_id", "created_at", "closed_at", "status", "amount", "currency"),
+                      ("cost", "product", "cancelled_at"), ("deal_id",), _deal, extras=True),
+    "credits": FileSpec(("deal_id", "rep_id", "share"), (), ("deal_id", "rep_id"), _credit),
+    "scores": FileSpec(("rep_id", "period", "kind", "value"), (), ("rep_id", "period", "kind"), _score),
+    "nps": FileSpec(("response_id", "rep_id", "answered_at", "score"), (), ("response_id",), _nps),
+    "targets": FileSpec(("scope", "scope_id", "period", "metric", "target"), (),
+                        ("scope", "scope_id", "period", "metric"), _target),
+}
+
+
+def parse_file(name: str, records: Records, spec: FileSpec, problems: list[FactProblem]) -> tuple:
+    """Validate every record of one file; identical duplicates are dropped, others reported."""
+    header, rows = records
+    missing = [col for col in spec.required if col not in header]
+    for col in missing:
+        problems.append(FactProblem(name, 1, col, "required column is missing"))
+    if missing:
+        return ()
+    known = set(spec.required) | set(spec.optional)
+    extras = tuple(col for col in header if col not in known and _numeric_column(col, rows)) if spec.extras else ()
+    seen: dict[tuple, msgspec.Struct] = {}
+    for number, values in rows:
+        cells = Cells(name, number, values, problems)
+        cells.extras = extras
+        parsed = spec.parse(cells)
+        if parsed is None:
+            continue
+        key = tuple(getattr(parsed, col) for col in spec.key)
+        first = seen.setdefault(key, parsed)
+        if first is not parsed and content(first) != content(parsed):
+            label = ", ".join(spec.key)
+            problems.append(FactProblem(name, number, spec.key[0],
+                f"duplicate {label} {', '.join(map(repr, key))} with different content (first on row {first.row})"))
+    return tuple(seen.values())
+
+
+def _numeric_column(column: str, rows: list[tuple[int, dict[str, str]]]) -> bool:
+    """An extra column is numeric when any of its cells holds a number (then all must)."""
+    return any(_NUMBER.match((values.get(column) or "").strip()) for _, values in rows)
+
+
+# --- references between files ---------------------------------------------------

@@ -1,0 +1,102 @@
+"""Fact rows as typed, validated values: the `FactSet` that every reader returns.
+
+Shared by the file reader (`read`), the cross-file checks (`checks`) and the
+importer (`imports`). Must not parse, read files or touch a database.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import msgspec
+
+DEAL_STATUSES = ("open", "won", "lost", "cancelled")
+UNIT_SCORE_KINDS = frozenset({"crm_hygiene", "script_compliance"})
+
+
+class RepRow(msgspec.Struct, frozen=True):
+    rep_id: str
+    name: str
+    email: str | None
+    role: str
+    team: str
+    manager_id: str | None
+    hired_on: date | None
+    terminated_on: date | None
+    currency: str
+    salary: Decimal | None
+    row: int = 0
+
+
+class ActivityRow(msgspec.Struct, frozen=True):
+    activity_id: str
+    rep_id: str
+    kind: str
+    occurred_at: date
+    row: int = 0
+
+
+class DealRow(msgspec.Struct, frozen=True):
+    deal_id: str
+    rep_id: str
+    created_at: date
+    closed_at: date | None
+    status: str
+    amount: Decimal
+    cost: Decimal | None
+    currency: str
+    product: str
+    cancelled_at: date | None
+    fields: dict[str, Decimal] = {}
+    row: int = 0
+
+
+class CreditRow(msgspec.Struct, frozen=True):
+    deal_id: str
+    rep_id: str
+    share: Decimal
+    row: int = 0
+
+
+class ScoreRow(msgspec.Struct, frozen=True):
+    rep_id: str
+    period: str
+    kind: str
+    value: Decimal
+    row: int = 0
+
+
+class NpsRow(msgspec.Struct, frozen=True):
+    response_id: str
+    rep_id: str
+    answered_at: date
+    score: int
+    row: int = 0
+
+
+class TargetRow(msgspec.Struct, frozen=True):
+    scope: str
+    scope_id: str
+    period: str
+    metric: str
+    target: Decimal
+    row: int = 0
+
+
+class FactSet(msgspec.Struct, frozen=True):
+    """Validated facts; `sources` maps a kind ("deals") to the file read ("deals.csv")."""
+
+    reps: tuple[RepRow, ...] = ()
+    activities: tuple[ActivityRow, ...] = ()
+    deals: tuple[DealRow, ...] = ()
+    credits: tuple[CreditRow, ...] = ()
+    scores: tuple[ScoreRow, ...] = ()
+    nps: tuple[NpsRow, ...] = ()
+    targets: tuple[TargetRow, ...] = ()
+    sources: dict[str, str] = {}
+
+
+def content(row: msgspec.Struct) -> tuple:
+    """A row's values without its row number, for comparing duplicates."""
+    return msgspec.structs.astuple(row)[:-1]

@@ -1,0 +1,264 @@
+"""Plan files ⇄ Plan values: read, report errors with file and line, hash, diff.
+
+A plan file is TOML read with Decimal floats (no rate ever passes through a
+float) and converted into the frozen `Plan` schema. Every problem becomes an
+`Issue` whose `where` reads `plans/ae.toml:23: components[0].kpis[2].weight`.
+Semantic rules live in `payplan.core.lint`; this module only places their
+issues in the file. Must not evaluate plans or touch the database.
+"""
+
+from __future__ import annotations
+
+import decimal
+import difflib
+import hashlib
+import re
+import tomllib
+from datetime import date
+from pathlib import Path as FilePath
+from typing import Any
+
+import msgspec
+from msgspec import inspect as mi
+
+from payplan.core import lint
+from payplan.core.issues import Issue, error, has_errors
+from payplan.core.plan import Plan
+from payplan.plans.diff import Change, plan_diff
+from payplan.plans.toml_lines import Path, key_lines, locate
+
+__all__ = [
+    "Change", "PlanError", "check_plan_text", "load_plan", "load_plan_text", "path_text",
+    "place", "plan_diff", "plan_hash", "read_plan_file",
+]
+
+_PLAN_TYPE = mi.type_info(Plan)
+_MSGSPEC_ERROR = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>.*)`)?$", re.S)
+_PATH_PART = re.compile(r"\.([^.\[\]\s]+)|\[(\d+)\]")
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
+
+
+class PlanError(Exception):
+    """A plan file that cannot be loaded; `issues` say what is wrong and where."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        super().__init__("\n".join(str(i) for i in issues))
+
+
+def load_plan(path: str | FilePath) -> Plan:
+    """Read and convert one plan file, or raise PlanError naming file, key and line."""
+    text = read_plan_file(path)
+    plan, issues = load_plan_text(text, str(path))
+    if plan is None or has_errors(issues):
+        raise PlanError([i for i in issues if i.severity == "error"])
+    return plan
+
+
+def read_plan_file(path: str | FilePath) -> str:
+    """The text of a plan file; PlanError when it is missing or not UTF-8."""
+    try:
+        return FilePath(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise PlanError([error("unreadable", f"cannot read plan file: {reason}", str(path))]) from None
+
+
+def load_plan_text(text: str, source_name: str) -> tuple[Plan | None, list[Issue]]:
+    """Parse and convert a plan; (None, issues) when it is not a valid Plan."""
+    try:
+        data = tomllib.loads(text, parse_float=decimal.Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        return None, [_toml_issue(exc, source_name)]
+    lines = key_lines(text)
+    unknown = _unknown_keys(data, _PLAN_TYPE, ())
+    if unknown:
+        return None, [_unknown_key_issue(data, path, lines, source_name) for path in unknown]
+    try:
+        return msgspec.convert(data, Plan), []
+    except msgspec.ValidationError as exc:
+        return None, [_validation_issue(str(exc), data, lines, source_name)]
+
+
+def check_plan_text(text: str, source_name: str) -> tuple[Plan | None, list[Issue]]:
+    """Load a plan and run every semantic check, each issue placed in the file."""
+    plan, issues = load_plan_text(text, source_name)
+    if plan is None:
+        return None, issues
+    return plan, place(lint.check_plan(plan), text, source_name)
+
+
+def place(issues: list[Issue], text: str, source_name: str) -> list[Issue]:
+    """Prefix each issue's key path (`components[0].kpis[2] (kpi demos)`) with file:line,
+    in line order."""
+    lines = key_lines(text)
+    placed = []
+    for issue in issues:
+        line = locate(lines, parse_path(issue.where.split(" ", 1)[0]) if issue.where else ())
+        placed.append((line or 0, msgspec.structs.replace(issue, where=_where(source_name, line, issue.where))))
+    return [issue for _, issue in sorted(placed, key=lambda pair: pair[0])]
+
+
+def plan_hash(plan: Plan) -> str:
+    """SHA-256 hex of the plan's canonical JSON: fields sorted, defaults omitted,
+    decimals normalised (0.20 == 0.2), so formatting never changes the hash."""
+    canonical = msgspec.json.encode(_canonical(plan), order="sorted")
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def path_text(path: Path) -> str:
+    """("components", 0, "kpis", 2) -> "components[0].kpis[2]"."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse_path(text: str) -> Path:
+    """"components[0].kpis[2]" -> ("components", 0, "kpis", 2); the inverse of path_text."""
+    parts: list[str | int] = []
+    for name, index in _PATH_PART.findall("." + text if text and text[0] != "[" else text):
+        parts.append(int(index) if index else name)
+    return tuple(parts)
+
+
+def _where(source: str, line: int | None, path: str) -> str:
+    head = f"{source}:{line}" if line else source
+    return f"{head}: {path}" if path else head
+
+
+def _toml_issue(exc: tomllib.TOMLDecodeError, source: str) -> Issue:
+    text = str(exc)
+    match = _TOML_POSITION.search(text)
+    reason = _TOML_POSITION.sub("", text)
+    if match and match.group(1):
+        return error("toml-syntax", f"not valid TOML: {reason} (column {match.group(2)})",
+                     f"{source}:{match.group(1)}")
+    return error("toml-syntax", f"not valid TOML: {reason} at the end of the file", source)
+
+
+def _unknown_key_issue(data: Any, path: Path, lines: dict[Path, int], source: str) -> Issue:
+    known = _known_keys(_type_at(data, path[:-1]))
+    close = difflib.get_close_matches(str(path[-1]), known, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(known)}"
+    return error("unknown-key", f"unknown key '{path[-1]}'{hint}",
+                 _where(source, locate(lines, path), path_text(path)))
+
+
+def _validation_issue(text: str, data: Any, lines: dict[Path, int], source: str) -> Issue:
+    match = _MSGSPEC_ERROR.match(text)
+    assert match is not None  # the pattern matches any text
+    message, path = match.group("msg"), parse_path(match.group("path") or "")
+    code, message, path = _explain(message, path, data)
+    return error(code, message, _where(source, locate(lines, path), path_text(path)))
+
+
+def _explain(message: str, path: Path, data: Any) -> tuple[str, str, Path]:
+    """msgspec's message in plan terms: (code, message, path of the offending key)."""
+    missing = re.match(r"Object missing required field `(.+)`", message)
+    if missing:
+        return "missing-key", f"missing required key '{missing.group(1)}'", path + (missing.group(1),)
+    expected = re.match(r"Expected `(.+)`, got `(.+)`", message)
+    if expected:
+        return "wrong-type", f"expected {expected.group(1)}, got {expected.group(2)}", path
+    if path and path[-1] == "kind" and message.startswith("Invalid value"):
+        kinds = ", ".join(t.tag for t in _PLAN_TYPE.fields[_field_index("components")].type.item_type.types)
+        return "unknown-kind", f"unknown component kind {message[14:]}; expected one of: {kinds}", path
+    value = _value_at(data, path)
+    choices = _type_at(data, path)
+    if isinstance(choices, mi.LiteralType):
+        allowed = ", ".join(str(v) for v in choices.values)
+        return "invalid-value", f"{value!r} is not allowed; expected one of: {allowed}", path
+    if message == "Invalid decimal string":
+        return "wrong-type", f"expected a decimal number, got {value!r}", path
+    return "invalid-value", message[0].lower() + message[1:], path
+
+
+def _value_at(data: Any, path: Path) -> Any:
+    for part in path:
+        data = _child(data, part)
+    return data
+
+
+def _field_index(name: str) -> int:
+    return [f.encode_name for f in _PLAN_TYPE.fields].index(name)
+
+
+def _pick(t: mi.Type, value: Any) -> mi.Type:
+    """The branch of a union `value` takes: by tag for components, else the non-None type."""
+    if not isinstance(t, mi.UnionType):
+        return t
+    options = [o for o in t.types if not isinstance(o, mi.NoneType)]
+    if isinstance(value, dict):
+        for option in options:
+            if isinstance(option, mi.StructType) and option.tag == value.get(option.tag_field or ""):
+                return option
+    return options[0] if len(options) == 1 else t
+
+
+def _type_at(data: Any, path: Path) -> mi.Type:
+    t, value = _PLAN_TYPE, data
+    for part in path:
+        t = _pick(t, value)
+        if isinstance(t, mi.StructType) and isinstance(part, str):
+            field = next((f for f in t.fields if f.encode_name == part), None)
+            t = field.type if field else mi.AnyType()
+        elif isinstance(t, mi.ListType):
+            t = t.item_type
+        elif isinstance(t, mi.TupleType) and isinstance(part, int) and part < len(t.item_types):
+            t = t.item_types[part]
+        else:
+            return mi.AnyType()
+        value = _child(value, part)
+    return _pick(t, value)
+
+
+def _child(value: Any, part: str | int) -> Any:
+    try:
+        return value[part]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _known_keys(t: mi.Type) -> list[str]:
+    if not isinstance(t, mi.StructType):
+        return []
+    tag = [t.tag_field] if t.tag_field else []
+    return tag + [f.encode_name for f in t.fields]
+
+
+def _unknown_keys(value: Any, t: mi.Type, path: Path) -> list[Path]:
+    """Every key in `value` that the schema type `t` does not have, depth first."""
+    t = _pick(t, value)
+    found: list[Path] = []
+    if isinstance(t, mi.StructType) and isinstance(value, dict):
+        fields = {f.encode_name: f.type for f in t.fields}
+        for key, child in value.items():
+            if key in fields:
+                found += _unknown_keys(child, fields[key], path + (key,))
+            elif key != t.tag_field:
+                found.append(path + (key,))
+    elif isinstance(t, mi.ListType) and isinstance(value, list):
+        for index, child in enumerate(value):
+            found += _unknown_keys(child, t.item_type, path + (index,))
+    return found
+
+
+def _canonical(value: Any) -> Any:
+    """Builtins for hashing: struct fields by name, defaults left out, decimals normalised."""
+    if isinstance(value, msgspec.Struct):
+        config = value.__struct_config__
+        out = {config.tag_field: config.tag} if config.tag_field else {}
+        for f in msgspec.structs.fields(value):
+            item = getattr(value, f.name)
+            default = f.default_factory() if f.default_factory is not msgspec.NODEFAULT else f.default
+            if f.required or item != default:
+                out[f.encode_name] = _canonical(item)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, decimal.Decimal):
+        return "0" if value == 0 else format(value.normalize(), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

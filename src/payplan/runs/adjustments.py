@@ -1,0 +1,138 @@
+"""Adjustment runs: recompute an approved run on current facts and pay only the difference.
+
+An approved run never changes. When facts are corrected, `create_adjustment`
+evaluates the same plan version and period again and stores, per rep whose pay
+changed, the delta against what was already approved (the original run plus its
+approved or paid adjustments): one line of kind "adjustment" per component that
+changed, so the lines still add up to the (delta) total. The state after the
+period is stored in full, so the next period carries the corrected state.
+Must not change the original run.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import msgspec
+from sqlalchemy import Connection, select
+
+from payplan.access.users import User
+from payplan.core.inputs import CarriedState
+from payplan.core.periods import parse_period
+from payplan.core.result import RepResult
+from payplan.errors import Conflict, Invalid
+from payplan.gcpause import collector_paused
+from payplan.plans import versions as plan_store
+from payplan.runs.evaluation import RepRow, RunEvaluation, encode_result, evaluate_run, outputs_hash, result_row
+from payplan.runs.lifecycle import MAKERS, get_run, insert_run, require
+from payplan.runs.rows import RunRow
+from payplan.store import audit
+from payplan.store.records import canonical_bytes
+from payplan.store.service_schema import FINAL_STATES, run_results, runs
+
+ZERO = Decimal(0)
+
+
+class _Line(msgspec.Struct):
+    component: str
+    amount: Decimal
+
+
+class _Doc(msgspec.Struct):
+    lines: list[_Line]
+
+
+_doc_decoder = msgspec.json.Decoder(_Doc)
+
+
+def create_adjustment(conn: Connection, run_id: int, actor: User) -> RunRow:
+    """A draft adjustment run holding each rep's delta against approved run `run_id`."""
+    require(actor, MAKERS, "create adjustment runs")
+    original = get_run(conn, run_id)
+    _check_adjustable(conn, original)
+    with collector_paused():  # a whole run is scored again (payplan.gcpause)
+        evaluation = adjustment_evaluation(conn, original.id)
+        if not evaluation.rows:
+            raise Invalid(f"recomputing run {original.id} on the current facts changes no one's pay: "
+                          "nothing to adjust")
+        new_id = insert_run(conn, original.plan_version_id, parse_period(original.period), actor, evaluation,
+                            kind="adjustment", adjusts_run_id=original.id)
+        delta = sum((r.total for r in evaluation.rows), ZERO)
+        audit.record(conn, actor.name, "run.create", f"run {new_id}",
+                     {"adjusts": original.id, "reps": len(evaluation.rows), "delta": delta,
+                      "inputs_hash": evaluation.inputs_hash, "outputs_hash": evaluation.outputs_hash})
+        del evaluation  # its results are freed while the collector still rests
+    return get_run(conn, new_id)
+
+
+def adjustment_evaluation(conn: Connection, original_id: int) -> RunEvaluation:
+    """Recompute the original run's plan and period; keep only reps whose pay or state changed."""
+    original = get_run(conn, original_id)
+    version = plan_store.get_plan_by_id(conn, original.plan_version_id)
+    plan = plan_store.load(conn, version)
+    fresh = evaluate_run(conn, plan, version.hash, parse_period(original.period))
+    paid, states = _already_paid(conn, original.id)
+    now = {r.rep_id: r for r in fresh.results}
+    rows = []
+    for rep_id in sorted(set(now) | set(paid)):
+        row, changed = _delta_row(original, rep_id, paid.get(rep_id, {}), now.get(rep_id), plan.currency)
+        if changed or row.state != states.get(rep_id, row.state):
+            rows.append(row)
+    return RunEvaluation(fresh.results, fresh.inputs_hash, rows, outputs_hash(rows))
+
+
+def _check_adjustable(conn: Connection, original: RunRow) -> None:
+    if original.kind != "regular" or original.state not in FINAL_STATES:
+        raise Conflict(f"run {original.id} is a {original.state} {original.kind} run: "
+                       "only an approved or paid regular run can be adjusted")
+    pending = conn.execute(select(runs.c.id).where(
+        runs.c.adjusts_run_id == original.id, runs.c.state.not_in(FINAL_STATES))).scalar()
+    if pending is not None:
+        raise Conflict(f"adjustment run {pending} of run {original.id} is not approved yet: "
+                       "recompute it instead of creating another")
+
+
+def _already_paid(conn: Connection, original_id: int) -> tuple[dict[str, dict[str, Decimal]], dict[str, bytes]]:
+    """Per rep: amount per component approved so far, and the latest stored state JSON (UTF-8)."""
+    chain = select(runs.c.id).where(runs.c.adjusts_run_id == original_id, runs.c.state.in_(FINAL_STATES))
+    query = (select(run_results.c.rep_id, run_results.c.result, run_results.c.state)
+             .where(run_results.c.run_id.in_(chain) | (run_results.c.run_id == original_id))
+             .order_by(run_results.c.run_id))
+    paid: dict[str, dict[str, Decimal]] = {}
+    states: dict[str, bytes] = {}
+    for rep_id, document, state in conn.execute(query):
+        per_component = paid.setdefault(rep_id, {})
+        for line in _doc_decoder.decode(document).lines:
+            per_component[line.component] = per_component.get(line.component, ZERO) + line.amount
+        states[rep_id] = state.encode()  # compared with the bytes of a new RepRow
+    return paid, states
+
+
+def _delta_row(original: RunRow, rep_id: str, before: dict[str, Decimal], result: RepResult | None,
+               currency: str) -> tuple[RepRow, bool]:
+    """The rep's adjustment row, and whether any component's amount changed."""
+    after: dict[str, Decimal] = {}
+    labels: dict[str, str] = {}
+    for line in result.lines if result is not None else ():
+        after[line.component] = after.get(line.component, ZERO) + line.amount
+    for component in result.components if result is not None else ():
+        labels[component.id] = component.label or component.id
+    lines = [_line(original, c, before.get(c, ZERO), after.get(c, ZERO), labels.get(c, c))
+             for c in sorted(set(before) | set(after)) if before.get(c, ZERO) != after.get(c, ZERO)]
+    total = sum((ln["amount"] for ln in lines), ZERO)
+    doc = {"rep_id": rep_id, "period": original.period, "currency": currency, "total": total,
+           "adjusts": {"run_id": original.id, "previous_total": sum(before.values(), ZERO),
+                       "recomputed_total": sum(after.values(), ZERO)},
+           "components": [{"id": ln["component"], "kind": "adjustment", "amount": ln["amount"]} for ln in lines],
+           "lines": lines}
+    if result is None:
+        return RepRow(rep_id, total, encode_result(doc), canonical_bytes(CarriedState())), bool(lines)
+    doc["trace"] = result.trace
+    return result_row(result, doc), bool(lines)
+
+
+def _line(original: RunRow, component: str, before: Decimal, after: Decimal, label: str) -> dict:
+    return {"component": component, "kind": "adjustment", "label": f"Adjustment: {label}",
+            "amount": after - before,
+            "cause": f"run {original.id} ({original.period}) paid {before}; recomputed on current facts: {after}",
+            "links": f"run {original.id}"}

@@ -1,0 +1,166 @@
+"""Evaluate one period of a plan for a run, on the service database, with carried state.
+
+This is `payplan.evaluation.pipeline.evaluate_periods`'s path (same eligibility, same metric
+SQL via `load_inputs`, same `engine.evaluate`) for one period, with one addition
+the service needs: the state a rep starts the period with (draw balance, paid
+deals) comes from the most recent approved or paid run of the same plan id for the
+previous period when there is one; otherwise the pipeline replays the history.
+It also encodes what a run stores: each rep's result and state as UTF-8 JSON, and
+hashes of the inputs and outputs. Must not write anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from operator import attrgetter
+
+import msgspec
+from sqlalchemy import Connection, select
+
+from payplan.core.eligibility import in_force, is_eligible
+from payplan.core.inputs import CarriedState, RepInputs
+from payplan.core.periods import Period
+from payplan.core.plan import Draw, Plan
+from payplan.core.result import RepResult
+from payplan.evaluation.pipeline import evaluate_periods, score_period
+from payplan.evaluation.report import result_dict
+from payplan.store.metrics import load_reps
+from payplan.store.records import canonical_bytes, canonical_lines
+from payplan.store.service_schema import FINAL_STATES, plan_versions, run_results, runs
+
+_result_encoder = msgspec.json.Encoder(decimal_format="string")
+_state_decoder = msgspec.json.Decoder(CarriedState)
+# Reps encoded (and stored) at a time: a chunk's documents are ~10 MiB of JSON, so
+# a 10,000-rep run never holds all its ~80 MiB of text at once.
+CHUNK = 500
+_by_rep = attrgetter("rep_id")
+
+
+class RepRow(msgspec.Struct, frozen=True):
+    """One rep's stored result: total, result JSON (result_dict) and state JSON, as UTF-8 bytes."""
+
+    rep_id: str
+    total: Decimal
+    result: bytes
+    state: bytes
+
+
+class RunEvaluation(msgspec.Struct, frozen=True):
+    """A run's results and inputs hash, and what it stores.
+
+    `rows` None: one row per result, encoded chunk by chunk while stored
+    (`encoded_chunks`), so `outputs_hash` is known only then. Given rows
+    (adjustments) come with their `outputs_hash`.
+    """
+
+    results: list[RepResult]
+    inputs_hash: str
+    rows: list[RepRow] | None = None
+    outputs_hash: str | None = None
+
+    @property
+    def count(self) -> int:
+        """How many rows the run stores."""
+        return len(self.results) if self.rows is None else len(self.rows)
+
+
+def evaluate_run(conn: Connection, plan: Plan, plan_digest: str, period: Period) -> RunEvaluation:
+    """Every eligible rep's result for `period`, starting from the carried state."""
+    states = starting_states(conn, plan, period)
+    results, inputs = evaluate_period(conn, plan, period, states)
+    return RunEvaluation(results, inputs_hash(plan_digest, period, states, inputs))
+
+
+def evaluate_period(conn: Connection, plan: Plan, period: Period, states: dict[str, CarriedState]
+                    ) -> tuple[list[RepResult], dict[str, RepInputs]]:
+    """The pipeline's path for one period, from given starting states (not modified)."""
+    if not in_force(plan, period):
+        return [], {}
+    everyone = load_reps(conn)
+    reps = [r for r in everyone if is_eligible(plan, r)]
+    return score_period(plan, conn, period, reps, dict(states), everyone=everyone)
+
+
+def starting_states(conn: Connection, plan: Plan, period: Period) -> dict[str, CarriedState]:
+    """Each rep's state at the start of `period`: stored by the last final run, else replayed."""
+    if not carries_state(plan):
+        return {}
+    previous = period.previous()
+    stored = stored_states(conn, plan.id, previous)
+    if stored is not None:
+        return stored
+    results, _ = evaluate_periods(plan, conn, [previous])
+    return {r.rep_id: r.state for r in results}
+
+
+def carries_state(plan: Plan) -> bool:
+    """Whether a period's pay depends on earlier periods (draws, clawbacks)."""
+    return plan.clawback is not None or any(isinstance(c, Draw) for c in plan.components)
+
+
+def stored_states(conn: Connection, plan_id: str, period: Period) -> dict[str, CarriedState] | None:
+    """States after `period` from its approved/paid runs of `plan_id` (later runs win), or None."""
+    final = (select(runs.c.id).join(plan_versions, plan_versions.c.id == runs.c.plan_version_id)
+             .where(plan_versions.c.plan_id == plan_id, runs.c.period == period.key,
+                    runs.c.state.in_(FINAL_STATES)))
+    run_ids = list(conn.execute(final).scalars())
+    if not run_ids:
+        return None
+    query = (select(run_results.c.rep_id, run_results.c.state).where(run_results.c.run_id.in_(run_ids))
+             .order_by(run_results.c.run_id))
+    return {rep_id: _state_decoder.decode(state) for rep_id, state in conn.execute(query).all()}
+
+
+def result_row(result: RepResult, doc: dict | None = None) -> RepRow:
+    """What a run stores for one rep (`doc` replaces the result document, for adjustments)."""
+    document = encode_result(doc if doc is not None else result_dict(result))
+    return RepRow(result.rep_id, doc["total"] if doc is not None else result.total, document,
+                  canonical_bytes(result.state))
+
+
+def encoded_chunks(results: list[RepResult], size: int | None = None) -> Iterator[list[RepRow]]:
+    """Each result's row, in rep order (the outputs hash's), `size` (default CHUNK) rows at a time."""
+    size = size or CHUNK
+    ordered = sorted(results, key=_by_rep)  # already in rep order from the SQL: a linear check
+    for start in range(0, len(ordered), size):
+        yield [result_row(r) for r in ordered[start:start + size]]
+
+
+def encode_result(doc: dict) -> bytes:
+    """A result document as stored: JSON (UTF-8), amounts as decimal strings."""
+    return _result_encoder.encode(doc)
+
+
+def inputs_hash(plan_digest: str, period: Period, states: dict[str, CarriedState],
+                inputs: dict[str, RepInputs]) -> str:
+    """SHA-256 of the plan hash, the period, the starting states and every rep's inputs."""
+    digest = hashlib.sha256(f"{plan_digest}\n{period.key}\n".encode())
+    rep_ids = sorted(inputs)
+    for start in range(0, len(rep_ids), CHUNK):  # one line of canonical JSON per rep
+        digest.update(canonical_lines([[rep_id, states.get(rep_id), inputs[rep_id]]
+                                       for rep_id in rep_ids[start:start + CHUNK]]))
+    return digest.hexdigest()
+
+
+class OutputsDigest:
+    """SHA-256 of stored rows fed in rep order: `outputs_hash` a chunk at a time."""
+
+    def __init__(self) -> None:
+        self._digest = hashlib.sha256()
+
+    def update(self, rows: Iterable[RepRow]) -> None:
+        update = self._digest.update
+        for row in rows:
+            update(b"%s\t%s\t%s\n" % (row.rep_id.encode(), row.result, row.state))
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
+
+
+def outputs_hash(rows: list[RepRow]) -> str:
+    """SHA-256 of every stored result document, in rep order."""
+    digest = OutputsDigest()
+    digest.update(sorted(rows, key=_by_rep))
+    return digest.hexdigest()

@@ -1,0 +1,223 @@
+"""The run lifecycle: create, recompute, submit, approve, reject, pay — with segregation of duties.
+
+A run is (plan version, period, facts at the time): draft (recomputable) →
+submitted → approved (by finance) → paid; reject returns a submitted run to draft.
+Whoever submitted a run or published its plan version cannot approve it, and HR
+never approves. An approved run is immutable: corrections are adjustment runs
+(`payplan.runs.adjustments`). Every transition is one conditional UPDATE on
+(state, revision), so of many concurrent attempts exactly one succeeds and the
+others get Conflict; each writes its audit row in the same transaction. Callers
+own the transaction (`with engine.begin() as conn`). Must not render or format.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from payplan.access.users import User
+from payplan.core.periods import Period, PeriodError, parse_period, period_of
+from payplan.core.plan import Plan
+from payplan.errors import Conflict, Forbidden, Invalid, NotFound
+from payplan.gcpause import collector_paused
+from payplan.plans import versions as plan_store
+from payplan.runs.evaluation import OutputsDigest, RepRow, RunEvaluation, encoded_chunks, evaluate_run
+from payplan.runs.rows import RunRow, run_query, to_run
+from payplan.store import audit, idempotency
+from payplan.store.records import now_text, races
+from payplan.store.service_schema import FINAL_STATES, plan_versions, run_results, runs
+from payplan.store.utf8_text import Utf8Text
+
+MAKERS = ("admin", "finance", "hr")  # create, recompute, submit
+APPROVERS = ("admin", "finance")  # approve, reject, pay
+
+__all__ = ["RunRow", "approve", "create_run", "get_run", "list_runs", "pay", "reject",
+           "run_totals", "submit"]
+
+
+def create_run(conn: Connection, plan_ref: str, period: str, actor: User,
+               idempotency_key: str | None = None) -> RunRow:
+    """Evaluate every eligible rep for `period` on plan `plan_ref` into a new draft run."""
+    require(actor, MAKERS, "create runs")
+    request = {"plan": plan_ref, "period": period}
+    if idempotency_key is not None:
+        prior = idempotency.claim(conn, idempotency_key, actor.id, "runs.create", request)
+        if prior is not None:
+            return get_run(conn, prior["run_id"])
+    version = plan_store.get_plan(conn, plan_ref)
+    plan = plan_store.load(conn, version)
+    pay_period = plan_period(plan, period)
+    _refuse_second_regular(conn, version, pay_period)
+    with collector_paused():  # scoring and storing build no cycles (payplan.gcpause)
+        evaluation = evaluate_run(conn, plan, version.hash, pay_period)
+        run_id = insert_run(conn, version.id, pay_period, actor, evaluation)
+        reps = evaluation.count
+        del evaluation  # its results are freed while the collector still rests
+    run = get_run(conn, run_id)
+    audit.record(conn, actor.name, "run.create", f"run {run_id}",
+                 {"plan": plan_ref, "period": pay_period.key, "reps": reps,
+                  "inputs_hash": run.inputs_hash, "outputs_hash": run.outputs_hash})
+    if idempotency_key is not None:
+        idempotency.remember(conn, idempotency_key, actor.id, "runs.create", request, {"run_id": run_id})
+    return run
+
+
+def submit(conn: Connection, run_id: int, actor: User, revision: int | None = None) -> RunRow:
+    """Send a draft run for approval."""
+    require(actor, MAKERS, "submit runs")
+    run = expect(get_run(conn, run_id), "draft", "submitted")
+    move(conn, run, "draft", revision, state="submitted", submitted_by=actor.id, submitted_at=now_text(),
+          rejected_reason=None)
+    audit.record(conn, actor.name, "run.submit", f"run {run.id}", {"revision": run.revision + 1})
+    return get_run(conn, run.id)
+
+
+def approve(conn: Connection, run_id: int, actor: User, revision: int | None = None) -> RunRow:
+    """Approve a submitted run (finance or admin, not its submitter nor its plan's publisher)."""
+    if actor.role == "hr":
+        raise Forbidden("HR cannot approve payouts")
+    require(actor, APPROVERS, "approve runs")
+    run = expect(get_run(conn, run_id), "submitted", "approved")
+    if actor.id == run.submitted_by:
+        raise Forbidden(f"{actor.name} submitted run {run.id} and so cannot approve it")
+    if actor.id == run.published_by:
+        raise Forbidden(f"{actor.name} published plan {run.plan_ref} and so cannot approve its runs")
+    move(conn, run, "submitted", revision, state="approved", approved_by=actor.id, approved_at=now_text())
+    audit.record(conn, actor.name, "run.approve", f"run {run.id}",
+                 {"inputs_hash": run.inputs_hash, "outputs_hash": run.outputs_hash})
+    return get_run(conn, run.id)
+
+
+def reject(conn: Connection, run_id: int, actor: User, reason: str, revision: int | None = None) -> RunRow:
+    """Return a submitted run to draft, saying why."""
+    require(actor, APPROVERS, "reject runs")
+    if not reason or not reason.strip():
+        raise Invalid("a rejection needs a reason")
+    run = expect(get_run(conn, run_id), "submitted", "rejected")
+    move(conn, run, "submitted", revision, state="draft", submitted_by=None, submitted_at=None,
+          rejected_reason=reason.strip())
+    audit.record(conn, actor.name, "run.reject", f"run {run.id}", {"reason": reason.strip()})
+    return get_run(conn, run.id)
+
+
+def pay(conn: Connection, run_id: int, actor: User, revision: int | None = None) -> RunRow:
+    """Mark an approved run as paid."""
+    require(actor, APPROVERS, "mark runs paid")
+    run = expect(get_run(conn, run_id), "approved", "paid")
+    move(conn, run, "approved", revision, state="paid", paid_by=actor.id, paid_at=now_text())
+    audit.record(conn, actor.name, "run.pay", f"run {run.id}", {"outputs_hash": run.outputs_hash})
+    return get_run(conn, run.id)
+
+
+def get_run(conn: Connection, run_id: int) -> RunRow:
+    row = conn.execute(run_query().where(runs.c.id == run_id)).first()
+    if row is None:
+        raise NotFound(f"run {run_id} does not exist")
+    return to_run(row)
+
+
+def list_runs(conn: Connection, *, period: str | None = None, state: str | None = None,
+              plan_id: str | None = None, limit: int = 100, before: int | None = None) -> list[RunRow]:
+    """Runs newest first, filtered by period, state or plan id; `before` pages by run id."""
+    query = run_query().order_by(runs.c.id.desc()).limit(limit)
+    for column, value in ((runs.c.period, period), (runs.c.state, state), (plan_versions.c.plan_id, plan_id)):
+        if value is not None:
+            query = query.where(column == value)
+    if before is not None:
+        query = query.where(runs.c.id < before)
+    return [to_run(row) for row in conn.execute(query)]
+
+
+def run_totals(conn: Connection, run_id: int) -> tuple[int, object]:
+    """(number of reps, sum of their totals) for a run, summed exactly in SQL."""
+    query = select(func.count(), func.sum(run_results.c.total)).where(run_results.c.run_id == run_id)
+    count, total = conn.execute(query).one()
+    return count, total
+
+
+def require(actor: User, roles: tuple[str, ...], what: str) -> None:
+    if actor.role not in roles:
+        raise Forbidden(f"a {actor.role} cannot {what} (only {', '.join(roles)})")
+
+
+def plan_period(plan: Plan, text: str) -> Period:
+    """The period `text` checked against the plan's period kind and effective dates."""
+    try:
+        period = parse_period(text)
+    except PeriodError as exc:
+        raise Invalid(str(exc)) from None
+    if period.kind != plan.period:
+        example = period_of(plan.effective_from, plan.period).key
+        raise Invalid(f"plan {plan.ref} pays by {plan.period}: give a period such as {example}, not {text}")
+    if period.end < plan.effective_from or (plan.effective_to is not None and period.start > plan.effective_to):
+        raise Invalid(f"plan {plan.ref} is not in force in {period.key}")
+    return period
+
+
+def insert_run(conn: Connection, plan_version_id: int, period: Period, actor: User, evaluation: RunEvaluation,
+               *, kind: str = "regular", adjusts_run_id: int | None = None) -> int:
+    with races(f"{kind} run for {period.key}"):
+        run_id = conn.execute(insert(runs).values(
+            plan_version_id=plan_version_id, period=period.key, kind=kind, adjusts_run_id=adjusts_run_id,
+            state="draft", created_by=actor.id, created_at=now_text(), revision=1,
+            inputs_hash=evaluation.inputs_hash, outputs_hash=evaluation.outputs_hash,
+        ).returning(runs.c.id)).scalar_one()
+    store_evaluation(conn, run_id, evaluation)
+    return run_id
+
+
+def store_evaluation(conn: Connection, run_id: int, evaluation: RunEvaluation) -> None:
+    """Store the evaluation's rows for run `run_id` and make sure the run has its outputs hash.
+
+    Rows not yet encoded are encoded, inserted and dropped a chunk at a time, in the
+    caller's transaction (nothing is half-written: an error rolls all of it back),
+    so the run never holds every document at once; their hash is then written to
+    the run, which was inserted or moved without it.
+    """
+    if evaluation.rows is not None:
+        store_rows(conn, run_id, evaluation.rows)
+        return
+    digest = OutputsDigest()
+    for rows in encoded_chunks(evaluation.results):
+        digest.update(rows)
+        store_rows(conn, run_id, rows)
+    conn.execute(update(runs).where(runs.c.id == run_id).values(outputs_hash=digest.hexdigest()))
+
+
+# The documents arrive as UTF-8 bytes and are bound as such (payplan.store.utf8_text).
+_INSERT_ROWS = insert(run_results).values(
+    run_id=bindparam("run_id"), rep_id=bindparam("rep_id"), total=bindparam("total"),
+    result=bindparam("result", type_=Utf8Text()), state=bindparam("state", type_=Utf8Text()))
+
+
+def store_rows(conn: Connection, run_id: int, rows: list[RepRow]) -> None:
+    if rows:
+        conn.execute(_INSERT_ROWS, [{"run_id": run_id, "rep_id": r.rep_id, "total": r.total,
+                                     "result": r.result, "state": r.state} for r in rows])
+
+
+def _refuse_second_regular(conn: Connection, version: plan_store.PlanVersionRow, period: Period) -> None:
+    existing = conn.execute(select(runs.c.id, runs.c.state).where(
+        runs.c.plan_version_id == version.id, runs.c.period == period.key, runs.c.kind == "regular")).first()
+    if existing is not None:
+        fix = "create an adjustment run" if existing.state in FINAL_STATES else "recompute it"
+        raise Conflict(f"run {existing.id} already covers {version.ref} for {period.key} "
+                       f"(state {existing.state}): {fix}")
+
+
+def expect(run: RunRow, state: str, becoming: str) -> RunRow:
+    if run.state != state:
+        frozen = " (an approved run is immutable: corrections are adjustment runs)" if run.state in FINAL_STATES else ""
+        raise Conflict(f"run {run.id} is {run.state}, so it cannot be {becoming}{frozen}")
+    return run
+
+
+def move(conn: Connection, run: RunRow, from_state: str, revision: int | None, /, **values: object) -> None:
+    """The conditional UPDATE: only from `from_state` at the revision read; Conflict otherwise."""
+    expected = run.revision if revision is None else revision
+    with races(f"run {run.id}"):
+        changed = conn.execute(update(runs).where(
+            runs.c.id == run.id, runs.c.state == from_state, runs.c.revision == expected,
+        ).values(revision=runs.c.revision + 1, **values)).rowcount
+    if changed != 1:
+        raise Conflict(f"run {run.id} changed meanwhile (expected {from_state} at revision {expected}); "
+                       "read it again")

@@ -1,0 +1,253 @@
+"""HR simulation: what a proposed plan would have paid over past periods, next to the baseline.
+
+plans → validate → metric values once per rep × period → score each plan → compare
+(stage 1 and 2 live in `payplan.simulation.scoring`).
+
+A plan is a file (a draft, not yet published) or a published `id@version`
+(`payplan.plans.versions`). Both plans are evaluated as modified copies in force
+over the simulated periods (a proposal dated July still shows what it would have
+paid in March), each carrying its own state (draws, clawbacks) from period to
+period. Metric values are loaded once per period for the union of both plans'
+needs and kept in memory (`MetricCache`, which also keeps each period by column
+for the tally), so a second variant costs only scoring; scoring may fan out to
+worker processes (by period, or by rep for a plan that carries state).
+
+Must not write to the database: the connection is read-only (SQLite
+`query_only`, PostgreSQL READ ONLY) and rolled back at the end; with `--data`
+the facts go into a private in-memory database. Must not render (that is
+`payplan.simulation.report`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+
+import msgspec
+from sqlalchemy import Connection, Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from payplan.core.eligibility import is_eligible
+from payplan.core.issues import Issue
+from payplan.core.periods import Period, PeriodError, parse_range
+from payplan.core.plan import Plan
+from payplan.core.simulate import Comparison, Outcome, compare
+from payplan.errors import Invalid, NotFound
+from payplan.plans.files import Change, PlanError, check_plan_text, plan_diff, plan_hash, read_plan_file
+from payplan.simulation.pool import score
+from payplan.simulation.scoring import MetricCache
+from payplan.store.db import create_schema, make_engine
+from payplan.store.metrics import load_reps
+
+
+class PlanChoice(msgspec.Struct, frozen=True):
+    """Which plan a side of the comparison is, as given and as resolved."""
+
+    given: str
+    ref: str
+    hash: str
+    name: str
+    origin: str  # file / draft / published
+
+
+class Simulation(msgspec.Struct):
+    baseline: PlanChoice
+    proposal: PlanChoice
+    periods: list[str]
+    currency: str
+    changes: list[Change]
+    comparison: Comparison
+    issues: list[Issue]
+
+
+# --- input -------------------------------------------------------------------------------
+
+
+def parse_periods(text: str) -> list[Period]:
+    """Periods from "2026-01..2026-06" or several ranges "2026-01..2026-03,2026-07..2026-09".
+
+    Invalid for a reversed or malformed range, ranges of different kinds, or ranges that overlap.
+    """
+    periods: list[Period] = []
+    for part in (p.strip() for p in text.split(",")):
+        try:
+            chunk = parse_range(part)
+        except PeriodError as exc:
+            raise Invalid(f"periods: {exc}") from None
+        if periods and chunk[0].kind != periods[0].kind:
+            raise Invalid(f"periods {text!r}: every range must use the same kind of period")
+        overlap = sorted(set(chunk) & set(periods))
+        if overlap:
+            raise Invalid(f"periods {text!r}: range {part} overlaps an earlier range at {overlap[0].key}")
+        periods += chunk
+    return sorted(periods)
+
+
+class DraftPlan(msgspec.Struct, frozen=True):
+    """A plan given as TOML text (a draft not yet published), e.g. in an API request."""
+
+    toml: str
+    name: str = "draft.toml"
+
+
+def resolve_plan(given: str | DraftPlan, conn: Connection | None, *, files: bool = True) -> tuple[Plan, PlanChoice]:
+    """A draft (TOML text or, when `files`, a plan file) or a published "id@version" found through `conn`."""
+    if isinstance(given, DraftPlan):
+        text, origin, name, label = given.toml, "draft", given.name, given.name
+    elif files and (Path(given).suffix == ".toml" or Path(given).exists()):
+        text, origin, name, label = read_plan_file(given), "file", given, given
+    elif "@" in given:
+        if conn is None:
+            raise NotFound(f"plan {given}: no such file, and no database of published plans to look it up in")
+        (text, name), origin, label = _published(conn, given), "published", given
+    else:
+        what = "a plan file (*.toml) nor a published ID@VERSION" if files else "a published ID@VERSION"
+        raise Invalid(f"plan {given!r} is neither {what}")
+    plan, issues = check_plan_text(text, name)
+    errors = [i for i in issues if i.severity == "error"]
+    if plan is None or errors:
+        raise PlanError(errors)
+    return plan, PlanChoice(label, plan.ref, plan_hash(plan), plan.name, origin)
+
+
+def _published(conn: Connection, ref: str) -> tuple[str, str]:
+    """(source text, source name) of a published plan version; NotFound when there is none."""
+    from payplan.plans import versions as plan_store
+
+    try:
+        row = plan_store.get_plan(conn, ref)
+        return plan_store.plan_source(conn, row), row.source_name
+    except DBAPIError:
+        raise NotFound(f"plan {ref}: the database holds no published plans "
+                       "(run 'payplan db upgrade' and 'payplan plans publish')") from None
+
+
+def check_pair(baseline: Plan, proposal: Plan, periods: list[Period]) -> None:
+    """Both plans pay in one currency and by the kind of period asked for."""
+    if baseline.currency != proposal.currency:
+        raise Invalid(f"plans pay in different currencies: baseline {baseline.ref} in {baseline.currency}, "
+                      f"proposal {proposal.ref} in {proposal.currency}")
+    for plan in (baseline, proposal):
+        if plan.period != periods[0].kind:
+            raise Invalid(f"plan {plan.ref} pays by {plan.period}, but the periods asked for are "
+                          f"{periods[0].kind}s ({periods[0].key}…)")
+
+
+def as_if_in_force(plan: Plan, periods: list[Period]) -> Plan:
+    """A copy of `plan` in force over every simulated period (effective dates widened only)."""
+    start = min(plan.effective_from, periods[0].start)
+    return msgspec.structs.replace(plan, effective_from=start, effective_to=None)
+
+
+# --- the whole simulation -----------------------------------------------------------------
+
+
+def simulate(conn: Connection, baseline: str | DraftPlan, proposal: str | DraftPlan, periods_text: str,
+             threshold: Decimal = Decimal(0), *, plans_conn: Connection | None = None,
+             files: bool = True, workers: int = 1) -> Simulation:
+    """Compare `proposal` with `baseline` over the facts behind `conn` (read only).
+
+    `files=False` (the API) accepts only published references and drafts as text, never a path.
+    """
+    periods = parse_periods(periods_text)
+    if threshold < 0:
+        raise Invalid(f"threshold {threshold} must not be negative")
+    (base, base_choice), (prop, prop_choice) = (resolve_plan(p, plans_conn, files=files)
+                                                for p in (baseline, proposal))
+    check_pair(base, prop, periods)
+    variants = [as_if_in_force(base, periods), as_if_in_force(prop, periods)]
+    reps = load_reps(conn)
+    chosen = [[r.id for r in reps if is_eligible(plan, r)] for plan in variants]
+    currency = _rep_currency(base, [r for r in reps if r.id in set(chosen[0]) | set(chosen[1])])
+    cache = MetricCache(conn, variants, sorted(set(chosen[0]) | set(chosen[1])))
+    before, after = (score(plan, cache, periods, ids, workers) for plan, ids in zip(variants, chosen))
+    comparison = compare(before, after, cache.activity(), threshold)
+    issues = currency + _issues(base_choice, before) + _issues(prop_choice, after)
+    return Simulation(base_choice, prop_choice, [p.key for p in periods], base.currency,
+                      plan_diff(base, prop), comparison, issues)
+
+
+def _rep_currency(plan: Plan, reps: list) -> list[Issue]:
+    """A warning when eligible reps are paid in another currency than the plans (runs allow it too)."""
+    other = sorted({r.currency for r in reps if r.currency and r.currency != plan.currency})
+    if not other:
+        return []
+    return [Issue("warning", "rep-currency", f"the plans pay in {plan.currency}, but some eligible reps are "
+                  f"paid in {', '.join(other)}: their amounts are shown in {plan.currency}", "reps.currency")]
+
+
+def _issues(choice: PlanChoice, outcomes: list[Outcome]) -> list[Issue]:
+    return [Issue(i.severity, i.code, i.message, f"{choice.ref}: {i.where}") for o in outcomes for i in o.issues]
+
+
+_READ_ONLY = {"sqlite": "PRAGMA query_only = ON", "postgresql": "SET TRANSACTION READ ONLY"}
+
+
+@contextmanager
+def read_only(url: str) -> Iterator[Connection]:
+    """A read-only connection to the database at `url`; a SQLite file that does not exist
+    is NotFound (it is never created)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+            and not Path(parsed.database).is_file():
+        raise NotFound(f"no database at {parsed.database} (set PAYPLAN_DATABASE_URL, or give --data DIR)")
+    engine = make_engine(url)
+    try:
+        with read_only_connection(engine) as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def read_only_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection that cannot write (SQLite query_only, PostgreSQL READ ONLY) and is rolled back."""
+    with engine.connect() as conn:
+        dialect = conn.dialect.name
+        if dialect in _READ_ONLY:
+            conn.exec_driver_sql(_READ_ONLY[dialect])  # the first statement: it begins the transaction
+        try:
+            yield conn
+        finally:
+            conn.rollback()
+            if dialect == "sqlite":  # the pragma outlives the transaction: reset it for the pool
+                conn.exec_driver_sql("PRAGMA query_only = OFF")
+                conn.rollback()
+
+
+def simulate_data(data_dir: str | Path, *args, plans_url: str | None = None, **kwargs) -> Simulation:
+    """Simulate over fact files, imported into a private in-memory database."""
+    from payplan.facts.read import read_facts
+
+    facts = read_facts(data_dir)
+    engine = make_engine("sqlite://")
+    create_schema(engine)
+    with engine.begin() as conn, _maybe(plans_url) as plans_conn:
+        from payplan.facts.imports import import_facts
+
+        import_facts(conn, facts)
+        return simulate(conn, *args, plans_conn=plans_conn, **kwargs)
+
+
+def simulate_database(url: str, *args, **kwargs) -> Simulation:
+    """Simulate over the service database at `url`, read only; plans may be published ones."""
+    with read_only(url) as conn:
+        return simulate(conn, *args, plans_conn=conn, **kwargs)
+
+
+@contextmanager
+def _maybe(url: str | None) -> Iterator[Connection | None]:
+    if url is None:
+        yield None
+    else:
+        with read_only(url) as conn:
+            yield conn
+
+
+def needs_database(*plans: str) -> bool:
+    """Whether any plan is given as a published ID@VERSION rather than a file."""
+    return any(not (Path(p).suffix == ".toml" or Path(p).exists()) and "@" in p for p in plans)
+

@@ -1,0 +1,109 @@
+"""`payplan evaluate` and `payplan explain` as users run them: real processes, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EX05 = ROOT / "tests" / "examples" / "EX05"
+
+
+def payplan(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "payplan.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_json_output_is_the_contract():
+    out = payplan("evaluate", "--plan", str(EX05 / "plan.toml"), "--data", str(EX05 / "facts"),
+                  "--period", "2026-03", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert set(doc) == {"plan", "period", "results", "issues"}
+    assert doc["plan"]["id"] == "ex05" and doc["plan"]["version"] == 1 and len(doc["plan"]["hash"]) == 64
+    (result,) = doc["results"]
+    assert result["rep_id"] == "r1" and result["currency"] == "USD" and result["total"] == "6900.00"
+    assert result["components"] == [{"id": "commission", "kind": "commission", "amount": "6900.00"}]
+    assert sum(Decimal(ln["amount"]) for ln in result["lines"]) == Decimal(result["total"])
+    assert result["trace"]["key"] == "total"
+
+
+def test_same_inputs_give_identical_bytes_across_processes():
+    args = ("evaluate", "--plan", "plans/ae-2026-v1.toml", "--data", "examples/demo",
+            "--period", "2026-01..2026-03", "--format", "json")
+    first = payplan(*args, env={"PYTHONHASHSEED": "1"})
+    second = payplan(*args, env={"PYTHONHASHSEED": "4242"})
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    periods = {r["period"] for r in json.loads(first.stdout)["results"]}
+    assert periods == {"2026-01", "2026-02", "2026-03"}
+
+
+def test_explain_reads_like_a_sentence():
+    out = payplan("explain", "--plan", str(EX05 / "plan.toml"), "--data", str(EX05 / "facts"),
+                  "--period", "2026-03", "--rep", "r1")
+    assert out.returncode == 0, out.stderr
+    assert "deal D2, base 20000" in out.stdout and "rate 5.50%" in out.stdout
+    assert "Total: 6900.00 USD" in out.stdout
+
+
+def _copy_example(tmp_path: Path) -> Path:
+    target = tmp_path / "ex"
+    shutil.copytree(EX05, target)
+    return target
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda t: t.replace('period = "month"', 'period = "month'), "plan.toml:"),
+    (lambda t: t.replace('base = "revenue"', 'base = "revenue"\nwieght = 1'), "wieght"),
+    (lambda t: t.replace("from = 150000\nto = 250000", "from = 140000\nto = 250000"), "overlap"),
+])
+def test_bad_plan_exits_1_naming_the_place(tmp_path, edit, expected):
+    folder = _copy_example(tmp_path)
+    plan = folder / "plan.toml"
+    plan.write_text(edit(plan.read_text()))
+    out = payplan("evaluate", "--plan", str(plan), "--data", str(folder / "facts"), "--period", "2026-03")
+    assert out.returncode == 1
+    assert expected in out.stderr + out.stdout
+    assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("kpi, expected", [
+    ('metric = "demoz"\nweight = 1', "demoz"),
+    ('metric = "demos"\nweight = -1', "weight"),
+])
+def test_bad_kpi_is_refused(tmp_path, kpi, expected):
+    plan = tmp_path / "plan.toml"
+    plan.write_text(
+        'id = "k"\nversion = 1\nname = "K"\neffective_from = 2026-01-01\nperiod = "month"\ncurrency = "USD"\n'
+        '[[components]]\nkind = "scorecard"\nid = "bonus"\ntarget_incentive = 1000\n'
+        f'[[components.kpis]]\nid = "a"\n{kpi}\ntarget = 10\n')
+    out = payplan("evaluate", "--plan", str(plan), "--data", str(EX05 / "facts"), "--period", "2026-03")
+    assert out.returncode == 1 and expected in out.stderr and "Traceback" not in out.stderr
+    assert "components[0].kpis[0]" in out.stderr
+
+
+@pytest.mark.parametrize("row, expected", [
+    ("D3,r1,2026-02-01,2026-13-45,won,10.00,0,USD,arr,", "deals.csv row 4, column closed_at"),
+    ("D3,r1,2026-02-01,2026-03-04,won,12;5,0,USD,arr,", "deals.csv row 4, column amount"),
+])
+def test_bad_fact_row_names_file_row_column(tmp_path, row, expected):
+    folder = _copy_example(tmp_path)
+    deals = folder / "facts" / "deals.csv"
+    deals.write_text(deals.read_text() + row + "\n")
+    out = payplan("evaluate", "--plan", str(folder / "plan.toml"), "--data", str(folder / "facts"),
+                  "--period", "2026-03")
+    assert out.returncode == 1, out.stdout
+    assert expected in out.stderr and "Traceback" not in out.stderr
+
+
+def test_wrong_period_kind_is_a_usage_error():
+    out = payplan("evaluate", "--plan", str(EX05 / "plan.toml"), "--data", str(EX05 / "facts"), "--period", "2026-Q1")
+    assert out.returncode == 2 and "pays by month" in out.stderr and "2026-01" in out.stderr

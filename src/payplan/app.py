@@ -58,9 +58,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """A new app for `settings` (default: from the environment)."""
     settings = settings or get_settings()
     engine = make_engine(settings.database_url, **_pool(settings.database_url))
+    # /health's own small pool: it answers even when every request connection is taken.
+    parsed = make_url(settings.database_url)
+    health_engine = (engine if is_memory(parsed.database, parsed.query)
+                     else make_engine(settings.database_url, pool_size=1, max_overflow=1, pool_timeout=1))
     return Litestar(
         route_handlers=_route_handlers(settings),
-        state=State({"engine": engine, "settings": settings}),
+        state=State({"engine": engine, "db": db.Database(engine), "health_engine": health_engine,
+                     "settings": settings}),
         dependencies=db.DEPENDENCIES,
         middleware=[auth.session_config(settings.secret, settings.secure_cookies).middleware,
                     auth.Authenticate, auth.csrf_middleware(settings.secret, settings.secure_cookies)],
@@ -68,6 +73,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=_openapi(),
         template_config=web.template_config(),
         request_max_body_size=settings.max_upload_bytes,
-        on_shutdown=[lambda: engine.dispose()],
+        on_shutdown=[engine.dispose, health_engine.dispose],
         debug=False,
     )

@@ -2,7 +2,7 @@
 
 The CLI turns them into a message and an exit code; the HTTP API into an RFC 9457
 problem document (NotFound → 404, Conflict → 409, Forbidden → 403, Invalid → 422,
-TooLarge → 413). The pure core never raises these: it returns Issues.
+TooLarge → 413, Busy → 503 with Retry-After). The pure core never raises these: it returns Issues.
 """
 
 from __future__ import annotations
@@ -39,3 +39,10 @@ class Invalid(PayplanError):
 
 class TooLarge(PayplanError):
     status, title = 413, "Content too large"
+
+
+class Busy(PayplanError):
+    """The database stayed locked or busy through every retry; nothing was changed."""
+
+    status, title = 503, "Service unavailable"
+    retry_after = 2  # seconds, sent as Retry-After

@@ -13,6 +13,10 @@ from pathlib import Path
 import msgspec
 
 
+class SettingError(ValueError):
+    """An environment variable with a value payplan cannot use (the message names it)."""
+
+
 class Settings(msgspec.Struct, frozen=True):
     database_url: str
     secret: str  # signs session cookies; set PAYPLAN_SECRET in production (shared by replicas)
@@ -20,6 +24,11 @@ class Settings(msgspec.Struct, frozen=True):
     timezone: str
     secure_cookies: bool = False  # PAYPLAN_SECURE_COOKIES=1 behind HTTPS: cookies only over TLS
     templates_dir: str | None = None  # a company's own templates, looked up before the shipped ones
+    # PostgreSQL session limits (milliseconds): nothing waits on a lock, runs, or holds a
+    # transaction open forever; a unit of work that hits one is retried, then answered 503.
+    lock_timeout_ms: int = 5_000
+    statement_timeout_ms: int = 300_000
+    idle_in_transaction_timeout_ms: int = 60_000
 
 
 @lru_cache(maxsize=1)
@@ -32,7 +41,19 @@ def get_settings() -> Settings:
         timezone=env.get("PAYPLAN_TIMEZONE") or "UTC",
         secure_cookies=(env.get("PAYPLAN_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
         templates_dir=env.get("PAYPLAN_TEMPLATES_DIR") or None,
+        lock_timeout_ms=_milliseconds(env, "PAYPLAN_LOCK_TIMEOUT_MS", 5_000),
+        statement_timeout_ms=_milliseconds(env, "PAYPLAN_STATEMENT_TIMEOUT_MS", 300_000),
+        idle_in_transaction_timeout_ms=_milliseconds(env, "PAYPLAN_IDLE_IN_TRANSACTION_TIMEOUT_MS", 60_000),
     )
+
+
+def _milliseconds(env: os._Environ, name: str, default: int) -> int:
+    text = env.get(name) or ""
+    if not text:
+        return default
+    if not text.isdigit() or not 0 < int(text) <= 86_400_000:
+        raise SettingError(f"{name}={text!r}: give a whole number of milliseconds from 1 to 86400000")
+    return int(text)
 
 
 # The repository's templates/ folder: shipped in the wheel as payplan/templates (in a

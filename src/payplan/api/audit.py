@@ -11,10 +11,10 @@ import msgspec
 from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
-from sqlalchemy import Connection
 from typing_extensions import Annotated
 
 from payplan.api.auth import allow
+from payplan.api.db import Database
 from payplan.api.problems import TEXT, problem_responses
 from payplan.store import audit
 
@@ -47,21 +47,22 @@ def entry_of(row: dict[str, Any]) -> AuditEntry:
 
 
 @get("/audit", guards=[AUDITORS], sync_to_thread=True, tags=["audit"], responses=problem_responses(400, 401, 403))
-def list_audit(conn: NamedDependency[Connection],
+def list_audit(db: NamedDependency[Database],
                object: Annotated[str | None, QueryParameter(max_length=300, pattern=TEXT,
                                                             description="e.g. 'run 12'")] = None,
                limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
                before: Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)] = None) -> list[AuditEntry]:
     """Audit rows newest first; `before` (a row id) pages."""
-    return [entry_of(row) for row in audit.entries(conn, object=object, limit=limit, before=before)]
+    rows = db.read(lambda conn: audit.entries(conn, object=object, limit=limit, before=before))
+    return [entry_of(row) for row in rows]
 
 
 @get("/audit/verify", guards=[AUDITORS], sync_to_thread=True, tags=["audit"],
      responses=problem_responses(400, 401, 403))
-def verify_audit(conn: NamedDependency[Connection]) -> ChainCheck:
+def verify_audit(db: NamedDependency[Database]) -> ChainCheck:
     """Walk the hash chain; `problems` names the first broken link."""
-    problems = audit.verify(conn)
-    return ChainCheck(not problems, audit.count(conn), problems)
+    problems, count = db.read(lambda conn: (audit.verify(conn), audit.count(conn)))
+    return ChainCheck(not problems, count, problems)
 
 
 ROUTES = [list_audit, verify_audit]

@@ -19,9 +19,9 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromPath, RawBody
-from sqlalchemy import Connection
 
 from payplan.access.users import User
+from payplan.api.db import Database
 from payplan.api.problems import problem_responses
 from payplan.api.uploads import ImportReport, import_upload
 from payplan.facts import audited as fact_import
@@ -66,10 +66,10 @@ class UploadOperation(Operation):
 @post("/{kind:str}", guards=[may_import], sync_to_thread=True, status_code=200, operation_class=UploadOperation,
       responses=problem_responses(400, 401, 403, 409, 413, 415, 422))
 def import_facts(kind: FromPath[FactKind], request: Request, body: RawBody,
-                 conn: NamedDependency[Connection]) -> ImportReport:
+                 db: NamedDependency[Database]) -> ImportReport:
     """Import one fact file of `kind`; all rows or none, one audit record."""
     user: User = request.user
-    return import_upload(conn, kind, _format(request), body, user)
+    return db.write(import_upload, kind, _format(request), body, user)
 
 
 def router(max_upload_bytes: int) -> Router:

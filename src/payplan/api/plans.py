@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 from typing_extensions import Annotated
 
 from payplan.api.auth import EVERYONE, allow
+from payplan.api.db import Database
 from payplan.api.problems import problem_responses
 from payplan.api.runs import PLAN_REF
 from payplan.errors import Invalid
@@ -74,7 +75,7 @@ class TomlOperation(Operation):
 
 @post("/plans", guards=[allow(*plan_store.PUBLISHERS)], sync_to_thread=True, operation_class=TomlOperation,
       tags=["plans"], responses=problem_responses(400, 401, 403, 409, 413, 415, 422))
-def publish_plan(request: Request, body: RawBody, conn: NamedDependency[Connection],
+def publish_plan(request: Request, body: RawBody, db: NamedDependency[Database],
                  source: SourceName = "plan.toml") -> PlanVersion:
     """Publish one plan version from its TOML text."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -84,21 +85,25 @@ def publish_plan(request: Request, body: RawBody, conn: NamedDependency[Connecti
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise Invalid(f"{source} is not UTF-8 text", where=source) from None
-    return version_of(plan_store.publish(conn, text, source, request.user))
+    return version_of(db.write(plan_store.publish, text, source, request.user))
 
 
 @get("/plans", guards=[EVERYONE], sync_to_thread=True, tags=["plans"], responses=problem_responses(400, 401, 403))
-def list_plans(conn: NamedDependency[Connection]) -> list[PlanVersion]:
+def list_plans(db: NamedDependency[Database]) -> list[PlanVersion]:
     """Every published plan version, by plan id and version."""
-    return [version_of(row) for row in plan_store.list_plans(conn)]
+    return [version_of(row) for row in db.read(plan_store.list_plans)]
 
 
 @get("/plans/{ref:str}", guards=[EVERYONE], sync_to_thread=True, tags=["plans"],
      responses=problem_responses(400, 401, 403, 404, 422))
-def get_plan(ref: PlanRef, conn: NamedDependency[Connection]) -> PlanDocument:
+def get_plan(ref: PlanRef, db: NamedDependency[Database]) -> PlanDocument:
     """One plan version ("ae-2026@1") with its source."""
-    row = plan_store.get_plan(conn, ref)
-    return PlanDocument(**msgspec.structs.asdict(version_of(row)), source=plan_store.plan_source(conn, row))
+    row, source = db.read(lambda conn: _with_source(conn, plan_store.get_plan(conn, ref)))
+    return PlanDocument(**msgspec.structs.asdict(version_of(row)), source=source)
+
+
+def _with_source(conn: Connection, row: PlanVersionRow) -> tuple[PlanVersionRow, str]:
+    return row, plan_store.plan_source(conn, row)
 
 
 ROUTES = [publish_plan, list_plans, get_plan]

@@ -21,7 +21,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy.exc import DataError
 
 from payplan.api.auth import is_anonymous_miss
-from payplan.errors import PayplanError
+from payplan.errors import Busy, PayplanError
 from payplan.facts.problems import FactError, FactProblem
 from payplan.plans.files import PlanError
 
@@ -53,7 +53,8 @@ class Problem(msgspec.Struct, omit_defaults=True):
 
 
 _SLUGS = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method-not-allowed",
-          409: "conflict", 413: "too-large", 415: "unsupported-media-type", 422: "invalid", 500: "internal"}
+          409: "conflict", 413: "too-large", 415: "unsupported-media-type", 422: "invalid", 500: "internal",
+          503: "unavailable"}
 
 
 def problem_type(status: int) -> str:
@@ -66,7 +67,9 @@ def problem_response(request: Request, exc: Exception) -> Response:
     if is_anonymous_miss(request, exc):
         exc = NotAuthorizedException("authentication required")
     status, title, detail, errors, headers = _describe(exc)
-    if status >= 500:
+    if isinstance(exc, Busy):
+        log.warning("database busy on %s %s: %s", request.method, request.url.path, exc.__cause__)
+    elif status >= 500:
         log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     problem = Problem(problem_type(status), title, status, detail, request.url.path, errors)
     if status == 401:
@@ -78,7 +81,8 @@ def _describe(exc: Exception) -> tuple[int, str, str, list[ProblemItem], dict[st
     """(status, title, detail, errors, headers) for one exception."""
     if isinstance(exc, PayplanError):
         items = _items(exc.problems) or ([ProblemItem(exc.detail, where=exc.where)] if exc.where else [])
-        return exc.status, exc.title, exc.detail, items, {}
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Busy) else {}
+        return exc.status, exc.title, exc.detail, items, headers
     if isinstance(exc, FactError):
         return 422, "Invalid fact file", _first_line(exc, "the fact file has problems"), _items(exc.problems), {}
     if isinstance(exc, PlanError):

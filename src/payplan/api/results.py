@@ -16,10 +16,10 @@ import msgspec
 from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
-from sqlalchemy import Connection
 from typing_extensions import Annotated
 
 from payplan.api.auth import EVERYONE
+from payplan.api.db import Database
 from payplan.api.problems import TEXT, problem_responses
 from payplan.api.runs import RunId
 from payplan.runs import views as run_views
@@ -42,21 +42,22 @@ class ResultBreakdown(ResultSummary):
 
 @get("/runs/{run_id:int}/results", guards=[EVERYONE], sync_to_thread=True, tags=["results"],
      responses=problem_responses(400, 401, 403, 404))
-def list_results(request: Request, run_id: RunId, conn: NamedDependency[Connection],
+def list_results(request: Request, run_id: RunId, db: NamedDependency[Database],
                  limit: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1000,
                  after: Annotated[str | None, QueryParameter(max_length=64, pattern=TEXT)] = None,
                  ) -> list[ResultSummary]:
     """The results of a run the viewer may see, by rep id (`after` a rep id pages)."""
-    rows = run_views.list_results(conn, run_id, request.user, limit=limit, after_rep=after)
+    viewer = request.user
+    rows = db.read(lambda conn: run_views.list_results(conn, run_id, viewer, limit=limit, after_rep=after))
     return [ResultSummary(r.run_id, r.rep_id, r.rep_name, r.total) for r in rows]
 
 
 @get("/runs/{run_id:int}/results/{rep_id:str}", guards=[EVERYONE], sync_to_thread=True, tags=["results"],
      responses=problem_responses(400, 401, 403, 404))
 def get_result(request: Request, run_id: RunId, rep_id: RepId,
-               conn: NamedDependency[Connection]) -> ResultBreakdown:
+               db: NamedDependency[Database]) -> ResultBreakdown:
     """One rep's breakdown: totals, components, lines and the calculation trace."""
-    row = run_views.get_result(conn, run_id, rep_id, request.user)
+    row = db.read(run_views.get_result, run_id, rep_id, request.user)
     document: Any = row.result if row.result is not None else {}
     return ResultBreakdown(row.run_id, row.rep_id, row.rep_name, row.total, document)
 

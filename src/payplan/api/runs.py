@@ -23,6 +23,7 @@ from typing_extensions import Annotated
 
 from payplan.access.users import User
 from payplan.api.auth import EVERYONE, allow
+from payplan.api.db import Database
 from payplan.api.problems import TEXT, problem_responses
 from payplan.errors import NotFound
 from payplan.runs import adjustments
@@ -105,15 +106,16 @@ def visible(row: RunRow, viewer: User) -> RunRow:
 
 
 @post("/runs", guards=[MAKE], sync_to_thread=True, tags=["runs"], responses=_WRITE_ERRORS)
-def create_run(request: Request, data: JSONBody[RunRequest], conn: NamedDependency[Connection],
+def create_run(request: Request, data: JSONBody[RunRequest], db: NamedDependency[Database],
                idempotency_key: IdempotencyKey = None) -> RunSummary:
     """Evaluate every eligible rep for the period into a new draft run."""
-    row = runs.create_run(conn, data.plan, data.period, request.user, idempotency_key)
-    return summary_of(conn, row)
+    user = request.user
+    return db.write(lambda conn: summary_of(conn, runs.create_run(conn, data.plan, data.period, user,
+                                                                  idempotency_key)))
 
 
 @get("/runs", guards=[EVERYONE], sync_to_thread=True, tags=["runs"], responses=problem_responses(400, 401, 403))
-def list_runs(request: Request, conn: NamedDependency[Connection],
+def list_runs(request: Request, db: NamedDependency[Database],
               period: Annotated[str | None, QueryParameter(max_length=7, pattern=PERIOD)] = None,
               run_state: Annotated[RunState | None, QueryParameter(name="state")] = None,
               plan: Annotated[str | None, QueryParameter(max_length=200, pattern=TEXT)] = None,
@@ -121,23 +123,26 @@ def list_runs(request: Request, conn: NamedDependency[Connection],
               before: Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)] = None) -> list[Run]:
     """Runs newest first; `before` (a run id) pages."""
     viewer: User = request.user
-    rows = runs.list_runs(conn, period=period, state=run_state, plan_id=plan, limit=limit, before=before)
+    rows = db.read(lambda conn: runs.list_runs(conn, period=period, state=run_state, plan_id=plan, limit=limit,
+                                               before=before))
     return [run_of(r) for r in rows if viewer.role in SEE_ALL or r.state in FINAL_STATES]
 
 
 @get("/runs/{run_id:int}", guards=[EVERYONE], sync_to_thread=True, tags=["runs"],
      responses=problem_responses(400, 401, 403, 404))
-def get_run(request: Request, run_id: RunId, conn: NamedDependency[Connection]) -> RunSummary:
+def get_run(request: Request, run_id: RunId, db: NamedDependency[Database]) -> RunSummary:
     """One run with its head count and total."""
-    return summary_of(conn, visible(runs.get_run(conn, run_id), request.user))
+    viewer = request.user
+    return db.read(lambda conn: summary_of(conn, visible(runs.get_run(conn, run_id), viewer)))
 
 
 def _transition(path: str, guard, action, doc: str):
     """A POST /runs/{id}/<path> handler calling `action(conn, run_id, user, revision=…)`."""
 
-    def handler(request: Request, run_id: RunId, conn: NamedDependency[Connection],
+    def handler(request: Request, run_id: RunId, db: NamedDependency[Database],
                 revision: Revision = None) -> RunSummary:
-        return summary_of(conn, action(conn, run_id, request.user, revision=revision))
+        user = request.user
+        return db.write(lambda conn: summary_of(conn, action(conn, run_id, user, revision=revision)))
 
     handler.__doc__ = doc
     handler.__name__ = f"{path}_run"
@@ -148,15 +153,17 @@ def _transition(path: str, guard, action, doc: str):
 @post("/runs/{run_id:int}/reject", guards=[APPROVE], sync_to_thread=True, status_code=200, tags=["runs"],
       responses=_WRITE_ERRORS)
 def reject_run(request: Request, run_id: RunId, data: JSONBody[Rejection],
-               conn: NamedDependency[Connection], revision: Revision = None) -> RunSummary:
+               db: NamedDependency[Database], revision: Revision = None) -> RunSummary:
     """Return a submitted run to draft, saying why."""
-    return summary_of(conn, runs.reject(conn, run_id, request.user, data.reason, revision=revision))
+    user = request.user
+    return db.write(lambda conn: summary_of(conn, runs.reject(conn, run_id, user, data.reason, revision=revision)))
 
 
 @post("/runs/{run_id:int}/adjust", guards=[MAKE], sync_to_thread=True, tags=["runs"], responses=_WRITE_ERRORS)
-def adjust_run(request: Request, run_id: RunId, conn: NamedDependency[Connection]) -> RunSummary:
+def adjust_run(request: Request, run_id: RunId, db: NamedDependency[Database]) -> RunSummary:
     """A draft adjustment run paying the difference between an approved run and the current facts."""
-    return summary_of(conn, adjustments.create_adjustment(conn, run_id, request.user))
+    user = request.user
+    return db.write(lambda conn: summary_of(conn, adjustments.create_adjustment(conn, run_id, user)))
 
 
 ROUTES = [

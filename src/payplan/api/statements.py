@@ -17,7 +17,9 @@ from litestar.params import QueryParameter
 from sqlalchemy import Connection
 from typing_extensions import Annotated
 
+from payplan.access.users import User
 from payplan.api.auth import EVERYONE
+from payplan.api.db import Database
 from payplan.api.problems import problem_responses
 from payplan.api.results import RepId
 from payplan.api.runs import RunId
@@ -33,20 +35,20 @@ def _renderer():
     return PdfRenderer()
 
 
-def _calculation(conn: Connection, request: Request, run_id: int, rep_id: str):
+def _calculation(conn: Connection, viewer: User, run_id: int, rep_id: str):
     from payplan.statements.from_run import run_calculations
 
-    run_views.get_result(conn, run_id, rep_id, request.user)  # 404 unless the viewer may see it
+    run_views.get_result(conn, run_id, rep_id, viewer)  # 404 unless the viewer may see it
     (calc,) = run_calculations(conn, run_id, rep_id)
     return calc
 
 
 @get("/runs/{run_id:int}/results/{rep_id:str}/statement.pdf", guards=[EVERYONE], sync_to_thread=True,
      tags=["statements"], media_type="application/pdf", responses=problem_responses(400, 401, 403, 404, 409, 422))
-def statement_pdf(request: Request, run_id: RunId, rep_id: RepId, conn: NamedDependency[Connection],
+def statement_pdf(request: Request, run_id: RunId, rep_id: RepId, db: NamedDependency[Database],
                   lang: Lang = "en") -> Response[bytes]:
     """The PDF statement, with its calculation attached (check it with `payplan verify`)."""
-    pdf = _renderer().statement(_calculation(conn, request, run_id, rep_id), lang)
+    pdf = _renderer().statement(db.read(_calculation, request.user, run_id, rep_id), lang)
     name = f"statement-{rep_id}-run{run_id}-{lang}.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -54,13 +56,13 @@ def statement_pdf(request: Request, run_id: RunId, rep_id: RepId, conn: NamedDep
 
 @get("/runs/{run_id:int}/results/{rep_id:str}/statement.html", guards=[EVERYONE], sync_to_thread=True,
      tags=["statements"], media_type="text/html", responses=problem_responses(400, 401, 403, 404, 409, 422))
-def statement_html(request: Request, run_id: RunId, rep_id: RepId, conn: NamedDependency[Connection],
+def statement_html(request: Request, run_id: RunId, rep_id: RepId, db: NamedDependency[Database],
                    lang: Lang = "en") -> Response[str]:
     """The same statement as a web page (the same template as the PDF)."""
     from payplan.statements.render import render_html
     from payplan.statements.view import from_calculation
 
-    html = render_html(from_calculation(_calculation(conn, request, run_id, rep_id)), lang,
+    html = render_html(from_calculation(db.read(_calculation, request.user, run_id, rep_id)), lang,
                        css_href="/statement.css")
     return Response(html, media_type="text/html; charset=utf-8")
 

@@ -16,17 +16,17 @@ from sqlalchemy import Connection
 from payplan.access.users import User, get_user
 from payplan.settings import get_settings
 from payplan.store.db import make_engine
+from payplan.store.transaction import unit_of_work
 
 as_user = click.option("--as", "as_name", required=True, metavar="USER",
                        help="The user on whose behalf this is done (named in the audit log).")
 
 
 def transaction(work: Callable[[Connection], object]) -> object:
-    """Run `work` in one transaction on the configured database."""
+    """Run `work` in one transaction on the configured database (retried while it is busy)."""
     engine = make_engine(get_settings().database_url)
     try:
-        with engine.begin() as conn:
-            return work(conn)
+        return unit_of_work(engine, work)
     finally:
         engine.dispose()
 

@@ -16,15 +16,15 @@ from decimal import Decimal
 
 import msgspec
 from litestar import Request, Response, get, post
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 from typing_extensions import Annotated
 
 from payplan.access import users
 from payplan.api.auth import allow
+from payplan.api.db import Database
 from payplan.api.runs import RunId
 from payplan.errors import PayplanError
 from payplan.plans import versions as plan_store
@@ -74,35 +74,37 @@ def run_page(request: Request, conn: Connection, run_id: int, *, status: int = 2
 
 
 @get("/finance/runs", guards=[FINANCE], sync_to_thread=True)
-def run_list(request: Request, conn: NamedDependency[Connection]) -> Template:
+def run_list(request: Request, db: NamedDependency[Database]) -> Template:
     """Every run, newest first, with status, head count and total."""
-    return page(request, "runs.html", lines=[run_line(conn, r) for r in runs.list_runs(conn, limit=200)])
+    lines = db.read(lambda conn: [run_line(conn, r) for r in runs.list_runs(conn, limit=200)])
+    return page(request, "runs.html", lines=lines)
 
 
 @get("/finance/runs/{run_id:int}", guards=[FINANCE], sync_to_thread=True)
-def run_detail(request: Request, run_id: RunId, conn: NamedDependency[Connection],
+def run_detail(request: Request, run_id: RunId, db: NamedDependency[Database],
                done: Annotated[str, QueryParameter(max_length=20)] = "") -> Template:
     """One run: who did what, its total and each rep's total, and the next step's button."""
-    return run_page(request, conn, run_id, done=done)
+    return db.read(lambda conn: run_page(request, conn, run_id, done=done))
 
 
-def _act(request: Request, engine: Engine, run_id: int, name: str, action: Callable, form: RunAction) -> Response:
+def _act(request: Request, db: Database, run_id: int, name: str, action: Callable, form: RunAction) -> Response:
+    user = request.user
     try:
-        with engine.begin() as conn:
-            action(conn, run_id, request.user, revision=form.revision)
+        db.write(lambda conn: action(conn, run_id, user, revision=form.revision))
     except PayplanError as exc:
         if not wants_html(request):
             raise
-        with engine.connect() as conn:
-            return run_page(request, conn, run_id, status=exc.status, error=exc.detail)
+        status, detail = exc.status, exc.detail
+        return db.read(lambda conn: run_page(request, conn, run_id, status=status, error=detail))
     return Redirect(path=f"/finance/runs/{run_id}?done={name}", status_code=303)
 
 
 def _action(name: str, action: Callable) -> object:
     """The POST /finance/runs/{id}/<name> handler calling `action(conn, run_id, user, revision=…)`."""
 
-    def handler(request: Request, state: State, run_id: RunId, data: URLEncodedBody[RunAction]) -> Response:
-        return _act(request, state.engine, run_id, name, action, data)
+    def handler(request: Request, db: NamedDependency[Database], run_id: RunId,
+                data: URLEncodedBody[RunAction]) -> Response:
+        return _act(request, db, run_id, name, action, data)
 
     handler.__name__ = f"{name}_run_page"
     handler.__doc__ = f"The run's '{name}' button."

@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from typing_extensions import Annotated
 
 from payplan.api.auth import EVERYONE, allow
+from payplan.api.db import Database
 from payplan.api.problems import TEXT
 from payplan.api.runs import RunId
 from payplan.plans import versions as plan_store
@@ -52,15 +53,15 @@ def pay_runs(conn: Connection, viewer) -> list[PayRun]:
 
 
 @get("/pay", guards=[allow(*PAID_ROLES)], sync_to_thread=True)
-def my_pay(request: Request, conn: NamedDependency[Connection]) -> Template:
+def my_pay(request: Request, db: NamedDependency[Database]) -> Template:
     """The viewer's (and, for a manager, their team's) results in approved and paid runs."""
-    return page(request, "pay.html", pay_runs=pay_runs(conn, request.user))
+    return page(request, "pay.html", pay_runs=db.read(pay_runs, request.user))
 
 
 @get("/pay/{run_id:int}/{rep_id:str}", guards=[EVERYONE], sync_to_thread=True)
-def rep_breakdown(request: Request, run_id: RunId, rep_id: RepId, conn: NamedDependency[Connection]) -> Template:
+def rep_breakdown(request: Request, run_id: RunId, rep_id: RepId, db: NamedDependency[Database]) -> Template:
     """One rep's breakdown of one run: total, components, KPIs, deals, clawbacks, draws, the trace."""
-    return page(request, "breakdown.html", b=breakdown(conn, run_id, rep_id, request.user))
+    return page(request, "breakdown.html", b=db.read(breakdown, run_id, rep_id, request.user))
 
 
 ROUTES = [my_pay, rep_breakdown]

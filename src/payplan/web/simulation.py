@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from typing_extensions import Annotated
 
 from payplan.api.auth import allow
+from payplan.api.db import Database
 from payplan.api.simulate import SIMULATORS
 from payplan.errors import Invalid, PayplanError
 from payplan.plans import versions as plan_store
@@ -56,16 +57,17 @@ def _form_page(request: Request, conn: Connection, form: SimulationForm, *, stat
 
 
 @get(PATH, guards=[allow(*SIMULATORS)], sync_to_thread=True)
-def simulation_form(request: Request, conn: NamedDependency[Connection]) -> Template:
+def simulation_form(request: Request, db: NamedDependency[Database]) -> Template:
     """The form, with the published plans to choose from."""
-    plans = plan_store.list_plans(conn)
+    plans = db.read(plan_store.list_plans)
     first = plans[0].ref if plans else ""
-    return _form_page(request, conn, SimulationForm(baseline=first, proposal=plans[-1].ref if plans else first))
+    form = SimulationForm(baseline=first, proposal=plans[-1].ref if plans else first)
+    return page(request, "simulation.html", plans=plans, form=form, error="", errors=[], report="")
 
 
 @post(PATH, guards=[allow(*SIMULATORS)], sync_to_thread=True, status_code=200)
 def simulation_report(request: Request, data: URLEncodedBody[SimulationForm],
-                      conn: NamedDependency[Connection]) -> Template:
+                      db: NamedDependency[Database]) -> Template:
     """What the proposal would have paid next to the baseline, or what is wrong with the form."""
     try:
         if not data.baseline or not data.proposal:
@@ -76,8 +78,9 @@ def simulation_report(request: Request, data: URLEncodedBody[SimulationForm],
         if not wants_html(request):
             raise
         status, detail, items = _refusal(exc)
-        return _form_page(request, conn, data, status=status, error=detail, errors=items)
-    return _form_page(request, conn, data, report=to_html(sim))
+        return db.read(lambda conn: _form_page(request, conn, data, status=status, error=detail, errors=items))
+    report = to_html(sim)
+    return db.read(lambda conn: _form_page(request, conn, data, report=report))
 
 
 def _refusal(exc: PayplanError | PlanError) -> tuple[int, str, list[str]]:

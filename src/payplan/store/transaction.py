@@ -9,7 +9,9 @@ lock first and waits for it (busy_timeout), instead of failing later on a snapsh
 another writer changed. A transient failure — a serialization failure, a deadlock, a
 lock or statement timeout, SQLite's "database is locked", a backend terminated mid-
 transaction — rolls back and runs `work` again, up to `ATTEMPTS` times, then raises
-`Busy` (HTTP 503 with Retry-After, CLI exit 1). `work` must therefore do nothing but
+`Busy` (HTTP 503 with Retry-After, CLI exit 1). So does a unique-key violation that no
+domain check caught: a concurrent request stored the same key first (two identical
+imports), and running `work` again sees its rows; if it persists it is a `Conflict`. `work` must therefore do nothing but
 database work that a rollback undoes. Must not know what the work is.
 """
 
@@ -23,7 +25,7 @@ from typing import TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from payplan.errors import Busy
+from payplan.errors import Busy, Conflict
 
 T = TypeVar("T")
 ATTEMPTS = 4
@@ -31,6 +33,7 @@ ATTEMPTS = 4
 # the backend terminated by an administrator (pg_terminate_backend) or crashed.
 _RETRY_SQLSTATES = {"40001", "40P01", "55P03", "57P01", "57P02", "57P03"}
 _STATEMENT_TIMEOUT = "57014"
+_UNIQUE_VIOLATION = "23505"
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database schema is locked")
 
 
@@ -47,6 +50,8 @@ def unit_of_work(engine: Engine, work: Callable[..., T], *args: object, write: b
             kind = transient(exc)
             if kind is None:
                 raise
+            if kind == "unique" and attempt == ATTEMPTS:
+                raise Conflict("the same record was being written by another request; nothing was changed") from exc
             if attempt == ATTEMPTS or kind == "timeout":
                 raise Busy(_busy_detail(kind)) from exc
             time.sleep(random.uniform(0.02, 0.08) * 2 ** attempt)  # jitter: racers do not collide again
@@ -54,10 +59,13 @@ def unit_of_work(engine: Engine, work: Callable[..., T], *args: object, write: b
 
 
 def transient(exc: DBAPIError) -> str | None:
-    """"lock" for a failure that a retry may cure, "timeout" for a statement timeout, else None."""
+    """"lock" for a failure that a retry may cure, "unique" for a key a concurrent writer
+    stored first, "timeout" for a statement timeout, else None."""
     code = getattr(exc.orig, "sqlstate", None) or getattr(getattr(exc.orig, "diag", None), "sqlstate", None)
     if code == _STATEMENT_TIMEOUT:
         return "timeout"
+    if code == _UNIQUE_VIOLATION or "UNIQUE constraint failed" in str(exc.orig):
+        return "unique"
     if code in _RETRY_SQLSTATES or exc.connection_invalidated:
         return "lock"
     text = str(exc.orig).lower()

@@ -46,3 +46,9 @@ class Busy(PayplanError):
 
     status, title = 503, "Service unavailable"
     retry_after = 2  # seconds, sent as Retry-After
+
+
+class NoDatabase(PayplanError):
+    """No payplan database where the settings point, or one at an older schema revision."""
+
+    status, title = 503, "Service unavailable"

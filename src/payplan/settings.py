@@ -7,6 +7,7 @@ Must not read anything but environment variables.
 from __future__ import annotations
 
 import os
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +30,10 @@ class Settings(msgspec.Struct, frozen=True):
     lock_timeout_ms: int = 5_000
     statement_timeout_ms: int = 300_000
     idle_in_transaction_timeout_ms: int = 60_000
+    # The run review flags a rep whose pay rose above `flag_pay_up`× or fell below
+    # `flag_pay_down`× what the last approved period paid.
+    flag_pay_up: Decimal = Decimal(2)
+    flag_pay_down: Decimal = Decimal("0.5")
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +49,20 @@ def get_settings() -> Settings:
         lock_timeout_ms=_milliseconds(env, "PAYPLAN_LOCK_TIMEOUT_MS", 5_000),
         statement_timeout_ms=_milliseconds(env, "PAYPLAN_STATEMENT_TIMEOUT_MS", 300_000),
         idle_in_transaction_timeout_ms=_milliseconds(env, "PAYPLAN_IDLE_IN_TRANSACTION_TIMEOUT_MS", 60_000),
+        flag_pay_up=_ratio(env, "PAYPLAN_FLAG_PAY_UP", "2"),
+        flag_pay_down=_ratio(env, "PAYPLAN_FLAG_PAY_DOWN", "0.5"),
     )
+
+
+def _ratio(env: os._Environ, name: str, default: str) -> Decimal:
+    text = (env.get(name) or default).strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or not 0 <= value <= 1000:
+        raise SettingError(f"{name}={text!r}: give a ratio such as 2 or 0.5")
+    return value
 
 
 def _milliseconds(env: os._Environ, name: str, default: int) -> int:

@@ -61,6 +61,12 @@ MATRIX = [
     row("POST", "/runs/{submitted}/reject", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}, "reason"),
     row("POST", "/runs/{approved}/pay", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
     row("POST", "/runs/{approved}/adjust", {"*": CREATED, "manager": NO, "rep": NO, "anonymous": ANON}),
+    # the review and the payroll export: finance's view of a run
+    row("GET", "/runs/{draft}/review", {"*": OK, "manager": NO, "rep": NO, "anonymous": ANON}),
+    row("GET", "/runs/{approved}/export.csv", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+    row("GET", "/runs/{approved}/export.csv?form=journal", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+    row("GET", "/runs/{approved}/export.json", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+    row("GET", "/runs/{draft}/export.csv", {"*": NO, "admin": CONFLICT, "finance": CONFLICT, "anonymous": ANON}),
     row("GET", "/runs/{approved}/results", {"*": OK, "anonymous": ANON}),
     row("GET", "/runs/{approved}/results/A1", {"*": OK, "anonymous": ANON}),
     row("GET", "/runs/{approved}/results/A2", {"*": OK, "rep": DENY, "anonymous": ANON}),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 
 from litestar.testing import TestClient
 from sqlalchemy import func, select
@@ -99,3 +102,25 @@ def test_adjustment_pays_the_difference(world, world_client):
     body = response.json()
     assert body["kind"] == "adjustment" and body["adjusts_run_id"] == world.runs["approved"]
     assert body["state"] == "draft" and body["reps"] >= 1
+
+
+def test_the_payroll_export_adds_up_to_the_run_total(world, world_client):
+    finance = world.headers("finance")
+    approved = world.runs["approved"]
+    run = world_client.get(f"/runs/{approved}", headers=finance).json()
+    exported = world_client.get(f"/runs/{approved}/export.csv", headers=finance)
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert len(rows) == run["reps"] and sum(Decimal(r["total"]) for r in rows) == Decimal(run["total"])
+    document = world_client.get(f"/runs/{approved}/export.json", headers=finance).json()
+    assert Decimal(document["total"]) == Decimal(run["total"])
+    assert sum(Decimal(line["amount"]) for line in document["lines"]) == Decimal(run["total"])
+    journal = list(csv.DictReader(io.StringIO(world_client.get(f"/runs/{approved}/export.csv?form=journal",
+                                                                headers=finance).text)))
+    assert sum(Decimal(e["debit"]) for e in journal) == sum(Decimal(e["credit"]) for e in journal)
+
+
+def test_the_review_counts_every_flag(world, world_client):
+    review = world_client.get(f"/runs/{world.runs['approved']}/review", headers=world.headers("finance")).json()
+    assert set(review["counts"]) >= {"pay_up", "pay_down", "no_data", "gate_cut", "no_plan"}
+    assert sum(Decimal(r["total"]) for r in review["reps"] if r["total"] is not None) == Decimal(review["total"])

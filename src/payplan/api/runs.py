@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Literal
 
 import msgspec
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from sqlalchemy import Connection
@@ -26,9 +26,11 @@ from payplan.api.auth import EVERYONE, allow
 from payplan.api.db import Database
 from payplan.api.problems import TEXT, problem_responses
 from payplan.errors import NotFound
-from payplan.runs import adjustments
+from payplan.runs import adjustments, export
 from payplan.runs import lifecycle as runs
+from payplan.runs.export import Payroll
 from payplan.runs.recompute import recompute
+from payplan.runs.review import RunReview, review
 from payplan.runs.rows import RunRow
 from payplan.runs.views import SEE_ALL
 from payplan.store.service_schema import FINAL_STATES
@@ -159,6 +161,45 @@ def reject_run(request: Request, run_id: RunId, data: JSONBody[Rejection],
     return db.write(lambda conn: summary_of(conn, runs.reject(conn, run_id, user, data.reason, revision=revision)))
 
 
+@get("/runs/{run_id:int}/review", guards=[allow(*SEE_ALL)], sync_to_thread=True, tags=["runs"],
+     responses=problem_responses(400, 401, 403, 404))
+def review_run(request: Request, run_id: RunId, db: NamedDependency[Database]) -> RunReview:
+    """The run's review, exceptions first: each rep's pay against the last approved period and
+    its flags (pay up or down, no data, gate cut, cap hit, clawback, draw, prorated, negative,
+    on the plan without facts, facts without a plan), with the count of reps per flag."""
+    settings = request.app.state.settings
+    return db.read(lambda conn: review(conn, runs.get_run(conn, run_id), up=settings.flag_pay_up,
+                                       down=settings.flag_pay_down))
+
+
+ExportForm = Annotated[Literal["reps", "lines", "journal"], QueryParameter(
+    description="reps: one row per rep; lines: one row per line of pay; journal: the accrual entries")]
+
+
+def _export(db: Database, run_id: int):
+    return db.read(lambda conn: export.payroll(conn, runs.get_run(conn, run_id)))
+
+
+@get("/runs/{run_id:int}/export.csv", guards=[APPROVE], sync_to_thread=True, tags=["runs"], media_type="text/csv",
+     responses=problem_responses(400, 401, 403, 404, 409))
+def export_csv(run_id: RunId, db: NamedDependency[Database], form: ExportForm = "reps") -> Response[str]:
+    """An approved or paid run for payroll, as CSV: per rep (with a column per component), per
+    line, or the GL journal. Amounts are plain decimals; formula-like text is made inert."""
+    exported = _export(db, run_id)
+    writer = {"reps": export.payroll_csv, "lines": export.lines_csv, "journal": export.journal_csv}[form]
+    name = f"payplan-run{run_id}-{form}.csv"
+    return Response(writer(exported), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@get("/runs/{run_id:int}/export.json", guards=[APPROVE], sync_to_thread=True, tags=["runs"],
+     responses=problem_responses(400, 401, 403, 404, 409))
+def export_json(run_id: RunId, db: NamedDependency[Database]) -> Payroll:
+    """An approved or paid run for payroll: the reps with their components, every line, and
+    the journal entries; amounts as decimal strings."""
+    return _export(db, run_id)
+
+
 @post("/runs/{run_id:int}/adjust", guards=[MAKE], sync_to_thread=True, tags=["runs"], responses=_WRITE_ERRORS)
 def adjust_run(request: Request, run_id: RunId, db: NamedDependency[Database]) -> RunSummary:
     """A draft adjustment run paying the difference between an approved run and the current facts."""
@@ -167,7 +208,7 @@ def adjust_run(request: Request, run_id: RunId, db: NamedDependency[Database]) -
 
 
 ROUTES = [
-    create_run, list_runs, get_run, reject_run, adjust_run,
+    create_run, list_runs, get_run, review_run, export_csv, export_json, reject_run, adjust_run,
     _transition("submit", MAKE, runs.submit, "Send a draft run for approval."),
     _transition("recompute", MAKE, recompute, "Evaluate a draft run again on the current facts."),
     _transition("approve", APPROVE, runs.approve, "Approve a submitted run (not its submitter or plan publisher)."),

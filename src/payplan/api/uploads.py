@@ -89,7 +89,7 @@ def check_against_store(conn: Connection, kind: str, name: str, rows: tuple) -> 
 def _stored_reps(conn: Connection, ids: set[str] | None) -> list[RepRow]:
     t = schema.reps
     columns = (t.c.id, t.c.name, t.c.email, t.c.role, t.c.team, t.c.manager_id, t.c.hired_on,
-               t.c.terminated_on, t.c.currency, t.c.salary)
+               t.c.terminated_on, t.c.currency, t.c.salary, t.c.payroll_id)
     if ids is None:
         return [RepRow(*row) for row in conn.execute(select(*columns))]
     return [RepRow(*row) for chunk in _chunks(ids) for row in conn.execute(select(*columns).where(t.c.id.in_(chunk)))]

@@ -136,10 +136,12 @@ def prepare(url: str, echo: Callable[[str], None] | None) -> None:
     from payplan.plans import versions as plan_store
     from payplan.runs import lifecycle as runs
     from payplan.store import create_schema, make_engine
+    from payplan.store.migrate import stamp
 
     engine = make_engine(url)
     try:
         create_schema(engine)  # the service tables next to stage 1's fact tables
+        stamp(url)  # they are the newest schema: `runs create` checks the revision
         with engine.begin() as conn:
             for name, role in ((PUBLISHER, "hr"), (MAKER, "finance"), (APPROVER, "admin")):
                 add_user(conn, name, role)

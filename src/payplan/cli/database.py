@@ -9,6 +9,7 @@ permission rules apply). Must not hold business rules.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import click
 from sqlalchemy import Connection
@@ -24,11 +25,26 @@ as_user = click.option("--as", "as_name", required=True, metavar="USER",
 
 def transaction(work: Callable[[Connection], object]) -> object:
     """Run `work` in one transaction on the configured database (retried while it is busy)."""
-    engine = make_engine(get_settings().database_url)
+    url = database_url()
+    engine = make_engine(url)
     try:
         return unit_of_work(engine, work)
     finally:
         engine.dispose()
+
+
+@lru_cache(maxsize=4)
+def _checked(url: str) -> str:
+    from payplan.store.migrate import require_current  # alembic loads only for database commands
+
+    require_current(url)
+    return url
+
+
+def database_url() -> str:
+    """The configured database's URL, once it is known to hold payplan's tables at the newest
+    revision; otherwise a one-line error saying to run `payplan db upgrade` (nothing created)."""
+    return _checked(get_settings().database_url)
 
 
 def acting(name: str, work: Callable[[Connection, User], object]) -> object:

@@ -9,15 +9,18 @@ live in `payplan.runs`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 from sqlalchemy import Connection
 
-from payplan.cli.database import acting, as_user
+from payplan.cli.database import acting, as_user, transaction
 from payplan.core.money import fmt
-from payplan.runs import adjustments
+from payplan.runs import adjustments, export
 from payplan.runs import lifecycle as runs
-from payplan.runs.views import list_results
+from payplan.runs.review import review
+from payplan.runs.views import SEE_ALL, list_results
+from payplan.settings import get_settings
 
 
 @click.group("runs")
@@ -77,16 +80,76 @@ def runs_reject(run_id: int, reason: str, as_name: str) -> None:
 @click.argument("run_id", type=int)
 @as_user
 def runs_show(run_id: int, as_name: str) -> None:
-    """Show run N and the results USER may see."""
-    run, results = acting(as_name, lambda conn, user: (runs.get_run(conn, run_id),
-                                                       list_results(conn, run_id, user)))
+    """Show run N: its state, total, flags and the results USER may see."""
+    settings = get_settings()
+    run, results, checked = acting(as_name, lambda conn, user: _shown(conn, run_id, user, settings))
     click.echo(f"run {run.id}: {run.kind}, {run.plan_ref}, {run.period}, {run.state} (revision {run.revision})")
     if run.adjusts_run_id:
         click.echo(f"adjusts run {run.adjusts_run_id}")
+    if run.rejected_reason:
+        click.echo(f"rejected: {run.rejected_reason}")
     for label, value in (("inputs", run.inputs_hash), ("outputs", run.outputs_hash)):
         click.echo(f"{label} hash: {value}")
+    if checked is not None:
+        change = "" if checked.change is None else f" ({_signed(checked.change)} against run {checked.previous_run_id})"
+        click.echo(f"total: {fmt(checked.total)}{change}")
+        flagged = ", ".join(f"{flag} {n}" for flag, n in checked.counts.items() if n)
+        click.echo(f"flags: {flagged or 'none'}")
     for row in results:
         click.echo(f"  {row.rep_id:<12} {row.rep_name:<30} {fmt(row.total):>14}")
+
+
+def _shown(conn: Connection, run_id: int, user, settings):
+    """The run, the results `user` may see, and the review when `user` may see every rep."""
+    run = runs.get_run(conn, run_id)
+    checked = (review(conn, run, up=settings.flag_pay_up, down=settings.flag_pay_down)
+               if user.role in SEE_ALL else None)
+    return run, list_results(conn, run_id, user), checked
+
+
+def _signed(amount) -> str:
+    return ("+" if amount > 0 else "") + fmt(amount)
+
+
+@runs_group.command("list")
+@click.option("--period", default=None, help="Only runs of this period (2026-03).")
+@click.option("--state", "run_state", type=click.Choice(["draft", "submitted", "approved", "paid"]), default=None)
+def runs_list(period: str | None, run_state: str | None) -> None:
+    """List runs, newest first, with their state, head count and total."""
+    rows = transaction(lambda conn: [(r, *runs.run_totals(conn, r.id))
+                                     for r in runs.list_runs(conn, period=period, state=run_state, limit=10_000)])
+    if not rows:
+        # an empty list is an answer, not an error: said on stderr, exit 0
+        click.echo("no runs" + (f" for {period}" if period else "") + (f" in state {run_state}" if run_state else ""),
+                   err=True)
+        return
+    click.echo(f"{'run':>5}  {'kind':<10} {'plan':<16} {'period':<8} {'state':<10} {'reps':>5} {'total':>14}")
+    for run, count, total in rows:
+        click.echo(f"{run.id:>5}  {run.kind:<10} {run.plan_ref:<16} {run.period:<8} {run.state:<10} {count:>5} "
+                   f"{fmt(total or 0):>14}")
+
+
+@runs_group.command("export")
+@click.argument("run_id", type=int)
+@click.option("--format", "fmt_name", type=click.Choice(["csv", "json", "journal"]), default="csv", show_default=True,
+              help="csv: one row per rep; json: reps and lines; journal: the accrual entries (CSV).")
+@click.option("--lines", is_flag=True, help="With --format csv: the long form, one row per line of pay.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+def runs_export(run_id: int, fmt_name: str, lines: bool, output: Path | None) -> None:
+    """Export approved or paid run N for payroll (rows per rep or per line) or the GL journal."""
+    exported = transaction(lambda conn: export.payroll(conn, runs.get_run(conn, run_id)))
+    if fmt_name == "json":
+        data = export.payroll_json(exported)
+    else:
+        writer = export.journal_csv if fmt_name == "journal" else export.lines_csv if lines else export.payroll_csv
+        data = writer(exported).encode("utf-8")
+    if output is None:
+        click.echo(data, nl=False)
+        return
+    output.write_bytes(data)
+    click.echo(f"wrote {output}: run {run_id}, {len(exported.reps)} reps, total {fmt(exported.total)} "
+               f"{exported.currency}", err=True)
 
 
 def _with_totals(conn: Connection, run: runs.RunRow) -> tuple[runs.RunRow, int, object]:

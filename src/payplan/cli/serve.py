@@ -34,5 +34,8 @@ def serve(host: str, port: int) -> None:
     import uvicorn
 
     from payplan.app import create_app
+    from payplan.cli.database import database_url
+
+    database_url()  # a fresh folder says so in one line instead of serving errors
 
     uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=True)

@@ -58,6 +58,6 @@ def _amount(text: str):
 
 
 def _settings_url() -> str:
-    from payplan.settings import get_settings
+    from payplan.cli.database import database_url
 
-    return get_settings().database_url
+    return database_url()

@@ -20,7 +20,7 @@ ZERO = Decimal(0)
 
 def amortize(plan: Plan, lines: list[Line], ctx: Ctx) -> Amortization | None:
     """The amortisation schedule of this period's commission cost, when the plan asks for one."""
-    if plan.accounting is None:
+    if plan.accounting is None or plan.accounting.amortize_months is None:
         return None
     return schedule(capitalized(plan, lines), plan.accounting.amortize_months, ctx.money)
 

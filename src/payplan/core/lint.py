@@ -119,7 +119,8 @@ def _check_header(plan: Plan) -> list[Issue]:
                                 f"rounding.{name}"))
     if not plan.components:
         issues.append(error("no-components", "the plan has no components, so it pays nothing", "components"))
-    if plan.accounting is not None and plan.accounting.amortize_months <= 0:
+    if plan.accounting is not None and plan.accounting.amortize_months is not None \
+            and plan.accounting.amortize_months <= 0:
         issues.append(error("amortize-months", "accounting amortize_months must be at least 1",
                             "accounting.amortize_months"))
     if plan.clawback is not None and plan.clawback.share > 1:

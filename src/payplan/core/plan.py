@@ -236,9 +236,14 @@ class Clawback(_Frozen):
 
 
 class Accounting(_Frozen):
-    """Commission capitalised as a contract cost (ASC 340-40) and amortised straight-line."""
+    """The general-ledger accounts a run's accrual journal posts to, and commission capitalised
+    as a contract cost (ASC 340-40) and amortised straight-line when `amortize_months` is set."""
 
-    amortize_months: int
+    amortize_months: int | None = None
+    expense_account: str = "Commission expense"
+    liability_account: str = "Accrued commissions"
+    asset_account: str = "Capitalised contract costs"
+    amortization_account: str = "Amortisation of contract costs"
 
 
 class Plan(_Frozen):

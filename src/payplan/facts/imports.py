@@ -123,7 +123,7 @@ def fields_json(fields: dict[str, Decimal]) -> str:
 _RECORDS: dict[str, Callable[[Any], Record]] = {
     "reps": lambda r: {"id": r.rep_id, "name": r.name, "email": r.email, "role": r.role, "team": r.team,
                        "manager_id": r.manager_id, "hired_on": r.hired_on, "terminated_on": r.terminated_on,
-                       "currency": r.currency, "salary": r.salary},
+                       "currency": r.currency, "salary": r.salary, "payroll_id": r.payroll_id},
     "activities": lambda a: {"id": a.activity_id, "rep_id": a.rep_id, "kind": a.kind, "occurred_at": a.occurred_at},
     "deals": lambda d: {"id": d.deal_id, "rep_id": d.rep_id, "created_at": d.created_at, "closed_at": d.closed_at,
                         "status": d.status, "amount": d.amount, "cost": d.cost, "currency": d.currency,

@@ -163,7 +163,7 @@ def _rep(c: Cells) -> RepRow | None:
         c.fail("manager_id", "a rep cannot be their own manager")
     row = RepRow(rep_id or "", c.text("name") or "", c.text("email", False), c.text("role", False) or "",
                  c.text("team", False) or "", manager_id, hired, terminated, currency or "",
-                 c.number("salary", 2, False), c.row)
+                 c.number("salary", 2, False), c.text("payroll_id", False), c.row)
     return row if c.ok else None
 
 
@@ -246,7 +246,7 @@ class FileSpec(msgspec.Struct, frozen=True):
 
 SPECS: dict[str, FileSpec] = {
     "reps": FileSpec(("rep_id", "name", "role", "team", "hired_on", "currency"),
-                     ("email", "manager_id", "terminated_on", "salary"), ("rep_id",), _rep),
+                     ("email", "manager_id", "terminated_on", "salary", "payroll_id"), ("rep_id",), _rep),
     "activities": FileSpec(("activity_id", "rep_id", "kind", "occurred_at"), (), ("activity_id",), _activity),
     "deals": FileSpec(("deal_id", "rep_id", "created_at", "closed_at", "status", "amount", "currency"),
                       ("cost", "product", "cancelled_at"), ("deal_id",), _deal, extras=True),

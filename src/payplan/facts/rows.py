@@ -26,6 +26,7 @@ class RepRow(msgspec.Struct, frozen=True):
     terminated_on: date | None
     currency: str
     salary: Decimal | None
+    payroll_id: str | None = None  # the rep's id in the payroll system, for payroll exports
     row: int = 0
 
 

@@ -7,11 +7,18 @@ package), so no alembic.ini is needed at run time. Must not define tables (that 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from payplan.errors import NoDatabase
+from payplan.store.db import is_memory, make_engine
 
 SCRIPT_LOCATION = "payplan.store:migrations"
 
@@ -39,3 +46,34 @@ def head() -> str:
 def current(connection: Connection) -> str | None:
     """The revision the connected database is at (None before the first upgrade)."""
     return MigrationContext.configure(connection).get_current_revision()
+
+
+def stamp(url: str) -> None:
+    """Record the newest revision in a database whose tables `create_schema` made (benchmarks)."""
+    command.stamp(alembic_config(url), "head")
+
+
+def require_current(url: str) -> None:
+    """Raise `NoDatabase` (one line, saying what to run) unless a payplan database at the
+    newest revision is at `url`; creates nothing, not even an empty SQLite file."""
+    parsed = make_url(url)
+    where = parsed.render_as_string(hide_password=True)
+    fix = "run `payplan db upgrade` first"
+    if parsed.get_backend_name() == "sqlite" and not is_memory(parsed.database, parsed.query):
+        if not Path(parsed.database).is_file():
+            raise NoDatabase(f"no payplan database at {parsed.database}: {fix}")
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            revision = current(conn)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "it does not answer"
+        raise NoDatabase(f"cannot open the payplan database at {where} ({reason}): {fix}") from None
+    finally:
+        engine.dispose()
+    if revision is None:
+        raise NoDatabase(f"no payplan database at {where} (it has no payplan tables): {fix}")
+    newest = head()
+    if revision != newest:
+        raise NoDatabase(f"the payplan database at {where} is at revision {revision}, "
+                         f"this payplan needs {newest}: {fix}")

@@ -12,7 +12,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy import (
-    BigInteger, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    BigInteger,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -88,6 +97,7 @@ reps = Table(
     Column("terminated_on", Date),
     Column("currency", String(3), nullable=False),
     Column("salary", Money()),
+    Column("payroll_id", String(64)),  # the rep's id in the payroll system (optional)
     Index("ix_reps_manager", "manager_id"),
     Index("ix_reps_team", "team"),
 )

@@ -81,6 +81,8 @@ FIELDS = {
     "Proration.method": COVERED, "Proration.quotas": COVERED,
     "Clawback.window_days": COVERED, "Clawback.share": COVERED,
     "Accounting.amortize_months": NOT_SCORED,  # the accrual schedule of a paid amount, not the amount
+    "Accounting.expense_account": NOT_SCORED, "Accounting.liability_account": NOT_SCORED,
+    "Accounting.asset_account": NOT_SCORED, "Accounting.amortization_account": NOT_SCORED,
     "Plan.id": NOT_SCORED, "Plan.version": NOT_SCORED, "Plan.name": NOT_SCORED, "Plan.description": NOT_SCORED,
     "Plan.effective_from": COVERED, "Plan.effective_to": COVERED,  # a version's span prorates its reps
     "Plan.period": NOT_SCORED, "Plan.currency": NOT_SCORED, "Plan.timezone": NOT_SCORED,  # stage 1

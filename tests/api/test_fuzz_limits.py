@@ -154,6 +154,10 @@ def _base_rows() -> dict[str, dict[str, str]]:
 
 
 BASE = _base_rows()
+NUMERIC = {"reps": ["salary"], "deals": ["amount", "cost", "discount"], "credits": ["share"],
+           "scores": ["value"], "nps": ["score"], "targets": ["target"], "activities": []}
+BIG_NUMBERS = ["1e20", "100000000000000000000", "92233720368547758.08", "9223372036854775808",
+               "-92233720368547758.08", "9223372036854.775808", "1000000000000001", "NaN", "9" * 400]
 CELL = st.sampled_from(HOSTILE_CELLS) | st.text(max_size=30) | st.decimals(allow_nan=True).map(str) \
     | st.integers(min_value=-(2**70), max_value=2**70).map(str)
 
@@ -161,21 +165,31 @@ CELL = st.sampled_from(HOSTILE_CELLS) | st.text(max_size=30) | st.decimals(allow
 @st.composite
 def fuzzed_fact_file(draw) -> tuple[str, str, bytes]:
     kind = draw(st.sampled_from(sorted(SPECS)))
-    row = dict(BASE[kind])
+    row = {**BASE[kind], "discount": ""} if kind == "deals" else dict(BASE[kind])
     row[list(row)[0]] = draw(st.sampled_from(["FZ1", "FZ2", row[list(row)[0]]]))  # new id or a stored one
     for _ in range(draw(st.integers(1, 2))):
-        row[draw(st.sampled_from(list(row)))] = draw(CELL)
+        if NUMERIC[kind] and draw(st.booleans()):  # half the time a number column, often past its limit
+            row[draw(st.sampled_from(NUMERIC[kind]))] = draw(st.sampled_from(BIG_NUMBERS) | CELL)
+        else:
+            row[draw(st.sampled_from(list(row)))] = draw(CELL)
     if draw(st.booleans()):
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(row))
         writer.writeheader()
         writer.writerow(row)
         return kind, "text/csv", out.getvalue().encode("utf-8", "surrogatepass")
+    return kind, "application/json", _json_file(draw, row)
+
+
+def _json_file(draw, row: dict) -> bytes:
+    """The row as a JSON array of one object, one cell replaced by a JSON value of any kind."""
     item: dict = dict(row)
     column = draw(st.sampled_from(list(row)))
-    item[column] = draw(st.sampled_from([None, True, 1e300, 12345678901234567.89, [1], {"a": 1}])
-                        | CELL | st.integers(1, 2000).map(lambda n: json.loads("[" * n + "]" * n)))
-    return kind, "application/json", json.dumps([item]).encode("utf-8", "surrogatepass")
+    depth = draw(st.integers(1, 20_000))
+    item[column] = draw(st.sampled_from([None, True, 1e300, 12345678901234567.89, 10**20, 2**63, [1], {"a": 1},
+                                         "DEEP"]) | CELL)
+    body = json.dumps([item])
+    return body.replace('"DEEP"', "[" * depth + "]" * depth).encode("utf-8", "surrogatepass")
 
 
 @FUZZ

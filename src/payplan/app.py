@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from payplan import web
 from payplan.api import audit, auth, db, facts, plans, results, runs, session, simulate, statements
+from payplan.api.bodies import refuse_deep_json
 from payplan.api.problems import problem_response
 from payplan.settings import Settings, get_settings
 from payplan.store import make_engine
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[auth.session_config(settings.secret, settings.secure_cookies).middleware,
                     auth.Authenticate, auth.csrf_middleware(settings.secret, settings.secure_cookies)],
         exception_handlers={Exception: problem_response},
+        before_request=refuse_deep_json,  # JSON nesting bounded before any handler decodes it
         openapi_config=_openapi(),
         template_config=web.template_config(),
         request_max_body_size=settings.max_upload_bytes,

@@ -10,6 +10,7 @@ Must not decide policy: statuses come from the exception types.
 
 from __future__ import annotations
 
+import decimal
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -89,6 +90,8 @@ def _describe(exc: Exception) -> tuple[int, str, str, list[ProblemItem], dict[st
         return 422, "Invalid plan", _first_line(exc, "the plan has problems"), _items(exc.issues), {}
     if isinstance(exc, DataError):  # e.g. a NUL character PostgreSQL cannot store in text
         return 422, "Invalid input", "a value in the request cannot be stored (control characters?)", [], {}
+    if isinstance(exc, (decimal.DecimalException, OverflowError)):  # a backstop: edges bound numbers first
+        return 422, "Invalid input", "a number in the request is outside the range payplan computes with", [], {}
     if isinstance(exc, ValidationException):
         return 400, "Bad request", _clean_detail(exc), _validation_items(exc.extra), {}
     if isinstance(exc, HTTPException):

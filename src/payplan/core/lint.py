@@ -2,7 +2,9 @@
 
 `check_plan(plan)` reports what the schema cannot say: weights that do not sum
 to 1, unknown metrics, tier gaps and overlaps, negative rates, impossible
-dates; and the mistakes of DESIGN §3 as warnings (a single-KPI or volume-only
+dates, numbers out of bounds (`payplan.core.bounds`), values that make
+evaluation fail (a rehearsal on synthetic inputs, `payplan.core.rehearsal`);
+and the mistakes of DESIGN §3 as warnings (a single-KPI or volume-only
 scorecard, too many KPIs, no quality KPI, commission blind to margin, a KPI
 nobody explained). `check_versions(plans)` checks versions of one plan
 against each other. Each issue's `where` starts with the key path
@@ -22,8 +24,9 @@ import msgspec
 
 from payplan.core.issues import Issue, error
 from payplan.core.lint_components import COMPONENT_CHECKS, Path, step, where
-from payplan.core.money import MoneyError, check
+from payplan.core.bounds import plan_number_problem
 from payplan.core.plan import RESERVED_IDS, Draw, Kpi, Plan
+from payplan.core.rehearsal import rehearse
 
 MAX_PLACES = 6
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -42,6 +45,8 @@ def check_plan(plan: Plan) -> list[Issue]:
     issues = _check_header(plan) + _check_ids(plan) + _check_signs(plan)
     for index, component in enumerate(plan.components):
         issues += COMPONENT_CHECKS[type(component)](plan, component, ("components", index))
+    if not any(i.severity == "error" for i in issues):
+        issues += rehearse(plan)  # a plan that passes every rule must also evaluate
     return issues
 
 
@@ -76,11 +81,9 @@ def _walk(value: Any, path: Path) -> Iterator[tuple[Path, Any]]:
 def _check_numbers(plan: Plan) -> list[Issue]:
     issues = []
     for path, value in _walk(plan, ()):
-        if isinstance(value, Decimal):
-            try:
-                check(value)
-            except MoneyError as exc:
-                issues.append(error("bad-number", f"{path[-1]}: {exc}", where(plan, path)))
+        problem = plan_number_problem(value) if isinstance(value, (Decimal, int)) else None
+        if problem:
+            issues.append(error("bad-number", f"{path[-1]}: {problem}", where(plan, path)))
     return issues
 
 

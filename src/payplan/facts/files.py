@@ -1,7 +1,7 @@
 """Fact files as raw records: CSV or JSON text → (header, numbered rows of cell text).
 
 Decoding (UTF-8, a BOM tolerated), the header, row numbers as a spreadsheet user
-sees them, and JSON numbers kept exact. Used for files on disk and for uploads.
+sees them, JSON numbers kept exact, and JSON nesting bounded before decoding. Used for files on disk and for uploads.
 Must not interpret cells: the parsers in `payplan.facts.read` do.
 """
 
@@ -15,6 +15,7 @@ from typing import Callable
 
 import msgspec
 
+from payplan.core.bounds import JSON_DEPTH, json_too_deep
 from payplan.facts.problems import FactProblem
 
 _JSON = msgspec.json.Decoder(float_hook=Decimal)
@@ -63,6 +64,10 @@ def _csv_records(name: str, text: str, problems: list[FactProblem]) -> Records |
 
 
 def _json_records(name: str, text: str, problems: list[FactProblem]) -> Records | None:
+    if json_too_deep(text.encode()):
+        problems.append(FactProblem(name, None, None, f"is nested more than {JSON_DEPTH} levels deep; "
+                                    "a fact file is an array of flat objects"))
+        return None
     try:
         items = _JSON.decode(text)
     except msgspec.DecodeError as exc:

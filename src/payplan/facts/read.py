@@ -21,6 +21,7 @@ from typing import Callable
 
 import msgspec
 
+from payplan.core import bounds
 from payplan.core.money import D
 from payplan.core.periods import PeriodError, parse_period
 from payplan.facts.checks import check_references
@@ -44,6 +45,7 @@ __all__ = ["SPECS", "read_facts", "parse_file", "parse_day"]
 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_LIMITS = {2: bounds.FACT_MONEY, 6: bounds.FACT_MICRO}  # cents and millionths in 64-bit integers
 
 
 class Cells:
@@ -86,13 +88,19 @@ class Cells:
         value = self.text(column, required)
         if value is None:
             return None
+        shown = repr(value) if len(value) <= 40 else repr(value[:30] + "…")
         if not _NUMBER.match(value):
-            self.fail(column, f"{value!r} is not a {what}")
+            self.fail(column, f"{shown} is not a {what}")
             return None
         if len(value.partition(".")[2]) > places:
-            self.fail(column, f"{value!r} has more than {places} decimal places")
+            self.fail(column, f"{shown} has more than {places} decimal places")
             return None
-        return D(value)
+        limit = _LIMITS.get(places, bounds.FACT_EXTRA)
+        number = Decimal(value)
+        if abs(number) > limit:
+            self.fail(column, f"{shown} is out of range: a {what} here is at most {limit:,}")
+            return None
+        return D(number)
 
     def choice(self, column: str, allowed: tuple[str, ...]) -> str | None:
         value = self.text(column)

@@ -4,7 +4,8 @@ A plan file is TOML read with Decimal floats (no rate ever passes through a
 float) and converted into the frozen `Plan` schema. Every problem becomes an
 `Issue` whose `where` reads `plans/ae.toml:23: components[0].kpis[2].weight`.
 Semantic rules live in `payplan.core.lint`; this module only places their
-issues in the file. Must not evaluate plans or touch the database.
+issues in the file. The text is bounded (`payplan.plans.text_limits`) before
+tomllib reads it. Must not evaluate plans or touch the database.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from payplan.core import lint
 from payplan.core.issues import Issue, error, has_errors
 from payplan.core.plan import Plan
 from payplan.plans.diff import Change, plan_diff
+from payplan.plans.text_limits import text_problems
 from payplan.plans.toml_lines import Path, key_lines, locate
 
 __all__ = [
@@ -65,11 +67,19 @@ def read_plan_file(path: str | FilePath) -> str:
 
 
 def load_plan_text(text: str, source_name: str) -> tuple[Plan | None, list[Issue]]:
-    """Parse and convert a plan; (None, issues) when it is not a valid Plan."""
+    """Parse and convert a plan; (None, issues) when it is not a valid Plan.
+
+    The text is bounded first (`text_limits`): tomllib never sees a text it could
+    hang or recurse on."""
+    too_big = text_problems(text, source_name)
+    if too_big:
+        return None, too_big
     try:
         data = tomllib.loads(text, parse_float=decimal.Decimal)
     except tomllib.TOMLDecodeError as exc:
         return None, [_toml_issue(exc, source_name)]
+    except (ValueError, RecursionError) as exc:  # a number tomllib hands to int() or Decimal unchecked
+        return None, [error("toml-syntax", f"not a usable TOML value: {exc}", source_name)]
     lines = key_lines(text)
     unknown = _unknown_keys(data, _PLAN_TYPE, ())
     if unknown:

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from payplan.core.bounds import PLAN_MAGNITUDE, bounded
 from payplan.core.eligibility import is_eligible
 from payplan.core.issues import Issue
 from payplan.core.periods import Period, PeriodError, parse_range
@@ -153,6 +154,8 @@ def simulate(conn: Connection, baseline: str | DraftPlan, proposal: str | DraftP
     `files=False` (the API) accepts only published references and drafts as text, never a path.
     """
     periods = parse_periods(periods_text)
+    if not bounded(threshold, PLAN_MAGNITUDE):
+        raise Invalid(f"threshold {threshold} must be a finite number below 10^15", where="threshold")
     if threshold < 0:
         raise Invalid(f"threshold {threshold} must not be negative")
     (base, base_choice), (prop, prop_choice) = (resolve_plan(p, plans_conn, files=files)

@@ -1,0 +1,119 @@
+"""The reliability probe's inputs through the API (SQLite and PostgreSQL): fast, clear 4xx, never a 500.
+
+Each input below once hung the server or answered 500 (issue #18): a 339 KB dotted key,
+TOML nested 500 deep, JSON nested 10,000 deep, a NaN threshold, fact amounts of 1e20 and
+2^63 cents, a KPI target of 1E-999999.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from payplan.store import schema, service_schema
+
+from .conftest import PLANS
+
+TOML = {"Content-Type": "application/toml"}
+JSON = {"Content-Type": "application/json"}
+CSV = {"Content-Type": "text/csv"}
+AE = (PLANS / "ae-2026-v1.toml").read_text(encoding="utf-8")
+DEEP_JSON = b"[" * 10_000 + b"]" * 10_000
+
+
+def publish(client, company, text: str):
+    start = time.perf_counter()
+    response = client.post("/plans", content=text.encode(), headers={**TOML, **company.headers("hr")})
+    assert time.perf_counter() - start < 2
+    return response
+
+
+def problem(response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "Traceback" not in response.text
+    return response.json()
+
+
+def published(company) -> int:
+    with company.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(service_schema.plan_versions)).scalar_one()
+
+
+def test_339_kb_dotted_key_answers_fast_with_the_size_limit(client, company):
+    body = problem(publish(client, company, "a" + ".a" * 169_500 + " = 1\n"), 422)  # 1 + 339,000 + 5 chars
+    assert body["errors"] == [{"message": "the plan has 339,006 characters; at most 200,000 are accepted",
+                               "where": "plan.toml", "code": "plan-too-large"}]
+
+
+@pytest.mark.parametrize("text, line", [
+    ("x = {" + "a = {" * 500 + "}" * 501, 1),
+    (AE + "\ndeep = " + "[" * 500 + "]" * 500 + "\n", AE.count("\n") + 2),
+])
+def test_toml_nested_500_deep_is_a_422_naming_the_line(client, company, text, line):
+    [item] = problem(publish(client, company, text), 422)["errors"]
+    assert item["code"] == "too-deep" and item["where"] == f"plan.toml:{line}"
+
+
+@pytest.mark.parametrize("path, who", [("/runs", "finance"), ("/facts/deals", "admin"), ("/simulations", "hr"),
+                                       ("/runs/1/reject", "finance")])
+def test_json_nested_10000_deep_is_a_400(client, company, path, who):
+    body = problem(client.post(path, content=DEEP_JSON, headers={**JSON, **company.headers(who)}), 400)
+    assert body["detail"] == "the JSON body is nested more than 32 levels deep"
+
+
+def test_deep_json_sent_as_another_media_type_to_a_json_handler_is_a_400(client, company):
+    body = problem(client.post("/runs", content=DEEP_JSON, headers={"Content-Type": "text/plain",
+                                                                     **company.headers("finance")}), 400)
+    assert "nested more than 32" in body["detail"]
+
+
+def test_nan_threshold_in_a_plan_is_a_422_naming_key_and_line(client, company):
+    text = AE.replace("threshold = 0.5", "threshold = nan")
+    line = AE.splitlines().index("threshold = 0.5") + 1
+    [item] = problem(publish(client, company, text), 422)["errors"]
+    assert item["where"] == (f"plan.toml:{line}: components[0].kpis[0].threshold "
+                             "(scorecard kpi_bonus, kpi demos)")
+    assert item["message"] == "threshold: NaN is not a finite number"
+
+
+@pytest.mark.parametrize("threshold", ["NaN", "Infinity", "1E+999999", "-NaN"])
+def test_simulation_threshold_out_of_bounds_is_a_422(client, company, threshold):
+    assert publish(client, company, AE).status_code == 201
+    request = {"baseline": "ae-2026@1", "proposal": "ae-2026@1", "periods": "2026-03", "threshold": threshold}
+    body = problem(client.post("/simulations", json=request, headers=company.headers("hr")), 422)
+    assert body["errors"] == [{"message": f"threshold {threshold.lstrip('-')} must be a finite number below 10^15"
+                               if threshold != "-NaN" else "threshold -NaN must be a finite number below 10^15",
+                               "where": "threshold"}]
+
+
+@pytest.mark.parametrize("amount", ["100000000000000000000", "92233720368547758.08"])
+def test_fact_amounts_of_1e20_and_2_63_cents_are_422_naming_the_cell(client, company, amount):
+    csv = ("deal_id,rep_id,created_at,closed_at,status,amount,cost,currency,product,cancelled_at\n"
+           f"BIG1,A1,2026-03-02,2026-03-28,won,{amount},1.00,EUR,Core,\n").encode()
+    body = problem(client.post("/facts/deals", content=csv, headers={**CSV, **company.headers("admin")}), 422)
+    [item] = body["errors"]
+    assert (item["file"], item["row"], item["column"]) == ("deals.csv", 2, "amount")
+    assert "out of range" in item["message"]
+    with company.engine.connect() as conn:
+        assert conn.execute(select(schema.deals.c.id).where(schema.deals.c.id == "BIG1")).first() is None
+
+
+def test_the_largest_storable_amount_is_accepted(client, company):
+    csv = (b"deal_id,rep_id,created_at,closed_at,status,amount,cost,currency,product,cancelled_at\n"
+           b"MAX1,A1,2026-03-02,2026-03-28,won,92233720368547758.07,1.00,EUR,Core,\n")
+    response = client.post("/facts/deals", content=csv, headers={**CSV, **company.headers("admin")})
+    assert response.status_code == 200, response.text
+
+
+def test_target_1e_minus_999999_is_refused_and_leaves_the_plan_id_free(client, company):
+    line = AE.splitlines().index("target = 8") + 1
+    bad = AE.replace("target = 8\n", "target = 1e-999999\n")
+    [item] = problem(publish(client, company, bad), 422)["errors"]
+    assert item["code"] == "bad-number" and item["where"].startswith(f"plan.toml:{line}: components[0].kpis[0].target")
+    assert published(company) == 0
+    assert publish(client, company, AE).status_code == 201  # the id is not blocked
+    run = client.post("/runs", json={"plan": "ae-2026@1", "period": "2026-03"}, headers=company.headers("finance"))
+    assert run.status_code == 201, run.text

@@ -2,8 +2,7 @@
 
 Who may see it is decided exactly as for the result itself (`run_views.get_result`:
 a rep only their own, a manager their team, 404 otherwise); the statement is then
-rebuilt from the run (`statements.from_run`, which refuses when the facts changed
-since the run was computed). Must stay thin.
+built from what the run stored for that rep (`statements.from_run`). Must stay thin.
 """
 
 from __future__ import annotations
@@ -34,11 +33,10 @@ def _renderer():
 
 
 def _calculation(conn: Connection, request: Request, run_id: int, rep_id: str):
-    from payplan.statements.from_run import run_calculations
+    from payplan.statements.from_run import statement_calculation
 
     run_views.get_result(conn, run_id, rep_id, request.user)  # 404 unless the viewer may see it
-    (calc,) = run_calculations(conn, run_id, rep_id)
-    return calc
+    return statement_calculation(conn, run_id, rep_id)
 
 
 @get("/runs/{run_id:int}/results/{rep_id:str}/statement.pdf", guards=[EVERYONE], sync_to_thread=True,

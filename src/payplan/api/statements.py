@@ -33,10 +33,11 @@ def _renderer():
 
 
 def _calculation(conn: Connection, request: Request, run_id: int, rep_id: str):
-    from payplan.statements.from_run import statement_calculation
+    from payplan.statements.from_run import run_calculations
 
     run_views.get_result(conn, run_id, rep_id, request.user)  # 404 unless the viewer may see it
-    return statement_calculation(conn, run_id, rep_id)
+    (calc,) = run_calculations(conn, run_id, rep_id)
+    return calc
 
 
 @get("/runs/{run_id:int}/results/{rep_id:str}/statement.pdf", guards=[EVERYONE], sync_to_thread=True,

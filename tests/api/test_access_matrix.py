@@ -74,13 +74,13 @@ MATRIX = [
     row("GET", "/runs/{draft}/results/A1", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
     row("GET", "/runs/{draft}/results", {"*": OK, "anonymous": ANON}),
     # statements: exactly who may read the result, as a PDF or the web page. The approved run's
-    # facts changed after approval, so its statements cannot be reproduced (409) — but only for
-    # viewers who may see the result at all (another rep still gets 404).
+    # facts changed after approval; its statements still render from what the run stored
+    # (they were 409 before runs kept their inputs), for viewers who may see the result at all.
     row("GET", "/runs/{submitted}/results/A1/statement.pdf", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
     row("GET", "/runs/{submitted}/results/A1/statement.html?lang=uk",
         {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
-    row("GET", "/runs/{approved}/results/A1/statement.pdf", {"*": CONFLICT, "anonymous": ANON}),
-    row("GET", "/runs/{approved}/results/A2/statement.pdf", {"*": CONFLICT, "rep": DENY, "anonymous": ANON}),
+    row("GET", "/runs/{approved}/results/A1/statement.pdf", {"*": OK, "anonymous": ANON}),
+    row("GET", "/runs/{approved}/results/A2/statement.pdf", {"*": OK, "rep": DENY, "anonymous": ANON}),
     row("GET", "/statement.css", {"*": OK, "anonymous": ANON}),
     row("GET", "/audit", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
     row("GET", "/audit/verify", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),

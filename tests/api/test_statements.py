@@ -38,3 +38,23 @@ def test_rep_reads_the_web_page_and_not_another_reps(world, world_client):
     assert other.status_code == 404
     css = world_client.get("/statement.css", headers=world.headers("rep"))
     assert css.status_code == 200 and "@page" in css.text
+
+
+def test_an_adjustment_runs_statement_renders_and_verifies(world, world_client):
+    """An adjustment run's statement was a 422; it renders from the stored results of both runs."""
+    from payplan.statements.verify import verify_pdf
+
+    original = world.runs["approved"]  # its facts changed after approval
+    made = world_client.post(f"/runs/{original}/adjust", headers=world.headers("finance"))
+    assert made.status_code == 201, made.text
+    adj = made.json()["id"]
+    rows = world_client.get(f"/runs/{adj}/results", headers=world.headers("finance")).json()
+    rep_ids = [r["rep_id"] for r in (rows["results"] if isinstance(rows, dict) else rows)]
+    assert rep_ids
+    for rep_id in rep_ids:
+        response = world_client.get(f"/runs/{adj}/results/{rep_id}/statement.pdf", headers=world.headers("finance"))
+        assert response.status_code == 200, response.text
+        verdict = verify_pdf(response.content)
+        assert verdict.ok, verdict.differences
+    before = world_client.get(f"/runs/{original}/results/{rep_ids[0]}/statement.pdf", headers=world.headers("finance"))
+    assert before.status_code == 200 and verify_pdf(before.content).ok

@@ -2,8 +2,7 @@
 
 Who may see it is decided exactly as for the result itself (`run_views.get_result`:
 a rep only their own, a manager their team, 404 otherwise); the statement is then
-rebuilt from the run (`statements.from_run`, which refuses when the facts changed
-since the run was computed). Must stay thin.
+built from what the run stored for that rep (`statements.from_run`). Must stay thin.
 """
 
 from __future__ import annotations

@@ -5,8 +5,10 @@ evaluates the same plan version and period again and stores, per rep whose pay
 changed, the delta against what was already approved (the original run plus its
 approved or paid adjustments): one line of kind "adjustment" per component that
 changed, so the lines still add up to the (delta) total. The state after the
-period is stored in full, so the next period carries the corrected state.
-Must not change the original run.
+period is stored in full, so the next period carries the corrected state, and so
+are the inputs scored (`payplan.runs.stored_inputs`): an adjustment's statement
+shows, per component, what was paid before (`paid_before`), what is due now and
+the difference, without evaluating anything. Must not change the original run.
 """
 
 from __future__ import annotations
@@ -73,9 +75,11 @@ def adjustment_evaluation(conn: Connection, original_id: int) -> RunEvaluation:
     fresh = evaluate_run(conn, plan, version.hash, parse_period(original.period))
     paid, states = _already_paid(conn, original.id)
     now = {r.rep_id: r for r in fresh.results}
+    blob = fresh.scored.blob if fresh.scored is not None else (lambda rep_id: None)
     rows = []
     for rep_id in sorted(set(now) | set(paid)):
         row, changed = _delta_row(original, rep_id, paid.get(rep_id, {}), now.get(rep_id), plan.currency)
+        row = msgspec.structs.replace(row, inputs=blob(rep_id))
         if changed or row.state != states.get(rep_id, row.state):
             rows.append(row)
     return RunEvaluation(fresh.results, fresh.inputs_hash, rows, outputs_hash(rows))
@@ -92,12 +96,28 @@ def _check_adjustable(conn: Connection, original: RunRow) -> None:
                        "recompute it instead of creating another")
 
 
-def _already_paid(conn: Connection, original_id: int) -> tuple[dict[str, dict[str, Decimal]], dict[str, bytes]]:
-    """Per rep: amount per component approved so far, and the latest stored state JSON (UTF-8)."""
+def paid_before(conn: Connection, adjustment: RunRow, rep_id: str) -> dict[str, Decimal]:
+    """What the rep was paid per component before adjustment run `adjustment`: the
+    original run plus the approved or paid adjustments of it created earlier (a new
+    adjustment needs every earlier one final, so this is the set it was computed against)."""
+    if adjustment.adjusts_run_id is None:
+        raise Invalid(f"run {adjustment.id} is not an adjustment run")
+    paid, _ = _already_paid(conn, adjustment.adjusts_run_id, rep_id=rep_id, before_run=adjustment.id)
+    return paid.get(rep_id, {})
+
+
+def _already_paid(conn: Connection, original_id: int, *, rep_id: str | None = None, before_run: int | None = None
+                  ) -> tuple[dict[str, dict[str, Decimal]], dict[str, bytes]]:
+    """Per rep (or only `rep_id`): amount per component approved so far (by runs before
+    `before_run` when given), and the latest stored state JSON (UTF-8)."""
     chain = select(runs.c.id).where(runs.c.adjusts_run_id == original_id, runs.c.state.in_(FINAL_STATES))
+    if before_run is not None:
+        chain = chain.where(runs.c.id < before_run)
     query = (select(run_results.c.rep_id, run_results.c.result, run_results.c.state)
              .where(run_results.c.run_id.in_(chain) | (run_results.c.run_id == original_id))
              .order_by(run_results.c.run_id))
+    if rep_id is not None:
+        query = query.where(run_results.c.rep_id == rep_id)
     paid: dict[str, dict[str, Decimal]] = {}
     states: dict[str, bytes] = {}
     for rep_id, document, state in conn.execute(query):

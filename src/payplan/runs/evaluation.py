@@ -5,8 +5,9 @@ SQL via `load_inputs`, same `engine.evaluate`) for one period, with one addition
 the service needs: the state a rep starts the period with (draw balance, paid
 deals) comes from the most recent approved or paid run of the same plan id for the
 previous period when there is one; otherwise the pipeline replays the history.
-It also encodes what a run stores: each rep's result and state as UTF-8 JSON, and
-hashes of the inputs and outputs. Must not write anything.
+It also encodes what a run stores: each rep's result and state as UTF-8 JSON, the
+inputs it scored (`payplan.runs.stored_inputs`, so statements never re-evaluate),
+and hashes of the inputs and outputs. Must not write anything.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from payplan.core.plan import Draw, Plan
 from payplan.core.result import RepResult
 from payplan.evaluation.pipeline import evaluate_periods, score_period
 from payplan.evaluation.report import result_dict
+from payplan.runs.stored_inputs import encode_inputs
 from payplan.store.metrics import load_reps
 from payplan.store.records import canonical_bytes, canonical_lines
 from payplan.store.service_schema import FINAL_STATES, plan_versions, run_results, runs
@@ -39,12 +41,27 @@ _by_rep = attrgetter("rep_id")
 
 
 class RepRow(msgspec.Struct, frozen=True):
-    """One rep's stored result: total, result JSON (result_dict) and state JSON, as UTF-8 bytes."""
+    """One rep's stored result: total, result JSON (result_dict) and state JSON, as UTF-8 bytes,
+    and the inputs it scored (`stored_inputs.encode_inputs`; None only when it has none)."""
 
     rep_id: str
     total: Decimal
     result: bytes
     state: bytes
+    inputs: bytes | None = None
+
+
+class Scored(msgspec.Struct, frozen=True):
+    """What the results were scored from: the plan's hash, each rep's inputs and starting state."""
+
+    plan_hash: str
+    inputs: dict[str, RepInputs]
+    states: dict[str, CarriedState]
+
+    def blob(self, rep_id: str) -> bytes | None:
+        """The rep's stored-inputs bytes (None for a rep that was not scored)."""
+        found = self.inputs.get(rep_id)
+        return None if found is None else encode_inputs(self.plan_hash, found, self.states.get(rep_id))
 
 
 class RunEvaluation(msgspec.Struct, frozen=True):
@@ -59,6 +76,7 @@ class RunEvaluation(msgspec.Struct, frozen=True):
     inputs_hash: str
     rows: list[RepRow] | None = None
     outputs_hash: str | None = None
+    scored: Scored | None = None
 
     @property
     def count(self) -> int:
@@ -70,7 +88,8 @@ def evaluate_run(conn: Connection, plan: Plan, plan_digest: str, period: Period)
     """Every eligible rep's result for `period`, starting from the carried state."""
     states = starting_states(conn, plan, period)
     results, inputs = evaluate_period(conn, plan, period, states)
-    return RunEvaluation(results, inputs_hash(plan_digest, period, states, inputs))
+    return RunEvaluation(results, inputs_hash(plan_digest, period, states, inputs),
+                         scored=Scored(plan_digest, inputs, states))
 
 
 def evaluate_period(conn: Connection, plan: Plan, period: Period, states: dict[str, CarriedState]
@@ -113,19 +132,22 @@ def stored_states(conn: Connection, plan_id: str, period: Period) -> dict[str, C
     return {rep_id: _state_decoder.decode(state) for rep_id, state in conn.execute(query).all()}
 
 
-def result_row(result: RepResult, doc: dict | None = None) -> RepRow:
+def result_row(result: RepResult, doc: dict | None = None, inputs: bytes | None = None) -> RepRow:
     """What a run stores for one rep (`doc` replaces the result document, for adjustments)."""
     document = encode_result(doc if doc is not None else result_dict(result))
     return RepRow(result.rep_id, doc["total"] if doc is not None else result.total, document,
-                  canonical_bytes(result.state))
+                  canonical_bytes(result.state), inputs)
 
 
-def encoded_chunks(results: list[RepResult], size: int | None = None) -> Iterator[list[RepRow]]:
-    """Each result's row, in rep order (the outputs hash's), `size` (default CHUNK) rows at a time."""
+def encoded_chunks(results: list[RepResult], size: int | None = None,
+                   scored: Scored | None = None) -> Iterator[list[RepRow]]:
+    """Each result's row, in rep order (the outputs hash's), `size` (default CHUNK) rows at a time;
+    with `scored`, each row carries the rep's stored inputs."""
     size = size or CHUNK
     ordered = sorted(results, key=_by_rep)  # already in rep order from the SQL: a linear check
+    blob = scored.blob if scored is not None else (lambda rep_id: None)
     for start in range(0, len(ordered), size):
-        yield [result_row(r) for r in ordered[start:start + size]]
+        yield [result_row(r, inputs=blob(r.rep_id)) for r in ordered[start:start + size]]
 
 
 def encode_result(doc: dict) -> bytes:

@@ -177,7 +177,7 @@ def store_evaluation(conn: Connection, run_id: int, evaluation: RunEvaluation) -
         store_rows(conn, run_id, evaluation.rows)
         return
     digest = OutputsDigest()
-    for rows in encoded_chunks(evaluation.results):
+    for rows in encoded_chunks(evaluation.results, scored=evaluation.scored):
         digest.update(rows)
         store_rows(conn, run_id, rows)
     conn.execute(update(runs).where(runs.c.id == run_id).values(outputs_hash=digest.hexdigest()))
@@ -186,13 +186,14 @@ def store_evaluation(conn: Connection, run_id: int, evaluation: RunEvaluation) -
 # The documents arrive as UTF-8 bytes and are bound as such (payplan.store.utf8_text).
 _INSERT_ROWS = insert(run_results).values(
     run_id=bindparam("run_id"), rep_id=bindparam("rep_id"), total=bindparam("total"),
-    result=bindparam("result", type_=Utf8Text()), state=bindparam("state", type_=Utf8Text()))
+    result=bindparam("result", type_=Utf8Text()), state=bindparam("state", type_=Utf8Text()),
+    inputs=bindparam("inputs"))
 
 
 def store_rows(conn: Connection, run_id: int, rows: list[RepRow]) -> None:
     if rows:
         conn.execute(_INSERT_ROWS, [{"run_id": run_id, "rep_id": r.rep_id, "total": r.total,
-                                     "result": r.result, "state": r.state} for r in rows])
+                                     "result": r.result, "state": r.state, "inputs": r.inputs} for r in rows])
 
 
 def _refuse_second_regular(conn: Connection, version: plan_store.PlanVersionRow, period: Period) -> None:

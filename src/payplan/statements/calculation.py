@@ -3,7 +3,8 @@
 A `Calculation` is everything `payplan verify` needs to re-compute a statement
 without the database: the plan (as JSON, plus its TOML text when known), its
 hash, the rep's inputs (metric values, deals, targets), the state carried in,
-the result as printed, and the run it belongs to. It is embedded in every PDF
+the result as printed, and the run it belongs to; for an adjustment run, also
+each component's amount paid before, due now and the difference. It is embedded in every PDF
 as the JSON attachment `payplan-calculation.json`. Building one from fact
 files takes the same path as `payplan evaluate`. Must not render anything.
 """
@@ -26,7 +27,7 @@ from payplan.plans.files import plan_hash, read_plan_file
 
 FORMAT = "payplan-calculation/1"
 # Bump when the statement layout changes, so batches re-render old files.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
 
 _encoder = msgspec.json.Encoder(decimal_format="string", order="sorted")
 
@@ -45,6 +46,23 @@ class RunInfo(msgspec.Struct, frozen=True, omit_defaults=True, kw_only=True):
         return self.state in ("approved", "paid")
 
 
+class AdjustmentLine(msgspec.Struct, frozen=True):
+    """One component on an adjustment statement: `difference` = `now` − `before` is what it pays."""
+
+    component: str
+    label: str
+    before: Decimal  # paid by the adjusted run and its earlier approved adjustments
+    now: Decimal  # due on the inputs this adjustment scored
+    difference: Decimal
+
+
+class Adjustment(msgspec.Struct, frozen=True):
+    """What an adjustment run's statement adds: the run it corrects and each component's lines."""
+
+    adjusts_run: int
+    lines: tuple[AdjustmentLine, ...]
+
+
 class Calculation(msgspec.Struct, frozen=True, kw_only=True):
     """One rep's evaluation with all its inputs: the statement's embedded attachment."""
 
@@ -57,6 +75,7 @@ class Calculation(msgspec.Struct, frozen=True, kw_only=True):
     state_in: CarriedState
     result: RepResult
     run: RunInfo = RunInfo()
+    adjustment: Adjustment | None = None  # an adjustment run's statement: result holds the differences
 
 
 def encode(calc: Calculation) -> bytes:
@@ -89,6 +108,7 @@ class Embedded(msgspec.Struct, frozen=True, kw_only=True):
     state_in: CarriedState
     result: PrintedResult
     run: RunInfo = RunInfo()
+    adjustment: Adjustment | None = None
 
 
 def decode(data: bytes) -> Embedded:

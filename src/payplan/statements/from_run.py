@@ -1,57 +1,152 @@
-"""Calculations for the statements of a run in the service database.
+"""Calculations for the statements of a run in the service database, from what the run stored.
 
-A statement embeds the inputs that produced its figures, and a run stores only
-results, so the run's period is evaluated again on the database (the same path
-as `payplan.runs.evaluation`). The re-evaluation must be the run's own: its inputs
-hash must equal the one stored when the run was computed, and every total must
-equal the stored total; otherwise the facts changed since and the statement is
-refused (recompute the draft, or use an adjustment run). Must not write anything.
+A run stores, per rep, its result document and the inputs it scored
+(`payplan.runs.stored_inputs`). A statement lays the stored result beside those
+inputs: nothing is evaluated and current facts are never read, so the statements
+of a draft, approved, paid or adjustment run render the same, byte for byte,
+however the facts change later. One rep's statement reads that rep's row only.
+An adjustment run's statement also lists, per component, what was paid before
+(the stored results of the adjusted run and its earlier approved adjustments),
+what is due now and the difference. Runs stored before revision 0002_stmt have
+no inputs: a regular one is evaluated again and printed only if its inputs hash
+still matches (else Conflict naming the run); an adjustment one is refused.
+Must not write anything.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
+import msgspec
 from sqlalchemy import Connection, select
 
 from payplan.access.users import user_by_id
 from payplan.core.periods import parse_period
-from payplan.errors import Conflict, Invalid, NotFound
+from payplan.core.plan import Plan
+from payplan.errors import Conflict, NotFound
 from payplan.plans import versions as plan_store
 from payplan.runs import lifecycle as runs
+from payplan.runs.adjustments import paid_before
 from payplan.runs.evaluation import evaluate_period, inputs_hash, starting_states
-from payplan.statements.calculation import Calculation, RunInfo, calculate
+from payplan.runs.stored_inputs import decode_inputs
+from payplan.statements.calculation import Adjustment, AdjustmentLine, Calculation, RunInfo, calculate
+from payplan.statements.stored import stored_adjusts, stored_result
 from payplan.store.service_schema import run_results
+
+ZERO = Decimal(0)
+_ROW = (run_results.c.rep_id, run_results.c.total, run_results.c.result, run_results.c.inputs)
+
+
+class _Run(msgspec.Struct, frozen=True):
+    """What every statement of one run shares: the run, its plan and what it says about itself."""
+
+    row: runs.RunRow
+    plan: Plan
+    toml: str
+    info: RunInfo
+
+
+def statement_calculation(conn: Connection, run_id: int, rep_id: str) -> Calculation:
+    """Rep `rep_id`'s calculation in run `run_id`, from that rep's stored row alone."""
+    run = _run(conn, run_id)
+    row = conn.execute(select(*_ROW).where(run_results.c.run_id == run_id, run_results.c.rep_id == rep_id)).first()
+    if row is None:
+        raise NotFound(f"no result for rep {rep_id!r} in run {run_id}")
+    if row.inputs is None:
+        return _legacy(conn, run, rep_id)[0]
+    return _from_row(conn, run, row)
 
 
 def run_calculations(conn: Connection, run_id: int, rep_id: str | None = None) -> list[Calculation]:
-    """Every rep's calculation in run `run_id` (or only `rep_id`), checked against the run."""
-    run = runs.get_run(conn, run_id)
-    if run.kind != "regular":
-        raise Invalid(f"run {run_id} is an adjustment run: statements are printed for regular runs")
-    version = plan_store.get_plan_by_id(conn, run.plan_version_id)
-    plan, toml = plan_store.load(conn, version), plan_store.plan_source(conn, version)
-    period = parse_period(run.period)
-    states = starting_states(conn, plan, period)
-    results, inputs = evaluate_period(conn, plan, period, states)
-    if run.inputs_hash and inputs_hash(version.hash, period, states, inputs) != run.inputs_hash:
-        raise Conflict(f"the facts behind run {run_id} changed since it was computed: its statements "
-                       "cannot be reproduced (recompute a draft run, or correct with an adjustment run)")
+    """Every rep's calculation in run `run_id` (or only `rep_id`'s), in rep order."""
+    if rep_id is not None:
+        return [statement_calculation(conn, run_id, rep_id)]
+    run = _run(conn, run_id)
+    rows = conn.execute(select(*_ROW).where(run_results.c.run_id == run_id).order_by(run_results.c.rep_id)).all()
+    if rows and all(row.inputs is None for row in rows):
+        return _legacy(conn, run, None)
+    return [_from_row(conn, run, row) if row.inputs is not None else _legacy(conn, run, row.rep_id)[0]
+            for row in rows]
+
+
+def _run(conn: Connection, run_id: int) -> _Run:
+    row = runs.get_run(conn, run_id)
+    version = plan_store.get_plan_by_id(conn, row.plan_version_id)
+    return _Run(row, plan_store.load(conn, version), plan_store.plan_source(conn, version), run_info(conn, row))
+
+
+def _from_row(conn: Connection, run: _Run, row) -> Calculation:
+    """One stored row as a calculation: the stored result beside the stored inputs."""
+    try:
+        stored = decode_inputs(row.inputs)
+    except ValueError as exc:
+        raise Conflict(f"run {run.row.id}, rep {row.rep_id}: the stored inputs are unreadable ({exc})") from None
+    if stored.plan_hash != run.row.plan_hash:
+        raise Conflict(f"run {run.row.id}, rep {row.rep_id}: the stored inputs were scored on plan "
+                       f"{stored.plan_hash[:12]}, not on the run's {run.row.plan_hash[:12]}")
+    result = stored_result(row.result)
+    if result.total != row.total:
+        raise Conflict(f"run {run.row.id}, rep {row.rep_id}: stored total {row.total}, document says {result.total}")
+    adjustment = _adjustment(conn, run, row) if run.row.kind == "adjustment" else None
+    return Calculation(plan_hash=run.row.plan_hash, plan=run.plan, plan_toml=run.toml, period=run.row.period,
+                       inputs=stored.inputs, state_in=stored.state_in, result=result, run=run.info,
+                       adjustment=adjustment)
+
+
+def _adjustment(conn: Connection, run: _Run, row) -> Adjustment:
+    """Per component: paid before (earlier runs' stored results), due now, and the stored difference."""
+    before = paid_before(conn, run.row, row.rep_id)
+    difference: dict[str, Decimal] = {}
+    for line in stored_result(row.result).lines:
+        difference[line.component] = difference.get(line.component, ZERO) + line.amount
+    adjusts = stored_adjusts(row.result)
+    if adjusts is not None and adjusts.previous_total != sum(before.values(), ZERO):
+        raise Conflict(f"adjustment run {run.row.id}, rep {row.rep_id}: it was computed against "
+                       f"{adjusts.previous_total} paid before, the approved runs now add up to "
+                       f"{sum(before.values(), ZERO)}")
+    labels = {c.id: c.label or c.id for c in run.plan.components}
+    order = [*labels, *sorted((set(before) | set(difference)) - set(labels))]
+    lines = tuple(AdjustmentLine(c, labels.get(c, c), before.get(c, ZERO), before.get(c, ZERO) + difference.get(c, ZERO),
+                                 difference.get(c, ZERO))
+                  for c in order if c in before or c in difference)
+    return Adjustment(adjusts_run=run.row.adjusts_run_id or 0, lines=lines)
+
+
+def _legacy(conn: Connection, run: _Run, rep_id: str | None) -> list[Calculation]:
+    """A run stored without inputs: evaluated again, printed only if nothing it scored changed."""
+    number = run.row.id
+    if run.row.kind != "regular" and _has_inputs(conn, number):
+        raise Conflict(f"rep {rep_id} is no longer scored by plan {run.row.plan_ref} in {run.row.period}: "
+                       f"adjustment run {number} reverses what was paid, and has no inputs to print")
+    if run.row.kind != "regular":
+        raise Conflict(f"adjustment run {number} was stored before runs kept their inputs (revision 0002_stmt): "
+                       "its statements cannot be printed" + ("; recompute it to store them"
+                                                             if run.row.state == "draft" else ""))
+    period = parse_period(run.row.period)
+    states = starting_states(conn, run.plan, period)
+    results, inputs = evaluate_period(conn, run.plan, period, states)
+    if run.row.inputs_hash and inputs_hash(run.row.plan_hash, period, states, inputs) != run.row.inputs_hash:
+        fix = "recompute it" if run.row.state == "draft" else "correct it with an adjustment run"
+        raise Conflict(f"run {number} was stored before runs kept their inputs and the facts behind it changed "
+                       f"since: its statements cannot be reproduced ({fix})")
     stored = dict(conn.execute(select(run_results.c.rep_id, run_results.c.total)
-                               .where(run_results.c.run_id == run_id)).all())
-    if rep_id is not None and rep_id not in stored:
-        raise NotFound(f"no result for rep {rep_id!r} in run {run_id}")
-    info = run_info(conn, run)
+                               .where(run_results.c.run_id == number)).all())
     calcs = []
     for result in results:
         if rep_id is not None and result.rep_id != rep_id:
             continue
-        calc = calculate(plan, inputs[result.rep_id], states.get(result.rep_id), plan_toml=toml, run=info)
+        calc = calculate(run.plan, inputs[result.rep_id], states.get(result.rep_id), plan_toml=run.toml, run=run.info)
         if stored.get(result.rep_id) != calc.result.total:
-            raise Conflict(f"rep {result.rep_id} in run {run_id}: stored total {stored.get(result.rep_id)}, "
+            raise Conflict(f"rep {result.rep_id} in run {number}: stored total {stored.get(result.rep_id)}, "
                            f"re-computed {calc.result.total}")
         calcs.append(calc)
     return calcs
+
+
+def _has_inputs(conn: Connection, run_id: int) -> bool:
+    query = select(run_results.c.rep_id).where(run_results.c.run_id == run_id, run_results.c.inputs.is_not(None))
+    return conn.execute(query.limit(1)).first() is not None
 
 
 def run_info(conn: Connection, run: runs.RunRow) -> RunInfo:

@@ -44,6 +44,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "footer": "The calculation is embedded in this PDF ({name}); check it with `payplan verify`.",
         "issues": "Notes", "tier": "Tier {n}", "team_member": "credited to {rep}",
         "generated": "Generated", "currency": "Currency", "none": "—", "days": "{n} d",
+        "adjusts": "Correction of run #{n}", "paid_before": "Paid before", "due_now": "Due now",
+        "difference": "Difference",
     },
     "uk": {
         "title": "Розрахунковий лист винагороди", "period": "Період", "rep": "Працівник",
@@ -68,6 +70,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "footer": "Розрахунок вкладено в цей PDF ({name}); перевірте його командою `payplan verify`.",
         "issues": "Примітки", "tier": "Рівень {n}", "team_member": "зараховано {rep}",
         "generated": "Сформовано", "currency": "Валюта", "none": "—", "days": "{n} дн.",
+        "adjusts": "Коригування розрахунку #{n}", "paid_before": "Виплачено раніше",
+        "due_now": "Належить зараз", "difference": "Різниця",
     },
 }
 

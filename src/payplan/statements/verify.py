@@ -3,8 +3,11 @@
 Reads the `payplan-calculation.json` attachment, rebuilds the Plan and the
 RepInputs with msgspec, checks the plan against its hash, calls
 `engine.evaluate` with the carried state and compares the total, every
-component and every line with the figures the statement printed. Also checks
-that the printed total appears in the PDF's text. Must not trust anything in
+component and every line with the figures the statement printed. An adjustment
+run's statement is checked line by line instead: each component's "due now" is
+the re-computed amount, each difference is due now − paid before, and the result
+pays exactly the differences ("paid before" is what earlier statements printed).
+Also checks that the printed total appears in the PDF's text. Must not trust anything in
 the attachment that it can re-compute.
 """
 
@@ -18,10 +21,13 @@ import msgspec
 
 from payplan.core.engine import evaluate
 from payplan.core.periods import parse_period
+from payplan.core.result import RepResult
 from payplan.plans.files import load_plan_text, plan_hash
 from payplan.statements.calculation import Embedded, decode
 from payplan.statements.i18n import MESSAGES, Formatter
 from payplan.statements.pdf import pdf_text, read_attachment
+
+ZERO = Decimal(0)
 
 
 class Verdict(msgspec.Struct, frozen=True):
@@ -79,6 +85,8 @@ def recompute(calc: Embedded) -> list[str]:
         result = evaluate(calc.plan, calc.inputs, calc.state_in, parse_period(calc.period))
     except Exception as exc:  # noqa: BLE001 - a calculation that cannot run does not verify
         return [f"re-computation failed: {type(exc).__name__}: {exc}"]
+    if calc.adjustment is not None:
+        return recompute_adjustment(calc, result)
     printed = calc.result
     out = []
     if result.total != printed.total:
@@ -94,6 +102,31 @@ def recompute(calc: Embedded) -> list[str]:
             out.append(f"line {i + 1} {a.label}{where}: printed {a.amount}, re-computed {b.amount}")
     if len(printed.lines) != len(result.lines):
         out.append(f"lines: printed {len(printed.lines)}, re-computed {len(result.lines)}")
+    return out
+
+
+def recompute_adjustment(calc: Embedded, result: RepResult) -> list[str]:
+    """Due now = re-computed per component; difference = now − before; result = the differences."""
+    again: dict[str, Decimal] = {}
+    for line in result.lines:
+        again[line.component] = again.get(line.component, ZERO) + line.amount
+    out, listed = [], set()
+    for ln in calc.adjustment.lines:
+        listed.add(ln.component)
+        if ln.now != again.get(ln.component, ZERO):
+            out.append(f"component {ln.component}: due now printed {ln.now}, "
+                       f"re-computed {again.get(ln.component, ZERO)}")
+        if ln.difference != ln.now - ln.before:
+            out.append(f"component {ln.component}: difference printed {ln.difference}, "
+                       f"due now − paid before is {ln.now - ln.before}")
+    out += [f"component {c}: re-computed {a}, not on the statement" for c, a in again.items()
+            if c not in listed and a != ZERO]
+    paid = {c.id: c.amount for c in calc.result.components}
+    owed = {ln.component: ln.difference for ln in calc.adjustment.lines if ln.difference != ZERO}
+    out += [f"component {c}: pays {paid.get(c, ZERO)}, its difference is {owed.get(c, ZERO)}"
+            for c in dict.fromkeys([*paid, *owed]) if paid.get(c, ZERO) != owed.get(c, ZERO)]
+    if calc.result.total != sum(owed.values(), ZERO):
+        out.append(f"total: printed {calc.result.total}, sum of the differences {sum(owed.values(), ZERO)}")
     return out
 
 

@@ -20,7 +20,7 @@ from payplan.core.periods import parse_period
 from payplan.core.plan import Commission, Draw, Plan, Scorecard
 from payplan.core.result import Line, RepResult
 from payplan.core.trace import Node, sentence
-from payplan.statements.calculation import Calculation, RunInfo
+from payplan.statements.calculation import Adjustment, Calculation, RunInfo
 
 ZERO = Decimal(0)
 MAX_EVIDENCE = 12  # fact ids listed per trace node before "+N more"
@@ -129,6 +129,7 @@ class StatementView(_View):
     draw_out: Decimal | None
     trace: list[TraceRow]
     issues: list[str]
+    adjustment: Adjustment | None = None  # an adjustment run's paid before / due now / difference
 
     @property
     def kpis(self) -> list[KpiRow]:
@@ -153,7 +154,8 @@ def build(plan: Plan, rep: Rep, result: RepResult, run: RunInfo, state_in: Carri
 
 
 def from_calculation(calc: Calculation) -> StatementView:
-    return build(calc.plan, calc.inputs.rep, calc.result, calc.run, calc.state_in, calc.plan_hash)
+    view = build(calc.plan, calc.inputs.rep, calc.result, calc.run, calc.state_in, calc.plan_hash)
+    return view if calc.adjustment is None else msgspec.structs.replace(view, adjustment=calc.adjustment)
 
 
 def _section(plan: Plan, result: RepResult, cid: str, kind: str, label: str, amount: Decimal) -> Section:

@@ -5,43 +5,30 @@ a rep only their own, a manager their team, approved and paid runs only; anythin
 else is NotFound). The figures are the result stored with the run, decoded as the
 engine's `RepResult` and laid out by the statement view model
 (`payplan.statements.view.build`), so every line sits in its component and the
-components add up to the total, as on the PDF. Unlike the PDF (which re-evaluates
-the facts and refuses when they changed), this reads only what the run stored.
+components add up to the total, as on the PDF. Like the PDF, this reads only what
+the run stored (`payplan.statements.stored`).
 Must not compute pay or write anything.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import msgspec
 from sqlalchemy import Connection
 
 from payplan.access.users import User
 from payplan.core.inputs import CarriedState, Rep
-from payplan.core.issues import Issue
 from payplan.core.plan import Draw
-from payplan.core.result import RepResult
 from payplan.core.trace import Node
 from payplan.errors import NotFound
 from payplan.plans import versions as plan_store
 from payplan.runs import lifecycle as runs
 from payplan.runs import views as run_views
 from payplan.runs.rows import RunRow
-from payplan.statements.calculation import PrintedResult
 from payplan.statements.from_run import run_info
-from payplan.statements.view import StatementView, build, number
-
-
-class _Notes(msgspec.Struct, frozen=True):
-    """The issues of a stored result document (the printed result leaves them out)."""
-
-    issues: tuple[Issue, ...] = ()
-
-
-_printed = msgspec.json.Decoder(PrintedResult)
-_notes = msgspec.json.Decoder(_Notes)
+from payplan.statements.stored import stored_result
+from payplan.statements.view import StatementView, build
 
 
 class Breakdown(msgspec.Struct, frozen=True):
@@ -73,24 +60,3 @@ def _draw_in(trace: Node) -> Decimal:
         if node.key.endswith(".balance_in") and node.value not in (None, ""):
             return Decimal(str(node.value))
     return Decimal(0)
-
-
-def stored_result(document: bytes | msgspec.Raw) -> RepResult:
-    """A stored result document as the engine's `RepResult` (trace figures back to Decimals)."""
-    doc = _printed.decode(document)
-    trace = _node(doc.trace if isinstance(doc.trace, dict) else {"key": "total", "label": ""})
-    return RepResult(doc.rep_id, doc.period, doc.currency, doc.total, doc.components, doc.lines, trace,
-                     _notes.decode(document).issues, doc.state)
-
-
-def _node(doc: dict[str, Any]) -> Node:
-    return Node(key=str(doc.get("key", "")), label=str(doc.get("label", "")), value=_figure(doc.get("value")),
-                formula=str(doc.get("formula", "")),
-                inputs={str(k): _figure(v) for k, v in (doc.get("inputs") or {}).items()},
-                source=str(doc.get("source", "")), evidence=tuple(map(str, doc.get("evidence") or ())),
-                children=[_node(c) for c in doc.get("children") or () if isinstance(c, dict)])
-
-
-def _figure(value: Any) -> Decimal | int | str | None:
-    """A trace value as stored (decimals are JSON strings) back to a Decimal; words stay words."""
-    return value if value is None or isinstance(value, int) else number(value)

@@ -5,7 +5,7 @@ evidence, credited deals, targets, team) and the `CarriedState` it started the p
 with, as msgspec JSON, zlib-compressed (level 1) when that is smaller (the first byte says
 which: `{` plain JSON, `Z` compressed). A statement of any run is the stored result
 laid beside these inputs; `payplan verify` re-computes the result from them. Rows of
-runs stored before revision 0002_stmt have no blob (NULL). Must not query or evaluate.
+runs stored before revision 0003_stmt have no blob (NULL). Must not query or evaluate.
 """
 
 from __future__ import annotations

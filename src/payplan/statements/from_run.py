@@ -7,7 +7,7 @@ of a draft, approved, paid or adjustment run render the same, byte for byte,
 however the facts change later. One rep's statement reads that rep's row only.
 An adjustment run's statement also lists, per component, what was paid before
 (the stored results of the adjusted run and its earlier approved adjustments),
-what is due now and the difference. Runs stored before revision 0002_stmt have
+what is due now and the difference. Runs stored before revision 0003_stmt have
 no inputs: a regular one is evaluated again and printed only if its inputs hash
 still matches (else Conflict naming the run); an adjustment one is refused.
 Must not write anything.
@@ -120,7 +120,7 @@ def _legacy(conn: Connection, run: _Run, rep_id: str | None) -> list[Calculation
         raise Conflict(f"rep {rep_id} is no longer scored by plan {run.row.plan_ref} in {run.row.period}: "
                        f"adjustment run {number} reverses what was paid, and has no inputs to print")
     if run.row.kind != "regular":
-        raise Conflict(f"adjustment run {number} was stored before runs kept their inputs (revision 0002_stmt): "
+        raise Conflict(f"adjustment run {number} was stored before runs kept their inputs (revision 0003_stmt): "
                        "its statements cannot be printed" + ("; recompute it to store them"
                                                              if run.row.state == "draft" else ""))
     period = parse_period(run.row.period)

@@ -114,7 +114,7 @@ run_results = Table(
     Column("total", Money(), nullable=False),
     Column("result", Text, nullable=False),  # payplan.evaluation.report.result_dict as JSON
     Column("state", Text, nullable=False),  # CarriedState after this period, as JSON
-    # what was scored (payplan.runs.stored_inputs): NULL for runs stored before 0002_stmt
+    # what was scored (payplan.runs.stored_inputs): NULL for runs stored before 0003_stmt
     Column("inputs", LargeBinary),
     Index("ix_run_results_rep", "rep_id"),
 )

@@ -1,7 +1,7 @@
 """run_results.inputs: each rep's scored inputs, so statements render from what the run stored.
 
-Revision ID: 0002_stmt
-Revises: 0001
+Revision ID: 0003_stmt
+Revises: 0002_payroll_id
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_stmt"
-down_revision = "0001"
+revision = "0003_stmt"
+down_revision = "0002_payroll_id"
 branch_labels = None
 depends_on = None
 

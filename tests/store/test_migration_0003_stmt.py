@@ -1,4 +1,4 @@
-"""Revision 0002_stmt adds `run_results.inputs`; rows stored before it keep NULL and their
+"""Revision 0003_stmt adds `run_results.inputs`; rows stored before it keep NULL and their
 statements still print (SQLite and PostgreSQL)."""
 
 from __future__ import annotations

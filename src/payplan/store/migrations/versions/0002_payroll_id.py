@@ -15,11 +15,11 @@ branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 
+# Plain ALTER TABLE on both databases: a batch (copy-and-move) migration of `reps` would
+# drop a table that other tables' foreign keys point at.
 def upgrade() -> None:
-    with op.batch_alter_table("reps") as batch:
-        batch.add_column(sa.Column("payroll_id", sa.String(length=64), nullable=True))
+    op.add_column("reps", sa.Column("payroll_id", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("reps") as batch:
-        batch.drop_column("payroll_id")
+    op.drop_column("reps", "payroll_id")

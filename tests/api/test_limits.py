@@ -7,11 +7,15 @@ TOML nested 500 deep, JSON nested 10,000 deep, a NaN threshold, fact amounts of 
 
 from __future__ import annotations
 
+import decimal
 import time
 
 import pytest
+from litestar import Litestar, get
+from litestar.testing import TestClient
 from sqlalchemy import func, select
 
+from payplan.api.problems import problem_response
 from payplan.store import schema, service_schema
 
 from .conftest import PLANS
@@ -117,3 +121,16 @@ def test_target_1e_minus_999999_is_refused_and_leaves_the_plan_id_free(client, c
     assert publish(client, company, AE).status_code == 201  # the id is not blocked
     run = client.post("/runs", json={"plan": "ae-2026@1", "period": "2026-03"}, headers=company.headers("finance"))
     assert run.status_code == 201, run.text
+
+
+@pytest.mark.parametrize("error", [decimal.Overflow, decimal.InvalidOperation, OverflowError])
+def test_a_decimal_error_escaping_a_handler_is_a_422_not_a_500(error):
+    @get("/boom", sync_to_thread=False)
+    def boom() -> str:
+        raise error("raised on a request path")
+
+    app = Litestar(route_handlers=[boom], exception_handlers={Exception: problem_response})
+    with TestClient(app) as client:
+        body = problem(client.get("/boom"), 422)
+    assert body["detail"] == "a number in the request is outside the range payplan computes with"
+    assert "raised on a request path" not in str(body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -58,12 +59,14 @@ def test_nesting_at_the_limit_passes_the_scan():
 
 
 def test_brackets_dots_and_quotes_inside_strings_and_comments_do_not_count():
-    text = ('a = "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a"\n'
+    text = ('a = "' + "[" * 75 + ".a" * 18 + '"\n'
             "b = '''\n" + "[" * 40 + "'''''\n"
             'c = """\\"""' + "{" * 40 + '"""\n'
             "# " + "[" * 40 + "." * 40 + "\n"
             "d = '" + "." * 40 + "'\n")
     assert codes(text) == []
+    values = tomllib.loads(text)  # TOML reads the same strings the scan skipped
+    assert values["b"] == "[" * 40 + "''" and values["c"] == '"""' + "{" * 40 and values["d"] == "." * 40
 
 
 def test_a_long_line_and_a_long_number_are_named():

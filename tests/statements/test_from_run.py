@@ -140,3 +140,11 @@ def test_runs_stored_before_inputs_were_kept(tx, company, corrected):
         tx(statement_calculation, march.id, "A1")  # the late deal changed March's facts
     with pytest.raises(Conflict, match=f"adjustment run {adj.id} was stored before"):
         tx(statement_calculation, adj.id, "A2")
+
+
+def test_a_drafts_statement_is_dated_by_the_runs_creation(tx, company, renderer):
+    draft = tx(runs.create_run, "svc@1", "2026-03", company.fin1)
+    pdf = renderer.statement(tx(statement_calculation, draft.id, "A1"), "en")
+    stamp = draft.created_at[:19].replace("-", "").replace("T", "").replace(":", "")
+    assert PdfReader(io.BytesIO(pdf)).metadata["/CreationDate"].startswith(f"D:{stamp}")
+    assert verify_pdf(pdf).ok

@@ -3,7 +3,7 @@ only files listed in the manifest are ever deleted."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from payplan.cli.main import cli
-from payplan.statements import calculation
 from payplan.errors import Conflict
+from payplan.statements import calculation
 from payplan.statements.batch import MANIFEST, file_name, id_hash, render_all, slug
 from payplan.statements.calculation import RunInfo
 from payplan.statements.pdf import read_attachment
@@ -57,7 +57,7 @@ TRICKY = ["ZZ/1", "ZZ_1", "ZZ1.", "ZZ1", "ІВ01", "ПЕ01", "Олег", "Іва
 def run_calc(rep_id: str, name: str = "") -> calculation.Calculation:
     calc = calculation_for(name or f"Rep {rep_id}", rep_id)
     return msgspec.structs.replace(calc, run=RunInfo(number=7, state="approved", approved_by="fin2",
-                                                     approved_at=datetime(2026, 4, 2, 9, 30, tzinfo=timezone.utc)))
+                                                     approved_at=datetime(2026, 4, 2, 9, 30, tzinfo=UTC)))
 
 
 def listing(folder: Path) -> dict[str, tuple[int, int]]:

@@ -96,7 +96,7 @@ def test_a_statement_is_the_same_bytes_from_two_processes(db_url, corrected, tmp
     for n in (1, 2):
         out = tmp_path / f"a1-{n}.pdf"
         done = subprocess.run([sys.executable, "-m", "payplan.cli", "statement", "--run", str(march.id),
-                               "--rep", "A1", "-o", str(out)], env=env, capture_output=True, text=True, timeout=300)
+                               "--rep", "A1", "-o", str(out)], env=env, capture_output=True, text=True, timeout=300, check=False)
         assert done.returncode == 0, done.stderr
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] and verify_pdf(outputs[0]).ok
@@ -107,7 +107,7 @@ def test_one_reps_statement_does_not_evaluate_or_load_other_reps(tx, engine, cor
     calls = []
     for target in ("evaluate_period", "starting_states", "calculate"):
         monkeypatch.setattr(from_run, target, lambda *a, _t=target, **k: calls.append(_t))
-    import payplan.evaluation.pipeline as pipeline
+    from payplan.evaluation import pipeline
 
     for target in ("load_inputs", "evaluate"):  # the names the pipeline's scoring calls
         monkeypatch.setattr(pipeline, target, lambda *a, _t=target, **k: calls.append(_t))
@@ -140,3 +140,11 @@ def test_runs_stored_before_inputs_were_kept(tx, company, corrected):
         tx(statement_calculation, march.id, "A1")  # the late deal changed March's facts
     with pytest.raises(Conflict, match=f"adjustment run {adj.id} was stored before"):
         tx(statement_calculation, adj.id, "A2")
+
+
+def test_a_drafts_statement_is_dated_by_the_runs_creation(tx, company, renderer):
+    draft = tx(runs.create_run, "svc@1", "2026-03", company.fin1)
+    pdf = renderer.statement(tx(statement_calculation, draft.id, "A1"), "en")
+    stamp = draft.created_at[:19].replace("-", "").replace("T", "").replace(":", "")
+    assert PdfReader(io.BytesIO(pdf)).metadata["/CreationDate"].startswith(f"D:{stamp}")
+    assert verify_pdf(pdf).ok

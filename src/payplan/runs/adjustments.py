@@ -120,11 +120,11 @@ def _already_paid(conn: Connection, original_id: int, *, rep_id: str | None = No
         query = query.where(run_results.c.rep_id == rep_id)
     paid: dict[str, dict[str, Decimal]] = {}
     states: dict[str, bytes] = {}
-    for rep_id, document, state in conn.execute(query):
-        per_component = paid.setdefault(rep_id, {})
+    for rep, document, state in conn.execute(query):
+        per_component = paid.setdefault(rep, {})
         for line in _doc_decoder.decode(document).lines:
             per_component[line.component] = per_component.get(line.component, ZERO) + line.amount
-        states[rep_id] = state.encode()  # compared with the bytes of a new RepRow
+        states[rep] = state.encode()  # compared with the bytes of a new RepRow
     return paid, states
 
 

@@ -8,7 +8,9 @@ The flow on one screen::
         → PDF with the calculation embedded as a JSON attachment     pdf.py
         → `payplan verify` re-computes it from the attachment        verify.py
 
-`batch.py` renders many statements in worker processes. Must not compute pay:
+A run's calculations come from what the run stored (`from_run.py`, `stored.py`), never
+from current facts. `batch.py` renders many statements in worker processes and lists
+the files it wrote in a manifest. Must not compute pay:
 every figure printed comes from `payplan.core.engine.evaluate`.
 """
 

@@ -29,6 +29,11 @@ class Settings(msgspec.Struct, frozen=True):
     lock_timeout_ms: int = 5_000
     statement_timeout_ms: int = 300_000
     idle_in_transaction_timeout_ms: int = 60_000
+    # Keys kept outside the database (payplan.keyfiles): the audit chain's HMAC key, a
+    # folder for generated key files, and the statement signing key's file.
+    audit_key: str | None = None
+    key_dir: str | None = None
+    signing_key_file: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +49,18 @@ def get_settings() -> Settings:
         lock_timeout_ms=_milliseconds(env, "PAYPLAN_LOCK_TIMEOUT_MS", 5_000),
         statement_timeout_ms=_milliseconds(env, "PAYPLAN_STATEMENT_TIMEOUT_MS", 300_000),
         idle_in_transaction_timeout_ms=_milliseconds(env, "PAYPLAN_IDLE_IN_TRANSACTION_TIMEOUT_MS", 60_000),
+        audit_key=_audit_key(env),
+        key_dir=env.get("PAYPLAN_KEY_DIR") or None,
+        signing_key_file=env.get("PAYPLAN_SIGNING_KEY_FILE") or None,
     )
+
+
+def _audit_key(env: os._Environ) -> str | None:
+    text = env.get("PAYPLAN_AUDIT_KEY") or None
+    if text is not None and len(text) < 32:
+        raise SettingError("PAYPLAN_AUDIT_KEY is too short: give at least 32 random characters "
+                           "(e.g. the output of: python -c 'import secrets; print(secrets.token_hex(32))')")
+    return text
 
 
 def _milliseconds(env: os._Environ, name: str, default: int) -> int:

@@ -137,7 +137,6 @@ def legacy_hash(prev_hash: str, row: dict[str, Any]) -> str:
     return sha256_text(prev_hash + canonical_json(fields))
 
 
-row_hash = legacy_hash  # the name rows written before the key were checked with
 
 
 def head(conn: Connection) -> Anchor | None:

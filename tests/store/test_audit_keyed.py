@@ -14,7 +14,7 @@ from payplan.runs import lifecycle as runs
 from payplan.settings import get_settings
 from payplan.store import audit
 from payplan.store.records import canonical_json
-from payplan.store.service_schema import audit_log, run_results
+from payplan.store.service_schema import audit_log, run_results, users
 from tests.service_db import company, db_url, engine, tx  # noqa: F401 - the service database
 
 
@@ -132,3 +132,22 @@ def test_a_short_audit_key_is_refused(monkeypatch, text):
             assert get_settings().audit_key is None
     finally:
         get_settings.cache_clear()
+
+
+def test_sealing_a_keyed_log_takes_on_a_change_made_by_hand(tx, company):
+    run = tx(runs.create_run, "svc@1", "2026-03", company.fin1)
+    tx(lambda conn: conn.execute(update(run_results).where(run_results.c.rep_id == "A1")
+                                 .values(total=Decimal("2000.00"))))
+    assert tx(audit.verify) != []
+    tx(lambda conn: conn.execute(update(run_results).where(run_results.c.rep_id == "A1")
+                                 .values(total=Decimal("200.00"))))
+    tx(lambda conn: conn.execute(update(users).where(users.c.name == "hr1").values(role="finance")))
+    assert tx(audit.verify) == [f"users {company.hr1.id}: does not match its digest in audit row "
+                                f"{_added_row(tx, 'hr1')} (changed outside payplan)"]
+    row = tx(audit.seal, "admin")
+    assert tx(audit.entries)[0]["action"] == "audit.seal" and tx(audit.verify) == []
+    assert row == tx(audit.head).seq and run.id == 1
+
+
+def _added_row(tx, name):
+    return next(e["id"] for e in tx(audit.entries) if e["action"] == "user.add" and e["object"] == f"user {name}")

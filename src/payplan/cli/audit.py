@@ -65,8 +65,9 @@ def audit_anchor() -> None:
 def audit_rekey(as_name: str) -> None:
     """Seal the log with the audit key: one row recording the digest of everything stored now.
 
-    Run once after upgrading a database whose log predates the key (the first keyed
-    write does it too), or deliberately after repairing the tables by hand.
+    After upgrading a database whose log predates the key it writes "audit.rekey" (the
+    first keyed write does it too); on a keyed log, "audit.seal": a repair made by hand,
+    taken on deliberately and on the record.
     """
     row = transaction(lambda conn: audit.seal(conn, as_name))
     click.echo(f"audit row {row}: sealed")

@@ -37,7 +37,8 @@ from payplan.store.records import canonical_json, now_text, sha256_text
 from payplan.store.service_schema import audit_log
 
 GENESIS = ""
-REKEY = "audit.rekey"
+REKEY = "audit.rekey"  # the first keyed row after rows written before the key
+SEAL = "audit.seal"  # digests of everything, taken on by hand
 _TAG = b"payplan-audit/2\n"
 _LOCK_KEY = 0x7061797061  # "paypa": the advisory lock that serialises audit writers
 _FIELDS = ("id", "at", "actor", "action", "object", "detail")
@@ -92,11 +93,14 @@ def record(conn: Connection, actor: str, action: str, object: str, detail: dict[
 
 
 def seal(conn: Connection, actor: str = "system") -> int:
-    """Write an "audit.rekey" row: the digests of everything stored now (after a keyless chain,
-    or to take on objects written outside payplan, deliberately and on the record)."""
+    """Record the digests of everything stored now: an "audit.rekey" row after a keyless chain
+    (or on an empty log), else an "audit.seal" row that takes on objects written outside
+    payplan, deliberately and on the record."""
     key = audit_key(conn)
     last = _last(conn)
-    return _append(conn, key, last, actor, REKEY, "audit log", _baseline(conn, last))
+    if last is None or _is_keyless(last):
+        return _append(conn, key, last, actor, REKEY, "audit log", _baseline(conn, last))
+    return _append(conn, key, last, actor, SEAL, "audit log", {"digests": _baseline(conn, last)["digests"]})
 
 
 def _last(conn: Connection) -> dict[str, Any] | None:

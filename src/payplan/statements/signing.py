@@ -20,7 +20,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from payplan.keyfiles import installation_key
+from payplan.keyfiles import KeyFileError, installation_key
 from payplan.settings import get_settings
 
 SIGNATURE_NAME = "payplan-calculation.sig"
@@ -42,8 +42,11 @@ def installation_private_key(create: bool = True) -> Ed25519PrivateKey | None:
 
 
 def installation_public_key() -> Ed25519PublicKey | None:
-    """The installation's public key, or None when it has never signed anything."""
-    private = installation_private_key(create=False)
+    """The installation's public key, or None when it has none here (never signed, or no key configured)."""
+    try:
+        private = installation_private_key(create=False)
+    except KeyFileError:
+        return None
     return private.public_key() if private is not None else None
 
 

@@ -34,6 +34,11 @@ class Settings(msgspec.Struct, frozen=True):
     # `flag_pay_down`× what the last approved period paid.
     flag_pay_up: Decimal = Decimal(2)
     flag_pay_down: Decimal = Decimal("0.5")
+    # Keys kept outside the database (payplan.keyfiles): the audit chain's HMAC key, a
+    # folder for generated key files, and the statement signing key's file.
+    audit_key: str | None = None
+    key_dir: str | None = None
+    signing_key_file: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +56,9 @@ def get_settings() -> Settings:
         idle_in_transaction_timeout_ms=_milliseconds(env, "PAYPLAN_IDLE_IN_TRANSACTION_TIMEOUT_MS", 60_000),
         flag_pay_up=_ratio(env, "PAYPLAN_FLAG_PAY_UP", "2"),
         flag_pay_down=_ratio(env, "PAYPLAN_FLAG_PAY_DOWN", "0.5"),
+        audit_key=_audit_key(env),
+        key_dir=env.get("PAYPLAN_KEY_DIR") or None,
+        signing_key_file=env.get("PAYPLAN_SIGNING_KEY_FILE") or None,
     )
 
 
@@ -63,6 +71,14 @@ def _ratio(env: os._Environ, name: str, default: str) -> Decimal:
     if not value.is_finite() or not 0 <= value <= 1000:
         raise SettingError(f"{name}={text!r}: give a ratio such as 2 or 0.5")
     return value
+
+
+def _audit_key(env: os._Environ) -> str | None:
+    text = env.get("PAYPLAN_AUDIT_KEY") or None
+    if text is not None and len(text) < 32:
+        raise SettingError("PAYPLAN_AUDIT_KEY is too short: give at least 32 random characters "
+                           "(e.g. the output of: python -c 'import secrets; print(secrets.token_hex(32))')")
+    return text
 
 
 def _milliseconds(env: os._Environ, name: str, default: int) -> int:

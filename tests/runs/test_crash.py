@@ -121,6 +121,7 @@ def _prepare(url: str) -> None:
     try:
         with engine.begin() as conn:
             generate(conn, reps=300, facts=30_000, seed=7, period=PERIOD)
+            audit.seal(conn)  # the synthetic facts went in without an import: put them on the record
             for name, role in (("hr1", "hr"), ("fin1", "finance"), ("fin2", "finance")):
                 add_user(conn, name, role)
             plan_store.publish(conn, plan_text(), "ae-2026-v1.toml, every rep", get_user(conn, "hr1"))

@@ -42,7 +42,8 @@ def add_user(conn: Connection, name: str, role: str, rep_id: str | None = None,
             name=name, role=role, rep_id=rep_id, password_hash=hashed, created_at=now_text(),
         ).returning(users.c.id)).scalar_one()
     token = new_token(conn, user_id)
-    audit.record(conn, actor, "user.add", f"user {name}", {"role": role, "rep_id": rep_id})
+    audit.record(conn, actor, "user.add", f"user {name}", {"role": role, "rep_id": rep_id},
+                 covers=[f"users {user_id}"])
     return token
 
 

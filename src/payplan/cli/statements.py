@@ -4,8 +4,9 @@ A statement comes from fact files (`--plan --data --period`, works without a
 database) or from a run in the service database (`--run N`). `statements`
 renders every rep of a run in worker processes with a progress bar, skipping
 statements already rendered for the same result hash. `verify` exits 0 and
-prints "match" when the embedded calculation re-computes to the printed
-figures, else exits 1 naming the figures that differ. Must not hold business
+prints "match" when the signature holds and the embedded calculation re-computes
+to the printed figures, else exits 1 naming what differs; `keys show` prints the
+public key that checks the signatures. Must not hold business
 rules: errors are raised as payplan errors and mapped by `payplan.cli.main.main`.
 """
 
@@ -97,14 +98,56 @@ def statements(run_id: int | None, plan_path: Path | None, data_dir: Path | None
 
 @click.command("verify")
 @click.argument("pdf", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--public-key", "public_key", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="The installation's public key (PEM, from `payplan keys show`); "
+                                 "default: this installation's own.")
+@click.option("--database", is_flag=True, help="Also compare with the run stored in the database.")
 @click.pass_context
-def verify(ctx: click.Context, pdf: Path) -> None:
-    """Re-compute a statement from its embedded calculation and check its totals."""
+def verify(ctx: click.Context, pdf: Path, public_key: Path | None, database: bool) -> None:
+    """Check a statement's signature, re-compute it, and compare the printed figures; exit 1 on any difference."""
+    from payplan.statements.signing import load_public_key
     from payplan.statements.verify import verify_file
 
-    verdict = verify_file(pdf)
+    try:
+        key = load_public_key(public_key) if public_key is not None else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--public-key") from None
+    verdict = verify_file(pdf, key)
+    if database:
+        verdict = _with_database(pdf, verdict)
     click.echo(verdict.text(str(pdf)))
     ctx.exit(0 if verdict.ok else 1)
 
 
-COMMANDS = [statement, statements, verify]
+def _with_database(pdf: Path, verdict):
+    from payplan.cli.database import transaction
+    from payplan.statements.against_run import run_differences
+    from payplan.statements.calculation import decode
+    from payplan.statements.pdf import read_attachment
+    from payplan.statements.verify import Verdict
+
+    raw = read_attachment(pdf.read_bytes()) if verdict.total is not None else None
+    if raw is None:
+        return verdict
+    differences = transaction(lambda conn: run_differences(conn, decode(raw)))
+    if not differences:
+        return verdict
+    return Verdict(False, verdict.total, verdict.differences + differences)
+
+
+@click.group("keys")
+def keys() -> None:
+    """The installation's statement signing key."""
+
+
+@keys.command("show")
+def keys_show() -> None:
+    """Print the public key that checks this installation's statements (PEM), to publish."""
+    from payplan.statements.signing import fingerprint, installation_private_key, public_pem
+
+    public = installation_private_key().public_key()
+    click.echo(f"payplan statement signing key, Ed25519, fingerprint {fingerprint(public)}", err=True)
+    click.echo(public_pem(public), nl=False)
+
+
+COMMANDS = [statement, statements, verify, keys]

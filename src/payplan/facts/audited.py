@@ -43,7 +43,7 @@ def import_fact_set(conn: Connection, facts: FactSet, actor: User) -> dict[str, 
     for kind, source in facts.sources.items():
         rows = len(getattr(facts, kind))
         audit.record(conn, actor.name, "facts.import", f"file {source}",
-                     {"kind": kind, "rows": rows, "new_rows": inserted.get(kind, 0)})
+                     {"kind": kind, "rows": rows, "new_rows": inserted.get(kind, 0)}, covers=[f"facts {kind}"])
     return inserted
 
 

@@ -72,7 +72,8 @@ def publish(conn: Connection, text: str, source_name: str, actor: User) -> PlanV
             currency=plan.currency, source=text, source_name=source_name, published_by=actor.id,
             published_at=now_text(),
         ).returning(plan_versions.c.id)).scalar_one()
-    audit.record(conn, actor.name, "plan.publish", f"plan {plan.ref}", {"hash": digest, "source": source_name})
+    audit.record(conn, actor.name, "plan.publish", f"plan {plan.ref}", {"hash": digest, "source": source_name},
+                 covers=[f"plan_versions {new_id}"])
     return _find(conn, plan_versions.c.id == new_id)
 
 

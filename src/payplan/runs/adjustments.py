@@ -62,7 +62,8 @@ def create_adjustment(conn: Connection, run_id: int, actor: User) -> RunRow:
         delta = sum((r.total for r in evaluation.rows), ZERO)
         audit.record(conn, actor.name, "run.create", f"run {new_id}",
                      {"adjusts": original.id, "reps": len(evaluation.rows), "delta": delta,
-                      "inputs_hash": evaluation.inputs_hash, "outputs_hash": evaluation.outputs_hash})
+                      "inputs_hash": evaluation.inputs_hash, "outputs_hash": evaluation.outputs_hash},
+                     covers=[f"runs {new_id}"])
         del evaluation  # its results are freed while the collector still rests
     return get_run(conn, new_id)
 

@@ -55,7 +55,7 @@ def create_run(conn: Connection, plan_ref: str, period: str, actor: User,
     run = get_run(conn, run_id)
     audit.record(conn, actor.name, "run.create", f"run {run_id}",
                  {"plan": plan_ref, "period": pay_period.key, "reps": reps,
-                  "inputs_hash": run.inputs_hash, "outputs_hash": run.outputs_hash})
+                  "inputs_hash": run.inputs_hash, "outputs_hash": run.outputs_hash}, covers=[f"runs {run_id}"])
     if idempotency_key is not None:
         idempotency.remember(conn, idempotency_key, actor.id, "runs.create", request, {"run_id": run_id})
     return run
@@ -67,7 +67,8 @@ def submit(conn: Connection, run_id: int, actor: User, revision: int | None = No
     run = expect(get_run(conn, run_id), "draft", "submitted")
     move(conn, run, "draft", revision, state="submitted", submitted_by=actor.id, submitted_at=now_text(),
           rejected_reason=None)
-    audit.record(conn, actor.name, "run.submit", f"run {run.id}", {"revision": run.revision + 1})
+    audit.record(conn, actor.name, "run.submit", f"run {run.id}", {"revision": run.revision + 1},
+                 covers=[f"runs {run.id}"])
     return get_run(conn, run.id)
 
 
@@ -83,7 +84,7 @@ def approve(conn: Connection, run_id: int, actor: User, revision: int | None = N
         raise Forbidden(f"{actor.name} published plan {run.plan_ref} and so cannot approve its runs")
     move(conn, run, "submitted", revision, state="approved", approved_by=actor.id, approved_at=now_text())
     audit.record(conn, actor.name, "run.approve", f"run {run.id}",
-                 {"inputs_hash": run.inputs_hash, "outputs_hash": run.outputs_hash})
+                 {"inputs_hash": run.inputs_hash, "outputs_hash": run.outputs_hash}, covers=[f"runs {run.id}"])
     return get_run(conn, run.id)
 
 
@@ -95,7 +96,8 @@ def reject(conn: Connection, run_id: int, actor: User, reason: str, revision: in
     run = expect(get_run(conn, run_id), "submitted", "rejected")
     move(conn, run, "submitted", revision, state="draft", submitted_by=None, submitted_at=None,
           rejected_reason=reason.strip())
-    audit.record(conn, actor.name, "run.reject", f"run {run.id}", {"reason": reason.strip()})
+    audit.record(conn, actor.name, "run.reject", f"run {run.id}", {"reason": reason.strip()},
+                 covers=[f"runs {run.id}"])
     return get_run(conn, run.id)
 
 
@@ -104,7 +106,8 @@ def pay(conn: Connection, run_id: int, actor: User, revision: int | None = None)
     require(actor, APPROVERS, "mark runs paid")
     run = expect(get_run(conn, run_id), "approved", "paid")
     move(conn, run, "approved", revision, state="paid", paid_by=actor.id, paid_at=now_text())
-    audit.record(conn, actor.name, "run.pay", f"run {run.id}", {"outputs_hash": run.outputs_hash})
+    audit.record(conn, actor.name, "run.pay", f"run {run.id}", {"outputs_hash": run.outputs_hash},
+                 covers=[f"runs {run.id}"])
     return get_run(conn, run.id)
 
 

@@ -40,5 +40,5 @@ def recompute(conn: Connection, run_id: int, actor: User, revision: int | None =
         del evaluation
     run = get_run(conn, run.id)
     audit.record(conn, actor.name, "run.recompute", f"run {run.id}",
-                 {"inputs_hash": run.inputs_hash, "outputs_hash": run.outputs_hash})
+                 {"inputs_hash": run.inputs_hash, "outputs_hash": run.outputs_hash}, covers=[f"runs {run.id}"])
     return run

@@ -4,8 +4,9 @@ A `PdfRenderer` parses the stylesheet once and keeps one `FontConfiguration`
 and one safe URL fetcher for every statement it renders (build one per process).
 The fetcher serves only the files of one folder: the company's own templates when
 PAYPLAN_TEMPLATES_DIR is set, else the shipped ones (`templates/`). Statement HTML is
-parsed as XML when well-formed (see `PdfRenderer.parse`). Must not compute
-pay or decide what a statement shows.
+parsed as XML when well-formed (see `PdfRenderer.parse`). The calculation is signed
+with the installation's Ed25519 key (`payplan.statements.signing`), the signature
+embedded beside it. Must not compute pay or decide what a statement shows.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from payplan.statements import ATTACHMENT_NAME
 from payplan.statements.calculation import Calculation, encode
 from payplan.statements.fetcher import StatementFetcher
 from payplan.statements.render import render_html, statement_css
+from payplan.statements.signing import SIGNATURE_NAME, installation_private_key, sign
 from payplan.statements.view import from_calculation
 
 # WeasyPrint logs every refused fetch and unsupported property as a warning; keep errors only.
@@ -44,6 +46,7 @@ class PdfRenderer:
         self.fonts = FontConfiguration()
         self.base_url = (folder / "statement").as_uri() + "/"
         self.css = CSS(filename=str(statement_css()), font_config=self.fonts, url_fetcher=self.fetcher)
+        self._signing_key = None  # loaded (or generated) at the first statement
 
     def html_to_pdf(self, html: str, attachments: list[Attachment] | None = None) -> bytes:
         """Any statement HTML to PDF bytes, fetching only our own files."""
@@ -66,7 +69,14 @@ class PdfRenderer:
     def statement(self, calc: Calculation, lang: str = "en") -> bytes:
         """The PDF statement of one calculation, with the calculation attached."""
         html = render_html(from_calculation(calc), lang)
-        return self.html_to_pdf(html, [calculation_attachment(calc)])
+        return self.html_to_pdf(html, self.signed_attachments(calc))
+
+    def signed_attachments(self, calc: Calculation) -> list[Attachment]:
+        """The calculation and the installation's signature over its exact bytes."""
+        if self._signing_key is None:
+            self._signing_key = installation_private_key()
+        data = encode(calc)
+        return [calculation_attachment(calc, data), signature_attachment(calc, sign(self._signing_key, data))]
 
 
 class _ParsedHTML(HTML):
@@ -82,12 +92,24 @@ class _ParsedHTML(HTML):
         self.etree_element = self.wrapper_element.etree_element
 
 
-def calculation_attachment(calc: Calculation) -> Attachment:
+def calculation_attachment(calc: Calculation, data: bytes | None = None) -> Attachment:
     """The JSON attachment; its dates come from the run, so equal inputs give equal bytes."""
-    stamp = calc.run.approved_at or calc.run.created_at or _period_end(calc)
-    return Attachment(string=encode(calc), name=ATTACHMENT_NAME, created=stamp, modified=stamp,
-                      description="payplan calculation: plan, inputs, carried state, result",
+    stamp = _stamp(calc)
+    return Attachment(string=data if data is not None else encode(calc), name=ATTACHMENT_NAME, created=stamp,
+                      modified=stamp, description="payplan calculation: plan, inputs, carried state, result",
                       relationship="Data")
+
+
+def signature_attachment(calc: Calculation, signature: bytes) -> Attachment:
+    """The Ed25519 signature of the calculation attachment's bytes (JSON)."""
+    stamp = _stamp(calc)
+    return Attachment(string=signature, name=SIGNATURE_NAME, created=stamp, modified=stamp,
+                      description="Ed25519 signature of payplan-calculation.json by the installation's key",
+                      relationship="Data")
+
+
+def _stamp(calc: Calculation) -> datetime:
+    return calc.run.approved_at or calc.run.created_at or _period_end(calc)
 
 
 def _period_end(calc: Calculation) -> datetime:

@@ -1,31 +1,39 @@
-"""`payplan verify statement.pdf`: re-compute a statement from its embedded calculation.
+"""`payplan verify statement.pdf`: check a statement's signature, re-compute it, read its pages.
 
-Reads the `payplan-calculation.json` attachment, rebuilds the Plan and the
+Reads the `payplan-calculation.json` attachment and checks its Ed25519
+signature against the installation's public key (or one given), so a statement
+re-made with payplan on invented inputs fails. Then rebuilds the Plan and the
 RepInputs with msgspec, checks the plan against its hash, calls
 `engine.evaluate` with the carried state and compares the total, every
-component and every line with the figures the statement printed. An adjustment
-run's statement is checked line by line instead: each component's "due now" is
-the re-computed amount, each difference is due now − paid before, and the result
-pays exactly the differences ("paid before" is what earlier statements printed).
-Also checks that the printed total appears in the PDF's text. Must not trust anything in
-the attachment that it can re-compute.
+component and every line with the embedded result. An adjustment run's statement is
+checked line by line instead: each component's "due now" is the re-computed amount,
+each difference is due now − paid before, and the result pays exactly the differences
+("paid before" is what earlier statements printed). Finally the pages' text must show
+the embedded total and every line amount, so a figure edited on the page fails. Must
+not trust anything in the attachment that it can re-compute, nor a key the PDF names.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
+from html import unescape
 from pathlib import Path
 
 import msgspec
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from payplan.core.engine import evaluate
 from payplan.core.periods import parse_period
 from payplan.core.result import RepResult
 from payplan.plans.files import load_plan_text, plan_hash
-from payplan.statements.calculation import Embedded, decode
+from payplan.statements.calculation import Calculation, Embedded, decode
 from payplan.statements.i18n import MESSAGES, Formatter
 from payplan.statements.pdf import pdf_text, read_attachment
+from payplan.statements.render import render_html
+from payplan.statements.view import from_calculation
+from payplan.statements.signing import SIGNATURE_NAME, installation_public_key, signature_problem
 
 ZERO = Decimal(0)
 
@@ -43,27 +51,37 @@ class Verdict(msgspec.Struct, frozen=True):
         return f"mismatch: {name}:\n" + "\n".join(f"  {d}" for d in self.differences)
 
 
-def verify_file(path: str | Path) -> Verdict:
+def verify_file(path: str | Path, public_key: Ed25519PublicKey | None = None) -> Verdict:
     """Verify a statement PDF on disk."""
     data = Path(path).read_bytes()
-    return verify_pdf(data)
+    return verify_pdf(data, public_key)
 
 
-def verify_pdf(data: bytes) -> Verdict:
-    """Verify a statement PDF given as bytes."""
+def verify_pdf(data: bytes, public_key: Ed25519PublicKey | None = None) -> Verdict:
+    """Verify a statement PDF given as bytes, against `public_key` (default: the installation's)."""
+    calc, differences = read_signed(data, public_key or installation_public_key())
+    if calc is None:
+        return Verdict(False, None, differences)
+    differences += check_plan(calc) + recompute(calc)
+    text = pdf_text(data)
+    differences += printed_total(calc, text) + printed_lines(calc, text)
+    return Verdict(not differences, calc.result.total, differences)
+
+
+def read_signed(data: bytes, key: Ed25519PublicKey | None) -> tuple[Embedded | None, list[str]]:
+    """The embedded calculation (None when unreadable) and what is wrong with its signature."""
     try:
-        raw = read_attachment(data)
+        raw, signature = read_attachment(data), read_attachment(data, SIGNATURE_NAME)
     except Exception as exc:  # noqa: BLE001 - any unreadable PDF is a failed verification
-        return Verdict(False, None, [f"not a readable PDF ({type(exc).__name__}: {exc})"])
+        return None, [f"not a readable PDF ({type(exc).__name__}: {exc})"]
     if raw is None:
-        return Verdict(False, None, ["no payplan-calculation.json attachment in this PDF"])
+        return None, ["no payplan-calculation.json attachment in this PDF"]
+    problem = signature_problem(raw, signature, key)
     try:
         calc = decode(raw)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        return Verdict(False, None, [f"the attachment is not a payplan calculation: {exc}"])
-    differences = check_plan(calc) + recompute(calc)
-    differences += printed_total(calc, pdf_text(data))
-    return Verdict(not differences, calc.result.total, differences)
+        return None, [*([problem] if problem else []), f"the attachment is not a payplan calculation: {exc}"]
+    return calc, [problem] if problem else []
 
 
 def check_plan(calc: Embedded) -> list[str]:
@@ -137,6 +155,52 @@ def printed_total(calc: Embedded, text: str) -> list[str]:
         if _flat(Formatter(lang, calc.result.currency).money(calc.result.total)) in flat:
             return []
     return [f"printed total: {calc.result.total} {calc.result.currency} does not appear on the statement's pages"]
+
+
+def printed_lines(calc: Embedded, text: str) -> list[str]:
+    """Every line, component and total amount must be on the pages as often as the statement
+    re-rendered from the calculation prints it (in one of its languages): an edited figure fails."""
+    # an adjustment prints its differences, which `recompute_adjustment` checked already
+    result = calc.result if calc.adjustment is not None else _recomputed(calc)
+    if result is None:
+        return []  # `recompute` has said why
+    amounts = [ln.amount for ln in result.lines] + [c.amount for c in result.components] + [result.total]
+    first: list[str] | None = None
+    for lang in MESSAGES:
+        f = Formatter(lang, calc.result.currency)
+        expected = _body_text(render_html(from_calculation(_as_calculation(calc, result)), lang))
+        missing = [f"printed amounts: {token} is printed {_count(token, expected)} times by this calculation, "
+                   f"{_count(token, text)} times on the pages (a printed figure was changed)"
+                   for token in dict.fromkeys(f.amount(a) for a in amounts)
+                   if _count(token, text) < _count(token, expected)]
+        if not missing:
+            return []
+        first = first if first is not None else missing
+    return first or []
+
+
+def _recomputed(calc: Embedded) -> RepResult | None:
+    try:
+        return evaluate(calc.plan, calc.inputs, calc.state_in, parse_period(calc.period))
+    except Exception:  # noqa: BLE001 - reported by `recompute`
+        return None
+
+
+def _as_calculation(calc: Embedded, result: RepResult) -> Calculation:
+    return Calculation(plan_hash=calc.plan_hash, plan=calc.plan, plan_toml=calc.plan_toml, period=calc.period,
+                       inputs=calc.inputs, state_in=calc.state_in, result=result, run=calc.run,
+                       adjustment=calc.adjustment)
+
+
+def _body_text(html: str) -> str:
+    body = re.sub(r"(?s)<head.*?</head>|<style.*?</style>|<title.*?</title>", " ", html)
+    return unescape(re.sub(r"<[^>]*>", " ", body))
+
+
+def _count(token: str, text: str) -> int:
+    """Occurrences of an amount as a whole number (not inside a longer one), spaces ignored."""
+    pattern = r"(?<![\d.,])" + r"\s*".join(map(re.escape, _flat(token))) + r"(?![\d])"
+    return len(re.findall(pattern, text))
 
 
 def _flat(text: str) -> str:

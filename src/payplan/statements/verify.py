@@ -160,8 +160,9 @@ def printed_total(calc: Embedded, text: str) -> list[str]:
 def printed_lines(calc: Embedded, text: str) -> list[str]:
     """Every line, component and total amount must be on the pages as often as the statement
     re-rendered from the calculation prints it (in one of its languages): an edited figure fails."""
-    # an adjustment prints its differences, which `recompute_adjustment` checked already
-    result = calc.result if calc.adjustment is not None else _recomputed(calc)
+    if calc.adjustment is not None:
+        return printed_adjustment(calc, text)
+    result = _recomputed(calc)
     if result is None:
         return []  # `recompute` has said why
     amounts = [ln.amount for ln in result.lines] + [c.amount for c in result.components] + [result.total]
@@ -179,6 +180,21 @@ def printed_lines(calc: Embedded, text: str) -> list[str]:
     return first or []
 
 
+def printed_adjustment(calc: Embedded, text: str) -> list[str]:
+    """Every paid-before, due-now and difference amount of an adjustment statement (which
+    `recompute_adjustment` checked) must be on its pages, in one of its languages."""
+    amounts = [a for ln in calc.adjustment.lines for a in (ln.before, ln.now, ln.difference)]
+    first: list[str] | None = None
+    for lang in MESSAGES:
+        f = Formatter(lang, calc.result.currency)
+        missing = [f"printed amounts: {token} does not appear on the pages (a printed figure was changed)"
+                   for token in dict.fromkeys(f.amount(a) for a in amounts) if _count(token, text) == 0]
+        if not missing:
+            return []
+        first = first if first is not None else missing
+    return first or []
+
+
 def _recomputed(calc: Embedded) -> RepResult | None:
     try:
         return evaluate(calc.plan, calc.inputs, calc.state_in, parse_period(calc.period))
@@ -188,8 +204,7 @@ def _recomputed(calc: Embedded) -> RepResult | None:
 
 def _as_calculation(calc: Embedded, result: RepResult) -> Calculation:
     return Calculation(plan_hash=calc.plan_hash, plan=calc.plan, plan_toml=calc.plan_toml, period=calc.period,
-                       inputs=calc.inputs, state_in=calc.state_in, result=result, run=calc.run,
-                       adjustment=calc.adjustment)
+                       inputs=calc.inputs, state_in=calc.state_in, result=result, run=calc.run)
 
 
 def _body_text(html: str) -> str:

@@ -91,6 +91,7 @@ def test_disabling_a_user_ends_their_tokens_sessions_and_logins(client, company)
     listed = {u["name"]: u for u in client.get("/users", headers=company.headers("admin")).json()}
     assert listed["rep"]["disabled_at"] is not None and listed["rep"]["active_tokens"] == 0
     assert listed["admin"]["disabled_at"] is None and listed["admin"]["active_tokens"] == 1
+    assert client.post("/users/admin/disable", headers=company.headers("admin")).status_code == 409  # not oneself
 
 
 def test_a_password_change_ends_the_users_sessions(client, company):

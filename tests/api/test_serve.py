@@ -16,7 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from .conftest import SECRET
+from payplan.access.server_secret import secret_for
+from payplan.app import create_app
+from payplan.settings import SettingError
+
+from .conftest import SECRET, settings_for
 
 
 def free_port() -> int:
@@ -86,11 +90,6 @@ def test_serve_on_a_public_address_without_a_real_secret_exits_with_one_line(tmp
 
 
 def test_the_generated_secret_is_made_once_and_a_readable_one_is_refused(tmp_path):
-    from payplan.access.server_secret import secret_for
-    from payplan.settings import SettingError
-
-    from .conftest import settings_for
-
     settings = settings_for(f"sqlite:///{tmp_path / 'payplan.sqlite'}")
     settings = type(settings)(**{**{f: getattr(settings, f) for f in settings.__struct_fields__}, "secret": ""})
     first = secret_for(settings, "127.0.0.1")
@@ -108,11 +107,6 @@ def test_the_generated_secret_is_made_once_and_a_readable_one_is_refused(tmp_pat
 
 
 def test_an_app_without_a_secret_is_refused():
-    from payplan.app import create_app
-    from payplan.settings import SettingError
-
-    from .conftest import settings_for
-
     settings = settings_for("sqlite://")
     for secret in ("", "x" * 31):
         unsafe = type(settings)(**{**{f: getattr(settings, f) for f in settings.__struct_fields__}, "secret": secret})

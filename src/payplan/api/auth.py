@@ -70,6 +70,7 @@ class RotatingSessionBackend(ClientSideSessionBackend):
             previous = getattr(self.config, "previous_secret", None)
             if previous is None:
                 raise
+            # no await between the swap and its undoing: other requests never see the old key
             current, self.aesgcm = self.aesgcm, AESGCM(previous)
             try:
                 return super().load_data(data)

@@ -21,6 +21,7 @@ from payplan.access.users import DEFAULT_TOKEN_DAYS, add_user
 from payplan.api.auth import ROLES, allow
 from payplan.api.db import Database
 from payplan.api.problems import TEXT, problem_responses
+from payplan.errors import Conflict
 
 ADMIN = allow("admin")
 Name = Annotated[str, PathParameter(min_length=1, max_length=100, pattern=TEXT)]
@@ -80,7 +81,9 @@ def create_user(request: Request, data: JSONBody[NewUser], db: NamedDependency[D
 @post("/users/{name:str}/disable", guards=[ADMIN], sync_to_thread=True, status_code=200, tags=["users"],
       responses=_ERRORS)
 def disable_user(request: Request, name: Name, db: NamedDependency[Database]) -> Disabled:
-    """Disable a user: no login, every token revoked, every session ended."""
+    """Disable a user: no login, every token revoked, every session ended (not yourself: 409)."""
+    if name == request.user.name:
+        raise Conflict("you cannot disable yourself: ask another admin, or use payplan users disable")
     return Disabled(name, db.write(credentials.disable_user, name, request.user.name))
 
 

@@ -30,7 +30,8 @@ RUN /tmp/payplan-src/scripts/install-app /opt/payplan \
         --shell /usr/sbin/nologin payplan
 
 # SQLite in the volume by default (one machine); set PAYPLAN_DATABASE_URL to PostgreSQL for
-# production, and PAYPLAN_SECRET always (the same value on every replica).
+# production. PAYPLAN_SECRET has no default: the container serves on 0.0.0.0, so `payplan serve`
+# refuses to start without it (32+ random characters, the same on every replica).
 ENV PATH=/opt/payplan/bin:$PATH \
     PAYPLAN_DATABASE_URL=sqlite:////var/lib/payplan/payplan.sqlite
 USER payplan
@@ -41,6 +42,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4)"]
 
-# Migrate, then serve. The upgrade is a no-op at the newest revision; with several replicas run
-# it once as a release step before they start (docs/deployment.md). exec: uvicorn gets SIGTERM.
+# Migrate, then serve (which exits 1 with a one-line reason when PAYPLAN_SECRET is missing or
+# short). The upgrade is a no-op at the newest revision; with several replicas run it once as a
+# release step before they start (docs/deployment.md). exec: uvicorn gets SIGTERM.
 CMD ["sh", "-c", "payplan db upgrade && exec payplan serve --host 0.0.0.0 --port 8000"]

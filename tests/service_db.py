@@ -73,7 +73,7 @@ def tx(engine: Engine) -> Callable[..., Any]:
 def company(engine: Engine, tx: Callable[..., Any]) -> SimpleNamespace:
     """Users of every role, the test facts imported and the test plan published by HR."""
     tokens = {}
-    tokens["admin"] = tx(add_user, "admin", "admin", password="admin-pass")
+    tokens["admin"] = tx(add_user, "admin", "admin", password="admin-pass-2026")
     tx(import_directory, DATA / "facts", tx(get_user, "admin"))
     for name, role, rep_id in (("fin1", "finance", None), ("fin2", "finance", None), ("hr1", "hr", None),
                                ("maya", "manager", "M1"), ("ben", "manager", "A2"), ("ann", "rep", "A1"),

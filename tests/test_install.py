@@ -154,3 +154,10 @@ def test_serve_answers_health_signin_and_a_statement_page(installed, database):
                                        "which a wheel does not hold")
 def test_demo_seeds_from_the_wheel(installed, tmp_path):
     installed.run("demo", "--no-serve", env={"PAYPLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite'}"})
+
+
+def test_the_installed_wheel_ships_the_common_password_list(installed, database):
+    done = subprocess.run([str(installed.prefix / "bin" / "payplan"), "users", "add", "pat", "--role", "finance",
+                           "--password-stdin"], input="Password1234\n", cwd=installed.cwd, env=installed.env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "too common" in done.stderr, done.stderr

@@ -6,12 +6,16 @@ handler (`payplan.api.problems`), and the route modules, one per domain. The
 OpenAPI document is served at `/schema/openapi.json` (and browsable at `/schema`);
 like everything but `/health` and the login page it requires authentication. The
 web pages for people (`payplan.web`) are one router beside the API's routes.
-Must not hold business rules.
+Every response carries the security headers of `payplan.api.headers` and
+`Cache-Control: no-store` (pages, results, statements and exports show pay; only the
+stylesheet may be cached). There is no default secret: an app without one (or with a
+short one) is refused. Must not hold business rules.
 """
 
 from __future__ import annotations
 
 from litestar import Litestar
+from litestar.datastructures import CacheControlHeader, ResponseHeader
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
@@ -19,10 +23,14 @@ from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy.engine import make_url
 
 from payplan import web
+from payplan.access.server_secret import check_length
+from payplan.access.throttle import Throttle
 from payplan.api import audit, auth, db, facts, plans, results, runs, session, simulate, statements
 from payplan.api.bodies import refuse_deep_json
+from payplan.api import users as user_admin
+from payplan.api.headers import SECURITY_HEADERS
 from payplan.api.problems import problem_response
-from payplan.settings import Settings, get_settings
+from payplan.settings import SettingError, Settings, get_settings
 from payplan.store import make_engine
 from payplan.store.db import is_memory
 
@@ -42,7 +50,11 @@ def _openapi() -> OpenAPIConfig:
 
 def _route_handlers(settings: Settings) -> list:
     return [*session.ROUTES, facts.router(settings.max_upload_bytes), *plans.ROUTES, *runs.ROUTES,
-            *results.ROUTES, *audit.ROUTES, *simulate.ROUTES, *statements.ROUTES, web.router()]
+            *results.ROUTES, *audit.ROUTES, *user_admin.ROUTES, *simulate.ROUTES, *statements.ROUTES, web.router()]
+
+
+def _security_headers() -> list[ResponseHeader]:
+    return [ResponseHeader(name=name, value=value) for name, value in SECURITY_HEADERS.items()]
 
 
 def _pool(url: str) -> dict:
@@ -58,6 +70,11 @@ def _pool(url: str) -> dict:
 def create_app(settings: Settings | None = None) -> Litestar:
     """A new app for `settings` (default: from the environment)."""
     settings = settings or get_settings()
+    if not settings.secret:
+        raise SettingError("PAYPLAN_SECRET is not set: there is no default secret (use payplan serve, "
+                           "or set it: PAYPLAN_SECRET=$(openssl rand -hex 32))")
+    check_length("PAYPLAN_SECRET", settings.secret)
+    check_length("PAYPLAN_PREVIOUS_SECRET", settings.previous_secret)
     engine = make_engine(settings.database_url, **_pool(settings.database_url))
     # /health's own small pool: it answers even when every request connection is taken.
     parsed = make_url(settings.database_url)
@@ -66,10 +83,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=_route_handlers(settings),
         state=State({"engine": engine, "db": db.Database(engine), "health_engine": health_engine,
-                     "settings": settings}),
+                     "settings": settings, "throttle": Throttle()}),
         dependencies=db.DEPENDENCIES,
-        middleware=[auth.session_config(settings.secret, settings.secure_cookies).middleware,
-                    auth.Authenticate, auth.csrf_middleware(settings.secret, settings.secure_cookies)],
+        middleware=[auth.session_config(settings.secret, settings.secure_cookies, settings.previous_secret).middleware,
+                    auth.Authenticate,
+                    auth.csrf_middleware(settings.secret, settings.secure_cookies, settings.previous_secret)],
+        response_headers=_security_headers(),
+        cache_control=CacheControlHeader(no_store=True),
         exception_handlers={Exception: problem_response},
         before_request=refuse_deep_json,  # JSON nesting bounded before any handler decodes it
         openapi_config=_openapi(),

@@ -25,7 +25,7 @@ PLANS = ("ae-2026-v1.toml", "sdr-2026.toml", "manager-2026.toml")
 # name, role, rep id: one user per role, and two finance users for segregation of duties.
 USERS = (("admin", "admin", None), ("fiona", "finance", None), ("felix", "finance", None),
          ("hanna", "hr", None), ("olena", "manager", "MGR01"), ("iryna", "rep", "AE01"))
-PASSWORD = "demo"
+PASSWORD = "payplan-demo-2026"  # 12+ characters, as every password (payplan.access.passwords)
 
 
 def seed(conn: Connection, data: Path = DATA) -> dict[str, str]:

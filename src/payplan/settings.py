@@ -20,7 +20,9 @@ class SettingError(ValueError):
 
 class Settings(msgspec.Struct, frozen=True):
     database_url: str
-    secret: str  # signs session cookies; set PAYPLAN_SECRET in production (shared by replicas)
+    # encrypts and signs session cookies and CSRF tokens; "" when PAYPLAN_SECRET is unset. There is no
+    # default: `payplan serve` refuses a public address without it (payplan.access.server_secret).
+    secret: str
     max_upload_bytes: int
     timezone: str
     secure_cookies: bool = False  # PAYPLAN_SECURE_COOKIES=1 behind HTTPS: cookies only over TLS
@@ -39,6 +41,8 @@ class Settings(msgspec.Struct, frozen=True):
     audit_key: str | None = None
     key_dir: str | None = None
     signing_key_file: str | None = None
+    previous_secret: str | None = None  # PAYPLAN_PREVIOUS_SECRET: still accepted while rotating
+    token_days: int = 90  # PAYPLAN_TOKEN_DAYS: how long a new API token works
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +50,7 @@ def get_settings() -> Settings:
     env = os.environ
     return Settings(
         database_url=env.get("PAYPLAN_DATABASE_URL") or "sqlite:///payplan.sqlite",
-        secret=env.get("PAYPLAN_SECRET") or "payplan-dev-secret-change-me-0123456789abcdef",
+        secret=env.get("PAYPLAN_SECRET") or "",
         max_upload_bytes=int(env.get("PAYPLAN_MAX_UPLOAD_BYTES") or 20 * 1024 * 1024),
         timezone=env.get("PAYPLAN_TIMEZONE") or "UTC",
         secure_cookies=(env.get("PAYPLAN_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
@@ -59,6 +63,8 @@ def get_settings() -> Settings:
         audit_key=_audit_key(env),
         key_dir=env.get("PAYPLAN_KEY_DIR") or None,
         signing_key_file=env.get("PAYPLAN_SIGNING_KEY_FILE") or None,
+        previous_secret=env.get("PAYPLAN_PREVIOUS_SECRET") or None,
+        token_days=_days(env, "PAYPLAN_TOKEN_DAYS", 90),
     )
 
 
@@ -79,6 +85,15 @@ def _audit_key(env: os._Environ) -> str | None:
         raise SettingError("PAYPLAN_AUDIT_KEY is too short: give at least 32 random characters "
                            "(e.g. the output of: python -c 'import secrets; print(secrets.token_hex(32))')")
     return text
+
+
+def _days(env: os._Environ, name: str, default: int) -> int:
+    text = env.get(name) or ""
+    if not text:
+        return default
+    if not text.isdigit() or not 0 < int(text) <= 3650:
+        raise SettingError(f"{name}={text!r}: give a whole number of days from 1 to 3650")
+    return int(text)
 
 
 def _milliseconds(env: os._Environ, name: str, default: int) -> int:

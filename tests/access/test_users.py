@@ -23,12 +23,12 @@ def test_token_is_shown_once_and_stored_hashed(tx, company):
 
 
 def test_passwords(tx, company):
-    assert tx(check_password, "admin", "admin-pass") == company.admin
+    assert tx(check_password, "admin", "admin-pass-2026") == company.admin
     assert tx(check_password, "admin", "wrong") is None
-    assert tx(check_password, "nobody", "admin-pass") is None
+    assert tx(check_password, "nobody", "admin-pass-2026") is None
     assert tx(check_password, "ann", "") is None  # no password set
     stored = tx(lambda conn: conn.execute(select(users.c.password_hash).where(users.c.name == "admin")).scalar())
-    assert stored.startswith("scrypt$") and "admin-pass" not in stored
+    assert stored.startswith("scrypt$") and "admin-pass-2026" not in stored
 
 
 def test_roles_and_reps_are_checked(tx, company):

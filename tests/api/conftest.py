@@ -29,7 +29,7 @@ PLANS = Path(__file__).parents[2] / "plans"
 PG_URL = os.environ.get("PAYPLAN_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 SECRET = "test-secret-0123456789abcdef0123456789abcdef"
-PASSWORD = "correct horse battery staple"
+PASSWORD = "rep-test-password-2026"  # 12+ characters, not a common one
 
 # name → (role, rep_id); "rep" is A1, whose manager is M1 ("manager"); "rep2" is A2 (same team)
 USERS = {

@@ -25,6 +25,8 @@ BODIES = {
     "run": {"json": {"plan": "ae-2026@1", "period": "2026-04"}},
     "reason": {"json": {"reason": "the March deals are incomplete"}},
     "login": {"data": {"name": "rep", "password": "not the password"}},
+    "new_user": {"json": {"name": "newbie", "role": "finance", "password": "a-new-finance-password-26"}},
+    "new_password": {"json": {"password": "another-long-password-2026"}},
     "simulation": {"json": {"baseline": "ae-2026@1", "proposal": "ae-2026@1", "periods": "2026-01..2026-03"}},
 }
 
@@ -86,6 +88,14 @@ MATRIX = [
     row("GET", "/audit/verify", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
     # HR simulates plan changes (read only); finance approves payouts but does not simulate
     row("POST", "/simulations", {"*": NO, "admin": OK, "hr": OK, "anonymous": ANON}, "simulation"),
+    # users and credentials: admins only (rep2's token is the 7th made, in USERS' order)
+    row("GET", "/users", {"*": NO, "admin": OK, "anonymous": ANON}),
+    row("POST", "/users", {"*": NO, "admin": CREATED, "anonymous": ANON}, "new_user"),
+    row("POST", "/users/rep2/disable", {"*": NO, "admin": OK, "anonymous": ANON}),
+    row("POST", "/users/rep2/password", {"*": NO, "admin": GONE, "anonymous": ANON}, "new_password"),
+    row("GET", "/users/rep2/tokens", {"*": NO, "admin": OK, "anonymous": ANON}),
+    row("POST", "/users/rep2/tokens", {"*": NO, "admin": CREATED, "anonymous": ANON}),
+    row("DELETE", "/users/rep2/tokens/7", {"*": NO, "admin": GONE, "anonymous": ANON}),
     # web pages (payplan.web): these clients do not ask for text/html, so refusals are the API's problems
     # (a browser is sent to /signin instead of a 401 and gets an HTML page with the same status otherwise);
     # redirects are followed: "/" lands on each role's home page, the buttons back on the run page
@@ -130,7 +140,8 @@ def test_the_matrix_covers_every_route(app):
     covered = {(m, p.split("?")[0]) for m, p, _, _ in MATRIX}
     normal = {(m, p.replace("{approved}", "{run_id}").replace("{draft}", "{run_id}")
                .replace("{submitted}", "{run_id}").replace("ae-2026@1", "{ref}").replace("A1", "{rep_id}")
-               .replace("/facts/targets", "/facts/{kind}")) for m, p in covered}
+               .replace("/facts/targets", "/facts/{kind}").replace("/users/rep2", "/users/{name}")
+               .replace("/tokens/7", "/tokens/{token_id}")) for m, p in covered}
     routes = {(method, route.path_format) for route in app.routes for method in getattr(route, "methods", ())
               if method not in ("HEAD", "OPTIONS") and not route.path_format.startswith("/schema")}
     assert routes - normal == set()

@@ -77,7 +77,8 @@ def _seed(url: str) -> dict[str, str]:
     try:
         with engine.begin() as conn:
             tokens = {name: add_user(conn, name, role) for name, role in
-                      (("admin", "admin"), ("hr1", "hr"), ("fin1", "finance"), ("fin2", "finance"))}
+                      (("admin", "admin"), ("hr1", "hr"), ("fin1", "finance"), ("fin2", "finance"),
+                                         ("fin3", "finance"))}
             import_directory(conn, DATA / "facts", get_user(conn, "admin"))
             plan_store.publish(conn, PLAN_TEXT, "plan.toml", get_user(conn, "hr1"))
         return tokens
@@ -160,7 +161,7 @@ def test_parallel_approvals_approve_once(server: Server) -> None:
     finally:
         engine.dispose()
     answers = _race(server, lambda client, n: client.post(
-        f"/runs/{run.id}/approve", headers=server.headers("fin2" if n % 2 else "admin")))
+        f"/runs/{run.id}/approve", headers=server.headers("fin2" if n % 2 else "fin3")))  # admin imported the facts
     assert sorted(r.status_code for r in answers) == [200] + [409] * (CLIENTS - 1)
     engine = make_engine(server.url)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from payplan.access.users import add_user, get_user
 from payplan.errors import Conflict
 from payplan.runs import lifecycle as runs
 from payplan.store import audit
@@ -32,7 +33,9 @@ def race(engine, work):
 def test_twenty_concurrent_approvals_give_exactly_one_success(engine, tx, company):
     run = tx(runs.create_run, "svc@1", "2026-03", company.fin1)
     tx(runs.submit, run.id, company.fin1)
-    approvers = [company.fin2, company.admin]
+    # two finance users who neither submitted the run nor imported its facts (the fixture's admin did)
+    tx(add_user, "fin3", "finance")
+    approvers = [company.fin2, tx(get_user, "fin3")]
     counter = iter(range(THREADS))
     done, conflicts = race(engine, lambda conn: runs.approve(conn, run.id, approvers[next(counter) % 2]))
     assert len(done) == 1 and len(conflicts) == THREADS - 1

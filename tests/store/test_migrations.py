@@ -29,3 +29,25 @@ def test_sqlite_file_is_set_up_for_real_work(engine):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+
+
+def test_0004_creds_gives_existing_tokens_ninety_days_and_users_a_session_version(db_url):
+    from sqlalchemy import text
+
+    from payplan.store.db import make_engine
+
+    upgrade(db_url, "0001")
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO users (id, name, role, created_at) "
+                              "VALUES (1, 'old', 'admin', '2026-11-01T08:00:00.000000Z')"))
+            conn.execute(text("INSERT INTO tokens (user_id, token_hash, created_at) "
+                              "VALUES (1, 'h', '2026-11-01T08:00:00.000000Z')"))
+        upgrade(db_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT expires_at, revoked_at FROM tokens")).one() == \
+                ("2027-01-30T08:00:00.000000Z", None)  # 1 November + 90 days
+            assert conn.execute(text("SELECT session_version, disabled_at FROM users")).one() == (1, None)
+    finally:
+        engine.dispose()

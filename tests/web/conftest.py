@@ -1,7 +1,7 @@
 """Web page fixtures: a seeded SQLite company, the real app under uvicorn, and chromium through Playwright.
 
 The company is `payplan demo`'s (`payplan.demo.seed`: users admin, fiona and felix
-(finance), hanna (hr), olena (manager MGR01), iryna (rep AE01), password "demo"; plan
+(finance), hanna (hr), olena (manager MGR01), iryna (rep AE01), password `demo.PASSWORD`; plan
 ae-2026@1 with runs January (paid) and February (approved), March (draft)) plus what
 the pages need to show: March approved (AE01 has a clawback), the SDR plan's February
 run approved (SDR03 draws on a guarantee) and its March run as a draft for finance to

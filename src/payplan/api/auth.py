@@ -2,9 +2,12 @@
 
 Every request but `/health` and the login page must authenticate, either with
 `Authorization: Bearer <token>` (looked up hashed via `payplan.access.users`) or with the
-encrypted, signed session cookie set by `POST /login` (it holds only the user id;
-the user and role are read from the database on each request, so a changed role
-or a removed user takes effect at once). Cookie-authenticated unsafe requests
+encrypted, signed session cookie set by `POST /login` (it holds only the user id and
+their session version; the user and role are read from the database on each request,
+so a changed role, a disabled user, a logout or a password change takes effect at
+once). While the secret is rotated, cookies and CSRF tokens made with
+PAYPLAN_PREVIOUS_SECRET are still accepted (and re-issued with the new secret).
+Cookie-authenticated unsafe requests
 must carry the CSRF token (double-submit cookie, Litestar's `CSRFMiddleware`);
 bearer requests are exempt, since a browser never adds that header on its own.
 What a role may do is declared per route with `allow(...)`; ownership (a rep sees
@@ -14,6 +17,7 @@ only their own results) is enforced by the domain queries, not here.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, replace
 from typing import Any
 
 import anyio.to_thread
@@ -28,7 +32,9 @@ from litestar.exceptions import (
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.middleware.session.client_side import CookieBackendConfig
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from litestar.middleware.session.client_side import ClientSideSessionBackend, CookieBackendConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy import Engine
 
@@ -41,28 +47,76 @@ CSRF_HEADER = "x-csrf-token"
 ROLES = ("admin", "finance", "hr", "manager", "rep")
 
 
-def session_config(secret: str, secure: bool = False) -> CookieBackendConfig:
+def session_config(secret: str, secure: bool = False, previous: str | None = None) -> CookieBackendConfig:
     """Client-side session: AES-GCM with a key derived from the settings secret (stateless replicas).
-    `secure` (PAYPLAN_SECURE_COOKIES) sends the cookie over HTTPS only."""
-    key = hashlib.sha256(b"payplan-session:" + secret.encode()).digest()
-    return CookieBackendConfig(secret=key, key=SESSION_COOKIE, httponly=True, samesite="lax",
-                               max_age=8 * 3600, secure=secure)
+    `secure` (PAYPLAN_SECURE_COOKIES) sends the cookie over HTTPS only; cookies made with the
+    `previous` secret (PAYPLAN_PREVIOUS_SECRET) are still read."""
+    return RotatingCookieConfig(secret=_session_key(secret), key=SESSION_COOKIE, httponly=True, samesite="lax",
+                                max_age=8 * 3600, secure=secure,
+                                previous_secret=_session_key(previous) if previous else None)
 
 
-def csrf_middleware(secret: str, secure: bool = False) -> DefineMiddleware:
+def _session_key(secret: str) -> bytes:
+    return hashlib.sha256(b"payplan-session:" + secret.encode()).digest()
+
+
+class RotatingSessionBackend(ClientSideSessionBackend):
+    """Litestar's cookie backend that also decrypts cookies made with the previous key."""
+
+    def load_data(self, data: list[bytes]) -> dict[str, Any]:
+        try:
+            return super().load_data(data)
+        except InvalidTag:
+            previous = getattr(self.config, "previous_secret", None)
+            if previous is None:
+                raise
+            # no await between the swap and its undoing: other requests never see the old key
+            current, self.aesgcm = self.aesgcm, AESGCM(previous)
+            try:
+                return super().load_data(data)
+            finally:
+                self.aesgcm = current
+
+
+@dataclass
+class RotatingCookieConfig(CookieBackendConfig):
+    """`CookieBackendConfig` with a previous key still accepted for reading."""
+
+    _backend_class = RotatingSessionBackend
+    previous_secret: bytes | None = None
+
+
+def csrf_middleware(secret: str, secure: bool = False, previous: str | None = None) -> DefineMiddleware:
     """CSRF protection for cookie-authenticated requests; bearer requests pass straight through."""
-    config = CSRFConfig(secret=hashlib.sha256(b"payplan-csrf:" + secret.encode()).hexdigest(),
-                        cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER, cookie_samesite="strict",
-                        cookie_secure=secure)
-    return DefineMiddleware(CsrfUnlessBearer, config=config)
+    config = CSRFConfig(secret=_csrf_key(secret), cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER,
+                        cookie_samesite="strict", cookie_secure=secure)
+    return DefineMiddleware(CsrfUnlessBearer, config=config, previous=_csrf_key(previous) if previous else None)
+
+
+def _csrf_key(secret: str) -> str:
+    return hashlib.sha256(b"payplan-csrf:" + secret.encode()).hexdigest()
+
+
+class RotatingCSRFMiddleware(CSRFMiddleware):
+    """Litestar's CSRFMiddleware that also accepts tokens signed with the previous secret."""
+
+    def __init__(self, app: ASGIApp, config: CSRFConfig, previous: str | None = None) -> None:
+        super().__init__(app, config)
+        self.previous = CSRFMiddleware(app, replace(config, secret=previous)) if previous else None
+
+    def _decode_csrf_token(self, token: str) -> str | None:
+        decoded = super()._decode_csrf_token(token)
+        if decoded is None and self.previous is not None:
+            return self.previous._decode_csrf_token(token)
+        return decoded
 
 
 class CsrfUnlessBearer:
-    """Litestar's CSRFMiddleware, skipped when the request authenticates with a bearer token."""
+    """The CSRF check, skipped when the request authenticates with a bearer token."""
 
-    def __init__(self, app: ASGIApp, config: CSRFConfig) -> None:
+    def __init__(self, app: ASGIApp, config: CSRFConfig, previous: str | None = None) -> None:
         self.app = app
-        self.csrf = CSRFMiddleware(app, config)
+        self.csrf = RotatingCSRFMiddleware(app, config, previous)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Dispatch to the app directly for bearer requests, else through the CSRF check."""
@@ -84,11 +138,13 @@ class Authenticate(AbstractAuthenticationMiddleware):
             if user is None:
                 raise NotAuthorizedException("the bearer token is not valid")
             return AuthenticationResult(user=user, auth="bearer")
-        user_id = _session_user_id(connection)
-        if user_id is not None:
-            user = await anyio.to_thread.run_sync(_user_by_id, engine, user_id)
+        session = _session_ids(connection)
+        if session is not None:
+            user = await anyio.to_thread.run_sync(_session_user, engine, *session)
             if user is not None:
                 return AuthenticationResult(user=user, auth="session")
+            raise NotAuthorizedException("the session has ended (logged out, disabled or password changed): "
+                                         "log in again")
         raise NotAuthorizedException("authentication required: send 'Authorization: Bearer <token>' or log in")
 
 
@@ -108,10 +164,18 @@ def _bearer(scope: Scope) -> str | None:
     return None
 
 
-def _session_user_id(connection: ASGIConnection) -> int | None:
+def session_data(user_id: int, version: int) -> dict[str, int]:
+    """What a session cookie holds: the user's id and their session version at login."""
+    return {"user_id": user_id, "sv": version}
+
+
+def _session_ids(connection: ASGIConnection) -> tuple[int, int] | None:
     session: Any = connection.scope.get("session")
-    user_id = session.get("user_id") if isinstance(session, dict) else None
-    return user_id if isinstance(user_id, int) else None
+    if not isinstance(session, dict) or "user_id" not in session:
+        return None
+    user_id, version = session.get("user_id"), session.get("sv")
+    valid = all(isinstance(v, int) and not isinstance(v, bool) for v in (user_id, version))
+    return (user_id, version) if valid else (0, 0)
 
 
 def _user_for_token(engine: Engine, token: str) -> User | None:
@@ -119,9 +183,9 @@ def _user_for_token(engine: Engine, token: str) -> User | None:
         return users.user_for_token(conn, token)
 
 
-def _user_by_id(engine: Engine, user_id: int) -> User | None:
+def _session_user(engine: Engine, user_id: int, version: int) -> User | None:
     with engine.connect() as conn:
-        return users.user_by_id(conn, user_id)
+        return users.session_user(conn, user_id, version)
 
 
 def allow(*roles: str):

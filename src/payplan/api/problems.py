@@ -22,6 +22,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy.exc import DataError
 
 from payplan.api.auth import is_anonymous_miss
+from payplan.api.headers import ERROR_HEADERS
 from payplan.errors import Busy, PayplanError
 from payplan.facts.problems import FactError, FactProblem
 from payplan.plans.files import PlanError
@@ -54,7 +55,8 @@ class Problem(msgspec.Struct, omit_defaults=True):
 
 
 _SLUGS = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method-not-allowed",
-          409: "conflict", 413: "too-large", 415: "unsupported-media-type", 422: "invalid", 500: "internal",
+          409: "conflict", 413: "too-large", 415: "unsupported-media-type", 422: "invalid", 429: "too-many-requests",
+          500: "internal",
           503: "unavailable"}
 
 
@@ -75,7 +77,8 @@ def problem_response(request: Request, exc: Exception) -> Response:
     problem = Problem(problem_type(status), title, status, detail, request.url.path, errors)
     if status == 401:
         headers = {**headers, "WWW-Authenticate": 'Bearer realm="payplan"'}
-    return Response(msgspec.json.encode(problem), status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return Response(msgspec.json.encode(problem), status_code=status, media_type=PROBLEM_JSON,
+                    headers={**ERROR_HEADERS, **headers})
 
 
 def _describe(exc: Exception) -> tuple[int, str, str, list[ProblemItem], dict[str, str]]:

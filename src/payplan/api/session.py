@@ -13,15 +13,17 @@ import anyio.to_thread
 import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, ServiceUnavailableException
 from litestar.params import URLEncodedBody
 from litestar.utils.scope.state import ScopeState
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from payplan.access import users
 from payplan.access.users import User
+from payplan.api import logins
 from payplan.api.auth import EVERYONE
+from payplan.api.db import Database
 from payplan.api.problems import problem_responses
 
 PUBLIC: list = [{}]  # OpenAPI: these operations need no credentials
@@ -93,27 +95,25 @@ async def login_page(request: Request) -> str:
     return _PAGE.format(token=html.escape(token if isinstance(token, str) else ""))
 
 
-@post("/login", exclude_from_auth=True, security=PUBLIC, status_code=200, tags=["session"],
-      responses=problem_responses(400, 401, 403))
-async def login(request: Request, state: State, data: URLEncodedBody[LoginForm]) -> Me:
-    """Check name and password; on success set the signed session cookie."""
-    user = await anyio.to_thread.run_sync(_check, state.engine, data.name, data.password)
-    if user is None:
+@post("/login", exclude_from_auth=True, security=PUBLIC, status_code=200, tags=["session"], sync_to_thread=True,
+      responses=problem_responses(400, 401, 403, 429))
+def login(request: Request, db: NamedDependency[Database], data: URLEncodedBody[LoginForm]) -> Me:
+    """Check name and password; on success set the signed session cookie. Five wrong passwords
+    for a name or from an address lock it (429 with Retry-After), longer after each further one."""
+    found = logins.attempt(request, db, data.name, data.password)
+    if found is None:
         raise NotAuthorizedException("unknown name or wrong password")
-    request.set_session({"user_id": user.id})
+    user, session = found
+    request.set_session(session)
     return me_of(user)
 
 
-def _check(engine: Engine, name: str, password: str) -> User | None:
-    with engine.connect() as conn:
-        return users.check_password(conn, name, password)
-
-
-@post("/logout", status_code=204, guards=[EVERYONE], tags=["session"],
+@post("/logout", status_code=204, guards=[EVERYONE], tags=["session"], sync_to_thread=True,
       responses=problem_responses(401, 403))
-async def logout(request: Request) -> None:
-    """Forget the session (bearer tokens stay valid: they are revoked on the command line)."""
-    request.clear_session()
+def logout(request: Request, db: NamedDependency[Database]) -> None:
+    """End the session: every session cookie of the user stops working, here and on other devices
+    (bearer tokens stay valid: revoke them with `payplan users revoke` or the /users API)."""
+    logins.end_sessions(request, db)
 
 
 @get("/me", guards=[EVERYONE], tags=["session"], responses=problem_responses(401, 403))

@@ -1,4 +1,9 @@
-"""`payplan serve` and `payplan demo`: run the web service, or seed a demo company and serve it."""
+"""`payplan serve` and `payplan demo`: run the web service, or seed a demo company and serve it.
+
+Neither has a default secret: on a non-loopback address PAYPLAN_SECRET (32+ characters) is
+required, else the command exits 1 with a one-line reason; on loopback a random secret is
+generated once beside the SQLite database (`payplan.access.server_secret`).
+"""
 
 from __future__ import annotations
 
@@ -14,8 +19,11 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     from payplan import demo as seeding
     from payplan.cli.database import transaction
     from payplan.settings import get_settings
+    from payplan.access.server_secret import secret_for
     from payplan.store.migrate import upgrade
 
+    if not no_serve:
+        secret_for(get_settings(), host)  # refuse before seeding, not after
     upgrade(get_settings().database_url)
     tokens = transaction(seeding.seed)
     click.echo(f"demo company seeded: users {', '.join(n for n, _, _ in seeding.USERS)} "
@@ -31,11 +39,15 @@ def demo(host: str, port: int, no_serve: bool) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
 def serve(host: str, port: int) -> None:
     """Run the web service on PAYPLAN_DATABASE_URL (GET /health answers when ready)."""
+    import msgspec
     import uvicorn
 
+    from payplan.access.server_secret import secret_for
     from payplan.app import create_app
     from payplan.cli.database import database_url
+    from payplan.settings import get_settings
 
     database_url()  # a fresh folder says so in one line instead of serving errors
-
-    uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=True)
+    settings = get_settings()
+    settings = msgspec.structs.replace(settings, secret=secret_for(settings, host))
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)

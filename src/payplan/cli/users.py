@@ -1,4 +1,10 @@
-"""`payplan users add`: the people who use payplan, with their roles and API tokens."""
+"""`payplan users`: the people who use payplan, their roles, passwords and API tokens.
+
+`add` (prints the first token), `list`, `token NAME` (a new token), `tokens NAME` (their
+ids and dates), `revoke NAME TOKEN_ID | --all`, `password NAME --password-stdin` and
+`disable NAME` (offboarding: every token revoked, every session ended). A printed token
+is alone on the last line. Must not hold business rules (`payplan.access`).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,16 @@ import sys
 
 import click
 
-from payplan.access.users import add_user
+from payplan.access import credentials
+from payplan.access.users import add_user, end_sessions, get_user
 from payplan.cli.database import transaction
+from payplan.settings import get_settings
+from payplan.store import audit
 from payplan.store.service_schema import ROLES
+
+OPERATOR = "cli"  # the audit log's actor for commands run by whoever holds the server's shell
+days_option = click.option("--days", type=click.IntRange(1, 3650), default=None,
+                           help="How long the token works (default PAYPLAN_TOKEN_DAYS, 90).")
 
 
 @click.group("users")
@@ -16,16 +29,106 @@ def users() -> None:
     """Manage the people who use payplan."""
 
 
+def _password_from_stdin() -> str:
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise click.UsageError("--password-stdin: no password on standard input")
+    return password
+
+
 @users.command("add")
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--rep-id", default=None, help="The rep this user is (required for --role rep).")
-@click.option("--password-stdin", is_flag=True, help="Read a login password from standard input.")
-def users_add(name: str, role: str, rep_id: str | None, password_stdin: bool) -> None:
+@click.option("--password-stdin", is_flag=True,
+              help="Read a login password from standard input (12+ characters, not a common one).")
+@days_option
+def users_add(name: str, role: str, rep_id: str | None, password_stdin: bool, days: int | None) -> None:
     """Add a user; prints their API token once, alone on the last line."""
-    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
-    if password_stdin and not password:
-        raise click.UsageError("--password-stdin: no password on standard input")
-    token = transaction(lambda conn: add_user(conn, name, role, rep_id, password))
-    click.echo(f"added user {name} ({role}); their API token, shown only now:")
+    password = _password_from_stdin() if password_stdin else None
+    days = days or get_settings().token_days
+    token = transaction(lambda conn: add_user(conn, name, role, rep_id, password, token_days=days))
+    click.echo(f"added user {name} ({role}); their API token, valid {days} days, shown only now:")
     click.echo(token)
+
+
+@users.command("list")
+def users_list() -> None:
+    """Every user: role, rep, password or not, disabled or not, working tokens."""
+    entries = transaction(credentials.list_users)
+    click.echo(f"{'name':<24} {'role':<8} {'rep':<10} {'password':<8} {'tokens':>6}  state")
+    for e in entries:
+        state = f"disabled {e.disabled_at}" if e.disabled_at else "active"
+        click.echo(f"{e.name:<24} {e.role:<8} {e.rep_id or '-':<10} {'yes' if e.has_password else 'no':<8} "
+                   f"{e.active_tokens:>6}  {state}")
+
+
+@users.command("token")
+@click.argument("name")
+@days_option
+def users_token(name: str, days: int | None) -> None:
+    """A new API token for NAME, printed once, alone on the last line."""
+    days = days or get_settings().token_days
+    token = transaction(lambda conn: credentials.issue_token(conn, name, OPERATOR, days))
+    click.echo(f"a new API token for {name}, valid {days} days, shown only now:")
+    click.echo(token)
+
+
+@users.command("tokens")
+@click.argument("name")
+def users_tokens(name: str) -> None:
+    """NAME's tokens: id, made, expires, revoked (never the tokens themselves)."""
+    for t in transaction(lambda conn: credentials.list_tokens(conn, name)):
+        click.echo(f"{t.id:>6}  made {t.created_at}  expires {t.expires_at}  "
+                   f"{'revoked ' + t.revoked_at if t.revoked_at else 'active'}")
+
+
+@users.command("revoke")
+@click.argument("name")
+@click.argument("token_id", type=click.IntRange(1), required=False)
+@click.option("--all", "revoke_every", is_flag=True, help="Revoke every token NAME holds.")
+def users_revoke(name: str, token_id: int | None, revoke_every: bool) -> None:
+    """Revoke one token of NAME (its id from `payplan users tokens NAME`) or --all of them."""
+    if (token_id is None) == (not revoke_every):
+        raise click.UsageError("give a TOKEN_ID or --all (not both)")
+    if token_id is not None:
+        transaction(lambda conn: credentials.revoke_token(conn, name, token_id, OPERATOR))
+        click.echo(f"revoked token {token_id} of {name}")
+        return
+
+    def revoke_all(conn) -> int:
+        count = credentials.revoke_all(conn, get_user(conn, name))
+        audit.record(conn, OPERATOR, "token.revoke", f"user {name}", {"token": "all", "count": count})
+        return count
+
+    click.echo(f"revoked {transaction(revoke_all)} token(s) of {name}")
+
+
+@users.command("password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the new password from standard input.")
+def users_password(name: str, password_stdin: bool) -> None:
+    """Set NAME's login password (12+ characters, not a common one); ends every session of theirs."""
+    password = _password_from_stdin()
+    transaction(lambda conn: credentials.set_password(conn, name, password, OPERATOR))
+    click.echo(f"password of {name} changed; their sessions have ended")
+
+
+@users.command("disable")
+@click.argument("name")
+def users_disable(name: str) -> None:
+    """Offboard NAME: no login, every token revoked, every session ended at once."""
+    revoked = transaction(lambda conn: credentials.disable_user(conn, name, OPERATOR))
+    click.echo(f"disabled {name}: {revoked} token(s) revoked, every session ended")
+
+
+@users.command("logout")
+@click.argument("name")
+def users_logout(name: str) -> None:
+    """End every session NAME holds (their tokens keep working)."""
+    def end(conn) -> None:
+        end_sessions(conn, get_user(conn, name).id)
+        audit.record(conn, OPERATOR, "user.logout", f"user {name}", {})
+
+    transaction(end)
+    click.echo(f"every session of {name} has ended")

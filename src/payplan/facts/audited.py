@@ -1,8 +1,9 @@
 """Import fact files into the service database on a user's behalf, with one audit row per file.
 
 Wraps `payplan.facts.imports.import_facts` (idempotent, all-or-nothing per file)
-with the permission check and the audit trail; the caller owns the transaction, so
-the facts and their audit rows commit together. Must not parse files (that is
+with the permission check, the audit trail and the record of who imported facts of
+which days (`payplan.facts.importers`, for segregation of duties at approval); the
+caller owns the transaction, so the facts and their audit rows commit together. Must not parse files (that is
 `payplan.facts.read`).
 """
 
@@ -14,6 +15,7 @@ from sqlalchemy import Connection
 
 from payplan.access.users import User
 from payplan.errors import Forbidden
+from payplan.facts import importers
 from payplan.facts.imports import import_facts
 from payplan.facts.read import read_facts
 from payplan.facts.rows import FactSet
@@ -40,6 +42,7 @@ def import_fact_set(conn: Connection, facts: FactSet, actor: User) -> dict[str, 
     """Import validated facts (e.g. from an upload) and audit each file read."""
     _require(actor, list(facts.sources))
     inserted = import_facts(conn, facts)
+    importers.record(conn, facts, actor.id, inserted)
     for kind, source in facts.sources.items():
         rows = len(getattr(facts, kind))
         audit.record(conn, actor.name, "facts.import", f"file {source}",

@@ -2,8 +2,8 @@
 
 A run is (plan version, period, facts at the time): draft (recomputable) →
 submitted → approved (by finance) → paid; reject returns a submitted run to draft.
-Whoever submitted a run or published its plan version cannot approve it, and HR
-never approves. An approved run is immutable: corrections are adjustment runs
+Whoever submitted a run, published its plan version or imported facts of its period
+(`payplan.facts.importers`) cannot approve it, and HR never approves. An approved run is immutable: corrections are adjustment runs
 (`payplan.runs.adjustments`). Every transition is one conditional UPDATE on
 (state, revision), so of many concurrent attempts exactly one succeeds and the
 others get Conflict; each writes its audit row in the same transaction. Callers
@@ -18,6 +18,7 @@ from payplan.access.users import User
 from payplan.core.periods import Period, PeriodError, parse_period, period_of
 from payplan.core.plan import Plan
 from payplan.errors import Conflict, Forbidden, Invalid, NotFound
+from payplan.facts import importers
 from payplan.gcpause import collector_paused
 from payplan.plans import versions as plan_store
 from payplan.runs.evaluation import OutputsDigest, RepRow, RunEvaluation, encoded_chunks, evaluate_run
@@ -73,7 +74,8 @@ def submit(conn: Connection, run_id: int, actor: User, revision: int | None = No
 
 
 def approve(conn: Connection, run_id: int, actor: User, revision: int | None = None) -> RunRow:
-    """Approve a submitted run (finance or admin, not its submitter nor its plan's publisher)."""
+    """Approve a submitted run (finance or admin, not its submitter, its plan's publisher nor
+    the importer of facts of its period)."""
     if actor.role == "hr":
         raise Forbidden("HR cannot approve payouts")
     require(actor, APPROVERS, "approve runs")
@@ -82,10 +84,21 @@ def approve(conn: Connection, run_id: int, actor: User, revision: int | None = N
         raise Forbidden(f"{actor.name} submitted run {run.id} and so cannot approve it")
     if actor.id == run.published_by:
         raise Forbidden(f"{actor.name} published plan {run.plan_ref} and so cannot approve its runs")
+    refuse_importer(conn, run, actor)
     move(conn, run, "submitted", revision, state="approved", approved_by=actor.id, approved_at=now_text())
     audit.record(conn, actor.name, "run.approve", f"run {run.id}",
                  {"inputs_hash": run.inputs_hash, "outputs_hash": run.outputs_hash}, covers=[f"runs {run.id}"])
     return get_run(conn, run.id)
+
+
+def refuse_importer(conn: Connection, run: RunRow, actor: User) -> None:
+    """Forbidden when `actor` imported facts of days in the run's period."""
+    period = parse_period(run.period)
+    files = importers.imports_within(conn, actor.id, period.start, period.end)
+    if files:
+        shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        raise Forbidden(f"{actor.name} imported facts of {run.period} ({shown}) that run {run.id} pays on, "
+                        "and so cannot approve it")
 
 
 def reject(conn: Connection, run_id: int, actor: User, reason: str, revision: int | None = None) -> RunRow:

@@ -46,6 +46,10 @@ users = Table(
     Column("rep_id", String(64), ForeignKey("reps.id")),
     Column("password_hash", String(300)),
     Column("created_at", String(32), nullable=False),
+    # bumped on logout, disable and password change: a session cookie carries the version it was
+    # issued at, and one with another version is refused (payplan.api.auth)
+    Column("session_version", Integer, nullable=False, server_default="1"),
+    Column("disabled_at", String(32)),  # set by `payplan users disable`: no token, session or login
     UniqueConstraint("name", name="uq_users_name"),
     _one_of("users", "role", ROLES),
 )
@@ -56,6 +60,8 @@ tokens = Table(
     Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("token_hash", String(64), nullable=False),  # SHA-256 hex, never the token
     Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),  # PAYPLAN_TOKEN_DAYS after it was made
+    Column("revoked_at", String(32)),
     UniqueConstraint("token_hash", name="uq_tokens_token_hash"),
     Index("ix_tokens_user", "user_id"),
 )
@@ -144,5 +150,19 @@ idempotency_keys = Table(
     UniqueConstraint("key", "user_id", "scope", name="uq_idempotency_keys_key_user_scope"),
 )
 
+# Who imported facts of which days: the importer of a period's facts may not approve its runs
+# (payplan.runs.lifecycle.approve). first_day/last_day span the dated rows of the file imported.
+fact_imports = Table(
+    "fact_imports", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("source", String(300), nullable=False),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+    Column("imported_at", String(32), nullable=False),
+    Index("ix_fact_imports_user_days", "user_id", "first_day", "last_day"),
+)
+
 SERVICE_TABLES = {t.name: t for t in (users, tokens, plan_versions, runs, run_results, audit_log,
-                                      idempotency_keys)}
+                                      idempotency_keys, fact_imports)}

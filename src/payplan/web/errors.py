@@ -19,6 +19,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.response import Redirect
 
+from payplan.api.headers import ERROR_HEADERS
 from payplan.api.problems import problem_response
 from payplan.errors import PayplanError
 from payplan.web.templating import page
@@ -43,11 +44,14 @@ def web_error(request: Request, exc: Exception) -> Response:
     if not wants_html(request):
         return problem_response(request, exc)
     if isinstance(exc, NotAuthorizedException):
-        return sign_in_redirect(request)
+        redirect = sign_in_redirect(request)
+        redirect.headers.update(ERROR_HEADERS)
+        return redirect
     status, detail = describe(exc)
     if status >= 500:
         log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return page(request, "error.html", status=status, status_title=_phrase(status), detail=detail)
+    return page(request, "error.html", status=status, status_title=_phrase(status), detail=detail,
+                headers=ERROR_HEADERS)
 
 
 def describe(exc: Exception) -> tuple[int, str]:

@@ -1,9 +1,11 @@
 """Signing in and out with a name and password, the home page, and the pages' stylesheet.
 
 The sign-in form posts to `/signin`, which checks the password (`payplan.access.users`) and
-sets the same encrypted session cookie as `POST /login` (`{"user_id": …}`); the
-CSRF middleware checks the form's `_csrf_token`. A wrong name or password shows
-the form again with a message (status 401). `/` sends each role to its pages.
+sets the same encrypted session cookie as `POST /login` (user id and session version,
+throttled the same way: `payplan.api.logins`); the CSRF middleware checks the form's
+`_csrf_token`. A wrong name or password shows the form again with a message (status
+401), a locked name or address too (status 429, with Retry-After). Signing out ends
+every session of the user (`payplan.api.logins.end_sessions`). `/` sends each role to its pages.
 `/signin` and `/web.css` are the only pages that answer without signing in.
 Must not hold role policy beyond which page is a role's home.
 """
@@ -14,15 +16,16 @@ from functools import lru_cache
 
 import msgspec
 from litestar import Request, Response, get, post
-from litestar.datastructures import State
-from litestar.exceptions import NotAuthorizedException
+from litestar.datastructures import CacheControlHeader
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
-from sqlalchemy import Engine
 from typing_extensions import Annotated
 
-from payplan.access import users
+from payplan.api import logins
 from payplan.api.auth import EVERYONE
+from payplan.api.db import Database
 from payplan.settings import template_file
 from payplan.web.errors import SIGN_IN, wants_html
 from payplan.web.templating import page
@@ -58,29 +61,32 @@ def sign_in_page(request: Request,
 
 
 @post(SIGN_IN, exclude_from_auth=True, sync_to_thread=True, status_code=303)
-def sign_in(request: Request, state: State, data: URLEncodedBody[SignIn]) -> Response:
+def sign_in(request: Request, db: NamedDependency[Database], data: URLEncodedBody[SignIn]) -> Response:
     """Check name and password: on success the session cookie and a 303 to the page asked for."""
-    user = _check(state.engine, data.name.strip(), data.password) if data.name and data.password else None
-    if user is None:
+    try:
+        found = logins.attempt(request, db, data.name.strip(), data.password) if data.name and data.password \
+            else None
+    except TooManyRequestsException as locked:
+        if not wants_html(request):
+            raise
+        return page(request, "signin.html", status=429, name=data.name, next=safe_next(data.next),
+                    message=f"Too many wrong passwords: {locked.detail.split(': ', 1)[-1]}.",
+                    headers=dict(locked.headers or {}))
+    if found is None:
         if not wants_html(request):
             raise NotAuthorizedException("unknown name or wrong password")
         message = "Unknown name or wrong password." if data.name and data.password \
             else "Enter your name and your password."
         return page(request, "signin.html", status=401, name=data.name, next=safe_next(data.next),
                     message=message)
-    request.set_session({"user_id": user.id})
+    request.set_session(found[1])
     return Redirect(path=safe_next(data.next), status_code=303)
 
 
-def _check(engine: Engine, name: str, password: str) -> users.User | None:
-    with engine.connect() as conn:
-        return users.check_password(conn, name, password)
-
-
-@post("/signout", guards=[EVERYONE], sync_to_thread=False, status_code=303)
-def sign_out(request: Request) -> Redirect:
-    """Forget the session and show the sign-in form."""
-    request.clear_session()
+@post("/signout", guards=[EVERYONE], sync_to_thread=True, status_code=303)
+def sign_out(request: Request, db: NamedDependency[Database]) -> Redirect:
+    """End the session (every session of the user) and show the sign-in form."""
+    logins.end_sessions(request, db)
     return Redirect(path=SIGN_IN, status_code=303)
 
 
@@ -89,10 +95,11 @@ def _css() -> str:
     return template_file("web/web.css").read_text(encoding="utf-8")
 
 
-@get("/web.css", exclude_from_auth=True, sync_to_thread=False)
+@get("/web.css", exclude_from_auth=True, sync_to_thread=False, cache_control=CacheControlHeader(max_age=3600))
 def stylesheet() -> Response[str]:
-    """The pages' stylesheet (no data in it: the sign-in page needs it before signing in)."""
-    return Response(_css(), media_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
+    """The pages' stylesheet (no data in it: the sign-in page needs it before signing in), the one
+    response that may be cached (the app's default is no-store)."""
+    return Response(_css(), media_type="text/css; charset=utf-8")
 
 
 ROUTES = [home, sign_in_page, sign_in, sign_out, stylesheet]

@@ -99,8 +99,9 @@ def csrf_token(request: Request) -> str:
     return token if isinstance(token, str) else ""
 
 
-def page(request: Request, template: str, *, status: int = 200, **context: object) -> Template:
+def page(request: Request, template: str, *, status: int = 200, headers: dict[str, str] | None = None,
+         **context: object) -> Template:
     """The page `template` with the viewer (`user`, None when signed out) and the CSRF token."""
     user = request.scope.get("user")
-    return Template(template_name=template, status_code=status, media_type="text/html",
+    return Template(template_name=template, status_code=status, media_type="text/html", headers=headers,
                     context={"user": user, "csrf": csrf_token(request), **context})

@@ -30,7 +30,7 @@ def test_check_refuses_a_target_of_1e_minus_999999(tmp_path):
     code, lines = check(tmp_path, AE.replace("target = 8\n", "target = 1e-999999\n"))
     assert code == 1
     assert lines[0] == (f"probe.toml:{TARGET_LINE}: components[0].kpis[0].target (scorecard kpi_bonus, kpi demos): "
-                        "error: target: 1E-999999 has more than 12 decimal places [bad-number]")
+                        "error: target: 1E-999999 has more than 28 decimal places [bad-number]")
 
 
 def test_check_refuses_a_plan_whose_rehearsal_fails(tmp_path):
@@ -66,4 +66,4 @@ def test_publish_refuses_the_1e_minus_999999_plan_without_traceback(tmp_path):
     done = payplan("plans", "publish", str(plan), "--as", "hr1")
     assert done.returncode != 0 and "Traceback" not in done.stderr + done.stdout
     assert f"{plan}:{TARGET_LINE}: components[0].kpis[0].target" in done.stderr + done.stdout
-    assert "1E-999999 has more than 12 decimal places" in done.stderr + done.stdout
+    assert "1E-999999 has more than 28 decimal places" in done.stderr + done.stdout

@@ -61,7 +61,7 @@ def test_a_window_of_99999999_days_fails_on_the_whole_plan(ae):
 def test_check_plan_reports_bounds_before_rehearsing(ae):
     plan = with_kpi(ae, 0, target=Decimal("1E-999999"))
     [issue] = check_plan(plan)
-    assert issue.code == "bad-number" and "more than 12 decimal places" in issue.message
+    assert issue.code == "bad-number" and "more than 28 decimal places" in issue.message
 
 
 def test_rehearsal_inputs_carry_every_metric_the_plan_reads(ae):

@@ -117,5 +117,5 @@ def test_cli_does_not_create_a_missing_database(tmp_path: Path, monkeypatch, cap
         main(["simulate", "--baseline", VOLUME, "--proposal", BALANCED, "--periods", "2026-01..2026-06"])
     get_settings.cache_clear()
     assert exit_info.value.code == 1
-    assert "no database at" in capsys.readouterr().err
+    assert "no payplan database at" in capsys.readouterr().err
     assert not missing.exists()

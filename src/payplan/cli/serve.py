@@ -42,12 +42,14 @@ def serve(host: str, port: int) -> None:
     import msgspec
     import uvicorn
 
-    from payplan.access.server_secret import secret_for
+    from payplan.access.server_secret import is_loopback, secret_for
     from payplan.app import create_app
     from payplan.cli.database import database_url
     from payplan.settings import get_settings
 
-    database_url()  # a fresh folder says so in one line instead of serving errors
     settings = get_settings()
+    if not is_loopback(host):
+        secret_for(settings, host)  # off loopback, a missing secret is the first thing to say
+    database_url()  # a fresh folder says so in one line (and no secret file is made there)
     settings = msgspec.structs.replace(settings, secret=secret_for(settings, host))
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)

@@ -14,9 +14,10 @@ from decimal import Decimal
 from itertools import accumulate
 
 # Plan amounts, targets, rates, curve points: |x| < 10^15 (a quadrillion) and at most
-# 12 decimal places; real plans use at most 4 places and amounts below 10^7.
+# 28 decimal places (the decimal context's precision: 1/7 as a weight needs them all); real plans
+# use at most 4 places and amounts below 10^7.
 PLAN_MAGNITUDE = Decimal(10) ** 15
-PLAN_PLACES = 12
+PLAN_PLACES = 28
 # Whole numbers in a plan (version, window_days, periods, amortize_months): |n| < 10^9,
 # so a version fits a 32-bit SQL INTEGER and a day count a date.
 PLAN_INTEGER = 10**9

@@ -69,6 +69,6 @@ def downgrade() -> None:
     with op.batch_alter_table('tokens', schema=None) as batch_op:
         batch_op.drop_column('revoked_at')
         batch_op.drop_column('expires_at')
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('disabled_at')
-        batch_op.drop_column('session_version')
+    # In place: a batch (copy-and-move) of `users` would drop a table that foreign keys point at.
+    op.drop_column('users', 'disabled_at')
+    op.drop_column('users', 'session_version')

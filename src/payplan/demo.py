@@ -26,6 +26,18 @@ PLANS = ("ae-2026-v1.toml", "sdr-2026.toml", "manager-2026.toml")
 USERS = (("admin", "admin", None), ("fiona", "finance", None), ("felix", "finance", None),
          ("hanna", "hr", None), ("olena", "manager", "MGR01"), ("iryna", "rep", "AE01"))
 PASSWORD = "payplan-demo-2026"  # 12+ characters, as every password (payplan.access.passwords)
+# What to try as each user, printed by `payplan demo`: the monthly job of each role.
+TRY = {
+    "admin": "everything; the audit log at /audit, `payplan audit verify`, `payplan users list`",
+    "fiona": "review draft run 3 (March) at /finance/runs/3 and submit it; she imported the facts, "
+             "so she cannot approve it",
+    "felix": "approve run 3 once fiona has submitted it, then mark it paid and export it "
+             "(`payplan runs export 3`)",
+    "hanna": "simulate at /hr/simulation, or a draft: `payplan simulate --baseline ae-2026@1 "
+             "--proposal plans/ae-2026-v2.toml --periods 2026-01..2026-03`",
+    "olena": "your team's pay and each rep's breakdown at /pay",
+    "iryna": "your pay at /pay: February's breakdown and its PDF statement",
+}
 
 
 def seed(conn: Connection, data: Path = DATA) -> dict[str, str]:

@@ -28,6 +28,9 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     tokens = transaction(seeding.seed)
     click.echo(f"demo company seeded: users {', '.join(n for n, _, _ in seeding.USERS)} "
                f"(password '{seeding.PASSWORD}'); runs 2026-01 paid, 2026-02 approved, 2026-03 draft")
+    click.echo(f"sign in at http://{host}:{port}/signin as:")
+    for name, role, _ in seeding.USERS:
+        click.echo(f"  {name} ({role}): {seeding.TRY[name]}")
     for name, token in tokens.items():
         click.echo(f"token for {name}: {token}")
     if not no_serve:

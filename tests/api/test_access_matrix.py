@@ -27,6 +27,9 @@ BODIES = {
     "login": {"data": {"name": "rep", "password": "not the password"}},
     "new_user": {"json": {"name": "newbie", "role": "finance", "password": "a-new-finance-password-26"}},
     "new_password": {"json": {"password": "another-long-password-2026"}},
+    "upload": {"data": {"kind": "deals"}, "files": {"file": ("deals.csv", DEALS, "text/csv")}},
+    "run_form": {"data": {"plan": "ae-2026@1", "period": "2026-04"}},
+    "reject_form": {"data": {"reason": "the March deals are incomplete"}},
     "simulation": {"json": {"baseline": "ae-2026@1", "proposal": "ae-2026@1", "periods": "2026-01..2026-03"}},
 }
 
@@ -115,6 +118,14 @@ MATRIX = [
     # finance submitted it, so finance may not approve it (the page shows why); HR never approves
     row("POST", "/finance/runs/{submitted}/approve", {"*": NO, "admin": OK, "anonymous": ANON}),
     row("POST", "/finance/runs/{approved}/pay", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+    row("POST", "/finance/runs/{submitted}/reject", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON},
+        "reject_form"),
+    row("POST", "/finance/runs/{draft}/recompute", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+    # the world's facts changed since the run was approved: the adjustment run opens
+    row("POST", "/finance/runs/{approved}/adjust", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+    row("POST", "/finance/runs", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}, "run_form"),
+    row("GET", "/finance/import", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+    row("POST", "/finance/import", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}, "upload"),
     row("GET", "/hr/simulation", {"*": NO, "admin": OK, "hr": OK, "anonymous": ANON}),
     # an empty form is invalid input (422); a filled one is tested in tests/web
     row("POST", "/hr/simulation", {"*": NO, "admin": 422, "hr": 422, "anonymous": ANON}),

@@ -103,7 +103,7 @@ def test_the_importer_of_the_periods_facts_cannot_approve(tx, company):
     with pytest.raises(Forbidden) as refused:
         tx(runs.approve, run.id, c.admin)
     assert str(refused.value.detail) == (f"admin imported facts of 2026-03 (deals.csv) that run {run.id} pays on, "
-                                         "and so cannot approve it")
+                                         "and so cannot approve it; another approver must")
     assert tx(runs.get_run, run.id).state == "submitted"
     assert tx(runs.approve, run.id, c.fin2).state == "approved"
 

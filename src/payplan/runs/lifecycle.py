@@ -3,8 +3,8 @@
 A run is (plan version, period, facts at the time): draft (recomputable) →
 submitted → approved (by finance) → paid; reject returns a submitted run to draft.
 Whoever submitted a run, published its plan version or imported facts of its period
-(`payplan.facts.importers`) cannot approve it, and HR never approves. An approved run is immutable: corrections are adjustment runs
-(`payplan.runs.adjustments`). Every transition is one conditional UPDATE on
+cannot approve it, and HR never approves (`payplan.runs.duties`). An approved run is
+immutable: corrections are adjustment runs (`payplan.runs.adjustments`). Every transition is one conditional UPDATE on
 (state, revision), so of many concurrent attempts exactly one succeeds and the
 others get Conflict; each writes its audit row in the same transaction. Callers
 own the transaction (`with engine.begin() as conn`). Must not render or format.
@@ -18,9 +18,10 @@ from payplan.access.users import User
 from payplan.core.periods import Period, PeriodError, parse_period, period_of
 from payplan.core.plan import Plan
 from payplan.errors import Conflict, Forbidden, Invalid, NotFound
-from payplan.facts import importers
 from payplan.gcpause import collector_paused
 from payplan.plans import versions as plan_store
+from payplan.runs import duties
+from payplan.runs.duties import APPROVERS, MAKERS
 from payplan.runs.evaluation import OutputsDigest, RepRow, RunEvaluation, encoded_chunks, evaluate_run
 from payplan.runs.rows import RunRow, run_query, to_run
 from payplan.store import audit, idempotency
@@ -28,10 +29,7 @@ from payplan.store.records import now_text, races
 from payplan.store.service_schema import FINAL_STATES, plan_versions, run_results, runs
 from payplan.store.utf8_text import Utf8Text
 
-MAKERS = ("admin", "finance", "hr")  # create, recompute, submit
-APPROVERS = ("admin", "finance")  # approve, reject, pay
-
-__all__ = ["RunRow", "approve", "create_run", "get_run", "list_runs", "pay", "reject",
+__all__ = ["APPROVERS", "MAKERS", "RunRow", "approve", "create_run", "get_run", "list_runs", "pay", "reject",
            "run_totals", "submit"]
 
 
@@ -75,30 +73,18 @@ def submit(conn: Connection, run_id: int, actor: User, revision: int | None = No
 
 def approve(conn: Connection, run_id: int, actor: User, revision: int | None = None) -> RunRow:
     """Approve a submitted run (finance or admin, not its submitter, its plan's publisher nor
-    the importer of facts of its period)."""
+    the importer of facts of its period: `payplan.runs.duties`)."""
     if actor.role == "hr":
         raise Forbidden("HR cannot approve payouts")
     require(actor, APPROVERS, "approve runs")
     run = expect(get_run(conn, run_id), "submitted", "approved")
-    if actor.id == run.submitted_by:
-        raise Forbidden(f"{actor.name} submitted run {run.id} and so cannot approve it")
-    if actor.id == run.published_by:
-        raise Forbidden(f"{actor.name} published plan {run.plan_ref} and so cannot approve its runs")
-    refuse_importer(conn, run, actor)
+    refusal = duties.approval_refusal(conn, run, actor)
+    if refusal:
+        raise Forbidden(refusal)
     move(conn, run, "submitted", revision, state="approved", approved_by=actor.id, approved_at=now_text())
     audit.record(conn, actor.name, "run.approve", f"run {run.id}",
                  {"inputs_hash": run.inputs_hash, "outputs_hash": run.outputs_hash}, covers=[f"runs {run.id}"])
     return get_run(conn, run.id)
-
-
-def refuse_importer(conn: Connection, run: RunRow, actor: User) -> None:
-    """Forbidden when `actor` imported facts of days in the run's period."""
-    period = parse_period(run.period)
-    files = importers.imports_within(conn, actor.id, period.start, period.end)
-    if files:
-        shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
-        raise Forbidden(f"{actor.name} imported facts of {run.period} ({shown}) that run {run.id} pays on, "
-                        "and so cannot approve it")
 
 
 def reject(conn: Connection, run_id: int, actor: User, reason: str, revision: int | None = None) -> RunRow:
@@ -151,8 +137,9 @@ def run_totals(conn: Connection, run_id: int) -> tuple[int, object]:
 
 
 def require(actor: User, roles: tuple[str, ...], what: str) -> None:
-    if actor.role not in roles:
-        raise Forbidden(f"a {actor.role} cannot {what} (only {', '.join(roles)})")
+    refusal = duties.role_refusal(actor, roles, what)
+    if refusal:
+        raise Forbidden(refusal)
 
 
 def plan_period(plan: Plan, text: str) -> Period:

@@ -1,18 +1,22 @@
-"""Finance pages: the runs with their status and totals, one run with per-rep totals, and its actions.
+"""Finance pages: the runs, one run's review with its next steps, and the steps' buttons.
 
-The buttons post to `/finance/runs/{id}/submit|approve|pay`, which call the very
-functions the API calls (`payplan.runs.lifecycle.submit/approve/pay`) with the revision the
-page showed, in a transaction of their own. A refusal — the submitter or the plan's
-publisher approving, a run that changed meanwhile — comes back as the run page with
-the reason on it (status 403 / 409) for a browser, as a problem document otherwise;
-success is a 303 back to the run page. Must stay thin: who may do what is decided
-in `payplan.runs.lifecycle`.
+The run page is an exceptions-first approval queue (`payplan.runs.review`): the run total
+and its change against the last approved period, each rep's pay and change, and the
+flags, filtered by flag and team, each linking to the rep's breakdown. It shows only the
+steps this viewer may take (`payplan.runs.duties`) and says why each other one is
+unavailable. The buttons post to `/finance/runs/{id}/<step>`, which call the very
+functions the API calls (`payplan.runs.lifecycle`, `recompute`, `adjustments`) with the
+revision the page showed, in a transaction of their own. A refusal — a run that changed
+meanwhile, a rejection without a reason — comes back as the run page with the reason on
+it (status 403 / 409 / 400) for a browser, as a problem document otherwise; success is a
+303 back to the run page. Must stay thin: who may do what is decided in `payplan.runs`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Annotated
 
 import msgspec
 from litestar import Request, Response, get, post
@@ -20,7 +24,6 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlalchemy import Connection
-from typing_extensions import Annotated
 
 from payplan.access import users
 from payplan.api.auth import allow
@@ -28,14 +31,18 @@ from payplan.api.db import Database
 from payplan.api.runs import RunId
 from payplan.errors import PayplanError
 from payplan.plans import versions as plan_store
+from payplan.runs import adjustments, duties
 from payplan.runs import lifecycle as runs
-from payplan.runs import views as run_views
+from payplan.runs.recompute import recompute
+from payplan.runs.review import FLAGS, RepReview, RunReview, review
 from payplan.runs.rows import RunRow
 from payplan.web.errors import wants_html
 from payplan.web.templating import page
 
 FINANCE = allow("finance", "admin")
-DONE = {"submit": "submitted for approval", "approve": "approved", "pay": "marked as paid"}
+DONE = {"create": "created", "submit": "submitted for approval", "approve": "approved", "pay": "marked as paid",
+        "reject": "rejected and returned to draft", "recompute": "recomputed on the current facts",
+        "adjust": "created as an adjustment"}
 
 
 class RunLine(msgspec.Struct, frozen=True):
@@ -49,6 +56,21 @@ class RunLine(msgspec.Struct, frozen=True):
 
 class RunAction(msgspec.Struct):
     revision: int | None = None  # the revision the page showed: Conflict if the run changed since
+
+
+class Rejection(msgspec.Struct):
+    revision: int | None = None
+    reason: str = ""
+
+
+class Filter(msgspec.Struct, frozen=True):
+    """The review's filter: one flag and one team ("" for all)."""
+
+    flag: str = ""
+    team: str = ""
+
+
+ALL = Filter()
 
 
 def run_line(conn: Connection, run: RunRow) -> RunLine:
@@ -65,38 +87,71 @@ def _names(conn: Connection, run: RunRow) -> dict[str, str]:
     return {what: user.name if user is not None else "" for what, user in found.items()}
 
 
+def published(conn: Connection) -> list[str]:
+    """Every published plan version as `id@version`, by plan, newest version first."""
+    rows = plan_store.list_plans(conn)
+    return [f"{r.plan_id}@{r.version}" for r in sorted(rows, key=lambda r: (r.plan_id, -r.version))]
+
+
+def run_list_page(request: Request, conn: Connection, *, status: int = 200, error: str = "",
+                  form: object = None) -> Template:
+    lines = [run_line(conn, r) for r in runs.list_runs(conn, limit=200)]
+    may_create = duties.role_refusal(request.user, duties.MAKERS, "create runs") is None
+    return page(request, "runs.html", status=status, lines=lines, plans=published(conn) if may_create else [],
+                error=error, form=form)
+
+
+def _shown(found: RunReview, chosen: Filter) -> list[RepReview]:
+    """The reps the filter keeps; when there is a period before, a rep this run pays who was
+    not paid then shows 0.00 before and the whole total as the change, so the columns add up."""
+    kept = [r for r in found.reps if (not chosen.flag or chosen.flag in r.flags)
+            and (not chosen.team or r.team == chosen.team)]
+    if found.previous_run_id is None:
+        return kept
+    return [msgspec.structs.replace(r, previous=Decimal(0), change=r.total)
+            if r.previous is None and r.total is not None else r for r in kept]
+
+
 def run_page(request: Request, conn: Connection, run_id: int, *, status: int = 200, error: str = "",
-             done: str = "") -> Template:
+             done: str = "", chosen: Filter = ALL) -> Template:
     line = run_line(conn, runs.get_run(conn, run_id))
-    results = run_views.list_results(conn, run_id, request.user)
-    return page(request, "run.html", status=status, line=line, results=results, names=_names(conn, line.run),
-                error=error, done=DONE.get(done, ""))
+    settings = request.app.state.settings
+    found = review(conn, line.run, up=settings.flag_pay_up, down=settings.flag_pay_down)
+    steps = duties.steps(conn, line.run, request.user)
+    shown = _shown(found, chosen)
+    sums = {what: sum((getattr(r, what) for r in shown if getattr(r, what) is not None), Decimal(0))
+            for what in ("previous", "total", "change")}
+    return page(request, "run.html", status=status, line=line, review=found, shown=shown, chosen=chosen,
+                teams=sorted({r.team for r in found.reps if r.team}), flags=FLAGS, sums=sums,
+                steps={s.name: s for s in steps}, names=_names(conn, line.run), error=error,
+                done=DONE.get(done, ""), thresholds=(settings.flag_pay_up, settings.flag_pay_down))
 
 
 @get("/finance/runs", guards=[FINANCE], sync_to_thread=True)
 def run_list(request: Request, db: NamedDependency[Database]) -> Template:
-    """Every run, newest first, with status, head count and total."""
-    lines = db.read(lambda conn: [run_line(conn, r) for r in runs.list_runs(conn, limit=200)])
-    return page(request, "runs.html", lines=lines)
+    """Every run, newest first, with status, head count and total; and a new run's form."""
+    return db.read(lambda conn: run_list_page(request, conn))
 
 
 @get("/finance/runs/{run_id:int}", guards=[FINANCE], sync_to_thread=True)
 def run_detail(request: Request, run_id: RunId, db: NamedDependency[Database],
-               done: Annotated[str, QueryParameter(max_length=20)] = "") -> Template:
-    """One run: who did what, its total and each rep's total, and the next step's button."""
-    return db.read(lambda conn: run_page(request, conn, run_id, done=done))
+               done: Annotated[str, QueryParameter(max_length=20)] = "",
+               flag: Annotated[str, QueryParameter(max_length=20)] = "",
+               team: Annotated[str, QueryParameter(max_length=200)] = "") -> Template:
+    """One run's review: totals and changes, the flagged reps first, and the steps this viewer may take."""
+    chosen = Filter(flag if flag in FLAGS else "", team)
+    return db.read(lambda conn: run_page(request, conn, run_id, done=done, chosen=chosen))
 
 
-def _act(request: Request, db: Database, run_id: int, name: str, action: Callable, form: RunAction) -> Response:
-    user = request.user
+def _act(request: Request, db: Database, run_id: int, name: str, action: Callable[[Connection], RunRow]) -> Response:
     try:
-        db.write(lambda conn: action(conn, run_id, user, revision=form.revision))
+        run = db.write(action)
     except PayplanError as exc:
         if not wants_html(request):
             raise
         status, detail = exc.status, exc.detail
         return db.read(lambda conn: run_page(request, conn, run_id, status=status, error=detail))
-    return Redirect(path=f"/finance/runs/{run_id}?done={name}", status_code=303)
+    return Redirect(path=f"/finance/runs/{run.id}?done={name}", status_code=303)
 
 
 def _action(name: str, action: Callable) -> object:
@@ -104,7 +159,8 @@ def _action(name: str, action: Callable) -> object:
 
     def handler(request: Request, db: NamedDependency[Database], run_id: RunId,
                 data: URLEncodedBody[RunAction]) -> Response:
-        return _act(request, db, run_id, name, action, data)
+        user = request.user
+        return _act(request, db, run_id, name, lambda conn: action(conn, run_id, user, revision=data.revision))
 
     handler.__name__ = f"{name}_run_page"
     handler.__doc__ = f"The run's '{name}' button."
@@ -112,5 +168,21 @@ def _action(name: str, action: Callable) -> object:
                 status_code=303)(handler)
 
 
-ROUTES = [run_list, run_detail, _action("submit", runs.submit), _action("approve", runs.approve),
-          _action("pay", runs.pay)]
+@post("/finance/runs/{run_id:int}/reject", guards=[FINANCE], sync_to_thread=True, status_code=303)
+def reject_run_page(request: Request, db: NamedDependency[Database], run_id: RunId,
+                    data: URLEncodedBody[Rejection]) -> Response:
+    """The run's 'reject' button: back to draft, with the reason the form gives."""
+    user = request.user
+    return _act(request, db, run_id, "reject",
+                lambda conn: runs.reject(conn, run_id, user, data.reason[:2000], revision=data.revision))
+
+
+@post("/finance/runs/{run_id:int}/adjust", guards=[FINANCE], sync_to_thread=True, status_code=303)
+def adjust_run_page(request: Request, db: NamedDependency[Database], run_id: RunId) -> Response:
+    """The run's 'adjust' button: a draft adjustment run paying what changed since; opens it."""
+    user = request.user
+    return _act(request, db, run_id, "adjust", lambda conn: adjustments.create_adjustment(conn, run_id, user))
+
+
+ROUTES = [run_list, run_detail, reject_run_page, adjust_run_page, _action("submit", runs.submit),
+          _action("approve", runs.approve), _action("pay", runs.pay), _action("recompute", recompute)]

@@ -45,6 +45,14 @@ def money(value: Decimal | None, currency: str) -> str:
     return formatter(currency).money(value)
 
 
+def signed(value: Decimal | None, currency: str) -> str:
+    """A change: 1234.5 → "+1,234.50", -3 → "−3.00", 0 → "0.00"; blank for None."""
+    if value is None:
+        return ""
+    shown = formatter(currency).amount(abs(value))
+    return shown if value == 0 else ("+" if value > 0 else "\u2212") + shown
+
+
 def pct(ratio: Decimal | None, places: int = 1) -> str:
     """0.625 → "62.5%"; blank for None."""
     return formatter("USD").pct(ratio, places)
@@ -83,7 +91,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f / "web") for f in folders]), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["first_upper"] = first_upper
-    env.globals.update(amount=amount, money=money, pct=pct, measure=measure, number=number, period_name=period_name,
+    env.globals.update(amount=amount, money=money, signed=signed, pct=pct, measure=measure, number=number, period_name=period_name,
                        states=STATES)
     return env
 

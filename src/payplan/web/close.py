@@ -1,0 +1,112 @@
+"""The month-end close's first steps on the web: import a fact file, and create a run.
+
+`/finance/import` takes one CSV or JSON fact file through the API's own upload path
+(`payplan.api.uploads.import_upload`): checked exactly like a file on disk, all rows
+or none, every problem naming the file, row and column, shown on the page with
+nothing written. It lists the kinds this viewer may import and the files imported
+lately. `POST /finance/runs` creates a draft run of a published plan version for a
+period (`payplan.runs.lifecycle.create_run`) and opens its review. Must stay thin:
+checks, permissions and storage are the functions' own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, URLEncodedBody
+from litestar.response import Redirect, Template
+from sqlalchemy import Connection, select
+
+from payplan.api.db import Database
+from payplan.api.uploads import KINDS, import_upload
+from payplan.errors import Invalid, PayplanError
+from payplan.facts.audited import may_import
+from payplan.facts.problems import FactError
+from payplan.runs import lifecycle as runs
+from payplan.store.service_schema import fact_imports, users
+from payplan.web.errors import wants_html
+from payplan.web.finance import FINANCE, run_list_page
+from payplan.web.templating import page
+
+FORMATS = {"csv": "csv", "json": "json"}
+UPLOAD_LIMIT = 50_000_000  # a month of a large company's activities fits; the API's own limit is a setting
+
+
+@dataclass
+class Upload:
+    kind: str
+    file: UploadFile
+
+
+@dataclass
+class NewRun:
+    plan: str = ""
+    period: str = ""
+
+
+def _recent(conn: Connection) -> list:
+    """The twenty latest imports: when, who, which kind and file, and the days they cover."""
+    query = (select(fact_imports.c.imported_at, users.c.name, fact_imports.c.kind, fact_imports.c.source,
+                    fact_imports.c.first_day, fact_imports.c.last_day)
+             .join(users, users.c.id == fact_imports.c.user_id).order_by(fact_imports.c.id.desc()).limit(20))
+    return list(conn.execute(query))
+
+
+def import_page(request: Request, db: Database, *, status: int = 200, report: object = None,
+                problems: list[str] | None = None, kind: str = "") -> Template:
+    kinds = [k for k in KINDS if may_import(request.user.role, k)]
+    return page(request, "import.html", status=status, kinds=kinds, chosen=kind, report=report,
+                problems=problems or [], recent=db.read(_recent))
+
+
+@get("/finance/import", guards=[FINANCE], sync_to_thread=True)
+def import_form(request: Request, db: NamedDependency[Database]) -> Template:
+    """The import form, and the files imported lately."""
+    return import_page(request, db)
+
+
+def _format(upload: UploadFile) -> str:
+    extension = (upload.filename or "").rsplit(".", 1)[-1].lower()
+    if extension not in FORMATS:
+        raise Invalid(f"{upload.filename or 'the file'}: choose a .csv or .json file")
+    return FORMATS[extension]
+
+
+@post("/finance/import", guards=[FINANCE], sync_to_thread=True, request_max_body_size=UPLOAD_LIMIT)
+def import_file(request: Request, db: NamedDependency[Database],
+                data: Annotated[Upload, Body(media_type=RequestEncodingType.MULTI_PART)]) -> Template:
+    """Import one fact file, all rows or none; the page says what was imported or every problem."""
+    if data.kind not in KINDS or not may_import(request.user.role, data.kind):
+        return import_page(request, db, status=403, kind=data.kind,
+                           problems=[f"a {request.user.role} may not import {data.kind} facts"])
+    try:
+        fmt = _format(data.file)
+        body = data.file.file.read()
+        report = db.write(import_upload, data.kind, fmt, body, request.user)
+    except FactError as exc:
+        return import_page(request, db, status=422, kind=data.kind, problems=[str(p) for p in exc.problems])
+    except PayplanError as exc:
+        return import_page(request, db, status=exc.status, kind=data.kind, problems=[exc.detail])
+    return import_page(request, db, report=report, kind=data.kind)
+
+
+@post("/finance/runs", guards=[FINANCE], sync_to_thread=True, status_code=303)
+def create_run_page(request: Request, db: NamedDependency[Database],
+                    data: URLEncodedBody[NewRun]) -> Response:
+    """Create a draft run of the chosen plan version and period, then open its review."""
+    try:
+        run = db.write(runs.create_run, data.plan.strip(), data.period.strip(), request.user)
+    except PayplanError as exc:
+        if not wants_html(request):
+            raise
+        status, detail = exc.status, exc.detail
+        return db.read(lambda conn: run_list_page(request, conn, status=status, error=detail, form=data))
+    return Redirect(path=f"/finance/runs/{run.id}?done=create", status_code=303)
+
+
+ROUTES = [import_form, import_file, create_run_page]

@@ -43,7 +43,7 @@ def test_the_demo_introduces_each_user_and_what_to_try(tmp_path):
     done = _demo(f"sqlite:///{tmp_path / 'demo.sqlite'}")
     assert done.returncode == 0, done.stderr
     assert "sign in at http://127.0.0.1:8000/signin as:" in done.stdout
-    for line in ("fiona (finance): review draft run 3 (March) at /finance/runs/3 and submit it",
+    for line in ("fiona (finance): review draft run 3 (March) at /finance/runs/3 (filter its flags) and submit it",
                  "felix (finance): approve run 3 once fiona has submitted it", "hanna (hr): simulate",
                  "olena (manager): your team's pay", "iryna (rep): your pay at /pay", "admin (admin): everything"):
         assert f"  {line}" in done.stdout, line

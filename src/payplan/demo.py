@@ -29,10 +29,10 @@ PASSWORD = "payplan-demo-2026"  # 12+ characters, as every password (payplan.acc
 # What to try as each user, printed by `payplan demo`: the monthly job of each role.
 TRY = {
     "admin": "everything; the audit log at /audit, `payplan audit verify`, `payplan users list`",
-    "fiona": "review draft run 3 (March) at /finance/runs/3 and submit it; she imported the facts, "
-             "so she cannot approve it",
-    "felix": "approve run 3 once fiona has submitted it, then mark it paid and export it "
-             "(`payplan runs export 3`)",
+    "fiona": "review draft run 3 (March) at /finance/runs/3 (filter its flags) and submit it; she "
+             "imported the facts, so she is not offered Approve; import a file at /finance/import",
+    "felix": "approve run 3 once fiona has submitted it, or reject it with a reason; then mark it "
+             "paid and export it from the page (or `payplan runs export 3`)",
     "hanna": "simulate at /hr/simulation, or a draft: `payplan simulate --baseline ae-2026@1 "
              "--proposal plans/ae-2026-v2.toml --periods 2026-01..2026-03`",
     "olena": "your team's pay and each rep's breakdown at /pay",

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert
 
+from payplan.runs import adjustments
 from payplan.runs import lifecycle as runs
 from payplan.runs.review import FLAGS, _document_flags, review
 from payplan.store.schema import deals
@@ -69,6 +70,24 @@ def test_a_rep_with_facts_whom_no_run_pays_is_listed(tx, company) -> None:
     manager = next(r for r in checked.reps if r.rep_id == "M1")
     assert (manager.total, manager.flags, manager.name) == (None, ("no_plan",), "Maya Manager")
     assert checked.total == D("550.00")  # a rep nobody pays adds nothing to the run's total
+
+
+def test_an_adjustment_run_is_not_compared_with_last_period(tx, company) -> None:
+    """A1 sells 3,000 in April after April was approved: 300 commission instead of the 100
+    guarantee top-up, so the adjustment pays A1 +200; that is no jump against March's 200."""
+    _, april = _months(tx, company)
+    tx(runs.submit, april.id, company.fin1)
+    tx(runs.approve, april.id, company.fin2)
+    tx(lambda conn: conn.execute(insert(deals).values(
+        id="DA1", rep_id="A1", created_at=date(2026, 4, 1), closed_at=date(2026, 4, 9), status="won",
+        amount=D("3000.00"), cost=None, currency="USD", product="Core", cancelled_at=None, fields="{}")))
+    adjustment = tx(adjustments.create_adjustment, april.id, company.fin1)
+    checked = tx(lambda conn: review(conn, runs.get_run(conn, adjustment.id)))
+    assert (checked.previous_run_id, checked.previous_total, checked.change, checked.total) == (
+        None, None, None, D("200.00"))
+    (a1,) = [r for r in checked.reps if r.total is not None]
+    assert (a1.rep_id, a1.total, a1.previous, a1.change) == ("A1", D("200.00"), None, None)
+    assert "pay_up" not in a1.flags and "pay_down" not in a1.flags
 
 
 def test_flags_read_from_a_stored_result() -> None:

@@ -54,7 +54,8 @@ class RunReview(msgspec.Struct, frozen=True):
 def review(conn: Connection, run: RunRow, *, up: Decimal = Decimal(2), down: Decimal = Decimal("0.5")) -> RunReview:
     """The review of `run`; `up` and `down` are the pay-change thresholds (settings)."""
     period = parse_period(run.period)
-    previous_id, previous = _previous(conn, run, period)
+    # An adjustment run pays differences: comparing them with last period's pay means nothing.
+    previous_id, previous = _previous(conn, run, period) if run.kind == "regular" else (None, {})
     with_facts = _reps_with_facts(conn, period)
     reviewed = [_rep(row, previous.get(row.rep_id), with_facts, up, down) for row in _results(conn, run.id)]
     reviewed += _unpaid(conn, period, with_facts)

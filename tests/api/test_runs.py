@@ -104,6 +104,21 @@ def test_adjustment_pays_the_difference(world, world_client):
     assert body["state"] == "draft" and body["reps"] >= 1
 
 
+def test_an_adjustments_result_says_why_pay_changed(world, world_client):
+    finance = world.headers("finance")
+    adjustment = world_client.post(f"/runs/{world.runs['approved']}/adjust", headers=finance).json()["id"]
+    body = world_client.get(f"/runs/{adjustment}/results/A1", headers=finance).json()
+    why = body["why"]
+    assert why["compared_with"] == world.runs["approved"] and why["unknown"] == ""
+    assert {"subject": "deal", "key": "LATE1", "what": "added", "status": "won", "amount": "5000.00",
+            "day": "2026-03-28"} in why["changes"]  # EXTRA_MARCH_DEAL, uploaded after March was approved
+    (upload,) = why["files"]
+    assert (upload["source"], upload["kind"], upload["imported_by"], upload["first_day"], upload["last_day"]) == (
+        "deals.csv", "deals", "admin", "2026-03-02", "2026-03-28")
+    regular = world_client.get(f"/runs/{world.runs['approved']}/results/A1", headers=finance).json()
+    assert regular["why"] is None
+
+
 def test_the_payroll_export_adds_up_to_the_run_total(world, world_client):
     finance = world.headers("finance")
     approved = world.runs["approved"]

@@ -10,6 +10,7 @@ import pytest
 
 from payplan.core.inputs import Rep, RepInputs
 from payplan.plans.files import load_plan
+from payplan.runs import lifecycle
 from payplan.statements import calculation
 from payplan.statements.pdf import PdfRenderer
 
@@ -64,6 +65,12 @@ def pdf_uk(renderer, ae01_uah, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "ae01-uk.pdf"
     path.write_bytes(renderer.statement(ae01_uah, "uk"))
     return path
+
+
+def approve(tx, c, run_id):
+    """Submit run `run_id` as fin1 and approve it as fin2 (tests.service_db's company)."""
+    tx(lifecycle.submit, run_id, c.fin1)
+    return tx(lifecycle.approve, run_id, c.fin2)
 
 
 def calculation_for(name: str, rep_id: str = "X1") -> calculation.Calculation:

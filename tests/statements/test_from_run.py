@@ -25,17 +25,14 @@ from payplan.statements.verify import recompute, verify_pdf
 from payplan.store.service_schema import run_results
 from tests.service_db import DATA, company, db_url, engine, tx  # noqa: F401 - fixtures
 
+from .conftest import approve
+
 # Hand-checked (tests/data/service/plan.toml: 10% of won revenue, a 100 USD recoverable
 # guarantee). March as approved; the late deal D5 (A2, 1000 USD won in March) then makes
 # A2's commission 150 and leaves no draw: the adjustment pays +100 commission, −50 draw.
 MARCH = {"A1": Decimal("200.00"), "A2": Decimal("100.00"), "A3": Decimal("150.00"), "B1": Decimal("100.00")}
 A2_LINES = [("commission", Decimal("50.00"), Decimal("150.00"), Decimal("100.00")),
             ("draw", Decimal("50.00"), Decimal("0.00"), Decimal("-50.00"))]
-
-
-def approve(tx, c, run_id):
-    tx(runs.submit, run_id, c.fin1)
-    return tx(runs.approve, run_id, c.fin2)
 
 
 @pytest.fixture

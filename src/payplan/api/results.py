@@ -3,7 +3,8 @@
 Ownership is enforced in the domain's SQL (`payplan.runs.views`): a rep sees only
 their own result, a manager their team, and anything else answers 404 exactly
 like a result that does not exist. The breakdown (totals, components, lines,
-trace) is the stored result document, passed through without re-encoding.
+trace) is the stored result document, passed through without re-encoding; an
+adjustment run's also says why pay changed (`payplan.runs.why`).
 Must stay thin.
 """
 
@@ -19,10 +20,11 @@ from litestar.params import PathParameter, QueryParameter
 from typing_extensions import Annotated
 
 from payplan.api.auth import EVERYONE
-from payplan.api.db import Database
+from payplan.api.db import Connection, Database
 from payplan.api.problems import TEXT, problem_responses
 from payplan.api.runs import RunId
 from payplan.runs import views as run_views
+from payplan.runs.why import Why, rep_why
 
 RepId = Annotated[str, PathParameter(min_length=1, max_length=64, pattern=TEXT)]
 
@@ -35,9 +37,11 @@ class ResultSummary(msgspec.Struct):
 
 
 class ResultBreakdown(ResultSummary):
-    """One rep's result: `result` holds period, currency, total, components, lines and trace."""
+    """One rep's result: `result` holds period, currency, total, components, lines and trace;
+    for an adjustment run, `why` names what changed since the run that paid before."""
 
     result: dict[str, Any] = {}
+    why: Why | None = None
 
 
 @get("/runs/{run_id:int}/results", guards=[EVERYONE], sync_to_thread=True, tags=["results"],
@@ -56,10 +60,15 @@ def list_results(request: Request, run_id: RunId, db: NamedDependency[Database],
      responses=problem_responses(400, 401, 403, 404))
 def get_result(request: Request, run_id: RunId, rep_id: RepId,
                db: NamedDependency[Database]) -> ResultBreakdown:
-    """One rep's breakdown: totals, components, lines and the calculation trace."""
-    row = db.read(run_views.get_result, run_id, rep_id, request.user)
+    """One rep's breakdown: totals, components, lines and the calculation trace; for an
+    adjustment run also why pay changed (the facts that differ, the fact files imported since)."""
+    def read(conn: Connection) -> tuple[run_views.ResultRow, Why | None]:
+        row = run_views.get_result(conn, run_id, rep_id, request.user)  # NotFound unless visible
+        return row, rep_why(conn, run_id, rep_id)
+
+    row, why = db.read(read)
     document: Any = row.result if row.result is not None else {}
-    return ResultBreakdown(row.run_id, row.rep_id, row.rep_name, row.total, document)
+    return ResultBreakdown(row.run_id, row.rep_id, row.rep_name, row.total, document, why)
 
 
 ROUTES = [list_results, get_result]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import msgspec
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, select
 
 from payplan.access.users import User
 from payplan.core.inputs import CarriedState
@@ -107,16 +107,21 @@ def paid_before(conn: Connection, adjustment: RunRow, rep_id: str) -> dict[str, 
     return paid.get(rep_id, {})
 
 
+def paid_by(original_id: int, before_run: int | None = None) -> ColumnElement[bool]:
+    """A condition on `run_results.run_id`: the rows that paid the reps of run `original_id`,
+    the run itself and its approved or paid adjustments (those before run `before_run` when given)."""
+    chain = select(runs.c.id).where(runs.c.adjusts_run_id == original_id, runs.c.state.in_(FINAL_STATES))
+    if before_run is not None:
+        chain = chain.where(runs.c.id < before_run)
+    return run_results.c.run_id.in_(chain) | (run_results.c.run_id == original_id)
+
+
 def _already_paid(conn: Connection, original_id: int, *, rep_id: str | None = None, before_run: int | None = None
                   ) -> tuple[dict[str, dict[str, Decimal]], dict[str, bytes]]:
     """Per rep (or only `rep_id`): amount per component approved so far (by runs before
     `before_run` when given), and the latest stored state JSON (UTF-8)."""
-    chain = select(runs.c.id).where(runs.c.adjusts_run_id == original_id, runs.c.state.in_(FINAL_STATES))
-    if before_run is not None:
-        chain = chain.where(runs.c.id < before_run)
     query = (select(run_results.c.rep_id, run_results.c.result, run_results.c.state)
-             .where(run_results.c.run_id.in_(chain) | (run_results.c.run_id == original_id))
-             .order_by(run_results.c.run_id))
+             .where(paid_by(original_id, before_run)).order_by(run_results.c.run_id))
     if rep_id is not None:
         query = query.where(run_results.c.rep_id == rep_id)
     paid: dict[str, dict[str, Decimal]] = {}

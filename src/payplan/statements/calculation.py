@@ -4,7 +4,8 @@ A `Calculation` is everything `payplan verify` needs to re-compute a statement
 without the database: the plan (as JSON, plus its TOML text when known), its
 hash, the rep's inputs (metric values, deals, targets), the state carried in,
 the result as printed, and the run it belongs to; for an adjustment run, also
-each component's amount paid before, due now and the difference. It is embedded in every PDF
+each component's amount paid before, due now and the difference, and why pay changed
+(`payplan.runs.why`: the inputs that changed, the fact files imported). It is embedded in every PDF
 as the JSON attachment `payplan-calculation.json`. Building one from fact
 files takes the same path as `payplan evaluate`. Must not render anything.
 """
@@ -24,6 +25,7 @@ from payplan.core.inputs import CarriedState, RepInputs
 from payplan.core.plan import Plan
 from payplan.core.result import ComponentResult, Line, RepResult
 from payplan.plans.files import plan_hash, read_plan_file
+from payplan.runs.why import Why
 
 FORMAT = "payplan-calculation/1"
 # Bump when the statement layout changes, so batches re-render old files.
@@ -57,10 +59,12 @@ class AdjustmentLine(msgspec.Struct, frozen=True):
 
 
 class Adjustment(msgspec.Struct, frozen=True):
-    """What an adjustment run's statement adds: the run it corrects and each component's lines."""
+    """What an adjustment run's statement adds: the run it corrects, each component's lines,
+    and why the pay changed where known (None in statements printed before it was kept)."""
 
     adjusts_run: int
     lines: tuple[AdjustmentLine, ...]
+    why: Why | None = None
 
 
 class Calculation(msgspec.Struct, frozen=True, kw_only=True):

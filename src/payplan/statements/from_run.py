@@ -7,7 +7,8 @@ of a draft, approved, paid or adjustment run render the same, byte for byte,
 however the facts change later. One rep's statement reads that rep's row only.
 An adjustment run's statement also lists, per component, what was paid before
 (the stored results of the adjusted run and its earlier approved adjustments),
-what is due now and the difference. Runs stored before revision 0003_stmt have
+what is due now and the difference, and why (the inputs that changed since the run
+that last paid the rep, the fact files imported since). Runs stored before revision 0003_stmt have
 no inputs: a regular one is evaluated again and printed only if its inputs hash
 still matches (else Conflict naming the run); an adjustment one is refused.
 Must not write anything.
@@ -29,7 +30,8 @@ from payplan.plans import versions as plan_store
 from payplan.runs import lifecycle as runs
 from payplan.runs.adjustments import paid_before
 from payplan.runs.evaluation import evaluate_period, inputs_hash, starting_states
-from payplan.runs.stored_inputs import decode_inputs
+from payplan.runs.stored_inputs import StoredInputs, decode_inputs
+from payplan.runs.why import why
 from payplan.statements.calculation import Adjustment, AdjustmentLine, Calculation, RunInfo, calculate
 from payplan.statements.stored import stored_adjusts, stored_result
 from payplan.store.service_schema import run_results
@@ -88,14 +90,15 @@ def _from_row(conn: Connection, run: _Run, row) -> Calculation:
     result = stored_result(row.result)
     if result.total != row.total:
         raise Conflict(f"run {run.row.id}, rep {row.rep_id}: stored total {row.total}, document says {result.total}")
-    adjustment = _adjustment(conn, run, row) if run.row.kind == "adjustment" else None
+    adjustment = _adjustment(conn, run, row, stored) if run.row.kind == "adjustment" else None
     return Calculation(plan_hash=run.row.plan_hash, plan=run.plan, plan_toml=run.toml, period=run.row.period,
                        inputs=stored.inputs, state_in=stored.state_in, result=result, run=run.info,
                        adjustment=adjustment)
 
 
-def _adjustment(conn: Connection, run: _Run, row) -> Adjustment:
-    """Per component: paid before (earlier runs' stored results), due now, and the stored difference."""
+def _adjustment(conn: Connection, run: _Run, row, stored: StoredInputs) -> Adjustment:
+    """Per component: paid before (earlier runs' stored results), due now, and the stored difference;
+    and why pay changed (`payplan.runs.why`)."""
     before = paid_before(conn, run.row, row.rep_id)
     difference: dict[str, Decimal] = {}
     for line in stored_result(row.result).lines:
@@ -110,7 +113,8 @@ def _adjustment(conn: Connection, run: _Run, row) -> Adjustment:
     lines = tuple(AdjustmentLine(c, labels.get(c, c), before.get(c, ZERO), before.get(c, ZERO) + difference.get(c, ZERO),
                                  difference.get(c, ZERO))
                   for c in order if c in before or c in difference)
-    return Adjustment(adjusts_run=run.row.adjusts_run_id or 0, lines=lines)
+    return Adjustment(adjusts_run=run.row.adjusts_run_id or 0, lines=lines,
+                      why=why(conn, run.row, row.rep_id, stored))
 
 
 def _legacy(conn: Connection, run: _Run, rep_id: str | None) -> list[Calculation]:

@@ -22,6 +22,7 @@ from payplan.statements.chart import attainment_chart
 from payplan.statements.columns import text_units
 from payplan.statements.i18n import Formatter
 from payplan.statements.listing import deal_head, deal_listing, kpi_head, kpi_listing, wrap
+from payplan.statements.reasons import reasons
 from payplan.statements.view import StatementView, TraceRow
 
 # The shipped templates (package data, so an installed wheel has them too); a company's
@@ -70,7 +71,8 @@ def render_html(view: StatementView, lang: str = "en", *, css_href: str | None =
     return template.render(v=view, f=fmt, t=fmt.t, lang=lang, css_href=css_href, listings=listings,
                            deal_head=deal_head(fmt), kpi_head=kpi_head(fmt),
                            chart=attainment_chart(view.kpis, fmt), page_parts=page_parts(fmt),
-                           trace=trace_groups(view.trace, fmt), lines=lines)
+                           trace=trace_groups(view.trace, fmt), lines=lines,
+                           reasons=reasons(view.adjustment, fmt) if view.adjustment is not None else None)
 
 
 def page_parts(fmt: Formatter) -> tuple[str, str]:

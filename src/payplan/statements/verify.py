@@ -9,7 +9,9 @@ component and every line with the embedded result. An adjustment run's statement
 checked line by line instead: each component's "due now" is the re-computed amount,
 each difference is due now − paid before, and the result pays exactly the differences
 ("paid before" is what earlier statements printed). Finally the pages' text must show
-the embedded total and every line amount, so a figure edited on the page fails. Must
+the embedded total, and every line amount (a correction's paid before, due now and
+difference) as often as the statement re-rendered from the attachment prints it, so a
+figure edited on the page fails even where the same amount is printed elsewhere. Must
 not trust anything in the attachment that it can re-compute, nor a key the PDF names.
 """
 
@@ -34,6 +36,7 @@ from payplan.statements.pdf import pdf_text, read_attachment
 from payplan.statements.render import render_html
 from payplan.statements.view import from_calculation
 from payplan.statements.signing import SIGNATURE_NAME, installation_public_key, signature_problem
+from payplan.statements.stored import stored_result
 
 ZERO = Decimal(0)
 
@@ -158,14 +161,13 @@ def printed_total(calc: Embedded, text: str) -> list[str]:
 
 
 def printed_lines(calc: Embedded, text: str) -> list[str]:
-    """Every line, component and total amount must be on the pages as often as the statement
-    re-rendered from the calculation prints it (in one of its languages): an edited figure fails."""
-    if calc.adjustment is not None:
-        return printed_adjustment(calc, text)
-    result = _recomputed(calc)
+    """Every amount the statement prints for its figures must be on the pages as often as the
+    statement re-rendered from the calculation prints it (in one of its languages): an edited
+    figure fails, and the same amount printed elsewhere (a deal's amount in a correction's
+    "Why this changed" list) cannot stand in for it."""
+    result, amounts = _printed_figures(calc)
     if result is None:
         return []  # `recompute` has said why
-    amounts = [ln.amount for ln in result.lines] + [c.amount for c in result.components] + [result.total]
     first: list[str] | None = None
     for lang in MESSAGES:
         f = Formatter(lang, calc.result.currency)
@@ -180,19 +182,17 @@ def printed_lines(calc: Embedded, text: str) -> list[str]:
     return first or []
 
 
-def printed_adjustment(calc: Embedded, text: str) -> list[str]:
-    """Every paid-before, due-now and difference amount of an adjustment statement (which
-    `recompute_adjustment` checked) must be on its pages, in one of its languages."""
-    amounts = [a for ln in calc.adjustment.lines for a in (ln.before, ln.now, ln.difference)]
-    first: list[str] | None = None
-    for lang in MESSAGES:
-        f = Formatter(lang, calc.result.currency)
-        missing = [f"printed amounts: {token} does not appear on the pages (a printed figure was changed)"
-                   for token in dict.fromkeys(f.amount(a) for a in amounts) if _count(token, text) == 0]
-        if not missing:
-            return []
-        first = first if first is not None else missing
-    return first or []
+def _printed_figures(calc: Embedded) -> tuple[RepResult | None, list[Decimal]]:
+    """The result a statement prints and the amounts to find on its pages: a regular one's lines,
+    components and total as re-computed; an adjustment's paid-before, due-now and difference
+    amounts (which `recompute_adjustment` checked), beside its embedded result of differences."""
+    if calc.adjustment is not None:
+        return (stored_result(msgspec.json.encode(calc.result)),
+                [a for ln in calc.adjustment.lines for a in (ln.before, ln.now, ln.difference)])
+    result = _recomputed(calc)
+    if result is None:
+        return None, []
+    return result, [ln.amount for ln in result.lines] + [c.amount for c in result.components] + [result.total]
 
 
 def _recomputed(calc: Embedded) -> RepResult | None:
@@ -204,7 +204,8 @@ def _recomputed(calc: Embedded) -> RepResult | None:
 
 def _as_calculation(calc: Embedded, result: RepResult) -> Calculation:
     return Calculation(plan_hash=calc.plan_hash, plan=calc.plan, plan_toml=calc.plan_toml, period=calc.period,
-                       inputs=calc.inputs, state_in=calc.state_in, result=result, run=calc.run)
+                       inputs=calc.inputs, state_in=calc.state_in, result=result, run=calc.run,
+                       adjustment=calc.adjustment)
 
 
 def _body_text(html: str) -> str:

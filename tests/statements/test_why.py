@@ -8,6 +8,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
+import msgspec
 import pytest
 from sqlalchemy import select, update
 
@@ -236,3 +237,13 @@ def test_every_kind_of_change_in_words():
     assert uk[1:4] == ["Дані працівника, дата звільнення: — → 15 березня 2026 р.",
                        "Угода D0042: статус виграна → скасована (скасована 14 березня 2026 р.)",
                        "Показник demos: 6 → 8"]
+
+
+def test_the_correction_carries_out_the_draw_balance_the_run_stored(tx, corrected):
+    """A1's cancelled D1 leaves A1 on the 100 guarantee: a top-up added to the balance owed,
+    so 100.00 is carried out — the same on the statement as in the run's stored state."""
+    _, adjustment = corrected
+    calc = tx(statement_calculation, adjustment.id, "A1")
+    stored = tx(lambda conn: conn.execute(select(run_results.c.state).where(
+        run_results.c.run_id == adjustment.id, run_results.c.rep_id == "A1")).scalar_one())
+    assert calc.result.state.draw_balance == Decimal("100") == msgspec.json.decode(stored, type=CarriedState).draw_balance

@@ -154,6 +154,7 @@ def _delta_row(original: RunRow, rep_id: str, before: dict[str, Decimal], result
     if result is None:
         return RepRow(rep_id, total, encode_result(doc), canonical_bytes(CarriedState())), bool(lines)
     doc["trace"] = result.trace
+    doc["state"] = result.state  # what the statement prints as the balances carried out
     return result_row(result, doc), bool(lines)
 
 

@@ -36,20 +36,21 @@ class Reasons(msgspec.Struct, frozen=True):
     unknown: str  # "The reason is not known: …." ("" when changes name it)
 
 
-def reasons(adjustment: Adjustment, fmt: Formatter) -> Reasons:
-    """The sentences of `adjustment.why` in `fmt`'s language."""
+def reasons(adjustment: Adjustment, fmt: Formatter, names: dict[str, str] | None = None) -> Reasons:
+    """The sentences of `adjustment.why` in `fmt`'s language; `names` gives the reader's name
+    of a metric key (the KPI's label) where the plan has one."""
     why, t = adjustment.why, fmt.t
     if why is None:
         return Reasons("", [], "", [], t("why_unknown", why=t("unknown_not_kept")))
     n = why.compared_with
-    changes = [text for c in why.changes if (text := sentence(c, why.changes, fmt))]
+    changes = [text for c in why.changes if (text := sentence(c, why.changes, fmt, names or {}))]
     unknown = "" if changes else t("why_unknown", why=t(f"unknown_{why.unknown or 'same_inputs'}", n=n))
     files = [file_sentence(f, fmt) for f in why.files]
     return Reasons(t("why_compared", n=n) if changes else "", changes,
                    t("why_files", n=n) if files else "", files, unknown)
 
 
-def sentence(c: Change, changes: tuple[Change, ...], fmt: Formatter) -> str:
+def sentence(c: Change, changes: tuple[Change, ...], fmt: Formatter, names: dict[str, str] | None = None) -> str:
     """One change as a sentence ("" for a count said by its metric's value already)."""
     t = fmt.t
     before, now = value(c, c.before, fmt), value(c, c.now, fmt)
@@ -58,7 +59,8 @@ def sentence(c: Change, changes: tuple[Change, ...], fmt: Formatter) -> str:
     if c.subject == "metric":
         if c.field == "count" and _told_by_value(c, changes):
             return ""
-        return t("why_metric_count" if c.field == "count" else "why_metric", metric=c.key, before=before, now=now)
+        metric = (names or {}).get(c.key, c.key)
+        return t("why_metric_count" if c.field == "count" else "why_metric", metric=metric, before=before, now=now)
     if c.subject in ("team", "clawed_back"):  # a member or a deal id added or removed
         return t(f"{_MESSAGE[c.subject]}_{c.what}", rep=c.key, deal=c.key)
     if c.subject not in _MESSAGE:

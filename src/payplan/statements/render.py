@@ -72,7 +72,14 @@ def render_html(view: StatementView, lang: str = "en", *, css_href: str | None =
                            deal_head=deal_head(fmt), kpi_head=kpi_head(fmt),
                            chart=attainment_chart(view.kpis, fmt), page_parts=page_parts(fmt),
                            trace=trace_groups(view.trace, fmt), lines=lines,
-                           reasons=reasons(view.adjustment, fmt) if view.adjustment is not None else None)
+                           reasons=_reasons(view, fmt))
+
+
+def _reasons(view: StatementView, fmt: Formatter):
+    """Why a correction statement's pay changed, metrics named by their KPI's label."""
+    if view.adjustment is None:
+        return None
+    return reasons(view.adjustment, fmt, {k.metric: k.label for k in view.kpis if k.label})
 
 
 def page_parts(fmt: Formatter) -> tuple[str, str]:

@@ -27,39 +27,18 @@ from payplan.runs.evaluation import starting_states
 from payplan.runs.review import review
 from payplan.runs.views import get_result
 from payplan.store.service_schema import run_results
+from tests.penalty_plan import PENALTY, plan_text
 
 D = Decimal
-HEAD = """version = {version}
-id = "neg"
-name = "Negative totals"
-effective_from = {start}
-period = "month"
-currency = "USD"
-{more}
-[eligibility]
-roles = ["AE"]
-
+COMMISSION = """
 [[components]]
 kind = "commission"
 id = "commission"
 rate = 0.10
 """
-PENALTY = """
-[[components]]
-kind = "scorecard"
-id = "cycle_penalty"
-target_incentive = 1000
-
-[[components.kpis]]
-id = "cycle"
-metric = "cycle_days_median"
-weight = 1
-target = 1
-lower_is = "mirror"
-floor = -1
-"""
-V1 = HEAD.format(version=1, start="2026-03-01", more="effective_to = 2026-03-31") + PENALTY
-V2 = HEAD.format(version=2, start="2026-04-01", more='negative_total = "pay"')
+ONLY_AES = '[eligibility]\nroles = ["AE"]\n'
+V1 = plan_text("neg", 1, "2026-03-01", "effective_to = 2026-03-31\n" + ONLY_AES, COMMISSION + PENALTY)
+V2 = plan_text("neg", 2, "2026-04-01", 'negative_total = "pay"\n' + ONLY_AES, COMMISSION)
 
 
 def _approve(tx, c, ref: str, period: str):

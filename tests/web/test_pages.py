@@ -199,38 +199,17 @@ def test_pages_stay_out_of_the_api_schema(client, company):
                 or p.startswith(("/pay", "/finance", "/hr"))}
 
 
-PENALTY_PLAN = """id = "penalty"
-version = 1
-name = "Cycle penalty"
-effective_from = 2026-01-01
-period = "month"
-currency = "USD"
-
-[[components]]
-kind = "scorecard"
-id = "cycle_penalty"
-target_incentive = 1000
-
-[[components.kpis]]
-id = "cycle"
-metric = "cycle_days_median"
-weight = 1
-target = 1
-lower_is = "mirror"
-floor = -1
-"""
-
-
 def test_a_breakdown_shows_the_negative_balance_carried_in_and_out(client, company):
     """A KPI that takes pay away: AE02's median sales cycle is far above 1 day in January
     and February, so each month scores −1 × 1,000 = −1,000.00, which the default policy
     carries forward: each month pays 0.00 and the balance owed grows 0 → 1,000 → 2,000."""
     from payplan.plans import versions as plan_store
     from payplan.runs import lifecycle as runs
+    from tests.penalty_plan import plan_text
 
     with company.engine.begin() as conn:
         hanna, fiona, felix = (get_user(conn, name) for name in ("hanna", "fiona", "felix"))
-        ref = plan_store.publish(conn, PENALTY_PLAN, "penalty.toml", hanna).ref
+        ref = plan_store.publish(conn, plan_text("penalty"), "penalty.toml", hanna).ref
         ids = []
         for month in ("2026-01", "2026-02"):  # February starts from January's approved state
             run = runs.create_run(conn, ref, month, fiona)

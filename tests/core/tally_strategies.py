@@ -6,12 +6,14 @@ curves, threshold / floor / cap, lower-is-better inverse and mirror, gates, payo
 curves with steps, payout caps, salary shares) and commissions (rates, tier tables on
 amount / attainment / margin rate, marginal and retroactive, both boundaries, per
 period or per deal, above quota, ICR, multipliers, gates, caps and floors), sometimes
-fixed pay, a statement cap and — with `rare=True` — components the fast path is not
-meant to cover (draws, clawbacks, spiffs, overrides, formula bases). Inputs are drawn
+fixed pay, a scorecard that can go below zero (a negative total), a statement cap and —
+with `rare=True` — components the fast path is not
+meant to cover (draws, clawbacks, spiffs, overrides, formula bases); each policy on a
+negative total (`negative_total`). Inputs are drawn
 from what the plan reads (`plan_needs`): metric values near and exactly on targets
 and curve points, missing or undefined metrics, target overrides (incl. quotas),
-deals of every status with split credit, credit notes and duplicate ids, and reps
-hired or terminated inside the period. Plans are lint-clean by construction
+deals of every status with split credit, credit notes and duplicate ids, reps hired
+or terminated inside the period, and carried state with a negative balance owed. Plans are lint-clean by construction
 (`lint_errors` checks that separately; linting costs too much to run per example).
 
 Only `cases` is a strategy; the helpers take `draw` and are called inside it, and
@@ -362,6 +364,14 @@ def draw_fixed(draw, cid: str) -> dict:
     return {"kind": "fixed", "id": cid, "amount": s(draw(dec(0, 5000, 2)))}
 
 
+def draw_penalty(draw, cid: str) -> dict:
+    """A scorecard that takes pay away: a lower-is-better KPI mirrored down to a negative
+    floor, so a long sales cycle makes the bonus, and often the period's total, negative."""
+    return {"kind": "scorecard", "id": cid, "target_incentive": s(draw(dec(100, 30000, 2, 1000, 20000))),
+            "kpis": [{"id": f"{cid}_cycle", "metric": "cycle_days_median", "weight": "1", "target": "5",
+                      "lower_is": "mirror", "floor": one(draw, "-1", "-0.5")}]}
+
+
 def draw_uncovered(draw, cid: str) -> dict:
     """Components the fast path is not meant to cover (it may still choose to)."""
     kind = one(draw, "spiff", "spiff_metric", "override", "draw_guarantee", "draw_advance")
@@ -396,6 +406,8 @@ def draw_plan(draw, shape: str, rare: bool) -> tuple[dict, str]:
                   for _ in range(draw(ints(1, 4)))]
     if shape != "commission" and chance(draw, 1, 10):
         layout.append("fixed")
+    if shape != "commission" and chance(draw, 1, 4):
+        layout.append("penalty")  # a negative total now and then, for `negative_total`
     if rare and chance(draw, 1, 5):
         layout.insert(draw(ints(0, len(layout))), "uncovered")
     comps: list[dict] = []
@@ -411,6 +423,8 @@ def draw_plan(draw, shape: str, rare: bool) -> tuple[dict, str]:
             comps.append(draw_commission(draw, cid, rare))
         elif what == "fixed":
             comps.append(draw_fixed(draw, cid))
+        elif what == "penalty":
+            comps.append(draw_penalty(draw, cid))
         else:
             comps.append(draw_uncovered(draw, cid))
     plan: dict = {"id": "p", "version": 1, "name": "P", "period": kind,
@@ -444,6 +458,9 @@ def draw_plan(draw, shape: str, rare: bool) -> tuple[dict, str]:
         plan["cap"] = s(draw(dec(0, 15000, 2, 5000, 0)))
     if rare and chance(draw, 1, 10):
         plan["clawback"] = {"window_days": 90}
+    policy = one(draw, None, "carry", "pay", "forgive")
+    if policy is not None:
+        plan["negative_total"] = policy
     if chance(draw, 1, 15):
         plan["accounting"] = {"amortize_months": draw(ints(1, 24))}
     if chance(draw, 1, 10):
@@ -582,9 +599,12 @@ def draw_state(draw, period: Period) -> CarriedState | None:
         return None
     if which == 1:
         return CarriedState()
+    owed = D(0)
+    if chance(draw, 1, 2):  # a negative balance carried in: on the cent, or from other rounding
+        owed = draw(dec(0, 3000, 2, "0.01", "12.5")) if chance(draw, 5, 6) else draw(dec(0, 50, 3, "0.005"))
     return CarriedState(draw_balance=draw(dec(0, 2000, 2)),
                         paid_deals={"D00": PaidDeal(D("120.00"), period.previous().key, "c0")},
-                        clawed_back=("D99",) if chance(draw, 1, 2) else ())
+                        clawed_back=("D99",) if chance(draw, 1, 2) else (), negative_balance=owed)
 
 
 # --- a whole case -------------------------------------------------------------------------

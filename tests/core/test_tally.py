@@ -99,6 +99,9 @@ def compare_one(plan: Plan, reader, read, inputs: RepInputs, state: CarriedState
         _event(f"rep-period declined ({why})")
         return None
     assert_same(plan, inputs, state, got, read(result), result.state)
+    for line in result.lines:
+        if line.component == "negative_balance":  # a negative total carried or forgiven, a balance recovered
+            stats[f"negative_{line.kind}"] += 1
     again = reader(inputs, state, period)  # after the engine ran: no cache crosstalk, no drift
     assert again is not None and msgspec.json.encode(again) == msgspec.json.encode(got), (
         f"tally gave a different answer the second time:\n {_show(got[0])}\n {_show(again and again[0])}")
@@ -157,10 +160,14 @@ def test_generated_plans_are_lint_clean(case):
 
 def test_scorecard_plans_match_the_engine():
     """1–3 scorecards (1–8 KPIs each), sometimes fixed pay, statement cap, every rounding
-    and proration option, target overrides, missing metrics, partial periods."""
+    and proration option, target overrides, missing metrics, partial periods, and a
+    scorecard that goes below zero (each `negative_total`, a balance carried in)."""
     STATS["scorecard"].clear()
     _scorecard_property()
     assert_not_vacuous(STATS["scorecard"], 0.25)
+    seen = STATS["scorecard"]  # negative totals carried or forgiven, balances carried in and recovered
+    assert seen["negative_carry"] + seen["negative_forgive"] >= 5, dict(seen)
+    assert seen["negative_balance_recovery"] >= 5, dict(seen)
 
 
 def test_commission_plans_match_the_engine():
@@ -170,6 +177,7 @@ def test_commission_plans_match_the_engine():
     STATS["commission"].clear()
     _commission_property()
     assert_not_vacuous(STATS["commission"], 0.25)
+    assert STATS["commission"]["negative_balance_recovery"] >= 5, dict(STATS["commission"])
 
 
 def test_mixed_plans_match_the_engine():

@@ -69,6 +69,28 @@ def test_wrong_type_and_bad_choice_and_missing_key():
     assert (missing.code, missing.where) == ("missing-key", "plans/missing-name.toml: name")
 
 
+def _with_top_key(line: str) -> str:
+    """The good AE plan with one more top-level key, on line 4 (before any table)."""
+    lines = (DATA / "good" / "ae-v1.toml").read_text().split("\n")
+    return "\n".join([*lines[:3], line, *lines[3:]])
+
+
+def test_a_bad_negative_total_names_the_key_and_the_choices():
+    plan, [issue] = load_plan_text(_with_top_key('negative_total = "keep"'), "plans/ae.toml")
+    assert plan is None and issue.code == "invalid-value"
+    assert issue.where == "plans/ae.toml:4: negative_total"
+    assert issue.message == "'keep' is not allowed; expected one of: carry, forgive, pay"
+
+
+def test_the_default_negative_total_leaves_the_hash_of_a_plan_alone():
+    """Plans published before `negative_total` existed keep their hash: the default is omitted."""
+    plain = load_plan(DATA / "good" / "ae-v1.toml")
+    carry, _ = load_plan_text(_with_top_key('negative_total = "carry"'), "plans/ae.toml")
+    pay, _ = load_plan_text(_with_top_key('negative_total = "pay"'), "plans/ae.toml")
+    assert (plain.negative_total, pay.negative_total) == ("carry", "pay")
+    assert plan_hash(carry) == plan_hash(plain) != plan_hash(pay)
+
+
 def test_lint_issues_are_placed_on_lines():
     text = (DATA / "bad" / "lint-errors.toml").read_text()
     plan, issues = check_plan_text(text, "plans/lint.toml")

@@ -83,6 +83,27 @@ def test_a_capitalised_commission_goes_to_the_asset_and_its_first_month_is_expen
     assert sum(e.debit for e in entries) == sum(e.credit for e in entries)
 
 
+def test_a_negative_total_carried_forward_is_a_component_of_the_journal() -> None:
+    """A rep's month: commission 200.00, clawback −500.00, carried forward +300.00 (pays 0.00).
+    The journal posts each like any component and nets to what is paid: nothing."""
+    from payplan.core.plan import Plan
+
+    plan = msgspec.convert({"id": "p", "version": 1, "name": "P", "effective_from": "2026-01-01", "period": "month",
+                            "currency": "USD", "components": [{"kind": "commission", "id": "c", "rate": "0.1"}]},
+                           Plan)
+    run = runs.RunRow(7, 1, "p", 1, "h", 1, "2026-03", "regular", None, "approved", 1, "", None, None, None, None,
+                      None, None, None, None, None, 1)
+    sums = {"c": D("200.00"), "clawback": D("-500.00"), "negative_balance": D("300.00")}
+    entries = export.journal(plan, sums, D(0), run)
+    by_memo = {(e.memo.split(": ")[1], e.account): e.debit - e.credit for e in entries}
+    assert by_memo == {("c", "Commission expense"): D("200.00"), ("c", "Accrued commissions"): D("-200.00"),
+                       ("clawback", "Commission expense"): D("-500.00"), ("clawback", "Accrued commissions"): D("500.00"),
+                       ("negative_balance", "Commission expense"): D("300.00"),
+                       ("negative_balance", "Accrued commissions"): D("-300.00")}
+    liability = sum((e.credit - e.debit for e in entries if e.account == "Accrued commissions"), D(0))
+    assert liability == D("0.00") == sum(sums.values(), D(0))
+
+
 def test_formula_like_names_come_out_inert(tx, approved) -> None:
     tx(lambda conn: conn.execute(update(reps).where(reps.c.id == "A1").values(name=HOSTILE)))
     tx(lambda conn: conn.execute(update(reps).where(reps.c.id == "A2").values(name="+1-2", payroll_id="@SUM(A1)")))

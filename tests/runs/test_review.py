@@ -99,3 +99,13 @@ def test_flags_read_from_a_stored_result() -> None:
     quiet = {"lines": [{"kind": "gate", "amount": "0.00"}, {"kind": "bonus", "amount": "5.00"}],
              "trace": {"children": [{"key": "proration", "value": "1"}]}}
     assert _document_flags(quiet) == set()
+
+
+def test_a_negative_total_carried_forgiven_or_recovered_is_flagged_carried() -> None:
+    """The lines of `payplan.core.negative`: a negative total carried forward (+300.00) or
+    forgiven, and a negative balance recovered from a later total (−200.00)."""
+    for kind, amount in (("carry", "300.00"), ("forgive", "300.00"), ("balance_recovery", "-200.00")):
+        document = {"lines": [{"kind": "clawback", "amount": "-500.00"},
+                              {"kind": kind, "component": "negative_balance", "amount": amount}]}
+        assert _document_flags(document) == {"clawback", "carried"}
+    assert "carried" in FLAGS and FLAGS.index("carried") == FLAGS.index("negative") + 1

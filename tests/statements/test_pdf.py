@@ -96,3 +96,25 @@ def test_statements_take_the_fast_xml_parse(renderer, ae01, lang):
     assert isinstance(renderer.parse(html), _ParsedHTML)
     weird = calculation_for("Ann & <Bob> \"O'Neil\"")
     assert isinstance(renderer.parse(render_html(from_calculation(weird), lang)), _ParsedHTML)
+
+
+def test_a_carried_negative_balance_is_printed_in_and_out(renderer, tmp_path):
+    """tests/examples/EX26-carry in April: 5,000.00 owed from March's clawback, 3,000.00 of
+    commission all recovered, 0.00 paid, 2,000.00 still owed."""
+    from payplan.statements import calculation
+
+    from .conftest import ROOT
+
+    folder = ROOT / "tests" / "examples" / "EX26-carry"
+    [april] = calculation.from_files(folder / "plan.toml", folder / "facts", "2026-04")
+    view = from_calculation(april)
+    assert (view.total, view.negative_in, view.negative_out) == (0, 5000, 2000)
+    path = tmp_path / "april.pdf"
+    path.write_bytes(renderer.statement(april, "en"))
+    text = pdftotext(path)
+    assert _row(text, "Total payable", "0.00")
+    assert _row(text, "Negative balance owed, carried in", "5,000.00")
+    assert _row(text, "Negative balance owed, carried out", "2,000.00")
+    assert _row(text, "Recovery of the carried negative balance",
+                "the period's total 3000.00 repays the negative balance", "-3,000.00")
+    assert "Draw balance owed" not in text  # no draw: no draw rows

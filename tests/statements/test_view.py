@@ -50,3 +50,19 @@ def test_draw_balances_are_shown_for_plans_with_draws():
     view = from_calculation(calcs[0])
     assert view.draw_in == calcs[0].state_in.draw_balance
     assert view.draw_out == calcs[0].result.state.draw_balance
+
+
+def test_negative_balances_are_shown_only_when_the_rep_owes_one(ae01):
+    """AE01 owes nothing either side in March: no rows. EX26-carry's rep in March: the
+    −5,000.00 clawback is carried forward, 0.00 owed before and 5,000.00 after."""
+    from .conftest import ROOT
+
+    view = from_calculation(ae01)
+    assert (view.negative_in, view.negative_out) == (None, None)
+    folder = ROOT / "tests" / "examples" / "EX26-carry"
+    [march] = calculation.from_files(folder / "plan.toml", folder / "facts", "2026-03")
+    view = from_calculation(march)
+    assert (view.total, view.negative_in, view.negative_out) == (Decimal("0.00"), Decimal(0), Decimal("5000.00"))
+    carried = next(s for s in view.sections if s.id == "negative_balance")
+    assert (carried.label, [(ln.kind, ln.amount) for ln in carried.lines]) == (
+        "Negative balance", [("carry", Decimal("5000.00"))])

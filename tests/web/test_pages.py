@@ -197,3 +197,29 @@ def test_pages_stay_out_of_the_api_schema(client, company):
     paths = client.get("/schema/openapi.json", headers=company.headers("admin")).json()["paths"]
     assert not {p for p in paths if p in ("/", "/signin", "/signout", "/web.css")
                 or p.startswith(("/pay", "/finance", "/hr"))}
+
+
+def test_a_breakdown_shows_the_negative_balance_carried_in_and_out(client, company):
+    """A KPI that takes pay away: AE02's median sales cycle is far above 1 day in January
+    and February, so each month scores −1 × 1,000 = −1,000.00, which the default policy
+    carries forward: each month pays 0.00 and the balance owed grows 0 → 1,000 → 2,000."""
+    from payplan.plans import versions as plan_store
+    from payplan.runs import lifecycle as runs
+    from tests.penalty_plan import plan_text
+
+    with company.engine.begin() as conn:
+        hanna, fiona, felix = (get_user(conn, name) for name in ("hanna", "fiona", "felix"))
+        ref = plan_store.publish(conn, plan_text("penalty"), "penalty.toml", hanna).ref
+        ids = []
+        for month in ("2026-01", "2026-02"):  # February starts from January's approved state
+            run = runs.create_run(conn, ref, month, fiona)
+            runs.submit(conn, run.id, fiona)
+            ids.append(runs.approve(conn, run.id, felix).id)
+    sign_in(client, "fiona")
+    for run_id, owed_in, owed_out in zip(ids, ("0.00", "1,000.00"), ("1,000.00", "2,000.00")):
+        page = client.get(f"/pay/{run_id}/AE02", headers=HTML).text
+        assert 'id="total">$0.00<' in page.replace("\n", "")
+        assert f'id="negative-in">{owed_in}<' in page and f'id="negative-out">{owed_out}<' in page
+        assert "Negative total carried forward" in page
+    untouched = client.get(f"/pay/{company.runs['jan']}/AE02", headers=HTML).text
+    assert "Negative balance owed" not in untouched  # no balance either side: no rows

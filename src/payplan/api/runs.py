@@ -166,7 +166,8 @@ def reject_run(request: Request, run_id: RunId, data: JSONBody[Rejection],
 def review_run(request: Request, run_id: RunId, db: NamedDependency[Database]) -> RunReview:
     """The run's review, exceptions first: each rep's pay against the last approved period and
     its flags (pay up or down, no data, gate cut, cap hit, clawback, draw, prorated, negative,
-    on the plan without facts, facts without a plan), with the count of reps per flag."""
+    negative balance carried or recovered, on the plan without facts, facts without a plan),
+    with the count of reps per flag."""
     settings = request.app.state.settings
     return db.read(lambda conn: review(conn, runs.get_run(conn, run_id), up=settings.flag_pay_up,
                                        down=settings.flag_pay_down))

@@ -2,8 +2,9 @@
 
 Pure and deterministic: the same plan, inputs and carried state always give the
 same result. Order: components in plan order (draws held back), clawbacks,
-the statement cap, then draws on what was earned. Lines are rounded one by one
-and summed, so printed lines always add up to the printed total.
+the statement cap, draws on what was earned, then the plan's policy on a
+negative total (`payplan.core.negative`) on the final total. Lines are rounded
+one by one and summed, so printed lines always add up to the printed total.
 Must not read facts, files or the clock: adapters build the inputs.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from payplan.core import proration
+from payplan.core import negative, proration
 from payplan.core.accounting import amortize
 from payplan.core.clawback import evaluate_clawbacks
 from payplan.core.commission import evaluate_commission
@@ -100,11 +101,12 @@ def evaluate(plan: Plan, inputs: RepInputs, state: CarriedState | None = None,
     _statement_cap(plan, ctx, lines, components, root)
     balance = _draws(plan, ctx, lines, components, root) if info.has_draws else state.draw_balance
     total = sum((ln.amount for ln in lines), ctx.money(ZERO))
+    total, owed = _negative_total(plan, ctx, total, lines, components, root)
     root.value = total
     return RepResult(
         rep_id=inputs.rep.id, period=key, currency=plan.currency, total=total,
         components=tuple(components), lines=tuple(lines), trace=root, issues=tuple(ctx.issues),
-        state=_state_out(plan, period, state, lines, balance, clawed),
+        state=_state_out(plan, period, state, lines, balance, clawed, owed),
         amortization=amortize(plan, lines, ctx),
     )
 
@@ -141,19 +143,38 @@ def _draws(plan: Plan, ctx: Ctx, lines: list[Line], components: list[ComponentRe
     return balance
 
 
+def _negative_total(plan: Plan, ctx: Ctx, total: Decimal, lines: list[Line], components: list[ComponentResult],
+                    root: Node) -> tuple[Decimal, Decimal]:
+    """The plan's policy on a negative total (`payplan.core.negative`), on the total after
+    draws: (the total after it, the negative balance carried out)."""
+    balance = ctx.state.negative_balance
+    done = negative.settle(plan.negative_total, total, balance, ctx.money)
+    if done.kind is None and not balance:
+        return total, balance  # the common case: nothing owed, nothing to settle
+    node = negative.trace(plan.negative_total, total, balance, done.balance)
+    if done.kind is None:
+        node.value = ctx.money(ZERO)
+        root.children.append(node)  # a balance still owed: the trace says so, no line
+        return total, done.balance
+    line = negative.line(done, total, balance)
+    _collect(negative.COMPONENT, negative.COMPONENT, negative.LABEL, [line], node, lines, components, root,
+             ctx.money(ZERO))
+    return total + line.amount, done.balance
+
+
 def _state_out(plan: Plan, period: Period, state: CarriedState, lines: list[Line], balance: Decimal,
-               clawed: list[str]) -> CarriedState:
-    if plan.clawback is None and not clawed and balance == state.draw_balance:
-        return state  # nothing carried changed (the common case: no draws, no clawbacks)
+               clawed: list[str], owed: Decimal) -> CarriedState:
+    if plan.clawback is None and not clawed and balance == state.draw_balance and owed == state.negative_balance:
+        return state  # nothing carried changed (the common case: no draws, no clawbacks, nothing owed)
     paid = [(ln.deal_id, ln.amount, ln.component) for ln in lines if ln.kind == "commission" and ln.deal_id]
-    return carried_state(plan, period, state, paid, balance, clawed)
+    return carried_state(plan, period, state, paid, balance, clawed, owed)
 
 
 def carried_state(plan: Plan, period: Period, state: CarriedState, paid_lines: list[tuple[str, Decimal, str]],
-                  balance: Decimal, clawed: list[str]) -> CarriedState:
+                  balance: Decimal, clawed: list[str], owed: Decimal) -> CarriedState:
     """The state after `period`: the draw balance, the commission paid per deal within the
-    clawback window (`paid_lines`: deal id, amount, component of each commission deal line)
-    and the deals already clawed back."""
+    clawback window (`paid_lines`: deal id, amount, component of each commission deal line),
+    the deals already clawed back and the negative balance `owed`."""
     paid = dict(state.paid_deals)
     if plan.clawback is not None:
         horizon = period.start - timedelta(days=plan.clawback.window_days)
@@ -163,4 +184,4 @@ def carried_state(plan: Plan, period: Period, state: CarriedState, paid_lines: l
             amount = amount + (prior.amount if prior and prior.period == period.key else ZERO)
             paid[deal_id] = PaidDeal(amount, period.key, component)
     return CarriedState(draw_balance=balance, paid_deals=paid,
-                        clawed_back=tuple(sorted(set(state.clawed_back) | set(clawed))))
+                        clawed_back=tuple(sorted(set(state.clawed_back) | set(clawed))), negative_balance=owed)

@@ -91,8 +91,11 @@ class PaidDeal(msgspec.Struct, frozen=True, gc=False):
 
 
 class CarriedState(msgspec.Struct, frozen=True, gc=False):
-    """State carried from one period into the next (draw balances, paid deals)."""
+    """State carried from one period into the next (draw and negative balances, paid deals)."""
 
     draw_balance: Decimal = Decimal(0)  # owed by the rep, recoverable from future pay
     paid_deals: dict[str, PaidDeal] = {}
     clawed_back: tuple[str, ...] = ()  # deal ids already reversed
+    # Owed by the rep from negative period totals carried forward (`Plan.negative_total`),
+    # recovered from later positive totals; apart from the draw balance.
+    negative_balance: Decimal = Decimal(0)

@@ -2,8 +2,8 @@
 
 Every convention a payout depends on is a field here with a stated default
 (tier modes and boundary sides, lower-is-better formulas, rounding, proration,
-draw and clawback rules). Reading TOML and hashing live in `payplan.plans.files`;
-semantic checks in `payplan.core.lint`; evaluation in `payplan.core.engine`.
+draw and clawback rules, what a negative total means). Reading TOML and hashing
+live in `payplan.plans.files`; semantic checks in `payplan.core.lint`; evaluation in `payplan.core.engine`.
 Must not read files or compute pay.
 """
 
@@ -197,8 +197,9 @@ Component = Union[Scorecard, Commission, Spiff, Override, Draw, Fixed]
 
 
 # Ids the engine gives its own lines and trace nodes (the active share of the period, the
-# clawbacks, the statement cap): a component of the same id would be read as one of them.
-RESERVED_IDS = frozenset({"proration", "clawback", "statement_cap"})
+# clawbacks, the statement cap, the negative balance): a component of the same id would be
+# read as one of them.
+RESERVED_IDS = frozenset({"proration", "clawback", "statement_cap", "negative_balance"})
 
 
 class Eligibility(_Frozen):
@@ -263,6 +264,11 @@ class Plan(_Frozen):
     clawback: Clawback | None = None
     cap: Decimal | None = None  # on the statement total, before draws
     accounting: Accounting | None = None
+    # A period total below zero, after draws: "carry" pays 0 and carries it forward as a
+    # balance the rep owes, recovered from later positive totals; "pay" pays it as it is
+    # (a deduction); "forgive" pays 0 and forgets it. A balance owed is recovered whatever
+    # the policy of the version in force later.
+    negative_total: Literal["carry", "pay", "forgive"] = "carry"
 
     @property
     def ref(self) -> str:

@@ -5,7 +5,7 @@ Schema and rules cannot see every value that breaks arithmetic (a KPI target of
 `rehearse(plan)` builds `RepInputs` with every metric, deal and team member the plan
 reads, at zero, undefined, the plan's own targets and a large value (10^12), runs
 `engine.evaluate` per component, then for the whole plan (statement cap, clawback,
-draws) inside a fixed decimal context, and turns any failure into an error Issue
+draws, a negative balance carried in) inside a fixed decimal context, and turns any failure into an error Issue
 naming the component (or the plan). Pure:
 stdlib and msgspec only; must not read files, facts or the clock.
 """
@@ -91,7 +91,7 @@ def rehearsal_inputs(plan: Plan, scenario: str) -> tuple[RepInputs, CarriedState
               hired_on=period.start + timedelta(days=9) if scenario == "target" else None)
     team = (TeamMember(Rep("rehearsal-team", currency=plan.currency), deals),)
     paid = {"rehearsal-cancelled": PaidDeal(amount, period.key, _first_commission(plan))}
-    state = CarriedState(draw_balance=amount, paid_deals=paid if plan.clawback else {})
+    state = CarriedState(draw_balance=amount, paid_deals=paid if plan.clawback else {}, negative_balance=amount)
     return RepInputs(rep, period.key, metrics, deals, {}, team), state
 
 

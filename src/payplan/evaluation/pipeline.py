@@ -2,8 +2,8 @@
 
 `payplan evaluate --data DIR` imports the fact files into an in-memory SQLite
 database and takes exactly the same path as the service: metric SQL in
-`payplan.store.metrics`, scoring in `payplan.core.engine`. State (draw
-balances, commission paid per deal) carries from each period into the next,
+`payplan.store.metrics`, scoring in `payplan.core.engine`. State (draw and
+negative balances, commission paid per deal) carries from each period into the next,
 starting from the plan's first period so a single period sees its history.
 Must not format for humans beyond the two CLI encodings (JSON, table).
 """
@@ -29,7 +29,7 @@ from payplan.plans.files import PlanError, check_plan_text, plan_hash, read_plan
 from payplan.store.db import create_schema, make_engine
 from payplan.store.metrics import load_inputs, load_reps
 
-# How far back history is replayed for carried state (draws, clawbacks).
+# How far back history is replayed for carried state (draws, clawbacks, negative balances).
 MAX_HISTORY = 36
 
 
@@ -122,12 +122,14 @@ def score_period(plan: Plan, conn: Connection, period: Period, reps: list[Rep],
 
 
 def carries_state(plan: Plan) -> bool:
-    """Whether a period's result depends on earlier periods (draws, clawbacks)."""
-    return plan.clawback is not None or any(isinstance(c, Draw) for c in plan.components)
+    """Whether a period's result depends on earlier periods (draws, clawbacks, negative
+    totals carried forward: any plan may have a credit note or a negative KPI floor)."""
+    return (plan.clawback is not None or plan.negative_total == "carry"
+            or any(isinstance(c, Draw) for c in plan.components))
 
 
 def with_history(plan: Plan, periods: list[Period]) -> list[Period]:
-    """Earlier periods to replay when the plan carries state (draws, clawbacks)."""
+    """Earlier periods to replay when the plan carries state (draws, clawbacks, negative totals)."""
     if not carries_state(plan):
         return periods
     history: list[Period] = []

@@ -45,6 +45,7 @@ class _Doc(msgspec.Struct):
 
 
 _doc_decoder = msgspec.json.Decoder(_Doc)
+_state_decoder = msgspec.json.Decoder(CarriedState)
 
 
 def create_adjustment(conn: Connection, run_id: int, actor: User) -> RunRow:
@@ -81,7 +82,7 @@ def adjustment_evaluation(conn: Connection, original_id: int) -> RunEvaluation:
     for rep_id in sorted(set(now) | set(paid)):
         row, changed = _delta_row(original, rep_id, paid.get(rep_id, {}), now.get(rep_id), plan.currency)
         row = msgspec.structs.replace(row, inputs=blob(rep_id))
-        if changed or row.state != states.get(rep_id, row.state):
+        if changed or (rep_id in states and _state_decoder.decode(row.state) != states[rep_id]):
             rows.append(row)
     return RunEvaluation(fresh.results, fresh.inputs_hash, rows, outputs_hash(rows))
 
@@ -117,20 +118,22 @@ def paid_by(original_id: int, before_run: int | None = None) -> ColumnElement[bo
 
 
 def _already_paid(conn: Connection, original_id: int, *, rep_id: str | None = None, before_run: int | None = None
-                  ) -> tuple[dict[str, dict[str, Decimal]], dict[str, bytes]]:
+                  ) -> tuple[dict[str, dict[str, Decimal]], dict[str, CarriedState]]:
     """Per rep (or only `rep_id`): amount per component approved so far (by runs before
-    `before_run` when given), and the latest stored state JSON (UTF-8)."""
+    `before_run` when given), and the latest stored state."""
     query = (select(run_results.c.rep_id, run_results.c.result, run_results.c.state)
              .where(paid_by(original_id, before_run)).order_by(run_results.c.run_id))
     if rep_id is not None:
         query = query.where(run_results.c.rep_id == rep_id)
     paid: dict[str, dict[str, Decimal]] = {}
-    states: dict[str, bytes] = {}
+    states: dict[str, CarriedState] = {}
     for rep, document, state in conn.execute(query):
         per_component = paid.setdefault(rep, {})
         for line in _doc_decoder.decode(document).lines:
             per_component[line.component] = per_component.get(line.component, ZERO) + line.amount
-        states[rep] = state.encode()  # compared with the bytes of a new RepRow
+        # compared by value, not by bytes: a state stored before a field was added to it
+        # (negative_balance) is the same state as the one encoded now with that field at 0
+        states[rep] = _state_decoder.decode(state)
     return paid, states
 
 

@@ -2,8 +2,8 @@
 
 This is `payplan.evaluation.pipeline.evaluate_periods`'s path (same eligibility, same metric
 SQL via `load_inputs`, same `engine.evaluate`) for one period, with one addition
-the service needs: the state a rep starts the period with (draw balance, paid
-deals) comes from the most recent approved or paid run of the same plan id for the
+the service needs: the state a rep starts the period with (draw and negative
+balances, paid deals) comes from the most recent approved or paid run of the same plan id for the
 previous period when there is one; otherwise the pipeline replays the history.
 It also encodes what a run stores: each rep's result and state as UTF-8 JSON, the
 inputs it scored (`payplan.runs.stored_inputs`, so statements never re-evaluate),
@@ -23,9 +23,9 @@ from sqlalchemy import Connection, select
 from payplan.core.eligibility import in_force, is_eligible
 from payplan.core.inputs import CarriedState, RepInputs
 from payplan.core.periods import Period
-from payplan.core.plan import Draw, Plan
+from payplan.core.plan import Plan
 from payplan.core.result import RepResult
-from payplan.evaluation.pipeline import evaluate_periods, score_period
+from payplan.evaluation.pipeline import carries_state, evaluate_periods, score_period
 from payplan.evaluation.report import result_dict
 from payplan.runs.stored_inputs import encode_inputs
 from payplan.store.metrics import load_reps
@@ -103,20 +103,19 @@ def evaluate_period(conn: Connection, plan: Plan, period: Period, states: dict[s
 
 
 def starting_states(conn: Connection, plan: Plan, period: Period) -> dict[str, CarriedState]:
-    """Each rep's state at the start of `period`: stored by the last final run, else replayed."""
-    if not carries_state(plan):
-        return {}
+    """Each rep's state at the start of `period`: stored by the last final run, else replayed.
+
+    A plan that carries nothing itself still starts from the negative balances stored
+    (owed under an earlier version that carried negative totals: recovered whatever the
+    policy now), but replays no history for them."""
     previous = period.previous()
     stored = stored_states(conn, plan.id, previous)
+    if not carries_state(plan):
+        return {rep_id: state for rep_id, state in (stored or {}).items() if state.negative_balance}
     if stored is not None:
         return stored
     results, _ = evaluate_periods(plan, conn, [previous])
     return {r.rep_id: r.state for r in results}
-
-
-def carries_state(plan: Plan) -> bool:
-    """Whether a period's pay depends on earlier periods (draws, clawbacks)."""
-    return plan.clawback is not None or any(isinstance(c, Draw) for c in plan.components)
 
 
 def stored_states(conn: Connection, plan_id: str, period: Period) -> dict[str, CarriedState] | None:

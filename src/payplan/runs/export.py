@@ -74,7 +74,7 @@ def payroll(conn: Connection, run: RunRow) -> Payroll:
         if doc.get("amortization"):
             first_month += Decimal(doc["amortization"]["schedule"][0])
         amounts = {c["id"]: Decimal(c["amount"]) for c in doc.get("components", ())}
-        columns += [cid for cid in amounts if cid not in columns]  # clawback, statement cap
+        columns += [cid for cid in amounts if cid not in columns]  # clawback, statement cap, negative balance
         head = {"rep_id": rep_id, "name": name, "payroll_id": payroll_id or "", "period": run.period,
                 "currency": plan.currency}
         rows.append({**head, "total": total.quantize(places), "components": amounts})

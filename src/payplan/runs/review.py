@@ -3,8 +3,9 @@
 Exceptions first: a rep is flagged when pay jumped (over `up`× last period) or fell (under
 `down`×), a KPI had no data, a gate cut pay, a cap was hit, a deal was clawed back, a draw
 was paid or recovered, the rep joined or left during the period (prorated), the total is
-negative, the rep is on the plan but has no facts this period, or has facts this period but
-no run of the period pays them. Everything is read from what the run stored (its result
+negative (paid as it is), a negative total was carried forward or forgiven or a negative
+balance recovered (`carried`), the rep is on the plan but has no facts this period, or has
+facts this period but no run of the period pays them. Everything is read from what the run stored (its result
 documents) and the fact tables; the previous period is the last approved or paid regular
 run of the same plan for the period before, plus its approved adjustments. Must not change
 anything, and must not decide who may see the review (the caller does).
@@ -23,10 +24,12 @@ from payplan.runs.rows import RunRow
 from payplan.store.schema import activities, deals, nps, reps, scores
 from payplan.store.service_schema import FINAL_STATES, plan_versions, run_results, runs
 
-FLAGS = ("pay_up", "pay_down", "negative", "no_data", "gate_cut", "cap_hit", "clawback", "draw", "prorated",
-         "no_facts", "no_plan")
+FLAGS = ("pay_up", "pay_down", "negative", "carried", "no_data", "gate_cut", "cap_hit", "clawback", "draw",
+         "prorated", "no_facts", "no_plan")
 _LINE_FLAGS = {"gate": "gate_cut", "cap": "cap_hit", "statement_cap": "cap_hit", "clawback": "clawback",
-               "draw": "draw", "recovery": "draw"}
+               "draw": "draw", "recovery": "draw",
+               # `payplan.core.negative`: a negative total carried or forgiven, a negative balance recovered
+               "carry": "carried", "forgive": "carried", "balance_recovery": "carried"}
 _DOCUMENT = msgspec.json.Decoder()
 
 

@@ -3,7 +3,8 @@
 `score` picks: below `PARALLEL_FROM` rep-periods, or with one worker, it is
 `scoring.score_reps`; above, `score_in_processes` splits the work.
 A plan that carries no state from one period to the next is split by period;
-one that does (draws, clawbacks) by rep, since state carries only within a rep.
+one that does (draws, clawbacks, negative totals carried) by rep, since state carries
+only within a rep.
 The parent scores the first share itself (it would otherwise sit idle) while
 each forked worker scores another over the metric inputs and columns it
 inherited from the parent (nothing is pickled on the way in). Only the small

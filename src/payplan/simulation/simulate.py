@@ -6,8 +6,8 @@ plans → validate → metric values once per rep × period → score each plan 
 A plan is a file (a draft, not yet published) or a published `id@version`
 (`payplan.plans.versions`). Both plans are evaluated as modified copies in force
 over the simulated periods (a proposal dated July still shows what it would have
-paid in March), each carrying its own state (draws, clawbacks) from period to
-period. Metric values are loaded once per period for the union of both plans'
+paid in March), each carrying its own state (draws, clawbacks, negative totals
+carried) from period to period. Metric values are loaded once per period for the union of both plans'
 needs and kept in memory (`MetricCache`, which also keeps each period by column
 for the tally), so a second variant costs only scoring; scoring may fan out to
 worker processes (by period, or by rep for a plan that carries state).

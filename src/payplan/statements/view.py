@@ -129,6 +129,10 @@ class StatementView(_View):
     draw_out: Decimal | None
     trace: list[TraceRow]
     issues: list[str]
+    # The negative balance owed (negative totals carried forward), in and out of the period;
+    # None both when the rep owes none either side.
+    negative_in: Decimal | None = None
+    negative_out: Decimal | None = None
     adjustment: Adjustment | None = None  # an adjustment run's paid before / due now / difference
 
     @property
@@ -141,6 +145,7 @@ def build(plan: Plan, rep: Rep, result: RepResult, run: RunInfo, state_in: Carri
     """The view of one statement (pure: same arguments, same view)."""
     period = parse_period(result.period)
     has_draw = any(isinstance(c, Draw) for c in plan.components)
+    owed = state_in.negative_balance or result.state.negative_balance
     return StatementView(
         rep=rep, period=result.period, period_start=period.start, period_end=period.end,
         plan_id=plan.id, plan_version=plan.version, plan_name=plan.name, plan_hash=plan_hash,
@@ -150,6 +155,8 @@ def build(plan: Plan, rep: Rep, result: RepResult, run: RunInfo, state_in: Carri
         draw_out=result.state.draw_balance if has_draw else None,
         trace=trace_rows(result.trace),
         issues=[i.message for i in result.issues],
+        negative_in=state_in.negative_balance if owed else None,
+        negative_out=result.state.negative_balance if owed else None,
     )
 
 

@@ -19,7 +19,8 @@ from sqlalchemy import Connection
 
 from payplan.access.users import User
 from payplan.core.inputs import CarriedState, Rep
-from payplan.core.plan import Draw
+from payplan.core.negative import COMPONENT as NEGATIVE
+from payplan.core.plan import Draw, Plan
 from payplan.core.trace import Node
 from payplan.errors import NotFound
 from payplan.plans import versions as plan_store
@@ -48,15 +49,23 @@ def breakdown(conn: Connection, run_id: int, rep_id: str, viewer: User) -> Break
     if row.result is None:
         raise NotFound(f"no result for rep {rep_id!r} in run {run_id}")
     result = stored_result(row.result)
-    has_draw = any(isinstance(c, Draw) for c in plan.components)
-    state_in = CarriedState(draw_balance=_draw_in(result.trace)) if has_draw else CarriedState()
-    view = build(plan, Rep(id=row.rep_id, name=row.rep_name), result, run_info(conn, run), state_in, version.hash)
+    view = build(plan, Rep(id=row.rep_id, name=row.rep_name), result, run_info(conn, run),
+                 _state_in(plan, result.trace), version.hash)
     return Breakdown(run=run, view=view, statement=f"/runs/{run_id}/results/{rep_id}/statement")
 
 
-def _draw_in(trace: Node) -> Decimal:
-    """The draw balance carried in, as the draw's trace states it."""
-    for _, node in trace.walk():
-        if node.key.endswith(".balance_in") and node.value not in (None, ""):
+def _state_in(plan: Plan, trace: Node) -> CarriedState:
+    """The balances carried in, as the trace states them: the first draw's and the negative
+    balance's (`payplan.core.negative`; its node is there whenever the rep owes one)."""
+    draws = [f"{c.id}.balance_in" for c in plan.components if isinstance(c, Draw)]
+    return CarriedState(draw_balance=_value(trace, draws),
+                        negative_balance=_value(trace, [f"{NEGATIVE}.balance_in"]))
+
+
+def _value(trace: Node, keys: list[str]) -> Decimal:
+    """The value of the first of `keys` the trace has one for, else 0."""
+    for key in keys:
+        node = trace.find(key)
+        if node is not None and node.value not in (None, ""):
             return Decimal(str(node.value))
     return Decimal(0)

@@ -10,8 +10,9 @@ exception, a commission's deal lines, proves its figures equal:
 `ladder.ladder_sums`). `tally_reader` is the same for one rep-period.
 
 It covers scorecards; commissions, SPIFFs on revenue or margin; fixed pay; the
-statement cap and clawbacks; it returns None for a plan with draws, manager
-overrides, formula bases or a component id the engine keeps for itself. Its
+statement cap, clawbacks and the policy on a negative total (`negative.settle`, as
+`evaluate` applies it); it returns None for a plan with draws, manager overrides,
+formula bases or a component id the engine keeps for itself. Its
 function answers None for a rep-period on which `evaluate` would record an issue
 (a missing metric, target, quota or salary) or reverse a cancelled deal: the
 caller then runs `evaluate`, whose state carries on as well. Whenever it answers,
@@ -46,6 +47,8 @@ from itertools import repeat
 
 from payplan.core.engine import carried_state
 from payplan.core.inputs import CarriedState, RepInputs
+from payplan.core.negative import COMPONENT as NEGATIVE
+from payplan.core.negative import settle
 from payplan.core.periods import Period
 from payplan.core.plan import RESERVED_IDS, Commission, Fixed, Plan, Scorecard, Spiff
 from payplan.core.proration import ONE as WHOLE
@@ -127,8 +130,8 @@ def _prorates(plan: Plan, items: list[RepInputs], period: Period) -> list[Decima
 def _outcomes(plan: Plan, rules: Rules, cids: list[str], batch: Batch, states: list[CarriedState | None] | None,
               amounts: list[list[Decimal]], volumes: list[list[Decimal]]) -> list:
     """Per rep: the components summed into the total as `_collect` sums them, the
-    statement cap, the KPI attainments and the volume pay; and the state carried on
-    (`states` None: none carried in)."""
+    statement cap, the policy on a negative total, the KPI attainments and the volume
+    pay; and the state carried on (`states` None: none carried in)."""
     n, cap, zero, period, dead, paid = len(batch), plan.cap, rules.zero, batch.period, batch.dead, batch.paid
     key, kpi_ids, rep_ids = period.key, list(batch.kpis), batch.columns.ids
     rows = zip(zip(*amounts) if amounts else repeat((), n), zip(*batch.kpis.values()) if kpi_ids else repeat((), n),
@@ -145,10 +148,24 @@ def _outcomes(plan: Plan, rules: Rules, cids: list[str], batch: Batch, states: l
             components["statement_cap"] = zero + line
             total += line
         state = (states[i] or EMPTY) if states is not None else EMPTY
-        if paid is not None:
-            state = carried_state(plan, period, state, paid[i], state.draw_balance, [])
+        owed = state.negative_balance
+        if total < 0 or owed:
+            total, owed = _negative_total(plan, rules, total, owed, components)
+        if paid is not None or owed != state.negative_balance:
+            state = carried_state(plan, period, state, paid[i] if paid is not None else [], state.draw_balance, [],
+                                  owed)
         out.append((Outcome(rep_ids[i], key, total, components, dict(zip(kpi_ids, kpis)), sum(parts, ZERO)), state))
     return out
+
+
+def _negative_total(plan: Plan, rules: Rules, total: Decimal, owed: Decimal,
+                    components: dict[str, Decimal]) -> tuple[Decimal, Decimal]:
+    """`engine._negative_total`'s amounts: the same `settle`, its amount added last."""
+    done = settle(plan.negative_total, total, owed, rules.money)
+    if done.kind is None:
+        return total, done.balance
+    components[NEGATIVE] = rules.zero + done.amount
+    return total + done.amount, done.balance
 
 
 def _covered(comp) -> bool:

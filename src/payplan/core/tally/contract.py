@@ -41,6 +41,7 @@ DECLINED_VALUES = (
     ("Scorecard.id", "proration"),
     ("Spiff.id", "statement_cap"),
     ("Fixed.id", "clawback"),
+    ("Commission.id", "negative_balance"),
 )
 
 # Words shown to people: no amount depends on them.
@@ -88,4 +89,5 @@ FIELDS = {
     "Plan.period": NOT_SCORED, "Plan.currency": NOT_SCORED, "Plan.timezone": NOT_SCORED,  # stage 1
     "Plan.components": COVERED, "Plan.eligibility": NOT_SCORED, "Plan.rounding": COVERED,
     "Plan.proration": COVERED, "Plan.clawback": COVERED, "Plan.cap": COVERED, "Plan.accounting": NOT_SCORED,
+    "Plan.negative_total": COVERED,  # `negative.settle`, the engine's own rule, on the final total
 }

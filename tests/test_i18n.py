@@ -19,7 +19,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from payplan.i18n import LANGS, best_match, catalog_path, gettext, translations
+from payplan.i18n import LANGS, best_match, catalog_path, gettext, ngettext, translations
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,6 +81,10 @@ def test_pybabel_compile_passes(tmp_path):
 def test_words_and_plurals_in_uk():
     assert gettext("uk", "Correction of run #%(n)s", n=4) == "Коригування розрахунку #4"
     assert gettext("en", "Correction of run #%(n)s", n=4) == "Correction of run #4"
+    forms = ("Total, %(num)s rep", "Total, %(num)s reps")
+    assert [ngettext("uk", *forms, n) for n in (1, 3, 5, 21)] == [
+        "Разом, 1 працівник", "Разом, 3 працівники", "Разом, 5 працівників", "Разом, 21 працівник"]
+    assert ngettext("en", *forms, 1) == "Total, 1 rep"
 
 
 def test_the_language_a_browser_asks_for():

@@ -54,8 +54,8 @@ def gettext(lang: str, message: str, **values: object) -> str:
 
 
 def ngettext(lang: str, singular: str, plural: str, n: int, **values: object) -> str:
-    """The form of `singular`/`plural` for the number `n` in `lang` (`%(n)s` is filled in)."""
-    return translations(lang).ngettext(singular, plural, n) % {"n": n, **values}
+    """The form of `singular`/`plural` for the number `n` in `lang` (`%(num)s` is `n`, as in the templates)."""
+    return translations(lang).ngettext(singular, plural, n) % {"num": n, **values}
 
 
 def best_match(header: str | None) -> str | None:

@@ -41,7 +41,7 @@ def attainment_chart(kpis: list[KpiRow], fmt: Formatter) -> Markup:
     return Markup(
         '<table class="chart" role="img" aria-label="{title}"><colgroup><col class="w-chart-label"/><col/></colgroup>'
         '<tr><td class="chart-labels">{labels}</td><td>{svg}<div class="chart-axis">{axis}</div></td></tr></table>'
-    ).format(title=fmt.t("chart"), labels=labels, svg=_svg(kpis, scale, ticks),
+    ).format(title=fmt.gettext("Attainment per KPI"), labels=labels, svg=_svg(kpis, scale, ticks),
              axis=_axis_line([fmt.pct(t, 0) for t in ticks], [_x(t, scale) for t in ticks]))
 
 

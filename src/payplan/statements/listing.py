@@ -32,15 +32,15 @@ class ListingRow(msgspec.Struct, frozen=True):
 
 
 def deal_head(fmt: Formatter) -> str:
-    t = fmt.t
-    return DEALS.line([t("deal"), t("base"), t("share"), "", t("tiers"), t("rate"), t("amount")])
+    _ = fmt.gettext
+    return DEALS.line([_("Deal"), _("Base"), _("Share"), "", _("Tier slices"), _("Rate"), _("Amount")])
 
 
 def deal_listing(deals: list[DealRow], fmt: Formatter) -> list[ListingRow]:
     """Each deal line: tier slices inline, or on a line of their own when too long."""
     rows = []
     for d in deals:
-        slices = " · ".join(f"{s.tier or fmt.t('tier', n=s.index + 1)} {fmt.amount(s.amount)} × {fmt.rate(s.rate)}"
+        slices = " · ".join(f"{tier_name(s.tier, s.index, fmt)} {fmt.amount(s.amount)} × {fmt.rate(s.rate)}"
                             for s in d.slices)
         inline = DEALS.fits(SLICES, slices)
         cells = [d.deal_id, fmt.amount(d.base), fmt.pct(d.share, 0), "", slices if inline else "",
@@ -50,16 +50,21 @@ def deal_listing(deals: list[DealRow], fmt: Formatter) -> list[ListingRow]:
     return rows
 
 
+def tier_name(name: str, index: int, fmt: Formatter) -> str:
+    """A tier's own name, else "Tier 2" in the statement's language."""
+    return name or fmt.gettext("Tier %(n)s", n=index + 1)
+
+
 def kpi_head(fmt: Formatter) -> str:
-    t = fmt.t
-    return KPIS.line([t("metric"), t("weight"), t("target"), t("actual"), t("attainment"), t("points")])
+    _ = fmt.gettext
+    return KPIS.line([_("Metric"), _("Weight"), _("Target"), _("Actual"), _("Attainment"), _("Points")])
 
 
 def kpi_listing(kpis: list[KpiRow], fmt: Formatter) -> list[ListingRow]:
     """Each KPI: its label in bold, then weight, target, actual, attainment and points."""
     rows = []
     for k in kpis:
-        target = fmt.measure(k.target, k.unit) if k.target is not None else fmt.t("none")
+        target = fmt.measure(k.target, k.unit) if k.target is not None else "—"
         figures = [fmt.pct(k.weight, 0), target, fmt.measure(k.actual, k.unit), fmt.pct(k.attainment),
                    fmt.pct(k.points, 2)]
         if KPIS.fits(0, k.label, bold=True):

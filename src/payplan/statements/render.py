@@ -68,7 +68,7 @@ def render_html(view: StatementView, lang: str = "en", *, css_href: str | None =
     template = environment().get_template(STATEMENT_TEMPLATE)
     listings = {s.id: deal_listing(s.deals, fmt) for s in view.sections if s.deals}
     listings.update({s.id: kpi_listing(s.scorecard.kpis, fmt) for s in view.sections if s.scorecard})
-    return template.render(v=view, f=fmt, t=fmt.t, lang=lang, css_href=css_href, listings=listings,
+    return template.render(v=view, f=fmt, _=fmt.gettext, lang=lang, css_href=css_href, listings=listings,
                            deal_head=deal_head(fmt), kpi_head=kpi_head(fmt),
                            chart=attainment_chart(view.kpis, fmt), page_parts=page_parts(fmt),
                            trace=trace_groups(view.trace, fmt), lines=lines,
@@ -84,7 +84,7 @@ def _reasons(view: StatementView, fmt: Formatter):
 
 def page_parts(fmt: Formatter) -> tuple[str, str]:
     """The words around the page numbers ("Page", "of"), for CSS `string-set`."""
-    text = fmt.t("page", n="\0", m="\0")
+    text = fmt.gettext("Page %(n)s of %(m)s", n="\0", m="\0")
     before, middle, _ = (text.split("\0") + ["", ""])[:3]
     return before.strip(), middle.strip()  # string-set trims them; the CSS puts spaces back
 

@@ -31,7 +31,8 @@ from payplan.core.periods import parse_period
 from payplan.core.result import RepResult
 from payplan.plans.files import load_plan_text, plan_hash
 from payplan.statements.calculation import Calculation, Embedded, decode
-from payplan.statements.i18n import MESSAGES, Formatter
+from payplan.i18n import LANGS
+from payplan.statements.i18n import Formatter
 from payplan.statements.pdf import pdf_text, read_attachment
 from payplan.statements.render import render_html
 from payplan.statements.view import from_calculation
@@ -154,7 +155,7 @@ def recompute_adjustment(calc: Embedded, result: RepResult) -> list[str]:
 def printed_total(calc: Embedded, text: str) -> list[str]:
     """The total printed on the pages must be the attachment's total, in some language."""
     flat = _flat(text)
-    for lang in MESSAGES:
+    for lang in LANGS:
         if _flat(Formatter(lang, calc.result.currency).money(calc.result.total)) in flat:
             return []
     return [f"printed total: {calc.result.total} {calc.result.currency} does not appear on the statement's pages"]
@@ -169,7 +170,7 @@ def printed_lines(calc: Embedded, text: str) -> list[str]:
     if result is None:
         return []  # `recompute` has said why
     first: list[str] | None = None
-    for lang in MESSAGES:
+    for lang in LANGS:
         f = Formatter(lang, calc.result.currency)
         expected = _body_text(render_html(from_calculation(_as_calculation(calc, result)), lang))
         missing = [f"printed amounts: {token} is printed {_count(token, expected)} times by this calculation, "

@@ -4,7 +4,7 @@
 `close` (import and new runs), `simulation`), keeps them out of the OpenAPI schema (they are pages, not API
 operations) and gives them their own error handling (`errors`: pages for browsers,
 problem documents for other clients); `template_config()` is the app's Jinja2
-setup (`templating`). Authentication, CSRF and sessions are the API's own
+setup (`templating`), in the language `locale` chooses for each request. Authentication, CSRF and sessions are the API's own
 (`payplan.api.auth`). Must not hold business rules: the pages call the same
 functions as the API's handlers.
 """
@@ -15,6 +15,7 @@ from litestar import Router
 
 from payplan.web import close, finance, pay, signin, simulation
 from payplan.web.errors import web_error
+from payplan.web.locale import use_request_language
 from payplan.web.templating import template_config
 
 __all__ = ["router", "template_config"]
@@ -23,5 +24,5 @@ __all__ = ["router", "template_config"]
 def router() -> Router:
     """Every page, outside the OpenAPI schema, with the pages' exception handler."""
     pages = [*signin.ROUTES, *pay.ROUTES, *finance.ROUTES, *close.ROUTES, *simulation.ROUTES]
-    return Router(path="/", route_handlers=pages,
+    return Router(path="/", route_handlers=pages, before_request=use_request_language,
                   include_in_schema=False, exception_handlers={Exception: web_error})

@@ -3,7 +3,8 @@
 One rule for every page: a request whose `Accept` names `text/html` (a browser) gets
 a page — not signed in: a 303 to the sign-in page (coming back afterwards); a
 wrong role, a result that is not theirs, a refused action: an error page with the
-status (403, 404, 409, 422) and the reason in words. Any other client gets exactly
+status (403, 404, 409, 422) and the reason in words, in the page's language (a reason
+from a domain exception is still English). Any other client gets exactly
 what the JSON API answers: an RFC 9457 problem document (`payplan.api.problems`).
 Unexpected errors are logged and shown without internals. Must not decide policy:
 statuses come from the exceptions, as in the API.
@@ -22,9 +23,15 @@ from litestar.response import Redirect
 from payplan.api.headers import ERROR_HEADERS
 from payplan.api.problems import problem_response
 from payplan.errors import PayplanError
-from payplan.web.templating import page
+from payplan.i18n import N_
+from payplan.web.locale import choose
+from payplan.web.templating import LANG, gettext, page
 
 SIGN_IN = "/signin"
+# The statuses' names (HTTP's own words: `http.HTTPStatus` names the others, in English).
+TITLES = {400: N_("Bad Request"), 401: N_("Unauthorized"), 403: N_("Forbidden"), 404: N_("Not Found"),
+          405: N_("Method Not Allowed"), 409: N_("Conflict"), 413: N_("Content Too Large"),
+          422: N_("Unprocessable Content"), 429: N_("Too Many Requests"), 500: N_("Internal Server Error")}
 log = logging.getLogger("payplan.web")
 
 
@@ -47,6 +54,7 @@ def web_error(request: Request, exc: Exception) -> Response:
         redirect = sign_in_redirect(request)
         redirect.headers.update(ERROR_HEADERS)
         return redirect
+    LANG.set(choose(request))  # a guard may refuse before the pages' hook chose
     status, detail = describe(exc)
     if status >= 500:
         log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
@@ -59,15 +67,18 @@ def describe(exc: Exception) -> tuple[int, str]:
     if isinstance(exc, PayplanError):
         return exc.status, exc.detail
     if isinstance(exc, ValidationException):
-        return 400, "The request is not valid: check the address or the form and try again."
+        return 400, gettext("The request is not valid: check the address or the form and try again.")
     if isinstance(exc, HTTPException):
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail else _phrase(exc.status_code)
         return exc.status_code, detail
-    return 500, "Something went wrong on our side. It has been logged; please try again later."
+    return 500, gettext("Something went wrong on our side. It has been logged; please try again later.")
 
 
 def _phrase(status: int) -> str:
+    """The status in words, in the page's language where the catalog has it."""
+    if status in TITLES:
+        return gettext(TITLES[status])
     try:
         return HTTPStatus(status).phrase
     except ValueError:
-        return "Error"
+        return gettext("Error")

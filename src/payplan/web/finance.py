@@ -30,6 +30,7 @@ from payplan.api.auth import allow
 from payplan.api.db import Database
 from payplan.api.runs import RunId
 from payplan.errors import PayplanError
+from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.runs import adjustments, duties
 from payplan.runs import lifecycle as runs
@@ -40,9 +41,11 @@ from payplan.web.errors import wants_html
 from payplan.web.templating import page
 
 FINANCE = allow("finance", "admin")
-DONE = {"create": "created", "submit": "submitted for approval", "approve": "approved", "pay": "marked as paid",
-        "reject": "rejected and returned to draft", "recompute": "recomputed on the current facts",
-        "adjust": "created as an adjustment"}
+DONE = {"create": N_("Run #%(n)s was created."), "submit": N_("Run #%(n)s was submitted for approval."),
+        "approve": N_("Run #%(n)s was approved."), "pay": N_("Run #%(n)s was marked as paid."),
+        "reject": N_("Run #%(n)s was rejected and returned to draft."),
+        "recompute": N_("Run #%(n)s was recomputed on the current facts."),
+        "adjust": N_("Run #%(n)s was created as an adjustment.")}
 
 
 class RunLine(msgspec.Struct, frozen=True):

@@ -28,7 +28,7 @@ from payplan.api.auth import EVERYONE
 from payplan.api.db import Database
 from payplan.settings import template_file
 from payplan.web.errors import SIGN_IN, wants_html
-from payplan.web.templating import page
+from payplan.web.templating import gettext, page
 
 HOME = {"rep": "/pay", "manager": "/pay", "finance": "/finance/runs", "admin": "/finance/runs",
         "hr": "/hr/simulation"}
@@ -70,13 +70,13 @@ def sign_in(request: Request, db: NamedDependency[Database], data: URLEncodedBod
         if not wants_html(request):
             raise
         return page(request, "signin.html", status=429, name=data.name, next=safe_next(data.next),
-                    message=f"Too many wrong passwords: {locked.detail.split(': ', 1)[-1]}.",
+                    message=gettext("Too many wrong passwords: %(wait)s.", wait=locked.detail.split(": ", 1)[-1]),
                     headers=dict(locked.headers or {}))
     if found is None:
         if not wants_html(request):
             raise NotAuthorizedException("unknown name or wrong password")
-        message = "Unknown name or wrong password." if data.name and data.password \
-            else "Enter your name and your password."
+        message = gettext("Unknown name or wrong password.") if data.name and data.password \
+            else gettext("Enter your name and your password.")
         return page(request, "signin.html", status=401, name=data.name, next=safe_next(data.next),
                     message=message)
     request.set_session(found[1])

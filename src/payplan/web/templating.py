@@ -1,8 +1,11 @@
 """The pages' Jinja2 environment, Litestar's template config, and `page()` to answer with one.
 
 Autoescape is always on (a plain `jinja2.Environment()` has it off) and undefined names
-fail loudly. Figures print exactly as the statements print them
-(`payplan.statements.i18n.Formatter`, English): amounts with the currency's minor
+fail loudly. The pages speak the request's language (`payplan.web.locale` sets it in a
+context variable, so the one environment shared by every thread translates each request
+on its own): words through `_()` / `ngettext()` from the gettext catalogs
+(`payplan.i18n`), figures exactly as the statements print them
+(`payplan.statements.i18n.Formatter` in that language): amounts with the currency's minor
 units, weights, attainments and rates as percentages, KPI values in their unit. Every
 page gets the signed-in user and the CSRF token its forms must post back. Must not
 compute figures or query the database.
@@ -10,29 +13,56 @@ compute figures or query the database.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 from litestar import Request
+from litestar.datastructures import Cookie
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template.config import TemplateConfig
 from litestar.utils.scope.state import ScopeState
 
 from payplan.core.periods import PeriodError, parse_period
+from payplan.i18n import DEFAULT, LANGS, N_, translations
 from payplan.settings import SHIPPED_TEMPLATES, template_folders
 from payplan.statements.i18n import Formatter
 
 TEMPLATE_DIR = SHIPPED_TEMPLATES / "web"  # the shipped pages; a company's own web/ folder comes first
-STATES = {"draft": "Draft", "submitted": "Submitted", "approved": "Approved", "paid": "Paid"}
+STATES = {"draft": N_("Draft"), "submitted": N_("Submitted"), "approved": N_("Approved"), "paid": N_("Paid")}
+ROLES = {"rep": N_("rep"), "manager": N_("manager"), "finance": N_("finance"), "hr": N_("hr"), "admin": N_("admin")}
+KINDS = {"regular": N_("regular"), "adjustment": N_("adjustment")}
+PERIODS = {"month": N_("monthly"), "quarter": N_("quarterly"), "year": N_("yearly")}
+LINE_KINDS = {"bonus": N_("bonus"), "commission": N_("commission"), "multiplier": N_("multiplier"), "cap": N_("cap"),
+              "floor": N_("floor"), "gate": N_("gate"), "spiff": N_("spiff"), "override": N_("override"),
+              "draw": N_("draw"), "recovery": N_("recovery"), "clawback": N_("clawback"), "fixed": N_("fixed"),
+              "proration": N_("proration")}
+LANG: ContextVar[str] = ContextVar("payplan_page_language", default=DEFAULT)
+COOKIE = "lang"  # remembers the language a `?lang=` chose
 
 
-@lru_cache(maxsize=16)
+def language() -> str:
+    """The language of the page being answered ("en" outside a request)."""
+    return LANG.get()
+
+
+def gettext(message: str, **values: object) -> str:
+    """`message` in the page's language, `%(name)s` values filled in (for words Python hands to a page)."""
+    text = translations(language()).gettext(message)
+    return text % values if values else text
+
+
 def formatter(currency: str) -> Formatter:
-    """The statements' English formatter for `currency` (made once per currency)."""
-    return Formatter("en", currency)
+    """The statements' formatter for `currency` in the page's language."""
+    return _formatter(language(), currency)
+
+
+@lru_cache(maxsize=32)
+def _formatter(lang: str, currency: str) -> Formatter:
+    return Formatter(lang, currency)
 
 
 def amount(value: Decimal | None, currency: str) -> str:
@@ -89,10 +119,15 @@ def environment() -> jinja2.Environment:
 @lru_cache(maxsize=4)
 def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f / "web") for f in folders]), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+        lambda message: translations(language()).gettext(message),
+        lambda singular, plural, n: translations(language()).ngettext(singular, plural, n), newstyle=True)
     env.filters["first_upper"] = first_upper
     env.globals.update(amount=amount, money=money, signed=signed, pct=pct, measure=measure, number=number, period_name=period_name,
-                       states=STATES)
+                       states=STATES, roles=ROLES, kinds=KINDS, periods=PERIODS, line_kinds=LINE_KINDS,
+                       language=language, languages=LANGS)
     return env
 
 
@@ -111,5 +146,8 @@ def page(request: Request, template: str, *, status: int = 200, headers: dict[st
          **context: object) -> Template:
     """The page `template` with the viewer (`user`, None when signed out) and the CSRF token."""
     user = request.scope.get("user")
+    chosen = request.query_params.get("lang")
+    cookies = [Cookie(key=COOKIE, value=chosen, max_age=365 * 24 * 3600, path="/", samesite="lax", httponly=True)] \
+        if chosen in LANGS else None
     return Template(template_name=template, status_code=status, media_type="text/html", headers=headers,
-                    context={"user": user, "csrf": csrf_token(request), **context})
+                    cookies=cookies, context={"user": user, "csrf": csrf_token(request), **context})

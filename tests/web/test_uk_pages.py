@@ -1,0 +1,94 @@
+"""The pages in uk show no English word of the catalog; the language is chosen and remembered.
+
+`?lang=uk` switches a page to Ukrainian and a cookie keeps it; without either the
+browser's `Accept-Language` chooses, else English. A page in uk may still show English
+that is data or the engine's (names, ids, plan and KPI labels, causes and trace steps,
+the reasons a domain rule gives): the elements that carry the engine's and the rules'
+sentences (`.why`, `.small`, `.notes`, the trace, the unavailable steps, an error's reason)
+are left out and
+the words of the plan files and the company's names are allowed; every other word of an
+English msgid on the page fails.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from payplan.i18n import catalog_path
+from babel.messages.pofile import read_po
+
+from .conftest import HTML, PLANS
+from .test_pages import sign_in
+
+ENGINE = re.compile(r'(?s)<(details|li|div|span|p|ul) [^>]*(class="[^"]*\b(why|small|notes|trace|error)\b|id="unavailable")'
+                    r'[^>]*>.*?</\1>')
+# product, format and currency names, and the fact kinds (the names of the importable files' column sets)
+ALLOWED = {"payplan", "kpi", "csv", "json", "gl", "html", "pdf", "en", "uk", "usd", "eur", "uah", "id", "ae", "sdr",
+           "reps", "deals", "metrics", "targets", "credits"}
+
+
+def msgid_words() -> set[str]:
+    with catalog_path("uk").open("rb") as po:
+        catalog = read_po(po, locale="uk")
+    words = set()
+    for m in catalog:
+        for text in (m.id if isinstance(m.id, tuple) else (m.id,)):
+            words.update(w.lower() for w in re.findall(r"[A-Za-z]{2,}", re.sub(r"%\(\w+\)s", " ", text or "")))
+    return words
+
+
+def data_words() -> set[str]:
+    """Words of the plans (labels, KPI names, reasons) and the demo company's names: data, not the pages'."""
+    text = " ".join(p.read_text(encoding="utf-8") for p in PLANS.glob("*.toml"))
+    return {w.lower() for w in re.findall(r"[A-Za-z]{2,}", text)}
+
+
+def visible(html: str) -> str:
+    """The page's text as a reader sees it: no head, styles, scripts, tags or engine sentences."""
+    body = re.sub(r"(?s)<head.*?</head>|<script.*?</script>|<style.*?</style>", " ", html)
+    body = ENGINE.sub(" ", body)
+    placeholders = " ".join(re.findall(r'(?:placeholder|title|aria-label)="([^"]*)"', body))
+    return unescape(re.sub(r"<[^>]*>", " ", body) + " " + placeholders)
+
+
+def english_on(html: str) -> list[str]:
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", visible(html))}
+    return sorted((words & msgid_words()) - ALLOWED - data_words())
+
+
+@pytest.fixture
+def pages(company) -> dict[str, list[str]]:
+    r = company.runs
+    return {"fiona": ["/finance/runs", f"/finance/runs/{r['mar']}", f"/finance/runs/{r['sdr_mar']}",
+                      f"/finance/runs/{r['sdr_feb']}", "/finance/import", f"/pay/{r['mar']}/AE01", "/pay/999/AE01"],
+            "iryna": ["/pay", f"/pay/{r['jan']}/AE01", f"/pay/{r['mar']}/AE01"],
+            "hanna": ["/hr/simulation", "/finance/runs"]}
+
+
+@pytest.mark.parametrize("who", ["fiona", "iryna", "hanna"])
+def test_pages_in_uk_show_no_english_word_of_the_catalog(client, pages, who):
+    assert sign_in(client, who).status_code == 303
+    first = client.get(pages[who][0] + "?lang=uk", headers=HTML)
+    assert first.status_code == 200 and client.cookies.get("lang") == "uk"
+    for path in pages[who]:
+        response = client.get(path, headers=HTML)  # the cookie keeps uk
+        assert '<html lang="uk">' in response.text, path
+        assert english_on(response.text) == [], path
+
+
+def test_the_sign_in_page_in_uk_and_the_check_finds_english(client):
+    uk = client.get("/signin", headers={**HTML, "Accept-Language": "uk-UA,uk;q=0.9,en;q=0.5"})
+    assert '<html lang="uk">' in uk.text and "Увійти" in uk.text and english_on(uk.text) == []
+    en = client.get("/signin", headers=HTML)
+    assert '<html lang="en">' in en.text and {"sign", "password"} <= set(english_on(en.text))
+
+
+def test_lang_switches_back_and_a_cookie_outranks_the_browser(client):
+    assert sign_in(client, "iryna").status_code == 303
+    assert "Мої виплати" in client.get("/pay?lang=uk", headers=HTML).text
+    assert "Мої виплати" in client.get("/pay", headers={**HTML, "Accept-Language": "en"}).text
+    back = client.get("/pay?lang=en", headers=HTML)
+    assert "My pay" in back.text and client.cookies.get("lang") == "en"

@@ -28,9 +28,11 @@ def test_english_statement_prints_total_kpis_and_deals(pdf_en):
     assert _row(text, "Total payable", "2,626.52")
     assert _row(text, "Product demos", "15%", "8", "5", "62.5%", "9.38%")
     assert _row(text, "Average deal size", "15%", "15,000.00", "24,291.70", "150%", "22.5%")
-    assert _row(text, "D0007", "5,255.02", "100%", "Base 5,255.02 × 8%", "8%", "420.40")
-    assert _row(text, "D0006", "8,265.74", "100%", "Base 8,265.74 × 8%", "8%", "661.26")
-    assert _row(text, "D0010", "14,230.78", "100%", "Base 1,479.24 × 8% · Target 12,751.54 × 8%", "8%", "1,138.46")
+    assert _row(text, "D0007", "5,255.02", "= 100% of 5,255.02", "Base 0.00–15,000.00, 5% re-rated", "8%", "420.40")
+    assert _row(text, "D0006", "8,265.74", "= 100% of 8,265.74", "Base 0.00–15,000.00, 5% re-rated", "8%", "661.26")
+    assert _row(text, "D0010", "14,230.78", "= 100% of 14,230.78", "1,138.46")
+    assert _row(text, "1,479.24", "↳ Base 0.00–15,000.00, 5% re-rated", "8%", "118.34")
+    assert _row(text, "12,751.54", "↳ Target 15,000.00–30,000.00, retroactive", "8%", "1,020.12")
     assert _row(text, "Clawback of deal D9001", "reverses Margin commission · D9001 · 2026-02", "-1,022.40")
     assert "How this was calculated" in text
     assert "Page 1 of 2" in text and "Page 2 of 2" in text
@@ -42,7 +44,8 @@ def test_ukrainian_statement_in_hryvnias(pdf_uk):
     assert re.search(r"2\s626,52\s₴", text)
     assert _row(text, "Product demos", "15%", "8", "5", "62,5%", "9,38%")
     assert _row(text, "Sales cycle (median days)", "10%", "30 дн.", "34 дн.", "86,7%", "8,67%")
-    assert _row(text, "D0010", "14 230,78", "100%", "Base 1 479,24 × 8% · Target 12 751,54 × 8%", "8%", "1 138,46")
+    assert _row(text, "D0010", "14 230,78", "= 100% від 14 230,78", "1 138,46")
+    assert _row(text, "12 751,54", "↳ Target 15 000,00–30 000,00, ретроактивно", "8%", "1 020,12")
     assert _row(text, "Повернення комісії за угодою D9001")
     assert "Як це розраховано" in text and "Сторінка 1 з 2" in text
 

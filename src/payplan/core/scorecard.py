@@ -22,12 +22,12 @@ from payplan.core.trace import Node
 
 ZERO, ONE = Decimal(0), Decimal(1)
 
-KPI_SENTENCE = ("{metric} {actual} vs target {target} ({how}) → attainment {attainment:.1%} "
-                "× weight {weight:.0%} = {points:pts} points")
+KPI_SENTENCE = ("{metric} {actual} vs target {target} ({how}) → attainment {attainment:pts} "
+                "× weight {weight:.0%} = {points:pts} of the score")
 
 
-KPI_SENTENCE_NO_TARGET = ("{metric} {actual} ({how}) → attainment {attainment:.1%} "
-                          "× weight {weight:.0%} = {points:pts} points")
+KPI_SENTENCE_NO_TARGET = ("{metric} {actual} ({how}) → attainment {attainment:pts} "
+                          "× weight {weight:.0%} = {points:pts} of the score")
 
 
 class KpiInfo(msgspec.Struct, frozen=True):
@@ -178,11 +178,11 @@ def _bound(kpi: Kpi, a: Decimal, children: list[Node], key: str) -> Decimal:
     """Threshold (below it: 0, and no floor), then floor, then cap."""
     note = ""
     if kpi.threshold is not None and a < kpi.threshold:
-        note, a = "below the threshold {threshold:.1%}: 0", ZERO
+        note, a = "below the threshold {threshold:pts}: 0", ZERO
     elif kpi.floor is not None and a < kpi.floor:
-        note, a = "raised to the floor {floor:.1%}", kpi.floor
+        note, a = "raised to the floor {floor:pts}", kpi.floor
     if kpi.cap is not None and a > kpi.cap:
-        note, a = "capped at {cap:.1%}", kpi.cap
+        note, a = "capped at {cap:pts}", kpi.cap
     if note:
         children.append(Node(f"{key}.bounds", "Threshold, floor and cap", value=a, formula=note,
                              inputs={"threshold": kpi.threshold, "floor": kpi.floor, "cap": kpi.cap}))
@@ -195,7 +195,7 @@ def _payout_ratio(c: Scorecard, score: Decimal, node: Node) -> Decimal:
     else:
         ratio, how = score, "payout ratio = score"
     if c.payout_cap is not None and ratio > c.payout_cap:
-        ratio, how = c.payout_cap, how + ", capped at {cap:.1%}"
+        ratio, how = c.payout_cap, how + ", capped at {cap:pts}"
     node.add(Node(f"{c.id}.payout_ratio", "Payout ratio", value=ratio, formula=how,
                   inputs={"score": score, "cap": c.payout_cap, "curve": _curve_words(c)}))
     return ratio

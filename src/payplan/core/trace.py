@@ -85,8 +85,9 @@ class _Shown:
         value = self.value
         if not isinstance(value, Decimal):
             return "" if value is None else format(str(value), spec)
-        if spec == "pts":  # a ratio shown as points out of 100: 0.1313 → "13.1"
-            return format(value * 100, ".1f")
+        if spec == "pts":  # points: a ratio as a percentage, up to two places: 0.1313 → "13.13%"
+            text = format((value * 100).quantize(Decimal("0.01")), "f")
+            return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
         if spec:
             return format(value, spec)
         text = format(value, "f")

@@ -1,4 +1,4 @@
-"""The statement's rows (deal lines, KPI scorecard, pay lines, gates, summary,
+"""The statement's rows (KPI scorecard, pay lines, gates, summary,
 headings, subtotals, the trace) as aligned, pre-broken lines of text.
 
 Each row is one preformatted line (see `payplan.statements.columns`), which
@@ -13,12 +13,9 @@ import msgspec
 
 from payplan.statements.columns import MM_PER_PT, UNITS_PER_EM, Columns, text_units
 from payplan.statements.i18n import Formatter
-from payplan.statements.view import DealRow, KpiRow
+from payplan.statements.view import KpiRow
 
 LISTING_PT = 7.6
-# deal, base, share, (gap), tier slices, rate, amount
-DEALS = Columns([22, 24, 14, 4, 70, 20, 26], "lrrllrr", LISTING_PT)
-SLICES = 4
 # KPI, weight, target, actual, attainment, points
 KPIS = Columns([72, 18, 24, 24, 22, 20], "lrrrrr", LISTING_PT)
 
@@ -29,30 +26,6 @@ class ListingRow(msgspec.Struct, frozen=True):
     line: str
     lead: str = ""
     more: str = ""
-
-
-def deal_head(fmt: Formatter) -> str:
-    _ = fmt.gettext
-    return DEALS.line([_("Deal"), _("Base"), _("Share"), "", _("Tier slices"), _("Rate"), _("Amount")])
-
-
-def deal_listing(deals: list[DealRow], fmt: Formatter) -> list[ListingRow]:
-    """Each deal line: tier slices inline, or on a line of their own when too long."""
-    rows = []
-    for d in deals:
-        slices = " · ".join(f"{tier_name(s.tier, s.index, fmt)} {fmt.amount(s.amount)} × {fmt.rate(s.rate)}"
-                            for s in d.slices)
-        inline = DEALS.fits(SLICES, slices)
-        cells = [d.deal_id, fmt.amount(d.base), fmt.pct(d.share, 0), "", slices if inline else "",
-                 fmt.rate(d.rate), fmt.amount(d.amount)]
-        more = "" if inline else DEALS.line(["", "", "", "", slices, "", ""])
-        rows.append(ListingRow(DEALS.line(cells), more=more))
-    return rows
-
-
-def tier_name(name: str, index: int, fmt: Formatter) -> str:
-    """A tier's own name, else "Tier 2" in the statement's language."""
-    return name or fmt.gettext("Tier %(n)s", n=index + 1)
 
 
 def kpi_head(fmt: Formatter) -> str:

@@ -12,18 +12,23 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+import re
 
 import jinja2
 import msgspec
+from markupsafe import Markup, escape
 
 from payplan.settings import SHIPPED_TEMPLATES, template_file, template_folders
 from payplan.statements import listing as lines
 from payplan.statements.chart import attainment_chart
 from payplan.statements.columns import text_units
 from payplan.statements.i18n import Formatter
-from payplan.statements.listing import deal_head, deal_listing, kpi_head, kpi_listing, wrap
+from payplan.statements import deals as deal_lines
+from payplan.statements.deals import deal_head, deal_listing
+from payplan.statements.listing import kpi_head, kpi_listing, wrap
 from payplan.statements.reasons import reasons
-from payplan.statements.view import StatementView, TraceRow
+from payplan.statements.steps import TraceRow
+from payplan.statements.view import StatementView
 
 # The shipped templates (package data, so an installed wheel has them too); a company's
 # own folder comes first when PAYPLAN_TEMPLATES_DIR is set (`payplan.settings`).
@@ -66,12 +71,14 @@ def render_html(view: StatementView, lang: str = "en", *, css_href: str | None =
     """
     fmt = Formatter(lang, view.currency)
     template = environment().get_template(STATEMENT_TEMPLATE)
-    listings = {s.id: deal_listing(s.deals, fmt) for s in view.sections if s.deals}
+    listings = {s.id: deal_listing(s.deals, fmt, s.tiers[0].unit if s.tiers else "money")
+                for s in view.sections if s.deals}
     listings.update({s.id: kpi_listing(s.scorecard.kpis, fmt) for s in view.sections if s.scorecard})
     return template.render(v=view, f=fmt, _=fmt.gettext, lang=lang, css_href=css_href, listings=listings,
                            deal_head=deal_head(fmt), kpi_head=kpi_head(fmt),
                            chart=attainment_chart(view.kpis, fmt), page_parts=page_parts(fmt),
-                           trace=trace_groups(view.trace, fmt), lines=lines,
+                           trace=trace_groups(view.trace, fmt), lines=lines, deal_lines=deal_lines,
+                           code=code,
                            reasons=_reasons(view, fmt))
 
 
@@ -109,14 +116,38 @@ def trace_step(row: TraceRow, fmt: Formatter) -> TraceStep:
     depth = 1 if row.depth <= 1 else 2
     label = fmt.trace_label(row.key, row.label)
     if row.value != "":
-        value = fmt.amount(row.value) if depth == 1 and isinstance(row.value, Decimal) else fmt.number(row.value)
-        label = f"{label}: {value}"
+        label = f"{label}: {trace_value(row, fmt)}"
     width, pt = TRACE_MM[depth] - SAFETY_MM, TRACE_PT[depth]
     lines = wrap(f"— {row.sentence}", width, pt, text_units(label + " ", bold=True)) if row.sentence else []
-    details = "; ".join(f"{fmt.trace_label(d.key, d.label)}: {fmt.number(d.value)}" + (f" ({d.sentence})" if d.sentence else "")
+    details = "; ".join(f"{fmt.trace_label(d.key, d.label)}: {trace_value(d, fmt)}" + (f" ({d.sentence})" if d.sentence else "")
                         for d in row.details)
-    note = "; ".join(part for part in (row.source, details) if part)
+    note = plain("; ".join(part for part in (row.source, details) if part))
     return TraceStep(label=label, lines=lines, notes=wrap(note, width, NOTE_PT) if note else [])
+
+
+def trace_value(row: TraceRow, fmt: Formatter) -> str:
+    """A trace value in its unit: money to the currency's places, ratios (points, attainment,
+    weights, rates) as percentages with two places, other numbers plainly."""
+    if not isinstance(row.value, Decimal):
+        return fmt.number(row.value)
+    if row.unit == "money":
+        return fmt.amount(row.value)
+    if row.unit == "ratio":
+        return fmt.pct(row.value, 2)
+    return fmt.number(row.value)
+
+
+CODE = re.compile(r"`([^`\n]+)`")
+
+
+def code(text: str) -> Markup:
+    """Markdown `code` spans as <code>, the rest escaped (plan `why` texts, the footer)."""
+    return Markup(CODE.sub(lambda m: str(Markup("<code>{}</code>").format(m.group(1))), str(escape(text))))
+
+
+def plain(text: str) -> str:
+    """Markdown `code` spans without their backticks (text printed preformatted)."""
+    return CODE.sub(r"\1", text)
 
 
 def trace_groups(rows: list[TraceRow], fmt: Formatter) -> list[tuple[TraceStep, list[TraceStep]]]:

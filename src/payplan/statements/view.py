@@ -10,7 +10,7 @@ Must not compute pay: figures come from the result and its trace.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import msgspec
 
@@ -21,9 +21,10 @@ from payplan.core.plan import Commission, Draw, Plan, Scorecard
 from payplan.core.result import Line, RepResult
 from payplan.core.trace import Node, sentence
 from payplan.statements.calculation import Adjustment, Calculation, RunInfo
+from payplan.statements.tiers import Rerate, TierRow, rerate, tier_rows
+from payplan.statements.steps import TraceRow, number, trace_rows
 
 ZERO = Decimal(0)
-MAX_EVIDENCE = 12  # fact ids listed per trace node before "+N more"
 
 
 class _View(msgspec.Struct, frozen=True, kw_only=True):
@@ -63,18 +64,26 @@ class ScorecardView(_View):
 class SliceRow(_View):
     index: int
     tier: str  # the plan's label for the tier, or ""
-    amount: Decimal
-    rate: Decimal
-    mode: str
+    amount: Decimal  # the part of the deal's credited base in this band
+    rate: Decimal  # the rate finally paid on it
+    mode: str  # marginal / retroactive (re-rated or a retroactive tier) / lookup
+    band: TierRow | None = None  # the plan's band it lies in
 
 
 class DealRow(_View):
     deal_id: str
-    base: Decimal | None
+    base: Decimal | None  # credited: after the share
     share: Decimal | None
     slices: list[SliceRow]
     rate: Decimal | None
     amount: Decimal
+
+    @property
+    def before_share(self) -> Decimal | None:
+        """The deal's base before the credit share (credited base / share)."""
+        if self.base is None or not self.share:
+            return self.base
+        return self.base / self.share
 
 
 class LineRow(_View):
@@ -100,16 +109,8 @@ class Section(_View):
     lines: list[LineRow]
     deals: list[DealRow] = []
     scorecard: ScorecardView | None = None
-
-
-class TraceRow(_View):
-    depth: int
-    key: str
-    label: str
-    value: Decimal | str
-    sentence: str
-    source: str
-    details: list[TraceRow] = []  # deeper steps, printed compactly under this one
+    tiers: list[TierRow] = []  # a tiered commission's schedule, as the plan states it
+    rerate: Rerate | None = None  # a retroactive tier reached this period
 
 
 class StatementView(_View):
@@ -153,7 +154,7 @@ def build(plan: Plan, rep: Rep, result: RepResult, run: RunInfo, state_in: Carri
         sections=[_section(plan, result, c.id, c.kind, c.label, c.amount) for c in result.components],
         draw_in=state_in.draw_balance if has_draw else None,
         draw_out=result.state.draw_balance if has_draw else None,
-        trace=trace_rows(result.trace),
+        trace=trace_rows(result.trace, kinds={c.id: c.kind for c in result.components}),
         issues=[i.message for i in result.issues],
         negative_in=state_in.negative_balance if owed else None,
         negative_out=result.state.negative_balance if owed else None,
@@ -170,15 +171,23 @@ def _section(plan: Plan, result: RepResult, cid: str, kind: str, label: str, amo
     own = [ln for ln in result.lines if ln.component == cid]
     labels = {c.id: c.label or c.id for c in plan.components}
     is_deal = [ln.kind == "commission" and ln.deal_id is not None for ln in own]
-    tiers = comp.tiers if isinstance(comp, Commission) else []
+    tiers = tier_rows(comp) if isinstance(comp, Commission) else []
     node = next((n for n in result.trace.children if n.key == cid), None)
+    base = node.find(f"{cid}.base") if node else None
     return Section(
         id=cid, kind=kind, label=label or (comp.label if comp else "") or cid,
         why=getattr(comp, "why", ""), amount=amount,
         lines=[_line(ln, labels) for ln, deal in zip(own, is_deal) if not deal],
         deals=[_deal(ln, tiers) for ln, deal in zip(own, is_deal) if deal],
         scorecard=_scorecard(comp, node) if isinstance(comp, Scorecard) and node else None,
+        tiers=tiers if len(tiers) > 1 else [],
+        rerate=rerate(comp, _decimal(base.value) if base else None) if isinstance(comp, Commission) else None,
     )
+
+
+def _decimal(value: object) -> Decimal | None:
+    found = number(value)
+    return found if isinstance(found, Decimal) else None
 
 
 def _line(ln: Line, labels: dict[str, str]) -> LineRow:
@@ -197,13 +206,13 @@ def _link(links: str | None, labels: dict[str, str]) -> tuple[str, str, str] | N
     return (period, labels.get(cid, cid), deal)
 
 
-def _deal(ln: Line, tiers: list) -> DealRow:
-    def tier_label(i: int) -> str:
-        return tiers[i].label if i < len(tiers) else ""
+def _deal(ln: Line, tiers: list[TierRow]) -> DealRow:
+    def band(i: int) -> TierRow | None:
+        return tiers[i] if 0 <= i < len(tiers) else None
 
     return DealRow(deal_id=ln.deal_id or "", base=ln.base, share=ln.share, rate=ln.rate, amount=ln.amount,
-                   slices=[SliceRow(index=s.tier, tier=tier_label(s.tier), amount=s.amount, rate=s.rate, mode=s.mode)
-                           for s in ln.slices])
+                   slices=[SliceRow(index=s.tier, tier=b.label if (b := band(s.tier)) else "", amount=s.amount,
+                                    rate=s.rate, mode=s.mode, band=b) for s in ln.slices])
 
 
 def _scorecard(comp: Scorecard, node: Node) -> ScorecardView:
@@ -246,42 +255,3 @@ def kpi_figure(node: Node | None, kpi_id: str, name: str, old_key: str | None = 
         return None if found is None else number(found)
     child = node.find(f"kpi.{kpi_id}.{old_key or name}")
     return number(child.value) if child is not None and child.value not in (None, "") else None
-
-
-def trace_rows(root: Node, open_depth: int = 2) -> list[TraceRow]:
-    """The trace below the root in reading order: nodes down to `open_depth` as rows,
-    each carrying its deeper steps as `details`; evidence lists shortened."""
-    rows = []
-    for depth, node in root.walk():
-        if 0 < depth <= open_depth:
-            details = [_trace_row(d + depth + 1, n) for child in node.children if depth == open_depth
-                       for d, n in child.walk()]
-            rows.append(_trace_row(depth, node, details))
-    return rows
-
-
-def _trace_row(depth: int, node: Node, details: list[TraceRow] | None = None) -> TraceRow:
-    source = _short(", ".join(node.evidence)) if node.evidence else _short(node.source)
-    return TraceRow(depth=depth, key=node.key, label=node.label, value=number(node.value),
-                    sentence=sentence(node), source=source, details=details or [])
-
-
-def _short(source: str) -> str:
-    parts = source.split(", ")
-    if len(parts) <= MAX_EVIDENCE:
-        return source
-    return ", ".join(parts[:MAX_EVIDENCE]) + f" … (+{len(parts) - MAX_EVIDENCE})"
-
-
-def number(value: object) -> Decimal | str:
-    """A trace value as a Decimal when it is one, else the text ("passed", "")."""
-    if isinstance(value, Decimal):
-        return value
-    if value is None:
-        return ""
-    text = str(value)
-    try:
-        parsed = Decimal(text)
-    except InvalidOperation:
-        return text
-    return parsed if parsed.is_finite() else text

@@ -20,7 +20,7 @@ from payplan.statements.tiers import Rerate, TierRow
 from payplan.statements.view import DealRow, SliceRow
 
 # deal, credited base, "= share of base", tier band, rate, amount (mm of the 180 mm column)
-DEALS = Columns([18, 22, 34, 68, 14, 24], "lrllrr", LISTING_PT)
+DEALS = Columns([18, 28, 34, 62, 14, 24], "lrllrr", LISTING_PT)
 BAND = 3  # the tier band column
 # band, from, to, rate, mode
 TIERS = Columns([44, 30, 30, 20, 56], "lrrrl", LISTING_PT)
@@ -41,7 +41,7 @@ def deal_listing(deals: list[DealRow], fmt: Formatter, unit: str = "money") -> l
         single = d.slices[0] if len(d.slices) == 1 else None
         band = band_text(single, fmt, unit) if single else ""
         inline = single is not None and DEALS.fits(BAND, band)
-        cells = [d.deal_id, fmt.amount(d.base), share if d.share is not None else "",
+        cells = [d.deal_id, fmt.amount(d.base), "\u2002" + share if d.share is not None else "",
                  band if inline else "", fmt.rate(single.rate) if inline else "", fmt.amount(d.amount)]
         more = [] if inline else [slice_line(s, fmt, unit) for s in d.slices]
         rows.append(ListingRow(DEALS.line(cells), more="\n".join(more)))

@@ -6,7 +6,7 @@ range, the plan's rate, marginal or retroactive) with its part of the base, the 
 paid and what that slice pays, so the slices add up to the line. Then the plan's
 tier schedule and, when a retroactive tier was reached, the re-rate in words.
 Must not compute pay: a slice's pay is its base × rate as the engine applied it,
-shown to the currency's places.
+shown to the currency's places, the line's rounding residue on its largest slice.
 """
 
 from __future__ import annotations
@@ -43,14 +43,25 @@ def deal_listing(deals: list[DealRow], fmt: Formatter, unit: str = "money") -> l
         inline = single is not None and DEALS.fits(BAND, band)
         cells = [d.deal_id, fmt.amount(d.base), "\u2002" + share if d.share is not None else "",
                  band if inline else "", fmt.rate(single.rate) if inline else "", fmt.amount(d.amount)]
-        more = [] if inline else [slice_line(s, fmt, unit) for s in d.slices]
+        more = [] if inline else [slice_line(s, paid, fmt, unit) for s, paid in zip(d.slices, slice_pays(d, fmt))]
         rows.append(ListingRow(DEALS.line(cells), more="\n".join(more)))
     return rows
 
 
-def slice_line(s: SliceRow, fmt: Formatter, unit: str) -> str:
+def slice_pays(d: DealRow, fmt: Formatter) -> list[Decimal]:
+    """What each slice pays, to the currency's places, adding up to the deal line exactly:
+    each is its base × rate rounded, and the cent or so the line's single rounding leaves
+    over goes to the slice that pays most (so a reader's sum is the printed line)."""
+    cent = Decimal(1).scaleb(-fmt.places)
+    pays = [(s.amount * s.rate).quantize(cent, rounding=ROUND_HALF_UP) for s in d.slices]
+    if pays:
+        biggest = max(range(len(pays)), key=lambda i: abs(pays[i]))
+        pays[biggest] += d.amount - sum(pays, Decimal(0))
+    return pays
+
+
+def slice_line(s: SliceRow, paid: Decimal, fmt: Formatter, unit: str) -> str:
     """A slice under its deal: its base, its band, the rate paid and what it pays."""
-    paid = (s.amount * s.rate).quantize(Decimal(1).scaleb(-fmt.places), rounding=ROUND_HALF_UP)
     return DEALS.line(["", fmt.amount(s.amount), "", SLICE_MARK + band_text(s, fmt, unit), fmt.rate(s.rate),
                        fmt.amount(paid)])
 

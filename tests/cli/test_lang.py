@@ -1,4 +1,5 @@
-"""The CLI speaks `--lang` or the locale: the `evaluate` table in en and uk, with names and totals.
+"""The CLI speaks `--lang` or the locale: the `evaluate` table in en and uk, with names and
+totals, and the simulation report in uk without an English word of the catalog.
 
 The amounts are parsed back from the printed table and added here, independently of the
 code that prints the totals row; the JSON stays the same in every language.
@@ -7,11 +8,16 @@ code that prints the totals row; the JSON stays the same in every language.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
+from babel.messages.pofile import read_po
 
-from .test_evaluate import payplan
+from payplan.i18n import catalog_path
+
+from .test_evaluate import ROOT, payplan
 
 ARGS = ("evaluate", "--plan", "plans/ae-2026-v1.toml", "--data", "examples/demo", "--period", "2026-03")
 ENGLISH = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
@@ -77,3 +83,53 @@ def test_json_is_the_same_in_every_language():
     assert english.returncode == ukrainian.returncode == 0
     assert english.stdout == ukrainian.stdout
     assert json.loads(english.stdout)["results"][0]["total"] == "2626.52"
+
+
+# --- the simulation report ---------------------------------------------------------------
+
+SIMULATE = ("simulate", "--baseline", "plans/sim/volume-only.toml", "--proposal", "plans/sim/balanced.toml",
+            "--periods", "2026-01..2026-06", "--data", "examples/demo", "--format", "html", "--threshold", "500")
+# Elements whose text is data or the engine's: KPI ids with attainments, the scoring issues,
+# the plan differences (subjects and fields as the plan files name them).
+DATA = re.compile(r'(?s)<(td|ul|p) class="(small|changes)"[^>]*>.*?</\1>')
+# product, format and currency names, and the ids of the demo's plans and KPIs
+ALLOWED = {"payplan", "kpi", "kpis", "csv", "json", "html", "pdf", "usd", "id", "ae", "sdr"}
+
+
+def msgid_words() -> set[str]:
+    with catalog_path("uk").open("rb") as po:
+        catalog = read_po(po, locale="uk")
+    words = set()
+    for m in catalog:
+        for text in (m.id if isinstance(m.id, tuple) else (m.id,)):
+            words.update(w.lower() for w in re.findall(r"[A-Za-z]{2,}", re.sub(r"%\(\w+\)s", " ", text or "")))
+    return words
+
+
+def data_words() -> set[str]:
+    """Words of the plan files (names, labels, ids) and of their paths as given: data, not the report's."""
+    text = " ".join([*(p.read_text(encoding="utf-8") for p in (ROOT / "plans").rglob("*.toml")), *SIMULATE])
+    return {w.lower() for w in re.findall(r"[A-Za-z]{2,}", text)}
+
+
+def english_in(html: str) -> list[str]:
+    body = DATA.sub(" ", re.sub(r"(?s)<head.*?</head>|<style.*?</style>", " ", html))
+    labels = " ".join(re.findall(r'aria-label="([^"]*)"', body))
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", unescape(re.sub(r"<[^>]*>", " ", body) + " " + labels))}
+    return sorted((words & msgid_words()) - ALLOWED - data_words())
+
+
+def test_simulation_report_in_ukrainian_has_no_english_word_of_the_catalog():
+    out = payplan("--lang", "uk", *SIMULATE, env=ENGLISH)
+    assert out.returncode == 0, out.stderr
+    html = out.stdout
+    assert '<html lang="uk">' in html and "Хто виграє, хто втрачає" in html
+    assert f"-9{NBSP}959,61" in html  # the cost change in the uk number format
+    assert english_in(html) == []
+
+
+def test_simulation_report_in_english_is_unchanged_in_words():
+    out = payplan(*SIMULATE, env=ENGLISH)
+    assert out.returncode == 0, out.stderr
+    assert '<html lang="en">' in out.stdout and "Who gains, who loses" in out.stdout and "-9,959.61" in out.stdout
+    assert english_in(out.stdout) != []  # the check above does see English words

@@ -133,3 +133,30 @@ def test_simulation_report_in_english_is_unchanged_in_words():
     assert out.returncode == 0, out.stderr
     assert '<html lang="en">' in out.stdout and "Who gains, who loses" in out.stdout and "-9,959.61" in out.stdout
     assert english_in(out.stdout) != []  # the check above does see English words
+
+
+# --- the service tables ------------------------------------------------------------------
+
+
+def test_service_tables_in_ukrainian(tmp_path):
+    env = {**ENGLISH, "PAYPLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'lang.sqlite'}"}
+
+    def uk(*args: str) -> str:
+        done = payplan("--lang", "uk", *args, env=env)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    uk("db", "upgrade")
+    uk("users", "add", "admin", "--role", "admin")
+    uk("import", "examples/demo", "--as", "admin")
+    uk("plans", "publish", "plans/ae-2026-v1.toml", "--as", "admin")
+    created = uk("runs", "create", "--plan", "ae-2026@1", "--period", "2026-03", "--as", "admin").splitlines()
+    assert created[1] == f"чернетка розрахунку 1: ae-2026@1, 2026-03, 6 працівників, разом 18{NBSP}593,20"
+    header, row = uk("runs", "list").splitlines()
+    assert header.split()[:4] == ["Розрахунок", "Вид", "План", "Період"]
+    assert row.split()[1:3] == ["звичайний", "ae-2026@1"] and row.endswith(f"18{NBSP}593,20")
+    shown = uk("runs", "show", "1", "--as", "admin")
+    assert "розрахунок 1: звичайний, ae-2026@1, 2026-03, чернетка (редакція" in shown
+    assert f"разом: 18{NBSP}593,20" in shown and f"2{NBSP}626,52" in shown
+    assert uk("users", "list").splitlines()[0].split()[:2] == ["Ім’я", "Роль"]
+    assert uk("plans", "check", "plans/ae-2026-v1.toml").splitlines()[-1].startswith("перевірено 1 файл плану: 0 помилок")

@@ -11,7 +11,12 @@ import os
 
 import click
 
-from payplan.i18n import LANGS, from_environment, gettext
+from payplan import i18n
+from payplan.i18n import LANGS, N_, Numbers, from_environment
+
+# A run's state and kind as the tables show them.
+STATES = {"draft": N_("draft"), "submitted": N_("submitted"), "approved": N_("approved"), "paid": N_("paid")}
+KINDS = {"regular": N_("regular"), "adjustment": N_("adjustment")}
 
 lang_option = click.option("--lang", type=click.Choice(LANGS), default=None,
                            help="Language of the words and numbers people read (default: the locale).")
@@ -32,4 +37,19 @@ def remember(ctx: click.Context, lang: str | None) -> None:
 
 def _(message: str, **values: object) -> str:
     """`message` in the command's language, `%(name)s` values filled in."""
-    return gettext(current(), message, **values)
+    return i18n.gettext(current(), message, **values)
+
+
+def ngettext(singular: str, plural: str, n: int, **values: object) -> str:
+    """The form of `singular`/`plural` for `n` in the command's language (`%(num)s` is `n`)."""
+    return i18n.ngettext(current(), singular, plural, n, **values)
+
+
+def word(table: dict[str, str], value: str) -> str:
+    """A value's word from `table` (STATES, KINDS) in the command's language; others as they are."""
+    return i18n.gettext(current(), table[value]) if value in table else value
+
+
+def numbers(places: int = 2) -> Numbers:
+    """Amounts (with `places` decimals) and numbers as the command's language writes them."""
+    return Numbers(current(), places)

@@ -13,9 +13,8 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
-from babel.messages.pofile import read_po
 
-from payplan.i18n import catalog_path
+from tests.catalog_words import msgid_words
 
 from .test_evaluate import ROOT, payplan
 
@@ -94,16 +93,6 @@ SIMULATE = ("simulate", "--baseline", "plans/sim/volume-only.toml", "--proposal"
 DATA = re.compile(r'(?s)<(td|ul|p) class="(small|changes)"[^>]*>.*?</\1>')
 # product, format and currency names, and the ids of the demo's plans and KPIs
 ALLOWED = {"payplan", "kpi", "kpis", "csv", "json", "html", "pdf", "usd", "id", "ae", "sdr"}
-
-
-def msgid_words() -> set[str]:
-    with catalog_path("uk").open("rb") as po:
-        catalog = read_po(po, locale="uk")
-    words = set()
-    for m in catalog:
-        for text in (m.id if isinstance(m.id, tuple) else (m.id,)):
-            words.update(w.lower() for w in re.findall(r"[A-Za-z]{2,}", re.sub(r"%\(\w+\)s", " ", text or "")))
-    return words
 
 
 def data_words() -> set[str]:

@@ -17,8 +17,7 @@ from html import unescape
 
 import pytest
 
-from payplan.i18n import catalog_path
-from babel.messages.pofile import read_po
+from tests.catalog_words import msgid_words
 
 from .conftest import HTML, PLANS
 from .test_pages import post_form, sign_in
@@ -28,16 +27,6 @@ ENGINE = re.compile(r'(?s)<(details|li|div|span|p|ul) [^>]*(class="[^"]*\b(why|s
 # product, format and currency names, and the fact kinds (the names of the importable files' column sets)
 ALLOWED = {"payplan", "kpi", "csv", "json", "gl", "html", "pdf", "en", "uk", "usd", "eur", "uah", "id", "ae", "sdr",
            "reps", "deals", "metrics", "targets", "credits"}
-
-
-def msgid_words() -> set[str]:
-    with catalog_path("uk").open("rb") as po:
-        catalog = read_po(po, locale="uk")
-    words = set()
-    for m in catalog:
-        for text in (m.id if isinstance(m.id, tuple) else (m.id,)):
-            words.update(w.lower() for w in re.findall(r"[A-Za-z]{2,}", re.sub(r"%\(\w+\)s", " ", text or "")))
-    return words
 
 
 def data_words() -> set[str]:

@@ -17,27 +17,16 @@ from html import unescape
 
 import pytest
 
-from payplan.i18n import catalog_path
-from babel.messages.pofile import read_po
+from tests.catalog_words import msgid_words
 
 from .conftest import HTML, PLANS
-from .test_pages import sign_in
+from .test_pages import post_form, sign_in
 
 ENGINE = re.compile(r'(?s)<(details|li|div|span|p|ul) [^>]*(class="[^"]*\b(why|small|notes|trace|error)\b|id="unavailable")'
                     r'[^>]*>.*?</\1>')
 # product, format and currency names, and the fact kinds (the names of the importable files' column sets)
 ALLOWED = {"payplan", "kpi", "csv", "json", "gl", "html", "pdf", "en", "uk", "usd", "eur", "uah", "id", "ae", "sdr",
            "reps", "deals", "metrics", "targets", "credits"}
-
-
-def msgid_words() -> set[str]:
-    with catalog_path("uk").open("rb") as po:
-        catalog = read_po(po, locale="uk")
-    words = set()
-    for m in catalog:
-        for text in (m.id if isinstance(m.id, tuple) else (m.id,)):
-            words.update(w.lower() for w in re.findall(r"[A-Za-z]{2,}", re.sub(r"%\(\w+\)s", " ", text or "")))
-    return words
 
 
 def data_words() -> set[str]:
@@ -92,3 +81,16 @@ def test_lang_switches_back_and_a_cookie_outranks_the_browser(client):
     assert "Мої виплати" in client.get("/pay", headers={**HTML, "Accept-Language": "en"}).text
     back = client.get("/pay?lang=en", headers=HTML)
     assert "My pay" in back.text and client.cookies.get("lang") == "en"
+
+
+def test_a_simulation_report_speaks_the_pages_language(client):
+    assert sign_in(client, "hanna").status_code == 303
+    assert client.get("/hr/simulation?lang=uk", headers=HTML).status_code == 200
+    response = post_form(client, "/hr/simulation", baseline="ae-2026@1", proposal="ae-2026@2", start="2026-01",
+                         end="2026-02")
+    assert response.status_code == 200
+    (report,) = re.findall(r'srcdoc="([^"]*)"', response.text)
+    report = unescape(report)
+    assert '<html lang="uk">' in report and "Хто виграє, хто втрачає" in report
+    # the plan differences (subjects and fields as the plan files name them) are data
+    assert english_on(re.sub(r'(?s)<ul class="changes">.*?</ul>', " ", report)) == []

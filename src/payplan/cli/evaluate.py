@@ -24,8 +24,10 @@ import click
 def evaluate(ctx: click.Context, plan_path: Path, data_dir: Path, period: str, rep_id: str | None,
              fmt: str) -> None:
     """Score reps on a plan for a period from fact files."""
+    from payplan.cli.language import current
+
     run_evaluate = _pipeline("run_evaluate")
-    _finish(ctx, run_evaluate(plan=plan_path, data=data_dir, period=period, rep=rep_id, fmt=fmt))
+    _finish(ctx, run_evaluate(plan=plan_path, data=data_dir, period=period, rep=rep_id, fmt=fmt, lang=current()))
 
 
 @click.command()

@@ -2,7 +2,8 @@
 
 Each command group is a module of this package named after it. `main()` never
 shows a traceback for a user's mistake: usage errors exit 2, plan and data errors
-exit 1, each with a message on stderr. Must not hold business rules.
+exit 1, each with a message on stderr. `--lang` (else the locale) chooses the language
+of what people read (`payplan.cli.language`). Must not hold business rules.
 """
 
 from __future__ import annotations
@@ -11,14 +12,18 @@ import sys
 
 import click
 
-from payplan.cli import audit, bench, db, evaluate, facts, plans, runs, serve, simulate, statements, users
+from payplan.cli import (audit, bench, db, evaluate, facts, language, plans, runs, serve, simulate, statements,
+                         users)
 from payplan.plans.files import PlanError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="payplan")
-def cli() -> None:
+@language.lang_option
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None) -> None:
     """payplan: open, explainable incentive compensation for B2B sales teams."""
+    language.remember(ctx, lang)
 
 
 for _command in (plans.plans, evaluate.evaluate, evaluate.explain, simulate.simulate, db.db, users.users,

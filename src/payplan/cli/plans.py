@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from payplan.cli.database import acting, as_user
+from payplan.cli.language import _, ngettext
 from payplan.core.issues import Issue
 from payplan.core.lint import check_versions
 from payplan.core.plan import Plan
@@ -61,8 +62,10 @@ def plans_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     for issue in issues:
         click.secho(str(issue), fg="red" if issue.severity == "error" else "yellow")
     errors = sum(i.severity == "error" for i in issues)
-    click.echo(f"checked {_count(len(files), 'plan file')}: {_count(errors, 'error')}, "
-               f"{_count(len(issues) - errors, 'warning')}")
+    click.echo(_("checked %(files)s: %(errors)s, %(warnings)s",
+                 files=ngettext("%(num)s plan file", "%(num)s plan files", len(files)),
+                 errors=ngettext("%(num)s error", "%(num)s errors", errors),
+                 warnings=ngettext("%(num)s warning", "%(num)s warnings", len(issues) - errors)))
     ctx.exit(1 if errors else 0)
 
 
@@ -81,7 +84,7 @@ def plans_diff(old: Path, new: Path) -> None:
         click.echo(f"  {change}")
     if not changes:
         same = plan_hash(before) == plan_hash(after)
-        click.echo("  no changes" + (" (same content hash)" if same else " (only in wording or order)"))
+        click.echo("  " + (_("no changes (same content hash)") if same else _("no changes (only in wording or order)")))
 
 
 @plans.command("publish")
@@ -120,7 +123,3 @@ def _place_version_issues(issues: list[Issue], loaded: list[tuple[str, str, Plan
             placed += place([issue], text, source)
         placed += [] if homes else [issue]
     return placed
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -15,7 +15,7 @@ import click
 from sqlalchemy import Connection
 
 from payplan.cli.database import acting, as_user, transaction
-from payplan.core.money import fmt
+from payplan.cli.language import KINDS, STATES, _, ngettext, numbers, word
 from payplan.runs import adjustments, export
 from payplan.runs import lifecycle as runs
 from payplan.runs.review import review
@@ -38,7 +38,8 @@ def runs_create(plan_ref: str, period: str, idempotency_key: str | None, as_name
     run, count, total = acting(as_name, lambda conn, user: _with_totals(
         conn, runs.create_run(conn, plan_ref, period, user, idempotency_key)))
     click.echo(run.id)
-    click.echo(f"draft run {run.id}: {run.plan_ref}, {run.period}, {count} reps, total {fmt(total)}")
+    click.echo(_("draft run %(run)s: %(plan)s, %(period)s, %(reps)s, total %(total)s", run=run.id, plan=run.plan_ref,
+                 period=run.period, reps=_reps(count), total=numbers().amount(total)))
 
 
 @runs_group.command("adjust")
@@ -49,7 +50,8 @@ def runs_adjust(run_id: int, as_name: str) -> None:
     run, count, total = acting(as_name, lambda conn, user: _with_totals(
         conn, adjustments.create_adjustment(conn, run_id, user)))
     click.echo(run.id)
-    click.echo(f"adjustment run {run.id} of run {run_id}: {count} reps, delta {fmt(total)}")
+    click.echo(_("adjustment run %(run)s of run %(of)s: %(reps)s, delta %(delta)s", run=run.id, of=run_id,
+                 reps=_reps(count), delta=numbers().amount(total)))
 
 
 def _transition(name: str, move: Callable[..., runs.RunRow], help_text: str) -> None:
@@ -58,7 +60,7 @@ def _transition(name: str, move: Callable[..., runs.RunRow], help_text: str) -> 
     @as_user
     def command(run_id: int, as_name: str) -> None:
         run = acting(as_name, lambda conn, user: move(conn, run_id, user))
-        click.echo(f"run {run.id} is {run.state} (revision {run.revision})")
+        click.echo(_state_line(run))
 
 
 _transition("submit", runs.submit, "Send draft run N for approval.")
@@ -73,7 +75,16 @@ _transition("pay", runs.pay, "Mark approved run N as paid.")
 def runs_reject(run_id: int, reason: str, as_name: str) -> None:
     """Return submitted run N to draft."""
     run = acting(as_name, lambda conn, user: runs.reject(conn, run_id, user, reason))
-    click.echo(f"run {run.id} is {run.state} (revision {run.revision})")
+    click.echo(_state_line(run))
+
+
+def _state_line(run: runs.RunRow) -> str:
+    return _("run %(run)s is %(state)s (revision %(revision)s)", run=run.id, state=word(STATES, run.state),
+             revision=run.revision)
+
+
+def _reps(count: int) -> str:
+    return ngettext("%(num)s rep", "%(num)s reps", count)
 
 
 @runs_group.command("show")
@@ -83,20 +94,31 @@ def runs_show(run_id: int, as_name: str) -> None:
     """Show run N: its state, total, flags and the results USER may see."""
     settings = get_settings()
     run, results, checked = acting(as_name, lambda conn, user: _shown(conn, run_id, user, settings))
-    click.echo(f"run {run.id}: {run.kind}, {run.plan_ref}, {run.period}, {run.state} (revision {run.revision})")
+    amount = numbers().amount
+    click.echo(_("run %(run)s: %(kind)s, %(plan)s, %(period)s, %(state)s (revision %(revision)s)", run=run.id,
+                 kind=word(KINDS, run.kind), plan=run.plan_ref, period=run.period, state=word(STATES, run.state),
+                 revision=run.revision))
     if run.adjusts_run_id:
-        click.echo(f"adjusts run {run.adjusts_run_id}")
+        click.echo(_("adjusts run %(run)s", run=run.adjusts_run_id))
     if run.rejected_reason:
-        click.echo(f"rejected: {run.rejected_reason}")
-    for label, value in (("inputs", run.inputs_hash), ("outputs", run.outputs_hash)):
-        click.echo(f"{label} hash: {value}")
+        click.echo(_("rejected: %(reason)s", reason=run.rejected_reason))
+    click.echo(_("inputs hash: %(hash)s", hash=run.inputs_hash))
+    click.echo(_("outputs hash: %(hash)s", hash=run.outputs_hash))
     if checked is not None:
-        change = "" if checked.change is None else f" ({_signed(checked.change)} against run {checked.previous_run_id})"
-        click.echo(f"total: {fmt(checked.total)}{change}")
+        click.echo(_total_line(checked, amount))
         flagged = ", ".join(f"{flag} {n}" for flag, n in checked.counts.items() if n)
-        click.echo(f"flags: {flagged or 'none'}")
+        click.echo(_("flags: %(flags)s", flags=flagged or _("none")))
     for row in results:
-        click.echo(f"  {row.rep_id:<12} {row.rep_name:<30} {fmt(row.total):>14}")
+        click.echo(f"  {row.rep_id:<12} {row.rep_name:<30} {amount(row.total):>14}")
+
+
+def _total_line(checked, amount) -> str:
+    """The run's total, and its change against the last approved run of the period before."""
+    if checked.change is None:
+        return _("total: %(total)s", total=amount(checked.total))
+    change = ("+" if checked.change > 0 else "") + amount(checked.change)
+    return _("total: %(total)s (%(change)s against run %(run)s)", total=amount(checked.total), change=change,
+             run=checked.previous_run_id)
 
 
 def _shown(conn: Connection, run_id: int, user, settings):
@@ -105,10 +127,6 @@ def _shown(conn: Connection, run_id: int, user, settings):
     checked = (review(conn, run, up=settings.flag_pay_up, down=settings.flag_pay_down)
                if user.role in SEE_ALL else None)
     return run, list_results(conn, run_id, user), checked
-
-
-def _signed(amount) -> str:
-    return ("+" if amount > 0 else "") + fmt(amount)
 
 
 @runs_group.command("list")
@@ -123,10 +141,12 @@ def runs_list(period: str | None, run_state: str | None) -> None:
         click.echo("no runs" + (f" for {period}" if period else "") + (f" in state {run_state}" if run_state else ""),
                    err=True)
         return
-    click.echo(f"{'run':>5}  {'kind':<10} {'plan':<16} {'period':<8} {'state':<10} {'reps':>5} {'total':>14}")
+    amount = numbers().amount
+    line = "{:>5}  {:<12} {:<16} {:<8} {:<14} {:>10} {:>14}".format
+    click.echo(line(_("Run"), _("Kind"), _("Plan"), _("Period"), _("State"), _("Reps"), _("Total")))
     for run, count, total in rows:
-        click.echo(f"{run.id:>5}  {run.kind:<10} {run.plan_ref:<16} {run.period:<8} {run.state:<10} {count:>5} "
-                   f"{fmt(total or 0):>14}")
+        click.echo(line(run.id, word(KINDS, run.kind), run.plan_ref, run.period, word(STATES, run.state), count,
+                        amount(total or 0)))
 
 
 @runs_group.command("export")
@@ -148,8 +168,9 @@ def runs_export(run_id: int, fmt_name: str, lines: bool, output: Path | None) ->
         click.echo(data, nl=False)
         return
     output.write_bytes(data)
-    click.echo(f"wrote {output}: run {run_id}, {len(exported.reps)} reps, total {fmt(exported.total)} "
-               f"{exported.currency}", err=True)
+    click.echo(_("wrote %(file)s: run %(run)s, %(reps)s, total %(total)s %(currency)s", file=output, run=run_id,
+                 reps=_reps(len(exported.reps)), total=numbers().amount(exported.total), currency=exported.currency),
+               err=True)
 
 
 def _with_totals(conn: Connection, run: runs.RunRow) -> tuple[runs.RunRow, int, object]:

@@ -28,6 +28,7 @@ def simulate(baseline: str, proposal: str, periods: str, data_dir: Path | None, 
     """What PROPOSAL would have paid over past periods next to BASELINE, rep by rep (read only)."""
     import os
 
+    from payplan.cli.language import current
     from payplan.simulation import simulate as simulation
     from payplan.simulation.report import render
 
@@ -39,7 +40,7 @@ def simulate(baseline: str, proposal: str, periods: str, data_dir: Path | None, 
                                        workers=workers)
     else:
         sim = simulation.simulate_database(_settings_url(), baseline, proposal, periods, amount, workers=workers)
-    report = render(sim, fmt)
+    report = render(sim, fmt, current())  # HTML and PDF in `payplan --lang`; JSON and CSV in none
     if output is not None:
         output.write_bytes(report)
         click.echo(f"wrote {output} ({len(sim.comparison.reps)} reps, cost change "

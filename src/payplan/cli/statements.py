@@ -16,10 +16,12 @@ from pathlib import Path
 
 import click
 
+from payplan.cli import language
 from payplan.statements import LANGUAGES
 
-lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
-                           help="Language of the statement.")
+lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+                           callback=lambda ctx, param, value: value or language.current(),
+                           help="Language of the statement (default: `payplan --lang`, else the locale).")
 run_option = click.option("--run", "run_id", type=int, default=None, help="A run in the service database.")
 file_options = [
     click.option("--plan", "plan_path", type=click.Path(dir_okay=False, path_type=Path), default=None,

@@ -15,6 +15,7 @@ import click
 from payplan.access import credentials
 from payplan.access.users import add_user, end_sessions, get_user
 from payplan.cli.database import transaction
+from payplan.cli.language import _
 from payplan.settings import get_settings
 from payplan.store import audit
 from payplan.store.service_schema import ROLES
@@ -56,11 +57,12 @@ def users_add(name: str, role: str, rep_id: str | None, password_stdin: bool, da
 def users_list() -> None:
     """Every user: role, rep, password or not, disabled or not, working tokens."""
     entries = transaction(credentials.list_users)
-    click.echo(f"{'name':<24} {'role':<8} {'rep':<10} {'password':<8} {'tokens':>6}  state")
+    line = "{:<24} {:<8} {:<10} {:<8} {:>6}  {}".format
+    click.echo(line(_("Name"), _("Role"), _("Rep"), _("Password"), _("Tokens"), _("State")))
     for e in entries:
-        state = f"disabled {e.disabled_at}" if e.disabled_at else "active"
-        click.echo(f"{e.name:<24} {e.role:<8} {e.rep_id or '-':<10} {'yes' if e.has_password else 'no':<8} "
-                   f"{e.active_tokens:>6}  {state}")
+        state = _("disabled %(when)s", when=e.disabled_at) if e.disabled_at else _("active")
+        click.echo(line(e.name, e.role, e.rep_id or "-", _("yes") if e.has_password else _("no"), e.active_tokens,
+                        state))
 
 
 @users.command("token")

@@ -43,6 +43,7 @@ class Evaluation(msgspec.Struct):
     period: str
     results: list[RepResult]
     issues: list[Issue]
+    names: dict[str, str] = {}  # rep id → name, for the table a person reads
 
 
 def evaluate_files(plan_path: str | Path, data_dir: str | Path, period_text: str,
@@ -56,7 +57,8 @@ def evaluate_files(plan_path: str | Path, data_dir: str | Path, period_text: str
     with engine.begin() as conn:
         import_facts(conn, facts)
         results, issues = evaluate_periods(plan, conn, periods, rep_id)
-    return Evaluation(plan, plan_hash(plan), period_text, results, issues)
+        names = {r.id: r.name for r in load_reps(conn) if r.name}
+    return Evaluation(plan, plan_hash(plan), period_text, results, issues, names)
 
 
 def load_checked_plan(path: str | Path) -> Plan:
@@ -142,12 +144,14 @@ def with_history(plan: Plan, periods: list[Period]) -> list[Period]:
 
 
 def run_evaluate(plan: Path, data: Path, period: str, rep: str | None = None,
-                 fmt: str = "table") -> tuple[str, int]:
-    """`payplan evaluate`: (text to print, exit code: 1 when an error issue was found)."""
+                 fmt: str = "table", lang: str = "en") -> tuple[str, int]:
+    """`payplan evaluate`: (text to print, exit code: 1 when an error issue was found).
+
+    The table is in `lang`; the JSON is the same in every language."""
     from payplan.evaluation.report import table_text, to_json
 
     evaluation = evaluate_files(plan, data, period, rep)
-    text = to_json(evaluation).decode() if fmt == "json" else table_text(evaluation)
+    text = to_json(evaluation).decode() if fmt == "json" else table_text(evaluation, lang)
     return text, 1 if any(i.severity == "error" for i in evaluation.issues) else 0
 
 

@@ -1,6 +1,8 @@
 """Command-line encodings of an evaluation: the JSON contract, a table, an explanation.
 
-The JSON shape is a contract other tools read (DESIGN §11): amounts are decimal
+The table is for a person, in their language: reps by name with the id, the plan's
+component labels, amounts with thousands separators and the currency's places, a totals
+row. The JSON shape is a contract other tools read (DESIGN §11): amounts are decimal
 strings and output is byte-identical for identical inputs. Must not compute pay.
 """
 
@@ -10,11 +12,16 @@ from decimal import Decimal
 
 import msgspec
 
-from payplan.core.money import fmt
+from payplan.core.money import fmt, minor_units
 from payplan.core.result import RepResult
 from payplan.core.trace import Node, sentence, shown
+from payplan.i18n import N_, Numbers, translations
 
 _encoder = msgspec.json.Encoder(decimal_format="string")
+
+# The components the engine adds to a plan's own (their ids are reserved), as the table heads them.
+ENGINE_COMPONENTS = {"clawback": N_("Clawback"), "negative_balance": N_("Negative balance"),
+                     "statement_cap": N_("Statement cap"), "proration": N_("Proration")}
 
 
 def to_json(evaluation) -> bytes:
@@ -47,17 +54,38 @@ def result_dict(r: RepResult) -> dict:
     return doc
 
 
-def table_rows(evaluation) -> tuple[list[str], list[list[str]]]:
-    """Header and rows: one row per rep and period, one column per component."""
-    ids: list[str] = []
-    for r in evaluation.results:
-        ids.extend(c.id for c in r.components if c.id not in ids)
-    header = ["rep", "period", *ids, "total", evaluation.plan.currency]
-    rows = []
+def table_rows(evaluation, lang: str = "en") -> tuple[list[str], list[list[str]]]:
+    """Header and rows: one row per rep and period, one column per component, then a totals
+    row (the sums of the amounts as printed) when there is more than one row."""
+    _ = translations(lang).gettext
+    numbers = Numbers(lang, minor_units(evaluation.plan.currency))
+    components = _components(evaluation, lang)
+    header = [_("Rep"), _("Period"), *components.values(), _("Total")]
+    rows, sums = [], [Decimal(0)] * (len(components) + 1)
     for r in evaluation.results:
         amounts = {c.id: c.amount for c in r.components}
-        rows.append([r.rep_id, r.period, *(fmt(amounts.get(i)) for i in ids), fmt(r.total), ""])
-    return header[:-1], [row[:-1] for row in rows]
+        values = [*(amounts.get(i) for i in components), r.total]
+        rows.append([_rep_name(evaluation, r.rep_id), r.period, *(numbers.amount(v) for v in values)])
+        sums = [s + numbers.rounded(v) if v is not None else s for s, v in zip(sums, values)]
+    if len(rows) > 1:
+        rows.append([_("Total"), "", *(numbers.amount(s) for s in sums)])
+    return header, rows
+
+
+def _components(evaluation, lang: str) -> dict[str, str]:
+    """Component id → its label in the plan (or its id; the engine's own in `lang`), in first-seen order."""
+    labels = {key: translations(lang).gettext(message) for key, message in ENGINE_COMPONENTS.items()}
+    labels.update((c.id, c.label or c.id) for c in evaluation.plan.components)
+    ids: dict[str, str] = {}
+    for r in evaluation.results:
+        ids.update((c.id, labels.get(c.id, c.id)) for c in r.components if c.id not in ids)
+    return ids
+
+
+def _rep_name(evaluation, rep_id: str) -> str:
+    """"Iryna Bondarenko (AE01)"; the id alone when the facts give no name."""
+    name = evaluation.names.get(rep_id)
+    return f"{name} ({rep_id})" if name else rep_id
 
 
 def explain_lines(result: RepResult, currency: str) -> list[str]:
@@ -97,15 +125,21 @@ def _rate(rate: Decimal | None) -> str:
     return f"{fmt((rate * 100).quantize(Decimal('0.01')))}%"
 
 
-def table_text(evaluation) -> str:
-    """A plain aligned table for the terminal, then any issues."""
-    header, rows = table_rows(evaluation)
+def table_text(evaluation, lang: str = "en") -> str:
+    """A plain aligned table for the terminal in `lang`, a rule above the totals, then any issues."""
+    header, rows = table_rows(evaluation, lang)
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
     numeric = [i >= 2 for i in range(len(header))]
+
     def line(cells):
         return "  ".join(str(c).rjust(w) if num else str(c).ljust(w) for c, w, num in zip(cells, widths, numeric))
-    out = [f"plan {evaluation.plan.ref} ({evaluation.hash[:12]}), {evaluation.period}, {evaluation.plan.currency}",
-           line(header), line(["-" * w for w in widths])]
-    out += [line(r) for r in rows]
+    rule = line(["-" * w for w in widths])
+    _ = translations(lang).gettext
+    plan = evaluation.plan
+    title = _("plan %(plan)s (%(hash)s), %(period)s, %(currency)s") % {
+        "plan": plan.ref, "hash": evaluation.hash[:12], "period": evaluation.period, "currency": plan.currency}
+    out = [title, line(header), rule]
+    body = [line(r) for r in rows]
+    out += body[:-1] + [rule, body[-1]] if len(rows) > 1 else body
     out += [str(i) for i in evaluation.issues]
     return "\n".join(out)

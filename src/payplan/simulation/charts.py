@@ -4,7 +4,7 @@
 are many reps). `pay_margin_chart`: pay against margin per rep × period under
 each plan — a balanced plan's points follow margin, a volume plan's scatter.
 No JavaScript, no external files: the same markup prints in a browser and in
-WeasyPrint. Every text is escaped here. Must not compute pay or statistics
+WeasyPrint. Every text is escaped here; words are in the report's language. Must not compute pay or statistics
 beyond placing points (coordinates are floats: drawing, not money).
 """
 
@@ -15,6 +15,7 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 
 from payplan.core.simulate import RepChange, Row
+from payplan.i18n import DEFAULT, N_, translations
 
 WIDTH = 640
 MAX_BARS = 40
@@ -22,6 +23,7 @@ MAX_POINTS = 1500
 BINS = 20
 GAIN, LOSS, SAME = "#2f6f5e", "#b0483c", "#9aa5b1"
 SERIES = {"baseline": "#9aa5b1", "proposal": "#1d4e89"}
+SERIES_NAMES = {"baseline": N_("baseline"), "proposal": N_("proposal")}
 FONT = 'font-family="DejaVu Sans, Noto Sans, sans-serif"'
 
 
@@ -36,14 +38,14 @@ def _text(x: float, y: float, text: str, anchor: str = "start", size: float = 10
             f'fill="#2b3440">{escape(text)}</text>')
 
 
-def delta_chart(reps: list[RepChange], money: callable) -> Markup:
+def delta_chart(reps: list[RepChange], money: callable, lang: str = DEFAULT) -> Markup:
     """A bar per rep (sorted by delta), or a histogram of deltas for more than MAX_BARS reps."""
     if not reps:
         return Markup("")
-    return _rep_bars(reps, money) if len(reps) <= MAX_BARS else _histogram(reps, money)
+    return _rep_bars(reps, money, lang) if len(reps) <= MAX_BARS else _histogram(reps, money, lang)
 
 
-def _rep_bars(reps: list[RepChange], money: callable) -> Markup:
+def _rep_bars(reps: list[RepChange], money: callable, lang: str) -> Markup:
     ordered = sorted(reps, key=lambda r: (r.delta, r.rep_id))
     row, label_w, mid = 20, 110, 370
     scale = max(abs(r.delta) for r in ordered) or Decimal(1)
@@ -58,10 +60,10 @@ def _rep_bars(reps: list[RepChange], money: callable) -> Markup:
         parts.append(f'<rect x="{x:.1f}" y="{y}" width="{max(width, 1):.1f}" height="14" fill="{colour}"/>')
         end = x + width + 4 if rep.delta >= 0 else x - 4
         parts.append(_text(end, y + 11, money(rep.delta), "start" if rep.delta >= 0 else "end", 9.5))
-    return _svg(row * len(ordered) + 6, "Change in pay per rep", parts)
+    return _svg(row * len(ordered) + 6, translations(lang).gettext("Change in pay per rep"), parts)
 
 
-def _histogram(reps: list[RepChange], money: callable) -> Markup:
+def _histogram(reps: list[RepChange], money: callable, lang: str) -> Markup:
     deltas = [float(r.delta) for r in reps]
     lo, hi = min(deltas), max(deltas)
     span = (hi - lo) or 1.0
@@ -79,11 +81,13 @@ def _histogram(reps: list[RepChange], money: callable) -> Markup:
                      f'height="{h:.1f}" fill="{colour}"/>')
     parts.append(_text(20, 190, money(Decimal(str(lo)).quantize(Decimal(1)))))
     parts.append(_text(WIDTH - 20, 190, money(Decimal(str(hi)).quantize(Decimal(1))), "end"))
-    parts.append(_text(WIDTH / 2, 190, f"{len(reps)} reps, change in pay over the window", "middle"))
-    return _svg(height, "Distribution of the change in pay", parts)
+    words = translations(lang).ngettext("%(num)s rep, change in pay over the window",
+                                        "%(num)s reps, change in pay over the window", len(reps)) % {"num": len(reps)}
+    parts.append(_text(WIDTH / 2, 190, words, "middle"))
+    return _svg(height, translations(lang).gettext("Distribution of the change in pay"), parts)
 
 
-def pay_margin_chart(rows: list[Row], money: callable) -> Markup:
+def pay_margin_chart(rows: list[Row], money: callable, lang: str = DEFAULT) -> Markup:
     """Pay (y) against margin (x) per rep × period, a series per plan."""
     if not rows:
         return Markup("")
@@ -106,14 +110,15 @@ def pay_margin_chart(rows: list[Row], money: callable) -> Markup:
     parts += [_text(left - 4, top + 8, money(Decimal(str(round(y_hi)))), "end", 9),
               _text(left - 4, top + h, "0", "end", 9),
               _text(left + w, top + h + 14, money(Decimal(str(round(x_hi)))), "end", 9),
-              _text(left + w / 2, top + h + 14, "margin per rep and period →", "middle", 9.5),
-              _legend(left + 8, top + 14)]
-    return _svg(h + 34, "Pay against margin under each plan", parts)
+              _text(left + w / 2, top + h + 14, translations(lang).gettext("margin per rep and period →"), "middle",
+                    9.5),
+              _legend(left + 8, top + 14, lang)]
+    return _svg(h + 34, translations(lang).gettext("Pay against margin under each plan"), parts)
 
 
-def _legend(x: float, y: float) -> str:
+def _legend(x: float, y: float, lang: str) -> str:
     out = []
     for i, (side, colour) in enumerate(SERIES.items()):
         out.append(f'<circle cx="{x + i * 110:.1f}" cy="{y - 4}" r="4" fill="{colour}"/>')
-        out.append(_text(x + i * 110 + 8, y, side, size=9.5))
+        out.append(_text(x + i * 110 + 8, y, translations(lang).gettext(SERIES_NAMES[side]), size=9.5))
     return "".join(out)

@@ -4,7 +4,9 @@ JSON is the `Simulation` value itself (amounts as decimal strings). CSV is one
 row per rep × period, then one row per rep over the whole window (period
 "total"); every text cell that a spreadsheet could read as a formula (starting
 with = + - @, tab or CR) is prefixed with a quote, while numbers stay numbers.
-HTML is one self-contained page (inline CSS and SVG, autoescaped Jinja2); the
+HTML is one self-contained page (inline CSS and SVG, autoescaped Jinja2) in the reader's
+language: words from the gettext catalogs, figures in the locale (JSON and CSV are the
+same in every language); the
 PDF is that page through WeasyPrint with a URL fetcher that refuses every URL,
 so nothing in the data can pull a file or an address into the report.
 Must not compute anything: figures come from `payplan.simulation.simulate`.
@@ -15,12 +17,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 import msgspec
 
+from payplan.core.money import minor_units
+from payplan.i18n import DEFAULT, N_, Numbers, gettext, translations
+from payplan.plans.files import Change
 from payplan.settings import SHIPPED_TEMPLATES, template_folders
 from payplan.simulation.simulate import Simulation
 
@@ -29,18 +34,17 @@ REPORT_TEMPLATE = "simulation/report.html"
 FORMATS = ("json", "csv", "html", "pdf")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_CENT = Decimal("0.01")
 
 
-def render(sim: Simulation, fmt: str) -> bytes:
-    """The simulation in `fmt` (json / csv / html / pdf) as bytes."""
+def render(sim: Simulation, fmt: str, lang: str = DEFAULT) -> bytes:
+    """The simulation in `fmt` (json / csv / html / pdf) as bytes; HTML and PDF in `lang`."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (expected {', '.join(FORMATS)})")
     if fmt == "json":
         return to_json(sim)
     if fmt == "csv":
         return to_csv(sim).encode("utf-8")
-    html = to_html(sim)
+    html = to_html(sim, lang)
     return html.encode("utf-8") if fmt == "html" else to_pdf(html)
 
 
@@ -90,44 +94,71 @@ def _kpi_ids(sim: Simulation) -> tuple[list[str], list[str]]:
 # --- HTML and PDF ------------------------------------------------------------------------
 
 
-def _environment():
-    return _environment_over(template_folders())
+# Words of the simulation's own values, as the report shows them.
+ORIGINS = {"file": N_("file"), "draft": N_("draft"), "published": N_("published")}
+CHANGES = {"gain": N_("gains"), "loss": N_("loses"), "same": N_("about the same")}
 
 
-@lru_cache(maxsize=4)
-def _environment_over(folders: tuple[Path, ...]):
+def _environment(lang: str):
+    return _environment_over(template_folders(), lang)
+
+
+@lru_cache(maxsize=8)
+def _environment_over(folders: tuple[Path, ...], lang: str):
+    """The report's Jinja2 environment for `folders`, speaking `lang` (one per language: no shared state)."""
     import jinja2
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in folders]), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in folders]), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
-def money(value: Decimal | None) -> str:
-    """1234.5 → "1,234.50"; negative with a minus sign; blank for None."""
-    return "" if value is None else format(value.quantize(_CENT), ",f")
+class Figures:
+    """The report's numbers and value words in one language and currency."""
+
+    def __init__(self, lang: str, currency: str) -> None:
+        self.lang = lang
+        self.numbers = Numbers(lang, minor_units(currency))
+        self.ratios = Numbers(lang, 2)
+
+    def money(self, value: Decimal | None) -> str:
+        """1234.5 → "1,234.50" / "1 234,50"; negative with a minus sign; blank for None."""
+        return self.numbers.amount(value)
+
+    def pct(self, value: Decimal | float | None, places: int = 1) -> str:
+        """A share as a percentage, rounded half-up in Decimal (a correlation may be a float)."""
+        return self.numbers.pct(value, places)
+
+    def corr(self, value: Decimal | None) -> str:
+        return "—" if value is None else self.ratios.amount(value)
+
+    def word(self, table: dict[str, str], value: str) -> str:
+        return gettext(self.lang, table[value]) if value in table else value
+
+    def plan_change(self, change: Change) -> str:
+        """A difference between the plans: added or removed in words; a changed field as the plan file names it."""
+        if change.field:
+            return str(change)
+        added = change.old is None
+        message = N_("%(subject)s added") if added else N_("%(subject)s removed")
+        return gettext(self.lang, message, subject=change.subject)
 
 
-def pct(value: Decimal | float | None, places: int = 1) -> str:
-    """A share as a percentage, rounded half-up in Decimal (a correlation may be a float)."""
-    if value is None:
-        return "—"
-    percent = (Decimal(str(value)) * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{percent}%"
-
-
-def corr(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
-
-
-def to_html(sim: Simulation) -> str:
+def to_html(sim: Simulation, lang: str = DEFAULT) -> str:
+    """The report as one HTML page in `lang` (words and figures)."""
     from payplan.simulation.charts import delta_chart, pay_margin_chart
 
     comparison = sim.comparison
-    kpis = _kpi_ids(sim)
-    charts = {"delta": delta_chart(comparison.reps, money), "scatter": pay_margin_chart(comparison.rows, money)}
-    template = _environment().get_template(REPORT_TEMPLATE)
-    return template.render(sim=sim, c=comparison, t=comparison.totals, kpis=kpis, charts=charts,
-                           money=money, pct=pct, corr=corr, max_rows=2000)
+    figures = Figures(lang, sim.currency)
+    charts = {"delta": delta_chart(comparison.reps, figures.money, lang),
+              "scatter": pay_margin_chart(comparison.rows, figures.money, lang)}
+    template = _environment(lang).get_template(REPORT_TEMPLATE)
+    return template.render(sim=sim, c=comparison, t=comparison.totals, kpis=_kpi_ids(sim), charts=charts,
+                           money=figures.money, pct=figures.pct, corr=figures.corr, lang=lang,
+                           origin=lambda o: figures.word(ORIGINS, o), change_word=lambda c: figures.word(CHANGES, c),
+                           plan_change=figures.plan_change, max_rows=2000)
 
 
 def to_pdf(html: str) -> bytes:

@@ -29,7 +29,7 @@ from payplan.plans.files import PlanError
 from payplan.simulation.report import to_html
 from payplan.simulation.simulate import read_only_connection, simulate
 from payplan.web.errors import wants_html
-from payplan.web.templating import page
+from payplan.web.templating import language, page
 
 PATH = "/hr/simulation"
 Field = Annotated[str, msgspec.Meta(max_length=200)]
@@ -79,7 +79,7 @@ def simulation_report(request: Request, data: URLEncodedBody[SimulationForm],
             raise
         status, detail, items = _refusal(exc)
         return db.read(lambda conn: _form_page(request, conn, data, status=status, error=detail, errors=items))
-    report = to_html(sim)
+    report = to_html(sim, language())  # the page's language
     return db.read(lambda conn: _form_page(request, conn, data, report=report))
 
 

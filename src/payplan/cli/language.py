@@ -1,0 +1,55 @@
+"""The language of the CLI's words: `payplan --lang en|uk`, else the terminal's locale.
+
+The group's `--lang` is kept on the root context; without it, `LC_ALL`, `LC_MESSAGES` or
+`LANG` decides (uk_UA.UTF-8 → uk, anything else → en). It applies to what a person reads
+(tables, summaries, reports); JSON and CSV stay the same in every language.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from payplan import i18n
+from payplan.i18n import LANGS, N_, Numbers, from_environment
+
+# A run's state and kind as the tables show them.
+STATES = {"draft": N_("draft"), "submitted": N_("submitted"), "approved": N_("approved"), "paid": N_("paid")}
+KINDS = {"regular": N_("regular"), "adjustment": N_("adjustment")}
+
+lang_option = click.option("--lang", type=click.Choice(LANGS), default=None,
+                           help="Language of the words and numbers people read (default: the locale).")
+
+
+def current() -> str:
+    """The language chosen for this command: the group's `--lang`, else the locale."""
+    ctx = click.get_current_context(silent=True)
+    chosen = ctx.find_root().meta.get("payplan.lang") if ctx is not None else None
+    return chosen or from_environment(os.environ)
+
+
+def remember(ctx: click.Context, lang: str | None) -> None:
+    """Keep the group's `--lang` for the command it runs."""
+    if lang is not None:
+        ctx.find_root().meta["payplan.lang"] = lang
+
+
+def _(message: str, **values: object) -> str:
+    """`message` in the command's language, `%(name)s` values filled in."""
+    return i18n.gettext(current(), message, **values)
+
+
+def ngettext(singular: str, plural: str, n: int, **values: object) -> str:
+    """The form of `singular`/`plural` for `n` in the command's language (`%(num)s` is `n`)."""
+    return i18n.ngettext(current(), singular, plural, n, **values)
+
+
+def word(table: dict[str, str], value: str) -> str:
+    """A value's word from `table` (STATES, KINDS) in the command's language; others as they are."""
+    return i18n.gettext(current(), table[value]) if value in table else value
+
+
+def numbers(places: int = 2) -> Numbers:
+    """Amounts (with `places` decimals) and numbers as the command's language writes them."""
+    return Numbers(current(), places)

@@ -29,7 +29,7 @@ from payplan.runs.why import Why
 
 FORMAT = "payplan-calculation/1"
 # Bump when the statement layout changes, so batches re-render old files.
-RENDER_VERSION = "2"
+RENDER_VERSION = "3"
 
 _encoder = msgspec.json.Encoder(decimal_format="string", order="sorted")
 

@@ -166,3 +166,15 @@ def test_adjusting_a_run_nothing_changed_in_is_refused_on_the_page(client, compa
     refused = post_form(client, f"/finance/runs/{run_id}/adjust")
     assert refused.status_code == 422
     assert f"recomputing run {run_id} on the current facts changes no one&#39;s pay: nothing to adjust" in refused.text
+
+
+def test_a_hidden_step_says_why_in_the_pages_language(client, company):
+    run_id = company.runs["sdr_mar"]
+    sign_in(client, "fiona")
+    post_form(client, f"/finance/runs/{run_id}/submit")
+    uk = client.get(f"/finance/runs/{run_id}?lang=uk", headers=HTML).text
+    assert (f"fiona подав(ла) розрахунок {run_id}, тож не може його затвердити; затвердити має інший "
+            "затверджувач") in uk
+    assert "cannot approve" not in uk
+    assert f"fiona submitted run {run_id} and so cannot approve it" in client.get(
+        f"/finance/runs/{run_id}?lang=en", headers=HTML).text  # and in English, as the API says it

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from payplan.access.users import User
 from payplan.core.periods import parse_period
 from payplan.facts import importers
+from payplan.i18n import N_
 from payplan.runs.rows import RunRow
 
 MAKERS = ("admin", "finance", "hr")  # create, recompute, submit, adjust
@@ -24,9 +25,22 @@ APPROVERS = ("admin", "finance")  # approve, reject, pay, export
 
 _STEPS = {"draft": ("recompute", "submit"), "submitted": ("approve", "reject"),
           "approved": ("pay", "export", "adjust"), "paid": ("export", "adjust")}
-_WHO = {"recompute": (MAKERS, "recompute runs"), "submit": (MAKERS, "submit runs"),
-        "adjust": (MAKERS, "create adjustment runs"), "reject": (APPROVERS, "reject runs"),
-        "pay": (APPROVERS, "mark runs paid"), "export": (APPROVERS, "export runs for payroll")}
+_WHO = {"recompute": (MAKERS, N_("recompute runs")), "submit": (MAKERS, N_("submit runs")),
+        "adjust": (MAKERS, N_("create adjustment runs")), "reject": (APPROVERS, N_("reject runs")),
+        "pay": (APPROVERS, N_("mark runs paid")), "export": (APPROVERS, N_("export runs for payroll"))}
+
+
+class Refusal(msgspec.Struct, frozen=True):
+    """Why a step is refused, as a message id with its fields: `str()` is the English sentence
+    (what the API and the CLI say); a page translates `message`, and the fields named in
+    `words`, which are message ids themselves."""
+
+    message: str
+    fields: dict[str, str] = {}
+    words: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.message % self.fields if self.fields else self.message
 
 
 class Step(msgspec.Struct, frozen=True):
@@ -34,38 +48,42 @@ class Step(msgspec.Struct, frozen=True):
 
     name: str
     allowed: bool
-    reason: str = ""
+    reason: Refusal | None = None
 
 
-def role_refusal(actor: User, roles: tuple[str, ...], what: str) -> str | None:
-    """Why `actor`'s role may not do `what`, or None."""
+def role_refusal(actor: User, roles: tuple[str, ...], what: str) -> Refusal | None:
+    """Why `actor`'s role may not do `what` (a message id, "approve runs"), or None."""
     if actor.role in roles:
         return None
-    return f"a {actor.role} cannot {what} (only {', '.join(roles)})"
+    return Refusal(N_("a %(role)s cannot %(what)s (only %(roles)s)"),
+                   {"role": actor.role, "what": what, "roles": ", ".join(roles)}, ("what",))
 
 
-def approval_refusal(conn: Connection, run: RunRow, actor: User) -> str | None:
+def approval_refusal(conn: Connection, run: RunRow, actor: User) -> Refusal | None:
     """Why `actor` may not approve `run`, or None: HR never approves; nor do the run's
     submitter, its plan's publisher, or whoever imported facts of its period."""
     if actor.role == "hr":
-        return "HR cannot approve payouts"
-    refusal = role_refusal(actor, APPROVERS, "approve runs")
+        return Refusal(N_("HR cannot approve payouts"))
+    refusal = role_refusal(actor, APPROVERS, N_("approve runs"))
     if refusal:
         return refusal
+    who = {"name": actor.name, "run": str(run.id)}
     if actor.id == run.submitted_by:
-        return f"{actor.name} submitted run {run.id} and so cannot approve it; another approver must"
+        return Refusal(N_("%(name)s submitted run %(run)s and so cannot approve it; another approver must"), who)
     if actor.id == run.published_by:
-        return f"{actor.name} published plan {run.plan_ref} and so cannot approve its runs; another approver must"
+        return Refusal(N_("%(name)s published plan %(plan)s and so cannot approve its runs; another approver must"),
+                       {**who, "plan": run.plan_ref})
     period = parse_period(run.period)
     files = importers.imports_within(conn, actor.id, period.start, period.end)
     if files:
         shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
-        return (f"{actor.name} imported facts of {run.period} ({shown}) that run {run.id} pays on, "
-                "and so cannot approve it; another approver must")
+        return Refusal(N_("%(name)s imported facts of %(period)s (%(files)s) that run %(run)s pays on, "
+                          "and so cannot approve it; another approver must"),
+                       {**who, "period": run.period, "files": shown})
     return None
 
 
-def refusal(conn: Connection, run: RunRow, actor: User, step: str) -> str | None:
+def refusal(conn: Connection, run: RunRow, actor: User, step: str) -> Refusal | None:
     """Why `actor` may not take `step` on `run` (its state aside), or None."""
     if step == "approve":
         return approval_refusal(conn, run, actor)
@@ -80,5 +98,5 @@ def steps(conn: Connection, run: RunRow, actor: User) -> list[Step]:
         if name == "adjust" and run.kind != "regular":
             continue  # not a step of this run at all, for anyone
         why = refusal(conn, run, actor, name)
-        found.append(Step(name, why is None, why or ""))
+        found.append(Step(name, why is None, why))
     return found

@@ -80,7 +80,7 @@ def approve(conn: Connection, run_id: int, actor: User, revision: int | None = N
     run = expect(get_run(conn, run_id), "submitted", "approved")
     refusal = duties.approval_refusal(conn, run, actor)
     if refusal:
-        raise Forbidden(refusal)
+        raise Forbidden(str(refusal))
     move(conn, run, "submitted", revision, state="approved", approved_by=actor.id, approved_at=now_text())
     audit.record(conn, actor.name, "run.approve", f"run {run.id}",
                  {"inputs_hash": run.inputs_hash, "outputs_hash": run.outputs_hash}, covers=[f"runs {run.id}"])
@@ -139,7 +139,7 @@ def run_totals(conn: Connection, run_id: int) -> tuple[int, object]:
 def require(actor: User, roles: tuple[str, ...], what: str) -> None:
     refusal = duties.role_refusal(actor, roles, what)
     if refusal:
-        raise Forbidden(refusal)
+        raise Forbidden(str(refusal))
 
 
 def plan_period(plan: Plan, text: str) -> Period:

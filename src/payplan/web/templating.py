@@ -55,6 +55,16 @@ def gettext(message: str, **values: object) -> str:
     return text % values if values else text
 
 
+def refusal(reason: object) -> str:
+    """A refusal (`payplan.runs.duties.Refusal`: a message id with fields, some of them
+    message ids too) in the page's language; any other reason as it is."""
+    message, fields, words = (getattr(reason, k, None) for k in ("message", "fields", "words"))
+    if message is None:
+        return str(reason)
+    values = {k: gettext(v) if k in (words or ()) else v for k, v in (fields or {}).items()}
+    return gettext(message, **values)
+
+
 def formatter(currency: str) -> Formatter:
     """The statements' formatter for `currency` in the page's language."""
     return _formatter(language(), currency)
@@ -125,7 +135,8 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         lambda message: translations(language()).gettext(message),
         lambda singular, plural, n: translations(language()).ngettext(singular, plural, n), newstyle=True)
     env.filters["first_upper"] = first_upper
-    env.globals.update(amount=amount, money=money, signed=signed, pct=pct, measure=measure, number=number, period_name=period_name,
+    env.globals.update(amount=amount, money=money, signed=signed, refusal=refusal, pct=pct, measure=measure,
+                       number=number, period_name=period_name,
                        states=STATES, roles=ROLES, kinds=KINDS, periods=PERIODS, line_kinds=LINE_KINDS,
                        language=language, languages=LANGS)
     return env

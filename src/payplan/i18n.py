@@ -13,12 +13,15 @@ Must not know where a language comes from in a request, nor be used by `payplan.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from io import BytesIO
+import re
 from pathlib import Path
 
 from babel import Locale
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import parse_pattern
@@ -128,6 +131,88 @@ class Numbers:
             return "—"
         percent = (Decimal(str(ratio)) * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         return _pattern(_decimals(places, "0")).apply(percent, self.locale) + "%"
+
+
+class Words(Numbers):
+    """The engine's and a plan's words in `lang`, their numbers written as `lang` writes them.
+
+    A template ("{current:money} exceeds the cap {cap:money}", the engine's trace and line
+    texts, `payplan.core.trace.fill`) is found in the plan's own translations (`plan`: its
+    text → this language's text), else in the catalog; its fields are then printed by their
+    spec: `money` with the currency's places, `pct`/`pct2`/`pts` and `.N%` as percentages,
+    `date` as a date, `word` translated, a number plainly with up to six places.
+    """
+
+    def __init__(self, lang: str, places: int = 2, plan: Mapping[str, str] | None = None) -> None:
+        super().__init__(lang, places)
+        self.plan = plan or {}
+        self.catalog = translations(lang)
+
+    def text(self, message: str) -> str:
+        """`message` in this language: the plan's translation, the catalog's, or itself."""
+        if not message:
+            return message  # gettext("") is the catalog's header
+        found = self.plan.get(message)
+        return found if found is not None else self.catalog.gettext(message)
+
+    def fill(self, template: str, inputs: Mapping[str, object] | None = None) -> str:
+        """`template` in this language with `inputs` written in it; as written if they do not fit."""
+        text = self.text(template)
+        if not inputs or "{" not in text:
+            return text
+        try:
+            return text.format_map({k: _Written(v, self) for k, v in inputs.items()})
+        except (KeyError, ValueError, IndexError, TypeError):
+            return text
+
+    def value(self, value: object, spec: str = "") -> str:
+        """One value as `fill` writes it."""
+        if isinstance(value, str):
+            if spec == "interval":
+                return self.interval(value)
+            return self.date(value) if spec == "date" else self.text(value) if spec == "word" else value
+        if not isinstance(value, Decimal):
+            return "" if value is None else str(value)
+        if spec == "money":
+            return self.amount(value)
+        if spec in ("pct", "pct2", "pts") or spec.endswith("%"):
+            places = {"pct": 1, "pct2": 2, "pts": 2}.get(spec) or int(spec[1:-1] or 0)
+            return self.pct(value, places) if spec != "pts" else self.points(value)
+        return self.number(value, 6)
+
+    def points(self, ratio: Decimal) -> str:
+        """A ratio as a percentage with up to two places (0.1313 → 13.13%)."""
+        return _pattern(_decimals(2, "#")).apply((ratio * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+                                                 self.locale) + "%"
+
+    def interval(self, text: str) -> str:
+        """A band "[1, 1.2)" with its numbers written in this language ("[1; 1,2)" where the
+        decimal mark is a comma, so the bounds stay apart)."""
+        comma = self.locale.number_symbols["latn"]["decimal"] == ","
+        written = _NUMBER.sub(lambda m: self.number(Decimal(m.group()), 6), text)
+        return written.replace(", ", "; ") if comma else written
+
+    def date(self, iso: str) -> str:
+        """An ISO date ("2026-03-14") as this language writes it; other text as it is."""
+        try:
+            return format_date(date.fromisoformat(iso), format="medium", locale=self.locale)
+        except ValueError:
+            return iso
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+class _Written:
+    """A value written by `Words.value` when a template is filled (`{x:money}`)."""
+
+    __slots__ = ("value", "words")
+
+    def __init__(self, value: object, words: Words) -> None:
+        self.value, self.words = value, words
+
+    def __format__(self, spec: str) -> str:
+        return self.words.value(self.value, spec)
 
 
 def _decimals(places: int, digit: str) -> str:

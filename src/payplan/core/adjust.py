@@ -16,7 +16,7 @@ from payplan.core.money import fmt
 from payplan.core.plan import Gate, Multiplier
 from payplan.core.result import Line
 from payplan.core.tiers import Band, band_index, contains
-from payplan.core.trace import Node, shown
+from payplan.core.trace import N_, Node
 
 ZERO, ONE = Decimal(0), Decimal(1)
 
@@ -30,21 +30,20 @@ def apply_multipliers(cid: str, multipliers: list[Multiplier], measure: Decimal 
     bands = [Band(m.from_, m.to, m.factor) for m in multipliers]
     i = band_index(bands, measure, boundary)
     if i < 0 or not contains(bands[i], measure, boundary, first=i == 0):
-        node.add(Node(f"{cid}.multiplier", "Accelerator / decelerator", value="none",
-                      formula=f"measure {fmt(measure)} is in no multiplier band"))
+        node.add(Node(f"{cid}.multiplier", N_("Accelerator / decelerator"), value=N_("none"),
+                      formula=N_("measure {measure} is in no multiplier band"), inputs={"measure": measure}))
         return [], amount
     m = multipliers[i]
-    kind = "accelerator" if m.factor > ONE else "decelerator"
-    label = m.label or kind.capitalize()
+    label = m.label or (N_("Accelerator") if m.factor > ONE else N_("Decelerator"))
     delta = amount * (m.factor - ONE)
-    band = describe_band(m.from_, m.to, boundary)
-    node.add(Node(f"{cid}.multiplier", label, value=m.factor,
-                  formula=f"measure {fmt(measure)} in {band} → × {fmt(m.factor)}: "
-                          f"{fmt(amount)} × ({fmt(m.factor)} − 1) = {fmt(delta)}"))
+    inputs = {"measure": measure, "band": describe_band(m.from_, m.to, boundary), "factor": m.factor,
+              "amount": amount, "delta": delta}
+    node.add(Node(f"{cid}.multiplier", label, value=m.factor, inputs=inputs,
+                  formula=N_("measure {measure} in {band:interval} → × {factor}: {amount} × ({factor} − 1) = {delta}")))
     if m.factor == ONE:
         return [], amount
-    line = Line(cid, "multiplier", label, ctx.money(delta),
-                cause=f"× {fmt(m.factor)} because {fmt(measure)} is in {band}")
+    line = Line(cid, "multiplier", label, ctx.money(delta), inputs=inputs,
+                cause=N_("× {factor} because {measure} is in {band:interval}"))
     return [line], amount + delta
 
 
@@ -60,55 +59,34 @@ def apply_gates(cid: str, gates: list[Gate], amount: Decimal, ctx: Ctx, node: No
     lines = []
     for i, gate in enumerate(gates):
         hit, inputs = _gate_hit(gate, ctx, attainments or {})
-        label = gate.label or "Gate"
-        formula = (_KPI_GATE if gate.kpi_min is not None else _METRIC_GATE) + (" → × {factor}" if hit else "")
-        gate_node = Node(f"{cid}.gate.{i}", label, value="applied" if hit else "passed",
+        label = gate.label or N_("Gate")
+        kpis = gate.kpi_min is not None
+        formula = (_KPI_GATE_HIT if kpis else _METRIC_GATE_HIT) if hit else (_KPI_GATE if kpis else _METRIC_GATE)
+        gate_node = Node(f"{cid}.gate.{i}", label, value=N_("applied") if hit else N_("passed"),
                          formula=formula, inputs=inputs, source=gate.why)
         node.add(gate_node)
         if hit and gate.factor != ONE:
-            lines.append(Line(cid, "gate", label, ctx.money(amount * (gate.factor - ONE)), cause=_gate_cause(gate, inputs)))
+            # the cause is the node's sentence: one template and one inputs dict, formatted only when read
+            lines.append(Line(cid, "gate", label, ctx.money(amount * (gate.factor - ONE)), cause=formula, inputs=inputs))
             amount = amount * gate.factor
     return lines
 
 
-_KPI_GATE = "KPIs below {minimum:.0%}: {failing}"
-_METRIC_GATE = "{metric} {actual} vs minimum {minimum}"
-
-
-def _gate_cause(gate: Gate, inputs: dict) -> str:
-    """`sentence` of an applied gate's node, written out: the same text without format_map
-    and a wrapper per input, since this runs for every rep a gate hits. Only the failing
-    KPIs or the metric's value vary; the rest of the text is the gate's own, made once."""
-    head, tail = _gate_words(gate)
-    return head + (inputs["failing"] if gate.kpi_min is not None else shown(inputs["actual"])) + tail
-
-
-_GATE_WORDS: dict[int, tuple[Gate, str, str]] = {}  # id(gate) → (gate, text before, text after)
-
-
-def _gate_words(gate: Gate) -> tuple[str, str]:
-    entry = _GATE_WORDS.get(id(gate))
-    if entry is None or entry[0] is not gate:
-        if len(_GATE_WORDS) > 1024:
-            _GATE_WORDS.clear()
-        factor = f" → × {shown(gate.factor)}"
-        if gate.kpi_min is not None:
-            entry = (gate, f"KPIs below {format(gate.kpi_min, '.0%')}: ", factor)
-        else:
-            entry = (gate, f"{shown(gate.metric)} ", f" vs minimum {shown(gate.min)}{factor}")
-        _GATE_WORDS[id(gate)] = entry
-    return entry[1], entry[2]
+_KPI_GATE = N_("KPIs below {minimum:.0%}: {failing}")
+_METRIC_GATE = N_("{metric} {actual} vs minimum {minimum}")
+_KPI_GATE_HIT = N_("KPIs below {minimum:.0%}: {failing} → × {factor}")
+_METRIC_GATE_HIT = N_("{metric} {actual} vs minimum {minimum} → × {factor}")
 
 
 def _gate_hit(gate: Gate, ctx: Ctx, attainments: dict[str, Decimal]) -> tuple[bool, dict]:
     if gate.kpi_min is not None:
         failing = [k for k, a in attainments.items() if a < gate.kpi_min]
-        return bool(failing), {"minimum": gate.kpi_min, "failing": ", ".join(failing) or "none",
+        return bool(failing), {"minimum": gate.kpi_min, "failing": ", ".join(failing) or N_("none"),
                                "factor": gate.factor}
     mv = ctx.inputs.metrics.get(gate_key(gate.metric or ""))
     value = mv.value if mv else None
     hit = value is None or (gate.min is not None and value < gate.min)
-    return hit, {"metric": gate.metric, "actual": "no data" if value is None else value,
+    return hit, {"metric": gate.metric, "actual": N_("no data") if value is None else value,
                  "minimum": gate.min, "factor": gate.factor}
 
 
@@ -128,9 +106,15 @@ def apply_limits(cid: str, cap: Decimal | None, floor: Decimal | None, lines: li
     if current is None:
         current = sum((ln.amount for ln in lines), ZERO)
     if cap is not None and current > cap:
-        node.add(Node(f"{cid}.cap", "Cap", value=cap, formula=f"{fmt(current)} capped at {fmt(cap)}"))
-        return [Line(cid, "cap", "Cap", ctx.money(cap - current), cause=f"{fmt(current)} exceeds the cap {fmt(cap)}")]
+        inputs = {"current": current, "cap": cap}
+        node.add(Node(f"{cid}.cap", N_("Cap"), value=cap, formula=N_("{current:money} capped at {cap:money}"),
+                      inputs=inputs))
+        return [Line(cid, "cap", N_("Cap"), ctx.money(cap - current), inputs=inputs,
+                     cause=N_("{current:money} exceeds the cap {cap:money}"))]
     if floor is not None and current < floor:
-        node.add(Node(f"{cid}.floor", "Floor", value=floor, formula=f"{fmt(current)} raised to {fmt(floor)}"))
-        return [Line(cid, "floor", "Floor", ctx.money(floor - current), cause=f"{fmt(current)} is below the floor {fmt(floor)}")]
+        inputs = {"current": current, "floor": floor}
+        node.add(Node(f"{cid}.floor", N_("Floor"), value=floor, formula=N_("{current:money} raised to {floor:money}"),
+                      inputs=inputs))
+        return [Line(cid, "floor", N_("Floor"), ctx.money(floor - current), inputs=inputs,
+                     cause=N_("{current:money} is below the floor {floor:money}"))]
     return []

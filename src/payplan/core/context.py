@@ -14,6 +14,7 @@ from payplan.core.metrics import MetricSpec, lookup
 from payplan.core.money import minor_units, quantum
 from payplan.core.periods import Period
 from payplan.core.plan import Plan
+from payplan.core.trace import Value, fill
 
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
@@ -44,11 +45,20 @@ class Ctx:
             return value
         return value.quantize(self._score_quantum, rounding=self.money_mode)
 
-    def warn(self, code: str, message: str, where: str) -> None:
-        self.issues.append(Issue("warning", code, message, f"{self.rep.id} {self.period.key} {where}"))
+    def warn(self, code: str, message: str, where: str, **inputs: Value) -> None:
+        """A warning; `message` is a template over `inputs` when they are given (`trace.fill`)."""
+        self._issue("warning", code, message, where, inputs)
 
-    def fail(self, code: str, message: str, where: str) -> None:
-        self.issues.append(Issue("error", code, message, f"{self.rep.id} {self.period.key} {where}"))
+    def fail(self, code: str, message: str, where: str, **inputs: Value) -> None:
+        """An error; `message` is a template over `inputs` when they are given (`trace.fill`)."""
+        self._issue("error", code, message, where, inputs)
+
+    def _issue(self, severity: str, code: str, message: str, where: str, inputs: dict[str, Value]) -> None:
+        place = f"{self.rep.id} {self.period.key} {where}"
+        if inputs:
+            self.issues.append(Issue(severity, code, fill(message, inputs), place, template=message, inputs=inputs))
+        else:
+            self.issues.append(Issue(severity, code, message, place))
 
     def metric(self, spec: MetricSpec) -> MetricValue | None:
         return self.inputs.metrics.get(spec.key)

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import msgspec
 
+from payplan.core.trace import Value
 
-class Issue(msgspec.Struct, frozen=True, gc=False):
+
+class Issue(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     severity: str  # "error" | "warning"
     code: str  # stable machine-readable code, e.g. "weights-sum"
     message: str  # one sentence a person can act on
     where: str = ""  # file, key path (kpi[2].curve), row or rep/period
+    # The message as a template with its named values (`trace.fill`), when the engine wrote it:
+    # a statement finds its translation by the template; `message` is the English text.
+    template: str = ""
+    inputs: dict[str, Value] = {}
 
     def __str__(self) -> str:
         place = f"{self.where}: " if self.where else ""

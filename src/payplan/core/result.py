@@ -12,7 +12,7 @@ import msgspec
 
 from payplan.core.inputs import CarriedState
 from payplan.core.issues import Issue
-from payplan.core.trace import Node
+from payplan.core.trace import Node, Value, fill
 
 
 class Slice(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
@@ -39,6 +39,17 @@ class Line(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     slices: tuple[Slice, ...] = ()
     cause: str = ""  # why a generated line exists (clawback of deal D paid in 2026-02…)
     links: str | None = None  # the line this one reverses or adjusts
+    # Named values of `label` and `cause`, which are templates like a trace node's formula
+    # ("Clawback of deal {deal}"): `trace.fill` prints them, a translation finds them by the template.
+    inputs: dict[str, Value] = {}
+
+    def title(self) -> str:
+        """The label in English with its inputs filled in."""
+        return fill(self.label, self.inputs)
+
+    def because(self) -> str:
+        """The cause in English with its inputs filled in."""
+        return fill(self.cause, self.inputs)
 
 
 class ComponentResult(msgspec.Struct, frozen=True, gc=False):

@@ -8,12 +8,24 @@ Must not format for a medium (no HTML, no terminal colours).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 import msgspec
 
+from payplan.core.money import fmt, pct
+
 
 Value = Decimal | int | str | None
+
+def N_(message: str) -> str:
+    """Marks an engine text (a label, a formula template, a cause) for `pybabel extract`:
+    the English template is the message id its translation is found by."""
+    return message
+
+
+PERCENT_PLACES = {"pct": 1, "pct2": 2}  # `fill` specs of a ratio printed as a percentage
+WORD_SPECS = frozenset({"date", "word", "interval", "money", "pct", "pct2", "pts"})  # specs a text value ignores
 
 
 class Node(msgspec.Struct, omit_defaults=True, gc=False):
@@ -21,9 +33,11 @@ class Node(msgspec.Struct, omit_defaults=True, gc=False):
 
     `value` is the number reached (a Decimal; JSON prints it as a decimal string)
     or a word ("applied"). `formula` is a template over `inputs`
-    ("{actual} / {target}", format specs allowed: "{attainment:.1%}"), filled in
-    only when a person reads it (`sentence`), so evaluation never formats numbers.
-    `evidence` lists the fact ids behind a metric value.
+    ("{actual} / {target}", format specs allowed: "{attainment:.1%}", see `fill`),
+    filled in only when a person reads it (`sentence`), so evaluation never formats
+    numbers. The template is also the message id a translation is found by, so the
+    same words read in any language. `label` may name inputs too ("Deal {deal}",
+    `heading`). `evidence` lists the fact ids behind a metric value.
     """
 
     key: str
@@ -60,12 +74,30 @@ class Node(msgspec.Struct, omit_defaults=True, gc=False):
 
 def sentence(node: Node) -> str:
     """The node's formula with its named inputs filled in ("{actual} / {target}" → "5 / 8")."""
-    if not node.inputs or "{" not in node.formula:
-        return node.formula
+    return fill(node.formula, node.inputs)
+
+
+def heading(node: Node) -> str:
+    """The node's label with its named inputs filled in ("Deal {deal}" → "Deal D-7")."""
+    return fill(node.label, node.inputs)
+
+
+def fill(template: str, inputs: Mapping[str, Value]) -> str:
+    """`template` with its `{name}` fields filled in from `inputs`, in English.
+
+    A field's spec says what the value is, so a translation can print it in its
+    language: `money` (an amount, cents kept), `pct`/`pct2` (a ratio as a percentage
+    with one/two places), `pts` (up to two places), `date` (an ISO date), `word` (a
+    word of ours, translated where read), `interval` (a band "[1, 1.2)", its numbers
+    written in the reader's way), none (a plain number or a name). A template
+    that does not fit its inputs prints as written.
+    """
+    if not inputs or "{" not in template:
+        return template
     try:
-        return node.formula.format_map({k: _Shown(v) for k, v in node.inputs.items()})
+        return template.format_map({k: _Shown(v) for k, v in inputs.items()})
     except (KeyError, ValueError, IndexError, TypeError):
-        return node.formula
+        return template
 
 
 def shown(value: Value) -> str:
@@ -84,10 +116,14 @@ class _Shown:
     def __format__(self, spec: str) -> str:
         value = self.value
         if not isinstance(value, Decimal):
-            return "" if value is None else format(str(value), spec)
+            return "" if value is None else format(str(value), "" if spec in WORD_SPECS else spec)
         if spec == "pts":  # points: a ratio as a percentage, up to two places: 0.1313 → "13.13%"
             text = format((value * 100).quantize(Decimal("0.01")), "f")
             return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+        if spec in PERCENT_PLACES:
+            return pct(value, PERCENT_PLACES[spec])
+        if spec == "money":
+            return fmt(value)
         if spec:
             return format(value, spec)
         text = format(value, "f")

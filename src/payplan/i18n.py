@@ -155,6 +155,10 @@ class Words(Numbers):
         found = self.plan.get(message)
         return found if found is not None else self.catalog.gettext(message)
 
+    def plan_text(self, text: str) -> str:
+        """A plan's own text (a label, a `why`) in this language, when the plan gives it."""
+        return self.plan.get(text, text)
+
     def fill(self, template: str, inputs: Mapping[str, object] | None = None) -> str:
         """`template` in this language with `inputs` written in it; as written if they do not fit."""
         text = self.text(template)
@@ -167,10 +171,12 @@ class Words(Numbers):
 
     def value(self, value: object, spec: str = "") -> str:
         """One value as `fill` writes it."""
+        if isinstance(value, str) and spec not in ("date", "word", "interval"):
+            value = _stored_decimal(value, spec)
         if isinstance(value, str):
             if spec == "interval":
                 return self.interval(value)
-            return self.date(value) if spec == "date" else self.text(value) if spec == "word" else value
+            return self.iso_date(value) if spec == "date" else self.text(value) if spec == "word" else value
         if not isinstance(value, Decimal):
             return "" if value is None else str(value)
         if spec == "money":
@@ -192,12 +198,24 @@ class Words(Numbers):
         written = _NUMBER.sub(lambda m: self.number(Decimal(m.group()), 6), text)
         return written.replace(", ", "; ") if comma else written
 
-    def date(self, iso: str) -> str:
+    def iso_date(self, iso: str) -> str:
         """An ISO date ("2026-03-14") as this language writes it; other text as it is."""
         try:
             return format_date(date.fromisoformat(iso), format="medium", locale=self.locale)
         except ValueError:
             return iso
+
+
+def _stored_decimal(text: str, spec: str) -> Decimal | str:
+    """A decimal a stored document kept as text, when the field is a number: it has a spec
+    of a number, or a decimal point ("1234.50"; a whole "1001" may be an id and stays text)."""
+    if not spec and "." not in text:
+        return text
+    try:
+        found = Decimal(text)
+    except ArithmeticError:
+        return text
+    return found if found.is_finite() else text
 
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")

@@ -14,7 +14,6 @@ import re
 import msgspec
 
 from payplan.i18n import catalog_path
-from payplan.statements.i18n import TRACE_LABELS
 from payplan.statements.view import from_calculation
 from babel.messages.pofile import read_po
 
@@ -33,15 +32,13 @@ def phrases() -> set[str]:
 
 
 def engine_text(calc) -> str:
-    """Every string the plan and the engine put in the view, but the trace labels the catalog translates."""
+    """Every string the plan and the engine put in the view."""
     texts: list[str] = []
 
     def walk(node):
         if isinstance(node, dict):
-            translated = node.get("key", "").rsplit(".", 1)[-1] in TRACE_LABELS
-            for name, value in node.items():
-                if not (translated and name == "label"):
-                    walk(value)
+            for value in node.values():
+                walk(value)
         elif isinstance(node, list):
             for value in node:
                 walk(value)

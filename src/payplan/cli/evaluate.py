@@ -38,8 +38,10 @@ def evaluate(ctx: click.Context, plan_path: Path, data_dir: Path, period: str, r
 @click.pass_context
 def explain(ctx: click.Context, plan_path: Path, data_dir: Path, period: str, rep_id: str) -> None:
     """Explain one rep's pay for a period, step by step."""
+    from payplan.cli.language import current
+
     run_explain = _pipeline("run_explain")
-    _finish(ctx, run_explain(plan=plan_path, data=data_dir, period=period, rep=rep_id))
+    _finish(ctx, run_explain(plan=plan_path, data=data_dir, period=period, rep=rep_id, lang=current()))
 
 
 def _pipeline(name: str):

@@ -25,7 +25,8 @@ def N_(message: str) -> str:
 
 
 PERCENT_PLACES = {"pct": 1, "pct2": 2}  # `fill` specs of a ratio printed as a percentage
-WORD_SPECS = frozenset({"date", "word", "interval", "money", "pct", "pct2", "pts"})  # specs a text value ignores
+TEXT_SPECS = frozenset({"date", "word", "interval"})  # `fill` specs of a text value
+WORD_SPECS = TEXT_SPECS | {"money", "pct", "pct2", "pts"}  # specs a text value ignores
 
 
 class Node(msgspec.Struct, omit_defaults=True, gc=False):
@@ -115,6 +116,8 @@ class _Shown:
 
     def __format__(self, spec: str) -> str:
         value = self.value
+        if isinstance(value, str) and spec and spec not in TEXT_SPECS:
+            value = _decimal(value)  # a stored document keeps decimals as JSON strings
         if not isinstance(value, Decimal):
             return "" if value is None else format(str(value), "" if spec in WORD_SPECS else spec)
         if spec == "pts":  # points: a ratio as a percentage, up to two places: 0.1313 → "13.13%"
@@ -134,3 +137,12 @@ class _Shown:
             tail = stripped if len(stripped) >= min(len(tail), 2) else tail[:2]
             text = f"{head}.{tail}" if tail else head
         return "0" if text == "-0" else text
+
+
+def _decimal(text: str) -> Decimal | str:
+    """A decimal written as text ("1234.50") as a Decimal; other text as it is."""
+    try:
+        found = Decimal(text)
+    except ArithmeticError:
+        return text
+    return found if found.is_finite() else text

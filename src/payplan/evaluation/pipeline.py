@@ -155,13 +155,14 @@ def run_evaluate(plan: Path, data: Path, period: str, rep: str | None = None,
     return text, 1 if any(i.severity == "error" for i in evaluation.issues) else 0
 
 
-def run_explain(plan: Path, data: Path, period: str, rep: str) -> tuple[str, int]:
+def run_explain(plan: Path, data: Path, period: str, rep: str, lang: str = "en") -> tuple[str, int]:
     """`payplan explain`: the trace of one rep as an indented, readable tree."""
     from payplan.evaluation.report import explain_lines
 
     evaluation = evaluate_files(plan, data, period, rep)
     lines: list[str] = []
     for result in evaluation.results:
-        lines += explain_lines(result, evaluation.plan.currency) + [""]
+        texts = getattr(evaluation.plan, "translations", {}).get(lang)
+        lines += explain_lines(result, evaluation.plan.currency, lang, texts) + [""]
     lines += [str(i) for i in evaluation.issues]
     return "\n".join(lines), 1 if any(i.severity == "error" for i in evaluation.issues) else 0

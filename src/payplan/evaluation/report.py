@@ -12,10 +12,10 @@ from decimal import Decimal
 
 import msgspec
 
-from payplan.core.money import fmt, minor_units
+from payplan.core.money import minor_units
 from payplan.core.result import RepResult
-from payplan.core.trace import Node, sentence, shown
-from payplan.i18n import N_, Numbers, translations
+from payplan.core.trace import Node
+from payplan.i18n import N_, Numbers, Words, translations
 
 _encoder = msgspec.json.Encoder(decimal_format="string")
 
@@ -88,41 +88,47 @@ def _rep_name(evaluation, rep_id: str) -> str:
     return f"{name} ({rep_id})" if name else rep_id
 
 
-def explain_lines(result: RepResult, currency: str) -> list[str]:
-    """The trace as indented lines a rep can follow, then the pay lines."""
-    out = [f"{result.rep_id}, {result.period}: total {fmt(result.total)} {currency}", ""]
+def explain_lines(result: RepResult, currency: str, lang: str = "en", plan_texts: dict[str, str] | None = None) -> list[str]:
+    """The trace as indented lines a rep can follow, then the pay lines, in `lang`
+    (the engine's words from the catalog, the plan's from its own translations)."""
+    words = Words(lang, minor_units(currency), plan_texts)
+    _ = words.catalog.gettext
+    total = f"{words.amount(result.total)} {currency}"
+    out = [_("%(rep)s, %(period)s: total %(total)s") % {"rep": result.rep_id, "period": result.period, "total": total}, ""]
     for depth, node in result.trace.walk():
         if depth == 0:
             continue
-        out.append("  " * (depth - 1) + _node_text(node))
-    out += ["", "Lines:"]
+        out.append("  " * (depth - 1) + _node_text(node, words))
+    out += ["", _("Lines:")]
     for ln in result.lines:
-        extra = f" (deal {ln.deal_id}, base {fmt(ln.base)}, rate {_rate(ln.rate)})" if ln.deal_id and ln.base is not None else ""
-        out.append(f"  {ln.label}{extra}: {fmt(ln.amount)}" + (f" — {ln.cause}" if ln.cause else ""))
-    out.append(f"  Total: {fmt(result.total)} {currency}")
+        extra = ""
+        if ln.deal_id and ln.base is not None:
+            extra = " " + _("(deal %(deal)s, base %(base)s, rate %(rate)s)") % {
+                "deal": ln.deal_id, "base": words.amount(ln.base), "rate": "" if ln.rate is None else words.pct(ln.rate, 2)}
+        cause = words.fill(ln.cause, ln.inputs)
+        out.append(f"  {words.fill(ln.label, ln.inputs)}{extra}: {words.amount(ln.amount)}" + (f" — {cause}" if cause else ""))
+    out.append("  " + _("Total: %(total)s") % {"total": total})
     return out
 
 
-def _node_text(node: Node) -> str:
-    text = node.label
+def _node_text(node: Node, words: Words) -> str:
+    _ = words.catalog.gettext
+    text = words.fill(node.label, node.inputs)
     # A KPI's sentence already ends with its points; its raw ratio value would only confuse.
     if node.value is not None and node.value != "" and "points" not in node.inputs:
-        text += f": {shown(node.value)}"
-    words = sentence(node)
-    if words:
-        text += f"  [{words}]"
+        text += f": {words.value(node.value, 'word')}"
+    said = words.fill(node.formula, node.inputs)
+    if said:
+        text += f"  [{said}]"
     if node.source and len(node.source) < 200:
-        text += f"  (source: {node.source})"
+        text += "  " + _("(source: %(source)s)") % {"source": words.fill(node.source, node.inputs)}
     if node.evidence:
-        more = f" … {len(node.evidence)} in all" if len(node.evidence) > 8 else ""
-        text += f"  (facts: {', '.join(node.evidence[:8])}{more})"
+        shown_ids = ", ".join(node.evidence[:8])
+        if len(node.evidence) > 8:
+            text += "  " + _("(facts: %(ids)s … %(n)s in all)") % {"ids": shown_ids, "n": len(node.evidence)}
+        else:
+            text += "  " + _("(facts: %(ids)s)") % {"ids": shown_ids}
     return text
-
-
-def _rate(rate: Decimal | None) -> str:
-    if rate is None:
-        return ""
-    return f"{fmt((rate * 100).quantize(Decimal('0.01')))}%"
 
 
 def table_text(evaluation, lang: str = "en") -> str:

@@ -8,16 +8,16 @@ decide what is printed: the view model does.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from decimal import Decimal
 
 from babel.dates import format_date, format_datetime
-from babel import Locale
 from babel.numbers import format_currency, parse_pattern
 
 from payplan.core.money import minor_units
-from payplan.i18n import LANGS, N_, translations
+from payplan.i18n import LANGS, N_, Words
 
 # Babel prints the ISO code where a locale has no symbol of its own (UAH in `en`).
 _SYMBOLS = {"UAH": "₴"}
@@ -26,31 +26,17 @@ _SYMBOLS = {"UAH": "₴"}
 RUN_STATES = {"draft": N_("Draft"), "submitted": N_("Submitted for approval"), "approved": N_("Approved"),
               "paid": N_("Paid"), "rejected": N_("Rejected")}
 
-# Trace node labels by the last part of their key, where the engine's words have a translation
-# (the msgid names the step; in English the engine's own label prints).
-TRACE_LABELS = {
-    "proration": N_("Active share of the period"), "attainment": N_("Attainment"), "points": N_("Points"),
-    "target": N_("Target"), "raw": N_("Attainment before threshold, floor and cap"),
-    "bounds": N_("Threshold, floor and cap"), "score": N_("Weighted score"),
-    "payout_ratio": N_("Payout ratio"), "target_incentive": N_("Target incentive"),
-    "payout": N_("Bonus before gates"), "base": N_("Commissionable base"), "deals": N_("Deal lines"),
-    "quota": N_("Quota"), "balance_in": N_("Balance owed, carried in"),
-    "balance_out": N_("Balance owed, carried out"), "earned": N_("Earned this period"),
-    "draw": N_("Draw this period"), "team_base": N_("Team base"), "team_attainment": N_("Team attainment"),
-}
 
+class Formatter(Words):
+    """Babel formatting for one language and one currency, and the words of a statement:
+    the catalog's and the plan's own (`plan`: its texts in this language)."""
 
-class Formatter:
-    """Babel formatting for one language and one currency."""
-
-    def __init__(self, lang: str, currency: str) -> None:
+    def __init__(self, lang: str, currency: str, plan: Mapping[str, str] | None = None) -> None:
         if lang not in LANGS:
             raise ValueError(f"unknown statement language {lang!r} (choose from {', '.join(LANGS)})")
-        self.lang = lang
-        self.translations = translations(lang)
+        super().__init__(lang, minor_units(currency), plan)
+        self.translations = self.catalog
         self.currency = currency
-        self.places = minor_units(currency)
-        self.locale = Locale.parse(lang)  # parsed once: babel re-parses a locale name on every call
 
     def gettext(self, message: str, **values: object) -> str:
         """`message` (its English text, the msgid) in this language, with `%(name)s` values filled in."""
@@ -119,16 +105,6 @@ class Formatter:
     def month(self, start: date) -> str:
         """The period's month in words: "March 2026" / "березень 2026"."""
         return format_date(start, format="LLLL yyyy", locale=self.lang)
-
-    def trace_label(self, key: str, label: str) -> str:
-        """The engine's label for a trace node, translated when the catalogue knows it."""
-        if "." not in key and key != "proration":
-            return label  # a component's own node: the plan's label
-        message = TRACE_LABELS.get(key.rsplit(".", 1)[-1])
-        if message is None:
-            return label
-        text = self.translations.gettext(message)
-        return label if text == message else text
 
 
 @lru_cache(maxsize=32)

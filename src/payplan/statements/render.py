@@ -29,6 +29,7 @@ from payplan.statements.listing import kpi_head, kpi_listing, wrap
 from payplan.statements.reasons import reasons
 from payplan.statements.steps import TraceRow
 from payplan.statements.view import StatementView
+from payplan.statements.wording import localize
 
 # The shipped templates (package data, so an installed wheel has them too); a company's
 # own folder comes first when PAYPLAN_TEMPLATES_DIR is set (`payplan.settings`).
@@ -69,7 +70,8 @@ def render_html(view: StatementView, lang: str = "en", *, css_href: str | None =
         css_href: when given, a `<link rel=stylesheet>` to it (the web page);
             the PDF passes the stylesheet to WeasyPrint instead.
     """
-    fmt = Formatter(lang, view.currency)
+    fmt = Formatter(lang, view.currency, view.texts.get(lang))
+    view = localize(view, fmt)
     template = environment().get_template(STATEMENT_TEMPLATE)
     listings = {s.id: deal_listing(s.deals, fmt, s.tiers[0].unit if s.tiers else "money")
                 for s in view.sections if s.deals}
@@ -114,12 +116,12 @@ SAFETY_MM = 2.0
 def trace_step(row: TraceRow, fmt: Formatter) -> TraceStep:
     """A trace row's printed text in `fmt`'s language."""
     depth = 1 if row.depth <= 1 else 2
-    label = fmt.trace_label(row.key, row.label)
+    label = row.label
     if row.value != "":
         label = f"{label}: {trace_value(row, fmt)}"
     width, pt = TRACE_MM[depth] - SAFETY_MM, TRACE_PT[depth]
     lines = wrap(f"— {row.sentence}", width, pt, text_units(label + " ", bold=True)) if row.sentence else []
-    details = "; ".join(f"{fmt.trace_label(d.key, d.label)}: {trace_value(d, fmt)}" + (f" ({d.sentence})" if d.sentence else "")
+    details = "; ".join(f"{d.label}: {trace_value(d, fmt)}" + (f" ({d.sentence})" if d.sentence else "")
                         for d in row.details)
     note = plain("; ".join(part for part in (row.source, details) if part))
     return TraceStep(label=label, lines=lines, notes=wrap(note, width, NOTE_PT) if note else [])

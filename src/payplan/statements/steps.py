@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 import msgspec
 
-from payplan.core.trace import Node, sentence
+from payplan.core.trace import Node, Value
 
 MAX_EVIDENCE = 12  # fact ids listed per trace node before "+N more"
 
@@ -26,10 +26,11 @@ MONEY_DEALS = frozenset({"commission"})  # `<id>.deals` is the deal lines' sum h
 class TraceRow(msgspec.Struct, frozen=True, kw_only=True):
     depth: int
     key: str
-    label: str
+    label: str  # the engine's label, a template over `inputs` (`payplan.core.trace.fill`)
     value: Decimal | str
-    sentence: str
+    sentence: str  # the node's formula, a template over `inputs`
     source: str
+    inputs: dict[str, Value] = {}
     details: list[TraceRow] = []  # deeper steps, printed compactly under this one
     unit: str = ""  # "money" (printed with the currency's places), "ratio" (a percentage) or ""
 
@@ -62,7 +63,7 @@ def trace_rows(root: Node, open_depth: int = 2, kinds: dict[str, str] | None = N
 def _trace_row(depth: int, node: Node, kinds: dict[str, str], details: list[TraceRow] | None = None) -> TraceRow:
     source = _short(", ".join(node.evidence)) if node.evidence else _short(node.source)
     return TraceRow(depth=depth, key=node.key, label=node.label, value=number(node.value),
-                    sentence=sentence(node), source=source, details=details or [],
+                    sentence=node.formula, source=source, details=details or [], inputs=node.inputs,
                     unit=value_unit(node.key, kinds))
 
 

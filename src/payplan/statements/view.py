@@ -1,8 +1,8 @@
 """The statement view model: what a statement shows, as plain values.
 
 Built from (plan, rep, RepResult, run info, carried state in) and nothing else:
-no I/O, no formatting (amounts stay Decimals; `render.py` prints them in a
-language). Every pay line of the result appears exactly once, in the section
+no I/O, no formatting (amounts stay Decimals, the engine's words stay templates
+with their named values; `wording.py` and `render.py` write them in a language). Every pay line of the result appears exactly once, in the section
 of its component, so sections add up to components and components to the total.
 Must not compute pay: figures come from the result and its trace.
 """
@@ -19,7 +19,8 @@ from payplan.core.metrics import lookup
 from payplan.core.periods import parse_period
 from payplan.core.plan import Commission, Draw, Plan, Scorecard
 from payplan.core.result import Line, RepResult
-from payplan.core.trace import Node, sentence
+from payplan.core.issues import Issue
+from payplan.core.trace import Node, Value
 from payplan.statements.calculation import Adjustment, Calculation, RunInfo
 from payplan.statements.tiers import Rerate, TierRow, rerate, tier_rows
 from payplan.statements.steps import TraceRow, number, trace_rows
@@ -42,14 +43,16 @@ class KpiRow(_View):
     attainment: Decimal
     points: Decimal
     why: str = ""
-    note: str = ""  # threshold / floor / cap applied
+    note: str = ""  # threshold / floor / cap applied (a template over `note_inputs`)
+    note_inputs: dict[str, Value] = {}
 
 
 class GateRow(_View):
     label: str
     applied: bool
-    condition: str
+    condition: str  # a template over `inputs` (`payplan.core.trace.fill`)
     why: str = ""
+    inputs: dict[str, Value] = {}
 
 
 class ScorecardView(_View):
@@ -96,6 +99,7 @@ class LineRow(_View):
     rate: Decimal | None = None
     cause: str = ""
     link: tuple[str, str, str] | None = None  # (period, component label, deal id) reversed
+    inputs: dict[str, Value] = {}  # of the label and cause, templates as the engine wrote them
 
 
 class Section(_View):
@@ -129,12 +133,14 @@ class StatementView(_View):
     draw_in: Decimal | None
     draw_out: Decimal | None
     trace: list[TraceRow]
-    issues: list[str]
+    issues: list[Issue]
     # The negative balance owed (negative totals carried forward), in and out of the period;
     # None both when the rep owes none either side.
     negative_in: Decimal | None = None
     negative_out: Decimal | None = None
     adjustment: Adjustment | None = None  # an adjustment run's paid before / due now / difference
+    # The plan's own texts in other languages (`Plan.translations`): language → {text → text}.
+    texts: dict[str, dict[str, str]] = {}
 
     @property
     def kpis(self) -> list[KpiRow]:
@@ -155,7 +161,7 @@ def build(plan: Plan, rep: Rep, result: RepResult, run: RunInfo, state_in: Carri
         draw_in=state_in.draw_balance if has_draw else None,
         draw_out=result.state.draw_balance if has_draw else None,
         trace=trace_rows(result.trace, kinds={c.id: c.kind for c in result.components}),
-        issues=[i.message for i in result.issues],
+        issues=list(result.issues), texts=getattr(plan, "translations", {}),
         negative_in=state_in.negative_balance if owed else None,
         negative_out=result.state.negative_balance if owed else None,
     )
@@ -192,7 +198,7 @@ def _decimal(value: object) -> Decimal | None:
 
 def _line(ln: Line, labels: dict[str, str]) -> LineRow:
     return LineRow(kind=ln.kind, label=ln.label, amount=ln.amount, deal_id=ln.deal_id, rep_id=ln.rep_id,
-                   base=ln.base, rate=ln.rate, cause=ln.cause, link=_link(ln.links, labels))
+                   base=ln.base, rate=ln.rate, cause=ln.cause, link=_link(ln.links, labels), inputs=ln.inputs)
 
 
 def _link(links: str | None, labels: dict[str, str]) -> tuple[str, str, str] | None:
@@ -221,9 +227,9 @@ def _scorecard(comp: Scorecard, node: Node) -> ScorecardView:
         return number(found.value) if found else None
 
     rows = [_kpi(kpi, node.find(f"kpi.{kpi.id}")) for kpi in comp.kpis]
-    gates = [GateRow(label=n.label, applied=n.value == "applied", condition=sentence(n), why=n.source)
+    gates = [GateRow(label=n.label, applied=n.value == "applied", condition=n.formula, why=n.source, inputs=n.inputs)
              for n in node.children if n.key.startswith(f"{comp.id}.gate.")]
-    gates += [GateRow(label=n.label, applied=True, condition=sentence(n))
+    gates += [GateRow(label=n.label, applied=True, condition=n.formula, inputs=n.inputs)
               for n in node.children if n.key == f"{comp.id}.multiplier" and n.value != "none"]
     return ScorecardView(kpis=rows, score=value(f"{comp.id}.score"),
                          payout_ratio=value(f"{comp.id}.payout_ratio"),
@@ -240,7 +246,7 @@ def _kpi(kpi, node: Node | None) -> KpiRow:
     unit = lookup(kpi.metric).unit if lookup(kpi.metric) else "score"
     return KpiRow(id=kpi.id, label=kpi.label or kpi.id, metric=kpi.metric, unit=unit, weight=kpi.weight,
                   target=value("target"), actual=value("actual", "value"), why=kpi.why,
-                  note=sentence(bounds) if bounds else "",
+                  note=bounds.formula if bounds else "", note_inputs=bounds.inputs if bounds else {},
                   attainment=attainment if isinstance(attainment, Decimal) else ZERO,
                   points=points if isinstance(points, Decimal) else ZERO)
 

@@ -28,7 +28,9 @@ from payplan.runs import views as run_views
 from payplan.runs.rows import RunRow
 from payplan.store.service_schema import FINAL_STATES
 from payplan.web.breakdown import breakdown
-from payplan.web.templating import page
+from payplan.statements.i18n import Formatter
+from payplan.statements.wording import localize
+from payplan.web.templating import language, page
 
 PAID_ROLES = ("rep", "manager")  # the roles that are paid, and so have a "My pay"
 MAX_RUNS = 100  # of each final state, newest first
@@ -61,7 +63,10 @@ def my_pay(request: Request, db: NamedDependency[Database]) -> Template:
 @get("/pay/{run_id:int}/{rep_id:str}", guards=[EVERYONE], sync_to_thread=True)
 def rep_breakdown(request: Request, run_id: RunId, rep_id: RepId, db: NamedDependency[Database]) -> Template:
     """One rep's breakdown of one run: total, components, KPIs, deals, clawbacks, draws, the trace."""
-    return page(request, "breakdown.html", b=db.read(breakdown, run_id, rep_id, request.user))
+    found = db.read(breakdown, run_id, rep_id, request.user)
+    view = found.view
+    words = Formatter(language(), view.currency, view.texts.get(language()))
+    return page(request, "breakdown.html", b=msgspec.structs.replace(found, view=localize(view, words)))
 
 
 ROUTES = [my_pay, rep_breakdown]

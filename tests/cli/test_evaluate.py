@@ -50,8 +50,18 @@ def test_explain_reads_like_a_sentence():
     out = payplan("explain", "--plan", str(EX05 / "plan.toml"), "--data", str(EX05 / "facts"),
                   "--period", "2026-03", "--rep", "r1")
     assert out.returncode == 0, out.stderr
-    assert "deal D2, base 20000" in out.stdout and "rate 5.50%" in out.stdout
-    assert "Total: 6900.00 USD" in out.stdout
+    assert "deal D2, base 20,000.00" in out.stdout and "rate 5.50%" in out.stdout
+    assert "Total: 6,900.00 USD" in out.stdout
+
+
+def test_explain_in_ukrainian():
+    """`--lang uk`: the engine's words from the uk catalog, numbers written the Ukrainian way."""
+    out = payplan("--lang", "uk", "explain", "--plan", str(EX05 / "plan.toml"), "--data", str(EX05 / "facts"),
+                  "--period", "2026-03", "--rep", "r1")
+    assert out.returncode == 0, out.stderr
+    assert "угода D2, база 20 000,00" in out.stdout.replace("\u202f", " ").replace("\xa0", " ")
+    assert "Разом: 6 900,00 USD" in out.stdout.replace("\u202f", " ").replace("\xa0", " ")
+    assert "Total" not in out.stdout and "active the whole period" not in out.stdout
 
 
 def _copy_example(tmp_path: Path) -> Path:

@@ -75,3 +75,13 @@ def test_bad_requests_are_problems(service, client, change: dict, status: int, w
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert words in response.text
+
+
+@pytest.mark.parametrize("query, header", [("&lang=uk", {}), ("", {"Accept-Language": "uk-UA,uk;q=0.9,en;q=0.5"})])
+def test_the_html_report_speaks_the_language_asked_for(service, client, query: str, header: dict) -> None:
+    """`?lang=uk`, or a browser's Accept-Language, gives the report in Ukrainian."""
+    response = client.post(f"/simulations?format=html{query}", json=BODY, headers={**service.headers("hr"), **header})
+    assert response.status_code == 200, response.text
+    assert "Моделювання плану" in response.text and "Cost change" not in response.text
+    english = client.post("/simulations?format=html", json=BODY, headers=service.headers("hr"))
+    assert "Cost change" in english.text and "Моделювання плану" not in english.text

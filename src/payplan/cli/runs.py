@@ -15,10 +15,10 @@ import click
 from sqlalchemy import Connection
 
 from payplan.cli.database import acting, as_user, transaction
-from payplan.cli.language import KINDS, STATES, _, ngettext, numbers, word
+from payplan.cli.language import KINDS, STATES, _, current, ngettext, numbers, word
 from payplan.runs import adjustments, export
 from payplan.runs import lifecycle as runs
-from payplan.runs.review import review
+from payplan.runs.review import flag_name, review
 from payplan.runs.views import SEE_ALL, list_results
 from payplan.settings import get_settings
 
@@ -106,7 +106,8 @@ def runs_show(run_id: int, as_name: str) -> None:
     click.echo(_("outputs hash: %(hash)s", hash=run.outputs_hash))
     if checked is not None:
         click.echo(_total_line(checked, amount))
-        flagged = ", ".join(f"{flag} {n}" for flag, n in checked.counts.items() if n)
+        flagged = ", ".join(f"{flag_name(current(), flag, settings.flag_pay_up, settings.flag_pay_down)} {n}"
+                            for flag, n in checked.counts.items() if n)
         click.echo(_("flags: %(flags)s", flags=flagged or _("none")))
     for row in results:
         click.echo(f"  {row.rep_id:<12} {row.rep_name:<30} {amount(row.total):>14}")
@@ -138,8 +139,11 @@ def runs_list(period: str | None, run_state: str | None) -> None:
                                      for r in runs.list_runs(conn, period=period, state=run_state, limit=10_000)])
     if not rows:
         # an empty list is an answer, not an error: said on stderr, exit 0
-        click.echo("no runs" + (f" for {period}" if period else "") + (f" in state {run_state}" if run_state else ""),
-                   err=True)
+        state = word(STATES, run_state) if run_state else ""
+        said = (_("no runs for %(period)s in state %(state)s", period=period, state=state) if period and state
+                else _("no runs for %(period)s", period=period) if period
+                else _("no runs in state %(state)s", state=state) if state else _("no runs"))
+        click.echo(said, err=True)
         return
     amount = numbers().amount
     line = "{:>5}  {:<12} {:<16} {:<8} {:<14} {:>10} {:>14}".format

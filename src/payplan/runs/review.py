@@ -20,12 +20,20 @@ import msgspec
 from sqlalchemy import Connection, and_, func, or_, select, union
 
 from payplan.core.periods import Period, parse_period
+from payplan.i18n import N_, gettext
 from payplan.runs.rows import RunRow
 from payplan.store.schema import activities, deals, nps, reps, scores
 from payplan.store.service_schema import FINAL_STATES, plan_versions, run_results, runs
 
 FLAGS = ("pay_up", "pay_down", "negative", "carried", "no_data", "gate_cut", "cap_hit", "clawback", "draw",
          "prorated", "no_facts", "no_plan")
+# The flags as finance reads them (`flag_name`); pay_up/pay_down name the configured factor.
+FLAG_NAMES = {
+    "pay_up": N_("Pay over %(times)s× last period"), "pay_down": N_("Pay under %(times)s× last period"),
+    "negative": N_("Negative total"), "carried": N_("Negative balance carried"), "no_data": N_("KPI with no data"),
+    "gate_cut": N_("Gate cut pay"), "cap_hit": N_("Cap hit"), "clawback": N_("Clawback"),
+    "draw": N_("Draw paid or recovered"), "prorated": N_("Joined or left (prorated)"),
+    "no_facts": N_("On the plan, no facts"), "no_plan": N_("Facts, but no plan pays them")}
 _LINE_FLAGS = {"gate": "gate_cut", "cap": "cap_hit", "statement_cap": "cap_hit", "clawback": "clawback",
                "draw": "draw", "recovery": "draw",
                # `payplan.core.negative`: a negative total carried or forgiven, a negative balance recovered
@@ -143,3 +151,9 @@ def _unpaid(conn: Connection, period: Period, with_facts: set[str]) -> list[RepR
         return []
     rows = conn.execute(select(reps.c.id, reps.c.name, reps.c.team).where(reps.c.id.in_(missing)))
     return [RepReview(r.id, r.name, r.team, None, None, None, ("no_plan",)) for r in rows]
+
+
+def flag_name(lang: str, flag: str, up: object, down: object) -> str:
+    """A flag's name in `lang` ("Pay over 2× last period" with `up` = 2)."""
+    times = up if flag == "pay_up" else down if flag == "pay_down" else None
+    return gettext(lang, FLAG_NAMES[flag], times=times) if times is not None else gettext(lang, FLAG_NAMES[flag])

@@ -35,10 +35,10 @@ from payplan.plans import versions as plan_store
 from payplan.runs import adjustments, duties
 from payplan.runs import lifecycle as runs
 from payplan.runs.recompute import recompute
-from payplan.runs.review import FLAGS, RepReview, RunReview, review
+from payplan.runs.review import FLAGS, RepReview, RunReview, flag_name, review
 from payplan.runs.rows import RunRow
 from payplan.web.errors import wants_html
-from payplan.web.templating import page
+from payplan.web.templating import language, page
 
 FINANCE = allow("finance", "admin")
 DONE = {"create": N_("Run #%(n)s was created."), "submit": N_("Run #%(n)s was submitted for approval."),
@@ -127,7 +127,8 @@ def run_page(request: Request, conn: Connection, run_id: int, *, status: int = 2
     return page(request, "run.html", status=status, line=line, review=found, shown=shown, chosen=chosen,
                 teams=sorted({r.team for r in found.reps if r.team}), flags=FLAGS, sums=sums,
                 steps={s.name: s for s in steps}, names=_names(conn, line.run), error=error,
-                done=DONE.get(done, ""), thresholds=(settings.flag_pay_up, settings.flag_pay_down))
+                done=DONE.get(done, ""),
+                flag_names={f: flag_name(language(), f, settings.flag_pay_up, settings.flag_pay_down) for f in FLAGS})
 
 
 @get("/finance/runs", guards=[FINANCE], sync_to_thread=True)

@@ -8,9 +8,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from payplan.core.base import base_function, check_base, describe_base
+from payplan.core.base import base_function, check_base, commission_formulas, describe_base
 from payplan.core.formula import FormulaError, compile_formula
 from payplan.core.inputs import Deal
+from payplan.core.trace import fill
 
 FIELDS = {"amount": D("100000.00"), "cost": D("60000.00"), "discount": D("5000.00"), "tax": D("0")}
 
@@ -94,4 +95,17 @@ def test_check_base_names_the_problem():
     assert check_base("amount / 1.12") is None
     assert check_base("margin") is None
     assert "only + - * /" in check_base("__import__('os')")
-    assert describe_base("amount / 1.12") == "formula amount / 1.12"
+    assert describe_base("amount / 1.12") == "amount / 1.12"  # a plan text, printed as written
+    assert describe_base("margin") == "deal margin (amount − cost)"
+    per_deal, summed = commission_formulas("amount / 1.12")
+    assert fill(per_deal, {"base": "amount / 1.12"}) == "rate × formula amount / 1.12 × credit share, per deal"
+    assert fill(summed, {"base": "amount / 1.12", "n": D(3)}) == "formula amount / 1.12 × share, summed over 3 deals"
+    assert commission_formulas("revenue")[0] == "rate × deal amount × credit share, per deal"
+
+
+def test_a_formula_error_is_a_template_with_its_fields():
+    with pytest.raises(FormulaError) as caught:
+        value("amount - rebate")
+    assert caught.value.template == "the deal has no field '{field}'"
+    assert caught.value.inputs == {"field": "rebate"}
+    assert str(caught.value) == "the deal has no field 'rebate'"

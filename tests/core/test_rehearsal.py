@@ -49,6 +49,10 @@ def test_an_uncapped_payout_past_28_digits_fails(ae):
     plan = msgspec.structs.replace(ae, components=[card], cap=None)
     [issue] = rehearse(plan)
     assert "28 digits" in issue.message and "at 1,000,000,000,000" in issue.message
+    # the message is a constant template with its fields, so a statement can translate it
+    assert "{reason:word}" in issue.template and "{large:,}" in issue.template
+    assert issue.inputs == {"reason": "an invalid decimal operation (a result past 28 digits, or 0/0)",
+                            "large": Decimal(10) ** 12}
 
 
 def test_a_window_of_99999999_days_fails_on_the_whole_plan(ae):

@@ -11,6 +11,7 @@ from typing import Callable
 
 from payplan.core.formula import FormulaError, compile_formula
 from payplan.core.inputs import Deal
+from payplan.core.trace import N_
 
 BaseFn = Callable[[Deal], Decimal]
 
@@ -39,12 +40,30 @@ def _fields(deal: Deal) -> dict[str, Decimal]:
     return fields
 
 
+_BASE_WORDS = {"revenue": N_("deal amount"), "margin": N_("deal margin (amount − cost)")}
+
+
 def describe_base(base: str) -> str:
-    if base == "revenue":
-        return "deal amount"
-    if base == "margin":
-        return "deal margin (amount − cost)"
-    return f"formula {base}"
+    """The base for a `{base:word}` field: our words for revenue and margin, else the
+    declared formula itself (a plan text, printed as written)."""
+    return _BASE_WORDS.get(base, base)
+
+
+def base_template(base: str, revenue: str, margin: str, formula: str) -> str:
+    """The one of three complete templates that fits the base (a text reads whole in any
+    language, so "formula {base}" is not glued into a sentence): `formula` names the
+    declared formula as `{base}` (`describe_base`)."""
+    return revenue if base == "revenue" else margin if base == "margin" else formula
+
+
+def commission_formulas(base: str) -> tuple[str, str]:
+    """A commission's formulas over `{base}` and `{n}` deals: per deal, and summed."""
+    return (base_template(base, N_("rate × deal amount × credit share, per deal"),
+                          N_("rate × deal margin (amount − cost) × credit share, per deal"),
+                          N_("rate × formula {base} × credit share, per deal")),
+            base_template(base, N_("deal amount × share, summed over {n} deals"),
+                          N_("deal margin (amount − cost) × share, summed over {n} deals"),
+                          N_("formula {base} × share, summed over {n} deals")))
 
 
 def check_base(base: str) -> str | None:

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from payplan.core.base import base_function, describe_base
+from payplan.core.base import base_function, commission_formulas, describe_base
 from payplan.core.context import Ctx
-from payplan.core.formula import FormulaError
+from payplan.core.formula import DIVISION_BY_ZERO, NO_FIELD, FormulaError
 from payplan.core.inputs import Deal
 from payplan.core.plan import Commission
 from payplan.core.result import Line, Slice
 from payplan.core.tiers import Band, applied_tiers, band_index, slice_segment
-from payplan.core.trace import Node
+from payplan.core.trace import N_, Node
 from payplan.core.adjust import apply_multipliers, apply_limits, apply_gates
 
 ZERO, ONE = Decimal(0), Decimal(1)
@@ -33,12 +33,14 @@ class CommissionInfo:
     per-deal slicing then needs no calls.
     """
 
-    __slots__ = ("commission", "label", "base_words", "base_fn", "needs_quota", "bands", "tables")
+    __slots__ = ("commission", "label", "base_words", "per_deal", "summed", "base_fn", "needs_quota", "bands",
+                 "tables")
 
     def __init__(self, c: Commission) -> None:
         self.commission = c
-        self.label = c.label or "Commission"
+        self.label = c.label or N_("Commission")
         self.base_words = describe_base(c.base)
+        self.per_deal, self.summed = commission_formulas(c.base)
         self.base_fn = base_function(c.base)
         self.needs_quota = _needs_quota(c)
         self.bands: list[Band] | None = None
@@ -59,19 +61,18 @@ def commission_info(c: Commission) -> CommissionInfo:
 
 def evaluate_commission(c: Commission, ctx: Ctx) -> tuple[list[Line], Node]:
     info = commission_info(c)
-    node = Node(c.id, info.label, formula="rate × {base} × credit share, per deal",
-                inputs={"base": info.base_words})
+    node = Node(c.id, info.label, formula=info.per_deal, inputs={"base": info.base_words})
     deals = [d for d in ctx.inputs.deals if d.status == "won" and (not c.products or d.product in c.products)]
     bases = _bases(c, info, deals, ctx)
     total = sum(bases.values(), ZERO)
-    node.children.append(Node(f"{c.id}.base", "Commissionable base", value=total,
-                              formula="{base} × share, summed over {n} deals",
+    node.children.append(Node(f"{c.id}.base", N_("Commissionable base"), value=total, formula=info.summed,
                               inputs={"base": info.base_words, "n": Decimal(len(deals))},
                               evidence=tuple(d.id for d in deals)))
     quota = _quota(c, info, ctx, node)
     bands = _bands(c, info, quota, ctx, node)
     lines, unrounded, rounded = _deal_lines(c, info, deals, bases, total, bands, quota, ctx)
-    node.children.append(Node(f"{c.id}.deals", "Deal lines", value=rounded, formula="each deal rounded, then summed"))
+    node.children.append(Node(f"{c.id}.deals", N_("Deal lines"), value=rounded,
+                              formula=N_("each deal rounded, then summed")))
     adjusted = unrounded
     if c.multipliers:
         attainment = total / quota if quota else None
@@ -182,9 +183,19 @@ def _bases(c: Commission, info: CommissionInfo, deals: list[Deal], ctx: Ctx) -> 
         try:
             bases[deal.id] = fn(deal) * deal.share
         except FormulaError as exc:
-            ctx.fail("base-formula", f"deal {deal.id}: {exc}", c.id)
+            _formula_failed(c, deal, exc, ctx)
             bases[deal.id] = ZERO
     return bases
+
+
+_DEAL_ERRORS = {NO_FIELD: N_("deal {deal}: the deal has no field '{field}'"),
+                DIVISION_BY_ZERO: N_("deal {deal}: division by zero in the commission base formula")}
+
+
+def _formula_failed(c: Commission, deal: Deal, exc: FormulaError, ctx: Ctx) -> None:
+    """An error naming the deal whose base the declared formula could not compute."""
+    template = _DEAL_ERRORS.get(exc.template, N_("deal {deal}: {error}"))
+    ctx.fail("base-formula", template, c.id, **{**exc.inputs, "deal": deal.id, "error": str(exc)})
 
 
 def _needs_quota(c: Commission) -> bool:
@@ -197,12 +208,13 @@ def _quota(c: Commission, info: CommissionInfo, ctx: Ctx, node: Node) -> Decimal
     if not info.needs_quota and c.quota is None:
         return None
     if ctx.plain_targets:
-        quota, source = c.quota, "plan"
+        quota, source = c.quota, N_("plan")
     else:
         quota, source = ctx.target(c.quota_key, c.quota, True)
-    node.add(Node(f"{c.id}.quota", "Quota", value=quota, source=source))
+    node.add(Node(f"{c.id}.quota", N_("Quota"), value=quota, source=source))
     if quota is None or quota <= 0:
-        ctx.fail("no-quota", f"{c.id} needs a positive quota (plan `quota` or target override '{c.quota_key}')", c.id)
+        ctx.fail("no-quota", N_("{component} needs a positive quota (plan `quota` or target override '{key}')"),
+                 c.id, component=c.id, key=c.quota_key)
         return None
     return quota
 
@@ -210,8 +222,8 @@ def _quota(c: Commission, info: CommissionInfo, ctx: Ctx, node: Node) -> Decimal
 def _bands(c: Commission, info: CommissionInfo, quota: Decimal | None, ctx: Ctx, node: Node) -> list[Band]:
     bands, incentive = commission_bands(c, info, quota, ctx.prorate)
     if incentive is not None:
-        node.add(Node(f"{c.id}.rate", "Individual commission rate", value=bands[0].rate,
-                      formula="target incentive / quota = {incentive} / {quota}",
+        node.add(Node(f"{c.id}.rate", N_("Individual commission rate"), value=bands[0].rate,
+                      formula=N_("target incentive / quota = {incentive} / {quota}"),
                       inputs={"incentive": incentive, "quota": quota}))
     return bands
 

@@ -60,7 +60,8 @@ def _same(x: Decimal) -> Decimal:
 
 
 def describe(points: list[Point] | tuple[Point, ...]) -> str:
-    """The curve in words for the trace: '0.7→0, 1→1, 1.5→2'."""
+    """The curve's points for the trace: '0.7→0, 1→1, 1.5→2', numbers only, so a
+    template prints it as an `{x:interval}` field (its numbers in the reader's way)."""
     return ", ".join(f"{_plain(x)}→{_plain(y)}" for x, y in points)
 
 

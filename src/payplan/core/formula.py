@@ -13,13 +13,28 @@ import operator
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Callable
 
+from payplan.core.trace import N_, Value, fill
+
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 
 Fields = dict[str, Decimal]
 
 
 class FormulaError(ValueError):
-    """A formula that cannot be parsed, or a field a deal does not have."""
+    """A formula that cannot be parsed, or a field a deal does not have.
+
+    `template` is one of the constant texts below with its named `inputs`
+    (`trace.fill`); `str()` is the English sentence."""
+
+    def __init__(self, template: str, **inputs: Value) -> None:
+        super().__init__(fill(template, inputs))
+        self.template, self.inputs = template, inputs
+
+
+NOT_A_FORMULA = N_("'{formula}' is not a formula: {reason}")
+NOT_ALLOWED = N_("'{formula}': only + - * / ( ), numbers and deal fields are allowed")
+DIVISION_BY_ZERO = N_("division by zero in the commission base formula")
+NO_FIELD = N_("the deal has no field '{field}'")
 
 
 def compile_formula(text: str) -> tuple[Callable[[Fields], Decimal], frozenset[str]]:
@@ -27,7 +42,7 @@ def compile_formula(text: str) -> tuple[Callable[[Fields], Decimal], frozenset[s
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise FormulaError(f"{text!r} is not a formula: {exc.msg}") from None
+        raise FormulaError(NOT_A_FORMULA, formula=text, reason=exc.msg) from None
     names: set[str] = set()
     fn = _build(tree.body, text.strip(), names)
     return fn, frozenset(names)
@@ -49,18 +64,18 @@ def _build(node: ast.AST, src: str, names: set[str]) -> Callable[[Fields], Decim
         name = node.id
         names.add(name)
         return lambda f: _field(f, name)
-    raise FormulaError(f"{src!r}: only + - * / ( ), numbers and deal fields are allowed")
+    raise FormulaError(NOT_ALLOWED, formula=src)
 
 
 def _apply(op, left: Decimal, right: Decimal) -> Decimal:
     try:
         return op(left, right)
     except (DivisionByZero, InvalidOperation):
-        raise FormulaError("division by zero in the commission base formula") from None
+        raise FormulaError(DIVISION_BY_ZERO) from None
 
 
 def _field(fields: Fields, name: str) -> Decimal:
     try:
         return fields[name]
     except KeyError:
-        raise FormulaError(f"the deal has no field {name!r}") from None
+        raise FormulaError(NO_FIELD, field=name) from None

@@ -10,34 +10,36 @@ from __future__ import annotations
 
 import msgspec
 
+from payplan.core.trace import N_
+
 
 class MetricDef(msgspec.Struct, frozen=True):
     name: str
     unit: str  # count / money / ratio / days / score
     better: str  # higher / lower
     family: str  # activity / conversion / volume / profit / cycle / quality
-    definition: str
+    definition: str  # a constant English text (`N_`), translated where read
 
 
 _CATALOG = [
-    MetricDef("calls", "count", "higher", "activity", "activities of kind 'call' in the period"),
-    MetricDef("meetings", "count", "higher", "activity", "activities of kind 'meeting' in the period"),
-    MetricDef("demos", "count", "higher", "activity", "activities of kind 'demo' in the period"),
-    MetricDef("activities", "count", "higher", "activity", "activities of any kind (or the filtered kind)"),
-    MetricDef("leads", "count", "higher", "activity", "deals created in the period"),
-    MetricDef("deals_won", "count", "higher", "volume", "deals closed won in the period (credited share counts as one deal)"),
-    MetricDef("deals_lost", "count", "lower", "conversion", "deals closed lost in the period"),
-    MetricDef("win_rate", "ratio", "higher", "conversion", "won / (won + lost) among deals closed in the period"),
-    MetricDef("lead_conversion", "ratio", "higher", "conversion", "of the deals created in the period, the share already won"),
-    MetricDef("revenue", "money", "higher", "volume", "sum of credited amount (amount x share) of deals won in the period"),
-    MetricDef("margin", "money", "higher", "profit", "sum of credited (amount - cost) of deals won in the period"),
-    MetricDef("margin_rate", "ratio", "higher", "profit", "margin / revenue of deals won in the period"),
-    MetricDef("avg_deal_size", "money", "higher", "volume", "mean amount of deals won in the period (whole deal amount)"),
-    MetricDef("cycle_days_median", "days", "lower", "cycle", "median days from created_at to closed_at of deals won in the period"),
-    MetricDef("cycle_days_mean", "days", "lower", "cycle", "mean days from created_at to closed_at of deals won in the period"),
-    MetricDef("crm_hygiene", "ratio", "higher", "quality", "CRM hygiene score for the period (0..1, from scores)"),
-    MetricDef("script_compliance", "ratio", "higher", "quality", "script compliance score for the period (0..1, from scores)"),
-    MetricDef("nps", "score", "higher", "quality", "% promoters (9-10) - % detractors (0-6) of answers in the period, -100..100"),
+    MetricDef("calls", "count", "higher", "activity", N_("activities of kind 'call' in the period")),
+    MetricDef("meetings", "count", "higher", "activity", N_("activities of kind 'meeting' in the period")),
+    MetricDef("demos", "count", "higher", "activity", N_("activities of kind 'demo' in the period")),
+    MetricDef("activities", "count", "higher", "activity", N_("activities of any kind (or the filtered kind)")),
+    MetricDef("leads", "count", "higher", "activity", N_("deals created in the period")),
+    MetricDef("deals_won", "count", "higher", "volume", N_("deals closed won in the period (credited share counts as one deal)")),
+    MetricDef("deals_lost", "count", "lower", "conversion", N_("deals closed lost in the period")),
+    MetricDef("win_rate", "ratio", "higher", "conversion", N_("won / (won + lost) among deals closed in the period")),
+    MetricDef("lead_conversion", "ratio", "higher", "conversion", N_("of the deals created in the period, the share already won")),
+    MetricDef("revenue", "money", "higher", "volume", N_("sum of credited amount (amount x share) of deals won in the period")),
+    MetricDef("margin", "money", "higher", "profit", N_("sum of credited (amount - cost) of deals won in the period")),
+    MetricDef("margin_rate", "ratio", "higher", "profit", N_("margin / revenue of deals won in the period")),
+    MetricDef("avg_deal_size", "money", "higher", "volume", N_("mean amount of deals won in the period (whole deal amount)")),
+    MetricDef("cycle_days_median", "days", "lower", "cycle", N_("median days from created_at to closed_at of deals won in the period")),
+    MetricDef("cycle_days_mean", "days", "lower", "cycle", N_("mean days from created_at to closed_at of deals won in the period")),
+    MetricDef("crm_hygiene", "ratio", "higher", "quality", N_("CRM hygiene score for the period (0..1, from scores)")),
+    MetricDef("script_compliance", "ratio", "higher", "quality", N_("script compliance score for the period (0..1, from scores)")),
+    MetricDef("nps", "score", "higher", "quality", N_("% promoters (9-10) - % detractors (0-6) of answers in the period, -100..100")),
 ]
 
 CATALOG: dict[str, MetricDef] = {m.name: m for m in _CATALOG}
@@ -79,5 +81,5 @@ def lookup(name: str) -> MetricDef | None:
     if name in CATALOG:
         return CATALOG[name]
     if name.startswith(SCORE_PREFIX) and len(name) > len(SCORE_PREFIX):
-        return MetricDef(name, "score", "higher", "quality", f"custom score '{name[6:]}' from scores")
+        return MetricDef(name, "score", "higher", "quality", N_("a custom score from scores (its kind follows 'score:')"))
     return None

@@ -21,20 +21,21 @@ import msgspec
 from payplan.core.engine import evaluate
 from payplan.core.formula import FormulaError, compile_formula
 from payplan.core.inputs import CarriedState, Deal, MetricValue, PaidDeal, Rep, RepInputs, TeamMember
-from payplan.core.issues import Issue, error
+from payplan.core.issues import Issue
 from payplan.core.lint_components import where
 from payplan.core.needs import plan_needs
 from payplan.core.periods import Period, period_of
 from payplan.core.plan import Commission, Plan, Scorecard, Spiff
 from payplan.core.scorecard import kpi_spec
+from payplan.core.trace import N_, fill
 
 LARGE = Decimal(10) ** 12
 # The engine's arithmetic: 28 digits, the default exponent range, errors trapped.
 CONTEXT = decimal.Context(prec=28, Emax=999_999, Emin=-999_999,
                           traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
-_REASONS = {decimal.Overflow: "a result is too large for a decimal",
-            decimal.DivisionByZero: "a division by zero",
-            decimal.InvalidOperation: "an invalid decimal operation (a result past 28 digits, or 0/0)"}
+_REASONS = {decimal.Overflow: N_("a result is too large for a decimal"),
+            decimal.DivisionByZero: N_("a division by zero"),
+            decimal.InvalidOperation: N_("an invalid decimal operation (a result past 28 digits, or 0/0)")}
 SCENARIOS = ("undefined", "zero", "target", "large")
 
 
@@ -69,12 +70,22 @@ def _failure(plan: Plan, inputs: RepInputs, state: CarriedState) -> str | None:
 
 
 def _issue(plan: Plan, path: tuple[str | int, ...], scenario: str, reason: str) -> Issue:
-    return error("evaluation-fails", f"evaluating this plan fails ({reason}) on a rehearsal with metric values "
-                 f"{_WORDS[scenario]}; check its targets, rates, amounts and day counts", where(plan, path) or "plan")
+    """`reason` is one of `_REASONS` (our words) or an exception's own text (printed as it is)."""
+    template, inputs = _WORDS[scenario], {"reason": reason, "large": LARGE}
+    return Issue("error", "evaluation-fails", fill(template, inputs), where(plan, path) or "plan",
+                 template=template, inputs=inputs)
 
 
-_WORDS = {"undefined": "undefined", "zero": "at zero", "target": "at their targets",
-          "large": f"at {LARGE:,} (a large month)"}
+_WORDS = {  # scenario → the whole sentence
+    "undefined": N_("evaluating this plan fails ({reason:word}) on a rehearsal with metric values undefined; "
+                    "check its targets, rates, amounts and day counts"),
+    "zero": N_("evaluating this plan fails ({reason:word}) on a rehearsal with metric values at zero; "
+               "check its targets, rates, amounts and day counts"),
+    "target": N_("evaluating this plan fails ({reason:word}) on a rehearsal with metric values at their targets; "
+                 "check its targets, rates, amounts and day counts"),
+    "large": N_("evaluating this plan fails ({reason:word}) on a rehearsal with metric values at {large:,} "
+                "(a large month); check its targets, rates, amounts and day counts"),
+}
 
 
 def rehearsal_inputs(plan: Plan, scenario: str) -> tuple[RepInputs, CarriedState]:

@@ -18,16 +18,18 @@ from payplan.core.curves import describe, interpolate
 from payplan.core.metrics import MetricSpec, lookup
 from payplan.core.plan import Kpi, Scorecard
 from payplan.core.result import Line
-from payplan.core.trace import Node
+from payplan.core.trace import N_, Node
 
 ZERO, ONE = Decimal(0), Decimal(1)
 
-KPI_SENTENCE = ("{metric} {actual} vs target {target} ({how}) → attainment {attainment:pts} "
-                "× weight {weight:.0%} = {points:pts} of the score")
-
-
-KPI_SENTENCE_NO_TARGET = ("{metric} {actual} ({how}) → attainment {attainment:pts} "
-                          "× weight {weight:.0%} = {points:pts} of the score")
+# A KPI's sentence; `how` is one of our words (below), or the curve's points in KPI_SENTENCE_CURVE.
+KPI_SENTENCE = N_("{metric} {actual} vs target {target} ({how:word}) → attainment {attainment:pts} "
+                  "× weight {weight:.0%} = {points:pts} of the score")
+KPI_SENTENCE_NO_TARGET = N_("{metric} {actual} ({how:word}) → attainment {attainment:pts} "
+                            "× weight {weight:.0%} = {points:pts} of the score")
+KPI_SENTENCE_CURVE = N_("{metric} {actual} (curve over {how:interval}) → attainment {attainment:pts} "
+                        "× weight {weight:.0%} = {points:pts} of the score")
+RATIO = N_("actual / target")
 
 
 class KpiInfo(msgspec.Struct, frozen=True):
@@ -79,7 +81,8 @@ def scorecard_kpis(c: Scorecard) -> tuple[tuple[Kpi, KpiInfo], ...]:
 
 
 def evaluate_scorecard(c: Scorecard, ctx: Ctx) -> tuple[list[Line], Node]:
-    node = Node(c.id, c.label or "KPI bonus", formula="target incentive × payout ratio, then gates")
+    label = c.label or N_("KPI bonus")
+    node = Node(c.id, label, formula=N_("target incentive × payout ratio, then gates"))
     children = node.children
     attainments: dict[str, Decimal] = {}
     score = ZERO
@@ -87,13 +90,13 @@ def evaluate_scorecard(c: Scorecard, ctx: Ctx) -> tuple[list[Line], Node]:
         points, attainment = _kpi(kpi, info, ctx, children)
         attainments[kpi.id] = attainment
         score += points
-    children.append(Node(f"{c.id}.score", "Weighted score", value=score, formula="sum of the KPI points"))
+    children.append(Node(f"{c.id}.score", N_("Weighted score"), value=score, formula=N_("sum of the KPI points")))
     ratio = _payout_ratio(c, score, node)
     incentive = _target_incentive(c, ctx, node)
     raw = incentive * ratio
-    lines = [Line(c.id, "bonus", c.label or "KPI bonus", ctx.money(raw))]
-    children.append(Node(f"{c.id}.payout", "Bonus before gates", value=lines[0].amount,
-                         formula="{incentive} × {ratio:.2%} = {raw}",
+    lines = [Line(c.id, "bonus", label, ctx.money(raw))]
+    children.append(Node(f"{c.id}.payout", N_("Bonus before gates"), value=lines[0].amount,
+                         formula=N_("{incentive} × {ratio:.2%} = {raw}"),
                          inputs={"incentive": incentive, "ratio": ratio, "raw": raw}))
     if c.gates:
         lines += apply_gates(c.id, c.gates, raw, ctx, node, attainments)
@@ -115,10 +118,10 @@ def _kpi(kpi: Kpi, info: KpiInfo, ctx: Ctx, siblings: list[Node]) -> tuple[Decim
     target = raw = None
     formula = KPI_SENTENCE
     if value is None:
-        ctx.warn("no-data", f"no data for metric {kpi.metric}: attainment 0", f"kpi {kpi.id}")
-        how, attainment = "no data: attainment 0", ZERO
+        ctx.warn("no-data", N_("no data for metric {metric}: attainment 0"), f"kpi {kpi.id}", metric=kpi.metric)
+        how, attainment = N_("no data: attainment 0"), ZERO
     elif kpi.curve:
-        raw, how = interpolate(kpi.curve, value), f"curve over {info.curve_words}"
+        raw, how, formula = interpolate(kpi.curve, value), info.curve_words, KPI_SENTENCE_CURVE
         attainment = raw
     else:
         if ctx.plain_targets:  # no overrides and nothing to prorate: the plan's own target
@@ -126,9 +129,9 @@ def _kpi(kpi: Kpi, info: KpiInfo, ctx: Ctx, siblings: list[Node]) -> tuple[Decim
         else:
             target, source = ctx.target(info.target_key, kpi.target, info.prorates)
             if source != "plan":
-                children.append(Node(f"{info.key}.target_source", "Target from", value=target, source=source))
+                children.append(Node(f"{info.key}.target_source", N_("Target from"), value=target, source=source))
         if info.higher and target:
-            raw, how = value / target, "actual / target"
+            raw, how = value / target, RATIO
         else:
             raw, how = _raw(kpi, info, value, target, ctx)
         attainment = raw
@@ -140,7 +143,7 @@ def _kpi(kpi: Kpi, info: KpiInfo, ctx: Ctx, siblings: list[Node]) -> tuple[Decim
         points = ctx.score(kpi.weight * attainment)
     else:
         points = kpi.weight * attainment
-    if target is None:
+    if target is None and formula is KPI_SENTENCE:
         formula = KPI_SENTENCE_NO_TARGET
     siblings.append(Node(info.key, info.label, points, formula,
                          {"metric": kpi.metric, "actual": value, "count": mv.count if mv else 0,
@@ -152,71 +155,87 @@ def _kpi(kpi: Kpi, info: KpiInfo, ctx: Ctx, siblings: list[Node]) -> tuple[Decim
 
 def _raw(kpi: Kpi, info: KpiInfo, value: Decimal, target: Decimal | None, ctx: Ctx) -> tuple[Decimal, str]:
     if target is None:
-        ctx.fail("no-target", f"KPI {kpi.id} has no target and no curve", f"kpi {kpi.id}")
-        return ZERO, "no target: attainment 0"
+        ctx.fail("no-target", N_("KPI {kpi} has no target and no curve"), f"kpi {kpi.id}", kpi=kpi.id)
+        return ZERO, N_("no target: attainment 0")
     return _ratio(kpi, info, value, target, ctx)
 
 
 def _ratio(kpi: Kpi, info: KpiInfo, value: Decimal, target: Decimal, ctx: Ctx) -> tuple[Decimal, str]:
     if info.better == "higher":
         if target == 0:
-            ctx.warn("zero-target", f"KPI {kpi.id}: target is 0, attainment set to the cap or 1", f"kpi {kpi.id}")
-            return (kpi.cap if kpi.cap is not None else ONE), "target is 0"
-        return value / target, "actual / target"
+            ctx.warn("zero-target", N_("KPI {kpi}: target is 0, attainment set to the cap or 1"), f"kpi {kpi.id}",
+                     kpi=kpi.id)
+            return (kpi.cap if kpi.cap is not None else ONE), N_("target is 0")
+        return value / target, RATIO
     if kpi.lower_is == "mirror":
         if target == 0:
-            return ONE - value, "lower is better: 1 − actual"
-        return ONE - (value - target) / abs(target), "lower is better: 1 − (actual − target) / |target|"
+            return ONE - value, N_("lower is better: 1 − actual")
+        return ONE - (value - target) / abs(target), N_("lower is better: 1 − (actual − target) / |target|")
     if value <= 0:
         # The best possible result (nothing to lower): the KPI's cap, or at least full target.
         best = kpi.cap if kpi.cap is not None else ONE
-        return best, "lower is better, actual is 0: best possible (the KPI cap)"
-    return target / value, "lower is better: target / actual"
+        return best, N_("lower is better, actual is 0: best possible (the KPI cap)")
+    return target / value, N_("lower is better: target / actual")
 
 
 def _bound(kpi: Kpi, a: Decimal, children: list[Node], key: str) -> Decimal:
     """Threshold (below it: 0, and no floor), then floor, then cap."""
     note = ""
     if kpi.threshold is not None and a < kpi.threshold:
-        note, a = "below the threshold {threshold:pts}: 0", ZERO
+        note, a = N_("below the threshold {threshold:pts}: 0"), ZERO
     elif kpi.floor is not None and a < kpi.floor:
-        note, a = "raised to the floor {floor:pts}", kpi.floor
+        note, a = N_("raised to the floor {floor:pts}"), kpi.floor
     if kpi.cap is not None and a > kpi.cap:
-        note, a = "capped at {cap:pts}", kpi.cap
+        note, a = N_("capped at {cap:pts}"), kpi.cap
     if note:
-        children.append(Node(f"{key}.bounds", "Threshold, floor and cap", value=a, formula=note,
+        children.append(Node(f"{key}.bounds", N_("Threshold, floor and cap"), value=a, formula=note,
                              inputs={"threshold": kpi.threshold, "floor": kpi.floor, "cap": kpi.cap}))
     return a
 
 
 def _payout_ratio(c: Scorecard, score: Decimal, node: Node) -> Decimal:
-    if c.payout_curve:
-        ratio, how = interpolate(c.payout_curve, score), "payout curve at a score of {score:.2%}: {curve}"
-    else:
-        ratio, how = score, "payout ratio = score"
-    if c.payout_cap is not None and ratio > c.payout_cap:
-        ratio, how = c.payout_cap, how + ", capped at {cap:pts}"
-    node.add(Node(f"{c.id}.payout_ratio", "Payout ratio", value=ratio, formula=how,
+    ratio = interpolate(c.payout_curve, score) if c.payout_curve else score
+    capped = c.payout_cap is not None and ratio > c.payout_cap
+    if capped:
+        ratio = c.payout_cap
+    how = _PAYOUT_WORDS[bool(c.payout_curve), capped]
+    node.add(Node(f"{c.id}.payout_ratio", N_("Payout ratio"), value=ratio, formula=how,
                   inputs={"score": score, "cap": c.payout_cap, "curve": _curve_words(c)}))
     return ratio
+
+
+_PAYOUT_WORDS = {  # (a payout curve?, capped?) → the payout ratio's formula
+    (True, False): N_("payout curve at a score of {score:.2%}: {curve:interval}"),
+    (True, True): N_("payout curve at a score of {score:.2%}: {curve:interval}, capped at {cap:pts}"),
+    (False, False): N_("payout ratio = score"),
+    (False, True): N_("payout ratio = score, capped at {cap:pts}"),
+}
 
 
 def _target_incentive(c: Scorecard, ctx: Ctx, node: Node) -> Decimal:
     if c.salary_share is not None:
         salary = ctx.rep.salary
         if salary is None:
-            ctx.fail("no-salary", f"{c.id}: bonus is a share of salary but the rep has no salary", c.id)
+            ctx.fail("no-salary", N_("{component}: bonus is a share of salary but the rep has no salary"), c.id,
+                     component=c.id)
             salary = ZERO
-        base, how = c.salary_share * salary, "{share:.0%} of salary {salary}"
+        base = c.salary_share * salary
     else:
-        base, how, salary = c.target_incentive or ZERO, "plan target incentive {base}", None
+        base, salary = c.target_incentive or ZERO, None
     value = base * ctx.prorate
-    if ctx.prorate != ONE:
-        how += " × proration {prorate} ({note})"
-    node.add(Node(f"{c.id}.target_incentive", "Target incentive", value=value, formula=how,
+    how = _INCENTIVE_WORDS[c.salary_share is not None, ctx.prorate != ONE]
+    node.add(Node(f"{c.id}.target_incentive", N_("Target incentive"), value=value, formula=how,
                   inputs={"share": c.salary_share, "salary": salary, "base": base,
                           "prorate": ctx.prorate, "note": ctx.prorate_note}))
     return value
+
+
+_INCENTIVE_WORDS = {  # (a share of salary?, prorated?) → the target incentive's formula
+    (True, False): N_("{share:.0%} of salary {salary}"),
+    (True, True): N_("{share:.0%} of salary {salary} × proration {prorate} ({note})"),
+    (False, False): N_("plan target incentive {base}"),
+    (False, True): N_("plan target incentive {base} × proration {prorate} ({note})"),
+}
 
 
 _CURVE_WORDS: dict[int, tuple[Scorecard, str]] = {}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from decimal import Decimal
 
 import msgspec
@@ -37,8 +38,9 @@ from payplan.simulation.scoring import MetricCache, score_reps
 
 _JOB: tuple | None = None  # (plan, inputs by period, columns), inherited by forked workers
 
-# One outcome: rep, period, total, shape index, component amounts, attainment indexes, volume pay, issues.
-_Row = tuple[str, str, Decimal, int, list[Decimal], list[int], Decimal, list[Issue]]
+# One outcome: rep, period, total, shape index, component amounts, attainment indexes, volume pay, issues
+# (pickled, empty when none: an issue's template inputs mix Decimals and words, which msgpack cannot type).
+_Row = tuple[str, str, Decimal, int, list[Decimal], list[int], Decimal, bytes]
 # Packed outcomes: (component ids, KPI ids) per shape, distinct attainments, rows.
 _Packed = tuple[list[tuple[list[str], list[str]]], list[Decimal], list[_Row]]
 _ENCODE = msgspec.msgpack.Encoder()
@@ -127,12 +129,18 @@ def _pack(outcomes: list[Outcome]) -> _Packed:
                 at = seen[id(value)] = len(values)
                 values.append(value)
             picks.append(at)
-        rows.append((o.rep_id, o.period, o.total, index, list(o.components.values()), picks, o.volume_pay, o.issues))
+        rows.append((o.rep_id, o.period, o.total, index, list(o.components.values()), picks, o.volume_pay,
+                     pickle.dumps(o.issues) if o.issues else b""))
     return [(list(c), list(k)) for c, k in shapes], values, rows
 
 
 def _unpack(packed: _Packed) -> list[Outcome]:
     shapes, values, rows = packed
     return [Outcome(rep_id, period, total, dict(zip(shapes[shape][0], amounts)),
-                    dict(zip(shapes[shape][1], [values[i] for i in picks])), volume, tuple(issues))
+                    dict(zip(shapes[shape][1], [values[i] for i in picks])), volume,
+                    tuple(_issues(issues)))
             for rep_id, period, total, shape, amounts, picks, volume, issues in rows]
+
+
+def _issues(packed: bytes) -> list[Issue]:
+    return pickle.loads(packed) if packed else []  # noqa: S301 - our own worker's bytes

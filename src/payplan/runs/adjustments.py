@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Connection, select
 
 from payplan.access.users import User
 from payplan.core.inputs import CarriedState
+from payplan.core.trace import N_
 from payplan.core.periods import parse_period
 from payplan.core.result import RepResult
 from payplan.errors import Conflict, Invalid
@@ -162,7 +163,10 @@ def _delta_row(original: RunRow, rep_id: str, before: dict[str, Decimal], result
 
 
 def _line(original: RunRow, component: str, before: Decimal, after: Decimal, label: str) -> dict:
-    return {"component": component, "kind": "adjustment", "label": f"Adjustment: {label}",
+    # label and cause are templates over `inputs`, as the engine's lines are (`payplan.core.result.Line`)
+    return {"component": component, "kind": "adjustment", "label": N_("Adjustment: {component:word}"),
             "amount": after - before,
-            "cause": f"run {original.id} ({original.period}) paid {before}; recomputed on current facts: {after}",
-            "links": f"run {original.id}"}
+            "cause": N_("run {run} ({period}) paid {before:money}; recomputed on current facts: {after:money}"),
+            "links": f"run {original.id}",
+            "inputs": {"component": label, "run": original.id, "period": original.period, "before": before,
+                       "after": after}}

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, select
 
 from payplan.core.periods import parse_period
 from payplan.core.plan import Accounting, Commission, Plan
+from payplan.core.trace import fill
 from payplan.errors import Conflict
 from payplan.plans import versions as plan_store
 from payplan.runs.rows import RunRow
@@ -79,7 +80,7 @@ def payroll(conn: Connection, run: RunRow) -> Payroll:
                 "currency": plan.currency}
         rows.append({**head, "total": total.quantize(places), "components": amounts})
         lines += [{**head, "component": ln.get("component", ""), "kind": ln.get("kind", ""),
-                   "label": ln.get("label", ""), "deal_id": ln.get("deal_id", ""),
+                   "label": fill(ln.get("label", ""), ln.get("inputs") or {}), "deal_id": ln.get("deal_id", ""),
                    "amount": Decimal(ln["amount"]).quantize(places)} for ln in doc.get("lines", ())]
     for row in rows:
         row["components"] = {cid: row["components"].get(cid, Decimal(0)).quantize(places) for cid in columns}

@@ -28,7 +28,6 @@ from payplan.facts.checks import check_references
 from payplan.facts.files import Records, read_records
 from payplan.facts.problems import FactError, FactProblem
 from payplan.facts.rows import (
-from payplan.i18n import N_
     DEAL_STATUSES,
     UNIT_SCORE_KINDS,
     ActivityRow,
@@ -41,6 +40,7 @@ from payplan.i18n import N_
     TargetRow,
     content,
 )
+from payplan.i18n import N_
 
 __all__ = ["SPECS", "read_facts", "parse_file", "parse_day"]
 

@@ -131,3 +131,18 @@ def test_main_maps_payplan_usage_errors_to_2_and_others_to_1(capsys, monkeypatch
             main(["plans", "diff", "a.toml", "b.toml"])
         assert exit_.value.code == code
         assert f"error: {error}" in capsys.readouterr().err
+
+
+def test_main_prints_a_domain_error_in_the_commands_language(capsys, monkeypatch):
+    from payplan.errors import NotFound
+    from payplan.i18n import N_
+
+    def boom(*args, **kwargs):
+        raise NotFound(N_("plan %(plan)s is not published"), plan="ae-2026@9")
+
+    monkeypatch.setattr("payplan.cli.plans.load_plan", boom)
+    for lang, said in (("uk", "план ae-2026@9 не опубліковано"), ("en", "plan ae-2026@9 is not published")):
+        with pytest.raises(SystemExit) as exit_:
+            main(["--lang", lang, "plans", "diff", "a.toml", "b.toml"])
+        assert exit_.value.code == 1
+        assert capsys.readouterr().err.strip() == f"error: {said}"

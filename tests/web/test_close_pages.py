@@ -178,3 +178,28 @@ def test_a_hidden_step_says_why_in_the_pages_language(client, company):
     assert "cannot approve" not in uk
     assert f"fiona submitted run {run_id} and so cannot approve it" in client.get(
         f"/finance/runs/{run_id}?lang=en", headers=HTML).text  # and in English, as the API says it
+
+
+def test_a_refused_recompute_says_why_in_ukrainian_and_the_api_in_english(client, company):
+    run_id = company.runs["mar"]
+    sign_in(client, "felix")
+    client.cookies.set("lang", "uk")
+    refused = post_form(client, f"/finance/runs/{run_id}/recompute")
+    assert refused.status_code == 409
+    assert re.search(rf"розрахунок {run_id} має стан «(затверджено|виплачено)», тож його не можна перерахувати "
+                     r"\(затверджений розрахунок незмінний: виправлення — це коригувальні розрахунки\)", refused.text)
+    assert "cannot be recomputed" not in refused.text and "immutable" not in refused.text
+    problem = client.post(f"/finance/runs/{run_id}/recompute",
+                          data={"_csrf_token": client.cookies.get("payplan_csrf")})
+    assert problem.status_code == 409
+    assert re.fullmatch(rf"run {run_id} is (approved|paid), so it cannot be recomputed \(an approved run is "
+                        r"immutable: corrections are adjustment runs\)", problem.json()["detail"])
+
+
+def test_a_bad_import_row_is_named_in_ukrainian(client, company):
+    sign_in(client, "fiona")
+    client.cookies.set("lang", "uk")
+    refused = upload(client, "deals", "april.csv", APRIL.format(amount="1250O.00"))
+    assert refused.status_code == 422
+    assert "deals.csv, рядок 3, стовпець amount: &#39;1250O.00&#39; — не десяткова сума" in refused.text
+    assert "is not a decimal amount" not in refused.text and "row 3" not in refused.text

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, func, select, update
 from payplan.access.passwords import check_policy, hash_password
 from payplan.access.users import DEFAULT_TOKEN_DAYS, User, end_sessions, get_user, new_token
 from payplan.errors import Conflict, NotFound
+from payplan.i18n import N_
 from payplan.store import audit
 from payplan.store.records import now_text
 from payplan.store.service_schema import tokens, users
@@ -74,7 +75,8 @@ def revoke_token(conn: Connection, name: str, token_id: int, actor: str) -> None
                                                 tokens.c.revoked_at.is_(None))
                            .values(revoked_at=now_text())).rowcount
     if changed != 1:
-        raise NotFound(f"user {name} has no unrevoked token {token_id} (see: payplan users tokens {name})")
+        raise NotFound(N_("user %(name)s has no unrevoked token %(token)s (see: payplan users tokens %(name)s)"),
+                       name=name, token=token_id)
     audit.record(conn, actor, "token.revoke", f"user {name}", {"token": token_id})
 
 
@@ -90,7 +92,7 @@ def disable_user(conn: Connection, name: str, actor: str) -> int:
     changed = conn.execute(update(users).where(users.c.id == user.id, users.c.disabled_at.is_(None))
                            .values(disabled_at=now_text())).rowcount
     if changed != 1:
-        raise Conflict(f"user {name} is disabled already")
+        raise Conflict(N_("user %(name)s is disabled already"), name=name)
     revoked = revoke_all(conn, user)
     end_sessions(conn, user.id)
     audit.record(conn, actor, "user.disable", f"user {name}", {"tokens_revoked": revoked})
@@ -109,5 +111,5 @@ def set_password(conn: Connection, name: str, password: str, actor: str) -> None
 def _enabled(conn: Connection, name: str) -> User:
     user = get_user(conn, name)
     if conn.execute(select(users.c.disabled_at).where(users.c.id == user.id)).scalar_one() is not None:
-        raise Conflict(f"user {name} is disabled")
+        raise Conflict(N_("user %(name)s is disabled"), name=name)
     return user

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from payplan.errors import Invalid
+from payplan.i18n import N_
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # scrypt of a megabyte would be a cheap way to burn a server's CPU
@@ -32,13 +33,15 @@ def common_passwords() -> frozenset[str]:
 def check_policy(password: str, user_name: str = "") -> None:
     """Invalid, saying why, unless `password` is long enough and not a common one."""
     if len(password) < MIN_LENGTH:
-        raise Invalid(f"the password has {len(password)} characters: use at least {MIN_LENGTH}")
+        raise Invalid(N_("the password has %(length)s characters: use at least %(limit)s"), length=len(password),
+                      limit=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        raise Invalid(f"the password has {len(password)} characters: use at most {MAX_LENGTH}")
+        raise Invalid(N_("the password has %(length)s characters: use at most %(limit)s"), length=len(password),
+                      limit=MAX_LENGTH)
     lowered = password.lower()
     rest = lowered.replace(user_name.lower(), "") if user_name else lowered
     if lowered in common_passwords() or len(rest) < MIN_LENGTH // 2:
-        raise Invalid("the password is too common or too close to the user's name: choose another")
+        raise Invalid(N_("the password is too common or too close to the user's name: choose another"))
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from payplan.access.passwords import check_policy, hash_password, password_matches
 from payplan.errors import Invalid, NotFound
+from payplan.i18n import N_
 from payplan.store import audit
 from payplan.store.records import now_text, races
 from payplan.store.schema import reps
@@ -60,7 +61,7 @@ def add_user(conn: Connection, name: str, role: str, rep_id: str | None = None,
 def new_token(conn: Connection, user_id: int, days: int = DEFAULT_TOKEN_DAYS) -> str:
     """A fresh API token for the user, valid `days` days; only its SHA-256 is stored."""
     if not 1 <= days <= 3650:
-        raise Invalid(f"a token lives 1 to 3650 days, not {days}")
+        raise Invalid(N_("a token lives 1 to 3650 days, not %(days)s"), days=days)
     token = secrets.token_urlsafe(32)
     expires = (datetime.now(timezone.utc) + timedelta(days=days)).strftime(_TIME)
     conn.execute(insert(tokens).values(user_id=user_id, token_hash=token_hash(token), created_at=now_text(),
@@ -125,7 +126,7 @@ def get_user(conn: Connection, name: str) -> User:
     row = conn.execute(select(users.c.id, users.c.name, users.c.role, users.c.rep_id)
                        .where(users.c.name == name)).first()
     if row is None:
-        raise NotFound(f"no user named {name!r} (add one with: payplan users add NAME --role ROLE)")
+        raise NotFound(N_("no user named %(name)r (add one with: payplan users add NAME --role ROLE)"), name=name)
     return User(*row)
 
 
@@ -137,10 +138,10 @@ def user_by_id(conn: Connection, user_id: int) -> User | None:
 
 def _check_new_user(conn: Connection, name: str, role: str, rep_id: str | None) -> None:
     if not name or len(name) > 100 or name != name.strip() or any(c in name for c in "\r\n\t"):
-        raise Invalid(f"user name {name!r} must be 1-100 characters without surrounding spaces")
+        raise Invalid(N_("user name %(name)r must be 1-100 characters without surrounding spaces"), name=name)
     if role not in ROLES:
-        raise Invalid(f"unknown role {role!r}; expected one of: {', '.join(ROLES)}")
+        raise Invalid(N_("unknown role %(role)r; expected one of: %(roles)s"), role=role, roles=", ".join(ROLES))
     if role == "rep" and not rep_id:
-        raise Invalid("a user with the rep role needs --rep-id: the rep whose results they see")
+        raise Invalid(N_("a user with the rep role needs --rep-id: the rep whose results they see"))
     if rep_id and conn.execute(select(reps.c.id).where(reps.c.id == rep_id)).first() is None:
-        raise Invalid(f"rep {rep_id!r} is not in the facts (import reps.csv first)")
+        raise Invalid(N_("rep %(rep)r is not in the facts (import reps.csv first)"), rep=rep_id)

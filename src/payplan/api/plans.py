@@ -26,6 +26,7 @@ from payplan.api.db import Database
 from payplan.api.problems import problem_responses
 from payplan.api.runs import PLAN_REF
 from payplan.errors import Invalid
+from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.plans.versions import PlanVersionRow
 
@@ -84,7 +85,7 @@ def publish_plan(request: Request, body: RawBody, db: NamedDependency[Database],
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise Invalid(f"{source} is not UTF-8 text", where=source) from None
+        raise Invalid(N_("%(file)s is not UTF-8 text"), file=source, where=source) from None
     return version_of(db.write(plan_store.publish, text, source, request.user))
 
 

@@ -110,7 +110,7 @@ def _items(problems: list | tuple) -> list[ProblemItem]:
 
 def _item(problem: Any) -> ProblemItem:
     if isinstance(problem, FactProblem):
-        return ProblemItem(problem.message, file=problem.file, row=problem.row, column=problem.column)
+        return ProblemItem(problem.reason, file=problem.file, row=problem.row, column=problem.column)
     if isinstance(problem, dict):
         known = {k: problem[k] for k in ("file", "row", "column", "where", "code") if problem.get(k) is not None}
         return ProblemItem(str(problem.get("message", "")), **known)

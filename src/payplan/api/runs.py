@@ -26,6 +26,7 @@ from payplan.api.auth import EVERYONE, allow
 from payplan.api.db import Database
 from payplan.api.problems import TEXT, problem_responses
 from payplan.errors import NotFound
+from payplan.i18n import N_
 from payplan.runs import adjustments, export
 from payplan.runs import lifecycle as runs
 from payplan.runs.export import Payroll
@@ -103,7 +104,7 @@ def summary_of(conn: Connection, row: RunRow) -> RunSummary:
 def visible(row: RunRow, viewer: User) -> RunRow:
     """Reps and managers see approved and paid runs only: anything else is NotFound."""
     if viewer.role not in SEE_ALL and row.state not in FINAL_STATES:
-        raise NotFound(f"run {row.id} does not exist")
+        raise NotFound(N_("run %(run)s does not exist"), run=row.id)
     return row
 
 

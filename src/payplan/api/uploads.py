@@ -27,6 +27,7 @@ from payplan.facts.files import read_records
 from payplan.facts.problems import FactError, FactProblem
 from payplan.facts.read import SPECS, parse_file
 from payplan.facts.rows import DealRow, FactSet, RepRow
+from payplan.i18n import N_
 from payplan.store import schema
 
 KINDS = tuple(SPECS)
@@ -63,7 +64,7 @@ def parse_upload(kind: str, name: str, data: bytes) -> tuple:
     if records is not None:
         rows = parse_file(name, records, SPECS[kind], problems)
     if not problems and not rows:
-        problems.append(FactProblem(name, None, None, "the file has no data rows"))
+        problems.append(FactProblem(name, None, None, N_("the file has no data rows")))
     if problems:
         raise FactError(problems)
     return rows

@@ -22,6 +22,7 @@ from payplan.api.auth import ROLES, allow
 from payplan.api.db import Database
 from payplan.api.problems import TEXT, problem_responses
 from payplan.errors import Conflict
+from payplan.i18n import N_
 
 ADMIN = allow("admin")
 Name = Annotated[str, PathParameter(min_length=1, max_length=100, pattern=TEXT)]
@@ -83,7 +84,7 @@ def create_user(request: Request, data: JSONBody[NewUser], db: NamedDependency[D
 def disable_user(request: Request, name: Name, db: NamedDependency[Database]) -> Disabled:
     """Disable a user: no login, every token revoked, every session ended (not yourself: 409)."""
     if name == request.user.name:
-        raise Conflict("you cannot disable yourself: ask another admin, or use payplan users disable")
+        raise Conflict(N_("you cannot disable yourself: ask another admin, or use payplan users disable"))
     return Disabled(name, db.write(credentials.disable_user, name, request.user.name))
 
 

@@ -3,7 +3,8 @@
 Each command group is a module of this package named after it. `main()` never
 shows a traceback for a user's mistake: usage errors exit 2, plan and data errors
 exit 1, each with a message on stderr. `--lang` (else the locale) chooses the language
-of what people read (`payplan.cli.language`). Must not hold business rules.
+of what people read (`payplan.cli.language`), a domain error's reason included (written
+while the command's context still knows the language). Must not hold business rules.
 """
 
 from __future__ import annotations
@@ -14,10 +15,22 @@ import click
 
 from payplan.cli import (audit, bench, db, evaluate, facts, language, plans, runs, serve, simulate, statements,
                          users)
+from payplan.errors import PayplanError
 from payplan.plans.files import PlanError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The root group: a domain error leaving a command gets its reason in the command's language."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except PayplanError as exc:
+            exc.said = exc.say(lambda message: language._(message))  # type: ignore[attr-defined]
+            raise
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="payplan")
 @language.lang_option
 @click.pass_context
@@ -59,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - only user errors are caught, bugs re-raised
         if not _is_user_error(exc):
             raise
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {getattr(exc, 'said', None) or exc}", err=True)
         code = _exit_code(exc)
     sys.exit(code if isinstance(code, int) else 0)
 

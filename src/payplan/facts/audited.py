@@ -19,6 +19,7 @@ from payplan.facts import importers
 from payplan.facts.imports import import_facts
 from payplan.facts.read import read_facts
 from payplan.facts.rows import FactSet
+from payplan.i18n import N_
 from payplan.store import audit
 
 # Who may import which fact kinds (None: all). HR maintains the target cascade only;
@@ -53,5 +54,6 @@ def import_fact_set(conn: Connection, facts: FactSet, actor: User) -> dict[str, 
 def _require(actor: User, kinds: list[str]) -> None:
     refused = [kind for kind in kinds if not may_import(actor.role, kind)]
     if refused:
-        raise Forbidden(f"a {actor.role} cannot import {', '.join(refused)} facts "
-                        "(admin and finance import facts; hr imports targets only)")
+        raise Forbidden(N_("a %(role)s cannot import %(kinds)s facts "
+                           "(admin and finance import facts; hr imports targets only)"),
+                        role=actor.role, kinds=", ".join(refused))

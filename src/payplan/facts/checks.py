@@ -12,6 +12,11 @@ import msgspec
 
 from payplan.facts.problems import FactProblem
 from payplan.facts.rows import FactSet, RepRow
+from payplan.i18n import N_
+
+
+# A reference to something the files do not hold, by what it names.
+UNKNOWN = {"rep": N_("unknown rep %(value)r"), "team": N_("unknown team %(value)r"), "deal": N_("unknown deal %(value)r")}
 
 
 def check_references(facts: FactSet, problems: list[FactProblem]) -> None:
@@ -20,7 +25,8 @@ def check_references(facts: FactSet, problems: list[FactProblem]) -> None:
     teams = {r.team for r in facts.reps if r.team}
 
     def unknown(kind: str, row: msgspec.Struct, column: str, what: str = "rep") -> None:
-        problems.append(FactProblem(facts.sources[kind], row.row, column, f"unknown {what} {getattr(row, column)!r}"))
+        problems.append(FactProblem(facts.sources[kind], row.row, column, UNKNOWN.get(what, UNKNOWN["rep"]),
+                                    {"value": getattr(row, column)}))
 
     for rep in facts.reps:
         if rep.manager_id is not None and rep.manager_id not in reps:
@@ -42,7 +48,8 @@ def _check_manager_loops(facts: FactSet, reps: dict[str, RepRow], problems: list
         while current is not None and current in reps:
             if current in seen:
                 problems.append(FactProblem(facts.sources["reps"], rep.row, "manager_id",
-                                            f"the manager chain of {rep.rep_id!r} loops back through {current!r}"))
+                                            N_("the manager chain of %(rep)r loops back through %(manager)r"),
+                                            {"rep": rep.rep_id, "manager": current}))
                 break
             seen.add(current)
             current = reps[current].manager_id
@@ -54,10 +61,12 @@ def _check_credits(facts: FactSet, problems: list[FactProblem]) -> None:
     first_row: dict[str, int] = {}
     for credit in facts.credits:
         if credit.deal_id not in deals:
-            problems.append(FactProblem(facts.sources["credits"], credit.row, "deal_id", f"unknown deal {credit.deal_id!r}"))
+            problems.append(FactProblem(facts.sources["credits"], credit.row, "deal_id", UNKNOWN["deal"],
+                                        {"value": credit.deal_id}))
         totals[credit.deal_id] += credit.share
         first_row.setdefault(credit.deal_id, credit.row)
     for deal_id, total in totals.items():
         if total != 1:
             problems.append(FactProblem(facts.sources["credits"], first_row[deal_id], "share",
-                                        f"the shares of deal {deal_id!r} add up to {total}, not 1"))
+                                        N_("the shares of deal %(deal)r add up to %(total)s, not 1"),
+                                        {"deal": deal_id, "total": total}))

@@ -17,6 +17,7 @@ import msgspec
 
 from payplan.core.bounds import JSON_DEPTH, json_too_deep
 from payplan.facts.problems import FactProblem
+from payplan.i18n import N_
 
 _JSON = msgspec.json.Decoder(float_hook=Decimal)
 
@@ -35,7 +36,8 @@ def records_from_bytes(name: str, data: bytes, problems: list[FactProblem]) -> R
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         problems.append(FactProblem(name, None, None,
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8"))
+            N_("is not UTF-8 text (byte %(byte)s on line %(line)s); save it as UTF-8"),
+            {"byte": f"0x{data[exc.start]:02x}", "line": line}))
         return None
     reader: Callable[[str, str, list[FactProblem]], Records | None]
     reader = _json_records if name.endswith(".json") else _csv_records
@@ -46,18 +48,19 @@ def _csv_records(name: str, text: str, problems: list[FactProblem]) -> Records |
     rows = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(rows, [])]
     if not header or not any(header):
-        problems.append(FactProblem(name, 1, None, "the header row is missing"))
+        problems.append(FactProblem(name, 1, None, N_("the header row is missing")))
         return None
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
-        problems.append(FactProblem(name, 1, duplicated[0], "column appears more than once in the header"))
+        problems.append(FactProblem(name, 1, duplicated[0], N_("column appears more than once in the header")))
         return None
     records = []
     for number, cells in enumerate(rows, start=2):
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            problems.append(FactProblem(name, number, None, f"{len(cells)} cells but the header has {len(header)} columns"))
+            problems.append(FactProblem(name, number, None, N_("%(cells)s cells but the header has %(columns)s columns"),
+                                        {"cells": len(cells), "columns": len(header)}))
             continue
         records.append((number, dict(zip(header, cells))))
     return header, records
@@ -65,16 +68,17 @@ def _csv_records(name: str, text: str, problems: list[FactProblem]) -> Records |
 
 def _json_records(name: str, text: str, problems: list[FactProblem]) -> Records | None:
     if json_too_deep(text.encode()):
-        problems.append(FactProblem(name, None, None, f"is nested more than {JSON_DEPTH} levels deep; "
-                                    "a fact file is an array of flat objects"))
+        problems.append(FactProblem(name, None, None, N_("is nested more than %(depth)s levels deep; "
+                                                         "a fact file is an array of flat objects"),
+                                    {"depth": JSON_DEPTH}))
         return None
     try:
         items = _JSON.decode(text)
     except msgspec.DecodeError as exc:
-        problems.append(FactProblem(name, None, None, f"is not valid JSON: {exc}"))
+        problems.append(FactProblem(name, None, None, N_("is not valid JSON: %(error)s"), {"error": str(exc)}))
         return None
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        problems.append(FactProblem(name, None, None, "must be a JSON array of objects"))
+        problems.append(FactProblem(name, None, None, N_("must be a JSON array of objects")))
         return None
     header: dict[str, None] = {}
     records = []
@@ -83,7 +87,7 @@ def _json_records(name: str, text: str, problems: list[FactProblem]) -> Records 
         for key, value in item.items():
             header.setdefault(key)
             if isinstance(value, (dict, list)):
-                problems.append(FactProblem(name, number, key, "nested objects and arrays are not allowed"))
+                problems.append(FactProblem(name, number, key, N_("nested objects and arrays are not allowed")))
                 value = ""
             cells[key] = _json_text(value)
         records.append((number, cells))

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Table, select, tuple_
 
 from payplan.facts.problems import FactError, FactProblem
 from payplan.facts.rows import FactSet
+from payplan.i18n import N_
 from payplan.store import schema
 
 CHUNK = 20_000  # rows per executemany
@@ -86,7 +87,8 @@ def _conflict(source: str, number: int, keys: list[str], record: Record, old: An
         if column not in keys and not _same(column, old[column], value):
             ident = ", ".join(f"{k} {record[k]!r}" for k in keys)
             return FactProblem(source, number, column,
-                               f"{ident} is already stored with {old[column]!r}, the file has {value!r}")
+                               N_("%(ident)s is already stored with %(stored)r, the file has %(value)r"),
+                               {"ident": ident, "stored": old[column], "value": value})
     return None
 
 

@@ -1,28 +1,61 @@
 """Problems found in fact files, each naming the file, row and column.
 
+A problem's `message` is a message id with named fields (`%(name)s`, as the catalogs write
+them): `str()` is the English sentence (what the API and the CLI say), `say(translate)` the
+same problem in a reader's language, its place (file, row or item, column) included.
 Must not read or parse anything.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import msgspec
+
+from payplan.errors import fill, say
+from payplan.i18n import N_
+
+# Where a problem is, by (has a row, is a JSON item, has a column).
+PLACES = {
+    (True, False, True): N_("%(file)s row %(row)s, column %(column)s: %(reason)s"),
+    (True, True, True): N_("%(file)s item %(row)s, column %(column)s: %(reason)s"),
+    (True, False, False): N_("%(file)s row %(row)s: %(reason)s"),
+    (True, True, False): N_("%(file)s item %(row)s: %(reason)s"),
+    (False, False, True): N_("%(file)s column %(column)s: %(reason)s"),
+    (False, True, True): N_("%(file)s column %(column)s: %(reason)s"),
+    (False, False, False): N_("%(file)s: %(reason)s"),
+    (False, True, False): N_("%(file)s: %(reason)s"),
+}
 
 
 class FactProblem(msgspec.Struct, frozen=True):
-    """One thing wrong in a fact file; `row`/`column` are None when they do not apply."""
+    """One thing wrong in a fact file; `row`/`column` are None when they do not apply.
+    `message` is a message id filled by `fields`; those named in `words` are message ids too."""
 
     file: str
     row: int | None
     column: str | None
     message: str
+    fields: dict[str, Any] = {}
+    words: tuple[str, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """The English sentence, without the place."""
+        return fill(self.message, self.fields)
+
+    def say(self, translate: Callable[[str], str]) -> str:
+        """The problem and its place in the language `translate` writes."""
+        reason = say(self.message, self.fields, self.words, translate)
+        return self._placed(translate, reason)
+
+    def _placed(self, translate: Callable[[str], str], reason: str) -> str:
+        place = PLACES[(self.row is not None, self.file.endswith(".json"), bool(self.column))]
+        return fill(translate(place), {"file": self.file, "row": self.row, "column": self.column, "reason": reason})
 
     def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f" {'item' if self.file.endswith('.json') else 'row'} {self.row}"
-        if self.column:
-            where += f"{',' if self.row is not None else ''} column {self.column}"
-        return f"{where}: {self.message}"
+        return self._placed(lambda message: message, self.reason)
 
 
 class FactError(ValueError):

@@ -40,6 +40,7 @@ from payplan.facts.rows import (
     TargetRow,
     content,
 )
+from payplan.i18n import N_
 
 __all__ = ["SPECS", "read_facts", "parse_file", "parse_day"]
 
@@ -56,22 +57,23 @@ class Cells:
         self.ok = True
         self.extras: tuple[str, ...] = ()  # extra numeric columns kept (deals)
 
-    def fail(self, column: str | None, message: str) -> None:
+    def fail(self, column: str | None, message: str, words: tuple[str, ...] = (), **fields: object) -> None:
+        """Record a problem: `message` is a message id filled by `fields` (`payplan.facts.problems`)."""
         self.ok = False
-        self.problems.append(FactProblem(self.file, self.row, column, message))
+        self.problems.append(FactProblem(self.file, self.row, column, message, fields, words))
 
     def text(self, column: str, required: bool = True) -> str | None:
         value = (self.values.get(column) or "").strip()
         if not value:
             if required:
-                self.fail(column, "a value is required")
+                self.fail(column, N_("a value is required"))
             return None
         return value
 
     def ident(self, column: str, required: bool = True) -> str | None:
         value = self.text(column, required)
         if value is not None and _CONTROL.search(value):
-            self.fail(column, f"{value!r} contains control characters")
+            self.fail(column, N_("%(value)r contains control characters"), value=value)
             return None
         return value
 
@@ -81,31 +83,32 @@ class Cells:
             return None
         parsed = parse_day(value)
         if parsed is None:
-            self.fail(column, f"{value!r} is not an ISO 8601 date (expected YYYY-MM-DD)")
+            self.fail(column, N_("%(value)r is not an ISO 8601 date (expected YYYY-MM-DD)"), value=value)
         return parsed
 
-    def number(self, column: str, places: int, required: bool = True, what: str = "decimal amount") -> Decimal | None:
+    def number(self, column: str, places: int, required: bool = True, what: str = N_("decimal amount")) -> Decimal | None:
         value = self.text(column, required)
         if value is None:
             return None
         shown = repr(value) if len(value) <= 40 else repr(value[:30] + "…")
         if not _NUMBER.match(value):
-            self.fail(column, f"{shown} is not a {what}")
+            self.fail(column, N_("%(value)s is not a %(what)s"), ("what",), value=shown, what=what)
             return None
         if len(value.partition(".")[2]) > places:
-            self.fail(column, f"{shown} has more than {places} decimal places")
+            self.fail(column, N_("%(value)s has more than %(places)s decimal places"), value=shown, places=places)
             return None
         limit = _LIMITS.get(places, bounds.FACT_EXTRA)
         number = Decimal(value)
         if abs(number) > limit:
-            self.fail(column, f"{shown} is out of range: a {what} here is at most {limit:,}")
+            self.fail(column, N_("%(value)s is out of range: a %(what)s here is at most %(limit)s"), ("what",),
+                      value=shown, what=what, limit=f"{limit:,}")
             return None
         return D(number)
 
     def choice(self, column: str, allowed: tuple[str, ...]) -> str | None:
         value = self.text(column)
         if value is not None and value not in allowed:
-            self.fail(column, f"{value!r} is not one of {', '.join(allowed)}")
+            self.fail(column, N_("%(value)r is not one of %(allowed)s"), value=value, allowed=", ".join(allowed))
             return None
         return value
 
@@ -135,7 +138,9 @@ def read_facts(directory: str | Path) -> FactSet:
         found = _find(folder, kind, problems)
         if found is None:
             if kind == "reps":
-                problems.append(FactProblem("reps.csv", None, None, f"missing: reps.csv (or reps.json) is required in {folder}"))
+                problems.append(FactProblem("reps.csv", None, None,
+                                             N_("missing: reps.csv (or reps.json) is required in %(folder)s"),
+                                             {"folder": str(folder)}))
             continue
         sources[kind] = found.name
         records = read_records(found, problems)
@@ -152,7 +157,8 @@ def read_facts(directory: str | Path) -> FactSet:
 def _find(folder: Path, kind: str, problems: list[FactProblem]) -> Path | None:
     candidates = [p for p in (folder / f"{kind}.csv", folder / f"{kind}.json") if p.is_file()]
     if len(candidates) > 1:
-        problems.append(FactProblem(candidates[0].name, None, None, f"both {kind}.csv and {kind}.json exist; keep one"))
+        problems.append(FactProblem(candidates[0].name, None, None, N_("both %(csv)s and %(json)s exist; keep one"),
+                                    {"csv": f"{kind}.csv", "json": f"{kind}.json"}))
     return candidates[0] if candidates else None
 
 
@@ -164,11 +170,11 @@ def _rep(c: Cells) -> RepRow | None:
     hired, terminated = c.day("hired_on", False), c.day("terminated_on", False)
     currency = c.text("currency")
     if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
-        c.fail("currency", f"{currency!r} is not an ISO 4217 currency code such as EUR")
+        c.fail("currency", N_("%(value)r is not an ISO 4217 currency code such as EUR"), value=currency)
     if hired and terminated and terminated < hired:
-        c.fail("terminated_on", f"{terminated} is before hired_on {hired}")
+        c.fail("terminated_on", N_("%(day)s is before hired_on %(hired)s"), day=terminated, hired=hired)
     if rep_id is not None and manager_id == rep_id:
-        c.fail("manager_id", "a rep cannot be their own manager")
+        c.fail("manager_id", N_("a rep cannot be their own manager"))
     row = RepRow(rep_id or "", c.text("name") or "", c.text("email", False), c.text("role", False) or "",
                  c.text("team", False) or "", manager_id, hired, terminated, currency or "",
                  c.number("salary", 2, False), c.text("payroll_id", False), c.row)
@@ -185,15 +191,15 @@ def _deal(c: Cells) -> DealRow | None:
     status = c.choice("status", DEAL_STATUSES)
     created, closed, cancelled = c.day("created_at"), c.day("closed_at", False), c.day("cancelled_at", False)
     if status in ("won", "cancelled") and closed is None and c.ok:
-        c.fail("closed_at", f"a {status} deal needs closed_at")
+        c.fail("closed_at", N_("a %(status)s deal needs closed_at"), status=status)
     if status == "cancelled" and cancelled is None and c.ok:
-        c.fail("cancelled_at", "a cancelled deal needs cancelled_at")
+        c.fail("cancelled_at", N_("a cancelled deal needs cancelled_at"))
     if cancelled is not None and status not in (None, "cancelled"):
-        c.fail("cancelled_at", f"only a cancelled deal has cancelled_at (status is {status})")
+        c.fail("cancelled_at", N_("only a cancelled deal has cancelled_at (status is %(status)s)"), status=status)
     if created and closed and closed < created:
-        c.fail("closed_at", f"{closed} is before created_at {created}")
+        c.fail("closed_at", N_("%(day)s is before created_at %(created)s"), day=closed, created=created)
     if closed and cancelled and cancelled < closed:
-        c.fail("cancelled_at", f"{cancelled} is before closed_at {closed}")
+        c.fail("cancelled_at", N_("%(day)s is before closed_at %(closed)s"), day=cancelled, closed=closed)
     fields = {col: v for col in c.extras if (v := c.number(col, 28, False, "decimal number")) is not None}
     row = DealRow(c.ident("deal_id") or "", c.ident("rep_id") or "", created or date.min, closed,
                   status or "", c.number("amount", 2) or Decimal(0), c.number("cost", 2, False),
@@ -202,9 +208,9 @@ def _deal(c: Cells) -> DealRow | None:
 
 
 def _credit(c: Cells) -> CreditRow | None:
-    share = c.number("share", 6, what="decimal share")
+    share = c.number("share", 6, what=N_("decimal share"))
     if share is not None and not 0 < share <= 1:
-        c.fail("share", f"{share} is not a share in (0, 1]")
+        c.fail("share", N_("%(value)s is not a share in (0, 1]"), value=share)
     row = CreditRow(c.ident("deal_id") or "", c.ident("rep_id") or "", share or Decimal(0), c.row)
     return row if c.ok else None
 
@@ -221,9 +227,9 @@ def _period_key(c: Cells, column: str) -> str:
 
 
 def _score(c: Cells) -> ScoreRow | None:
-    kind, value = c.text("kind") or "", c.number("value", 6, what="decimal number")
+    kind, value = c.text("kind") or "", c.number("value", 6, what=N_("decimal number"))
     if kind in UNIT_SCORE_KINDS and value is not None and not 0 <= value <= 1:
-        c.fail("value", f"{value} is outside 0..1 (a {kind} score is a ratio)")
+        c.fail("value", N_("%(value)s is outside 0..1 (a %(kind)s score is a ratio)"), value=value, kind=kind)
     row = ScoreRow(c.ident("rep_id") or "", _period_key(c, "period"), kind, value or Decimal(0), c.row)
     return row if c.ok else None
 
@@ -231,7 +237,7 @@ def _score(c: Cells) -> ScoreRow | None:
 def _nps(c: Cells) -> NpsRow | None:
     text = c.text("score")
     if text is not None and not (text.isdigit() and 0 <= int(text) <= 10):
-        c.fail("score", f"{text!r} is not a whole number from 0 to 10")
+        c.fail("score", N_("%(value)r is not a whole number from 0 to 10"), value=text)
     row = NpsRow(c.ident("response_id") or "", c.ident("rep_id") or "", c.day("answered_at") or date.min,
                  int(text) if c.ok and text else 0, c.row)
     return row if c.ok else None
@@ -240,7 +246,7 @@ def _nps(c: Cells) -> NpsRow | None:
 def _target(c: Cells) -> TargetRow | None:
     row = TargetRow(c.choice("scope", ("rep", "team")) or "", c.text("scope_id") or "",
                     _period_key(c, "period"), c.text("metric") or "",
-                    c.number("target", 6, what="decimal number") or Decimal(0), c.row)
+                    c.number("target", 6, what=N_("decimal number")) or Decimal(0), c.row)
     return row if c.ok else None
 
 
@@ -271,7 +277,7 @@ def parse_file(name: str, records: Records, spec: FileSpec, problems: list[FactP
     header, rows = records
     missing = [col for col in spec.required if col not in header]
     for col in missing:
-        problems.append(FactProblem(name, 1, col, "required column is missing"))
+        problems.append(FactProblem(name, 1, col, N_("required column is missing")))
     if missing:
         return ()
     known = set(spec.required) | set(spec.optional)
@@ -288,7 +294,8 @@ def parse_file(name: str, records: Records, spec: FileSpec, problems: list[FactP
         if first is not parsed and content(first) != content(parsed):
             label = ", ".join(spec.key)
             problems.append(FactProblem(name, number, spec.key[0],
-                f"duplicate {label} {', '.join(map(repr, key))} with different content (first on row {first.row})"))
+                N_("duplicate %(label)s %(key)s with different content (first on row %(first)s)"),
+                {"label": label, "key": ", ".join(map(repr, key)), "first": first.row}))
     return tuple(seen.values())
 
 

@@ -21,6 +21,7 @@ from payplan.core.lint import check_versions
 from payplan.core.periods import Period
 from payplan.core.plan import Plan
 from payplan.errors import Conflict, Forbidden, Invalid, NotFound
+from payplan.i18n import N_
 from payplan.plans.files import check_plan_text, load_plan_text, plan_hash
 from payplan.store import audit
 from payplan.store.records import now_text, races
@@ -55,14 +56,16 @@ _COLUMNS = [plan_versions.c[f] for f in PlanVersionRow.__struct_fields__]
 def publish(conn: Connection, text: str, source_name: str, actor: User) -> PlanVersionRow:
     """Store a plan version (or return the identical stored one); Invalid on lint errors."""
     if actor.role not in PUBLISHERS:
-        raise Forbidden(f"a {actor.role} cannot publish plans (only {', '.join(PUBLISHERS)})")
+        raise Forbidden(N_("a %(role)s cannot %(what)s (only %(roles)s)"), role=actor.role, what=N_("publish plans"),
+                        roles=", ".join(PUBLISHERS), words=("what",))
     plan = _checked(text, source_name)
     digest = plan_hash(plan)
     same = _find(conn, plan_versions.c.plan_id == plan.id, plan_versions.c.version == plan.version)
     if same is not None:
         if same.hash != digest:
-            raise Conflict(f"{plan.ref} is already published with other content (hash {same.hash[:12]}); "
-                           f"publish the change as version {_next_version(conn, plan.id)}")
+            raise Conflict(N_("%(plan)s is already published with other content (hash %(hash)s); "
+                              "publish the change as version %(version)s"), plan=plan.ref, hash=same.hash[:12],
+                           version=_next_version(conn, plan.id))
         return same
     _check_versions(conn, plan, source_name)
     with races(f"plan {plan.ref}"):
@@ -81,17 +84,17 @@ def get_plan(conn: Connection, ref: str) -> PlanVersionRow:
     """The stored version "id@version"; NotFound otherwise."""
     plan_id, _, version = ref.rpartition("@")
     if not plan_id or not version.isdigit():
-        raise Invalid(f"{ref!r} is not a plan reference (expected ID@VERSION, e.g. ae-2026@2)")
+        raise Invalid(N_("%(ref)r is not a plan reference (expected ID@VERSION, e.g. ae-2026@2)"), ref=ref)
     row = _find(conn, plan_versions.c.plan_id == plan_id, plan_versions.c.version == int(version))
     if row is None:
-        raise NotFound(f"plan {ref} is not published")
+        raise NotFound(N_("plan %(plan)s is not published"), plan=ref)
     return row
 
 
 def get_plan_by_id(conn: Connection, plan_version_id: int) -> PlanVersionRow:
     row = _find(conn, plan_versions.c.id == plan_version_id)
     if row is None:
-        raise NotFound(f"plan version {plan_version_id} does not exist")
+        raise NotFound(N_("plan version %(version)s does not exist"), version=plan_version_id)
     return row
 
 
@@ -108,7 +111,8 @@ def in_force(conn: Connection, plan_id: str, period: Period) -> PlanVersionRow:
     for row in reversed(list_plans(conn, plan_id)):
         if row.effective_from <= period.start and (row.effective_to is None or row.effective_to >= period.start):
             return row
-    raise NotFound(f"no version of plan {plan_id!r} is in force on {period.start} ({period.key})")
+    raise NotFound(N_("no version of plan %(plan)r is in force on %(start)s (%(period)s)"), plan=plan_id,
+                   start=period.start, period=period.key)
 
 
 def plan_source(conn: Connection, row: PlanVersionRow) -> str:
@@ -124,7 +128,7 @@ def load(conn: Connection, row: PlanVersionRow) -> Plan:
 def _parse(digest: str, text: str, source_name: str) -> Plan:
     plan, issues = load_plan_text(text, source_name)
     if plan is None or plan_hash(plan) != digest:
-        raise Conflict(f"stored plan {source_name} no longer matches its hash {digest[:12]}")
+        raise Conflict(N_("stored plan %(plan)s no longer matches its hash %(hash)s"), plan=source_name, hash=digest[:12])
     return plan
 
 
@@ -132,8 +136,8 @@ def _checked(text: str, source_name: str) -> Plan:
     plan, issues = check_plan_text(text, source_name)
     errors = [i for i in issues if i.severity == "error"]
     if plan is None or errors:
-        raise Invalid(f"{source_name} has errors and was not published:\n" + "\n".join(map(str, errors)),
-                      where=source_name, problems=[msgspec.structs.asdict(i) for i in errors])
+        raise Invalid(N_("%(file)s has errors and was not published:\n%(issues)s"), file=source_name,
+                      issues="\n".join(map(str, errors)), where=source_name, problems=[msgspec.structs.asdict(i) for i in errors])
     return plan
 
 
@@ -142,8 +146,8 @@ def _check_versions(conn: Connection, plan: Plan, source_name: str) -> None:
     stored = [load(conn, row) for row in list_plans(conn, plan.id)]
     errors = [i for i in check_versions([*stored, plan]) if i.severity == "error"]
     if errors:
-        raise Invalid(f"{source_name}: {plan.ref} cannot be published next to the stored versions:\n"
-                      + "\n".join(map(str, errors)), where=source_name,
+        raise Invalid(N_("%(file)s: %(plan)s cannot be published next to the stored versions:\n%(issues)s"),
+                      file=source_name, plan=plan.ref, issues="\n".join(map(str, errors)), where=source_name,
                       problems=[msgspec.structs.asdict(i) for i in errors])
 
 

@@ -25,6 +25,7 @@ from payplan.core.periods import parse_period
 from payplan.core.result import RepResult
 from payplan.errors import Conflict, Invalid
 from payplan.gcpause import collector_paused
+from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.runs.evaluation import RepRow, RunEvaluation, encode_result, evaluate_run, outputs_hash, result_row
 from payplan.runs.lifecycle import MAKERS, get_run, insert_run, require
@@ -51,14 +52,14 @@ _state_decoder = msgspec.json.Decoder(CarriedState)
 
 def create_adjustment(conn: Connection, run_id: int, actor: User) -> RunRow:
     """A draft adjustment run holding each rep's delta against approved run `run_id`."""
-    require(actor, MAKERS, "create adjustment runs")
+    require(actor, MAKERS, N_("create adjustment runs"))
     original = get_run(conn, run_id)
     _check_adjustable(conn, original)
     with collector_paused():  # a whole run is scored again (payplan.gcpause)
         evaluation = adjustment_evaluation(conn, original.id)
         if not evaluation.rows:
-            raise Invalid(f"recomputing run {original.id} on the current facts changes no one's pay: "
-                          "nothing to adjust")
+            raise Invalid(N_("recomputing run %(run)s on the current facts changes no one's pay: nothing to adjust"),
+                          run=original.id)
         new_id = insert_run(conn, original.plan_version_id, parse_period(original.period), actor, evaluation,
                             kind="adjustment", adjusts_run_id=original.id)
         delta = sum((r.total for r in evaluation.rows), ZERO)
@@ -90,13 +91,13 @@ def adjustment_evaluation(conn: Connection, original_id: int) -> RunEvaluation:
 
 def _check_adjustable(conn: Connection, original: RunRow) -> None:
     if original.kind != "regular" or original.state not in FINAL_STATES:
-        raise Conflict(f"run {original.id} is a {original.state} {original.kind} run: "
-                       "only an approved or paid regular run can be adjusted")
+        raise Conflict(N_("run %(run)s is a %(state)s %(kind)s run: only an approved or paid regular run can be adjusted"),
+                       run=original.id, state=original.state, kind=original.kind, words=("state", "kind"))
     pending = conn.execute(select(runs.c.id).where(
         runs.c.adjusts_run_id == original.id, runs.c.state.not_in(FINAL_STATES))).scalar()
     if pending is not None:
-        raise Conflict(f"adjustment run {pending} of run {original.id} is not approved yet: "
-                       "recompute it instead of creating another")
+        raise Conflict(N_("adjustment run %(adjustment)s of run %(run)s is not approved yet: "
+                          "recompute it instead of creating another"), adjustment=pending, run=original.id)
 
 
 def paid_before(conn: Connection, adjustment: RunRow, rep_id: str) -> dict[str, Decimal]:
@@ -104,7 +105,7 @@ def paid_before(conn: Connection, adjustment: RunRow, rep_id: str) -> dict[str, 
     original run plus the approved or paid adjustments of it created earlier (a new
     adjustment needs every earlier one final, so this is the set it was computed against)."""
     if adjustment.adjusts_run_id is None:
-        raise Invalid(f"run {adjustment.id} is not an adjustment run")
+        raise Invalid(N_("run %(run)s is not an adjustment run"), run=adjustment.id)
     paid, _ = _already_paid(conn, adjustment.adjusts_run_id, rep_id=rep_id, before_run=adjustment.id)
     return paid.get(rep_id, {})
 

@@ -28,6 +28,7 @@ from payplan.core.periods import parse_period
 from payplan.core.plan import Accounting, Commission, Plan
 from payplan.core.trace import fill
 from payplan.errors import Conflict
+from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.runs.rows import RunRow
 from payplan.store.schema import reps
@@ -62,7 +63,8 @@ class Payroll(msgspec.Struct, frozen=True):
 def payroll(conn: Connection, run: RunRow) -> Payroll:
     """The export of `run`; Conflict unless it is approved or paid."""
     if run.state not in FINAL_STATES:
-        raise Conflict(f"run {run.id} is {run.state}: only an approved or paid run can be exported for payroll")
+        raise Conflict(N_("run %(run)s is %(state)s: only an approved or paid run can be exported for payroll"),
+                       run=run.id, state=run.state, words=("state",))
     plan = plan_store.load(conn, plan_store.get_plan_by_id(conn, run.plan_version_id))
     places = Decimal(1).scaleb(-get_currency_precision(plan.currency))
     query = (select(run_results.c.rep_id, reps.c.name, reps.c.payroll_id, run_results.c.total, run_results.c.result)

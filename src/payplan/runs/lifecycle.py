@@ -19,6 +19,7 @@ from payplan.core.periods import Period, PeriodError, parse_period, period_of
 from payplan.core.plan import Plan
 from payplan.errors import Conflict, Forbidden, Invalid, NotFound
 from payplan.gcpause import collector_paused
+from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.runs import duties
 from payplan.runs.duties import APPROVERS, MAKERS
@@ -36,7 +37,7 @@ __all__ = ["APPROVERS", "MAKERS", "RunRow", "approve", "create_run", "get_run", 
 def create_run(conn: Connection, plan_ref: str, period: str, actor: User,
                idempotency_key: str | None = None) -> RunRow:
     """Evaluate every eligible rep for `period` on plan `plan_ref` into a new draft run."""
-    require(actor, MAKERS, "create runs")
+    require(actor, MAKERS, N_("create runs"))
     request = {"plan": plan_ref, "period": period}
     if idempotency_key is not None:
         prior = idempotency.claim(conn, idempotency_key, actor.id, "runs.create", request)
@@ -62,7 +63,7 @@ def create_run(conn: Connection, plan_ref: str, period: str, actor: User,
 
 def submit(conn: Connection, run_id: int, actor: User, revision: int | None = None) -> RunRow:
     """Send a draft run for approval."""
-    require(actor, MAKERS, "submit runs")
+    require(actor, MAKERS, N_("submit runs"))
     run = expect(get_run(conn, run_id), "draft", "submitted")
     move(conn, run, "draft", revision, state="submitted", submitted_by=actor.id, submitted_at=now_text(),
           rejected_reason=None)
@@ -75,12 +76,12 @@ def approve(conn: Connection, run_id: int, actor: User, revision: int | None = N
     """Approve a submitted run (finance or admin, not its submitter, its plan's publisher nor
     the importer of facts of its period: `payplan.runs.duties`)."""
     if actor.role == "hr":
-        raise Forbidden("HR cannot approve payouts")
-    require(actor, APPROVERS, "approve runs")
+        raise Forbidden(N_("HR cannot approve payouts"))
+    require(actor, APPROVERS, N_("approve runs"))
     run = expect(get_run(conn, run_id), "submitted", "approved")
     refusal = duties.approval_refusal(conn, run, actor)
     if refusal:
-        raise Forbidden(str(refusal))
+        raise Forbidden(refusal.message, words=refusal.words, **refusal.fields)
     move(conn, run, "submitted", revision, state="approved", approved_by=actor.id, approved_at=now_text())
     audit.record(conn, actor.name, "run.approve", f"run {run.id}",
                  {"inputs_hash": run.inputs_hash, "outputs_hash": run.outputs_hash}, covers=[f"runs {run.id}"])
@@ -89,9 +90,9 @@ def approve(conn: Connection, run_id: int, actor: User, revision: int | None = N
 
 def reject(conn: Connection, run_id: int, actor: User, reason: str, revision: int | None = None) -> RunRow:
     """Return a submitted run to draft, saying why."""
-    require(actor, APPROVERS, "reject runs")
+    require(actor, APPROVERS, N_("reject runs"))
     if not reason or not reason.strip():
-        raise Invalid("a rejection needs a reason")
+        raise Invalid(N_("a rejection needs a reason"))
     run = expect(get_run(conn, run_id), "submitted", "rejected")
     move(conn, run, "submitted", revision, state="draft", submitted_by=None, submitted_at=None,
           rejected_reason=reason.strip())
@@ -102,7 +103,7 @@ def reject(conn: Connection, run_id: int, actor: User, reason: str, revision: in
 
 def pay(conn: Connection, run_id: int, actor: User, revision: int | None = None) -> RunRow:
     """Mark an approved run as paid."""
-    require(actor, APPROVERS, "mark runs paid")
+    require(actor, APPROVERS, N_("mark runs paid"))
     run = expect(get_run(conn, run_id), "approved", "paid")
     move(conn, run, "approved", revision, state="paid", paid_by=actor.id, paid_at=now_text())
     audit.record(conn, actor.name, "run.pay", f"run {run.id}", {"outputs_hash": run.outputs_hash},
@@ -113,7 +114,7 @@ def pay(conn: Connection, run_id: int, actor: User, revision: int | None = None)
 def get_run(conn: Connection, run_id: int) -> RunRow:
     row = conn.execute(run_query().where(runs.c.id == run_id)).first()
     if row is None:
-        raise NotFound(f"run {run_id} does not exist")
+        raise NotFound(N_("run %(run)s does not exist"), run=run_id)
     return to_run(row)
 
 
@@ -139,7 +140,7 @@ def run_totals(conn: Connection, run_id: int) -> tuple[int, object]:
 def require(actor: User, roles: tuple[str, ...], what: str) -> None:
     refusal = duties.role_refusal(actor, roles, what)
     if refusal:
-        raise Forbidden(str(refusal))
+        raise Forbidden(refusal.message, words=refusal.words, **refusal.fields)
 
 
 def plan_period(plan: Plan, text: str) -> Period:
@@ -150,9 +151,10 @@ def plan_period(plan: Plan, text: str) -> Period:
         raise Invalid(str(exc)) from None
     if period.kind != plan.period:
         example = period_of(plan.effective_from, plan.period).key
-        raise Invalid(f"plan {plan.ref} pays by {plan.period}: give a period such as {example}, not {text}")
+        raise Invalid(N_("plan %(plan)s pays by %(period)s: give a period such as %(example)s, not %(text)s"),
+                      plan=plan.ref, period=plan.period, example=example, text=text, words=("period",))
     if period.end < plan.effective_from or (plan.effective_to is not None and period.start > plan.effective_to):
-        raise Invalid(f"plan {plan.ref} is not in force in {period.key}")
+        raise Invalid(N_("plan %(plan)s is not in force in %(period)s"), plan=plan.ref, period=period.key)
     return period
 
 
@@ -203,15 +205,27 @@ def _refuse_second_regular(conn: Connection, version: plan_store.PlanVersionRow,
     existing = conn.execute(select(runs.c.id, runs.c.state).where(
         runs.c.plan_version_id == version.id, runs.c.period == period.key, runs.c.kind == "regular")).first()
     if existing is not None:
-        fix = "create an adjustment run" if existing.state in FINAL_STATES else "recompute it"
-        raise Conflict(f"run {existing.id} already covers {version.ref} for {period.key} "
-                       f"(state {existing.state}): {fix}")
+        fix = N_("create an adjustment run") if existing.state in FINAL_STATES else N_("recompute it")
+        raise Conflict(N_("run %(run)s already covers %(plan)s for %(period)s (state %(state)s): %(fix)s"),
+                       run=existing.id, plan=version.ref, period=period.key, state=existing.state, fix=fix,
+                       words=("state", "fix"))
+
+
+# Why a run in another state cannot take a step, by the state the step would give it.
+CANNOT_BECOME = {
+    "submitted": N_("run %(run)s is %(state)s, so it cannot be submitted%(frozen)s"),
+    "approved": N_("run %(run)s is %(state)s, so it cannot be approved%(frozen)s"),
+    "rejected": N_("run %(run)s is %(state)s, so it cannot be rejected%(frozen)s"),
+    "paid": N_("run %(run)s is %(state)s, so it cannot be paid%(frozen)s"),
+    "recomputed": N_("run %(run)s is %(state)s, so it cannot be recomputed%(frozen)s"),
+}
 
 
 def expect(run: RunRow, state: str, becoming: str) -> RunRow:
     if run.state != state:
-        frozen = " (an approved run is immutable: corrections are adjustment runs)" if run.state in FINAL_STATES else ""
-        raise Conflict(f"run {run.id} is {run.state}, so it cannot be {becoming}{frozen}")
+        frozen = N_(" (an approved run is immutable: corrections are adjustment runs)") \
+            if run.state in FINAL_STATES else ""
+        raise Conflict(CANNOT_BECOME[becoming], run=run.id, state=run.state, frozen=frozen, words=("state", "frozen"))
     return run
 
 
@@ -223,5 +237,5 @@ def move(conn: Connection, run: RunRow, from_state: str, revision: int | None, /
             runs.c.id == run.id, runs.c.state == from_state, runs.c.revision == expected,
         ).values(revision=runs.c.revision + 1, **values)).rowcount
     if changed != 1:
-        raise Conflict(f"run {run.id} changed meanwhile (expected {from_state} at revision {expected}); "
-                       "read it again")
+        raise Conflict(N_("run %(run)s changed meanwhile (expected %(state)s at revision %(revision)s); read it again"),
+                       run=run.id, state=from_state, revision=expected, words=("state",))

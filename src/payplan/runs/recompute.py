@@ -12,6 +12,7 @@ from sqlalchemy import Connection, delete
 from payplan.access.users import User
 from payplan.core.periods import parse_period
 from payplan.gcpause import collector_paused
+from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.runs.adjustments import adjustment_evaluation
 from payplan.runs.evaluation import evaluate_run
@@ -23,7 +24,7 @@ from payplan.store.service_schema import run_results
 
 def recompute(conn: Connection, run_id: int, actor: User, revision: int | None = None) -> RunRow:
     """Evaluate a draft run again on the current facts, replacing its results."""
-    require(actor, MAKERS, "recompute runs")
+    require(actor, MAKERS, N_("recompute runs"))
     run = expect(get_run(conn, run_id), "draft", "recomputed")
     with collector_paused():  # scoring and storing build no cycles (payplan.gcpause)
         if run.kind == "adjustment":

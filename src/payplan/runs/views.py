@@ -19,6 +19,7 @@ from sqlalchemy import Connection, bindparam, null, select, true
 
 from payplan.access.users import User
 from payplan.errors import NotFound
+from payplan.i18n import N_
 from payplan.store.schema import reps
 from payplan.store.service_schema import FINAL_STATES, run_results, runs
 
@@ -37,7 +38,7 @@ def get_result(conn: Connection, run_id: int, rep_id: str, viewer: User) -> Resu
     """One rep's result in a run, with its document; NotFound unless the viewer may see it."""
     row = conn.execute(_one_result(_scope(viewer)), _params(run_id, viewer, rep_id=rep_id)).first()
     if row is None:
-        raise NotFound(f"no result for rep {rep_id!r} in run {run_id}")
+        raise NotFound(N_("no result for rep %(rep)r in run %(run)s"), rep=rep_id, run=run_id)
     return _row(row)
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, func, select
 from payplan.core.changes import Change, input_changes
 from payplan.core.periods import parse_period
 from payplan.errors import Conflict, Invalid
+from payplan.i18n import N_
 from payplan.runs.adjustments import paid_by
 from payplan.runs.lifecycle import get_run
 from payplan.runs.rows import RunRow
@@ -69,7 +70,7 @@ def rep_why(conn: Connection, run_id: int, rep_id: str) -> Why | None:
 def why(conn: Connection, adjustment: RunRow, rep_id: str, now: StoredInputs | None) -> Why:
     """The reason for rep `rep_id`'s row of `adjustment`, which scored `now` (None: no inputs)."""
     if adjustment.adjusts_run_id is None:
-        raise Invalid(f"run {adjustment.id} is not an adjustment run")
+        raise Invalid(N_("run %(run)s is not an adjustment run"), run=adjustment.id)
     earlier = conn.execute(select(run_results.c.run_id, run_results.c.inputs)
                            .where(paid_by(adjustment.adjusts_run_id, adjustment.id), run_results.c.rep_id == rep_id)
                            .order_by(run_results.c.run_id.desc()).limit(1)).first()
@@ -108,7 +109,8 @@ def _decode(run_id: int, rep_id: str, blob: bytes) -> StoredInputs:
     try:
         return decode_inputs(blob)
     except ValueError as exc:
-        raise Conflict(f"run {run_id}, rep {rep_id}: the stored inputs are unreadable ({exc})") from None
+        raise Conflict(N_("run %(run)s, rep %(rep)s: the stored inputs are unreadable (%(error)s)"),
+                       run=run_id, rep=rep_id, error=str(exc)) from None
 
 
 def _time(text: str) -> datetime:

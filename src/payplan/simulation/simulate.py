@@ -37,6 +37,7 @@ from payplan.core.periods import Period, PeriodError, parse_range
 from payplan.core.plan import Plan
 from payplan.core.simulate import Comparison, Outcome, compare
 from payplan.errors import Invalid, NotFound
+from payplan.i18n import N_
 from payplan.plans.files import Change, PlanError, check_plan_text, plan_diff, plan_hash, read_plan_file
 from payplan.simulation.pool import score
 from payplan.simulation.scoring import MetricCache
@@ -77,12 +78,13 @@ def parse_periods(text: str) -> list[Period]:
         try:
             chunk = parse_range(part)
         except PeriodError as exc:
-            raise Invalid(f"periods: {exc}") from None
+            raise Invalid(N_("periods: %(error)s"), error=str(exc)) from None
         if periods and chunk[0].kind != periods[0].kind:
-            raise Invalid(f"periods {text!r}: every range must use the same kind of period")
+            raise Invalid(N_("periods %(text)r: every range must use the same kind of period"), text=text)
         overlap = sorted(set(chunk) & set(periods))
         if overlap:
-            raise Invalid(f"periods {text!r}: range {part} overlaps an earlier range at {overlap[0].key}")
+            raise Invalid(N_("periods %(text)r: range %(range)s overlaps an earlier range at %(period)s"), text=text,
+                          range=part, period=overlap[0].key)
         periods += chunk
     return sorted(periods)
 
@@ -102,11 +104,12 @@ def resolve_plan(given: str | DraftPlan, conn: Connection | None, *, files: bool
         text, origin, name, label = read_plan_file(given), "file", given, given
     elif "@" in given:
         if conn is None:
-            raise NotFound(f"plan {given}: no such file, and no database of published plans to look it up in")
+            raise NotFound(N_("plan %(plan)s: no such file, and no database of published plans to look it up in"),
+                           plan=given)
         (text, name), origin, label = _published(conn, given), "published", given
     else:
-        what = "a plan file (*.toml) nor a published ID@VERSION" if files else "a published ID@VERSION"
-        raise Invalid(f"plan {given!r} is neither {what}")
+        what = N_("a plan file (*.toml) nor a published ID@VERSION") if files else N_("a published ID@VERSION")
+        raise Invalid(N_("plan %(plan)r is neither %(what)s"), plan=given, what=what, words=("what",))
     plan, issues = check_plan_text(text, name)
     errors = [i for i in issues if i.severity == "error"]
     if plan is None or errors:
@@ -122,19 +125,20 @@ def _published(conn: Connection, ref: str) -> tuple[str, str]:
         row = plan_store.get_plan(conn, ref)
         return plan_store.plan_source(conn, row), row.source_name
     except DBAPIError:
-        raise NotFound(f"plan {ref}: the database holds no published plans "
-                       "(run 'payplan db upgrade' and 'payplan plans publish')") from None
+        raise NotFound(N_("plan %(plan)s: the database holds no published plans "
+                          "(run 'payplan db upgrade' and 'payplan plans publish')"), plan=ref) from None
 
 
 def check_pair(baseline: Plan, proposal: Plan, periods: list[Period]) -> None:
     """Both plans pay in one currency and by the kind of period asked for."""
     if baseline.currency != proposal.currency:
-        raise Invalid(f"plans pay in different currencies: baseline {baseline.ref} in {baseline.currency}, "
-                      f"proposal {proposal.ref} in {proposal.currency}")
+        raise Invalid(N_("plans pay in different currencies: baseline %(baseline)s in %(baseline_currency)s, "
+                         "proposal %(proposal)s in %(proposal_currency)s"), baseline=baseline.ref,
+                      baseline_currency=baseline.currency, proposal=proposal.ref, proposal_currency=proposal.currency)
     for plan in (baseline, proposal):
         if plan.period != periods[0].kind:
-            raise Invalid(f"plan {plan.ref} pays by {plan.period}, but the periods asked for are "
-                          f"{periods[0].kind}s ({periods[0].key}…)")
+            raise Invalid(N_("plan %(plan)s pays by %(period)s, but the periods asked for are %(kinds)s (%(first)s…)"),
+                          plan=plan.ref, period=plan.period, kinds=f"{periods[0].kind}s", first=periods[0].key)
 
 
 def as_if_in_force(plan: Plan, periods: list[Period]) -> Plan:
@@ -155,9 +159,10 @@ def simulate(conn: Connection, baseline: str | DraftPlan, proposal: str | DraftP
     """
     periods = parse_periods(periods_text)
     if not bounded(threshold, PLAN_MAGNITUDE):
-        raise Invalid(f"threshold {threshold} must be a finite number below 10^15", where="threshold")
+        raise Invalid(N_("threshold %(threshold)s must be a finite number below 10^15"), threshold=threshold,
+                      where="threshold")
     if threshold < 0:
-        raise Invalid(f"threshold {threshold} must not be negative")
+        raise Invalid(N_("threshold %(threshold)s must not be negative"), threshold=threshold)
     (base, base_choice), (prop, prop_choice) = (resolve_plan(p, plans_conn, files=files)
                                                 for p in (baseline, proposal))
     check_pair(base, prop, periods)
@@ -196,7 +201,8 @@ def read_only(url: str) -> Iterator[Connection]:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
             and not Path(parsed.database).is_file():
-        raise NotFound(f"no database at {parsed.database} (set PAYPLAN_DATABASE_URL, or give --data DIR)")
+        raise NotFound(N_("no database at %(path)s (set PAYPLAN_DATABASE_URL, or give --data DIR)"),
+                       path=parsed.database)
     engine = make_engine(url)
     try:
         with read_only_connection(engine) as conn:

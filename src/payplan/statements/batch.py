@@ -30,6 +30,7 @@ from pathlib import Path
 import msgspec
 
 from payplan.errors import Conflict, Invalid
+from payplan.i18n import N_
 from payplan.statements.calculation import Calculation, encode, result_hash
 
 MANIFEST = "manifest.json"
@@ -104,9 +105,10 @@ def read_manifest(out: Path) -> Manifest:
     try:
         manifest = msgspec.json.decode(path.read_bytes(), type=Manifest)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise Invalid(f"{path} is not a payplan statements manifest ({exc}): move it away") from None
+        raise Invalid(N_("%(path)s is not a payplan statements manifest (%(error)s): move it away"),
+                      path=str(path), error=str(exc)) from None
     if manifest.format != MANIFEST_FORMAT:
-        raise Invalid(f"{path}: unknown manifest format {manifest.format!r}")
+        raise Invalid(N_("%(path)s: unknown manifest format %(format)r"), path=str(path), format=manifest.format)
     return manifest
 
 
@@ -126,12 +128,13 @@ def plan_jobs(calcs: Iterable[Calculation], out: Path, lang: str, listed: dict[t
         e = entry(calc, lang)
         path = out / e.file
         if e.file in new:
-            raise Conflict(f"two statements of this batch would be written to {e.file}")
+            raise Conflict(N_("two statements of this batch would be written to %(file)s"), file=e.file)
         if listed.get(e.key) == e and path.exists():
             report.skipped.append(str(path))
             continue
         if path.exists() and e.file not in names and not _same_content(path, calc):
-            raise Conflict(f"{path} exists and was not written by this batch (not in {MANIFEST}): move it away")
+            raise Conflict(N_("%(path)s exists and was not written by this batch (not in %(manifest)s): move it away"),
+                           path=str(path), manifest=MANIFEST)
         jobs.append(Job(calc, lang, str(path)))
         new[str(path)] = e
     return jobs, new
@@ -195,7 +198,7 @@ def _locked(out: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise Conflict(f"another statements batch is writing to {out}") from None
+            raise Conflict(N_("another statements batch is writing to %(folder)s"), folder=str(out)) from None
         yield
 
 

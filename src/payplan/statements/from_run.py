@@ -26,6 +26,7 @@ from payplan.access.users import user_by_id
 from payplan.core.periods import parse_period
 from payplan.core.plan import Plan
 from payplan.errors import Conflict, NotFound
+from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.runs import lifecycle as runs
 from payplan.runs.adjustments import paid_before
@@ -54,7 +55,7 @@ def statement_calculation(conn: Connection, run_id: int, rep_id: str) -> Calcula
     run = _run(conn, run_id)
     row = conn.execute(select(*_ROW).where(run_results.c.run_id == run_id, run_results.c.rep_id == rep_id)).first()
     if row is None:
-        raise NotFound(f"no result for rep {rep_id!r} in run {run_id}")
+        raise NotFound(N_("no result for rep %(rep)r in run %(run)s"), rep=rep_id, run=run_id)
     if row.inputs is None:
         return _legacy(conn, run, rep_id)[0]
     return _from_row(conn, run, row)
@@ -83,13 +84,16 @@ def _from_row(conn: Connection, run: _Run, row) -> Calculation:
     try:
         stored = decode_inputs(row.inputs)
     except ValueError as exc:
-        raise Conflict(f"run {run.row.id}, rep {row.rep_id}: the stored inputs are unreadable ({exc})") from None
+        raise Conflict(N_("run %(run)s, rep %(rep)s: the stored inputs are unreadable (%(error)s)"),
+                       run=run.row.id, rep=row.rep_id, error=str(exc)) from None
     if stored.plan_hash != run.row.plan_hash:
-        raise Conflict(f"run {run.row.id}, rep {row.rep_id}: the stored inputs were scored on plan "
-                       f"{stored.plan_hash[:12]}, not on the run's {run.row.plan_hash[:12]}")
+        raise Conflict(N_("run %(run)s, rep %(rep)s: the stored inputs were scored on plan %(stored)s, "
+                          "not on the run's %(plan)s"), run=run.row.id, rep=row.rep_id,
+                       stored=stored.plan_hash[:12], plan=run.row.plan_hash[:12])
     result = stored_result(row.result)
     if result.total != row.total:
-        raise Conflict(f"run {run.row.id}, rep {row.rep_id}: stored total {row.total}, document says {result.total}")
+        raise Conflict(N_("run %(run)s, rep %(rep)s: stored total %(stored)s, document says %(document)s"),
+                       run=run.row.id, rep=row.rep_id, stored=row.total, document=result.total)
     adjustment = _adjustment(conn, run, row, stored) if run.row.kind == "adjustment" else None
     return Calculation(plan_hash=run.row.plan_hash, plan=run.plan, plan_toml=run.toml, period=run.row.period,
                        inputs=stored.inputs, state_in=stored.state_in, result=result, run=run.info,
@@ -105,9 +109,9 @@ def _adjustment(conn: Connection, run: _Run, row, stored: StoredInputs) -> Adjus
         difference[line.component] = difference.get(line.component, ZERO) + line.amount
     adjusts = stored_adjusts(row.result)
     if adjusts is not None and adjusts.previous_total != sum(before.values(), ZERO):
-        raise Conflict(f"adjustment run {run.row.id}, rep {row.rep_id}: it was computed against "
-                       f"{adjusts.previous_total} paid before, the approved runs now add up to "
-                       f"{sum(before.values(), ZERO)}")
+        raise Conflict(N_("adjustment run %(run)s, rep %(rep)s: it was computed against %(before)s paid before, "
+                          "the approved runs now add up to %(now)s"), run=run.row.id, rep=row.rep_id,
+                       before=adjusts.previous_total, now=sum(before.values(), ZERO))
     labels = {c.id: c.label or c.id for c in run.plan.components}
     order = [*labels, *sorted((set(before) | set(difference)) - set(labels))]
     lines = tuple(AdjustmentLine(c, labels.get(c, c), before.get(c, ZERO), before.get(c, ZERO) + difference.get(c, ZERO),
@@ -121,19 +125,21 @@ def _legacy(conn: Connection, run: _Run, rep_id: str | None) -> list[Calculation
     """A run stored without inputs: evaluated again, printed only if nothing it scored changed."""
     number = run.row.id
     if run.row.kind != "regular" and _has_inputs(conn, number):
-        raise Conflict(f"rep {rep_id} is no longer scored by plan {run.row.plan_ref} in {run.row.period}: "
-                       f"adjustment run {number} reverses what was paid, and has no inputs to print")
+        raise Conflict(N_("rep %(rep)s is no longer scored by plan %(plan)s in %(period)s: "
+                          "adjustment run %(run)s reverses what was paid, and has no inputs to print"),
+                       rep=rep_id, plan=run.row.plan_ref, period=run.row.period, run=number)
     if run.row.kind != "regular":
-        raise Conflict(f"adjustment run {number} was stored before runs kept their inputs (revision 0003_stmt): "
-                       "its statements cannot be printed" + ("; recompute it to store them"
-                                                             if run.row.state == "draft" else ""))
+        raise Conflict(N_("adjustment run %(run)s was stored before runs kept their inputs (revision 0003_stmt): "
+                          "its statements cannot be printed; recompute it to store them") if run.row.state == "draft"
+                       else N_("adjustment run %(run)s was stored before runs kept their inputs (revision 0003_stmt): "
+                               "its statements cannot be printed"), run=number)
     period = parse_period(run.row.period)
     states = starting_states(conn, run.plan, period)
     results, inputs = evaluate_period(conn, run.plan, period, states)
     if run.row.inputs_hash and inputs_hash(run.row.plan_hash, period, states, inputs) != run.row.inputs_hash:
-        fix = "recompute it" if run.row.state == "draft" else "correct it with an adjustment run"
-        raise Conflict(f"run {number} was stored before runs kept their inputs and the facts behind it changed "
-                       f"since: its statements cannot be reproduced ({fix})")
+        fix = N_("recompute it") if run.row.state == "draft" else N_("correct it with an adjustment run")
+        raise Conflict(N_("run %(run)s was stored before runs kept their inputs and the facts behind it changed "
+                          "since: its statements cannot be reproduced (%(fix)s)"), run=number, fix=fix, words=("fix",))
     stored = dict(conn.execute(select(run_results.c.rep_id, run_results.c.total)
                                .where(run_results.c.run_id == number)).all())
     calcs = []
@@ -142,8 +148,8 @@ def _legacy(conn: Connection, run: _Run, rep_id: str | None) -> list[Calculation
             continue
         calc = calculate(run.plan, inputs[result.rep_id], states.get(result.rep_id), plan_toml=run.toml, run=run.info)
         if stored.get(result.rep_id) != calc.result.total:
-            raise Conflict(f"rep {result.rep_id} in run {number}: stored total {stored.get(result.rep_id)}, "
-                           f"re-computed {calc.result.total}")
+            raise Conflict(N_("rep %(rep)s in run %(run)s: stored total %(stored)s, re-computed %(now)s"),
+                           rep=result.rep_id, run=number, stored=stored.get(result.rep_id), now=calc.result.total)
         calcs.append(calc)
     return calcs
 

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from payplan.errors import Conflict, Invalid
+from payplan.i18n import N_
 from payplan.store.records import canonical_json, now_text
 from payplan.store.service_schema import idempotency_keys as keys
 
@@ -26,7 +27,7 @@ _PENDING = "{}"
 def claim(conn: Connection, key: str, user_id: int, scope: str, request: Any) -> dict | None:
     """None when this key is new (do the work, then `remember`), else the first response."""
     if not key or len(key) > MAX_KEY:
-        raise Invalid(f"an idempotency key must be 1-{MAX_KEY} characters")
+        raise Invalid(N_("an idempotency key must be 1-%(limit)s characters"), limit=MAX_KEY)
     try:
         with conn.begin_nested():
             conn.execute(insert(keys).values(key=key, user_id=user_id, scope=scope, response=_PENDING,
@@ -38,7 +39,7 @@ def claim(conn: Connection, key: str, user_id: int, scope: str, request: Any) ->
         keys.c.key == key, keys.c.user_id == user_id, keys.c.scope == scope)).scalar_one()
     document = msgspec.json.decode(stored)
     if document.get("request") != msgspec.json.decode(canonical_json(request)):
-        raise Conflict(f"idempotency key {key!r} was already used for a different request")
+        raise Conflict(N_("idempotency key %(key)r was already used for a different request"), key=key)
     return document["response"]
 
 

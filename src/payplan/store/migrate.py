@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from payplan.errors import NoDatabase
+from payplan.i18n import N_
 from payplan.store.db import is_memory, make_engine
 
 SCRIPT_LOCATION = "payplan.store:migrations"
@@ -58,22 +59,26 @@ def require_current(url: str) -> None:
     newest revision is at `url`; creates nothing, not even an empty SQLite file."""
     parsed = make_url(url)
     where = parsed.render_as_string(hide_password=True)
-    fix = "run `payplan db upgrade` first"
+    fix = N_("run `payplan db upgrade` first")
     if parsed.get_backend_name() == "sqlite" and not is_memory(parsed.database, parsed.query):
         if not Path(parsed.database).is_file():
-            raise NoDatabase(f"no payplan database at {parsed.database}: {fix}")
+            raise NoDatabase(N_("no payplan database at %(where)s: %(fix)s"), where=parsed.database, fix=fix,
+                             words=("fix",))
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
             revision = current(conn)
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "it does not answer"
-        raise NoDatabase(f"cannot open the payplan database at {where} ({reason}): {fix}") from None
+        raise NoDatabase(N_("cannot open the payplan database at %(where)s (%(reason)s): %(fix)s"), where=where,
+                         reason=reason, fix=fix, words=("fix",)) from None
     finally:
         engine.dispose()
     if revision is None:
-        raise NoDatabase(f"no payplan database at {where} (it has no payplan tables): {fix}")
+        raise NoDatabase(N_("no payplan database at %(where)s (it has no payplan tables): %(fix)s"), where=where,
+                         fix=fix, words=("fix",))
     newest = head()
     if revision != newest:
-        raise NoDatabase(f"the payplan database at {where} is at revision {revision}, "
-                         f"this payplan needs {newest}: {fix}")
+        raise NoDatabase(N_("the payplan database at %(where)s is at revision %(revision)s, "
+                            "this payplan needs %(newest)s: %(fix)s"), where=where, revision=revision,
+                         newest=newest, fix=fix, words=("fix",))

@@ -19,6 +19,7 @@ import msgspec
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from payplan.errors import Conflict
+from payplan.i18n import N_
 
 _encoder = msgspec.json.Encoder(decimal_format="string", order="sorted")
 
@@ -53,13 +54,14 @@ def races(what: str) -> Iterator[None]:
     try:
         yield
     except IntegrityError as exc:
-        raise Conflict(f"{what}: {_reason(exc)}") from None
+        raise Conflict(N_("%(what)s: %(reason)s"), what=what, reason=_reason(exc),
+                       words=("reason",)) from None
     except OperationalError as exc:
         if "locked" not in str(exc) and "busy" not in str(exc):
             raise
-        raise Conflict(f"{what}: changed concurrently, read it again and retry") from None
+        raise Conflict(N_("%(what)s: changed concurrently, read it again and retry"), what=what) from None
 
 
 def _reason(exc: IntegrityError) -> str:
     text = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
-    return "it already exists or changed concurrently" if "unique" in text.lower() else text
+    return N_("it already exists or changed concurrently") if "unique" in text.lower() else text

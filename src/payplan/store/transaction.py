@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from payplan.errors import Busy, Conflict
+from payplan.i18n import N_
 
 T = TypeVar("T")
 ATTEMPTS = 4
@@ -51,7 +52,7 @@ def unit_of_work(engine: Engine, work: Callable[..., T], *args: object, write: b
             if kind is None:
                 raise
             if kind == "unique" and attempt == ATTEMPTS:
-                raise Conflict("the same record was being written by another request; nothing was changed") from exc
+                raise Conflict(N_("the same record was being written by another request; nothing was changed")) from exc
             if attempt == ATTEMPTS or kind == "timeout":
                 raise Busy(_busy_detail(kind)) from exc
             time.sleep(random.uniform(0.02, 0.08) * 2 ** attempt)  # jitter: racers do not collide again
@@ -74,5 +75,5 @@ def transient(exc: DBAPIError) -> str | None:
 
 def _busy_detail(kind: str) -> str:
     if kind == "timeout":
-        return "the database took too long to answer; nothing was changed, try again later"
-    return "the database is busy with other changes; nothing was changed, try again in a moment"
+        return N_("the database took too long to answer; nothing was changed, try again later")
+    return N_("the database is busy with other changes; nothing was changed, try again in a moment")

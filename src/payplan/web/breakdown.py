@@ -23,6 +23,7 @@ from payplan.core.negative import COMPONENT as NEGATIVE
 from payplan.core.plan import Draw, Plan
 from payplan.core.trace import Node
 from payplan.errors import NotFound
+from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.runs import lifecycle as runs
 from payplan.runs import views as run_views
@@ -47,7 +48,7 @@ def breakdown(conn: Connection, run_id: int, rep_id: str, viewer: User) -> Break
     version = plan_store.get_plan_by_id(conn, run.plan_version_id)
     plan = plan_store.load(conn, version)
     if row.result is None:
-        raise NotFound(f"no result for rep {rep_id!r} in run {run_id}")
+        raise NotFound(N_("no result for rep %(rep)r in run %(run)s"), rep=rep_id, run=run_id)
     result = stored_result(row.result)
     view = build(plan, Rep(id=row.rep_id, name=row.rep_name), result, run_info(conn, run),
                  _state_in(plan, result.trace), version.hash)

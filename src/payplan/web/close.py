@@ -27,11 +27,12 @@ from payplan.api.uploads import KINDS, import_upload
 from payplan.errors import Invalid, PayplanError
 from payplan.facts.audited import may_import
 from payplan.facts.problems import FactError
+from payplan.i18n import N_
 from payplan.runs import lifecycle as runs
 from payplan.store.service_schema import fact_imports, users
 from payplan.web.errors import wants_html
 from payplan.web.finance import FINANCE, run_list_page
-from payplan.web.templating import page
+from payplan.web.templating import gettext, page
 
 FORMATS = {"csv": "csv", "json": "json"}
 UPLOAD_LIMIT = 50_000_000  # a month of a large company's activities fits; the API's own limit is a setting
@@ -73,7 +74,8 @@ def import_form(request: Request, db: NamedDependency[Database]) -> Template:
 def _format(upload: UploadFile) -> str:
     extension = (upload.filename or "").rsplit(".", 1)[-1].lower()
     if extension not in FORMATS:
-        raise Invalid(f"{upload.filename or 'the file'}: choose a .csv or .json file")
+        raise Invalid(N_("%(file)s: choose a .csv or .json file"), file=upload.filename or N_("the file"),
+                      words=() if upload.filename else ("file",))
     return FORMATS[extension]
 
 
@@ -83,15 +85,16 @@ def import_file(request: Request, db: NamedDependency[Database],
     """Import one fact file, all rows or none; the page says what was imported or every problem."""
     if data.kind not in KINDS or not may_import(request.user.role, data.kind):
         return import_page(request, db, status=403, kind=data.kind,
-                           problems=[f"a {request.user.role} may not import {data.kind} facts"])
+                           problems=[gettext("a %(role)s may not import %(kind)s facts", role=request.user.role,
+                                                     kind=data.kind)])
     try:
         fmt = _format(data.file)
         body = data.file.file.read()
         report = db.write(import_upload, data.kind, fmt, body, request.user)
     except FactError as exc:
-        return import_page(request, db, status=422, kind=data.kind, problems=[str(p) for p in exc.problems])
+        return import_page(request, db, status=422, kind=data.kind, problems=[p.say(gettext) for p in exc.problems])
     except PayplanError as exc:
-        return import_page(request, db, status=exc.status, kind=data.kind, problems=[exc.detail])
+        return import_page(request, db, status=exc.status, kind=data.kind, problems=[exc.say(gettext)])
     return import_page(request, db, report=report, kind=data.kind)
 
 
@@ -104,7 +107,7 @@ def create_run_page(request: Request, db: NamedDependency[Database],
     except PayplanError as exc:
         if not wants_html(request):
             raise
-        status, detail = exc.status, exc.detail
+        status, detail = exc.status, exc.say(gettext)
         return db.read(lambda conn: run_list_page(request, conn, status=status, error=detail, form=data))
     return Redirect(path=f"/finance/runs/{run.id}?done=create", status_code=303)
 

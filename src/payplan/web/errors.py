@@ -3,8 +3,8 @@
 One rule for every page: a request whose `Accept` names `text/html` (a browser) gets
 a page — not signed in: a 303 to the sign-in page (coming back afterwards); a
 wrong role, a result that is not theirs, a refused action: an error page with the
-status (403, 404, 409, 422) and the reason in words, in the page's language (a reason
-from a domain exception is still English). Any other client gets exactly
+status (403, 404, 409, 422) and the reason in words, in the page's language (a domain
+exception's reason is a message id with fields: `PayplanError.say`). Any other client gets exactly
 what the JSON API answers: an RFC 9457 problem document (`payplan.api.problems`).
 Unexpected errors are logged and shown without internals. Must not decide policy:
 statuses come from the exceptions, as in the API.
@@ -65,7 +65,7 @@ def web_error(request: Request, exc: Exception) -> Response:
 def describe(exc: Exception) -> tuple[int, str]:
     """(status, a sentence safe to show) for an exception."""
     if isinstance(exc, PayplanError):
-        return exc.status, exc.detail
+        return exc.status, exc.say(gettext)
     if isinstance(exc, ValidationException):
         return 400, gettext("The request is not valid: check the address or the form and try again.")
     if isinstance(exc, HTTPException):

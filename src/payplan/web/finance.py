@@ -38,7 +38,7 @@ from payplan.runs.recompute import recompute
 from payplan.runs.review import FLAGS, RepReview, RunReview, flag_name, review
 from payplan.runs.rows import RunRow
 from payplan.web.errors import wants_html
-from payplan.web.templating import language, page
+from payplan.web.templating import gettext, language, page
 
 FINANCE = allow("finance", "admin")
 DONE = {"create": N_("Run #%(n)s was created."), "submit": N_("Run #%(n)s was submitted for approval."),
@@ -153,7 +153,7 @@ def _act(request: Request, db: Database, run_id: int, name: str, action: Callabl
     except PayplanError as exc:
         if not wants_html(request):
             raise
-        status, detail = exc.status, exc.detail
+        status, detail = exc.status, exc.say(gettext)
         return db.read(lambda conn: run_page(request, conn, run_id, status=status, error=detail))
     return Redirect(path=f"/finance/runs/{run.id}?done={name}", status_code=303)
 

@@ -24,12 +24,13 @@ from payplan.api.auth import allow
 from payplan.api.db import Database
 from payplan.api.simulate import SIMULATORS
 from payplan.errors import Invalid, PayplanError
+from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.plans.files import PlanError
 from payplan.simulation.report import to_html
 from payplan.simulation.simulate import read_only_connection, simulate
 from payplan.web.errors import wants_html
-from payplan.web.templating import language, page
+from payplan.web.templating import gettext, language, page
 
 PATH = "/hr/simulation"
 Field = Annotated[str, msgspec.Meta(max_length=200)]
@@ -45,7 +46,7 @@ class SimulationForm(msgspec.Struct):
         """"2026-01..2026-06" (one period when the end is left empty)."""
         start, end = self.start.strip(), self.end.strip()
         if not start:
-            raise Invalid("give the first period of the range (such as 2026-01, or 2026-Q1 for quarterly plans)")
+            raise Invalid(N_("give the first period of the range (such as 2026-01, or 2026-Q1 for quarterly plans)"))
         return f"{start}..{end}" if end else start
 
 
@@ -71,7 +72,7 @@ def simulation_report(request: Request, data: URLEncodedBody[SimulationForm],
     """What the proposal would have paid next to the baseline, or what is wrong with the form."""
     try:
         if not data.baseline or not data.proposal:
-            raise Invalid("choose a baseline and a proposal plan")
+            raise Invalid(N_("choose a baseline and a proposal plan"))
         with read_only_connection(request.app.state.engine) as sim_conn:
             sim = simulate(sim_conn, data.baseline, data.proposal, data.periods(), plans_conn=sim_conn, files=False)
     except (PayplanError, PlanError) as exc:
@@ -86,8 +87,8 @@ def simulation_report(request: Request, data: URLEncodedBody[SimulationForm],
 def _refusal(exc: PayplanError | PlanError) -> tuple[int, str, list[str]]:
     """(status, message, the plan's errors one by one) for a refused simulation."""
     if isinstance(exc, PlanError):
-        return 422, "a plan has errors and cannot be simulated", [str(i) for i in exc.issues]
-    return exc.status, exc.detail, []
+        return 422, gettext("a plan has errors and cannot be simulated"), [str(i) for i in exc.issues]
+    return exc.status, exc.say(gettext), []
 
 
 ROUTES = [simulation_form, simulation_report]

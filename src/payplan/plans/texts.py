@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from payplan.core.issues import Issue, warning
+from payplan.core.lint_components import where
+from payplan.core.plan import Plan
 from payplan.i18n import LANGS
 
 Path = tuple[str | int, ...]
@@ -52,9 +54,10 @@ def split_texts(data: Any) -> Texts:
     return texts
 
 
-def missing_texts(texts: Texts, languages: list[str]) -> list[Issue]:
-    """A warning (where = key path) for each text lacking a language the plan is printed in."""
-    needed = set(languages) | {lang for text in texts.keys.values() for lang in text.langs}
+def missing_texts(texts: Texts, plan: Plan) -> list[Issue]:
+    """A warning for each text lacking a language the plan is printed in; `where` is the key
+    path with its names (`components[0].kpis[1].label (scorecard bonus, kpi margin)`)."""
+    needed = set(plan.languages) | {lang for text in texts.keys.values() for lang in text.langs}
     order = [lang for lang in LANGS if lang in needed]
     issues = []
     for path, text in texts.keys.items():
@@ -67,7 +70,7 @@ def missing_texts(texts: Texts, languages: list[str]) -> list[Issue]:
             issues.append(warning(
                 "missing-translation",
                 f"no {', '.join(lacking)} text for {text.default!r}; the plan's statements are "
-                f"printed in {', '.join(order)}", _path_text(path)))
+                f"printed in {', '.join(order)}", where(plan, path)))
     return issues
 
 

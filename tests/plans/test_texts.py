@@ -36,7 +36,7 @@ def test_a_plan_with_texts_per_language_loads_its_default_texts_and_translations
     }}
 
 
-def test_a_text_given_without_en_puts_en_into_the_translations_of_the_other_texts():
+def test_en_is_the_default_text_wherever_it_stands_and_never_a_translation():
     text = _replace(UK, 'label = { uk = "Маржа" }', 'label = { uk = "Маржа", en = "Margin" }')
     plan, _ = load_plan_text(text, "plans/ae.toml")
     assert plan.components[0].kpis[1].label == "Margin"

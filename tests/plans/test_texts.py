@@ -70,6 +70,7 @@ def test_the_hash_of_an_existing_plan_is_unchanged_and_a_uk_label_changes_it():
     ('{ en = "Demos", fr = "Démos" }', "unknown language 'fr' (choose from en, uk)"),
     ('{ en = "Demos", uk = 3 }', "the uk text must be a string, got int 3"),
     ("{}", "an empty table of texts; give a text per language (en, uk)"),
+    ('{ en = "", uk = "Демо" }', "the en text is empty while another language has one"),
 ])
 def test_a_bad_table_of_texts_is_a_placed_error(table, message):
     text = _replace(UK, 'label = { en = "Demos held", uk = "Проведені демо" }', f"label = {table}")

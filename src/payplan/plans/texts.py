@@ -101,6 +101,9 @@ def _text(value: Any, path: Path, texts: Texts) -> Any:
         return ""
     source = "en" if "en" in value else next(iter(value))
     default = value[source]
+    if not default and any(value.values()):
+        texts.problems.append((path, f"the {source} text is empty while another language has one"))
+        return ""
     texts.keys[path] = Text(default, tuple(value))
     for lang, text in value.items():
         if lang == source:

@@ -14,12 +14,12 @@ import re
 import tomllib
 from pathlib import Path
 
-import msgspec
 import pytest
 from msgspec import inspect as mi
 
 from payplan.core.metrics import CATALOG, SCORE_PREFIX
 from payplan.core.plan import Plan, Scorecard
+from payplan.plans.files import load_plan
 from payplan.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,7 +148,7 @@ def test_every_implemented_cli_command_is_in_the_readme() -> None:
 
 
 def _load(path: Path) -> Plan:
-    return msgspec.convert(tomllib.loads(path.read_text(encoding="utf-8"), parse_float=decimal.Decimal), Plan)
+    return load_plan(path)  # texts per language (`label = { en = …, uk = … }`) need the plan loader
 
 
 def test_there_are_example_plans() -> None:

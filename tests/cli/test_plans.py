@@ -146,3 +146,32 @@ def test_main_prints_a_domain_error_in_the_commands_language(capsys, monkeypatch
             main(["--lang", lang, "plans", "diff", "a.toml", "b.toml"])
         assert exit_.value.code == 1
         assert capsys.readouterr().err.strip() == f"error: {said}"
+
+
+def test_check_warns_for_a_text_missing_a_language_and_exits_0(runner):
+    result = runner.invoke(cli, ["plans", "check", str(DATA / "texts" / "ae-uk.toml")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == (f"{DATA / 'texts' / 'ae-uk.toml'}:26: components[0].kpis[0].why (scorecard bonus, kpi demos): "
+                        "warning: no uk text for 'Demos are where deals start.'; the plan's statements are printed "
+                        "in en, uk [missing-translation]")
+    assert lines[-1] == "checked 1 plan file: 0 errors, 2 warnings"
+
+
+def test_check_of_a_bad_table_of_texts_exits_1_without_traceback(runner, tmp_path):
+    text = (DATA / "texts" / "ae-uk.toml").read_text().replace('uk = "Маржа"', 'fr = "Marge"')
+    (tmp_path / "ae.toml").write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["plans", "check", str(tmp_path / "ae.toml")])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (f"{tmp_path / 'ae.toml'}:33: components[0].kpis[1].label: error: "
+                                             "unknown language 'fr' (choose from en, uk) [bad-text]")
+
+
+def test_diff_of_a_changed_translation_names_the_key(runner, tmp_path):
+    old = DATA / "texts" / "ae-uk.toml"
+    (tmp_path / "new.toml").write_text(old.read_text().replace('uk = "План', 'uk = "Новий план'),
+                                       encoding="utf-8")
+    result = runner.invoke(cli, ["plans", "diff", str(old), str(tmp_path / "new.toml")])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[1:] == [
+        "  plan: name (uk) План менеджера з продажу → Новий план менеджера з продажу"]

@@ -269,6 +269,11 @@ class Plan(_Frozen):
     # (a deduction); "forgive" pays 0 and forgets it. A balance owed is recovered whatever
     # the policy of the version in force later.
     negative_total: Literal["carry", "pay", "forgive"] = "carry"
+    # The languages its statements are printed in (`payplan.plans.texts` checks them).
+    languages: list[str] = []
+    # Texts given per language in the file (`label = { en = "...", uk = "..." }`): language
+    # -> {default text -> its text in that language}. Filled by the loader, never written.
+    translations: dict[str, dict[str, str]] = {}
 
     @property
     def ref(self) -> str:

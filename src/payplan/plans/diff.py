@@ -18,6 +18,8 @@ import msgspec
 
 from payplan.core.plan import Kpi, Plan
 
+_TEXTS = frozenset({"label", "why", "name", "description"})
+Translations = tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]  # old plan's, new plan's
 _SINGULAR = {"tiers": "tier", "multipliers": "multiplier", "gates": "gate", "components": "component", "kpis": "kpi"}
 
 
@@ -41,25 +43,41 @@ def plan_diff(old: Plan, new: Plan) -> list[Change]:
     """The changes from plan `old` to plan `new`: the plan's own fields first,
     then its components, each in schema order."""
     changes: list[Change] = []
-    _diff_struct(old, new, "", "plan", changes)
+    texts = (old.translations, new.translations) if old.translations != new.translations else None
+    _diff_struct(old, new, "", "plan", changes, texts)
     return sorted(changes, key=lambda c: c.path.startswith("components"))
 
 
-def _diff_struct(old: msgspec.Struct, new: msgspec.Struct, path: str, subject: str, out: list[Change]) -> None:
+def _diff_struct(old: msgspec.Struct, new: msgspec.Struct, path: str, subject: str, out: list[Change],
+                 texts: Translations | None) -> None:
+    """`texts` is given when the translations differ: then equal parts are walked too."""
     for f in msgspec.structs.fields(old):
         before, after = getattr(old, f.name), getattr(new, f.name)
-        if before == after:
-            continue
         key = f"{path}.{f.encode_name}" if path else f.encode_name
+        if texts and f.encode_name in _TEXTS and isinstance(before, str) and isinstance(after, str):
+            _diff_translations(before, after, key, subject, f.encode_name, texts, out)
+        if f.encode_name == "translations" or (before == after and not texts):  # translations: per text
+            continue
         if _same_struct_type(before, after):
-            _diff_struct(before, after, key, subject if path else f.encode_name, out)
+            _diff_struct(before, after, key, subject if path else f.encode_name, out, texts)
         elif _struct_list(before) and _struct_list(after):
-            _diff_items(before, after, key, subject, f.encode_name, out)
-        else:
+            _diff_items(before, after, key, subject, f.encode_name, out, texts)
+        elif before != after:
             out.append(Change(key, subject, f.encode_name, render(before), render(after)))
 
 
-def _diff_items(old: list, new: list, path: str, parent: str, field: str, out: list[Change]) -> None:
+def _diff_translations(before: str, after: str, path: str, subject: str, field: str, texts: Translations,
+                       out: list[Change]) -> None:
+    """A text whose translation changed: `kpi demos: label (uk) Демо → Проведені демо`."""
+    old, new = texts
+    for lang in sorted(set(old) | set(new)):
+        was, now = old.get(lang, {}).get(before), new.get(lang, {}).get(after)
+        if was != now:
+            out.append(Change(path, subject, f"{field} ({lang})", render(was), render(now)))
+
+
+def _diff_items(old: list, new: list, path: str, parent: str, field: str, out: list[Change],
+                texts: Translations | None) -> None:
     """Lists of structs: matched by `id` when items have one, else by position."""
     if all(hasattr(item, "id") for item in old + new):
         old_pos = {item.id: i for i, item in enumerate(old)}
@@ -73,7 +91,7 @@ def _diff_items(old: list, new: list, path: str, parent: str, field: str, out: l
         key = f"{path}[{j if j is not None else i}]"
         name = _name(a if a is not None else b, parent, field, j if j is not None else i)
         if a is not None and b is not None and type(a) is type(b):
-            _diff_struct(a, b, key, name, out)
+            _diff_struct(a, b, key, name, out, texts)
             continue
         if a is not None:
             out.append(Change(f"{path}[{i}]", _name(a, parent, field, i), "", render(a), None))

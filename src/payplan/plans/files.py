@@ -27,6 +27,7 @@ from payplan.core.issues import Issue, error, has_errors
 from payplan.core.plan import Plan
 from payplan.plans.diff import Change, plan_diff
 from payplan.plans.text_limits import text_problems
+from payplan.plans.texts import Texts, missing_texts, split_texts
 from payplan.plans.toml_lines import Path, key_lines, locate
 
 __all__ = [
@@ -71,31 +72,43 @@ def load_plan_text(text: str, source_name: str) -> tuple[Plan | None, list[Issue
 
     The text is bounded first (`text_limits`): tomllib never sees a text it could
     hang or recurse on."""
-    too_big = text_problems(text, source_name)
-    if too_big:
-        return None, too_big
-    try:
-        data = tomllib.loads(text, parse_float=decimal.Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        return None, [_toml_issue(exc, source_name)]
-    except (ValueError, RecursionError) as exc:  # a number tomllib hands to int() or Decimal unchecked
-        return None, [error("toml-syntax", f"not a usable TOML value: {exc}", source_name)]
-    lines = key_lines(text)
-    unknown = _unknown_keys(data, _PLAN_TYPE, ())
-    if unknown:
-        return None, [_unknown_key_issue(data, path, lines, source_name) for path in unknown]
-    try:
-        return msgspec.convert(data, Plan), []
-    except msgspec.ValidationError as exc:
-        return None, [_validation_issue(str(exc), data, lines, source_name)]
+    plan, issues, _ = _load(text, source_name)
+    return plan, issues
 
 
 def check_plan_text(text: str, source_name: str) -> tuple[Plan | None, list[Issue]]:
-    """Load a plan and run every semantic check, each issue placed in the file."""
-    plan, issues = load_plan_text(text, source_name)
-    if plan is None:
+    """Load a plan and run every semantic check, each issue placed in the file; texts
+    lacking a language the plan is printed in are warnings (`texts.missing_texts`)."""
+    plan, issues, texts = _load(text, source_name)
+    if plan is None or texts is None:
         return None, issues
-    return plan, place(lint.check_plan(plan), text, source_name)
+    return plan, place(lint.check_plan(plan) + missing_texts(texts, plan), text, source_name)
+
+
+def _load(text: str, source_name: str) -> tuple[Plan | None, list[Issue], Texts | None]:
+    too_big = text_problems(text, source_name)
+    if too_big:
+        return None, too_big, None
+    try:
+        data = tomllib.loads(text, parse_float=decimal.Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        return None, [_toml_issue(exc, source_name)], None
+    except (ValueError, RecursionError) as exc:  # a number tomllib hands to int() or Decimal unchecked
+        return None, [error("toml-syntax", f"not a usable TOML value: {exc}", source_name)], None
+    lines = key_lines(text)
+    texts = split_texts(data)
+    unknown = _unknown_keys(texts.data, _PLAN_TYPE, ()) + [("translations",)] * ("translations" in data)
+    if unknown:
+        return None, [_unknown_key_issue(texts.data, path, lines, source_name) for path in unknown], None
+    if texts.problems:
+        return None, [error("bad-text", message, _where(source_name, locate(lines, path), path_text(path)))
+                      for path, message in texts.problems], None
+    if texts.translations:
+        texts.data["translations"] = texts.translations
+    try:
+        return msgspec.convert(texts.data, Plan), [], texts
+    except msgspec.ValidationError as exc:
+        return None, [_validation_issue(str(exc), texts.data, lines, source_name)], None
 
 
 def place(issues: list[Issue], text: str, source_name: str) -> list[Issue]:
@@ -151,6 +164,8 @@ def _unknown_key_issue(data: Any, path: Path, lines: dict[Path, int], source: st
     known = _known_keys(_type_at(data, path[:-1]))
     close = difflib.get_close_matches(str(path[-1]), known, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(known)}"
+    if path == ("translations",):
+        hint = "; give a text per language where it is used: label = { en = \"...\", uk = \"...\" }"
     return error("unknown-key", f"unknown key '{path[-1]}'{hint}",
                  _where(source, locate(lines, path), path_text(path)))
 

@@ -48,7 +48,7 @@ DECLINED_VALUES = (
 _WORDS = dict.fromkeys(["Tier.label", "Multiplier.label", "Gate.label", "Gate.why", "Kpi.label", "Kpi.why",
                         "Scorecard.label", "Scorecard.why", "Commission.label", "Commission.why", "Spiff.label",
                         "Spiff.why", "Override.label", "Override.why", "Draw.label", "Draw.why", "Fixed.label",
-                        "Fixed.why"], NOT_SCORED)
+                        "Fixed.why", "Plan.languages", "Plan.translations"], NOT_SCORED)
 
 FIELDS = {
     **_WORDS,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from payplan.core.context import Ctx
-from payplan.core.metrics import MetricSpec
+from payplan.core.metrics import UNIT_SPECS, MetricSpec, lookup
 from payplan.core.money import fmt
 from payplan.core.plan import Gate, Multiplier
 from payplan.core.result import Line
@@ -73,9 +73,9 @@ def apply_gates(cid: str, gates: list[Gate], amount: Decimal, ctx: Ctx, node: No
 
 
 _KPI_GATE = N_("KPIs below {minimum:.0%}: {failing}")
-_METRIC_GATE = N_("{metric} {actual} vs minimum {minimum}")
+_METRIC_GATE = N_("{metric} {actual:{unit}} vs minimum {minimum:{unit}}")
 _KPI_GATE_HIT = N_("KPIs below {minimum:.0%}: {failing} → × {factor}")
-_METRIC_GATE_HIT = N_("{metric} {actual} vs minimum {minimum} → × {factor}")
+_METRIC_GATE_HIT = N_("{metric} {actual:{unit}} vs minimum {minimum:{unit}} → × {factor}")
 
 
 def _gate_hit(gate: Gate, ctx: Ctx, attainments: dict[str, Decimal]) -> tuple[bool, dict]:
@@ -87,7 +87,13 @@ def _gate_hit(gate: Gate, ctx: Ctx, attainments: dict[str, Decimal]) -> tuple[bo
     value = mv.value if mv else None
     hit = value is None or (gate.min is not None and value < gate.min)
     return hit, {"metric": gate.metric, "actual": N_("no data") if value is None else value,
-                 "minimum": gate.min, "factor": gate.factor}
+                 "minimum": gate.min, "factor": gate.factor, "unit": gate_unit(gate.metric or "")}
+
+
+def gate_unit(metric: str) -> str:
+    """The `fill` spec of a gated metric's values (an amount, a percentage, a plain number)."""
+    found = lookup(metric)
+    return UNIT_SPECS.get(found.unit, "") if found else ""
 
 
 _GATE_KEYS: dict[str, str] = {}

@@ -13,6 +13,10 @@ import msgspec
 from payplan.core.trace import N_
 
 
+# A metric's unit → the `trace.fill` spec its values are written with (others plainly).
+UNIT_SPECS = {"money": "money", "ratio": "pts"}
+
+
 class MetricDef(msgspec.Struct, frozen=True):
     name: str
     unit: str  # count / money / ratio / days / score

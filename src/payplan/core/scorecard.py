@@ -15,19 +15,21 @@ import msgspec
 from payplan.core.adjust import apply_gates
 from payplan.core.context import Ctx, prorates_target
 from payplan.core.curves import describe, interpolate
-from payplan.core.metrics import MetricSpec, lookup
+from payplan.core.metrics import MetricSpec, UNIT_SPECS, lookup
 from payplan.core.plan import Kpi, Scorecard
 from payplan.core.result import Line
 from payplan.core.trace import N_, Node
 
 ZERO, ONE = Decimal(0), Decimal(1)
 
-# A KPI's sentence; `how` is one of our words (below), or the curve's points in KPI_SENTENCE_CURVE.
-KPI_SENTENCE = N_("{metric} {actual} vs target {target} ({how:word}) → attainment {attainment:pts} "
+# A KPI's sentence, printed after the KPI's label (so without the metric's key); `how` is one
+# of our words (below), or the curve's points in KPI_SENTENCE_CURVE; `unit` is the spec the
+# metric's values are written with (`UNIT_SPECS`: an amount, a percentage, a plain number).
+KPI_SENTENCE = N_("{actual:{unit}} vs target {target:{unit}} ({how:word}) → attainment {attainment:pts} "
                   "× weight {weight:.0%} = {points:pts} of the score")
-KPI_SENTENCE_NO_TARGET = N_("{metric} {actual} ({how:word}) → attainment {attainment:pts} "
+KPI_SENTENCE_NO_TARGET = N_("{actual:{unit}} ({how:word}) → attainment {attainment:pts} "
                             "× weight {weight:.0%} = {points:pts} of the score")
-KPI_SENTENCE_CURVE = N_("{metric} {actual} (curve over {how:interval}) → attainment {attainment:pts} "
+KPI_SENTENCE_CURVE = N_("{actual:{unit}} (curve over {how:interval}) → attainment {attainment:pts} "
                         "× weight {weight:.0%} = {points:pts} of the score")
 RATIO = N_("actual / target")
 
@@ -44,6 +46,7 @@ class KpiInfo(msgspec.Struct, frozen=True):
     curve_words: str
     higher: bool  # better == "higher": the plain actual / target ratio applies
     low: Decimal | None  # the larger of threshold and floor: below it the attainment is bounded
+    unit: str = ""  # the `fill` spec of the metric's values (UNIT_SPECS)
 
 
 _INFO: dict[int, tuple[Kpi, KpiInfo]] = {}
@@ -62,7 +65,8 @@ def kpi_info(kpi: Kpi) -> KpiInfo:
     lows = [b for b in (kpi.threshold, kpi.floor) if b is not None]
     info = KpiInfo(kpi_spec(kpi).key, f"kpi.{kpi.id}", kpi.label or kpi.id, better,
                    prorates_target(kpi.metric), kpi.target_key or kpi.metric,
-                   describe(kpi.curve) if kpi.curve else "", better == "higher", max(lows) if lows else None)
+                   describe(kpi.curve) if kpi.curve else "", better == "higher", max(lows) if lows else None,
+                   UNIT_SPECS.get(definition.unit, "") if definition else "")
     _INFO[id(kpi)] = (kpi, info)
     return info
 
@@ -96,7 +100,7 @@ def evaluate_scorecard(c: Scorecard, ctx: Ctx) -> tuple[list[Line], Node]:
     raw = incentive * ratio
     lines = [Line(c.id, "bonus", label, ctx.money(raw))]
     children.append(Node(f"{c.id}.payout", N_("Bonus before gates"), value=lines[0].amount,
-                         formula=N_("{incentive} × {ratio:.2%} = {raw}"),
+                         formula=N_("{incentive:money} × {ratio:.2%} = {raw:money}"),
                          inputs={"incentive": incentive, "ratio": ratio, "raw": raw}))
     if c.gates:
         lines += apply_gates(c.id, c.gates, raw, ctx, node, attainments)
@@ -148,7 +152,7 @@ def _kpi(kpi: Kpi, info: KpiInfo, ctx: Ctx, siblings: list[Node]) -> tuple[Decim
     siblings.append(Node(info.key, info.label, points, formula,
                          {"metric": kpi.metric, "actual": value, "count": mv.count if mv else 0,
                           "target": target, "raw": raw, "how": how, "attainment": attainment,
-                          "weight": kpi.weight, "points": points},
+                          "weight": kpi.weight, "points": points, "unit": info.unit},
                          kpi.why, mv.evidence if mv is not None else (), children))
     return points, attainment
 
@@ -231,10 +235,10 @@ def _target_incentive(c: Scorecard, ctx: Ctx, node: Node) -> Decimal:
 
 
 _INCENTIVE_WORDS = {  # (a share of salary?, prorated?) → the target incentive's formula
-    (True, False): N_("{share:.0%} of salary {salary}"),
-    (True, True): N_("{share:.0%} of salary {salary} × proration {prorate} ({note})"),
-    (False, False): N_("plan target incentive {base}"),
-    (False, True): N_("plan target incentive {base} × proration {prorate} ({note})"),
+    (True, False): N_("{share:.0%} of salary {salary:money}"),
+    (True, True): N_("{share:.0%} of salary {salary:money} × proration {prorate:pct2} ({note:word})"),
+    (False, False): N_("plan target incentive {base:money}"),
+    (False, True): N_("plan target incentive {base:money} × proration {prorate:pct2} ({note:word})"),
 }
 
 

@@ -25,6 +25,7 @@ def N_(message: str) -> str:
 
 
 PERCENT_PLACES = {"pct": 1, "pct2": 2}  # `fill` specs of a ratio printed as a percentage
+CENT = Decimal("0.01")
 TEXT_SPECS = frozenset({"date", "word", "interval"})  # `fill` specs of a text value
 WORD_SPECS = TEXT_SPECS | {"money", "pct", "pct2", "pts"}  # specs a text value ignores
 
@@ -125,8 +126,8 @@ class _Shown:
             return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
         if spec in PERCENT_PLACES:
             return pct(value, PERCENT_PLACES[spec])
-        if spec == "money":
-            return fmt(value)
+        if spec == "money":  # cents kept: 1428.8 → "1428.80" (a statement writes its currency's places)
+            return fmt(value if value.as_tuple().exponent <= -2 else value.quantize(CENT))
         if spec:
             return format(value, spec)
         text = format(value, "f")

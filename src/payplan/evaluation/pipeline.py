@@ -162,7 +162,7 @@ def run_explain(plan: Path, data: Path, period: str, rep: str, lang: str = "en")
     evaluation = evaluate_files(plan, data, period, rep)
     lines: list[str] = []
     for result in evaluation.results:
-        texts = getattr(evaluation.plan, "translations", {}).get(lang)
+        texts = evaluation.plan.translations.get(lang)
         lines += explain_lines(result, evaluation.plan.currency, lang, texts) + [""]
     lines += [str(i) for i in evaluation.issues]
     return "\n".join(lines), 1 if any(i.severity == "error" for i in evaluation.issues) else 0

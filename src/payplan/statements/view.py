@@ -161,7 +161,7 @@ def build(plan: Plan, rep: Rep, result: RepResult, run: RunInfo, state_in: Carri
         draw_in=state_in.draw_balance if has_draw else None,
         draw_out=result.state.draw_balance if has_draw else None,
         trace=trace_rows(result.trace, kinds={c.id: c.kind for c in result.components}),
-        issues=list(result.issues), texts=getattr(plan, "translations", {}),
+        issues=list(result.issues), texts=plan.translations,
         negative_in=state_in.negative_balance if owed else None,
         negative_out=result.state.negative_balance if owed else None,
     )

@@ -62,7 +62,7 @@ def require_current(url: str) -> None:
     fix = N_("run `payplan db upgrade` first")
     if parsed.get_backend_name() == "sqlite" and not is_memory(parsed.database, parsed.query):
         if not Path(parsed.database).is_file():
-            raise NoDatabase(N_("no payplan database at %(where)s: %(fix)s"), where=parsed.database, fix=fix,
+            raise NoDatabase(N_("no payplan database at %(database)s: %(fix)s"), database=parsed.database, fix=fix,
                              words=("fix",))
     engine = make_engine(url)
     try:
@@ -70,15 +70,15 @@ def require_current(url: str) -> None:
             revision = current(conn)
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "it does not answer"
-        raise NoDatabase(N_("cannot open the payplan database at %(where)s (%(reason)s): %(fix)s"), where=where,
+        raise NoDatabase(N_("cannot open the payplan database at %(database)s (%(reason)s): %(fix)s"), database=where,
                          reason=reason, fix=fix, words=("fix",)) from None
     finally:
         engine.dispose()
     if revision is None:
-        raise NoDatabase(N_("no payplan database at %(where)s (it has no payplan tables): %(fix)s"), where=where,
+        raise NoDatabase(N_("no payplan database at %(database)s (it has no payplan tables): %(fix)s"), database=where,
                          fix=fix, words=("fix",))
     newest = head()
     if revision != newest:
-        raise NoDatabase(N_("the payplan database at %(where)s is at revision %(revision)s, "
-                            "this payplan needs %(newest)s: %(fix)s"), where=where, revision=revision,
+        raise NoDatabase(N_("the payplan database at %(database)s is at revision %(revision)s, "
+                            "this payplan needs %(newest)s: %(fix)s"), database=where, revision=revision,
                          newest=newest, fix=fix, words=("fix",))

@@ -20,7 +20,8 @@ MONEY = frozenset({"target_incentive", "payout", "base", "quota", "balance_in", 
                    "draw", "team_base", "cap", "floor", "total", "statement_cap"})
 RATIO = frozenset({"score", "payout_ratio", "attainment", "raw", "bounds", "rate", "team_attainment",
                    "proration", "points"})
-MONEY_DEALS = frozenset({"commission"})  # `<id>.deals` is the deal lines' sum here, elsewhere a count
+MONEY_DEALS = frozenset({"commission"})
+MONEY_COMPONENTS = frozenset({"clawback"})  # every step under these is an amount (a deal's clawback)  # `<id>.deals` is the deal lines' sum here, elsewhere a count
 
 
 class TraceRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -38,7 +39,7 @@ class TraceRow(msgspec.Struct, frozen=True, kw_only=True):
 def value_unit(key: str, kinds: dict[str, str]) -> str:
     """"money", "ratio" or "" for the value of trace node `key` (`kinds`: component id → kind)."""
     parts = key.split(".")
-    if key in kinds or parts[-1] in MONEY:
+    if key in kinds or parts[-1] in MONEY or kinds.get(parts[0]) in MONEY_COMPONENTS:
         return "money"
     if parts[0] == "kpi" and len(parts) == 2 or parts[-1] in RATIO:
         return "ratio"

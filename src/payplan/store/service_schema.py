@@ -30,6 +30,9 @@ from payplan.store.schema import Money, metadata
 ROLES = ("admin", "finance", "hr", "manager", "rep")
 RUN_STATES = ("draft", "submitted", "approved", "paid")
 RUN_KINDS = ("regular", "adjustment")
+DISPUTE_STATES = ("open", "answered", "resolved", "rejected")
+DISPUTE_SUBJECTS = ("deal", "line", "kpi", "other")  # a deal missing or wrongly split, a pay line, a KPI value
+DISPUTE_STEPS = ("open", "answer", "reply", "resolve", "reject")
 FINAL_STATES = ("approved", "paid")
 
 
@@ -164,5 +167,52 @@ fact_imports = Table(
     Index("ix_fact_imports_user_days", "user_id", "first_day", "last_day"),
 )
 
+# Who acknowledged which plan version, and when: a rep (or manager) confirms they read the plan
+# they are paid on. Once per user and version; the audit log records it too.
+plan_acknowledgements = Table(
+    "plan_acknowledgements", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_version_id", Integer, ForeignKey("plan_versions.id"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("rep_id", String(64), ForeignKey("reps.id")),
+    Column("acknowledged_at", String(32), nullable=False),
+    UniqueConstraint("plan_version_id", "user_id", name="uq_plan_acknowledgements_version_user"),
+)
+
+# A rep's question about one line of an approved statement (a deal missing, a wrong split, a KPI
+# value), and its thread of steps: open → answered → resolved or rejected. Resolving may name the
+# adjustment run that corrects it.
+disputes = Table(
+    "disputes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
+    Column("rep_id", String(64), ForeignKey("reps.id"), nullable=False),
+    Column("subject_kind", String(16), nullable=False),
+    Column("subject", String(200), nullable=False),  # the deal id, the line's component/kind/deal, the KPI id
+    Column("state", String(16), nullable=False, server_default="open"),
+    Column("opened_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("opened_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("adjustment_run_id", Integer, ForeignKey("runs.id")),
+    Column("revision", Integer, nullable=False, server_default="1"),
+    _one_of("disputes", "state", DISPUTE_STATES),
+    _one_of("disputes", "subject_kind", DISPUTE_SUBJECTS),
+    Index("ix_disputes_run", "run_id", "state"),
+    Index("ix_disputes_rep", "rep_id"),
+)
+
+dispute_steps = Table(
+    "dispute_steps", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dispute_id", Integer, ForeignKey("disputes.id"), nullable=False),
+    Column("step", String(16), nullable=False),
+    Column("author", Integer, ForeignKey("users.id"), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    _one_of("dispute_steps", "step", DISPUTE_STEPS),
+    Index("ix_dispute_steps_dispute", "dispute_id"),
+)
+
 SERVICE_TABLES = {t.name: t for t in (users, tokens, plan_versions, runs, run_results, audit_log,
-                                      idempotency_keys, fact_imports)}
+                                      idempotency_keys, fact_imports, plan_acknowledgements, disputes,
+                                      dispute_steps)}

@@ -6,9 +6,9 @@ The core never raises for bad plans or facts; it returns Issues and the edges
 
 from __future__ import annotations
 
-import msgspec
+from typing import Any
 
-from payplan.core.trace import Value
+import msgspec
 
 
 class Issue(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
@@ -19,7 +19,9 @@ class Issue(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     # The message as a template with its named values (`trace.fill`), when the engine wrote it:
     # a statement finds its translation by the template; `message` is the English text.
     template: str = ""
-    inputs: dict[str, Value] = {}
+    # Any, not `trace.Value`: msgspec cannot decode a union of Decimal and str (a simulation's
+    # worker processes and a stored result decode issues), so decoded numbers come back as text.
+    inputs: dict[str, Any] = {}
 
     def __str__(self) -> str:
         place = f"{self.where}: " if self.where else ""

@@ -7,12 +7,13 @@ contract and the API breakdown. Must not compute anything.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import msgspec
 
 from payplan.core.inputs import CarriedState
 from payplan.core.issues import Issue
-from payplan.core.trace import Node, Value, fill
+from payplan.core.trace import Node, fill
 
 
 class Slice(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
@@ -41,7 +42,9 @@ class Line(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     links: str | None = None  # the line this one reverses or adjusts
     # Named values of `label` and `cause`, which are templates like a trace node's formula
     # ("Clawback of deal {deal}"): `trace.fill` prints them, a translation finds them by the template.
-    inputs: dict[str, Value] = {}
+    # Any, not `trace.Value`: msgspec cannot decode a union of Decimal and str (stored results
+    # and a simulation's worker processes decode lines), so decoded numbers come back as text.
+    inputs: dict[str, Any] = {}
 
     def title(self) -> str:
         """The label in English with its inputs filled in."""

@@ -29,7 +29,7 @@ class Ctx:
         self.plan, self.inputs, self.rep, self.period = plan, inputs, inputs.rep, period
         # prorate_why: why the share is what it is, a template over prorate_inputs (`proration.factor`)
         self.state, self.prorate, self.prorate_why = state, prorate, prorate_why
-        self.prorate_inputs = prorate_inputs or {}
+        self.prorate_inputs = {} if prorate_inputs is None else prorate_inputs
         self.issues: list[Issue] = []
         # money_quantum / money_mode: the line rounding rule, also read directly by hot loops.
         self.money_quantum, self.money_mode, self._score_quantum = rounding_rule(plan)

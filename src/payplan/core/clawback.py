@@ -34,11 +34,12 @@ def evaluate_clawbacks(ctx: Ctx) -> tuple[list[Line], Node | None, list[str]]:
         paid = ctx.state.paid_deals.get(deal.id)
         if days > rule.window_days or deal.id in ctx.state.clawed_back:
             why = _OUTSIDE if days > rule.window_days else _ALREADY
-            node.add(Node(f"{COMPONENT}.{deal.id}", _DEAL, value=ZERO, formula=why, inputs={"deal": deal.id, "days": days}))
+            node.add(Node(f"{COMPONENT}.{deal.id}", _DEAL, value=ZERO, formula=why,
+                          inputs={"deal": deal.id, "days": days}))
             continue
         if paid is None:
-            ctx.warn("clawback-unknown", N_("deal {deal} was cancelled but no commission paid on it is known"), COMPONENT,
-                     deal=deal.id)
+            ctx.warn("clawback-unknown", N_("deal {deal} was cancelled but no commission paid on it is known"),
+                     COMPONENT, deal=deal.id)
             continue
         amount = ctx.money(-paid.amount * rule.share)
         inputs = {"deal": deal.id, "cancelled": deal.cancelled_at.isoformat(), "days": days, "share": rule.share,

@@ -75,9 +75,10 @@ def _guarantee(c: Draw, label: str, draw: Decimal, earned: Decimal, balance: Dec
     recovery = ctx.money(min(balance, earned - draw))
     if recovery <= 0:
         return [], balance
-    return [Line(c.id, "recovery", N_("{name:word}: recovery of earlier top-ups"), -recovery,
-                 inputs={"name": label, "above": earned - draw, "balance": balance},
-                 cause=N_("earnings above the draw ({above:money}) repay the balance {balance:money}"))], balance - recovery
+    line = Line(c.id, "recovery", N_("{name:word}: recovery of earlier top-ups"), -recovery,
+                inputs={"name": label, "above": earned - draw, "balance": balance},
+                cause=N_("earnings above the draw ({above:money}) repay the balance {balance:money}"))
+    return [line], balance - recovery
 
 
 def _advance(c: Draw, label: str, draw: Decimal, earned: Decimal, balance: Decimal,

@@ -76,7 +76,7 @@ def test_carry_is_the_default_and_recovers_the_balance_from_later_pay() -> None:
         D("0.00"), [("carry", D("300.00"))], D("300.00"))
     carried = next(ln for ln in feb.lines if ln.kind == "carry")
     assert carried.label == "Negative total carried forward"
-    assert "-300.00" in carried.cause and "recovered from later pay" in carried.cause
+    assert "-300.00" in carried.because() and "recovered from later pay" in carried.because()
     # March: 200.00 earned, min(300.00, 200.00) = 200.00 recovered → pays 0.00, owes 100.00
     assert (mar.total, _negative_lines(mar), mar.state.negative_balance) == (
         D("0.00"), [("balance_recovery", D("-200.00"))], D("100.00"))

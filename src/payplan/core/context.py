@@ -14,19 +14,22 @@ from payplan.core.metrics import MetricSpec, lookup
 from payplan.core.money import minor_units, quantum
 from payplan.core.periods import Period
 from payplan.core.plan import Plan
-from payplan.core.trace import Value, fill
+from payplan.core.trace import N_, Value, fill
 
+PRORATED_PLAN = N_("plan, prorated to the active share of the period")
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
 
 class Ctx:
-    __slots__ = ("plan", "inputs", "rep", "period", "prorate", "prorate_note", "state",
+    __slots__ = ("plan", "inputs", "rep", "period", "prorate", "prorate_why", "prorate_inputs", "state",
                  "issues", "money_quantum", "money_mode", "_score_quantum", "rounds_scores", "plain_targets")
 
     def __init__(self, plan: Plan, inputs: RepInputs, period: Period, state: CarriedState,
-                 prorate: Decimal, prorate_note: str) -> None:
+                 prorate: Decimal, prorate_why: str, prorate_inputs: dict[str, Value] | None = None) -> None:
         self.plan, self.inputs, self.rep, self.period = plan, inputs, inputs.rep, period
-        self.state, self.prorate, self.prorate_note = state, prorate, prorate_note
+        # prorate_why: why the share is what it is, a template over prorate_inputs (`proration.factor`)
+        self.state, self.prorate, self.prorate_why = state, prorate, prorate_why
+        self.prorate_inputs = {} if prorate_inputs is None else prorate_inputs
         self.issues: list[Issue] = []
         # money_quantum / money_mode: the line rounding rule, also read directly by hot loops.
         self.money_quantum, self.money_mode, self._score_quantum = rounding_rule(plan)
@@ -60,16 +63,24 @@ class Ctx:
         else:
             self.issues.append(Issue(severity, code, message, place))
 
+    @property
+    def prorate_note(self) -> str:
+        """The proration explanation in English (`prorate_why` filled in): for older callers;
+        a text to translate uses `prorate_why` and `prorate_inputs`."""
+        return fill(self.prorate_why, self.prorate_inputs)
+
     def metric(self, spec: MetricSpec) -> MetricValue | None:
         return self.inputs.metrics.get(spec.key)
 
     def target(self, key: str, default: Decimal | None, unit_prorated: bool) -> tuple[Decimal | None, str]:
-        """A target from the overrides cascade, else the plan default; prorated if asked."""
+        """A target from the overrides cascade, else the plan default; prorated if asked.
+        The source is the override's own (data), "plan" or, prorated, `PRORATED_PLAN`."""
         override = self.inputs.targets.get(key)
-        value, source = (override.value, override.source) if override else (default, "plan")
+        value, source = (override.value, override.source) if override else (default, N_("plan"))
         if value is None or not unit_prorated or not self.plan.proration.quotas or self.prorate == 1:
             return value, source
-        return value * self.prorate, f"{source}, prorated x {self.prorate_note}"
+        # The active share and why are the trace's `proration` node; the source says it applied.
+        return value * self.prorate, PRORATED_PLAN if override is None else override.source
 
 
 _ROUNDING: dict[int, tuple[Plan, tuple[Decimal, str, Decimal | None]]] = {}

@@ -10,40 +10,45 @@ from __future__ import annotations
 from decimal import Decimal
 
 from payplan.core.context import Ctx
-from payplan.core.money import fmt
 from payplan.core.periods import period_of
 from payplan.core.plan import Draw
 from payplan.core.result import Line
-from payplan.core.trace import Node
+from payplan.core.trace import N_, Node, Value
 
 ZERO, ONE = Decimal(0), Decimal(1)
 
 
 def evaluate_draw(c: Draw, earned: Decimal, balance: Decimal, ctx: Ctx) -> tuple[list[Line], Node, Decimal]:
     """Returns (lines, trace node, balance carried out)."""
-    label = c.label or "Draw"
-    draw, how = _amount(c, ctx)
-    node = Node(c.id, label, source=c.why,
-                formula=f"{c.type}, {'recoverable' if c.recoverable else 'non-recoverable'}")
-    node.add(Node(f"{c.id}.balance_in", "Balance owed, carried in", value=balance))
-    node.add(Node(f"{c.id}.earned", "Earned this period", value=earned))
-    node.add(Node(f"{c.id}.draw", "Draw this period", value=draw, formula=how))
+    label = c.label or N_("Draw")
+    draw, how, inputs = _amount(c, ctx)
+    node = Node(c.id, label, source=c.why, formula=_KINDS[c.type == "guarantee", c.recoverable])
+    node.add(Node(f"{c.id}.balance_in", N_("Balance owed, carried in"), value=balance))
+    node.add(Node(f"{c.id}.earned", N_("Earned this period"), value=earned))
+    node.add(Node(f"{c.id}.draw", N_("Draw this period"), value=draw, formula=how, inputs=inputs))
     if c.type == "guarantee":
         lines, balance = _guarantee(c, label, draw, earned, balance, ctx)
     else:
         lines, balance = _advance(c, label, draw, earned, balance, ctx)
-    node.add(Node(f"{c.id}.balance_out", "Balance owed, carried out", value=balance))
+    node.add(Node(f"{c.id}.balance_out", N_("Balance owed, carried out"), value=balance))
     node.value = sum((ln.amount for ln in lines), ZERO)
     return lines, node, balance
 
 
-def _amount(c: Draw, ctx: Ctx) -> tuple[Decimal, str]:
-    """This period's draw, in cents (a prorated draw is rounded once, here), and why."""
+_KINDS = {(True, True): N_("guarantee, recoverable"), (True, False): N_("guarantee, non-recoverable"),
+          (False, True): N_("advance, recoverable"), (False, False): N_("advance, non-recoverable")}
+
+
+def _amount(c: Draw, ctx: Ctx) -> tuple[Decimal, str, dict[str, Value]]:
+    """This period's draw, in cents (a prorated draw is rounded once, here), and why
+    (a template and its inputs)."""
     if not _active(c, ctx):
-        return ZERO, f"outside the draw's first {c.periods} periods"
+        return ZERO, N_("outside the draw's first {periods} periods"), {"periods": c.periods}
     if ctx.prorate != ONE:
-        return ctx.money(c.amount * ctx.prorate), f"{fmt(c.amount)} × proration {fmt(ctx.prorate)} ({ctx.prorate_note})"
-    return ctx.money(c.amount), "plan amount"
+        # why the share is what it is: the trace's `proration` node
+        return (ctx.money(c.amount * ctx.prorate), N_("{amount:money} × proration {prorate}"),
+                {"amount": c.amount, "prorate": ctx.prorate})
+    return ctx.money(c.amount), N_("plan amount"), {}
 
 
 def _active(c: Draw, ctx: Ctx) -> bool:
@@ -63,14 +68,17 @@ def _guarantee(c: Draw, label: str, draw: Decimal, earned: Decimal, balance: Dec
         topup = draw - earned
         if c.recoverable:
             balance += topup
-        return [Line(c.id, "draw", f"{label}: top-up to the guaranteed {fmt(draw)}", topup,
-                     cause=f"earned {fmt(earned)} < draw {fmt(draw)}"
-                           + ("; added to the balance owed" if c.recoverable else "; not recoverable"))], balance
+        return [Line(c.id, "draw", N_("{name:word}: top-up to the guaranteed {draw:money}"), topup,
+                     inputs={"name": label, "draw": draw, "earned": earned},
+                     cause=N_("earned {earned:money} < draw {draw:money}; added to the balance owed") if c.recoverable
+                     else N_("earned {earned:money} < draw {draw:money}; not recoverable"))], balance
     recovery = ctx.money(min(balance, earned - draw))
     if recovery <= 0:
         return [], balance
-    return [Line(c.id, "recovery", f"{label}: recovery of earlier top-ups", -recovery,
-                 cause=f"earnings above the draw ({fmt(earned - draw)}) repay the balance {fmt(balance)}")], balance - recovery
+    line = Line(c.id, "recovery", N_("{name:word}: recovery of earlier top-ups"), -recovery,
+                inputs={"name": label, "above": earned - draw, "balance": balance},
+                cause=N_("earnings above the draw ({above:money}) repay the balance {balance:money}"))
+    return [line], balance - recovery
 
 
 def _advance(c: Draw, label: str, draw: Decimal, earned: Decimal, balance: Decimal,
@@ -78,12 +86,14 @@ def _advance(c: Draw, label: str, draw: Decimal, earned: Decimal, balance: Decim
     lines = []
     recovery = ctx.money(min(balance, max(earned, ZERO)))
     if recovery > 0:
-        lines.append(Line(c.id, "recovery", f"{label}: recovery of earlier advances", -recovery,
-                          cause=f"repays the balance {fmt(balance)} from earnings {fmt(earned)}"))
+        lines.append(Line(c.id, "recovery", N_("{name:word}: recovery of earlier advances"), -recovery,
+                          inputs={"name": label, "balance": balance, "earned": earned},
+                          cause=N_("repays the balance {balance:money} from earnings {earned:money}")))
         balance -= recovery
     if draw > 0:
-        lines.append(Line(c.id, "draw", f"{label}: advance", draw,
-                          cause="paid on top of earnings" + ("; added to the balance owed" if c.recoverable else "")))
+        lines.append(Line(c.id, "draw", N_("{name:word}: advance"), draw, inputs={"name": label},
+                          cause=N_("paid on top of earnings; added to the balance owed") if c.recoverable
+                          else N_("paid on top of earnings")))
         if c.recoverable:
             balance += draw
     return lines, balance

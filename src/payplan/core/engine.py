@@ -21,12 +21,11 @@ from payplan.core.context import Ctx
 from payplan.core.draws import evaluate_draw
 from payplan.core.extras import evaluate_fixed, evaluate_override, evaluate_spiff
 from payplan.core.inputs import CarriedState, PaidDeal, RepInputs
-from payplan.core.money import fmt
 from payplan.core.periods import Period, parse_period
 from payplan.core.plan import Commission, Draw, Fixed, Override, Plan, Scorecard, Spiff
 from payplan.core.result import ComponentResult, Line, RepResult
 from payplan.core.scorecard import evaluate_scorecard
-from payplan.core.trace import Node
+from payplan.core.trace import N_, Node
 
 ZERO = Decimal(0)
 
@@ -51,9 +50,11 @@ class _PlanInfo:
         self.steps = tuple((_EVALUATORS[type(comp)], comp, comp.id, comp.__struct_config__.tag, comp.label)
                            for comp in plan.components if not isinstance(comp, Draw))
         self.has_draws = any(isinstance(comp, Draw) for comp in plan.components)
-        self.source = f"plan {plan.ref}"
+        self.source = plan.ref  # the plan version (id@version) the total was reached under
 
 
+_HEADING, _SUM, _ACTIVE = N_("{rep}, {period}"), N_("sum of all lines"), N_("Active share of the period")
+CLAWBACKS, STATEMENT_CAP = N_("Clawbacks"), N_("Statement cap")
 _PLANS: dict[int, _PlanInfo] = {}
 _PERIODS: dict[str, Period] = {}
 
@@ -84,11 +85,11 @@ def evaluate(plan: Plan, inputs: RepInputs, state: CarriedState | None = None,
     state = state or CarriedState()
     period = period or _period(inputs.period_key)
     key = period.key
-    prorate, note = proration.factor(plan, inputs.rep, period)
-    ctx = Ctx(plan, inputs, period, state, prorate, note)
-    root = Node("total", f"{inputs.rep.name or inputs.rep.id}, {key}",
-                formula="sum of all lines", source=info.source)
-    root.children.append(Node("proration", "Active share of the period", value=prorate, formula=note))
+    prorate, why, because = proration.factor(plan, inputs.rep, period)
+    ctx = Ctx(plan, inputs, period, state, prorate, why, because)
+    root = Node("total", _HEADING, formula=_SUM, inputs={"rep": inputs.rep.name or inputs.rep.id, "period": key},
+                source=info.source)
+    root.children.append(Node("proration", _ACTIVE, value=prorate, formula=why, inputs=because))
     lines: list[Line] = []
     components: list[ComponentResult] = []
     for fn, comp, cid, kind, label in info.steps:
@@ -96,7 +97,7 @@ def evaluate(plan: Plan, inputs: RepInputs, state: CarriedState | None = None,
         _collect(cid, kind, label, comp_lines, node, lines, components, root, ctx.money(ZERO))
     claw_lines, claw_node, clawed = evaluate_clawbacks(ctx)
     if claw_node is not None:
-        _collect("clawback", "clawback", "Clawbacks", claw_lines, claw_node, lines, components, root,
+        _collect("clawback", "clawback", CLAWBACKS, claw_lines, claw_node, lines, components, root,
                  ctx.money(ZERO))
     _statement_cap(plan, ctx, lines, components, root)
     balance = _draws(plan, ctx, lines, components, root) if info.has_draws else state.draw_balance
@@ -127,10 +128,11 @@ def _statement_cap(plan: Plan, ctx: Ctx, lines: list[Line], components: list[Com
     current = sum((ln.amount for ln in lines), ZERO)
     if current <= plan.cap:
         return
-    line = Line("statement_cap", "cap", "Statement cap", ctx.money(plan.cap - current),
-                cause=f"{fmt(current)} exceeds the statement cap {fmt(plan.cap)}")
-    node = Node("statement_cap", "Statement cap", formula=line.cause)
-    _collect("statement_cap", "cap", "Statement cap", [line], node, lines, components, root, ctx.money(ZERO))
+    inputs = {"current": current, "cap": plan.cap}
+    why = N_("{current:money} exceeds the statement cap {cap:money}")
+    line = Line("statement_cap", "cap", STATEMENT_CAP, ctx.money(plan.cap - current), cause=why, inputs=inputs)
+    node = Node("statement_cap", STATEMENT_CAP, formula=why, inputs=inputs)
+    _collect("statement_cap", "cap", STATEMENT_CAP, [line], node, lines, components, root, ctx.money(ZERO))
 
 
 def _draws(plan: Plan, ctx: Ctx, lines: list[Line], components: list[ComponentResult], root: Node) -> Decimal:

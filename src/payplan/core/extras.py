@@ -9,23 +9,22 @@ from __future__ import annotations
 from decimal import Decimal
 
 from payplan.core.adjust import apply_limits
-from payplan.core.base import base_function, describe_base
+from payplan.core.base import base_function
 from payplan.core.context import Ctx
 from payplan.core.formula import FormulaError
 from payplan.core.inputs import Deal
 from payplan.core.metrics import MetricSpec
-from payplan.core.money import fmt, pct
 from payplan.core.plan import Fixed, Override, Spiff
 from payplan.core.result import Line
-from payplan.core.trace import Node
+from payplan.core.trace import N_, Node
 
 ZERO, ONE = Decimal(0), Decimal(1)
 
 
 def evaluate_spiff(c: Spiff, ctx: Ctx) -> tuple[list[Line], Node]:
-    label = c.label or "SPIFF"
-    window = f"{c.starts or 'start'} to {c.ends or 'open'}"
-    node = Node(c.id, label, formula=f"time-boxed bonus, {window}", source=c.why)
+    label = c.label or N_("SPIFF")
+    node = Node(c.id, label, formula=_WINDOWS[c.starts is not None, c.ends is not None], source=c.why,
+                inputs={"starts": c.starts and c.starts.isoformat(), "ends": c.ends and c.ends.isoformat()})
     lines: list[Line] = []
     if c.metric is not None:
         lines += _spiff_metric(c, ctx, node, label)
@@ -34,6 +33,12 @@ def evaluate_spiff(c: Spiff, ctx: Ctx) -> tuple[list[Line], Node]:
     lines += apply_limits(c.id, c.cap, None, lines, ctx, node)
     node.value = sum((ln.amount for ln in lines), ZERO)
     return lines, node
+
+
+_WINDOWS = {(True, True): N_("time-boxed bonus, {starts:date} to {ends:date}"),
+            (True, False): N_("time-boxed bonus, {starts:date} to open"),
+            (False, True): N_("time-boxed bonus, start to {ends:date}"),
+            (False, False): N_("time-boxed bonus, start to open")}
 
 
 def in_window(c: Spiff, day) -> bool:
@@ -45,26 +50,30 @@ def _credited_base(fn, deal: Deal, ctx: Ctx, where: str) -> Decimal:
     try:
         return fn(deal) * deal.share
     except FormulaError as exc:
-        ctx.fail("base-formula", f"deal {deal.id}: {exc}", where)
+        ctx.fail("base-formula", N_("deal {deal}: {error}"), where, deal=deal.id, error=str(exc))
         return ZERO
 
 
 def _spiff_deals(c: Spiff, ctx: Ctx, node: Node, label: str) -> list[Line]:
     fn = base_function(c.base)
+    how = _SPIFF_DEAL[bool(c.per_deal), bool(c.rate)]
     lines = []
     for deal in ctx.inputs.deals:
         if deal.status != "won" or (c.products and deal.product not in c.products) or not in_window(c, deal.closed_at):
             continue
         base = _credited_base(fn, deal, ctx, c.id)
         amount = (c.per_deal or ZERO) * deal.share + (c.rate or ZERO) * base
-        how = " + ".join(part for part in (
-            f"{fmt(c.per_deal)} per deal × share {fmt(deal.share)}" if c.per_deal else "",
-            f"{pct(c.rate, 2)} × {fmt(base)}" if c.rate else "") if part)
         lines.append(Line(c.id, "spiff", label, ctx.money(amount), deal_id=deal.id, base=base,
-                          rate=c.rate, share=deal.share, cause=how))
-    node.add(Node(f"{c.id}.deals", "Qualifying deals", value=Decimal(len(lines)),
+                          rate=c.rate, share=deal.share, cause=how,
+                          inputs={"per_deal": c.per_deal, "share": deal.share, "rate": c.rate, "base": base}))
+    node.add(Node(f"{c.id}.deals", N_("Qualifying deals"), value=Decimal(len(lines)),
                   source=", ".join(ln.deal_id or "" for ln in lines[:50])))
     return lines
+
+
+_SPIFF_DEAL = {(True, True): N_("{per_deal:money} per deal × share {share} + {rate:pct2} × {base:money}"),
+               (True, False): N_("{per_deal:money} per deal × share {share}"),
+               (False, True): N_("{rate:pct2} × {base:money}"), (False, False): ""}
 
 
 def _spiff_metric(c: Spiff, ctx: Ctx, node: Node, label: str) -> list[Line]:
@@ -74,34 +83,43 @@ def _spiff_metric(c: Spiff, ctx: Ctx, node: Node, label: str) -> list[Line]:
     if not overlaps:
         units = ZERO
     amount = units * (c.per_unit or ZERO)
-    node.add(Node(f"{c.id}.units", f"{c.metric}", value=units,
-                  formula=f"{fmt(units)} × {fmt(c.per_unit)} = {fmt(amount)}",
+    inputs = {"units": units, "per_unit": c.per_unit, "amount": amount, "metric": c.metric}
+    node.add(Node(f"{c.id}.units", c.metric or "", value=units, inputs=inputs,
+                  formula=N_("{units} × {per_unit:money} = {amount:money}"),
                   source=", ".join(mv.evidence[:50]) if mv else ""))
-    return [Line(c.id, "spiff", label, ctx.money(amount), base=units, rate=c.per_unit,
-                 cause=f"{fmt(units)} {c.metric} × {fmt(c.per_unit)}")]
+    return [Line(c.id, "spiff", label, ctx.money(amount), base=units, rate=c.per_unit, inputs=inputs,
+                 cause=N_("{units} {metric} × {per_unit:money}"))]
 
 
 def evaluate_override(c: Override, ctx: Ctx) -> tuple[list[Line], Node]:
-    label = c.label or "Manager override"
-    node = Node(c.id, label, formula=f"{pct(c.rate, 2)} of the team's {describe_base(c.base)}", source=c.why)
+    label = c.label or N_("Manager override")
+    node = Node(c.id, label, formula=_TEAM_BASE.get(c.base, _TEAM_FORMULA), source=c.why,
+                inputs={"rate": c.rate, "formula": c.base})
     fn = base_function(c.base)
     per_member = [(m.rep.id, sum((_credited_base(fn, d, ctx, c.id) for d in m.deals if d.status == "won"), ZERO))
                   for m in ctx.inputs.team]
     total = sum((b for _, b in per_member), ZERO)
-    node.add(Node(f"{c.id}.team_base", "Team base", value=total,
+    node.add(Node(f"{c.id}.team_base", N_("Team base"), value=total,
                   inputs=dict(per_member)))
     if not _team_gate(c, total, ctx, node):
         lines: list[Line] = []
     elif c.threshold is not None:
         excess = max(total - c.threshold, ZERO)
         lines = [Line(c.id, "override", label, ctx.money(excess * c.rate), base=excess, rate=c.rate,
-                      cause=f"{pct(c.rate, 2)} × (team {fmt(total)} − threshold {fmt(c.threshold)})")]
+                      cause=N_("{rate:pct2} × (team {total:money} − threshold {threshold:money})"),
+                      inputs={"rate": c.rate, "total": total, "threshold": c.threshold})]
     else:
         lines = [Line(c.id, "override", label, ctx.money(b * c.rate), rep_id=rep, base=b, rate=c.rate,
-                      cause=f"{pct(c.rate, 2)} × {rep} {fmt(b)}") for rep, b in per_member]
+                      cause=N_("{rate:pct2} × {rep} {base:money}"), inputs={"rate": c.rate, "rep": rep, "base": b})
+                 for rep, b in per_member]
     lines += apply_limits(c.id, c.cap, None, lines, ctx, node)
     node.value = sum((ln.amount for ln in lines), ZERO)
     return lines, node
+
+
+_TEAM_BASE = {"revenue": N_("{rate:pct2} of the team's deal amount"),
+              "margin": N_("{rate:pct2} of the team's deal margin (amount − cost)")}
+_TEAM_FORMULA = N_("{rate:pct2} of the team's formula {formula}")
 
 
 def _team_gate(c: Override, total: Decimal, ctx: Ctx, node: Node) -> bool:
@@ -109,23 +127,28 @@ def _team_gate(c: Override, total: Decimal, ctx: Ctx, node: Node) -> bool:
         return True
     quota, source = ctx.target("team_quota", c.team_quota, True)
     if not quota:
-        ctx.fail("no-quota", f"override {c.id} is gated on team attainment but has no team quota "
-                 "(plan `team_quota` or target override 'team_quota')", c.id)
+        ctx.fail("no-quota", N_("override {component} is gated on team attainment but has no team quota "
+                                "(plan `team_quota` or target override 'team_quota')"), c.id, component=c.id)
     attainment = total / quota if quota else ZERO
     ok = attainment >= c.min_attainment
-    node.add(Node(f"{c.id}.team_attainment", "Team attainment", value=attainment, source=source,
-                  formula=f"{fmt(total)} / {fmt(quota)} {'≥' if ok else '<'} minimum {pct(c.min_attainment)}"))
+    node.add(Node(f"{c.id}.team_attainment", N_("Team attainment"), value=attainment, source=source,
+                  formula=N_("{total:money} / {quota:money} ≥ minimum {minimum:pct}") if ok
+                  else N_("{total:money} / {quota:money} < minimum {minimum:pct}"),
+                  inputs={"total": total, "quota": quota, "minimum": c.min_attainment}))
     return ok
 
 
 def evaluate_fixed(c: Fixed, ctx: Ctx) -> tuple[list[Line], Node]:
-    label = c.label or "Fixed pay"
-    if c.from_salary:
-        base, how = ctx.rep.salary or ZERO, "rep salary"
-    else:
-        base, how = c.amount or ZERO, "plan amount"
-    amount = base * ctx.prorate
-    if ctx.prorate != ONE:
-        how += f" {fmt(base)} × {fmt(ctx.prorate)} ({ctx.prorate_note})"
-    node = Node(c.id, label, value=ctx.money(amount), formula=how, source=c.why)
-    return [Line(c.id, "fixed", label, ctx.money(amount), base=base, cause=how)], node
+    label = c.label or N_("Fixed pay")
+    base = (ctx.rep.salary or ZERO) if c.from_salary else (c.amount or ZERO)
+    amount = ctx.money(base * ctx.prorate)
+    # why a prorated share is what it is: the trace's `proration` node
+    how = _FIXED[c.from_salary, ctx.prorate != ONE]
+    inputs = {"base": base, "prorate": ctx.prorate}
+    node = Node(c.id, label, value=amount, formula=how, inputs=inputs, source=c.why)
+    return [Line(c.id, "fixed", label, amount, base=base, cause=how, inputs=inputs)], node
+
+
+_FIXED = {(True, False): N_("rep salary"), (False, False): N_("plan amount"),
+          (True, True): N_("rep salary {base:money} × {prorate}"),
+          (False, True): N_("plan amount {base:money} × {prorate}")}

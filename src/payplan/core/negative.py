@@ -18,19 +18,24 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import NamedTuple
 
-from payplan.core.money import fmt
 from payplan.core.result import Line
-from payplan.core.trace import Node
+from payplan.core.trace import N_, Node
 
 COMPONENT = "negative_balance"
-LABEL = "Negative balance"
+LABEL = N_("Negative balance")
 ZERO = Decimal(0)
 
-_LABELS = {"carry": "Negative total carried forward", "forgive": "Negative total forgiven",
-           "balance_recovery": "Recovery of the carried negative balance"}
-_POLICIES = {"carry": "a negative total pays 0 and is carried forward, recovered from later pay",
-             "pay": "a negative total is paid as it is (a deduction from pay)",
-             "forgive": "a negative total pays 0 and is forgiven"}
+_LABELS = {"carry": N_("Negative total carried forward"), "forgive": N_("Negative total forgiven"),
+           "balance_recovery": N_("Recovery of the carried negative balance")}
+_CAUSES = {"carry": N_("the period's total {total:money} is below zero: {amount:money} is carried forward as a "
+                       "balance owed ({balance:money} in all), to be recovered from later pay"),
+           "forgive": N_("the period's total {total:money} is below zero: it is floored at zero and forgiven"),
+           "balance_recovery": N_("the period's total {total:money} repays the negative balance {balance_in:money} "
+                                  "carried from earlier periods; {balance:money} still owed")}
+_POLICIES = {"carry": N_("negative_total = carry: a negative total pays 0 and is carried forward, "
+                         "recovered from later pay"),
+             "pay": N_("negative_total = pay: a negative total is paid as it is (a deduction from pay)"),
+             "forgive": N_("negative_total = forgive: a negative total pays 0 and is forgiven")}
 
 
 class Settlement(NamedTuple):
@@ -64,21 +69,15 @@ def settle(policy: str, total: Decimal, balance: Decimal, money: Callable[[Decim
 
 def line(done: Settlement, total: Decimal, balance_in: Decimal) -> Line:
     """The printed line of a settlement that has one, saying why it exists."""
-    if done.kind == "carry":
-        cause = (f"the period's total {fmt(total)} is below zero: {fmt(done.amount)} is carried forward as a "
-                 f"balance owed ({fmt(done.balance)} in all), to be recovered from later pay")
-    elif done.kind == "forgive":
-        cause = f"the period's total {fmt(total)} is below zero: it is floored at zero and forgiven"
-    else:
-        cause = (f"the period's total {fmt(total)} repays the negative balance {fmt(balance_in)} carried "
-                 f"from earlier periods; {fmt(done.balance)} still owed")
-    return Line(COMPONENT, done.kind or "", _LABELS[done.kind or "carry"], done.amount, cause=cause)
+    kind = done.kind or "carry"
+    inputs = {"total": total, "amount": done.amount, "balance": done.balance, "balance_in": balance_in}
+    return Line(COMPONENT, done.kind or "", _LABELS[kind], done.amount, cause=_CAUSES[kind], inputs=inputs)
 
 
 def trace(policy: str, total: Decimal, balance_in: Decimal, balance_out: Decimal) -> Node:
     """The trace node: the balance carried in, the total it applies to, the balance out."""
-    node = Node(COMPONENT, LABEL, formula=f"negative_total = {policy}: {_POLICIES[policy]}")
-    node.add(Node(f"{COMPONENT}.balance_in", "Negative balance owed, carried in", value=balance_in))
-    node.add(Node(f"{COMPONENT}.total", "Total this period before it", value=total))
-    node.add(Node(f"{COMPONENT}.balance_out", "Negative balance owed, carried out", value=balance_out))
+    node = Node(COMPONENT, LABEL, formula=_POLICIES[policy])
+    node.add(Node(f"{COMPONENT}.balance_in", N_("Negative balance owed, carried in"), value=balance_in))
+    node.add(Node(f"{COMPONENT}.total", N_("Total this period before it"), value=total))
+    node.add(Node(f"{COMPONENT}.balance_out", N_("Negative balance owed, carried out"), value=balance_out))
     return node

@@ -2,7 +2,8 @@
 
 Active = hired_on..terminated_on ∩ the plan version's effective dates ∩ the
 period. The plan states the method: calendar days, working days (Mon–Fri) or
-whole months. Returns the exact fraction (never rounded) and the trace words.
+whole months. Returns the exact fraction (never rounded) and the trace words: a
+template with its named values (`trace.fill`).
 Must not round money or read the clock.
 """
 
@@ -14,8 +15,14 @@ from decimal import Decimal
 from payplan.core.inputs import Rep
 from payplan.core.periods import Period, active_months, working_days
 from payplan.core.plan import Plan
+from payplan.core.trace import N_, Value
 
 ONE = Decimal(1)
+WHOLE = N_("active the whole period")
+NO_INPUTS: dict[str, Value] = {}  # shared by every rep active the whole period: never mutated
+_PARTIAL = {"calendar_days": N_("{part} of {whole} calendar days active ({first:date} to {last:date})"),
+            "working_days": N_("{part} of {whole} working days active ({first:date} to {last:date})"),
+            "months": N_("{part} of {whole} months active ({first:date} to {last:date})")}
 
 
 def active_window(plan: Plan, rep: Rep, period: Period) -> tuple[date, date] | None:
@@ -38,23 +45,24 @@ def plan_spans(plan: Plan, period: Period) -> bool:
     return plan.effective_from <= period.start and (plan.effective_to is None or plan.effective_to >= period.end)
 
 
-def factor(plan: Plan, rep: Rep, period: Period) -> tuple[Decimal, str]:
-    """(fraction of the period, explanation) under the plan's proration method."""
+def factor(plan: Plan, rep: Rep, period: Period) -> tuple[Decimal, str, dict[str, Value]]:
+    """(fraction of the period, explanation template, its inputs) under the plan's proration method."""
     if rep.hired_on is None and rep.terminated_on is None and plan_spans(plan, period):
-        return ONE, "active the whole period"  # the common case, without building the window
+        return ONE, WHOLE, NO_INPUTS  # the common case, without building the window
     window = active_window(plan, rep, period)
     if window is None:
-        return Decimal(0), "not active in the period"
+        return Decimal(0), N_("not active in the period"), NO_INPUTS
     first, last = window
     if (first, last) == (period.start, period.end):
-        return ONE, "active the whole period"
+        return ONE, WHOLE, NO_INPUTS
     method = plan.proration.method
     if method == "none":
-        return ONE, "partial period, not prorated (plan: proration none)"
+        return ONE, N_("partial period, not prorated (plan: proration none)"), NO_INPUTS
     if method == "calendar_days":
-        num, den, unit = (last - first).days + 1, period.days, "calendar days"
+        num, den = (last - first).days + 1, period.days
     elif method == "working_days":
-        num, den, unit = working_days(first, last), working_days(period.start, period.end), "working days"
+        num, den = working_days(first, last), working_days(period.start, period.end)
     else:
-        num, den, unit = active_months(first, last, period), period.months, "months"
-    return Decimal(num) / Decimal(den), f"{num} of {den} {unit} active ({first} to {last})"
+        num, den = active_months(first, last, period), period.months
+    inputs: dict[str, Value] = {"part": num, "whole": den, "first": first.isoformat(), "last": last.isoformat()}
+    return Decimal(num) / Decimal(den), _PARTIAL.get(method, _PARTIAL["months"]), inputs

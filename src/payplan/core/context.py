@@ -63,12 +63,6 @@ class Ctx:
         else:
             self.issues.append(Issue(severity, code, message, place))
 
-    @property
-    def prorate_note(self) -> str:
-        """The proration explanation in English (`prorate_why` filled in): for older callers;
-        a text to translate uses `prorate_why` and `prorate_inputs`."""
-        return fill(self.prorate_why, self.prorate_inputs)
-
     def metric(self, spec: MetricSpec) -> MetricValue | None:
         return self.inputs.metrics.get(spec.key)
 

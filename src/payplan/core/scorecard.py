@@ -230,15 +230,15 @@ def _target_incentive(c: Scorecard, ctx: Ctx, node: Node) -> Decimal:
     how = _INCENTIVE_WORDS[c.salary_share is not None, ctx.prorate != ONE]
     node.add(Node(f"{c.id}.target_incentive", N_("Target incentive"), value=value, formula=how,
                   inputs={"share": c.salary_share, "salary": salary, "base": base,
-                          "prorate": ctx.prorate, "note": ctx.prorate_note}))
+                          "prorate": ctx.prorate}))
     return value
 
 
 _INCENTIVE_WORDS = {  # (a share of salary?, prorated?) → the target incentive's formula
     (True, False): N_("{share:.0%} of salary {salary:money}"),
-    (True, True): N_("{share:.0%} of salary {salary:money} × proration {prorate:pct2} ({note:word})"),
+    (True, True): N_("{share:.0%} of salary {salary:money} × proration {prorate:pct2}"),
     (False, False): N_("plan target incentive {base:money}"),
-    (False, True): N_("plan target incentive {base:money} × proration {prorate:pct2} ({note:word})"),
+    (False, True): N_("plan target incentive {base:money} × proration {prorate:pct2}"),
 }
 
 

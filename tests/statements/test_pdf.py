@@ -119,5 +119,5 @@ def test_a_carried_negative_balance_is_printed_in_and_out(renderer, tmp_path):
     assert _row(text, "Negative balance owed, carried in", "5,000.00")
     assert _row(text, "Negative balance owed, carried out", "2,000.00")
     assert _row(text, "Recovery of the carried negative balance",
-                "the period's total 3000.00 repays the negative balance", "-3,000.00")
+                "the period's total 3,000.00 repays the negative balance", "-3,000.00")
     assert "Draw balance owed" not in text  # no draw: no draw rows

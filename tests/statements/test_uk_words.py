@@ -41,24 +41,32 @@ def latin_words(text: str) -> set[str]:
     return {t for t in tokens if re.search(r"[A-Za-z]", t) and not re.search(r"[\d_:@]", t)}
 
 
-def allowed(names: str) -> set[str]:
-    """Names, the product's name, and the Latin words of the plan's uk texts (acronyms)."""
+# The product, the file the statement attaches its calculation as and the command that checks it
+# ("… вкладено в цей PDF (payplan-calculation.json); перевірте його командою payplan verify").
+PRODUCT = {"payplan", "PDF", "payplan-calculation", "json", "verify"}
+
+
+def allowed(calc) -> set[str]:
+    """Names and ids of the rep (name, team, role), the currency's code, the product's words,
+    and the Latin words of the plan's uk texts (acronyms)."""
+    rep = calc.inputs.rep
     plan = load_plan(AE_PLAN)
     uk = " ".join(plan.translations["uk"].values())
-    return latin_words(names) | latin_words(uk) | {"payplan"}
+    names = " ".join(filter(None, (rep.name, rep.team, rep.role, calc.plan.currency)))
+    return latin_words(names) | latin_words(uk) | PRODUCT
 
 
 @needs_poppler
 def test_a_uk_statement_prints_no_english(pdf_uk, ae01_uah):
     text = pdftotext(pdf_uk, layout=False)
     assert "Розрахунковий лист" in text and "Демонстрації продукту" in text
-    left = latin_words(text) - allowed(ae01_uah.inputs.rep.name or "")
+    left = latin_words(text) - allowed(ae01_uah)
     assert sorted(left) == []
     assert {w.lower() for w in left} & english_catalog_words() == set()
 
 
 @needs_poppler
 def test_the_check_finds_english_on_the_english_statement(pdf_en, ae01):
-    left = latin_words(pdftotext(pdf_en, layout=False)) - allowed(ae01.inputs.rep.name or "")
+    left = latin_words(pdftotext(pdf_en, layout=False)) - allowed(ae01)
     found = {w.lower() for w in left} & english_catalog_words()
     assert {"total", "payable", "statement", "commission"} <= found

@@ -190,8 +190,8 @@ def test_scores(march, company):
 
 def test_target_cascade(march):
     a1, a2 = march["A1"].targets, march["A2"].targets
-    assert a1["revenue"].value == 12000 and a1["revenue"].source == "targets.csv: rep A1, 2026-03, revenue"
-    assert a1["deals_won"].source == "targets.csv: team EMEA, 2026-03, deals_won"
+    assert a1["revenue"].value == 12000 and a1["revenue"].source == "targets.csv: A1, 2026-03, revenue"
+    assert a1["deals_won"].source == "targets.csv: EMEA, 2026-03, deals_won"
     assert a2["revenue"].value == 10000  # the Q1 rep row is for another period
 
 

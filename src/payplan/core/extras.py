@@ -84,11 +84,12 @@ def _spiff_metric(c: Spiff, ctx: Ctx, node: Node, label: str) -> list[Line]:
         units = ZERO
     amount = units * (c.per_unit or ZERO)
     inputs = {"units": units, "per_unit": c.per_unit, "amount": amount, "metric": c.metric}
-    node.add(Node(f"{c.id}.units", c.metric or "", value=units, inputs=inputs,
+    # named by the metric's key only in its inputs: a reader sees the SPIFF's label, then the units
+    node.add(Node(f"{c.id}.units", N_("Units counted"), value=units, inputs=inputs,
                   formula=N_("{units} × {per_unit:money} = {amount:money}"),
                   source=", ".join(mv.evidence[:50]) if mv else ""))
     return [Line(c.id, "spiff", label, ctx.money(amount), base=units, rate=c.per_unit, inputs=inputs,
-                 cause=N_("{units} {metric} × {per_unit:money}"))]
+                 cause=N_("{units} × {per_unit:money} per unit"))]
 
 
 def evaluate_override(c: Override, ctx: Ctx) -> tuple[list[Line], Node]:

@@ -115,6 +115,7 @@ class Section(_View):
     scorecard: ScorecardView | None = None
     tiers: list[TierRow] = []  # a tiered commission's schedule, as the plan states it
     rerate: Rerate | None = None  # a retroactive tier reached this period
+    engine: bool = False  # a section the engine adds (clawbacks, a negative balance): its label is ours
 
 
 class StatementView(_View):
@@ -188,6 +189,7 @@ def _section(plan: Plan, result: RepResult, cid: str, kind: str, label: str, amo
         scorecard=_scorecard(comp, node) if isinstance(comp, Scorecard) and node else None,
         tiers=tiers if len(tiers) > 1 else [],
         rerate=rerate(comp, _decimal(base.value) if base else None) if isinstance(comp, Commission) else None,
+        engine=comp is None,
     )
 
 

@@ -33,7 +33,7 @@ def localize(view: StatementView, words: Words) -> StatementView:
 
 def _section(s: Section, words: Words) -> Section:
     return replace(
-        s, label=words.plan_text(s.label), why=words.plan_text(s.why),
+        s, label=words.text(s.label) if s.engine else words.plan_text(s.label), why=words.plan_text(s.why),
         lines=[_line(ln, words) for ln in s.lines],
         deals=[_deal(d, words) for d in s.deals],
         scorecard=_scorecard(s.scorecard, words) if s.scorecard else None,

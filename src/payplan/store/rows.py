@@ -81,7 +81,7 @@ def load_targets(conn: Connection, period: Period, chosen: list[Rep],
         query = query.where(t.metric.in_(sorted(keys)))
     by_scope: dict[tuple[str, str], dict[str, Target]] = defaultdict(dict)
     for scope, scope_id, metric, value in conn.execute(query):
-        source = f"targets.csv: {scope} {scope_id}, {period.key}, {metric}"
+        source = f"targets.csv: {scope_id}, {period.key}, {metric}"  # ids only: a source reads the same in every language
         by_scope[(scope, scope_id)][metric] = Target(value, source)
     return {rep.id: {**by_scope.get(("team", rep.team), {}), **by_scope.get(("rep", rep.id), {})}
             for rep in chosen}

@@ -43,7 +43,7 @@ _CATALOG = [
     MetricDef("cycle_days_mean", "days", "lower", "cycle", N_("mean days from created_at to closed_at of deals won in the period")),
     MetricDef("crm_hygiene", "ratio", "higher", "quality", N_("CRM hygiene score for the period (0..1, from scores)")),
     MetricDef("script_compliance", "ratio", "higher", "quality", N_("script compliance score for the period (0..1, from scores)")),
-    MetricDef("nps", "score", "higher", "quality", N_("% promoters (9-10) - % detractors (0-6) of answers in the period, -100..100")),
+    MetricDef("nps", "score", "higher", "quality", N_("percent of promoters (9-10) minus percent of detractors (0-6) among answers in the period, -100..100")),
 ]
 
 CATALOG: dict[str, MetricDef] = {m.name: m for m in _CATALOG}

@@ -27,7 +27,6 @@ from litestar.exceptions import (
     MethodNotAllowedException,
     NotAuthorizedException,
     NotFoundException,
-    PermissionDeniedException,
 )
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
@@ -40,6 +39,8 @@ from sqlalchemy import Engine
 
 from payplan.access import users
 from payplan.access.users import User
+from payplan.errors import Forbidden
+from payplan.i18n import N_
 
 SESSION_COOKIE = "payplan_session"
 CSRF_COOKIE = "payplan_csrf"
@@ -201,7 +202,9 @@ def allow(*roles: str):
         if not isinstance(user, User) or user.role not in allowed:
             role = getattr(user, "role", "anonymous")
             allowed_text = ", ".join(sorted(allowed))
-            raise PermissionDeniedException(f"the role {role!r} may not do this (allowed: {allowed_text})")
+            # a domain Forbidden (not Litestar's): its reason is a message id a page can say in its language
+            raise Forbidden(N_("the role '%(role)s' may not do this (allowed: %(allowed)s)"), role=role,
+                            allowed=allowed_text)
 
     guard.__name__ = f"allow_{'_'.join(sorted(allowed))}"
     return guard

@@ -24,7 +24,8 @@ from pathlib import Path
 import msgspec
 
 from payplan.core.money import minor_units
-from payplan.i18n import DEFAULT, N_, Numbers, gettext, translations
+from payplan.core.issues import Issue
+from payplan.i18n import DEFAULT, N_, Numbers, Words, gettext, translations
 from payplan.plans.files import Change
 from payplan.settings import SHIPPED_TEMPLATES, template_folders
 from payplan.simulation.simulate import Simulation
@@ -97,6 +98,7 @@ def _kpi_ids(sim: Simulation) -> tuple[list[str], list[str]]:
 # Words of the simulation's own values, as the report shows them.
 ORIGINS = {"file": N_("file"), "draft": N_("draft"), "published": N_("published")}
 CHANGES = {"gain": N_("gains"), "loss": N_("loses"), "same": N_("about the same")}
+SEVERITIES = {"error": N_("error"), "warning": N_("warning")}
 
 
 def _environment(lang: str):
@@ -118,10 +120,16 @@ def _environment_over(folders: tuple[Path, ...], lang: str):
 class Figures:
     """The report's numbers and value words in one language and currency."""
 
-    def __init__(self, lang: str, currency: str) -> None:
+    def __init__(self, lang: str, currency: str, texts: dict[str, str] | None = None) -> None:
         self.lang = lang
-        self.numbers = Numbers(lang, minor_units(currency))
+        self.numbers = Words(lang, minor_units(currency), texts)
         self.ratios = Numbers(lang, 2)
+
+    def issue(self, issue: Issue) -> str:
+        """An issue found while scoring, its sentence in the report's language."""
+        severity = gettext(self.lang, SEVERITIES.get(issue.severity, issue.severity))
+        said = self.numbers.fill(issue.template or issue.message, issue.inputs)
+        return f"{issue.where}: {severity}: {said}" if issue.where else f"{severity}: {said}"
 
     def money(self, value: Decimal | None) -> str:
         """1234.5 → "1,234.50" / "1 234,50"; negative with a minus sign; blank for None."""
@@ -151,14 +159,15 @@ def to_html(sim: Simulation, lang: str = DEFAULT) -> str:
     from payplan.simulation.charts import delta_chart, pay_margin_chart
 
     comparison = sim.comparison
-    figures = Figures(lang, sim.currency)
+    figures = Figures(lang, sim.currency, sim.texts.get(lang))
     charts = {"delta": delta_chart(comparison.reps, figures.money, lang),
               "scatter": pay_margin_chart(comparison.rows, figures.money, lang)}
     template = _environment(lang).get_template(REPORT_TEMPLATE)
     return template.render(sim=sim, c=comparison, t=comparison.totals, kpis=_kpi_ids(sim), charts=charts,
                            money=figures.money, pct=figures.pct, corr=figures.corr, lang=lang,
                            origin=lambda o: figures.word(ORIGINS, o), change_word=lambda c: figures.word(CHANGES, c),
-                           plan_change=figures.plan_change, max_rows=2000)
+                           plan_change=figures.plan_change, max_rows=2000, issue=figures.issue,
+                           kpi=lambda k: figures.numbers.plan_text(sim.kpi_labels.get(k, k)))
 
 
 def to_pdf(html: str) -> bytes:

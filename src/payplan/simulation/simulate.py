@@ -36,6 +36,7 @@ from payplan.core.issues import Issue
 from payplan.core.periods import Period, PeriodError, parse_range
 from payplan.core.plan import Plan
 from payplan.core.simulate import Comparison, Outcome, compare
+from payplan.core.trace import fill
 from payplan.errors import Invalid, NotFound
 from payplan.i18n import N_
 from payplan.plans.files import Change, PlanError, check_plan_text, plan_diff, plan_hash, read_plan_file
@@ -63,6 +64,10 @@ class Simulation(msgspec.Struct):
     changes: list[Change]
     comparison: Comparison
     issues: list[Issue]
+    # The plans' KPI labels by KPI id, and their texts in other languages (`Plan.translations`),
+    # so the report names KPIs as the plans do, in its language.
+    kpi_labels: dict[str, str] = {}
+    texts: dict[str, dict[str, str]] = {}
 
 
 # --- input -------------------------------------------------------------------------------
@@ -175,7 +180,18 @@ def simulate(conn: Connection, baseline: str | DraftPlan, proposal: str | DraftP
     comparison = compare(before, after, cache.activity(), threshold)
     issues = currency + _issues(base_choice, before) + _issues(prop_choice, after)
     return Simulation(base_choice, prop_choice, [p.key for p in periods], base.currency,
-                      plan_diff(base, prop), comparison, issues)
+                      plan_diff(base, prop), comparison, issues, *_words(base, prop))
+
+
+def _words(*plans: Plan) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The plans' KPI labels by id, and their translations merged (the proposal's win)."""
+    labels: dict[str, str] = {}
+    texts: dict[str, dict[str, str]] = {}
+    for plan in plans:
+        labels.update((k.id, k.label or k.id) for c in plan.components for k in getattr(c, "kpis", ()))
+        for lang, table in plan.translations.items():
+            texts.setdefault(lang, {}).update(table)
+    return labels, texts
 
 
 def _rep_currency(plan: Plan, reps: list) -> list[Issue]:
@@ -183,12 +199,14 @@ def _rep_currency(plan: Plan, reps: list) -> list[Issue]:
     other = sorted({r.currency for r in reps if r.currency and r.currency != plan.currency})
     if not other:
         return []
-    return [Issue("warning", "rep-currency", f"the plans pay in {plan.currency}, but some eligible reps are "
-                  f"paid in {', '.join(other)}: their amounts are shown in {plan.currency}", "reps.currency")]
+    template = N_("the plans pay in {plan}, but some eligible reps are paid in {other}: their amounts are "
+                  "shown in {plan}")
+    inputs = {"plan": plan.currency, "other": ", ".join(other)}
+    return [Issue("warning", "rep-currency", fill(template, inputs), "reps.currency", template=template, inputs=inputs)]
 
 
 def _issues(choice: PlanChoice, outcomes: list[Outcome]) -> list[Issue]:
-    return [Issue(i.severity, i.code, i.message, f"{choice.ref}: {i.where}") for o in outcomes for i in o.issues]
+    return [msgspec.structs.replace(i, where=f"{choice.ref}: {i.where}") for o in outcomes for i in o.issues]
 
 
 _READ_ONLY = {"sqlite": "PRAGMA query_only = ON", "postgresql": "SET TRANSACTION READ ONLY"}

@@ -27,9 +27,11 @@ from payplan.core.result import ComponentResult, Line, RepResult
 from payplan.plans.files import plan_hash, read_plan_file
 from payplan.runs.why import Why
 
-FORMAT = "payplan-calculation/1"
+# /2: the engine's texts (trace labels and formulas, line labels and causes, issues) are templates
+# with named values (`payplan.core.trace.fill`); a /1 document's finished English reads as before.
+FORMAT = "payplan-calculation/2"
 # Bump when the statement layout changes, so batches re-render old files.
-RENDER_VERSION = "3"
+RENDER_VERSION = "4"
 
 _encoder = msgspec.json.Encoder(decimal_format="string", order="sorted")
 

@@ -45,7 +45,9 @@ def test_ukrainian_statement_in_hryvnias(pdf_uk):
     assert _row(text, "Демонстрації продукту", "15%", "8", "5", "62,5%", "9,38%")  # the plan's uk labels
     assert _row(text, "Цикл продажу (медіана днів)", "10%", "30 дн.", "34 дн.", "86,7%", "8,67%")
     assert _row(text, "D0010", "14 230,78", "= 100% від 14 230,78", "1 138,46")
-    assert _row(text, "12 751,54", "↳ Цільова ставка 15 000,00–30 000,00, ретроактивно", "8%", "1 020,12")
+    # the uk band is too long for its column: it takes a line of its own above the slice's figures
+    assert _row(text, "↳ Цільова ставка 15 000,00–30 000,00, ретроактивно")
+    assert _row(text, "12 751,54", "8%", "1 020,12")
     assert _row(text, "Повернення комісії за угодою D9001")
     assert "Як це розраховано" in text and "Сторінка 1 з 2" in text
 

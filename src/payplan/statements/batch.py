@@ -193,11 +193,14 @@ def remove_replaced(out: Path, replaced: list[Entry], listed: dict[tuple[str, st
 
 @contextmanager
 def _locked(out: Path) -> Iterator[None]:
-    """One batch at a time per folder (the manifest is read, then rewritten)."""
+    """One batch at a time per folder (the manifest is read, then rewritten).
+
+    A POSIX record lock (`lockf`), not `flock`: the render pool's forked workers would inherit
+    an flock with the open file and could hold it past the batch, refusing the next one."""
     with open(out / f".{MANIFEST}.lock", "a+b") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # EAGAIN or EACCES: held by another process
             raise Conflict(N_("another statements batch is writing to %(folder)s"), folder=str(out)) from None
         yield
 

@@ -61,9 +61,14 @@ def slice_pays(d: DealRow, fmt: Formatter) -> list[Decimal]:
 
 
 def slice_line(s: SliceRow, paid: Decimal, fmt: Formatter, unit: str) -> str:
-    """A slice under its deal: its base, its band, the rate paid and what it pays."""
-    return DEALS.line(["", fmt.amount(s.amount), "", SLICE_MARK + band_text(s, fmt, unit), fmt.rate(s.rate),
-                       fmt.amount(paid)])
+    """A slice under its deal: its base, its band, the rate paid and what it pays. A band
+    too long for its column (a long name, a re-rate, a language with longer words) gets a
+    line of its own above the slice's figures, so it never runs into the rate."""
+    band = SLICE_MARK + band_text(s, fmt, unit)
+    figures = [fmt.rate(s.rate), fmt.amount(paid)]
+    if DEALS.fits(BAND, band):
+        return DEALS.line(["", fmt.amount(s.amount), "", band, *figures])
+    return DEALS.line(["", "", "", band, "", ""]) + "\n" + DEALS.line(["", fmt.amount(s.amount), "", "", *figures])
 
 
 def band_text(s: SliceRow, fmt: Formatter, unit: str) -> str:

@@ -27,6 +27,8 @@ from payplan.store.service_schema import FINAL_STATES, dispute_steps, disputes, 
 ANSWERERS = ("admin", "finance")  # see every dispute; answer, resolve, reject
 OPEN_STATES = ("open", "answered")
 MAX_LISTED = 500
+# a dispute's states as a refusal names them (translated through `words`)
+STATE_WORDS = (N_("open"), N_("answered"), N_("resolved"), N_("rejected"))
 
 
 class Dispute(msgspec.Struct, frozen=True):

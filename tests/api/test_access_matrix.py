@@ -143,6 +143,12 @@ MATRIX = [
     row("GET", "/disputes/{dispute}", {"*": OK, "rep": DENY, "hr": NO, "anonymous": ANON}),
     row("POST", "/disputes/{dispute}/steps", {"*": NO, "admin": OK, "finance": OK, "rep": DENY, "anonymous": ANON},
         "answer"),
+    # their pages (payplan.web.disputes): the same rules; a form that worked lands on the thread
+    row("GET", "/pay/disputes", {"*": OK, "hr": NO, "anonymous": ANON}),
+    row("GET", "/pay/disputes/{dispute}", {"*": OK, "rep": DENY, "hr": NO, "anonymous": ANON}),
+    row("POST", "/pay/disputes", {"*": NO, "rep": OK, "manager": DENY, "anonymous": ANON}, "dispute_form"),
+    row("POST", "/pay/disputes/{dispute}/steps", {"*": NO, "admin": OK, "finance": OK, "rep": DENY, "anonymous": ANON},
+        "answer_form"),
 ]
 
 CASES = [pytest.param(method, path, body, role, statuses[role], id=f"{method} {path} as {role}")

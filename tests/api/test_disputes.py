@@ -177,3 +177,34 @@ def test_open_count_for_the_review(world, world_client):
     step(world, world_client, did, "finance", "reject", "no")
     with world.engine.connect() as conn:
         assert open_count(conn, world.runs["approved"]) == 1 and open_count(conn, world.runs["draft"]) == 0
+
+
+def test_two_finance_users_resolving_at_once_resolve_it_once(world, world_client):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from payplan.access.users import get_user
+    from payplan.api.db import Database
+    from payplan.errors import Conflict
+    from payplan.runs.disputes import take_step
+
+    did = open_one(world, world_client).json()["dispute"]["id"]
+    with world.engine.connect() as conn:
+        people = [get_user(conn, name) for name in ("finance", "finance2")]
+    db, barrier = Database(world.engine), threading.Barrier(2)
+
+    def resolve(user) -> str:
+        barrier.wait()
+        try:
+            db.write(lambda conn: take_step(conn, did, "resolve", f"fixed by {user.name}", user, revision=1))
+        except Conflict:
+            return "conflict"
+        return "resolved"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(resolve, people))
+    assert outcomes == ["conflict", "resolved"]
+    assert [a for a, _, _ in audit_rows(world, did)] == ["dispute.open", "dispute.resolve"]
+    with world.engine.connect() as conn:
+        steps = conn.execute(select(dispute_steps.c.step).where(dispute_steps.c.dispute_id == did)).scalars().all()
+        assert steps == ["open", "resolve"]

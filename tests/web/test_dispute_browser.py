@@ -46,6 +46,7 @@ def test_a_rep_questions_a_deal_and_sees_the_correction(browser, server, tmp_pat
     row = iryna.locator('tr[data-deal="D0007"]')
     row.locator("details.ask summary").click()
     row.locator("textarea[name=text]").fill("D0007 had an upsell of 8,000.00 closed on 20 March (D0007U); it is not here")
+    shoot(iryna, "dispute-ask")
     row.locator("button[type=submit]").click()
     iryna.wait_for_load_state()
     assert "/pay/disputes/" in iryna.url and iryna.locator("#state").inner_text() == "Open"

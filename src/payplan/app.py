@@ -26,6 +26,7 @@ from payplan import web
 from payplan.access.server_secret import check_length
 from payplan.access.throttle import Throttle
 from payplan.api import audit, auth, db, facts, plans, results, runs, session, simulate, statements
+from payplan.api import disputes
 from payplan.api.bodies import refuse_deep_json
 from payplan.api import users as user_admin
 from payplan.api.headers import SECURITY_HEADERS
@@ -50,7 +51,8 @@ def _openapi() -> OpenAPIConfig:
 
 def _route_handlers(settings: Settings) -> list:
     return [*session.ROUTES, facts.router(settings.max_upload_bytes), *plans.ROUTES, *runs.ROUTES,
-            *results.ROUTES, *audit.ROUTES, *user_admin.ROUTES, *simulate.ROUTES, *statements.ROUTES, web.router()]
+            *results.ROUTES, *audit.ROUTES, *user_admin.ROUTES, *simulate.ROUTES, *statements.ROUTES, *disputes.ROUTES,
+            web.router()]
 
 
 def _security_headers() -> list[ResponseHeader]:

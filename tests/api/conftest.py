@@ -114,7 +114,7 @@ EXTRA_MARCH_DEAL = (b"deal_id,rep_id,created_at,closed_at,status,amount,cost,cur
 class World(Company):
     """Company + plan ae-2026@1 (published by hr) and runs: `approved` (2026-03, submitted by
     finance, approved by finance2, facts changed since so it can be adjusted), `submitted`
-    (2026-02, submitted by finance) and `draft` (2026-01)."""
+    (2026-02, submitted by finance) and `draft` (2026-01); `dispute`: A2's open dispute on `approved`."""
 
     runs: dict[str, int] = field(default_factory=dict)
 
@@ -140,6 +140,9 @@ def build_world(url: str) -> World:
             call("finance", f"/runs/{world.runs[name]}/submit")
         call("finance2", f"/runs/{world.runs['approved']}/approve")
         call("admin", "/facts/deals", content=EXTRA_MARCH_DEAL, headers={"Content-Type": "text/csv"})
+        world.runs["dispute"] = call("rep2", "/disputes", json={  # A2 questions a KPI of the approved run
+            "run_id": world.runs["approved"], "subject_kind": "kpi", "subject": "revenue",
+            "text": "my revenue looks short"})["dispute"]["id"]
     engine.dispose()
     return world
 

@@ -31,6 +31,13 @@ BODIES = {
     "run_form": {"data": {"plan": "ae-2026@1", "period": "2026-04"}},
     "reject_form": {"data": {"reason": "the March deals are incomplete"}},
     "simulation": {"json": {"baseline": "ae-2026@1", "proposal": "ae-2026@1", "periods": "2026-01..2026-03"}},
+    # a body naming one of the world's runs: made per case from `world.runs`
+    "dispute": lambda runs: {"json": {"run_id": runs["approved"], "subject_kind": "deal", "subject": "LATE1",
+                                      "text": "LATE1 is missing"}},
+    "answer": {"json": {"step": "answer", "text": "we are checking the CRM export"}},
+    "dispute_form": lambda runs: {"data": {"run_id": runs["approved"], "subject_kind": "deal", "subject": "LATE1",
+                                           "text": "LATE1 is missing"}},
+    "answer_form": {"data": {"step": "answer", "text": "we are checking the CRM export"}},
 }
 
 
@@ -129,6 +136,19 @@ MATRIX = [
     row("GET", "/hr/simulation", {"*": NO, "admin": OK, "hr": OK, "anonymous": ANON}),
     # an empty form is invalid input (422); a filled one is tested in tests/web
     row("POST", "/hr/simulation", {"*": NO, "admin": 422, "hr": 422, "anonymous": ANON}),
+    # disputes: only the person paid opens one, on their own result; `{dispute}` is A2's (rep2's):
+    # the rep (A1) does not see it, their manager does; finance and admin answer; HR takes no part
+    row("POST", "/disputes", {"*": NO, "rep": CREATED, "manager": DENY, "anonymous": ANON}, "dispute"),
+    row("GET", "/disputes", {"*": OK, "hr": NO, "anonymous": ANON}),
+    row("GET", "/disputes/{dispute}", {"*": OK, "rep": DENY, "hr": NO, "anonymous": ANON}),
+    row("POST", "/disputes/{dispute}/steps", {"*": NO, "admin": OK, "finance": OK, "rep": DENY, "anonymous": ANON},
+        "answer"),
+    # their pages (payplan.web.disputes): the same rules; a form that worked lands on the thread
+    row("GET", "/pay/disputes", {"*": OK, "hr": NO, "anonymous": ANON}),
+    row("GET", "/pay/disputes/{dispute}", {"*": OK, "rep": DENY, "hr": NO, "anonymous": ANON}),
+    row("POST", "/pay/disputes", {"*": NO, "rep": OK, "manager": DENY, "anonymous": ANON}, "dispute_form"),
+    row("POST", "/pay/disputes/{dispute}/steps", {"*": NO, "admin": OK, "finance": OK, "rep": DENY, "anonymous": ANON},
+        "answer_form"),
 ]
 
 CASES = [pytest.param(method, path, body, role, statuses[role], id=f"{method} {path} as {role}")
@@ -138,7 +158,8 @@ CASES = [pytest.param(method, path, body, role, statuses[role], id=f"{method} {p
 @pytest.mark.parametrize("method, path, body, role, expected", CASES)
 def test_role_endpoint_matrix(world, world_client, method, path, body, role, expected):
     headers = {} if role == "anonymous" else world.headers(role)
-    kwargs = dict(BODIES.get(body, {}))
+    made = BODIES.get(body, {})
+    kwargs = dict(made(world.runs) if callable(made) else made)
     kwargs["headers"] = {**kwargs.get("headers", {}), **headers}
     response = world_client.request(method, path.format(**world.runs), **kwargs)
     assert response.status_code == expected, response.text
@@ -152,7 +173,8 @@ def test_the_matrix_covers_every_route(app):
     normal = {(m, p.replace("{approved}", "{run_id}").replace("{draft}", "{run_id}")
                .replace("{submitted}", "{run_id}").replace("ae-2026@1", "{ref}").replace("A1", "{rep_id}")
                .replace("/facts/targets", "/facts/{kind}").replace("/users/rep2", "/users/{name}")
-               .replace("/tokens/7", "/tokens/{token_id}")) for m, p in covered}
+               .replace("/tokens/7", "/tokens/{token_id}")
+               .replace("{dispute}", "{dispute_id}")) for m, p in covered}
     routes = {(method, route.path_format) for route in app.routes for method in getattr(route, "methods", ())
               if method not in ("HEAD", "OPTIONS") and not route.path_format.startswith("/schema")}
     assert routes - normal == set()

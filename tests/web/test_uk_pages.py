@@ -53,10 +53,28 @@ def english_on(html: str) -> list[str]:
 @pytest.fixture
 def pages(company) -> dict[str, list[str]]:
     r = company.runs
+    dispute = _resolved_dispute(company)
     return {"fiona": ["/finance/runs", f"/finance/runs/{r['mar']}", f"/finance/runs/{r['sdr_mar']}",
-                      f"/finance/runs/{r['sdr_feb']}", "/finance/import", f"/pay/{r['mar']}/AE01", "/pay/999/AE01"],
-            "iryna": ["/pay", f"/pay/{r['jan']}/AE01", f"/pay/{r['mar']}/AE01"],
+                      f"/finance/runs/{r['sdr_feb']}", "/finance/import", f"/pay/{r['mar']}/AE01", "/pay/999/AE01",
+                      "/pay/disputes", f"/pay/disputes/{dispute + 1}"],
+            "iryna": ["/pay", f"/pay/{r['jan']}/AE01", f"/pay/{r['mar']}/AE01", "/pay/disputes",
+                      f"/pay/disputes/{dispute}", f"/pay/disputes/{dispute + 1}"],
             "hanna": ["/hr/simulation", "/finance/runs"]}
+
+
+def _resolved_dispute(company) -> int:
+    """iryna's dispute, answered and resolved; and an open one after it (their texts in Ukrainian: the
+    check is for the pages' words, not what people write)."""
+    from payplan.access.users import get_user
+    from payplan.runs import disputes
+
+    with company.engine.begin() as conn:
+        iryna, fiona = get_user(conn, "iryna"), get_user(conn, "fiona")
+        first = disputes.open_dispute(conn, company.runs["mar"], "deal", "D0007", "D0007: замало", iryna).id
+        disputes.take_step(conn, first, "answer", "перевіряємо", fiona)
+        disputes.take_step(conn, first, "resolve", "без змін", fiona)
+        disputes.open_dispute(conn, company.runs["mar"], "line", "clawback/clawback/D9001", "чому?", iryna)
+    return first
 
 
 @pytest.mark.parametrize("who", ["fiona", "iryna", "hanna"])

@@ -2,7 +2,8 @@
 
 The run page is an exceptions-first approval queue (`payplan.runs.review`): the run total
 and its change against the last approved period, each rep's pay and change, and the
-flags, filtered by flag and team, each linking to the rep's breakdown. It shows only the
+flags, filtered by flag and team, each linking to the rep's breakdown; and how many of its
+disputes wait for finance (`payplan.runs.dispute_views`), linking them. It shows only the
 steps this viewer may take (`payplan.runs.duties`) and says why each other one is
 unavailable. The buttons post to `/finance/runs/{id}/<step>`, which call the very
 functions the API calls (`payplan.runs.lifecycle`, `recompute`, `adjustments`) with the
@@ -33,6 +34,7 @@ from payplan.errors import PayplanError
 from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.runs import adjustments, duties
+from payplan.runs.dispute_views import open_count, open_counts
 from payplan.runs import lifecycle as runs
 from payplan.runs.recompute import recompute
 from payplan.runs.review import FLAGS, RepReview, RunReview, flag_name, review
@@ -101,7 +103,7 @@ def run_list_page(request: Request, conn: Connection, *, status: int = 200, erro
     lines = [run_line(conn, r) for r in runs.list_runs(conn, limit=200)]
     may_create = duties.role_refusal(request.user, duties.MAKERS, "create runs") is None
     return page(request, "runs.html", status=status, lines=lines, plans=published(conn) if may_create else [],
-                error=error, form=form)
+                error=error, form=form, open_disputes=open_counts(conn))
 
 
 def _shown(found: RunReview, chosen: Filter) -> list[RepReview]:
@@ -127,6 +129,7 @@ def run_page(request: Request, conn: Connection, run_id: int, *, status: int = 2
     return page(request, "run.html", status=status, line=line, review=found, shown=shown, chosen=chosen,
                 teams=sorted({r.team for r in found.reps if r.team}), flags=FLAGS, sums=sums,
                 steps={s.name: s for s in steps}, names=_names(conn, line.run), error=error,
+                open_disputes=open_count(conn, run_id),
                 done=DONE.get(done, ""),
                 flag_names={f: flag_name(language(), f, settings.flag_pay_up, settings.flag_pay_down) for f in FLAGS})
 

@@ -4,7 +4,8 @@
 those results (`run_views.list_results`: a rep their own, a manager their team).
 `/pay/{run}/{rep}` is one breakdown (`payplan.web.breakdown`), open to whoever may
 read that result through the API — finance and HR any, including drafts — and
-NotFound to everyone else, exactly as a result that does not exist. Must stay
+NotFound to everyone else, exactly as a result that does not exist; the person paid
+also gets a "Question this line" form per line on an approved or paid run (`payplan.web.disputes`). Must stay
 thin: the rules are `payplan.runs.views`' and `payplan.runs.lifecycle`'.
 """
 
@@ -23,7 +24,9 @@ from payplan.api.db import Database
 from payplan.api.problems import TEXT
 from payplan.api.runs import RunId
 from payplan.plans import versions as plan_store
+from payplan.runs import disputes
 from payplan.runs import lifecycle as runs
+from payplan.runs.dispute_views import list_disputes
 from payplan.runs import views as run_views
 from payplan.runs.rows import RunRow
 from payplan.store.service_schema import FINAL_STATES
@@ -66,7 +69,10 @@ def rep_breakdown(request: Request, run_id: RunId, rep_id: RepId, db: NamedDepen
     found = db.read(breakdown, run_id, rep_id, request.user)
     view = found.view
     words = Formatter(language(), view.currency, view.texts.get(language()))
-    return page(request, "breakdown.html", b=msgspec.structs.replace(found, view=localize(view, words)))
+    may_question = disputes.may_open(request.user, rep_id, found.run.state)
+    here = len(db.read(lambda conn: list_disputes(conn, request.user, run_id=run_id))) if may_question else 0
+    return page(request, "breakdown.html", b=msgspec.structs.replace(found, view=localize(view, words)),
+                may_question=may_question, disputes_here=here)
 
 
 ROUTES = [my_pay, rep_breakdown]

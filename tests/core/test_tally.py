@@ -53,7 +53,10 @@ ROOT = Path(__file__).resolve().parents[2]
 D = Decimal
 
 # TALLY_EXAMPLES=5000 pytest tests/core/test_tally.py for a deeper search (300 each: about 25 s in all).
+# derandomized: the coverage counts below (negative totals carried, balances recovered) are then
+# the same on every run, instead of failing now and then on an unlucky draw
 SETTINGS = settings(max_examples=int(os.environ.get("TALLY_EXAMPLES", "300")), deadline=None,
+                    derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much, HealthCheck.large_base_example])
 

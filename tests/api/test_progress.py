@@ -159,6 +159,7 @@ def test_a_typical_deal_is_the_difference_of_two_evaluations(api, company, tmp_p
     ("fiona", "/teams/MGR02/progress?period=2026-03", 200),
     ("fiona", "/me/progress", 404),  # not a rep: no own progress
     ("fiona", "/me/progress?rep=AE01&period=2026-13", 400),
+    ("fiona", "/me/progress?rep=AE01&period=0541-12", 422),
     ("fiona", "/me/progress?rep=NOBODY&period=2026-03", 404),
 ])
 def test_who_may_see_progress(api, company, who, path, status):

@@ -26,7 +26,7 @@ PeriodQuery = Annotated[str | None, QueryParameter(name="period", min_length=4, 
 RepQuery = Annotated[str | None, QueryParameter(name="rep", min_length=1, max_length=64, pattern=TEXT,
                                                 required=False, description="Another rep's id (managers: their team).")]
 RepPath = Annotated[str, PathParameter(min_length=1, max_length=64, pattern=TEXT)]
-_ERRORS = problem_responses(400, 401, 404)
+_ERRORS = problem_responses(400, 401, 404, 422)
 
 
 @get("/me/progress", guards=[EVERYONE], sync_to_thread=True, tags=["progress"], responses=_ERRORS)

@@ -73,8 +73,11 @@ def choose_period(conn: Connection, text: str | None, today: date | None = None)
     """The month asked for, else the current month by the clock, else the latest month with facts."""
     if text:
         try:
-            return parse_period(text)
-        except PeriodError:
+            period = parse_period(text)
+            if not 1900 <= period.year <= 9998:  # a previous and a next period must exist too
+                raise PeriodError(text)
+            return period
+        except (PeriodError, ValueError):
             raise Invalid(N_("period %(period)r is not a period such as 2026-03"), period=text,
                           where="period") from None
     current = period_of(today or date.today(), "month")

@@ -143,6 +143,24 @@ def test_a_typical_deal_is_the_difference_of_two_evaluations(api, company, tmp_p
     assert Decimal(typical["change"]["total"]) == after - before
 
 
+def test_a_gate_that_cuts_pay_comes_first_with_what_reaching_it_adds(api, company, tmp_path):
+    answer = get(api, company, "fiona", "/me/progress?rep=AE02&period=2026-03").json()
+    gate = answer["gates"][0]
+    assert gate["applies"] is True and gate["metric"] == "crm_hygiene"
+    assert Decimal(gate["actual"]) < Decimal(gate["minimum"]) == Decimal("0.8")
+    data = with_score(tmp_path, "AE02", "2026-03", "crm_hygiene", Decimal(gate["minimum"]) - Decimal(gate["actual"]))
+    before = evaluate_total("ae-2026-v1.toml", DEMO, "2026-03", "AE02")
+    after = evaluate_total("ae-2026-v1.toml", data, "2026-03", "AE02")
+    assert Decimal(gate["at_stake"]["total"]) == after - before > 0
+
+
+def test_the_next_tier_is_the_plans_next_band_from_the_traced_base(api, company):
+    answer = get(api, company, "fiona", "/me/progress?rep=AE01&period=2026-03").json()
+    tier = answer["tiers"][0]
+    assert tier["component"] == "margin_commission" and Decimal(tier["next_rate"]) == Decimal("0.12")
+    assert Decimal(tier["base"]) + Decimal(tier["distance"]) == Decimal(30000)
+
+
 # --- (c) who may ask ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("who, path, status", [

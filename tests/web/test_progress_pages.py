@@ -22,3 +22,9 @@ def test_a_manager_sees_their_team_and_links_each_rep(client, company):
     assert team.status_code == 200 and "/progress?rep=AE01&amp;period=2026-03" in team.text
     assert client.get("/progress?rep=AE02&period=2026-03", headers={**HTML, **company.headers("olena")}).status_code == 200
     assert client.get("/progress/team/MGR02", headers={**HTML, **company.headers("olena")}).status_code == 404
+
+
+def test_a_gate_that_cuts_pay_is_shown_before_the_kpis(client, company):
+    html = client.get("/progress?rep=AE02&period=2026-03", headers={**HTML, **company.headers("fiona")}).text
+    assert 'data-gate="crm_hygiene"' in html and html.index('data-gate="crm_hygiene"') < html.index("data-kpi=")
+    assert "KPI bonus" in html  # the component the gate cuts, by its label

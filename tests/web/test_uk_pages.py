@@ -55,7 +55,8 @@ def pages(company) -> dict[str, list[str]]:
     r = company.runs
     return {"fiona": ["/finance/runs", f"/finance/runs/{r['mar']}", f"/finance/runs/{r['sdr_mar']}",
                       f"/finance/runs/{r['sdr_feb']}", "/finance/import", f"/pay/{r['mar']}/AE01", "/pay/999/AE01",
-                      "/progress/team/MGR01?period=2026-03", "/progress?rep=AE01&period=2026-03"],
+                      "/progress/team/MGR01?period=2026-03", "/progress?rep=AE01&period=2026-03",
+                      "/progress?rep=AE02&period=2026-03"],
             "iryna": ["/pay", f"/pay/{r['jan']}/AE01", f"/pay/{r['mar']}/AE01", "/progress?period=2026-03"],
             "hanna": ["/hr/simulation", "/finance/runs"]}
 

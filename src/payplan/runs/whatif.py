@@ -12,7 +12,6 @@ must not estimate pay by a formula of its own.
 from __future__ import annotations
 
 import statistics
-from datetime import date
 from decimal import Decimal
 
 import msgspec
@@ -50,6 +49,7 @@ class Gain(msgspec.Struct, frozen=True):
 
 class GateWatch(msgspec.Struct, frozen=True):
     component: str
+    component_label: str
     label: str
     metric: str
     unit: str
@@ -164,8 +164,8 @@ def gates(scoring: Scoring) -> list[GateWatch]:
             step = POINT if unit == "ratio" else Decimal(1)
             moved = gate.min if applies else gate.min - step
             at_stake = _change(scoring, with_metric(scoring.inputs, key, MetricValue(moved, 1)))
-            found.append(GateWatch(comp.id, gate.label or comp.id, gate.metric, unit, actual, gate.min,
-                                   gate.factor, applies, at_stake))
+            found.append(GateWatch(comp.id, comp.label or comp.id, gate.label or comp.id, gate.metric, unit,
+                                   actual, gate.min, gate.factor, applies, at_stake))
     return sorted(found, key=lambda g: not g.applies)
 
 

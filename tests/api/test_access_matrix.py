@@ -96,6 +96,18 @@ MATRIX = [
     row("GET", "/statement.css", {"*": OK, "anonymous": ANON}),
     row("GET", "/audit", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
     row("GET", "/audit/verify", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+    # progress during a period (an estimate): a rep only themself, a manager their team (M1: A1, A2)
+    row("GET", "/me/progress?rep=A1&period=2026-03", {"*": OK, "anonymous": ANON}),
+    row("GET", "/me/progress?rep=U1&period=2026-03", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
+    row("GET", "/reps/A1/progress?period=2026-03", {"*": OK, "anonymous": ANON}),
+    row("GET", "/reps/A2/progress?period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
+    row("GET", "/reps/U1/progress?period=2026-03", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
+    row("GET", "/teams/A1/progress?period=2026-03", {"*": OK, "anonymous": ANON}),
+    row("GET", "/teams/M1/progress?period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
+    row("GET", "/progress?rep=A1&period=2026-03", {"*": OK, "anonymous": ANON}),
+    row("GET", "/progress?rep=A2&period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
+    row("GET", "/progress/team/A1?period=2026-03", {"*": OK, "anonymous": ANON}),
+    row("GET", "/progress/team/M1?period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
     # HR simulates plan changes (read only); finance approves payouts but does not simulate
     row("POST", "/simulations", {"*": NO, "admin": OK, "hr": OK, "anonymous": ANON}, "simulation"),
     # users and credentials: admins only (rep2's token is the 7th made, in USERS' order)

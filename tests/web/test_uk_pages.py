@@ -56,9 +56,11 @@ def pages(company) -> dict[str, list[str]]:
     dispute = _resolved_dispute(company)
     return {"fiona": ["/finance/runs", f"/finance/runs/{r['mar']}", f"/finance/runs/{r['sdr_mar']}",
                       f"/finance/runs/{r['sdr_feb']}", "/finance/import", f"/pay/{r['mar']}/AE01", "/pay/999/AE01",
-                      "/pay/disputes", f"/pay/disputes/{dispute + 1}"],
+                      "/pay/disputes", f"/pay/disputes/{dispute + 1}",
+                      "/progress/team/MGR01?period=2026-03", "/progress?rep=AE01&period=2026-03",
+                      "/progress?rep=AE02&period=2026-03"],
             "iryna": ["/pay", f"/pay/{r['jan']}/AE01", f"/pay/{r['mar']}/AE01", "/pay/disputes",
-                      f"/pay/disputes/{dispute}", f"/pay/disputes/{dispute + 1}"],
+                      f"/pay/disputes/{dispute}", f"/pay/disputes/{dispute + 1}", "/progress?period=2026-03"],
             "hanna": ["/hr/simulation", "/finance/runs"]}
 
 

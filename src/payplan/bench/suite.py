@@ -32,6 +32,8 @@ ROWS: list[Row] = [
                 "≤ 3 s at 10,000 reps")),
     ("payplan.bench.statements", "statement PDF (2 pages, ~40 deal lines)", {}, {"n": 6},
      lambda r: (f"median {r['median_ms']:.0f} ms; {r.get('per_second_all_cores', 0):.1f}/s all cores", "≤ 150 ms median")),
+    ("payplan.bench.progress", "progress: one rep's estimate and what moves it (demo company)", {}, {"n": 10},
+     lambda r: (f"median {r['median_ms']:.1f} ms ({r['rep']}, {r['period']})", "< 100 ms median")),
     ("payplan.bench.api", "rep breakdown API (JSON, bearer) vs bare Litestar, 10 connections", {},
      {"requests": 300, "rounds": 1, "warmup": 50},
      lambda r: ((f"{r['app']['per_second']:,.0f} vs {r['bare']['per_second']:,.0f} requests/s = {r['ratio']:.0%}; "

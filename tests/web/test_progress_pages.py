@@ -1,0 +1,30 @@
+"""The progress pages: a rep sees their estimate, labelled as one, and not another rep's; a manager their team."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .conftest import HTML
+
+
+def test_a_rep_sees_their_estimate_and_not_another_reps(client, company):
+    own = client.get("/progress?period=2026-03", headers={**HTML, **company.headers("iryna")})
+    assert own.status_code == 200
+    assert 'data-estimate="true"' in own.text and "not payable" in own.text and 'data-kpi="demos"' in own.text
+    api = client.get("/me/progress?period=2026-03", headers=company.headers("iryna")).json()
+    assert f'{Decimal(api["total"]):,.2f}' in own.text
+    for path in ("/progress?rep=AE02&period=2026-03", "/progress/team/MGR01?period=2026-03"):
+        assert client.get(path, headers={**HTML, **company.headers("iryna")}).status_code == 404
+
+
+def test_a_manager_sees_their_team_and_links_each_rep(client, company):
+    team = client.get("/progress/team/MGR01?period=2026-03", headers={**HTML, **company.headers("olena")})
+    assert team.status_code == 200 and "/progress?rep=AE01&amp;period=2026-03" in team.text
+    assert client.get("/progress?rep=AE02&period=2026-03", headers={**HTML, **company.headers("olena")}).status_code == 200
+    assert client.get("/progress/team/MGR02", headers={**HTML, **company.headers("olena")}).status_code == 404
+
+
+def test_a_gate_that_cuts_pay_is_shown_before_the_kpis(client, company):
+    html = client.get("/progress?rep=AE02&period=2026-03", headers={**HTML, **company.headers("fiona")}).text
+    assert 'data-gate="crm_hygiene"' in html and html.index('data-gate="crm_hygiene"') < html.index("data-kpi=")
+    assert "KPI bonus" in html  # the component the gate cuts, by its label

@@ -54,12 +54,15 @@ def english_on(html: str) -> list[str]:
 def pages(company) -> dict[str, list[str]]:
     r = company.runs
     return {"fiona": ["/finance/runs", f"/finance/runs/{r['mar']}", f"/finance/runs/{r['sdr_mar']}",
-                      f"/finance/runs/{r['sdr_feb']}", "/finance/import", f"/pay/{r['mar']}/AE01", "/pay/999/AE01"],
-            "iryna": ["/pay", f"/pay/{r['jan']}/AE01", f"/pay/{r['mar']}/AE01"],
-            "hanna": ["/hr/simulation", "/finance/runs"]}
+                      f"/finance/runs/{r['sdr_feb']}", "/finance/import", f"/pay/{r['mar']}/AE01", "/pay/999/AE01",
+                      "/finance/plans", "/plans/1/view"],
+            "iryna": ["/pay", f"/pay/{r['jan']}/AE01", f"/pay/{r['mar']}/AE01", "/me/plan?period=2026-03",
+                      "/me/plan?period=2026-07"],
+            "olena": ["/pay", "/me/plan?period=2026-03", "/plans/3/view"],
+            "hanna": ["/hr/simulation", "/finance/runs", "/finance/plans", "/plans/2/view"]}
 
 
-@pytest.mark.parametrize("who", ["fiona", "iryna", "hanna"])
+@pytest.mark.parametrize("who", ["fiona", "iryna", "olena", "hanna"])
 def test_pages_in_uk_show_no_english_word_of_the_catalog(client, pages, who):
     assert sign_in(client, who).status_code == 303
     first = client.get(pages[who][0] + "?lang=uk", headers=HTML)

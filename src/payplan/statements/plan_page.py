@@ -16,7 +16,7 @@ from decimal import Decimal
 import msgspec
 
 from payplan.core.metrics import lookup
-from payplan.core.plan import Commission, Component, Draw, Fixed, Gate, Override, Plan, Scorecard, Spiff
+from payplan.core.plan import Commission, Component, Draw, Fixed, Gate, Kpi, Override, Plan, Scorecard, Spiff
 from payplan.i18n import N_, Words
 from payplan.statements.tiers import TierRow, tier_rows
 
@@ -91,7 +91,7 @@ def _component(c: Component, w: Words) -> ComponentView:
     return ComponentView(c.id, c.__struct_config__.tag, label, w.plan_text(c.why), kpis, tiers, _rules(c, label, w))
 
 
-def _kpi(k, w: Words) -> KpiView:
+def _kpi(k: Kpi, w: Words) -> KpiView:
     found = lookup(k.metric)
     unit = found.unit if found else "count"
     curve = [(Decimal(x), Decimal(y)) for x, y in k.curve]
@@ -134,7 +134,8 @@ def _gate(g: Gate, label: str, w: Words) -> str:
     if g.kpi_min is not None:
         return _say(w, N_("%(gate)s: when any KPI's attainment is below %(min)s, %(label)s is multiplied by "
                           "%(factor)s."), gate=name, min=w.pct(g.kpi_min), label=label, factor=w.number(g.factor))
-    unit = (lookup(g.metric or "") or lookup("demos")).unit
+    found = lookup(g.metric or "")
+    unit = found.unit if found else "count"
     return _say(w, N_("%(gate)s: below %(min)s, %(label)s is multiplied by %(factor)s."), gate=name,
                 min=_in_unit(g.min, unit, w), label=label, factor=w.number(g.factor))
 
@@ -171,12 +172,12 @@ def _commission(c: Commission, label: str, w: Words) -> list[str]:
 def _spiff(c: Spiff, label: str, w: Words) -> str:
     when = (w.iso_date(c.starts.isoformat()) if c.starts else "…", w.iso_date(c.ends.isoformat()) if c.ends else "…")
     if c.per_deal is not None:
-        return _say(w, N_("%(label)s: %(amount)s per qualifying deal, from %(start)s to %(end)s."), label=label,
+        return _say(w, N_("%(label)s: %(amount)s per qualifying deal (from %(start)s to %(end)s)."), label=label,
                     amount=w.amount(c.per_deal), start=when[0], end=when[1])
     if c.rate is not None:
-        return _say(w, N_("%(label)s: %(rate)s of each qualifying deal, from %(start)s to %(end)s."), label=label,
+        return _say(w, N_("%(label)s: %(rate)s of each qualifying deal (from %(start)s to %(end)s)."), label=label,
                     rate=w.pct(c.rate, 2), start=when[0], end=when[1])
-    return _say(w, N_("%(label)s: %(amount)s per unit, from %(start)s to %(end)s."), label=label,
+    return _say(w, N_("%(label)s: %(amount)s per unit (from %(start)s to %(end)s)."), label=label,
                 amount=w.amount(c.per_unit), start=when[0], end=when[1])
 
 

@@ -27,7 +27,7 @@ from payplan.api.acknowledgements import PlanView, VersionId, my_plan, today_per
 from payplan.api.auth import EVERYONE, allow
 from payplan.api.db import Database
 from payplan.core.periods import Period, PeriodError, parse_period
-from payplan.errors import Invalid
+from payplan.errors import Invalid, NotFound
 from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.runs import acknowledgements as acks
@@ -80,7 +80,7 @@ def team_plans(conn: Connection, viewer: User, period: Period | None) -> list[Te
 def _sees(conn: Connection, version_id: int, viewer: User) -> bool:
     try:
         acks.open_version(conn, version_id, viewer)
-    except Exception:  # NotFound: none of their team is on it
+    except NotFound:  # none of their team is on it
         return False
     return True
 

@@ -117,6 +117,15 @@ def test_the_acknowledge_button_posts_and_comes_back(client, company):
     assert f"Acknowledged on {Formatter('en', 'USD').iso_date(recorded[0].acknowledged_at[:10])}" in response.text
 
 
+def test_acknowledging_from_a_versions_page_comes_back_to_it(client, company):
+    sign_in(client, "iryna")
+    vid = version_id(company, "ae-2026@1")
+    assert 'name="back" value="view"' in client.get(f"/plans/{vid}/view", headers=HTML).text
+    response = post_form(client, "/me/plan/acknowledge", plan_version_id=str(vid), back="view")
+    assert response.status_code == 200 and str(response.url).endswith(f"/plans/{vid}/view")
+    assert "Acknowledged on" in response.text
+
+
 def test_who_has_not_acknowledged_finance_everyone_a_manager_their_team(client, company):
     vid = version_id(company, "ae-2026@1")
     client.post(f"/plans/{vid}/acknowledgements", headers=company.headers("iryna"))

@@ -6,7 +6,7 @@ a browser (`Accept: text/html`) gets the page, any other client the same view as
 their team is on, each linking to `/plans/{id}/view`, which shows any version to
 whoever may read it, and the roster (who acknowledged, who has not) to finance, HR,
 admin (every rep) and managers (their team). `POST /me/plan/acknowledge` is the page's
-button (form field `plan_version_id`), then 303 back to the plan. `/finance/plans` lists
+button (form fields `plan_version_id`, `period`, `back`), then 303 back to the page it was on. `/finance/plans` lists
 the versions with how many of their reps acknowledged. Must stay thin: who may do what
 is `payplan.runs.acknowledgements`'.
 """
@@ -50,6 +50,7 @@ class TeamPlan(msgspec.Struct, frozen=True):
 class AckForm(msgspec.Struct):
     plan_version_id: int
     period: str = ""
+    back: str = ""  # "view": back to /plans/{id}/view, else to /me/plan
 
 
 def _period(text: str) -> Period:
@@ -96,7 +97,7 @@ def my_plan_page(request: Request, db: NamedDependency[Database], period: Period
     if not wants_html(request):
         return view
     team = db.read(team_plans, request.user, chosen) if request.user.role == "manager" else []
-    return page(request, "plan.html", v=view, period=period, team=team, roster=None)
+    return page(request, "plan.html", v=view, period=period, team=team, roster=None, back="")
 
 
 @get("/plans/{version_id:int}/view", guards=[EVERYONE], sync_to_thread=True)
@@ -109,14 +110,16 @@ def plan_version_view(request: Request, version_id: VersionId, db: NamedDependen
         return view, acks.roster(conn, version_id, user) if user.role != "rep" else None
 
     view, roster = db.read(read)
-    return page(request, "plan.html", v=view, period="", team=[], roster=roster)
+    return page(request, "plan.html", v=view, period="", team=[], roster=roster, back="view")
 
 
 @post("/me/plan/acknowledge", guards=[allow("rep", "manager")], sync_to_thread=True, status_code=303)
 def acknowledge_page(request: Request, db: NamedDependency[Database], data: URLEncodedBody[AckForm]) -> Response:
     """The plan page's Acknowledge button: records it (once), then back to the plan page."""
     db.write(acks.acknowledge, data.plan_version_id, request.user)
-    back = f"/me/plan?period={data.period}" if data.period and _period(data.period) else "/me/plan"
+    if data.back == "view":
+        return Redirect(path=f"/plans/{data.plan_version_id}/view", status_code=303)
+    back = f"/me/plan?period={_period(data.period).key}" if data.period else "/me/plan"
     return Redirect(path=back, status_code=303)
 
 

@@ -20,6 +20,7 @@ import msgspec
 from anyio import to_thread
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 from sqlalchemy import Connection
 from typing_extensions import Annotated
@@ -76,8 +77,13 @@ def plan_version_page(request: Request, version_id: VersionId, db: NamedDependen
     return db.read(version_view, version_id, request.user, lang)
 
 
+_ACKNOWLEDGED = {201: ResponseSpec(acks.Acknowledgement, description="Recorded now.", generate_examples=False),
+                 200: ResponseSpec(acks.Acknowledgement, description="Recorded before: the first record, unchanged.",
+                                   generate_examples=False)}
+
+
 @post("/plans/{version_id:int}/acknowledgements", guards=[EVERYONE], tags=["plans"],
-      responses=problem_responses(400, 401, 403, 404))
+      responses={**_ACKNOWLEDGED, **problem_responses(400, 401, 403, 404)})
 async def acknowledge_plan(request: Request, version_id: VersionId,
                 db: NamedDependency[Database]) -> Response:
     """Acknowledge the plan version the caller is on: 201 recorded now, 200 already recorded."""

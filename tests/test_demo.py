@@ -9,7 +9,7 @@ import sys
 from sqlalchemy import func, select
 
 from payplan.store.db import make_engine
-from payplan.store.service_schema import audit_log, runs
+from payplan.store.service_schema import audit_log, plan_versions, runs
 
 
 def _demo(url: str) -> subprocess.CompletedProcess:
@@ -25,14 +25,18 @@ def test_demo_seeds_once_and_is_idempotent(tmp_path):
     assert first.stdout.count("token for ") == 6
     engine = make_engine(url)
     with engine.connect() as conn:
-        states = dict(conn.execute(select(runs.c.period, runs.c.state)).all())
+        states = {(ref, period): state for ref, period, state in conn.execute(
+            select(plan_versions.c.plan_id, runs.c.period, runs.c.state)
+            .join(plan_versions, plan_versions.c.id == runs.c.plan_version_id)).all()}
         audit_rows = conn.execute(select(func.count()).select_from(audit_log)).scalar()
-    assert states == {"2026-01": "paid", "2026-02": "approved", "2026-03": "draft"}
+    assert states == {("ae-2026", "2026-01"): "paid", ("ae-2026", "2026-02"): "approved",
+                      ("ae-2026", "2026-03"): "draft",  # and the managers' own pay:
+                      ("manager-2026", "2026-01"): "paid", ("manager-2026", "2026-02"): "approved"}
     second = _demo(url)
     assert second.returncode == 0, second.stderr
     assert "token for" not in second.stdout
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(runs)).scalar() == 3
+        assert conn.execute(select(func.count()).select_from(runs)).scalar() == 5
         # Every import is audited, even one that adds nothing: 7 fact files, nothing else new.
         new = conn.execute(select(audit_log.c.action).where(audit_log.c.id > audit_rows)).scalars().all()
         assert new == ["facts.import"] * 7
@@ -45,5 +49,5 @@ def test_the_demo_introduces_each_user_and_what_to_try(tmp_path):
     assert "sign in at http://127.0.0.1:8000/signin as:" in done.stdout
     for line in ("fiona (finance): review draft run 3 (March) at /finance/runs/3 (filter its flags) and submit it",
                  "felix (finance): approve run 3 once fiona has submitted it", "hanna (hr): simulate",
-                 "olena (manager): your team's pay", "iryna (rep): your pay at /pay", "admin (admin): everything"):
+                 "olena (manager): your own pay and your team's", "iryna (rep): your pay at /pay", "admin (admin): everything"):
         assert f"  {line}" in done.stdout, line

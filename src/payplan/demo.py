@@ -35,8 +35,9 @@ TRY = {
              "paid and export it from the page (or `payplan runs export 3`)",
     "hanna": "simulate at /hr/simulation, or a draft: `payplan simulate --baseline ae-2026@1 "
              "--proposal plans/ae-2026-v2.toml --periods 2026-01..2026-03`",
-    "olena": "your team's pay and each rep's breakdown at /pay",
-    "iryna": "your pay at /pay: February's breakdown and its PDF statement",
+    "olena": "your own pay and your team's, each with its breakdown, at /pay; your plan at /me/plan",
+    "iryna": "your pay at /pay: February's breakdown and its PDF statement; read and acknowledge your plan at "
+             "/me/plan?period=2026-03",
 }
 
 
@@ -52,6 +53,10 @@ def seed(conn: Connection, data: Path = DATA) -> dict[str, str]:
     ae = f"{refs[0].plan_id}@{refs[0].version}"
     for period, final in (("2026-01", "paid"), ("2026-02", "approved"), ("2026-03", "draft")):
         _run(conn, ae, period, final, users)
+    # The managers' own pay (their plan's runs), after the AE runs so those keep ids 1-3.
+    manager = f"{refs[2].plan_id}@{refs[2].version}"
+    for period, final in (("2026-01", "paid"), ("2026-02", "approved")):
+        _run(conn, manager, period, final, users)
     return tokens
 
 

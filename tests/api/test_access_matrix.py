@@ -30,6 +30,7 @@ BODIES = {
     "upload": {"data": {"kind": "deals"}, "files": {"file": ("deals.csv", DEALS, "text/csv")}},
     "run_form": {"data": {"plan": "ae-2026@1", "period": "2026-04"}},
     "reject_form": {"data": {"reason": "the March deals are incomplete"}},
+    "ack_form": {"data": {"plan_version_id": "1", "period": "2026-03"}},
     "simulation": {"json": {"baseline": "ae-2026@1", "proposal": "ae-2026@1", "periods": "2026-01..2026-03"}},
     # a body naming one of the world's runs: made per case from `world.runs`
     "dispute": lambda runs: {"json": {"run_id": runs["approved"], "subject_kind": "deal", "subject": "LATE1",
@@ -61,6 +62,10 @@ MATRIX = [
     row("GET", "/plans", {"*": OK, "anonymous": ANON}),
     row("GET", "/plans/ae-2026@1", {"*": OK, "anonymous": ANON}),
     row("GET", "/plans/ae-2026@9", {"*": DENY, "anonymous": ANON}),
+    # plan version 1 is ae-2026@1: the rep (A1) is on it, the manager's team is; the manager is not
+    row("GET", "/plans/1/page", {"*": OK, "anonymous": ANON}),
+    row("POST", "/plans/1/acknowledgements", {"*": NO, "rep": CREATED, "anonymous": ANON}),
+    row("GET", "/plans/1/acknowledgements", {"*": OK, "rep": NO, "anonymous": ANON}),
     row("POST", "/runs", {"*": CREATED, "manager": NO, "rep": NO, "anonymous": ANON}, "run"),
     row("GET", "/runs", {"*": OK, "anonymous": ANON}),
     row("GET", "/runs/{approved}", {"*": OK, "anonymous": ANON}),
@@ -131,6 +136,11 @@ MATRIX = [
     row("GET", "/pay/{approved}/A2", {"*": OK, "rep": DENY, "anonymous": ANON}),
     row("GET", "/pay/{approved}/U1", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
     row("GET", "/pay/{draft}/A1", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
+    # the plan page (JSON for these clients): no manager plan is published in this world
+    row("GET", "/me/plan?period=2026-03", {"*": NO, "rep": OK, "manager": DENY, "anonymous": ANON}),
+    row("POST", "/me/plan/acknowledge", {"*": NO, "rep": OK, "manager": NO, "anonymous": ANON}, "ack_form"),
+    row("GET", "/plans/1/view", {"*": OK, "anonymous": ANON}),
+    row("GET", "/finance/plans", {"*": NO, "admin": OK, "finance": OK, "hr": OK, "anonymous": ANON}),
     row("GET", "/finance/runs", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
     row("GET", "/finance/runs/{draft}", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
     row("POST", "/finance/runs/{draft}/submit", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
@@ -185,7 +195,7 @@ def test_the_matrix_covers_every_route(app):
     normal = {(m, p.replace("{approved}", "{run_id}").replace("{draft}", "{run_id}")
                .replace("{submitted}", "{run_id}").replace("ae-2026@1", "{ref}").replace("A1", "{rep_id}")
                .replace("/facts/targets", "/facts/{kind}").replace("/users/rep2", "/users/{name}")
-               .replace("/tokens/7", "/tokens/{token_id}")
+               .replace("/tokens/7", "/tokens/{token_id}").replace("/plans/1/", "/plans/{version_id}/")
                .replace("{dispute}", "{dispute_id}")) for m, p in covered}
     routes = {(method, route.path_format) for route in app.routes for method in getattr(route, "methods", ())
               if method not in ("HEAD", "OPTIONS") and not route.path_format.startswith("/schema")}

@@ -58,10 +58,13 @@ def pages(company) -> dict[str, list[str]]:
                       f"/finance/runs/{r['sdr_feb']}", "/finance/import", f"/pay/{r['mar']}/AE01", "/pay/999/AE01",
                       "/pay/disputes", f"/pay/disputes/{dispute + 1}",
                       "/progress/team/MGR01?period=2026-03", "/progress?rep=AE01&period=2026-03",
-                      "/progress?rep=AE02&period=2026-03"],
+                      "/progress?rep=AE02&period=2026-03", "/finance/plans", "/plans/1/view"],
             "iryna": ["/pay", f"/pay/{r['jan']}/AE01", f"/pay/{r['mar']}/AE01", "/pay/disputes",
-                      f"/pay/disputes/{dispute}", f"/pay/disputes/{dispute + 1}", "/progress?period=2026-03"],
-            "hanna": ["/hr/simulation", "/finance/runs"]}
+                      f"/pay/disputes/{dispute}", f"/pay/disputes/{dispute + 1}", "/progress?period=2026-03",
+                      "/me/plan?period=2026-03", "/me/plan?period=2026-07"],
+            "olena": ["/pay", "/me/plan?period=2026-03", "/plans/3/view", "/progress?period=2026-03",
+                      "/progress/team/MGR01?period=2026-03", "/pay/disputes"],
+            "hanna": ["/hr/simulation", "/finance/runs", "/finance/plans", "/plans/2/view"]}
 
 
 def _resolved_dispute(company) -> int:
@@ -79,7 +82,7 @@ def _resolved_dispute(company) -> int:
     return first
 
 
-@pytest.mark.parametrize("who", ["fiona", "iryna", "hanna"])
+@pytest.mark.parametrize("who", ["fiona", "iryna", "olena", "hanna"])
 def test_pages_in_uk_show_no_english_word_of_the_catalog(client, pages, who):
     assert sign_in(client, who).status_code == 303
     first = client.get(pages[who][0] + "?lang=uk", headers=HTML)

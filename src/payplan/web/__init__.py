@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from litestar import Router
 
-from payplan.web import close, disputes, finance, pay, progress, signin, simulation
+from payplan.web import close, disputes, finance, pay, plan, progress, signin, simulation
 from payplan.web.errors import web_error
 from payplan.web.locale import use_request_language
 from payplan.web.templating import template_config
@@ -24,6 +24,6 @@ __all__ = ["router", "template_config"]
 def router() -> Router:
     """Every page, outside the OpenAPI schema, with the pages' exception handler."""
     pages = [*signin.ROUTES, *pay.ROUTES, *finance.ROUTES, *close.ROUTES, *simulation.ROUTES,
-             *disputes.ROUTES, *progress.ROUTES]
+             *disputes.ROUTES, *progress.ROUTES, *plan.ROUTES]
     return Router(path="/", route_handlers=pages, before_request=use_request_language,
                   include_in_schema=False, exception_handlers={Exception: web_error})

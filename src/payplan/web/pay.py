@@ -1,4 +1,4 @@
-"""Pay pages: "My pay" (a rep's, or a manager's and their team's) and one rep's breakdown of a run.
+"""Pay pages: "My pay" (a rep's, or a manager's own and their team's) and one rep's breakdown of a run.
 
 `/pay` lists the approved and paid runs in which the viewer may see results, with
 those results (`run_views.list_results`: a rep their own, a manager their team).
@@ -60,7 +60,9 @@ def pay_runs(conn: Connection, viewer) -> list[PayRun]:
 @get("/pay", guards=[allow(*PAID_ROLES)], sync_to_thread=True)
 def my_pay(request: Request, db: NamedDependency[Database]) -> Template:
     """The viewer's (and, for a manager, their team's) results in approved and paid runs."""
-    return page(request, "pay.html", pay_runs=db.read(pay_runs, request.user))
+    found = db.read(pay_runs, request.user)
+    own = sum(r.rep_id == request.user.rep_id for p in found for r in p.results)
+    return page(request, "pay.html", pay_runs=found, own_count=own)
 
 
 @get("/pay/{run_id:int}/{rep_id:str}", guards=[EVERYONE], sync_to_thread=True)

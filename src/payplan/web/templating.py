@@ -116,6 +116,11 @@ def period_name(key: str) -> str:
     return formatter("USD").month(period.start) if period.kind == "month" else key
 
 
+def day(timestamp: str | None) -> str:
+    """A stored UTC timestamp ("2026-03-14T09:30:00.000000Z") as its date in the page's language."""
+    return formatter("USD").iso_date(timestamp[:10]) if timestamp else ""
+
+
 def first_upper(text: str) -> str:
     """"clawback" → "Clawback" (the rest as it is: "KPI bonus" stays)."""
     return text[:1].upper() + text[1:]
@@ -136,7 +141,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         lambda singular, plural, n: translations(language()).ngettext(singular, plural, n), newstyle=True)
     env.filters["first_upper"] = first_upper
     env.globals.update(amount=amount, money=money, signed=signed, refusal=refusal, pct=pct, measure=measure,
-                       number=number, period_name=period_name,
+                       number=number, period_name=period_name, day=day,
                        states=STATES, roles=ROLES, kinds=KINDS, periods=PERIODS, line_kinds=LINE_KINDS,
                        language=language, languages=LANGS)
     return env

@@ -49,7 +49,7 @@ def test_a_wrong_password_shows_a_message_and_the_right_one_opens_the_page_asked
     shoot(page, "signin-error")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    assert page.url.endswith("/pay")
+    assert page.url.endswith("/pay")  # the page asked for
     page.click("text=Sign out")
     assert "/signin" in page.url
     assert page.goto("/pay").url.endswith("/signin?next=/pay")
@@ -58,6 +58,7 @@ def test_a_wrong_password_shows_a_message_and_the_right_one_opens_the_page_asked
 def test_my_pay_lists_the_reps_approved_and_paid_runs_with_the_apis_totals(page, server):
     runs = server.company.runs
     sign_in(page, "iryna")
+    page.click("nav >> text=My pay")
     assert page.url.endswith("/pay")
     shown = {int(row.get_attribute("data-run")): dec(row.locator("td.total").inner_text())
              for row in page.locator("tbody tr").all()}
@@ -76,6 +77,7 @@ def _demos_by_hand(rep: str, month: str) -> int:
 def test_the_breakdown_shows_the_apis_figures_and_its_lines_add_up(page, server):
     run_id = server.company.runs["mar"]
     sign_in(page, "iryna")
+    page.click("nav >> text=My pay")
     page.click(f"tr[data-run='{run_id}'] a")
     assert page.url.endswith(f"/pay/{run_id}/AE01")
     doc = api(server, "iryna", f"/runs/{run_id}/results/AE01")["result"]

@@ -54,7 +54,7 @@ def test_each_page_is_for_its_roles_and_others_get_a_403_page(client, path, name
         assert f"the role &#39;{role}&#39; may not do this" in response.text
 
 
-@pytest.mark.parametrize("name, home", [("iryna", "/pay"), ("olena", "/pay"), ("fiona", "/finance/runs"),
+@pytest.mark.parametrize("name, home", [("iryna", "/progress"), ("olena", "/progress"), ("fiona", "/finance/runs"),
                                         ("hanna", "/hr/simulation"), ("admin", "/finance/runs")])
 def test_home_sends_each_role_to_its_pages(client, name, home):
     sign_in(client, name)

@@ -30,7 +30,8 @@ from payplan.settings import template_file
 from payplan.web.errors import SIGN_IN, wants_html
 from payplan.web.templating import gettext, page
 
-HOME = {"rep": "/pay", "manager": "/pay", "finance": "/finance/runs", "admin": "/finance/runs",
+# a rep's and a manager's home is their progress in the period (the estimate, what moves their pay)
+HOME = {"rep": "/progress", "manager": "/progress", "finance": "/finance/runs", "admin": "/finance/runs",
         "hr": "/hr/simulation"}
 
 

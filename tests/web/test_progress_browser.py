@@ -12,9 +12,12 @@ from decimal import Decimal
 
 import httpx
 
+from payplan.access.users import add_user, get_user
+from payplan.plans import versions as plan_store
+from payplan.runs import disputes
 from payplan.statements.i18n import Formatter
 
-from .conftest import PLANS, shoot, sign_in
+from .conftest import PASSWORD, PLANS, shoot, sign_in
 from .test_browser import dec
 
 AE = tomllib.loads((PLANS / "ae-2026-v1.toml").read_text(), parse_float=Decimal)
@@ -74,10 +77,26 @@ def test_a_manager_sees_the_team_total_and_their_own_pay(page, server):
     assert stored.status_code == 200 and Decimal(stored.json()["total"]) == shown
 
 
-def test_a_rep_cannot_open_another_reps_progress(page, server):
+def test_a_rep_cannot_open_another_reps_progress_plan_or_dispute(page, server):
+    """Every page and API address of another rep's progress, plan acknowledgements or dispute
+    answers 403 or 404 to iryna (AE01), in chromium and over the API."""
     company = server.company
+    with company.engine.begin() as conn:
+        add_user(conn, "taras", "rep", "AE02", PASSWORD, actor="test")
+        taras = get_user(conn, "taras")
+        theirs = disputes.open_dispute(conn, company.runs["mar"], "other", "the whole month", "why so low?", taras).id
+        sdr = plan_store.get_plan(conn, "sdr-2026@1").id  # a plan iryna is not on
     sign_in(page, "iryna")
-    assert page.goto("/progress?rep=AE02&period=2026-03").status == 404
-    assert page.goto("/progress/team/MGR01?period=2026-03").status == 404
-    for url in ("/reps/AE02/progress", "/teams/MGR01/progress", "/me/progress?rep=AE02"):
+    pages = ["/progress?rep=AE02&period=2026-03", "/progress/team/MGR01?period=2026-03", f"/plans/{sdr}/view",
+             f"/pay/disputes/{theirs}", "/finance/plans"]
+    for url in pages:
+        assert page.goto(url).status in (403, 404), url
+    apis = ["/reps/AE02/progress", "/teams/MGR01/progress", "/me/progress?rep=AE02", f"/plans/{sdr}/page",
+            f"/plans/{sdr}/acknowledgements", f"/disputes/{theirs}"]
+    for url in apis:
         assert httpx.get(server.url + url, headers=company.headers("iryna")).status_code in (403, 404), url
+    assert httpx.post(f"{server.url}/plans/{sdr}/acknowledgements",
+                      headers=company.headers("iryna")).status_code in (403, 404)
+    # and her own answer 200, so the refusals above are about whose they are
+    assert page.goto("/progress?period=2026-03").status == 200
+    assert httpx.get(f"{server.url}/disputes", headers=company.headers("iryna")).json() == []

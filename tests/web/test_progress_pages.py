@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from html import unescape
 
 from .conftest import HTML
 
@@ -28,3 +29,11 @@ def test_a_gate_that_cuts_pay_is_shown_before_the_kpis(client, company):
     html = client.get("/progress?rep=AE02&period=2026-03", headers={**HTML, **company.headers("fiona")}).text
     assert 'data-gate="crm_hygiene"' in html and html.index('data-gate="crm_hygiene"') < html.index("data-kpi=")
     assert "KPI bonus" in html  # the component the gate cuts, by its label
+
+
+def test_a_home_with_nothing_to_estimate_says_why_instead_of_404(client, company):
+    """No plan is in force in 2025-01: the rep's own home answers 200 with the reason (the API 404)."""
+    page = client.get("/progress?period=2025-01", headers={**HTML, **company.headers("iryna")})
+    assert page.status_code == 200 and 'id="no-estimate"' in page.text and 'data-estimate="true"' not in page.text
+    api = client.get("/me/progress?period=2025-01", headers=company.headers("iryna"))
+    assert api.status_code == 404 and api.json()["detail"] in unescape(page.text)

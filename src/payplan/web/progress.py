@@ -17,7 +17,8 @@ from payplan.api.db import Database
 from payplan.api.progress import PeriodQuery, RepPath, RepQuery
 from payplan.plans import versions as plan_store
 from payplan.runs.progress_report import rep_progress, team_progress
-from payplan.web.templating import language, page
+from payplan.errors import NotFound
+from payplan.web.templating import gettext, language, page
 
 
 def _texts(conn, refs: set[str]) -> dict[str, str]:
@@ -41,8 +42,14 @@ def _team(conn, user, rep_id, period):
 @get("/progress", guards=[EVERYONE], sync_to_thread=True)
 def progress_page(request: Request, db: NamedDependency[Database], period: PeriodQuery = None,
                   rep: RepQuery = None) -> Template:
-    """The estimate of the period so far and what moves it, for the viewer or `?rep=`."""
-    found, texts = db.read(_mine, request.user, rep, period)
+    """The estimate of the period so far and what moves it, for the viewer or `?rep=`. The viewer's
+    own home says why there is nothing to estimate (no plan pays them in the period) instead of a 404."""
+    try:
+        found, texts = db.read(_mine, request.user, rep, period)
+    except NotFound as exc:
+        if rep is not None and rep != request.user.rep_id:
+            raise
+        return page(request, "progress.html", p=None, texts={}, missing=exc.say(gettext))
     return page(request, "progress.html", p=found, texts=texts)
 
 

@@ -115,6 +115,19 @@ def in_force(conn: Connection, plan_id: str, period: Period) -> PlanVersionRow:
                    start=period.start, period=period.key)
 
 
+def versions_in_force(conn: Connection, period: Period) -> list[tuple[PlanVersionRow, Plan]]:
+    """Each plan id's version whose effective range covers the start of `period`, with its Plan
+    value, by plan id (a caller applies its own eligibility and plan-period checks)."""
+    found = []
+    for plan_id in sorted({row.plan_id for row in list_plans(conn)}):
+        try:
+            row = in_force(conn, plan_id, period)
+        except NotFound:
+            continue
+        found.append((row, load(conn, row)))
+    return found
+
+
 def plan_source(conn: Connection, row: PlanVersionRow) -> str:
     return conn.execute(select(plan_versions.c.source).where(plan_versions.c.id == row.id)).scalar_one()
 

@@ -62,16 +62,7 @@ def reps_by_id(conn: Connection) -> dict[str, Rep]:
 
 def versions_in_force(conn: Connection, period: Period) -> list[tuple[PlanVersionRow, Plan]]:
     """Each plan id's version in force at the start of `period`, with its Plan value."""
-    found = []
-    for plan_id in sorted({row.plan_id for row in plan_store.list_plans(conn)}):
-        try:
-            row = plan_store.in_force(conn, plan_id, period)
-        except NotFound:
-            continue
-        plan = plan_store.load(conn, row)
-        if in_force(plan, period):
-            found.append((row, plan))
-    return found
+    return [(row, plan) for row, plan in plan_store.versions_in_force(conn, period) if in_force(plan, period)]
 
 
 def viewer_plan(conn: Connection, viewer: User, period: Period) -> tuple[PlanVersionRow, Plan]:

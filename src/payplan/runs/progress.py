@@ -113,12 +113,7 @@ def find_rep(everyone: list[Rep], rep_id: str) -> Rep:
 def plan_for(conn: Connection, rep: Rep, period: Period) -> tuple[Plan, str, Period]:
     """The published version in force for `period` whose eligibility takes `rep` (by plan id),
     with the pay period it covers (the plan's period containing the start of `period`)."""
-    for plan_id in sorted({row.plan_id for row in plan_store.list_plans(conn)}):
-        try:
-            row = plan_store.in_force(conn, plan_id, period)
-        except NotFound:
-            continue
-        plan = plan_store.load(conn, row)
+    for row, plan in plan_store.versions_in_force(conn, period):
         pay_period = period_of(period.start, plan.period)
         if is_eligible(plan, rep) and in_force(plan, pay_period):
             return plan, row.ref, pay_period

@@ -66,6 +66,8 @@ def test_evaluate_in_ukrainian(env, flags):
     lines = table("uk", env, *flags)
     assert lines[0].startswith("план ae-2026@1")
     assert lines[1].split()[:2] == ["Працівник", "Період"] and lines[1].split()[-1] == "Разом"
+    assert "Бонус за KPI" in lines[1] and "Комісія з маржі" in lines[1]  # the plan's own uk labels
+    assert "KPI bonus" not in lines[1]
     (iryna,) = [ln for ln in lines if "(AE01)" in ln]
     assert iryna.endswith(f"2{NBSP}626,52") and f"-1{NBSP}022,40" in iryna
     check_totals(lines, "uk", "Разом")

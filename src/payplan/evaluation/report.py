@@ -75,7 +75,8 @@ def table_rows(evaluation, lang: str = "en") -> tuple[list[str], list[list[str]]
 def _components(evaluation, lang: str) -> dict[str, str]:
     """Component id → its label in the plan (or its id; the engine's own in `lang`), in first-seen order."""
     labels = {key: translations(lang).gettext(message) for key, message in ENGINE_COMPONENTS.items()}
-    labels.update((c.id, c.label or c.id) for c in evaluation.plan.components)
+    texts = evaluation.plan.translations.get(lang, {})  # the plan's own labels in `lang`
+    labels.update((c.id, texts.get(c.label, c.label) if c.label else c.id) for c in evaluation.plan.components)
     ids: dict[str, str] = {}
     for r in evaluation.results:
         ids.update((c.id, labels.get(c.id, c.id)) for c in r.components if c.id not in ids)

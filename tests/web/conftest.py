@@ -184,6 +184,15 @@ def sign_in(page, name: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state()
 
 
+def follow(page, selector: str) -> None:
+    """Click a link and wait until the page it opens has loaded.
+
+    A bare click returns once the navigation has begun, and `locator.all()` does not wait:
+    rows read straight after it can come from a page that is still empty."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def shoot(page, name: str) -> None:
     """A full-page screenshot to look at, as $PAYPLAN_SCREENSHOTS/web-NAME.png (only when that is set)."""
     folder = os.environ.get("PAYPLAN_SCREENSHOTS")

@@ -15,7 +15,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from .conftest import PASSWORD, PLANS, ROOT, shoot, sign_in
+from .conftest import PASSWORD, PLANS, ROOT, follow, shoot, sign_in
 
 DEMO = ROOT / "examples" / "demo"
 
@@ -58,7 +58,7 @@ def test_a_wrong_password_shows_a_message_and_the_right_one_opens_the_page_asked
 def test_my_pay_lists_the_reps_approved_and_paid_runs_with_the_apis_totals(page, server):
     runs = server.company.runs
     sign_in(page, "iryna")
-    page.click("nav >> text=My pay")
+    follow(page, "nav >> text=My pay")
     assert page.url.endswith("/pay")
     shown = {int(row.get_attribute("data-run")): dec(row.locator("td.total").inner_text())
              for row in page.locator("tbody tr").all()}
@@ -77,8 +77,8 @@ def _demos_by_hand(rep: str, month: str) -> int:
 def test_the_breakdown_shows_the_apis_figures_and_its_lines_add_up(page, server):
     run_id = server.company.runs["mar"]
     sign_in(page, "iryna")
-    page.click("nav >> text=My pay")
-    page.click(f"tr[data-run='{run_id}'] a")
+    follow(page, "nav >> text=My pay")
+    follow(page, f"tr[data-run='{run_id}'] a")
     assert page.url.endswith(f"/pay/{run_id}/AE01")
     doc = api(server, "iryna", f"/runs/{run_id}/results/AE01")["result"]
     total = dec(page.inner_text("#total"))
@@ -124,7 +124,7 @@ def test_a_clawback_is_a_negative_line_that_says_why_and_the_statement_agrees(pa
     assert dec(row.locator("td.amount").inner_text()) == Decimal(clawback["amount"]) < 0
     assert clawback["deal_id"] in row.inner_text() and "reverses" in row.inner_text()
     total = page.inner_text("#total")
-    page.click("text=HTML")
+    follow(page, "text=HTML")
     assert page.url.endswith(f"/runs/{run_id}/results/AE01/statement.html")
     assert total in page.inner_text("body")
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from payplan.store.schema import deals
 
-from .conftest import shoot, sign_in
+from .conftest import follow, shoot, sign_in
 from .test_browser import api, dec
 
 HEADER = "deal_id,rep_id,created_at,closed_at,status,amount,cost,currency,product,cancelled_at,discount,tax\n"
@@ -66,7 +66,7 @@ def test_finance_closes_april_from_import_to_payroll_export(page, server, tmp_pa
     assert page.inner_text("#message") == "Imported deals.csv: 2 rows read, 2 new."
     assert deal_count(company) == before + 2
 
-    page.click("nav >> text=Runs")
+    follow(page, "nav >> text=Runs")
     page.select_option("#plan", "ae-2026@1")
     page.fill("#period", "2026-04")
     page.click("#create")
@@ -82,7 +82,7 @@ def test_finance_closes_april_from_import_to_payroll_export(page, server, tmp_pa
     shoot(page, "review")
 
     flag = min(flags)
-    page.click(f"#flags a[data-flag='{flag}']")
+    follow(page, f"#flags a[data-flag='{flag}']")
     rows = page.locator("#results tbody tr[data-rep]").all()
     assert rows and all(flag in row.get_attribute("data-flags").split() for row in rows)
     page.goto(f"/finance/runs/{run_id}")

@@ -14,14 +14,14 @@ import httpx
 
 from payplan.statements.i18n import Formatter
 
-from .conftest import PLANS, ROOT, shoot, sign_in
+from .conftest import PLANS, ROOT, follow, shoot, sign_in
 
 AE = tomllib.loads((PLANS / "ae-2026-v1.toml").read_text(), parse_float=Decimal)
 
 
 def test_a_rep_acknowledges_their_plan_and_finance_sees_who_has_not(browser, server, page):
     sign_in(page, "iryna")
-    page.click("nav >> text=My plan")
+    follow(page, "nav >> text=My plan")
     page.goto("/me/plan?period=2026-03")
     assert page.locator("h1").inner_text() == AE["name"]["en"]
     weights = page.locator("tr[data-kpi] .weight").all_inner_texts()

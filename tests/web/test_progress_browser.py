@@ -17,7 +17,7 @@ from payplan.plans import versions as plan_store
 from payplan.runs import disputes
 from payplan.statements.i18n import Formatter
 
-from .conftest import PASSWORD, PLANS, shoot, sign_in
+from .conftest import PASSWORD, PLANS, follow, shoot, sign_in
 from .test_browser import dec
 
 AE = tomllib.loads((PLANS / "ae-2026-v1.toml").read_text(), parse_float=Decimal)
@@ -57,7 +57,7 @@ def test_a_rep_sees_their_progress_and_the_next_tier(page, server):
 def test_a_manager_sees_the_team_total_and_their_own_pay(page, server):
     company = server.company
     sign_in(page, "olena")
-    page.click("nav >> text=My team")
+    follow(page, "nav >> text=My team")
     page.goto(page.url + "?period=2026-03")
     rows = page.locator("tbody tr[data-rep]")
     assert rows.count() > 1
@@ -68,7 +68,7 @@ def test_a_manager_sees_the_team_total_and_their_own_pay(page, server):
     assert team_total == Decimal(api["totals"]["USD"])
     shoot(page, "team-progress")
 
-    page.click("nav >> text=My pay")
+    follow(page, "nav >> text=My pay")
     own = page.locator("#own-pay tr[data-run]")
     assert own.count() >= 1
     run_id = int(own.first.get_attribute("data-run"))

@@ -13,6 +13,7 @@ import pytest
 from payplan.cli.main import main
 from payplan.core.simulate import Activity, Outcome, compare
 from payplan.simulation.report import render, safe_cell, to_csv, to_html
+from payplan.simulation.model import Population
 from payplan.simulation.simulate import PlanChoice, Simulation, simulate_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +35,7 @@ def _hostile_sim() -> Simulation:
     comparison = compare([outcome(r, 100) for r in reps], [outcome(r, 90) for r in reps],
                          {(r, "2026-01"): Activity(Decimal(1000), Decimal(-400)) for r in reps})
     choice = PlanChoice("a.toml", "a@1", "0" * 64, "=evil()", "file")
-    return Simulation(choice, choice, ["2026-01"], "USD", [], comparison, [])
+    return Simulation(Population("baseline", compared=len(reps)), choice, choice, ["2026-01"], "USD", [], comparison, [])
 
 
 def test_safe_cell_quotes_formula_starts_but_keeps_numbers() -> None:

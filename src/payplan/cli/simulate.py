@@ -23,23 +23,47 @@ import click
               help="Write the report to this file instead of standard output.")
 @click.option("--threshold", default="0", metavar="AMOUNT", show_default=True,
               help="Count a rep as gaining or losing only beyond this amount over the window.")
+@click.option("--role", default="", metavar="ROLE", help="Compare the reps of this role (default: every rep "
+              "either plan covers).")
+@click.option("--team", default="", metavar="TEAM", help="Compare the reps of this team.")
+@click.option("--cross-population", "cross", is_flag=True,
+              help="Allow plans for different populations (different roles); the report is labelled as such.")
+@click.option("--set", "edits", multiple=True, metavar="PARAMETER=VALUE",
+              help="Change a parameter of the proposal first, e.g. bonus.kpis.demos.weight=10%. Repeatable.")
+@click.option("--budget", default=None, metavar="AMOUNT", help="Fit --fit so the proposal's cost over the "
+              "window meets this amount.")
+@click.option("--fit", "lever", default=None, metavar="PARAMETER",
+              help="The parameter to fit to --budget: COMPONENT.target_incentive, COMPONENT.tiers.N.rate, "
+                   "COMPONENT.rate or multiplier.")
+@click.option("--tolerance", default="1", metavar="AMOUNT", show_default=True,
+              help="How close to --budget the fitted cost must come.")
+@click.option("--scenario", "scenarios", multiple=True, metavar="SHIFTS",
+              help="Score both plans on history shifted by e.g. 'demos +10%' or 'EMEA: lead_conversion -2pts; "
+                   "deal_size +5%'. Repeatable.")
 def simulate(baseline: str, proposal: str, periods: str, data_dir: Path | None, fmt: str,
-             output: Path | None, threshold: str) -> None:
-    """What PROPOSAL would have paid over past periods next to BASELINE, rep by rep (read only)."""
+             output: Path | None, threshold: str, role: str, team: str, cross: bool, edits: tuple[str, ...],
+             budget: str | None, lever: str | None, tolerance: str, scenarios: tuple[str, ...]) -> None:
+    """What PROPOSAL would have paid over past periods next to BASELINE, rep by rep (read only).
+
+    One population is compared under both plans; reps only one plan covers are listed apart.
+    """
     import os
 
     from payplan.cli.language import current
     from payplan.simulation import simulate as simulation
     from payplan.simulation.report import render
 
-    amount = _amount(threshold)
+    question = _question(threshold, role, team, cross, edits, budget, lever, tolerance, scenarios)
     workers = os.cpu_count() or 1
+    if cross:  # said before anything else, whatever the format
+        click.echo(_cross_notice(current()), err=True)
     if data_dir is not None:
         plans_url = _settings_url() if simulation.needs_database(baseline, proposal) else None
-        sim = simulation.simulate_data(data_dir, baseline, proposal, periods, amount, plans_url=plans_url,
-                                       workers=workers)
+        sim = simulation.simulate_data(data_dir, baseline, proposal, periods, question=question,
+                                       plans_url=plans_url, workers=workers)
     else:
-        sim = simulation.simulate_database(_settings_url(), baseline, proposal, periods, amount, workers=workers)
+        sim = simulation.simulate_database(_settings_url(), baseline, proposal, periods, question=question,
+                                           workers=workers)
     report = render(sim, fmt, current())  # HTML and PDF in `payplan --lang`; JSON and CSV in none
     if output is not None:
         output.write_bytes(report)
@@ -49,13 +73,31 @@ def simulate(baseline: str, proposal: str, periods: str, data_dir: Path | None, 
         click.echo(report, nl=False)  # bytes go to stdout's buffer as they are
 
 
-def _amount(text: str):
+def _question(threshold, role, team, cross, edits, budget, lever, tolerance, scenarios):
+    from payplan.simulation.drafts import parse_edit
+    from payplan.simulation.model import Budget, Question
+
+    if (budget is None) != (lever is None):
+        raise click.UsageError("--budget and --fit go together: the amount, and the parameter to fit to it")
+    fitted = None if budget is None else Budget(_amount(budget, "--budget"), lever, _amount(tolerance, "--tolerance"))
+    return Question(role=role, team=team, cross_population=cross, edits=[parse_edit(e) for e in edits],
+                    budget=fitted, scenarios=list(scenarios), threshold=_amount(threshold, "--threshold"))
+
+
+def _cross_notice(lang: str) -> str:
+    from payplan.i18n import gettext
+    from payplan.simulation.report import CROSS_NOTICE
+
+    return gettext(lang, CROSS_NOTICE)
+
+
+def _amount(text: str, option: str = "--threshold"):
     from payplan.core.money import D, MoneyError
 
     try:
         return D(text.strip())
     except MoneyError as exc:
-        raise click.BadParameter(str(exc), param_hint="--threshold") from None
+        raise click.BadParameter(str(exc), param_hint=option) from None
 
 
 def _settings_url() -> str:

@@ -95,6 +95,9 @@ def _kpi_ids(sim: Simulation) -> tuple[list[str], list[str]]:
 # --- HTML and PDF ------------------------------------------------------------------------
 
 
+CROSS_NOTICE = N_("Cross-population comparison: the plans cover different reps, so the totals compare "
+                  "different people, not the same people under two plans.")
+
 # Words of the simulation's own values, as the report shows them.
 ORIGINS = {"file": N_("file"), "draft": N_("draft"), "published": N_("published")}
 CHANGES = {"gain": N_("gains"), "loss": N_("loses"), "same": N_("about the same")}

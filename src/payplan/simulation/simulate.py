@@ -28,46 +28,26 @@ from pathlib import Path
 import msgspec
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 
 from payplan.core.bounds import PLAN_MAGNITUDE, bounded
-from payplan.core.eligibility import is_eligible
+from payplan.core.breakdown import drivers, groups
 from payplan.core.issues import Issue
 from payplan.core.periods import Period, PeriodError, parse_range
 from payplan.core.plan import Plan
-from payplan.core.simulate import Comparison, Outcome, compare
+from payplan.core.simulate import Outcome, compare
 from payplan.core.trace import fill
 from payplan.errors import Invalid, NotFound
 from payplan.i18n import N_
-from payplan.plans.files import Change, PlanError, check_plan_text, plan_diff, plan_hash, read_plan_file
+from payplan.plans.files import plan_diff, plan_hash
+from payplan.simulation.budget import fit_budget
+from payplan.simulation.drafts import DraftPlan, edited, resolve_plan
+from payplan.simulation.model import BudgetFit, Person, PlanChoice, Question, Simulation
 from payplan.simulation.pool import score
+from payplan.simulation.population import choose, with_coverage
+from payplan.simulation.scenarios import parse_scenarios, run_scenario
 from payplan.simulation.scoring import MetricCache
 from payplan.store.db import create_schema, make_engine
 from payplan.store.metrics import load_reps
-
-
-class PlanChoice(msgspec.Struct, frozen=True):
-    """Which plan a side of the comparison is, as given and as resolved."""
-
-    given: str
-    ref: str
-    hash: str
-    name: str
-    origin: str  # file / draft / published
-
-
-class Simulation(msgspec.Struct):
-    baseline: PlanChoice
-    proposal: PlanChoice
-    periods: list[str]
-    currency: str
-    changes: list[Change]
-    comparison: Comparison
-    issues: list[Issue]
-    # The plans' KPI labels by KPI id, and their texts in other languages (`Plan.translations`),
-    # so the report names KPIs as the plans do, in its language.
-    kpi_labels: dict[str, str] = {}
-    texts: dict[str, dict[str, str]] = {}
 
 
 # --- input -------------------------------------------------------------------------------
@@ -94,46 +74,6 @@ def parse_periods(text: str) -> list[Period]:
     return sorted(periods)
 
 
-class DraftPlan(msgspec.Struct, frozen=True):
-    """A plan given as TOML text (a draft not yet published), e.g. in an API request."""
-
-    toml: str
-    name: str = "draft.toml"
-
-
-def resolve_plan(given: str | DraftPlan, conn: Connection | None, *, files: bool = True) -> tuple[Plan, PlanChoice]:
-    """A draft (TOML text or, when `files`, a plan file) or a published "id@version" found through `conn`."""
-    if isinstance(given, DraftPlan):
-        text, origin, name, label = given.toml, "draft", given.name, given.name
-    elif files and (Path(given).suffix == ".toml" or Path(given).exists()):
-        text, origin, name, label = read_plan_file(given), "file", given, given
-    elif "@" in given:
-        if conn is None:
-            raise NotFound(N_("plan %(plan)s: no such file, and no database of published plans to look it up in"),
-                           plan=given)
-        (text, name), origin, label = _published(conn, given), "published", given
-    else:
-        what = N_("a plan file (*.toml) nor a published ID@VERSION") if files else N_("a published ID@VERSION")
-        raise Invalid(N_("plan %(plan)r is neither %(what)s"), plan=given, what=what, words=("what",))
-    plan, issues = check_plan_text(text, name)
-    errors = [i for i in issues if i.severity == "error"]
-    if plan is None or errors:
-        raise PlanError(errors)
-    return plan, PlanChoice(label, plan.ref, plan_hash(plan), plan.name, origin)
-
-
-def _published(conn: Connection, ref: str) -> tuple[str, str]:
-    """(source text, source name) of a published plan version; NotFound when there is none."""
-    from payplan.plans import versions as plan_store
-
-    try:
-        row = plan_store.get_plan(conn, ref)
-        return plan_store.plan_source(conn, row), row.source_name
-    except DBAPIError:
-        raise NotFound(N_("plan %(plan)s: the database holds no published plans "
-                          "(run 'payplan db upgrade' and 'payplan plans publish')"), plan=ref) from None
-
-
 def check_pair(baseline: Plan, proposal: Plan, periods: list[Period]) -> None:
     """Both plans pay in one currency and by the kind of period asked for."""
     if baseline.currency != proposal.currency:
@@ -156,31 +96,82 @@ def as_if_in_force(plan: Plan, periods: list[Period]) -> Plan:
 
 
 def simulate(conn: Connection, baseline: str | DraftPlan, proposal: str | DraftPlan, periods_text: str,
-             threshold: Decimal = Decimal(0), *, plans_conn: Connection | None = None,
-             files: bool = True, workers: int = 1) -> Simulation:
-    """Compare `proposal` with `baseline` over the facts behind `conn` (read only).
+             threshold: Decimal | None = None, *, question: Question = Question(),
+             plans_conn: Connection | None = None, files: bool = True, workers: int = 1) -> Simulation:
+    """Compare `proposal` with `baseline` over the facts behind `conn` (read only), as `question` asks.
 
     `files=False` (the API) accepts only published references and drafts as text, never a path.
+    `threshold`, when given, stands for `question.threshold`.
     """
+    if threshold is not None:
+        question = msgspec.structs.replace(question, threshold=threshold)
     periods = parse_periods(periods_text)
+    _check_threshold(question.threshold)
+    shifts = parse_scenarios(question.scenarios)
+    (base, base_choice, base_lint), (prop, prop_choice, prop_lint) = (resolve_plan(p, plans_conn, files=files)
+                                                                      for p in (baseline, proposal))
+    prop, prop_choice, edit_lint = edited(prop, prop_choice, question.edits)
+    check_pair(base, prop, periods)
+    reps = load_reps(conn)
+    cohort = choose(reps, base, prop, role=question.role, team=question.team, cross=question.cross_population)
+    variants = [as_if_in_force(base, periods), as_if_in_force(prop, periods)]
+    ids = (cohort.baseline_ids, cohort.proposal_ids)
+    cache = MetricCache(conn, variants, sorted(set(ids[0]) | set(ids[1])))
+    before = score(variants[0], cache, periods, ids[0], workers)
+    fitted = None
+    if question.budget is not None:
+        variants[1], fitted, after = fit_budget(variants[1], question.budget, cache, periods, ids[1], workers)
+        prop = msgspec.structs.replace(prop, components=variants[1].components, cap=variants[1].cap)
+        prop_choice = _fitted_choice(prop_choice, prop, fitted)
+    else:
+        after = score(variants[1], cache, periods, ids[1], workers)
+    kept = cohort.compared
+    comparison = compare([o for o in before if o.rep_id in kept], [o for o in after if o.rep_id in kept],
+                         cache.activity(), question.threshold)
+    people = {r.id: Person(r.name or r.id, r.team, r.role) for r in reps if r.id in set(ids[0]) | set(ids[1])}
+    population = with_coverage(cohort.population, (_pay(before, ids[0]), _pay(after, ids[1])), kept)
+    issues = _rep_currency(base, [r for r in reps if r.id in people]) + _issues(base_choice, before) \
+        + _issues(prop_choice, after)
+    scenarios = [run_scenario(text, s, (variants[0], variants[1]), ids, cache, periods, workers)
+                 for text, s in zip(question.scenarios, shifts)]
+    labels, texts = _words(base, prop)
+    return Simulation(
+        population, base_choice, prop_choice, [p.key for p in periods], base.currency, plan_diff(base, prop),
+        comparison, issues, labels, texts, people=people,
+        groups=groups(comparison.rows, lambda r: people[r].team, lambda r: people[r].role),
+        drivers=drivers([o for o in before if o.rep_id in kept], [o for o in after if o.rep_id in kept],
+                        (_weights(base), _weights(prop))),
+        plan_warnings=base_lint + prop_lint + edit_lint, budget=fitted, scenarios=scenarios,
+        component_labels=_component_labels(base, prop))
+
+
+def _check_threshold(threshold: Decimal) -> None:
     if not bounded(threshold, PLAN_MAGNITUDE):
         raise Invalid(N_("threshold %(threshold)s must be a finite number below 10^15"), threshold=threshold,
                       where="threshold")
     if threshold < 0:
         raise Invalid(N_("threshold %(threshold)s must not be negative"), threshold=threshold)
-    (base, base_choice), (prop, prop_choice) = (resolve_plan(p, plans_conn, files=files)
-                                                for p in (baseline, proposal))
-    check_pair(base, prop, periods)
-    variants = [as_if_in_force(base, periods), as_if_in_force(prop, periods)]
-    reps = load_reps(conn)
-    chosen = [[r.id for r in reps if is_eligible(plan, r)] for plan in variants]
-    currency = _rep_currency(base, [r for r in reps if r.id in set(chosen[0]) | set(chosen[1])])
-    cache = MetricCache(conn, variants, sorted(set(chosen[0]) | set(chosen[1])))
-    before, after = (score(plan, cache, periods, ids, workers) for plan, ids in zip(variants, chosen))
-    comparison = compare(before, after, cache.activity(), threshold)
-    issues = currency + _issues(base_choice, before) + _issues(prop_choice, after)
-    return Simulation(base_choice, prop_choice, [p.key for p in periods], base.currency,
-                      plan_diff(base, prop), comparison, issues, *_words(base, prop))
+
+
+def _fitted_choice(choice: PlanChoice, plan: Plan, fitted: BudgetFit) -> PlanChoice:
+    given = f"{choice.given} + {fitted.lever}={fitted.value}"
+    return PlanChoice(given, choice.ref, plan_hash(plan), choice.name, "edited")
+
+
+def _pay(outcomes: list[Outcome], rep_ids: list[str]) -> dict[str, Decimal]:
+    """Each rep's pay over the window (0 for a rep scored in no period)."""
+    pay = dict.fromkeys(rep_ids, Decimal(0))
+    for o in outcomes:
+        pay[o.rep_id] += o.total
+    return pay
+
+
+def _weights(plan: Plan) -> dict[str, Decimal]:
+    return {k.id: k.weight for c in plan.components for k in getattr(c, "kpis", ())}
+
+
+def _component_labels(*plans: Plan) -> dict[str, str]:
+    return {c.id: c.label or c.id for plan in plans for c in plan.components}
 
 
 def _words(*plans: Plan) -> tuple[dict[str, str], dict[str, dict[str, str]]]:

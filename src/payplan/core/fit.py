@@ -98,8 +98,8 @@ def _narrow(at, low: Probe, high: Probe, budget, tolerance, places, probes) -> F
             break
         width = high.value - low.value
         middle = (low.value + high.value) / _TWO
-        guess = None if forced else _secant(low, high, budget)
-        probe = at(guess if guess is not None and low.value < guess < high.value else middle)
+        guess = None if forced else _secant(low, high, budget, places)
+        probe = at(guess if guess is not None else middle)
         if probe.value in (low.value, high.value):
             probe = at(middle)
             if probe.value in (low.value, high.value):
@@ -112,11 +112,14 @@ def _narrow(at, low: Probe, high: Probe, budget, tolerance, places, probes) -> F
     return _done(nearest, budget, tolerance, probes, "resolution" if high.value - low.value <= places * 2 else "steps")
 
 
-def _secant(low: Probe, high: Probe, budget: Decimal) -> Decimal | None:
+def _secant(low: Probe, high: Probe, budget: Decimal, places: Decimal) -> Decimal | None:
+    """Where the straight line through the bracket's ends meets the budget, kept at least one
+    `places` step inside the bracket (rounded onto an end it would only repeat that end)."""
     rise = high.cost - low.cost
     if rise <= 0:
         return None
-    return low.value + (budget - low.cost) * (high.value - low.value) / rise
+    guess = low.value + (budget - low.cost) * (high.value - low.value) / rise
+    return min(max(guess, low.value + places), high.value - places)
 
 
 def _done(probe: Probe, budget: Decimal, tolerance: Decimal, probes: list[Probe], reason: str = "") -> Fit:

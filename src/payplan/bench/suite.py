@@ -30,6 +30,10 @@ ROWS: list[Row] = [
      {"reps": 1_000, "months": 12}, lambda r: (f"{r['seconds']:.2f} s for {r.get('reps', '?')} reps ({r['seconds_one_core']:.2f} s on one core; "
                 f"{r['per_second_one_core'] / r['engine_per_second_one_core']:.1f}× the engine's rate)",
                 "≤ 3 s at 10,000 reps")),
+    ("payplan.bench.budget", "budget fit, 12 months × 10,000 reps", {}, {"reps": 500, "months": 12},
+     lambda r: (f"{r['seconds']:.1f} s, {r['runs']} engine runs, met {r['met']}"
+                f"{' (' + r['reason'] + ')' if r['reason'] else ''} for {r['reps']:,} reps × {r['months']} months",
+                "< 60 s at 10,000 × 12")),
     ("payplan.bench.statements", "statement PDF (2 pages, ~40 deal lines)", {}, {"n": 6},
      lambda r: (f"median {r['median_ms']:.0f} ms; {r.get('per_second_all_cores', 0):.1f}/s all cores", "≤ 150 ms median")),
     ("payplan.bench.progress", "progress: one rep's estimate and what moves it (demo company)", {}, {"n": 10},

@@ -27,8 +27,10 @@ from payplan.core.inputs import Deal, MetricValue, RepInputs, TeamMember
 from payplan.core.metrics import lookup
 from payplan.core.trace import N_
 
-_SHIFT = re.compile(r"^\s*(?:(?P<team>[^:]+?)\s*:)?\s*(?P<metric>[A-Za-z_][\w:]*)\s*"
-                    r"(?P<amount>[+-−]\s*\d+(?:[.,]\d+)?)\s*(?P<unit>%|pts?|points?)\s*$")
+# The sign is one of + - − (a class "[+-−]" would be the range '+'..'−', digits and letters included);
+# "score:KIND" is a custom score, not a team named "score".
+_SHIFT = re.compile(r"^\s*(?:(?!score:)(?P<team>[^:]+?)\s*:)?\s*(?P<metric>[A-Za-z_][\w:]*)\s*"
+                    r"(?P<amount>[-+−]\s*\d+(?:[.,]\d+)?)\s*(?P<unit>%|pts?|points?)\s*$")
 ALIASES = {"deal_size": "avg_deal_size", "conversion": "lead_conversion"}
 DEAL_SIZE = frozenset({"avg_deal_size", "revenue"})
 _DEAL_MONEY = frozenset({"revenue", "margin", "avg_deal_size"})

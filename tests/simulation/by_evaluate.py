@@ -19,15 +19,22 @@ PLANS = ROOT / "plans"
 MONTHS = [f"2026-{m:02d}" for m in range(1, 7)]
 
 
-def evaluate(plan: Path | str, data: Path, period: str) -> dict[str, Decimal]:
-    """Each rep's total for `period`, as `payplan evaluate --format json` prints it."""
-    out = io.StringIO()
+def payplan_json(*args: str) -> dict:
+    """What `payplan ARGS --format json` prints, parsed (money as Decimal); it must succeed."""
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")  # reports are written as bytes to stdout's buffer
     with contextlib.redirect_stdout(out):
         try:
-            main(["evaluate", "--plan", str(plan), "--data", str(data), "--period", period, "--format", "json"])
+            main([*args, "--format", "json"])
         except SystemExit as done:
-            assert done.code in (0, None), out.getvalue()
-    return {r["rep_id"]: Decimal(r["total"]) for r in json.loads(out.getvalue())["results"]}
+            assert done.code in (0, None)
+    out.flush()
+    return json.loads(out.buffer.getvalue(), parse_float=Decimal)
+
+
+def evaluate(plan: Path | str, data: Path, period: str) -> dict[str, Decimal]:
+    """Each rep's total for `period`, as `payplan evaluate --format json` prints it."""
+    doc = payplan_json("evaluate", "--plan", str(plan), "--data", str(data), "--period", period)
+    return {r["rep_id"]: Decimal(r["total"]) for r in doc["results"]}
 
 
 def window(plan: Path | str, data: Path, periods: list[str] = MONTHS) -> dict[str, Decimal]:

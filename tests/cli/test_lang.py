@@ -151,3 +151,22 @@ def test_service_tables_in_ukrainian(tmp_path):
     assert f"разом: 18{NBSP}593,20" in shown and f"2{NBSP}626,52" in shown
     assert uk("users", "list").splitlines()[0].split()[:2] == ["Ім’я", "Роль"]
     assert uk("plans", "check", "plans/ae-2026-v1.toml").splitlines()[-1].startswith("перевірено 1 файл плану: 0 помилок")
+
+
+def test_full_simulation_report_in_ukrainian_has_no_english_word_of_the_catalog(tmp_path):
+    """With every section: reps newly covered, an inline edit, a budget fit and a scenario."""
+    wider = tmp_path / "ae-2026-v2.toml"
+    text = (ROOT / "plans" / "ae-2026-v2.toml").read_text(encoding="utf-8")
+    wider.write_text(text.replace('roles = ["AE"]', 'roles = ["AE", "SDR"]'), encoding="utf-8")
+    args = ("simulate", "--baseline", "plans/ae-2026-v1.toml", "--proposal", str(wider), "--periods",
+            "2026-01..2026-03", "--data", "examples/demo", "--format", "html", "--set",
+            "kpi_bonus.kpis.demos.weight=10%", "--scenario", "demos +10%", "--budget", "30000", "--fit",
+            "kpi_bonus.target_incentive")
+    out = payplan("--lang", "uk", *args, env=ENGLISH)
+    assert out.returncode == 0, out.stderr
+    html = out.stdout
+    for words in ("Скільки це коштує?", "Нові в охопленні пропозиції", "Підбір під бюджет", "Сценарії",
+                  "Демонстрації продукту: вага 15% → 10%", "Чи йде оплата за прибутком?"):
+        assert words in html, words
+    path_words = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", str(wider))}  # the plan's path, as given
+    assert sorted(set(english_in(html)) - path_words) == []

@@ -1,8 +1,8 @@
 """Small inline SVG charts for the simulation report, built on the server.
 
 `delta_chart`: who gains and who loses (a bar per rep, or a histogram when there
-are many reps). `pay_margin_chart`: pay against margin per rep × period under
-each plan — a balanced plan's points follow margin, a volume plan's scatter.
+are many reps). `pay_margin_chart`: pay against margin contributed per rep over the
+window under each plan — a balanced plan's points follow margin, a volume plan's scatter.
 No JavaScript, no external files: the same markup prints in a browser and in
 WeasyPrint. Every text is escaped here; words are in the report's language. Must not compute pay or statistics
 beyond placing points (coordinates are floats: drawing, not money).
@@ -22,7 +22,7 @@ MAX_BARS = 40
 MAX_POINTS = 1500
 BINS = 20
 GAIN, LOSS, SAME = "#2f6f5e", "#b0483c", "#9aa5b1"
-SERIES = {"baseline": "#9aa5b1", "proposal": "#1d4e89"}
+SERIES = {"baseline": "#6b7785", "proposal": "#1d4e89"}
 SERIES_NAMES = {"baseline": N_("baseline"), "proposal": N_("proposal")}
 FONT = 'font-family="DejaVu Sans, Noto Sans, sans-serif"'
 
@@ -88,37 +88,54 @@ def _histogram(reps: list[RepChange], money: callable, lang: str) -> Markup:
 
 
 def pay_margin_chart(rows: list[Row], money: callable, lang: str = DEFAULT) -> Markup:
-    """Pay (y) against margin (x) per rep × period, a series per plan."""
+    """Pay (y) against margin contributed (x) per rep over the window: a hollow circle under the
+    baseline, a filled square under the proposal, so a reader sees whether pay follows profit."""
     if not rows:
         return Markup("")
-    step = max(1, len(rows) // MAX_POINTS)
-    shown = rows[::step]
-    xs = [float(r.margin) for r in shown]
-    ys = [float(v) for r in shown for v in (r.baseline, r.proposal)]
+    reps = _per_rep(rows)[:MAX_POINTS]
+    xs = [r[0] for r in reps]
+    ys = [v for r in reps for v in r[1:]]
     x_lo, x_hi = min(xs + [0.0]), max(xs + [1.0])
     y_hi = max(ys + [1.0])
     left, top, w, h = 60, 10, WIDTH - 80, 200
 
     def at(x: float, y: float) -> tuple[float, float]:
-        return left + (x - x_lo) / ((x_hi - x_lo) or 1) * w, top + h - y / y_hi * h
+        return left + (x - x_lo) / ((x_hi - x_lo) or 1) * w, top + h - max(y, 0.0) / y_hi * h
 
     parts = [f'<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="none" stroke="#d3d8de"/>']
-    for side, colour in SERIES.items():
-        for row, x in zip(shown, xs):
-            px, py = at(x, float(getattr(row, side)))
-            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}" fill-opacity="0.75"/>')
+    for margin, before, after in reps:
+        parts.append(_marker("baseline", *at(margin, before)))
+        parts.append(_marker("proposal", *at(margin, after)))
     parts += [_text(left - 4, top + 8, money(Decimal(str(round(y_hi)))), "end", 9),
               _text(left - 4, top + h, "0", "end", 9),
               _text(left + w, top + h + 14, money(Decimal(str(round(x_hi)))), "end", 9),
-              _text(left + w / 2, top + h + 14, translations(lang).gettext("margin per rep and period →"), "middle",
-                    9.5),
+              _text(left + w / 2, top + h + 14, translations(lang).gettext("margin per rep over the window →"),
+                    "middle", 9.5),
               _legend(left + 8, top + 14, lang)]
     return _svg(h + 34, translations(lang).gettext("Pay against margin under each plan"), parts)
+
+
+def _per_rep(rows: list[Row]) -> list[tuple[float, float, float]]:
+    """(margin, baseline pay, proposal pay) per rep over the window, as drawing coordinates."""
+    sums: dict[str, list[float]] = {}
+    for row in rows:
+        acc = sums.setdefault(row.rep_id, [0.0, 0.0, 0.0])
+        acc[0] += float(row.margin)
+        acc[1] += float(row.baseline)
+        acc[2] += float(row.proposal)
+    return [(m, b, p) for m, b, p in sums.values()]
+
+
+def _marker(side: str, x: float, y: float) -> str:
+    colour = SERIES[side]
+    if side == "baseline":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="none" stroke="{colour}" stroke-width="1.5"/>'
+    return f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="{colour}" fill-opacity="0.8"/>'
 
 
 def _legend(x: float, y: float, lang: str) -> str:
     out = []
     for i, (side, colour) in enumerate(SERIES.items()):
-        out.append(f'<circle cx="{x + i * 110:.1f}" cy="{y - 4}" r="4" fill="{colour}"/>')
+        out.append(_marker(side, x + i * 110, y - 4))
         out.append(_text(x + i * 110 + 8, y, translations(lang).gettext(SERIES_NAMES[side]), size=9.5))
     return "".join(out)

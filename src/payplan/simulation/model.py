@@ -18,6 +18,7 @@ from payplan.core.breakdown import Driver, Group
 from payplan.core.fit import Probe
 from payplan.core.issues import Issue
 from payplan.core.simulate import Comparison, Distribution
+from payplan.plans.change_words import Phrase
 from payplan.plans.files import Change
 
 
@@ -101,6 +102,8 @@ class BudgetFit(msgspec.Struct, frozen=True):
     reason: str
     probes: list[Probe]
     changes: list[Change]
+    parameter: Phrase | None = None  # the lever in words (`payplan.plans.change_words`)
+    words: list[Phrase] = []  # `changes` in words
 
 
 class ScenarioRep(msgspec.Struct, frozen=True):
@@ -142,3 +145,4 @@ class Simulation(msgspec.Struct):
     budget: BudgetFit | None = None
     scenarios: list[Scenario] = []
     component_labels: dict[str, str] = {}
+    change_words: list[Phrase] = []  # `changes` in words (version, dates and texts left out)

@@ -38,6 +38,7 @@ from payplan.core.simulate import Outcome, compare
 from payplan.core.trace import fill
 from payplan.errors import Invalid, NotFound
 from payplan.i18n import N_
+from payplan.plans.change_words import describe, lever_words
 from payplan.plans.files import plan_diff, plan_hash
 from payplan.simulation.budget import fit_budget
 from payplan.simulation.drafts import DraftPlan, edited, resolve_plan
@@ -120,9 +121,12 @@ def simulate(conn: Connection, baseline: str | DraftPlan, proposal: str | DraftP
     before = score(variants[0], cache, periods, ids[0], workers)
     fitted = None
     if question.budget is not None:
+        unfitted = prop
         variants[1], fitted, after = fit_budget(variants[1], question.budget, cache, periods, ids[1], workers)
         prop = msgspec.structs.replace(prop, components=variants[1].components, cap=variants[1].cap)
         prop_choice = _fitted_choice(prop_choice, prop, fitted)
+        fitted = msgspec.structs.replace(fitted, parameter=lever_words(unfitted, fitted.lever),
+                                         words=describe(fitted.changes, unfitted, prop))
     else:
         after = score(variants[1], cache, periods, ids[1], workers)
     kept = cohort.compared
@@ -135,14 +139,15 @@ def simulate(conn: Connection, baseline: str | DraftPlan, proposal: str | DraftP
     scenarios = [run_scenario(text, s, (variants[0], variants[1]), ids, cache, periods, workers)
                  for text, s in zip(question.scenarios, shifts)]
     labels, texts = _words(base, prop)
+    changes = plan_diff(base, prop)
     return Simulation(
-        population, base_choice, prop_choice, [p.key for p in periods], base.currency, plan_diff(base, prop),
+        population, base_choice, prop_choice, [p.key for p in periods], base.currency, changes,
         comparison, issues, labels, texts, people=people,
         groups=groups(comparison.rows, lambda r: people[r].team, lambda r: people[r].role),
         drivers=drivers([o for o in before if o.rep_id in kept], [o for o in after if o.rep_id in kept],
                         (_weights(base), _weights(prop))),
         plan_warnings=base_lint + prop_lint + edit_lint, budget=fitted, scenarios=scenarios,
-        component_labels=_component_labels(base, prop))
+        component_labels=_component_labels(base, prop), change_words=describe(changes, base, prop))
 
 
 def _check_threshold(threshold: Decimal) -> None:

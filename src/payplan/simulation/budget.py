@@ -35,10 +35,10 @@ def fit_budget(plan: Plan, budget: Budget, cache: MetricCache, periods: list[Per
     try:
         lever = find(plan, budget.lever)
     except LeverError as exc:
-        raise Invalid(exc.template, **exc.inputs) from None
+        raise Invalid(exc.template, where="budget.lever", **exc.inputs) from None
     if lever.unit == "number":
         raise Invalid(N_("%(path)s is not a pay parameter: fit a target incentive, a rate or the multiplier"),
-                      path=budget.lever)
+                      path=budget.lever, where="budget.lever")
     scored: dict[Decimal, list[Outcome]] = {}
 
     def cost(value: Decimal) -> Decimal:

@@ -81,7 +81,7 @@ def edited(plan: Plan, choice: PlanChoice, edits: list[Edit]) -> tuple[Plan, Pla
         try:
             plan = set_lever(plan, edit.path, edit.value)
         except LeverError as exc:
-            raise Invalid(exc.template, **exc.inputs) from None
+            raise Invalid(exc.template, where=f"edits[{n}]", **exc.inputs) from None
     issues = [msgspec.structs.replace(i, where=f"{plan.ref}: {i.where}")
               for i in lint.check_plan(plan)]
     errors = [i for i in issues if i.severity == "error"]

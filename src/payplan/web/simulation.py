@@ -31,12 +31,13 @@ from payplan.i18n import translations
 from payplan.plans import versions as plan_store
 from payplan.plans.files import PlanError
 from payplan.simulation.drafts import resolve_plan
+from payplan.simulation.model import BudgetFit
 from payplan.simulation.report import to_html
 from payplan.simulation.simulate import read_only_connection, simulate
 from payplan.store.metrics import load_reps
 from payplan.web.errors import wants_html
 from payplan.web.simulation_form import SimulationForm, read_form
-from payplan.web.simulation_params import default_pair, fit_choices, parameter_rows, populations
+from payplan.web.simulation_params import default_pair, fit_choices, fitted_value, parameter_rows, populations
 from payplan.web.templating import gettext, language, page
 
 PATH = "/hr/simulation"
@@ -45,13 +46,13 @@ BODY_LIMIT = MAX_DRAFT_CHARS * 4 + 200_000  # a draft of the API's size in UTF-8
 
 def _form_page(request: Request, conn: Connection, form: SimulationForm, *, status: int = 200, error: str = "",
                errors: list[str] | None = None, warnings: list[str] | None = None, checked: bool = False,
-               report: str = "") -> Response:
+               report: str = "", fit: BudgetFit | None = None, currency: str = "") -> Response:
     plans = plan_store.list_plans(conn)
     roles, teams = populations(load_reps(conn))
     rows = _rows(conn, form)
     return page(request, "simulation.html", status=status, plans=plans, form=form, error=error,
                 errors=errors or [], warnings=warnings or [], checked=checked, report=report, roles=roles,
-                teams=teams, rows=rows, fits=fit_choices(rows))
+                teams=teams, rows=rows, fits=fit_choices(rows), fit=fit, fitted=fitted_value(fit), currency=currency)
 
 
 def _rows(conn: Connection, form: SimulationForm) -> list:
@@ -101,7 +102,8 @@ def _simulate(request: Request, conn: Connection, form: SimulationForm) -> Respo
     sim = simulate(conn, baseline, proposal, form.periods(), question=question, plans_conn=conn, files=False)
     if form.format:
         return answer(sim, form.format, language(), attach=True)
-    return _form_page(request, conn, form, warnings=warnings, report=to_html(sim, language()))
+    return _form_page(request, conn, form, warnings=warnings, report=to_html(sim, language()), fit=sim.budget,
+                      currency=sim.currency)
 
 
 def _issue(issue: Issue) -> str:

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from payplan.core.levers import MULTIPLIER, Lever
 from payplan.core.plan import Plan
 from payplan.i18n import N_
+from payplan.simulation.model import BudgetFit
 from payplan.web.simulation_form import SimulationForm, plain
 from payplan.web.templating import gettext, language
 
 FIELDS = {"target_incentive": N_("target incentive"), "weight": N_("weight, percent"), "target": N_("target"),
           "rate": N_("rate, percent"), "from": N_("tier starts at"), "to": N_("tier ends at"),
-          MULTIPLIER: N_("multiplier of all variable pay, percent")}
+          MULTIPLIER: N_("Multiplier of all variable pay, percent")}
 FITTED = ("target_incentive", "rate", MULTIPLIER)
 
 
@@ -33,6 +34,10 @@ class ParameterRow:
     unit: str
     shown: str  # the plan's value as the form shows it (a share as a percentage)
     typed: str  # what the form holds now
+
+    @property
+    def changed(self) -> bool:
+        return self.typed.strip() != self.shown
 
     @property
     def label(self) -> str:
@@ -67,15 +72,24 @@ def parameter_rows(plan: Plan, levers: list[Lever], form: SimulationForm) -> lis
     rows = []
     for lever in levers:
         shown = plain(lever.value, lever.unit)
+        # a value typed next to another value shown was typed for another plan: start from this plan's
+        same = form.shown.get(lever.path) == shown
+        typed = form.typed.get(lever.path, shown) if same else shown
         rows.append(ParameterRow(lever.path, _component(plan, lever), _detail(plan, lever),
-                                 gettext(FIELDS[lever.field]), lever.unit, shown,
-                                 form.typed.get(lever.path, shown)))
+                                 gettext(FIELDS[lever.field]), lever.unit, shown, typed))
     return rows
 
 
 def fit_choices(rows: list[ParameterRow]) -> list[ParameterRow]:
     """The parameters a budget may fit: each target incentive, each rate, the multiplier."""
     return [r for r in rows if r.path.rsplit(".", 1)[-1] in FITTED]
+
+
+def fitted_value(fit: BudgetFit | None) -> str:
+    """The value a budget fit found, as the form shows it (a share as a percentage)."""
+    if fit is None:
+        return ""
+    return plain(fit.value, fit.unit) + ("%" if fit.unit == "share" else "")
 
 
 def populations(reps: list) -> tuple[list[str], list[str]]:

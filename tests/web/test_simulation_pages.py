@@ -150,3 +150,11 @@ def test_only_hr_and_admin_simulate(client, who, status):
     response = post_form(client, "/hr/simulation", **FORM, action="check")
     assert response.status_code == status
     assert ('id="simulation"' in response.text) == (status == 200)
+
+
+def test_a_draft_past_its_bound_is_refused_and_a_huge_body_is_413(client):
+    sign_in(client, "hanna")
+    response = post_form(client, "/hr/simulation", **{**FORM, "toml": "#" * 200_001})
+    assert response.status_code == 422 and "toml is longer than 200000 characters" in response.text
+    huge = post_form(client, "/hr/simulation", **{**FORM, "toml": "#" * 2_000_000})
+    assert huge.status_code == 413

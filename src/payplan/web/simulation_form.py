@@ -106,8 +106,8 @@ class SimulationForm:
 
 
 def number(text: str, where: str) -> Decimal:
-    """A number typed in a field ("1 500", "1500.50", "12,5"); Invalid naming the field."""
-    cleaned = text.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+    """A number typed in a field ("1 500", "1500.50", "12,5", "20%" for 20); Invalid naming the field."""
+    cleaned = text.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".").rstrip("%")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -122,8 +122,7 @@ def plain(value: Decimal | None, unit: str) -> str:
     if value is None:
         return ""
     shown = value * HUNDRED if unit == "share" else value
-    text = format(shown.normalize(), "f")
-    return text
+    return format(shown.normalize(), "f")
 
 
 def read_form(fields: dict[str, Any]) -> SimulationForm:

@@ -198,7 +198,7 @@ def _simulate(page, baseline: str, proposal: str, start: str, end: str) -> None:
     page.select_option("#proposal", proposal)
     page.fill("#start", start)
     page.fill("#end", end)
-    page.click("text=Simulate")
+    page.click("#simulate")
 
 
 def test_hr_simulates_a_proposal_against_the_baseline(page, server):

@@ -23,7 +23,7 @@ from .conftest import HTML, PLANS, ROOT
 from .test_pages import post_form, sign_in
 
 # product, format and currency names, and the fact kinds (the names of the importable files' column sets)
-ALLOWED = {"payplan", "kpi", "csv", "json", "gl", "html", "pdf", "en", "uk", "usd", "eur", "uah", "id", "ae", "sdr",
+ALLOWED = {"payplan", "kpi", "csv", "json", "toml", "gl", "html", "pdf", "en", "uk", "usd", "eur", "uah", "id", "ae", "sdr",
            "reps", "deals", "metrics", "targets", "credits", "activities", "scores", "nps",
            "admin", "finance", "hr", "manager", "rep"}  # the roles' ids, as a refusal names them
 
@@ -119,3 +119,26 @@ def test_a_simulation_report_speaks_the_pages_language(client):
     assert '<html lang="uk">' in report and "Хто виграє, хто втрачає" in report
     # the plan differences (subjects and fields as the plan files name them) are data
     assert english_on(re.sub(r'(?s)<ul class="changes">.*?</ul>', " ", report)) == []
+
+
+@pytest.mark.parametrize("fields, status", [
+    ({"action": "check"}, 200),  # a draft checked: its parameters in words
+    ({"action": "simulate", "lever:kpi_bonus.kpis.demos.weight": "20", "shown:kpi_bonus.kpis.demos.weight": "10",
+      "budget": "30000", "lever": "kpi_bonus.target_incentive", "tolerance": "5", "scenarios": "demos +10%"}, 200),
+    ({"action": "check", "weights": "0.30"}, 422),  # a draft with errors
+    ({"source": "published", "baseline": "ae-2026@1", "proposal": "sdr-2026@1"}, 422),  # two populations
+    ({"budget": "abc", "lever": "kpi_bonus.target_incentive"}, 422),
+    ({"toml": ""}, 422),
+])
+def test_the_simulation_forms_states_in_uk_show_no_english_word(client, fields, status):
+    assert sign_in(client, "hanna").status_code == 303
+    assert client.get("/hr/simulation?lang=uk", headers=HTML).status_code == 200
+    draft = (PLANS / "ae-2026-v2.toml").read_text(encoding="utf-8").replace("weight = 0.20",
+                                                                             f"weight = {fields.get('weights', '0.20')}")
+    form = {"baseline": "ae-2026@2", "source": "draft", "toml": draft, "start": "2026-01", "end": "2026-03"}
+    asked = {k: v for k, v in fields.items() if k != "weights"}
+    response = post_form(client, "/hr/simulation", **{**form, **asked})
+    assert response.status_code == status and '<html lang="uk">' in response.text
+    # the TOML is data; so are the plan's lint errors, which the engine writes in English only (no templates)
+    page = re.sub(r'(?s)<textarea.*?</textarea>|<ul id="plan-errors">.*?</ul>', " ", response.text)
+    assert english_on(page) == []

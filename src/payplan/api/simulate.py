@@ -2,7 +2,12 @@
 
 The body names the baseline and the proposal, each a published "id@version" or a
 draft given as TOML text (`{"toml": "...", "name": "draft.toml"}`; never a server
-path), the periods ("2026-01..2026-06") and an optional threshold. The answer is
+path), the periods ("2026-01..2026-06") and an optional threshold; then, as HR asks
+(`payplan.simulation.model.Question`): a population (`role` or `team`,
+`cross_population` for plans of different populations), inline `edits` of the
+proposal's parameters, a `budget` to fit one parameter to, and behaviour `scenarios`.
+Sizes are bounded and unknown fields refused; a bad value is a 422 problem naming the
+field. The answer is
 the simulation as JSON, or `?format=csv|html|pdf` (HTML and PDF in `?lang=`, else in
 the language the request's Accept-Language prefers). It runs on its own read-only
 connection that is rolled back, never on the request's committing transaction:
@@ -24,6 +29,7 @@ from payplan.api.auth import allow
 from payplan.api.problems import problem_responses
 from payplan.i18n import DEFAULT, best_match
 from payplan.simulation.report import render
+from payplan.simulation.model import Budget, Edit, Question, Simulation
 from payplan.simulation.simulate import DraftPlan, read_only_connection, simulate
 
 SIMULATORS = ("hr", "admin")
@@ -43,6 +49,26 @@ class Draft(msgspec.Struct, frozen=True):
 
 
 PlanRef = Annotated[str, msgspec.Meta(min_length=3, max_length=200, pattern=r"^[^@\s]+@\d+$")]
+LeverPath = Annotated[str, msgspec.Meta(min_length=1, max_length=200, description="A parameter of the proposal, "
+                                        "such as kpi_bonus.target_incentive or margin_commission.tiers.2.rate.")]
+Name = Annotated[str, msgspec.Meta(max_length=100)]
+MAX_EDITS = 50
+MAX_SCENARIOS = 20
+
+
+class EditRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Set one parameter of the proposal (a share as a fraction: 0.1 is 10%)."""
+
+    path: LeverPath
+    value: Decimal
+
+
+class BudgetRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Fit `lever` so the proposal's cost over the periods meets `amount` within `tolerance`."""
+
+    amount: Decimal
+    lever: LeverPath
+    tolerance: Decimal = Decimal(1)
 
 
 class SimulationRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -50,6 +76,19 @@ class SimulationRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True)
     proposal: PlanRef | Draft
     periods: Annotated[str, msgspec.Meta(min_length=4, max_length=200)]
     threshold: Decimal = Decimal(0)
+    role: Name = ""
+    team: Name = ""
+    cross_population: bool = False
+    edits: Annotated[list[EditRequest], msgspec.Meta(max_length=MAX_EDITS)] = []
+    budget: BudgetRequest | None = None
+    scenarios: Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=500)]],
+                         msgspec.Meta(max_length=MAX_SCENARIOS)] = []
+
+    def question(self) -> Question:
+        """What HR asks beyond the two plans and the periods."""
+        budget = self.budget and Budget(self.budget.amount, self.budget.lever, self.budget.tolerance)
+        return Question(self.role, self.team, self.cross_population, [Edit(e.path, e.value) for e in self.edits],
+                        budget, list(self.scenarios), self.threshold)
 
 
 @post("/simulations", guards=[allow(*SIMULATORS)], sync_to_thread=True, tags=["simulations"],
@@ -59,12 +98,16 @@ def run_simulation(request: Request, data: JSONBody[SimulationRequest], format: 
     """What the proposal would have paid over the periods next to the baseline, rep by rep (read only)."""
     plans = [DraftPlan(p.toml, p.name) if isinstance(p, Draft) else p for p in (data.baseline, data.proposal)]
     with read_only_connection(request.app.state.engine) as conn:
-        sim = simulate(conn, plans[0], plans[1], data.periods, data.threshold, plans_conn=conn, files=False)
-    headers = {}
-    if format in ("csv", "pdf"):
-        headers["Content-Disposition"] = f'attachment; filename="simulation.{format}"'
+        sim = simulate(conn, plans[0], plans[1], data.periods, question=data.question(), plans_conn=conn,
+                       files=False)
     lang = lang or best_match(request.headers.get("accept-language")) or DEFAULT
-    return Response(render(sim, format, lang), media_type=MEDIA[format], headers=headers)
+    return answer(sim, format, lang, attach=format in ("csv", "pdf"))
+
+
+def answer(sim: Simulation, fmt: str, lang: str, *, attach: bool) -> Response:
+    """The simulation in `fmt`, as a download (`simulation.FMT`) when `attach`."""
+    headers = {"Content-Disposition": f'attachment; filename="simulation.{fmt}"'} if attach else {}
+    return Response(render(sim, fmt, lang), media_type=MEDIA[fmt], headers=headers)
 
 
 ROUTES = [run_simulation]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from payplan.core import lint
+from payplan.core.bounds import PLAN_MAGNITUDE, bounded
 from payplan.core.fit import fit
 from payplan.core.levers import LeverError, find, set_lever
 from payplan.core.periods import Period
@@ -34,10 +35,10 @@ def fit_budget(plan: Plan, budget: Budget, cache: MetricCache, periods: list[Per
     try:
         lever = find(plan, budget.lever)
     except LeverError as exc:
-        raise Invalid(exc.template, **exc.inputs) from None
+        raise Invalid(exc.template, where="budget.lever", **exc.inputs) from None
     if lever.unit == "number":
         raise Invalid(N_("%(path)s is not a pay parameter: fit a target incentive, a rate or the multiplier"),
-                      path=budget.lever)
+                      path=budget.lever, where="budget.lever")
     scored: dict[Decimal, list[Outcome]] = {}
 
     def cost(value: Decimal) -> Decimal:
@@ -65,7 +66,8 @@ def _set(plan: Plan, path: str, value: Decimal) -> Plan:
 
 
 def _check(budget: Budget) -> None:
-    if not budget.amount.is_finite() or budget.amount < 0:
-        raise Invalid(N_("budget %(amount)s must be a positive amount"), amount=budget.amount)
-    if not budget.tolerance.is_finite() or budget.tolerance < Decimal("0.01"):
-        raise Invalid(N_("budget tolerance %(tolerance)s must be at least 0.01"), tolerance=budget.tolerance)
+    if not bounded(budget.amount, PLAN_MAGNITUDE) or budget.amount < 0:
+        raise Invalid(N_("budget %(amount)s must be a positive amount"), amount=budget.amount, where="budget.amount")
+    if not bounded(budget.tolerance, PLAN_MAGNITUDE) or budget.tolerance < Decimal("0.01"):
+        raise Invalid(N_("budget tolerance %(tolerance)s must be at least 0.01"), tolerance=budget.tolerance,
+                      where="budget.tolerance")

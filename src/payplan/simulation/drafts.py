@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from payplan.core import lint
+from payplan.core.bounds import PLAN_MAGNITUDE, PLAN_PLACES, bounded, places
 from payplan.core.issues import Issue
 from payplan.core.levers import LeverError, set_lever
 from payplan.core.plan import Plan
@@ -72,11 +73,15 @@ def edited(plan: Plan, choice: PlanChoice, edits: list[Edit]) -> tuple[Plan, Pla
     """`plan` with `edits` applied and linted again: errors refuse (PlanError), warnings come back."""
     if not edits:
         return plan, choice, []
-    for edit in edits:
+    for n, edit in enumerate(edits):
+        if not bounded(edit.value, PLAN_MAGNITUDE) or places(edit.value) > PLAN_PLACES:
+            raise Invalid(N_("change %(path)s: %(value)s must be a finite number below 10^15 with at most "
+                             "%(places)s decimal places"), path=edit.path, value=edit.value, places=PLAN_PLACES,
+                          where=f"edits[{n}].value")
         try:
             plan = set_lever(plan, edit.path, edit.value)
         except LeverError as exc:
-            raise Invalid(exc.template, **exc.inputs) from None
+            raise Invalid(exc.template, where=f"edits[{n}]", **exc.inputs) from None
     issues = [msgspec.structs.replace(i, where=f"{plan.ref}: {i.where}")
               for i in lint.check_plan(plan)]
     errors = [i for i in issues if i.severity == "error"]

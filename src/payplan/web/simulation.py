@@ -1,93 +1,121 @@
-"""HR's simulation page: choose a baseline and a proposal among the published plans and a period range.
+"""HR's simulation page: a baseline and a proposal (published, or a draft pasted or uploaded), the
+proposal's parameters changed inline, a population, a budget to fit, scenarios, and downloads.
 
-The form posts to `/hr/simulation`, which runs the same simulation as
-`POST /simulations` (`payplan.simulation.simulate.simulate` on a read-only connection that is
-rolled back: nothing is written) and shows its HTML report
-(`payplan.simulation.report.to_html`) under the form, in a sandboxed frame (the
-report is a self-contained page with its own styles). A reversed range, plans in
-different currencies, an unknown plan or a plan with errors come back as a message
-on the form (status 422 / 404) for a browser, as a problem document otherwise.
-Must stay thin: the work and the encodings are those modules'.
+The form posts to `/hr/simulation` (multipart or URL-encoded; read by
+`payplan.web.simulation_form`). "Check" lints the proposal (errors with their place,
+warnings) and shows its parameters; "Simulate" runs the same simulation as
+`POST /simulations` (`payplan.simulation.simulate.simulate` on a read-only connection
+that is rolled back: nothing is written, a draft is never published) and shows its
+HTML report (`payplan.simulation.report.to_html`) under the form in a sandboxed frame;
+`format=csv|json|pdf` answers the same simulation as a download in the page's language.
+A refusal (plans of different populations, a reversed range, a plan with errors, a bad
+field) comes back as a message on the form for a browser, as a problem document
+otherwise. Must stay thin: the work and the encodings are those modules'.
 """
 
 from __future__ import annotations
 
-import msgspec
-from litestar import Request, get, post
-from litestar.di import NamedDependency
-from litestar.params import URLEncodedBody
-from litestar.response import Template
+from functools import partial
+
+import anyio
+from litestar import Request, Response, get, post
 from sqlalchemy import Connection
-from typing_extensions import Annotated
 
 from payplan.api.auth import allow
-from payplan.api.db import Database
-from payplan.api.simulate import SIMULATORS
-from payplan.errors import Invalid, PayplanError
-from payplan.i18n import N_
+from payplan.api.simulate import MAX_DRAFT_CHARS, SIMULATORS, answer
+from payplan.core.issues import Issue
+from payplan.core.levers import levers
+from payplan.core.trace import fill
+from payplan.errors import PayplanError
+from payplan.i18n import translations
 from payplan.plans import versions as plan_store
 from payplan.plans.files import PlanError
+from payplan.simulation.drafts import resolve_plan
+from payplan.simulation.model import BudgetFit
 from payplan.simulation.report import to_html
 from payplan.simulation.simulate import read_only_connection, simulate
+from payplan.store.metrics import load_reps
 from payplan.web.errors import wants_html
+from payplan.web.simulation_form import SimulationForm, read_form
+from payplan.web.simulation_params import default_pair, fit_choices, fitted_value, parameter_rows, populations
 from payplan.web.templating import gettext, language, page
 
 PATH = "/hr/simulation"
-Field = Annotated[str, msgspec.Meta(max_length=200)]
+BODY_LIMIT = MAX_DRAFT_CHARS * 4 + 200_000  # a draft of the API's size in UTF-8, and the other fields
 
 
-class SimulationForm(msgspec.Struct):
-    baseline: Field = ""
-    proposal: Field = ""
-    start: Field = ""
-    end: Field = ""
-
-    def periods(self) -> str:
-        """"2026-01..2026-06" (one period when the end is left empty)."""
-        start, end = self.start.strip(), self.end.strip()
-        if not start:
-            raise Invalid(N_("give the first period of the range (such as 2026-01, or 2026-Q1 for quarterly plans)"))
-        return f"{start}..{end}" if end else start
-
-
-def _form_page(request: Request, conn: Connection, form: SimulationForm, *, status: int = 200,
-               error: str = "", errors: list[str] | None = None, report: str = "") -> Template:
+def _form_page(request: Request, conn: Connection, form: SimulationForm, *, status: int = 200, error: str = "",
+               errors: list[str] | None = None, warnings: list[str] | None = None, checked: bool = False,
+               report: str = "", fit: BudgetFit | None = None, currency: str = "") -> Response:
     plans = plan_store.list_plans(conn)
+    roles, teams = populations(load_reps(conn))
+    rows = _rows(conn, form)
     return page(request, "simulation.html", status=status, plans=plans, form=form, error=error,
-                errors=errors or [], report=report)
+                errors=errors or [], warnings=warnings or [], checked=checked, report=report, roles=roles,
+                teams=teams, rows=rows, fits=fit_choices(rows), fit=fit, fitted=fitted_value(fit), currency=currency)
+
+
+def _rows(conn: Connection, form: SimulationForm) -> list:
+    """The proposal's parameters for the form, or none when it cannot be read."""
+    try:
+        plan, _, _ = resolve_plan(form.plans()[1], conn, files=False)
+    except (PayplanError, PlanError):
+        return []
+    return parameter_rows(plan, levers(plan), form)
 
 
 @get(PATH, guards=[allow(*SIMULATORS)], sync_to_thread=True)
-def simulation_form(request: Request, db: NamedDependency[Database]) -> Template:
-    """The form, with the published plans to choose from."""
-    plans = db.read(plan_store.list_plans)
-    first = plans[0].ref if plans else ""
-    form = SimulationForm(baseline=first, proposal=plans[-1].ref if plans else first)
-    return page(request, "simulation.html", plans=plans, form=form, error="", errors=[], report="")
+def simulation_form(request: Request) -> Response:
+    """The form, with a baseline and a proposal of one population chosen."""
+    with read_only_connection(request.app.state.engine) as conn:
+        baseline, proposal = default_pair(plan_store.list_plans(conn))
+        return _form_page(request, conn, SimulationForm(baseline=baseline, proposal=proposal))
 
 
-@post(PATH, guards=[allow(*SIMULATORS)], sync_to_thread=True, status_code=200)
-def simulation_report(request: Request, data: URLEncodedBody[SimulationForm],
-                      db: NamedDependency[Database]) -> Template:
-    """What the proposal would have paid next to the baseline, or what is wrong with the form."""
-    try:
-        if not data.baseline or not data.proposal:
-            raise Invalid(N_("choose a baseline and a proposal plan"))
-        with read_only_connection(request.app.state.engine) as sim_conn:
-            sim = simulate(sim_conn, data.baseline, data.proposal, data.periods(), plans_conn=sim_conn, files=False)
-    except (PayplanError, PlanError) as exc:
-        if not wants_html(request):
-            raise
-        status, detail, items = _refusal(exc)
-        return db.read(lambda conn: _form_page(request, conn, data, status=status, error=detail, errors=items))
-    report = to_html(sim, language())  # the page's language
-    return db.read(lambda conn: _form_page(request, conn, data, report=report))
+@post(PATH, guards=[allow(*SIMULATORS)], status_code=200, request_max_body_size=BODY_LIMIT)
+async def simulation_report(request: Request) -> Response:
+    """Check the proposal, or simulate it next to the baseline (on the page or as a download)."""
+    fields = (await request.form()).dict()
+    return await anyio.to_thread.run_sync(partial(_answer, request, fields))
+
+
+def _answer(request: Request, fields: dict) -> Response:
+    form = SimulationForm()
+    with read_only_connection(request.app.state.engine) as conn:
+        try:
+            form = read_form(fields)
+            return _simulate(request, conn, form)
+        except (PayplanError, PlanError) as exc:
+            if not wants_html(request):
+                raise
+            status, detail, items = _refusal(exc)
+            return _form_page(request, conn, form, status=status, error=detail, errors=items)
+
+
+def _simulate(request: Request, conn: Connection, form: SimulationForm) -> Response:
+    baseline, proposal = form.plans()
+    plan, _, lint = resolve_plan(proposal, conn, files=False)
+    warnings = [_issue(i) for i in lint]
+    if form.action == "check":
+        return _form_page(request, conn, form, warnings=warnings, checked=True)
+    question = form.question(plan, levers(plan))
+    sim = simulate(conn, baseline, proposal, form.periods(), question=question, plans_conn=conn, files=False)
+    if form.format:
+        return answer(sim, form.format, language(), attach=True)
+    return _form_page(request, conn, form, warnings=warnings, report=to_html(sim, language()), fit=sim.budget,
+                      currency=sim.currency)
+
+
+def _issue(issue: Issue) -> str:
+    """A plan's issue in the page's language, with its place (file:line or key)."""
+    text = fill(translations(language()).gettext(issue.template), issue.inputs) if issue.template else issue.message
+    return f"{issue.where}: {text}" if issue.where else text
 
 
 def _refusal(exc: PayplanError | PlanError) -> tuple[int, str, list[str]]:
     """(status, message, the plan's errors one by one) for a refused simulation."""
     if isinstance(exc, PlanError):
-        return 422, gettext("a plan has errors and cannot be simulated"), [str(i) for i in exc.issues]
+        return 422, gettext("a plan has errors and cannot be simulated"), [_issue(i) for i in exc.issues]
     return exc.status, exc.say(gettext), []
 
 

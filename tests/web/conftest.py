@@ -193,6 +193,13 @@ def follow(page, selector: str) -> None:
         page.click(selector)
 
 
+def shoot_element(locator, name: str) -> None:
+    """A screenshot of one element (an iframe's report: a full-page capture leaves frames blank)."""
+    folder = os.environ.get("PAYPLAN_SCREENSHOTS")
+    if folder:
+        locator.screenshot(path=str(Path(folder) / f"web-{name}.png"))
+
+
 def shoot(page, name: str) -> None:
     """A full-page screenshot to look at, as $PAYPLAN_SCREENSHOTS/web-NAME.png (only when that is set)."""
     folder = os.environ.get("PAYPLAN_SCREENSHOTS")

@@ -158,3 +158,21 @@ def test_a_draft_past_its_bound_is_refused_and_a_huge_body_is_413(client):
     assert response.status_code == 422 and "toml is longer than 200000 characters" in response.text
     huge = post_form(client, "/hr/simulation", **{**FORM, "toml": "#" * 2_000_000})
     assert huge.status_code == 413
+
+
+
+def test_the_form_opens_on_the_last_three_months_with_facts(client) -> None:
+    """The window offered ends in the month of the company's latest fact (read from the demo's files)."""
+    import csv
+
+    from .conftest import ROOT
+
+    last = ""
+    for name, column in (("activities.csv", "occurred_at"), ("deals.csv", "closed_at"), ("nps.csv", "answered_at")):
+        with open(ROOT / "examples" / "demo" / name, newline="") as handle:
+            last = max([last, *(row[column][:7] for row in csv.DictReader(handle) if row.get(column))])
+    year, month = map(int, last.split("-"))
+    first = f"{year if month > 2 else year - 1}-{(month - 3) % 12 + 1:02d}"
+    sign_in(client, "hanna")
+    html = client.get("/hr/simulation", headers=HTML).text
+    assert re.search(rf'name="start"[^>]*value="{first}"', html) and re.search(rf'name="end"[^>]*value="{last}"', html)

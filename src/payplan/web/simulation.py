@@ -25,11 +25,13 @@ from payplan.api.auth import allow
 from payplan.api.simulate import MAX_DRAFT_CHARS, SIMULATORS, answer
 from payplan.core.issues import Issue
 from payplan.core.levers import levers
+from payplan.core.periods import period_of
 from payplan.core.trace import fill
 from payplan.errors import PayplanError
 from payplan.i18n import translations
 from payplan.plans import versions as plan_store
 from payplan.plans.files import PlanError
+from payplan.runs.progress import last_fact_day
 from payplan.simulation.drafts import resolve_plan
 from payplan.simulation.model import BudgetFit
 from payplan.simulation.report import to_html
@@ -68,8 +70,20 @@ def _rows(conn: Connection, form: SimulationForm) -> list:
 def simulation_form(request: Request) -> Response:
     """The form, with a baseline and a proposal of one population chosen."""
     with read_only_connection(request.app.state.engine) as conn:
-        baseline, proposal = default_pair(plan_store.list_plans(conn))
-        return _form_page(request, conn, SimulationForm(baseline=baseline, proposal=proposal))
+        plans = plan_store.list_plans(conn)
+        baseline, proposal = default_pair(plans)
+        start, end = default_window(conn, next((p.period for p in plans if p.ref == baseline), "month"))
+        return _form_page(request, conn, SimulationForm(baseline=baseline, proposal=proposal, start=start, end=end))
+
+
+def default_window(conn: Connection, kind: str) -> tuple[str, str]:
+    """The last three periods (of the baseline's kind) up to the latest fact, or nothing without facts."""
+    last = last_fact_day(conn)
+    if last is None:
+        return "", ""
+    end = period_of(last, kind)
+    start = end.previous().previous()
+    return start.key, end.key
 
 
 @post(PATH, guards=[allow(*SIMULATORS)], status_code=200, request_max_body_size=BODY_LIMIT)

@@ -313,6 +313,16 @@ def draw_multipliers(draw, on: str) -> list[dict]:
     return out
 
 
+def draw_products(draw, c: dict) -> None:
+    """An inclusion list, an exclusion list, both (the rest excluded) or neither; a deal
+    with product "" or an unlisted one is then paid 0 with a warning (the tally steps aside)."""
+    if chance(draw, 1, 6):
+        c["products"] = sorted({one(draw, *PRODUCTS) for _ in range(draw(ints(1, 2)))})
+    if chance(draw, 1, 6):
+        rest = [p for p in ("", *PRODUCTS) if p not in c.get("products", ())]
+        c["exclude_products"] = rest if "products" in c and chance(draw, 1, 2) else [one(draw, *rest)]
+
+
 def draw_commission(draw, cid: str, rare: bool) -> dict:
     c: dict = {"kind": "commission", "id": cid}
     base = one(draw, "margin", "revenue", "margin")
@@ -320,8 +330,7 @@ def draw_commission(draw, cid: str, rare: bool) -> dict:
         base = one(draw, "amount - discount", "amount / 1.12")
     if base != "revenue":
         c["base"] = base
-    if chance(draw, 1, 6):
-        c["products"] = sorted({one(draw, *PRODUCTS) for _ in range(draw(ints(1, 2)))})
+    draw_products(draw, c)
     pricing = one(draw, "rate", "tiers", "tiers", "rate", "tiers", "icr")
     if pricing == "rate" or chance(draw, 1, 10):
         c["rate"] = s(draw(dec(0, "0.3", 3, "0.1", "0.04", "0.075")))
@@ -376,7 +385,9 @@ def draw_uncovered(draw, cid: str) -> dict:
     """Components the fast path is not meant to cover (it may still choose to)."""
     kind = one(draw, "spiff", "spiff_metric", "override", "draw_guarantee", "draw_advance")
     if kind == "spiff":
-        return {"kind": "spiff", "id": cid, "per_deal": "100", "rate": "0.01", "cap": "5000"}
+        spiff = {"kind": "spiff", "id": cid, "per_deal": "100", "rate": "0.01", "cap": "5000"}
+        draw_products(draw, spiff)
+        return spiff
     if kind == "spiff_metric":
         return {"kind": "spiff", "id": cid, "metric": "demos", "per_unit": "25"}
     if kind == "override":

@@ -11,6 +11,8 @@ project's format) and `expected.json`:
                  "state": {"draw_balance": "500"},
                  "amortization": {"monthly": "50.00"}}]}
 
+`"warnings"` lists the warnings expected for the rep-period (code and message inputs):
+exactly those of the codes named are recorded.
 Numbers compare as Decimals (so "0.0550" equals "0.055"); every listed field must match.
 """
 
@@ -39,6 +41,7 @@ def run(folder: Path) -> None:
         key = (want["rep_id"], want.get("period", spec["period"]))
         assert key in by_key, f"no result for {key}; have {sorted(by_key)}"
         check_result(by_key[key], want)
+        check_warnings(evaluation.issues, want, key)
 
 
 def check_result(result, want: dict) -> None:
@@ -60,6 +63,20 @@ def check_result(result, want: dict) -> None:
     for key, value in want.get("amortization", {}).items():
         got = getattr(result.amortization, key)
         assert _same(got, value), f"{where}: amortization {key} = {got}, expected {value}"
+
+
+def check_warnings(issues, want: dict, key: tuple[str, str]) -> None:
+    """`"warnings": [{"code": …, <input>: …}]`: exactly these warnings of these codes for the rep-period."""
+    if "warnings" not in want:
+        return
+    place = f"{key[0]} {key[1]} "
+    codes = {w["code"] for w in want["warnings"]}
+    got = [i for i in issues if i.severity == "warning" and i.code in codes and i.where.startswith(place)]
+    for w in want["warnings"]:
+        fields = {k: v for k, v in w.items() if k != "code"}
+        assert any(i.code == w["code"] and all(str(i.inputs.get(k)) == v for k, v in fields.items())
+                   for i in got), f"{place}: no warning like {w}; got {got}"
+    assert len(got) == len(want["warnings"]), f"{place}: warnings {got}, expected {want['warnings']}"
 
 
 def _line_matches(line, want: dict) -> bool:

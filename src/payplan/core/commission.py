@@ -16,6 +16,7 @@ from payplan.core.context import Ctx
 from payplan.core.formula import DIVISION_BY_ZERO, NO_FIELD, FormulaError
 from payplan.core.inputs import Deal
 from payplan.core.plan import Commission
+from payplan.core.products import pays_on, warn_unlisted
 from payplan.core.result import Line, Slice
 from payplan.core.tiers import Band, applied_tiers, band_index, slice_segment
 from payplan.core.trace import N_, Node
@@ -62,7 +63,10 @@ def commission_info(c: Commission) -> CommissionInfo:
 def evaluate_commission(c: Commission, ctx: Ctx) -> tuple[list[Line], Node]:
     info = commission_info(c)
     node = Node(c.id, info.label, formula=info.per_deal, inputs={"base": info.base_words})
-    deals = [d for d in ctx.inputs.deals if d.status == "won" and (not c.products or d.product in c.products)]
+    won = [d for d in ctx.inputs.deals if d.status == "won"]
+    deals = [d for d in won if pays_on(c, d.product)] if c.products or c.exclude_products else won
+    if c.products:
+        warn_unlisted(c, won, ctx)
     bases = _bases(c, info, deals, ctx)
     total = sum(bases.values(), ZERO)
     node.children.append(Node(f"{c.id}.base", N_("Commissionable base"), value=total, formula=info.summed,

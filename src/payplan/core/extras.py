@@ -15,6 +15,7 @@ from payplan.core.formula import FormulaError
 from payplan.core.inputs import Deal
 from payplan.core.metrics import MetricSpec
 from payplan.core.plan import Fixed, Override, Spiff
+from payplan.core.products import pays_on, warn_unlisted
 from payplan.core.result import Line
 from payplan.core.trace import N_, Node
 
@@ -59,7 +60,10 @@ def _spiff_deals(c: Spiff, ctx: Ctx, node: Node, label: str) -> list[Line]:
     how = _SPIFF_DEAL[bool(c.per_deal), bool(c.rate)]
     lines = []
     for deal in ctx.inputs.deals:
-        if deal.status != "won" or (c.products and deal.product not in c.products) or not in_window(c, deal.closed_at):
+        if deal.status != "won" or not in_window(c, deal.closed_at):
+            continue
+        if not pays_on(c, deal.product):
+            warn_unlisted(c, (deal,), ctx)
             continue
         base = _credited_base(fn, deal, ctx, c.id)
         amount = (c.per_deal or ZERO) * deal.share + (c.rate or ZERO) * base

@@ -114,7 +114,7 @@ def check_commission(plan: Plan, c: Commission, path: Path) -> list[Issue]:
     issues += check_bands(plan, c.tiers, path + ("tiers",), gaps=True)
     issues += check_bands(plan, c.multipliers, path + ("multipliers",), gaps=False)
     issues += _check_quota(plan, c, path) + check_cap_floor(plan, c, path) + check_gates(plan, c.gates, path)
-    issues += check_formula(plan, c.base, path + ("base",))
+    issues += check_formula(plan, c.base, path + ("base",)) + check_products(plan, c, path)
     if c.base == "revenue" and not _sees_margin(plan):
         issues.append(warning("ignores-margin", f"commission {c.id} pays on revenue and nothing in the "
                               "plan looks at margin: a deal that loses money still pays", where(plan, path + ("base",))))
@@ -150,6 +150,7 @@ def _sees_margin(plan: Plan) -> bool:
 
 def check_spiff(plan: Plan, s: Spiff, path: Path) -> list[Issue]:
     issues = check_metric(plan, s.metric, path + ("metric",)) + check_formula(plan, s.base, path + ("base",))
+    issues += check_products(plan, s, path)
     if s.starts and s.ends and s.ends < s.starts:
         issues.append(error("spiff-dates", f"spiff {s.id} ends {s.ends}, before it starts {s.starts}",
                             where(plan, path + ("ends",))))
@@ -256,3 +257,12 @@ def check_formula(plan: Plan, base: str, path: Path) -> list[Issue]:
     """A declared commission base must parse as arithmetic over deal fields."""
     problem = check_base(base)
     return [error("base-formula", f"base {base!r}: {problem}", where(plan, path))] if problem else []
+
+
+def check_products(plan: Plan, c: Any, path: Path) -> list[Issue]:
+    """A product both included and excluded: the file says two things about it."""
+    both = sorted(set(c.products) & set(c.exclude_products))
+    if not both:
+        return []
+    return [error("product-both", f"{c.id} both includes and excludes {', '.join(map(repr, both))}",
+                  where(plan, path + ("exclude_products",)))]

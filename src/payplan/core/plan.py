@@ -113,6 +113,7 @@ class Commission(_Frozen, tag_field="kind", tag="commission"):
     id: str
     base: str = "revenue"
     products: list[str] = []
+    exclude_products: list[str] = []  # never paid; an unlisted product with `products` set warns
     rate: Decimal | None = None
     target_incentive: Decimal | None = None  # rate = target_incentive / quota when rate is unset
     tiers: list[Tier] = []
@@ -138,6 +139,7 @@ class Spiff(_Frozen, tag_field="kind", tag="spiff"):
     starts: date | None = None
     ends: date | None = None
     products: list[str] = []
+    exclude_products: list[str] = []  # never paid; an unlisted product with `products` set warns
     per_deal: Decimal | None = None
     rate: Decimal | None = None
     base: str = "revenue"

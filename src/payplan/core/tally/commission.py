@@ -16,6 +16,7 @@ from itertools import accumulate
 from payplan.core.commission import CommissionInfo, allocate, commission_bands, commission_info, rate_table
 from payplan.core.inputs import RepInputs
 from payplan.core.plan import Commission
+from payplan.core.products import pays_on, unlisted
 from payplan.core.proration import ONE as WHOLE
 from payplan.core.simulate import pays_volume
 from payplan.core.tally.batch import Batch, paying
@@ -38,7 +39,7 @@ def commission_step(c: Commission, rules: Rules):
     volume = pays_volume(c)
     multipliers = [Band(m.from_, m.to, m.factor) for m in c.multipliers]
     by_period = c.tiers_on != "margin_rate" and c.accumulate == "period"
-    margin, listable = c.base == "margin", by_period and not c.products
+    margin, listable = c.base == "margin", by_period and not c.products and not c.exclude_products
     needs_quota = info.needs_quota or c.quota is not None
     plain_ok = listable and not c.above_quota and (not needs_quota or (c.quota is not None and c.quota > 0))
     unrounded_needed = bool(multipliers or c.gates)
@@ -71,6 +72,10 @@ def commission_step(c: Commission, rules: Rules):
                 known = (ids[i], bases[i], sums[i], exact[i], high[i], pays[i])
                 if plain_ok and known[3] and prorate is WHOLE and not inputs.targets:
                     amount = plain(known, inputs, paid[i] if paid else None, flags)
+            if amount is None and c.products and any(d.status == "won" and unlisted(c, d) for d in inputs.deals):
+                batch.dead.add(i)  # `evaluate` warns of a deal of an unlisted product
+                amounts.append(ZERO)
+                continue
             if amount is None:
                 amount = _commission(c, info, multipliers, inputs, prorate, rules, paid[i] if paid else None,
                                      flags, known)
@@ -89,8 +94,7 @@ def _commission(c: Commission, info: CommissionInfo, multipliers: list[Band], in
     Each deal line's (deal id, amount, component id) goes to `paid` when it is a list.
     `known`: what `Deals` keeps for the rep (as `_listed` gives it) when its ids are distinct."""
     if known is None:
-        products = c.products
-        deals = [d for d in inputs.deals if d.status == "won" and (not products or d.product in products)]
+        deals = [d for d in inputs.deals if d.status == "won" and pays_on(c, d.product)]
         if c.base == "margin":
             bases = {d.id: (d.amount - d.cost) * d.share for d in deals}
         else:

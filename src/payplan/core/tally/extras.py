@@ -14,6 +14,7 @@ from payplan.core.inputs import RepInputs
 from payplan.core.metrics import MetricSpec
 from payplan.core.periods import Period
 from payplan.core.plan import Fixed, Spiff
+from payplan.core.products import pays_on, unlisted
 from payplan.core.simulate import pays_volume
 from payplan.core.tally.batch import Batch
 from payplan.core.tally.rules import Rules
@@ -28,9 +29,12 @@ def spiff_step(c: Spiff, rules: Rules):
 
     def step(batch: Batch) -> tuple[list[Decimal], list[Decimal] | None]:
         amounts = []
-        for inputs in batch.items:
+        for i, inputs in enumerate(batch.items):
             lines = (_metric_line(c, key, inputs, batch.period, rules) if key is not None
                      else _deal_lines(c, inputs, rules))
+            if lines is None:  # `evaluate` warns of a deal of an unlisted product
+                batch.dead.add(i)
+                lines = ()
             amount = rules.zero
             for line in lines:
                 amount += line
@@ -42,11 +46,16 @@ def spiff_step(c: Spiff, rules: Rules):
     return step
 
 
-def _deal_lines(c: Spiff, inputs: RepInputs, rules: Rules) -> list[Decimal]:
+def _deal_lines(c: Spiff, inputs: RepInputs, rules: Rules) -> list[Decimal] | None:
+    """Each qualifying deal's line; None when a deal's product is in neither list."""
     per_deal, rate, margin = c.per_deal or ZERO, c.rate or ZERO, c.base == "margin"
     lines = []
     for deal in inputs.deals:
-        if deal.status != "won" or (c.products and deal.product not in c.products) or not in_window(c, deal.closed_at):
+        if deal.status != "won" or not in_window(c, deal.closed_at):
+            continue
+        if not pays_on(c, deal.product):
+            if unlisted(c, deal):
+                return None
             continue
         base = (deal.amount - deal.cost) * deal.share if margin else deal.amount * deal.share
         lines.append(rules.money(per_deal * deal.share + rate * base))

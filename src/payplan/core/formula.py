@@ -1,8 +1,9 @@
 """Declared commission bases: small arithmetic formulas over a deal's fields.
 
-`amount / 1.12`, `amount - discount`, `(amount - cost) * 0.9`. Only + - * /,
-parentheses, numbers and field names are allowed; numbers are read from their
-source text as Decimal (never float). Compiles once to a closure. Must not
+`amount / 1.12`, `amount - discount`, `(amount - cost) * 0.9`, `max(amount - cost, 0)`.
+Only + - * /, parentheses, numbers, field names and the per-deal functions
+`max`, `min` (2 to 8 arguments) and `abs` (1) are allowed; numbers are read from
+their source text as Decimal (never float). Compiles once to a closure. Must not
 evaluate anything but arithmetic.
 """
 
@@ -32,7 +33,10 @@ class FormulaError(ValueError):
 
 
 NOT_A_FORMULA = N_("'{formula}' is not a formula: {reason}")
-NOT_ALLOWED = N_("'{formula}': only + - * / ( ), numbers and deal fields are allowed")
+NOT_ALLOWED = N_("'{formula}': only + - * / ( ), numbers, deal fields and max, min, abs are allowed")
+UNKNOWN_FUNCTION = N_("'{formula}': unknown function {function}(); only + - * / ( ), numbers, deal fields and "
+                      "max, min, abs are allowed")
+ARITY = N_("'{formula}': {function}() takes {arity}, not {count}")
 DIVISION_BY_ZERO = N_("division by zero in the commission base formula")
 NO_FIELD = N_("the deal has no field '{field}'")
 
@@ -60,11 +64,35 @@ def _build(node: ast.AST, src: str, names: set[str]) -> Callable[[Fields], Decim
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         value = Decimal(ast.get_source_segment(src, node) or str(node.value))
         return lambda f: value
+    if isinstance(node, ast.Call):
+        return _call(node, src, names)
     if isinstance(node, ast.Name):
         name = node.id
         names.add(name)
         return lambda f: _field(f, name)
     raise FormulaError(NOT_ALLOWED, formula=src)
+
+
+# name → (function of its Decimal arguments, fewest arguments, most arguments, the count in words)
+_FUNCTIONS = {"max": (max, 2, 8, "2 to 8 arguments"), "min": (min, 2, 8, "2 to 8 arguments"),
+              "abs": (abs, 1, 1, "1 argument")}
+
+
+def _call(node: ast.Call, src: str, names: set[str]) -> Callable[[Fields], Decimal]:
+    """max(…), min(…) or abs(…) of sub-formulas, with a bounded number of arguments."""
+    name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
+    if name not in _FUNCTIONS or node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+        if name in _FUNCTIONS:
+            raise FormulaError(NOT_ALLOWED, formula=src)
+        raise FormulaError(UNKNOWN_FUNCTION, formula=src, function=name)
+    fn, fewest, most, arity = _FUNCTIONS[name]
+    if not fewest <= len(node.args) <= most:
+        raise FormulaError(ARITY, formula=src, function=name, arity=arity, count=str(len(node.args)))
+    args = [_build(a, src, names) for a in node.args]
+    if len(args) == 1:
+        only = args[0]
+        return lambda f: fn(only(f))
+    return lambda f: fn(*(a(f) for a in args))
 
 
 def _apply(op, left: Decimal, right: Decimal) -> Decimal:

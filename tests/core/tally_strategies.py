@@ -166,6 +166,14 @@ def draw_payout_curve(draw) -> list:
     return draw_curve(draw, dec(0, 2, 2, "0.7", 1, "1.3"), dec(0, 3, 2), 6, falling=False)
 
 
+def draw_curve_options(draw, item: dict, key: str, slopes: st.SearchStrategy) -> None:
+    """Now and then the curve's boundary side (which point a step's x takes) and a slope past its last point."""
+    if chance(draw, 1, 3):
+        item[f"{key}_boundary"] = one(draw, "lower", "upper")
+    if chance(draw, 1, 3):
+        item[f"{key}_slope_after"] = s(draw(slopes))
+
+
 # --- weights ------------------------------------------------------------------------------
 
 
@@ -190,6 +198,7 @@ def draw_kpi(draw, kid: str, metric: str, weight: str) -> dict:
     definition = lookup(metric)
     if chance(draw, 1, 6):
         k["curve"] = draw_curve(draw, curve_xs(metric), dec(0, 2, 2, 1), 5, falling=chance(draw, 1, 2))
+        draw_curve_options(draw, k, "curve", dec("-0.001", "0.001", 5, "0.0001"))
         if chance(draw, 1, 4):
             k["target"] = s(draw_target(draw, metric))  # ignored beside a curve
     elif not chance(draw, 1, 150):
@@ -245,6 +254,7 @@ def draw_scorecard(draw, cid: str, kpi_prefix: str) -> dict:
         c["target_incentive"] = s(draw(dec(0, 12000, 2, 1500, 3000, 1000, 0)))
     if chance(draw, 1, 2):
         c["payout_curve"] = draw_payout_curve(draw)
+        draw_curve_options(draw, c, "payout_curve", dec(0, 3, 2, 1, 2))
     if chance(draw, 1, 2):
         c["payout_cap"] = s(draw(dec("0.5", 3, 2, "1.3", 2)))
     if chance(draw, 1, 3):

@@ -53,3 +53,32 @@ def test_other_calls_are_refused_with_the_key(text, words):
         d["components"][1]["base"] = text
     issue = only(check_plan(make(change)), "base-formula")
     assert words in issue.message and issue.where.startswith("components[1].base")
+
+
+STEP = [(D("0.8"), D(0)), (D("0.8"), D("0.5")), (D(1), D(1))]
+
+
+@pytest.mark.parametrize("x, lower, upper", [
+    ("0.79", "0", "0"), ("0.8", "0.5", "0"), ("0.9", "0.75", "0.75"), ("1", "1", "1"), ("3", "1", "1")])
+def test_the_boundary_side_decides_only_the_step(x, lower, upper):
+    from payplan.core.curves import compiled, interpolate
+    assert interpolate(STEP, D(x)) == interpolate(STEP, D(x), "lower") == D(lower)
+    assert interpolate(STEP, D(x), "upper") == compiled(STEP, "upper")(D(x)) == D(upper)
+
+
+@pytest.mark.parametrize("x, want", [("0.5", "0"), ("1", "1"), ("1.2", "1.4"), ("2.5", "4")])
+def test_a_slope_continues_past_the_last_point(x, want):
+    from payplan.core.curves import compiled, describe, interpolate
+    points = [(D("0.7"), D(0)), (D(1), D(1))]
+    assert interpolate(points, D(x), slope=D(2)) == compiled(points, slope=D(2))(D(x)) == D(want)
+    assert describe(points, D(2)) == "0.7→0, 1→1, +2/1"
+
+
+def test_a_slope_needs_a_curve_and_warns_when_falling():
+    def change(d):
+        d["components"][0]["payout_curve_slope_after"] = D(2)
+        d["components"][0]["kpis"][0].update(curve=[[D(0), D(0)], [D(10), D(1)]], curve_slope_after=D("-0.1"))
+    issues = check_plan(make(change))
+    assert only(issues, "slope-without-curve").where.startswith("components[0].payout_curve_slope_after")
+    falling = only(issues, "falling-slope")
+    assert falling.severity == "warning" and falling.where.startswith("components[0].kpis[0].curve_slope_after")

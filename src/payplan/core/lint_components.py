@@ -56,6 +56,7 @@ def check_scorecard(plan: Plan, card: Scorecard, path: Path) -> list[Issue]:
         issues.append(error("target-incentive-twice", "set target_incentive or salary_share, not both",
                             where(plan, path + ("salary_share",))))
     issues += check_curve(plan, card.payout_curve, path + ("payout_curve",))
+    issues += check_slope(plan, card.payout_curve, card.payout_curve_slope_after, path + ("payout_curve_slope_after",))
     for k, kpi in enumerate(card.kpis):
         issues += _check_kpi(plan, kpi, path + ("kpis", k))
     return issues + check_gates(plan, card.gates, path)
@@ -95,6 +96,7 @@ def _check_mix(plan: Plan, card: Scorecard, path: Path) -> list[Issue]:
 def _check_kpi(plan: Plan, kpi: Kpi, path: Path) -> list[Issue]:
     issues = check_metric(plan, kpi.metric, path + ("metric",))
     issues += check_curve(plan, kpi.curve, path + ("curve",)) + check_cap_floor(plan, kpi, path)
+    issues += check_slope(plan, kpi.curve, kpi.curve_slope_after, path + ("curve_slope_after",))
     if not kpi.why.strip():
         issues.append(warning("kpi-why", f"KPI {kpi.id} does not say why it matters (`why`); reps "
                               "read it on their statement", where(plan, path)))
@@ -266,3 +268,16 @@ def check_products(plan: Plan, c: Any, path: Path) -> list[Issue]:
         return []
     return [error("product-both", f"{c.id} both includes and excludes {', '.join(map(repr, both))}",
                   where(plan, path + ("exclude_products",)))]
+
+
+def check_slope(plan: Plan, points: list[tuple[Decimal, Decimal]], slope: Decimal | None, path: Path) -> list[Issue]:
+    """A slope past the last point needs a curve to continue; a negative one takes away as x grows."""
+    if slope is None:
+        return []
+    if not points:
+        return [error("slope-without-curve", f"{path[-1]} = {slope} but there is no curve to continue",
+                      where(plan, path))]
+    if slope < 0:
+        return [warning("falling-slope", f"{path[-1]} = {slope}: past the last point the curve falls "
+                        "without limit", where(plan, path))]
+    return []

@@ -76,6 +76,8 @@ class Kpi(_Frozen):
     better: Literal["higher", "lower"] | None = None  # default: the catalog's direction
     lower_is: Literal["inverse", "mirror"] = "inverse"
     curve: list[Point] = []
+    curve_boundary: Literal["lower", "upper"] = "lower"  # at a repeated x: the later / the earlier point
+    curve_slope_after: Decimal | None = None  # past the last point: rise per unit of x (default: flat)
     threshold: Decimal | None = None
     floor: Decimal | None = Decimal(0)
     cap: Decimal | None = None
@@ -94,6 +96,8 @@ class Scorecard(_Frozen, tag_field="kind", tag="scorecard"):
     target_incentive: Decimal | None = None
     salary_share: Decimal | None = None  # target incentive as a share of the rep's salary
     payout_curve: list[Point] = []  # score -> payout ratio; default: payout = score
+    payout_curve_boundary: Literal["lower", "upper"] = "lower"  # as Kpi.curve_boundary
+    payout_curve_slope_after: Decimal | None = None  # as Kpi.curve_slope_after
     payout_cap: Decimal | None = None
     gates: list[Gate] = []
     label: str = ""

@@ -65,7 +65,7 @@ def kpi_info(kpi: Kpi) -> KpiInfo:
     lows = [b for b in (kpi.threshold, kpi.floor) if b is not None]
     info = KpiInfo(kpi_spec(kpi).key, f"kpi.{kpi.id}", kpi.label or kpi.id, better,
                    prorates_target(kpi.metric), kpi.target_key or kpi.metric,
-                   describe(kpi.curve) if kpi.curve else "", better == "higher", max(lows) if lows else None,
+                   describe(kpi.curve, kpi.curve_slope_after) if kpi.curve else "", better == "higher", max(lows) if lows else None,
                    UNIT_SPECS.get(definition.unit, "") if definition else "")
     _INFO[id(kpi)] = (kpi, info)
     return info
@@ -125,7 +125,8 @@ def _kpi(kpi: Kpi, info: KpiInfo, ctx: Ctx, siblings: list[Node]) -> tuple[Decim
         ctx.warn("no-data", N_("no data for metric {metric}: attainment 0"), f"kpi {kpi.id}", metric=kpi.metric)
         how, attainment = N_("no data: attainment 0"), ZERO
     elif kpi.curve:
-        raw, how, formula = interpolate(kpi.curve, value), info.curve_words, KPI_SENTENCE_CURVE
+        raw = interpolate(kpi.curve, value, kpi.curve_boundary, kpi.curve_slope_after)
+        how, formula = info.curve_words, KPI_SENTENCE_CURVE
         attainment = raw
     else:
         if ctx.plain_targets:  # no overrides and nothing to prorate: the plan's own target
@@ -198,7 +199,8 @@ def _bound(kpi: Kpi, a: Decimal, children: list[Node], key: str) -> Decimal:
 
 
 def _payout_ratio(c: Scorecard, score: Decimal, node: Node) -> Decimal:
-    ratio = interpolate(c.payout_curve, score) if c.payout_curve else score
+    ratio = (interpolate(c.payout_curve, score, c.payout_curve_boundary, c.payout_curve_slope_after)
+             if c.payout_curve else score)
     capped = c.payout_cap is not None and ratio > c.payout_cap
     if capped:
         ratio = c.payout_cap
@@ -249,5 +251,5 @@ def _curve_words(c: Scorecard) -> str:
     """The payout curve in words, computed once per scorecard."""
     entry = _CURVE_WORDS.get(id(c))
     if entry is None or entry[0] is not c:
-        entry = _CURVE_WORDS[id(c)] = (c, describe(c.payout_curve) if c.payout_curve else "")
+        entry = _CURVE_WORDS[id(c)] = (c, describe(c.payout_curve, c.payout_curve_slope_after) if c.payout_curve else "")
     return entry[1]

@@ -57,10 +57,12 @@ FIELDS = {
     "Gate.factor": COVERED, "Gate.metric": COVERED, "Gate.min": COVERED, "Gate.kpi_min": COVERED,
     "Kpi.id": COVERED, "Kpi.metric": COVERED, "Kpi.weight": COVERED, "Kpi.target": COVERED,
     "Kpi.target_key": COVERED, "Kpi.better": COVERED, "Kpi.lower_is": COVERED, "Kpi.curve": COVERED,
+    "Kpi.curve_boundary": COVERED, "Kpi.curve_slope_after": COVERED,
     "Kpi.threshold": COVERED, "Kpi.floor": COVERED, "Kpi.cap": COVERED,
     "Kpi.product": NOT_SCORED, "Kpi.activity_kind": NOT_SCORED, "Kpi.scope": NOT_SCORED,  # stage 1 filters
     "Scorecard.id": COVERED, "Scorecard.kpis": COVERED, "Scorecard.target_incentive": COVERED,
-    "Scorecard.salary_share": COVERED, "Scorecard.payout_curve": COVERED, "Scorecard.payout_cap": COVERED,
+    "Scorecard.salary_share": COVERED, "Scorecard.payout_curve": COVERED,
+    "Scorecard.payout_curve_boundary": COVERED, "Scorecard.payout_curve_slope_after": COVERED, "Scorecard.payout_cap": COVERED,
     "Scorecard.gates": COVERED,
     "Commission.id": COVERED, "Commission.base": COVERED, "Commission.products": COVERED,
     "Commission.exclude_products": COVERED,

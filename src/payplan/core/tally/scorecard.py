@@ -38,7 +38,7 @@ class _Kpi:
         self.memo: dict[str, tuple[Decimal, Decimal, Decimal]] = {}
         self.target_key = None if kpi.curve else info.target_key  # None: no target is read
         self.scales = info.prorates and not kpi.curve  # a partial period scales its target
-        self.curve = compiled(kpi.curve) if kpi.curve else None
+        self.curve = compiled(kpi.curve, kpi.curve_boundary, kpi.curve_slope_after) if kpi.curve else None
 
 
 def scorecard_step(c: Scorecard, rules: Rules):
@@ -174,7 +174,8 @@ def _ratio(kpi: Kpi, info: KpiInfo, value: Decimal, target: Decimal | None) -> D
 
 def _bonus_step(c: Scorecard, rules: Rules):
     """The scorecard's amount per rep: its bonus line plus its gate lines, summed as `_collect` sums them."""
-    curve = compiled(c.payout_curve) if c.payout_curve else None
+    curve = (compiled(c.payout_curve, c.payout_curve_boundary, c.payout_curve_slope_after)
+             if c.payout_curve else None)
     cap, share = c.payout_cap, c.salary_share
     incentive = c.target_incentive or ZERO
     money = rules.money

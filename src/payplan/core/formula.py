@@ -36,7 +36,8 @@ NOT_A_FORMULA = N_("'{formula}' is not a formula: {reason}")
 NOT_ALLOWED = N_("'{formula}': only + - * / ( ), numbers, deal fields and max, min, abs are allowed")
 UNKNOWN_FUNCTION = N_("'{formula}': unknown function {function}(); only + - * / ( ), numbers, deal fields and "
                       "max, min, abs are allowed")
-ARITY = N_("'{formula}': {function}() takes {arity}, not {count}")
+ARITY = N_("'{formula}': {function}() takes {fewest} to {most} arguments, not {count}")
+ARITY_ONE = N_("'{formula}': {function}() takes 1 argument, not {count}")
 DIVISION_BY_ZERO = N_("division by zero in the commission base formula")
 NO_FIELD = N_("the deal has no field '{field}'")
 
@@ -73,9 +74,8 @@ def _build(node: ast.AST, src: str, names: set[str]) -> Callable[[Fields], Decim
     raise FormulaError(NOT_ALLOWED, formula=src)
 
 
-# name → (function of its Decimal arguments, fewest arguments, most arguments, the count in words)
-_FUNCTIONS = {"max": (max, 2, 8, "2 to 8 arguments"), "min": (min, 2, 8, "2 to 8 arguments"),
-              "abs": (abs, 1, 1, "1 argument")}
+# name → (function of its Decimal arguments, fewest arguments, most arguments)
+_FUNCTIONS = {"max": (max, 2, 8), "min": (min, 2, 8), "abs": (abs, 1, 1)}
 
 
 def _call(node: ast.Call, src: str, names: set[str]) -> Callable[[Fields], Decimal]:
@@ -85,9 +85,12 @@ def _call(node: ast.Call, src: str, names: set[str]) -> Callable[[Fields], Decim
         if name in _FUNCTIONS:
             raise FormulaError(NOT_ALLOWED, formula=src)
         raise FormulaError(UNKNOWN_FUNCTION, formula=src, function=name)
-    fn, fewest, most, arity = _FUNCTIONS[name]
+    fn, fewest, most = _FUNCTIONS[name]
     if not fewest <= len(node.args) <= most:
-        raise FormulaError(ARITY, formula=src, function=name, arity=arity, count=str(len(node.args)))
+        count = str(len(node.args))
+        if most == 1:
+            raise FormulaError(ARITY_ONE, formula=src, function=name, count=count)
+        raise FormulaError(ARITY, formula=src, function=name, fewest=str(fewest), most=str(most), count=count)
     args = [_build(a, src, names) for a in node.args]
     if len(args) == 1:
         only = args[0]

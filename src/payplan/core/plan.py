@@ -215,11 +215,15 @@ class Rounding(_Frozen):
 
     `places` defaults to the currency's minor unit. `score_places`, when set,
     rounds each KPI attainment and points (as ratios) before they are summed.
+    `scope`: what is rounded: each "line" on its own, each "component"'s exact sum, or
+    only the "total"; lines then print round(after) − round(before) of the running sum
+    (`payplan.core.rounding`), so they still add up.
     """
 
     mode: Literal["half_up", "half_even"] = "half_up"
     places: int | None = None
     score_places: int | None = None
+    scope: Literal["line", "component", "total"] = "line"
 
 
 class Proration(_Frozen):

@@ -30,6 +30,7 @@ from payplan.api import disputes
 from payplan.api.bodies import refuse_deep_json
 from payplan.api import users as user_admin
 from payplan.api.headers import SECURITY_HEADERS
+from payplan.api.plain_json import PlainJsonResponse
 from payplan.api.problems import problem_response
 from payplan.settings import SettingError, Settings, get_settings
 from payplan.store import make_engine
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[auth.session_config(settings.secret, settings.secure_cookies, settings.previous_secret).middleware,
                     auth.Authenticate,
                     auth.csrf_middleware(settings.secret, settings.secure_cookies, settings.previous_secret)],
+        response_class=PlainJsonResponse,  # decimals as plain text: never 0E+2, never -0
         response_headers=_security_headers(),
         cache_control=CacheControlHeader(no_store=True),
         exception_handlers={Exception: problem_response},

@@ -117,3 +117,56 @@ def test_bad_fact_row_names_file_row_column(tmp_path, row, expected):
 def test_wrong_period_kind_is_a_usage_error():
     out = payplan("evaluate", "--plan", str(EX05 / "plan.toml"), "--data", str(EX05 / "facts"), "--period", "2026-Q1")
     assert out.returncode == 2 and "pays by month" in out.stderr and "2026-01" in out.stderr
+
+
+ZEROS_PLAN = """
+id = "zeros"
+version = 1
+name = "Numbers written with exponents and a negative zero"
+effective_from = 2026-01-01
+period = "month"
+currency = "USD"
+
+[[components]]
+kind = "scorecard"
+id = "bonus"
+target_incentive = 1000
+payout_cap = 2e1      # str(Decimal) would write 2E+1
+
+[[components.kpis]]
+id = "won"
+metric = "deals_won"
+weight = 1
+target = 0.5
+cap = 1e2             # 1E+2
+
+[[components]]
+kind = "commission"
+id = "none"
+rate = -0.0           # each line 400 × -0.0 = -0.00
+"""
+
+
+def test_json_decimals_are_plain_never_exponent_never_negative_zero(tmp_path):
+    """Issue #15: every rate and amount in `--format json` is a plain decimal string."""
+    plan = tmp_path / "plan.toml"
+    plan.write_text(ZEROS_PLAN, encoding="utf-8")
+    out = payplan("evaluate", "--plan", str(plan), "--data", str(ROOT / "tests/examples/EX01/facts"),
+                  "--period", "2026-01", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    texts: list[str] = []
+
+    def strings(node):
+        if isinstance(node, dict):
+            [strings(v) for v in node.values()]
+        elif isinstance(node, list):
+            [strings(v) for v in node]
+        elif isinstance(node, str):
+            texts.append(node)
+    strings(json.loads(out.stdout))
+    assert "20" in texts  # the payout cap, written plainly
+    assert not [t for t in texts if "E+" in t or "E-" in t or t.lstrip("-0.") == "" and t.startswith("-")]
+    (result,) = json.loads(out.stdout)["results"]
+    # 1 deal won over a target of 0.5 = 200%, capped at 100 (not reached) → score 2 → 2000.00
+    assert result["total"] == "2000.00"
+    assert [ln["amount"] for ln in result["lines"] if ln["component"] == "none"] == ["0.00"]

@@ -342,14 +342,15 @@ def draw_commission(draw, cid: str, rare: bool) -> dict:
         c["base"] = base
     draw_products(draw, c)
     pricing = one(draw, "rate", "tiers", "tiers", "rate", "tiers", "icr")
-    if pricing == "rate" or chance(draw, 1, 10):
+    # One way of pricing only: two of rate, tiers, target_incentive are a lint error (conflicting-fields).
+    if pricing == "rate":
         c["rate"] = s(draw(dec(0, "0.3", 3, "0.1", "0.04", "0.075")))
     if pricing == "tiers":
         c["tiers_on"] = one(draw, "amount", "attainment", "amount", "margin_rate")
         c["tiers"] = draw_tiers(draw, c["tiers_on"])
         if chance(draw, 1, 3):
             c["accumulate"] = one(draw, "period", "deal")
-    if pricing == "icr" or chance(draw, 1, 10):
+    if pricing == "icr":
         c["target_incentive"] = s(draw(dec(0, 10000, 2, 3000, 1000)))
     if chance(draw, 1, 2):
         c["boundary"] = one(draw, "lower", "upper")

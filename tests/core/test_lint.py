@@ -208,3 +208,26 @@ def test_versions_duplicate_and_falling_numbers():
     assert codes(check_versions([make(), make()])) == ["version-duplicate"]
     other = make(id="sdr", effective_to=None)
     assert check_versions([make(), other]) == []
+
+
+def test_target_incentive_next_to_tiers_is_an_error_at_its_key():
+    def change(d):
+        d["components"][1]["target_incentive"] = D(1000)
+    issue = only(check_plan(make(change)), "conflicting-fields")
+    assert issue.severity == "error"
+    assert issue.where == "components[1].target_incentive (commission new-biz)"
+    assert "target_incentive and tiers" in issue.message
+
+
+def test_target_incentive_next_to_rate_and_rate_next_to_tiers_are_errors():
+    def change(d):
+        del d["components"][1]["tiers"]
+        d["components"][1].update(rate=D("0.05"), target_incentive=D(1000), quota=D(50000))
+    issue = only(check_plan(make(change)), "conflicting-fields")
+    assert "target_incentive and rate" in issue.message
+
+    def change2(d):
+        d["components"][1]["rate"] = D("0.05")
+    issue = only(check_plan(make(change2)), "conflicting-fields")
+    assert issue.where == "components[1].rate (commission new-biz)"
+    assert "rate and tiers" in issue.message

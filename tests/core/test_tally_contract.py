@@ -106,3 +106,10 @@ def test_covered_bases_are_tallied() -> None:
         assert batch_reader(_plan({**MINIMAL["Commission"], "base": base})) is not None
         assert batch_reader(_plan({**MINIMAL["Spiff"], "base": base, "rate": Decimal("0.01"),
                                    "per_deal": None})) is not None
+
+
+@pytest.mark.parametrize("scope", ["component", "total"])
+def test_a_rounding_scope_other_than_line_makes_the_tally_step_aside(scope: str) -> None:
+    plan = _plan(SCORECARD, MINIMAL["Commission"])
+    assert batch_reader(plan) is not None
+    assert batch_reader(msgspec.structs.replace(plan, rounding=schema.Rounding(scope=scope))) is None

@@ -40,6 +40,9 @@ def plans() -> None:
     """Lint, compare and publish plan files (plans as code)."""
 
 
+_COLOURS = {"error": "red", "warning": "yellow", "accepted": "green"}
+
+
 @plans.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.pass_context
@@ -60,12 +63,16 @@ def plans_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
             loaded.append((str(file), text, plan))
     issues += _place_version_issues(check_versions([plan for _, _, plan in loaded]), loaded)
     for issue in issues:
-        click.secho(str(issue), fg="red" if issue.severity == "error" else "yellow")
+        click.secho(str(issue), fg=_COLOURS.get(issue.severity, "yellow"))
     errors = sum(i.severity == "error" for i in issues)
+    accepted = sum(i.severity == "accepted" for i in issues)
     click.echo(_("checked %(files)s: %(errors)s, %(warnings)s",
                  files=ngettext("%(num)s plan file", "%(num)s plan files", len(files)),
                  errors=ngettext("%(num)s error", "%(num)s errors", errors),
-                 warnings=ngettext("%(num)s warning", "%(num)s warnings", len(issues) - errors)))
+                 warnings=ngettext("%(num)s warning", "%(num)s warnings", len(issues) - errors - accepted)))
+    if accepted:
+        click.echo(ngettext("%(num)s warning accepted by its plan", "%(num)s warnings accepted by their plans",
+                            accepted))
     ctx.exit(1 if errors else 0)
 
 

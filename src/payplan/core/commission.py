@@ -149,7 +149,7 @@ def _period_lines(c: Commission, info: CommissionInfo, deals: list[Deal], bases:
                 slices.append(Slice(i, piece, rate, mode))
                 amount += piece * rate
         unrounded += amount
-        paid = amount.quantize(places, rounding=rounding)  # ctx.money, inlined
+        paid = amount if ctx.exact else amount.quantize(places, rounding=rounding)  # ctx.money, inlined
         rounded += paid
         lines.append(Line(cid, "commission", label, paid, deal.id, None, base,
                           (amount / base) if base else ZERO, deal.share, tuple(slices)))

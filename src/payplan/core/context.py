@@ -22,7 +22,8 @@ _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
 class Ctx:
     __slots__ = ("plan", "inputs", "rep", "period", "prorate", "prorate_why", "prorate_inputs", "state",
-                 "issues", "money_quantum", "money_mode", "_score_quantum", "rounds_scores", "plain_targets")
+                 "issues", "money_quantum", "money_mode", "_score_quantum", "rounds_scores", "plain_targets",
+                 "exact", "exact_sum")
 
     def __init__(self, plan: Plan, inputs: RepInputs, period: Period, state: CarriedState,
                  prorate: Decimal, prorate_why: str, prorate_inputs: dict[str, Value] | None = None) -> None:
@@ -34,12 +35,18 @@ class Ctx:
         # money_quantum / money_mode: the line rounding rule, also read directly by hot loops.
         self.money_quantum, self.money_mode, self._score_quantum = rounding_rule(plan)
         self.rounds_scores = self._score_quantum is not None
+        # exact: lines keep their exact amounts until `payplan.core.rounding` rounds them by
+        # the plan's scope ("component" or "total"); exact_sum: the running exact sum it reads.
+        self.exact, self.exact_sum = plan.rounding.scope != "line", Decimal(0)
         # No target overrides and no target proration: every target is the plan default
         # as given (`target` would return it unchanged), so hot loops may skip the call.
         self.plain_targets = not inputs.targets and (not plan.proration.quotas or prorate == 1)
 
     def money(self, value: Decimal) -> Decimal:
-        """Round one line with the plan's rule (lines are rounded, then summed)."""
+        """Round one line with the plan's rule (lines are rounded, then summed); exact while the
+        plan rounds by component or total (a zero still gets the currency's places)."""
+        if self.exact and value:
+            return value
         return value.quantize(self.money_quantum, rounding=self.money_mode)
 
     def score(self, value: Decimal) -> Decimal:

@@ -24,6 +24,7 @@ from payplan.core.inputs import CarriedState, PaidDeal, RepInputs
 from payplan.core.periods import Period, parse_period
 from payplan.core.plan import Commission, Draw, Fixed, Override, Plan, Scorecard, Spiff
 from payplan.core.result import ComponentResult, Line, RepResult
+from payplan.core.rounding import round_scoped
 from payplan.core.scorecard import evaluate_scorecard
 from payplan.core.trace import N_, Node
 
@@ -94,7 +95,10 @@ def evaluate(plan: Plan, inputs: RepInputs, state: CarriedState | None = None,
     components: list[ComponentResult] = []
     for fn, comp, cid, kind, label in info.steps:
         comp_lines, node = fn(comp, ctx)
+        if ctx.exact:
+            comp_lines = round_scoped(comp_lines, ctx)
         _collect(cid, kind, label, comp_lines, node, lines, components, root, ctx.money(ZERO))
+    ctx.exact = False  # the engine's own lines below (clawbacks, caps, draws) are each rounded
     claw_lines, claw_node, clawed = evaluate_clawbacks(ctx)
     if claw_node is not None:
         _collect("clawback", "clawback", CLAWBACKS, claw_lines, claw_node, lines, components, root,

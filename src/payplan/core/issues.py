@@ -12,7 +12,7 @@ import msgspec
 
 
 class Issue(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
-    severity: str  # "error" | "warning"
+    severity: str  # "error" | "warning" | "accepted" (a warning the plan acknowledges, with `reason`)
     code: str  # stable machine-readable code, e.g. "weights-sum"
     message: str  # one sentence a person can act on
     where: str = ""  # file, key path (kpi[2].curve), row or rep/period
@@ -20,10 +20,12 @@ class Issue(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     # a statement finds its translation by the template; `message` is the English text.
     template: str = ""
     inputs: dict[str, Any] = {}  # Any: a stored document's decimals come back as text
+    reason: str = ""  # why an accepted warning stays (the plan's `[lint] accept`)
 
     def __str__(self) -> str:
         place = f"{self.where}: " if self.where else ""
-        return f"{place}{self.severity}: {self.message} [{self.code}]"
+        because = f" ({self.reason})" if self.reason else ""
+        return f"{place}{self.severity}: {self.message} [{self.code}]{because}"
 
 
 def error(code: str, message: str, where: str = "") -> Issue:

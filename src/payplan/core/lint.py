@@ -23,6 +23,7 @@ from typing import Any
 import msgspec
 
 from payplan.core.issues import Issue, error
+from payplan.core.lint_accept import acknowledge
 from payplan.core.lint_components import COMPONENT_CHECKS, Path, step, where
 from payplan.core.bounds import plan_number_problem
 from payplan.core.plan import RESERVED_IDS, Draw, Kpi, Plan
@@ -37,8 +38,13 @@ _NON_NEGATIVE = frozenset({
 })
 
 
-def check_plan(plan: Plan) -> list[Issue]:
-    """Every semantic error and warning of one plan version, in file order."""
+def check_plan(plan: Plan, more: Sequence[Issue] = ()) -> list[Issue]:
+    """Every semantic error and warning of one plan version, in file order, with `more` (other
+    checks' issues of the plan); the warnings the plan accepts reported as accepted."""
+    return acknowledge(plan, _check_plan(plan) + list(more))
+
+
+def _check_plan(plan: Plan) -> list[Issue]:
     unusable = _check_numbers(plan)
     if unusable:  # NaN and friends make every comparison below fail
         return unusable

@@ -113,6 +113,7 @@ def check_commission(plan: Plan, c: Commission, path: Path) -> list[Issue]:
     if c.rate is None and not c.tiers and c.target_incentive is None:
         issues.append(error("no-rate", f"commission {c.id} needs a rate, tiers or target_incentive",
                             where(plan, path)))
+    issues += _check_conflicts(plan, c, path)
     issues += check_bands(plan, c.tiers, path + ("tiers",), gaps=True)
     issues += check_bands(plan, c.multipliers, path + ("multipliers",), gaps=False)
     issues += _check_quota(plan, c, path) + check_cap_floor(plan, c, path) + check_gates(plan, c.gates, path)
@@ -121,6 +122,17 @@ def check_commission(plan: Plan, c: Commission, path: Path) -> list[Issue]:
         issues.append(warning("ignores-margin", f"commission {c.id} pays on revenue and nothing in the "
                               "plan looks at margin: a deal that loses money still pays", where(plan, path + ("base",))))
     return issues
+
+
+def _check_conflicts(plan: Plan, c: Commission, path: Path) -> list[Issue]:
+    """Two ways of saying what a commission pays, where the engine would silently use one:
+    tiers win over a rate, a rate wins over target_incentive."""
+    pairs = (("target_incentive", "tiers", c.target_incentive is not None and bool(c.tiers)),
+             ("target_incentive", "rate", c.target_incentive is not None and c.rate is not None),
+             ("rate", "tiers", c.rate is not None and bool(c.tiers)))
+    return [error("conflicting-fields", f"commission {c.id} sets both {one} and {other}: "
+                  f"keep the one that says what it pays", where(plan, path + (one,)))
+            for one, other, both in pairs if both]
 
 
 def _check_quota(plan: Plan, c: Commission, path: Path) -> list[Issue]:

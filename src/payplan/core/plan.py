@@ -221,11 +221,15 @@ class Rounding(_Frozen):
 
     `places` defaults to the currency's minor unit. `score_places`, when set,
     rounds each KPI attainment and points (as ratios) before they are summed.
+    `scope`: what is rounded: each "line" on its own, each "component"'s exact sum, or
+    only the "total"; lines then print round(after) − round(before) of the running sum
+    (`payplan.core.rounding`), so they still add up.
     """
 
     mode: Literal["half_up", "half_even"] = "half_up"
     places: int | None = None
     score_places: int | None = None
+    scope: Literal["line", "component", "total"] = "line"
 
 
 class Proration(_Frozen):
@@ -253,6 +257,21 @@ class Accounting(_Frozen):
     amortization_account: str = "Amortisation of contract costs"
 
 
+class Accept(_Frozen):
+    """A lint warning the plan's authors acknowledge: `rule` is its code, `reason` why the plan
+    keeps it; `where`, when given, limits it to issues at that key path (or below it)."""
+
+    rule: str
+    reason: str = ""
+    where: str = ""
+
+
+class Lint(_Frozen):
+    """Decisions about the linter's warnings: each accepted one is reported as accepted."""
+
+    accept: list[Accept] = []
+
+
 class Plan(_Frozen):
     id: str
     version: int
@@ -270,6 +289,7 @@ class Plan(_Frozen):
     clawback: Clawback | None = None
     cap: Decimal | None = None  # on the statement total, before draws
     accounting: Accounting | None = None
+    lint: Lint = Lint()  # warnings acknowledged, with the reason (`payplan.core.lint_accept`)
     # A period total below zero, after draws: "carry" pays 0 and carries it forward as a
     # balance the rep owes, recovered from later positive totals; "pay" pays it as it is
     # (a deduction); "forgive" pays 0 and forgets it. A balance owed is recovered whatever

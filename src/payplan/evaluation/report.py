@@ -2,8 +2,8 @@
 
 The table is for a person, in their language: reps by name with the id, the plan's
 component labels, amounts with thousands separators and the currency's places, a totals
-row. The JSON shape is a contract other tools read (DESIGN §11): amounts are decimal
-strings and output is byte-identical for identical inputs. Must not compute pay.
+row. The JSON shape is a contract other tools read (DESIGN §11): amounts are plain decimal
+strings (`payplan.core.plain`) and output is byte-identical for identical inputs. Must not compute pay.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from decimal import Decimal
 import msgspec
 
 from payplan.core.money import minor_units
+from payplan.core.plain import encode_plain
 from payplan.core.result import RepResult
 from payplan.core.trace import Node
 from payplan.i18n import N_, Numbers, Words, translations
@@ -33,7 +34,7 @@ def to_json(evaluation) -> bytes:
         "results": [result_dict(r) for r in evaluation.results],
         "issues": evaluation.issues,
     }
-    return _encoder.encode(doc)
+    return encode_plain(doc, _encoder.encode)
 
 
 def result_dict(r: RepResult) -> dict:

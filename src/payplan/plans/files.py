@@ -82,7 +82,7 @@ def check_plan_text(text: str, source_name: str) -> tuple[Plan | None, list[Issu
     plan, issues, texts = _load(text, source_name)
     if plan is None or texts is None:
         return None, issues
-    return plan, place(lint.check_plan(plan) + missing_texts(texts, plan), text, source_name)
+    return plan, place(lint.check_plan(plan, missing_texts(texts, plan)), text, source_name)
 
 
 def _load(text: str, source_name: str) -> tuple[Plan | None, list[Issue], Texts | None]:

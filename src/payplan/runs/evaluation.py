@@ -23,6 +23,7 @@ from sqlalchemy import Connection, select
 from payplan.core.eligibility import in_force, is_eligible
 from payplan.core.inputs import CarriedState, RepInputs
 from payplan.core.periods import Period
+from payplan.core.plain import encode_plain
 from payplan.core.plan import Plan
 from payplan.core.result import RepResult
 from payplan.evaluation.pipeline import carries_state, evaluate_periods, score_period
@@ -150,8 +151,8 @@ def encoded_chunks(results: list[RepResult], size: int | None = None,
 
 
 def encode_result(doc: dict) -> bytes:
-    """A result document as stored: JSON (UTF-8), amounts as decimal strings."""
-    return _result_encoder.encode(doc)
+    """A result document as stored: JSON (UTF-8), amounts as plain decimal strings."""
+    return encode_plain(doc, _result_encoder.encode)
 
 
 def inputs_hash(plan_digest: str, period: Period, states: dict[str, CarriedState],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import msgspec
 
+from payplan.core.plain import encode_plain
 from payplan.i18n import DEFAULT
 from payplan.settings import SHIPPED_TEMPLATES
 from payplan.simulation.model import Simulation
@@ -40,7 +41,7 @@ def render(sim: Simulation, fmt: str, lang: str = DEFAULT) -> bytes:
 
 def to_json(sim: Simulation) -> bytes:
     """The simulation as indented JSON; in a cross-population comparison the notice comes first, on line 1."""
-    body = msgspec.json.format(msgspec.json.encode(sim), indent=2) + b"\n"
+    body = msgspec.json.format(encode_plain(sim, msgspec.json.encode), indent=2) + b"\n"
     if not sim.population.cross:
         return body
     return b'{"notice": ' + msgspec.json.encode(CROSS_NOTICE) + b",\n" + body.removeprefix(b"{\n")

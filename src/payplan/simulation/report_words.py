@@ -21,7 +21,7 @@ CROSS_NOTICE = N_("Cross-population comparison: the plans cover different reps, 
 # Words of the simulation's own values, as the report shows them.
 ORIGINS = {"file": N_("file"), "draft": N_("draft"), "published": N_("published"), "edited": N_("edited")}
 CHANGES = {"gain": N_("gains"), "loss": N_("loses"), "same": N_("about the same")}
-SEVERITIES = {"error": N_("error"), "warning": N_("warning")}
+SEVERITIES = {"error": N_("error"), "warning": N_("warning"), "accepted": N_("accepted")}
 # The engine's own lines of a rep's pay (`payplan.core.plan.RESERVED_IDS`).
 LINES = {"proration": N_("proration"), "clawback": N_("clawbacks"), "statement_cap": N_("statement cap"),
          "negative_balance": N_("negative balance")}

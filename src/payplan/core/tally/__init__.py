@@ -88,8 +88,8 @@ def tally_reader(plan: Plan) -> Tally | None:
 def batch_reader(plan: Plan) -> BatchTally | None:
     """The plan's tally for every rep of a period at once (a column at a time: see
     `payplan.core.tally.batch`), or None when the plan has a part only `evaluate` covers."""
-    if not all(_covered(c) for c in plan.components):
-        return None
+    if not all(_covered(c) for c in plan.components) or plan.rounding.scope != "line":
+        return None  # a component's or the total's rounding runs in `evaluate` only
     rules = Rules(plan)
     steps = [(c.id, _STEPS[type(c)](c, rules)) for c in plan.components]
     clawback = plan.clawback

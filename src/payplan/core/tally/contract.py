@@ -83,6 +83,9 @@ FIELDS = {
     "Fixed.id": COVERED, "Fixed.amount": COVERED, "Fixed.from_salary": COVERED,
     "Eligibility.roles": NOT_SCORED, "Eligibility.teams": NOT_SCORED, "Eligibility.reps": NOT_SCORED,
     "Rounding.mode": COVERED, "Rounding.places": COVERED, "Rounding.score_places": COVERED,
+    "Rounding.scope": DECLINED,  # "component" and "total" decline (`batch_reader`); "line" is covered
+    "Plan.lint": NOT_SCORED, "Lint.accept": NOT_SCORED,  # decisions about lint warnings
+    "Accept.rule": NOT_SCORED, "Accept.reason": NOT_SCORED, "Accept.where": NOT_SCORED,
     "Proration.method": COVERED, "Proration.quotas": COVERED,
     "Clawback.window_days": COVERED, "Clawback.share": COVERED,
     "Accounting.amortize_months": NOT_SCORED,  # the accrual schedule of a paid amount, not the amount

@@ -1,0 +1,47 @@
+"""Plain decimal text in JSON: every Decimal written as `format(d, "f")`, never `0E+2`, never `-0`.
+
+msgspec writes a Decimal as `str(d)`, which is `0E+2` for a zero with a positive
+exponent (a rate written `0e2`, a quotient like 1000 / 0.5 = `2E+3`), `1E-7` for a
+tiny value and `-0.00` for a negative zero (a clawback of nothing, a rounded -0.001).
+`encode_plain(value, encode)` encodes as usual and, only when the bytes hold such a
+text, encodes again from builtins with every Decimal made plain: the common case
+costs one scan of the bytes. Pure: stdlib and msgspec only; must not compute pay.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, Callable
+
+import msgspec
+
+# A JSON string that str(Decimal) could have written in exponent form, or a negative zero.
+_NOT_PLAIN = re.compile(rb'"-?\d+(?:\.\d+)?E[+-]\d+"|"-0(?:\.0*)?"')
+
+
+def plain(d: Decimal) -> str:
+    """`d` without an exponent, a zero without its sign: 0E+2 → "0", -0.00 → "0.00"."""
+    text = format(d, "f")
+    return text[1:] if d.is_zero() and text.startswith("-") else text
+
+
+def plain_value(value: Any) -> Any:
+    """Builtins (dicts, lists, Decimals, ...) with every Decimal replaced by its plain text."""
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, dict):
+        return {key: plain_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_value(item) for item in value]
+    return value
+
+
+def encode_plain(value: Any, encode: Callable[[Any], bytes],
+                 enc_hook: Callable[[Any], Any] | None = None) -> bytes:
+    """`encode(value)`, with every Decimal in plain text (a second pass only when needed)."""
+    data = encode(value)
+    if not _NOT_PLAIN.search(data):
+        return data
+    builtins = msgspec.to_builtins(value, builtin_types=(Decimal,), enc_hook=enc_hook)
+    return encode(plain_value(builtins))

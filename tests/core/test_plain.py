@@ -1,0 +1,37 @@
+"""Plain decimals in JSON (`payplan.core.plain`): never an exponent, never a negative zero."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import msgspec
+
+from payplan.core.plain import encode_plain, plain
+
+ENCODER = msgspec.json.Encoder(decimal_format="string")
+
+
+def test_plain_text_of_each_awkward_decimal():
+    assert str(D("0E+2")) == "0E+2" and plain(D("0E+2")) == "0"
+    assert plain(D("2E+3")) == "2000"
+    assert plain(D("1E-7")) == "0.0000001"
+    assert str(D("-0.00")) == "-0.00" and plain(D("-0.00")) == "0.00"
+    assert plain(-D(0)) == "0"
+    assert plain(D("-0.05")) == "-0.05" and plain(D("12.50")) == "12.50"
+
+
+class Line(msgspec.Struct, omit_defaults=True):
+    amount: D
+    rate: D | None = None
+    label: str = ""
+
+
+def test_structs_lists_and_dicts_are_made_plain_and_text_is_left_alone():
+    doc = {"lines": [Line(D("-0.00"), D("0E+2"), "0E+2"), Line(D("1000") / D("0.5"))], "total": D("-0")}
+    assert msgspec.json.decode(encode_plain(doc, ENCODER.encode)) == {
+        "lines": [{"amount": "0.00", "rate": "0", "label": "0E+2"}, {"amount": "2000"}], "total": "0"}
+
+
+def test_clean_documents_are_encoded_once_and_unchanged():
+    doc = {"amount": D("-0.50"), "rate": D("0.05"), "note": "-0.5"}
+    assert encode_plain(doc, ENCODER.encode) == ENCODER.encode(doc)

@@ -153,8 +153,12 @@ def check_spiff(plan: Plan, s: Spiff, path: Path) -> list[Issue]:
     if s.starts and s.ends and s.ends < s.starts:
         issues.append(error("spiff-dates", f"spiff {s.id} ends {s.ends}, before it starts {s.starts}",
                             where(plan, path + ("ends",))))
-    if s.per_deal is None and s.rate is None and s.per_unit is None:
-        issues.append(error("no-rate", f"spiff {s.id} needs per_deal, rate or per_unit", where(plan, path)))
+    if s.per_deal is None and s.rate is None and s.per_unit is None and not s.tiers:
+        issues.append(error("no-rate", f"spiff {s.id} needs per_deal, tiers, rate or per_unit", where(plan, path)))
+    if s.tiers and (s.per_deal is not None or s.metric is not None):
+        issues.append(error("spiff-tiers", f"spiff {s.id}: tiers on the deal count replace per_deal and "
+                            "cannot pay per unit of a metric", where(plan, path + ("tiers",))))
+    issues += check_bands(plan, s.tiers, path + ("tiers",), gaps=True)
     if s.per_unit is not None and s.metric is None:
         issues.append(error("no-metric", f"spiff {s.id} pays per_unit but names no metric",
                             where(plan, path + ("per_unit",))))

@@ -132,7 +132,13 @@ class Commission(_Frozen, tag_field="kind", tag="commission"):
 
 
 class Spiff(_Frozen, tag_field="kind", tag="spiff"):
-    """A time-boxed bonus: per qualifying deal, a rate on their base, or per unit of a metric."""
+    """A time-boxed bonus: per qualifying deal, a rate on their base, or per unit of a metric.
+
+    `tiers` (in place of `per_deal`) are on the count of qualifying deals: the k-th deal of
+    the period (by close date, then deal id) earns the `rate` of the tier holding k
+    (from ≤ k < to); a retroactive tier, once the count reaches it, pays every earlier deal
+    at its rate too.
+    """
 
     id: str
     starts: date | None = None
@@ -146,6 +152,7 @@ class Spiff(_Frozen, tag_field="kind", tag="spiff"):
     cap: Decimal | None = None
     label: str = ""
     why: str = ""
+    tiers: list[Tier] = []
 
 
 class Override(_Frozen, tag_field="kind", tag="override"):

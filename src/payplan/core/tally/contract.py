@@ -37,6 +37,7 @@ KINDS = {
 DECLINED_VALUES = (
     ("Commission.base", "amount - discount"),  # a formula base reads each deal's extra fields
     ("Spiff.base", "amount - discount"),
+    ("Spiff.tiers", [{"rate": "100"}]),  # a deal's amount hangs on its number among the period's deals
     ("Commission.id", "clawback"),  # an id the engine keeps for its own lines
     ("Scorecard.id", "proration"),
     ("Spiff.id", "statement_cap"),
@@ -70,7 +71,7 @@ FIELDS = {
     "Commission.floor": COVERED, "Commission.gates": COVERED,
     "Spiff.id": COVERED, "Spiff.starts": COVERED, "Spiff.ends": COVERED, "Spiff.products": COVERED,
     "Spiff.per_deal": COVERED, "Spiff.rate": COVERED, "Spiff.base": COVERED, "Spiff.metric": COVERED,
-    "Spiff.per_unit": COVERED, "Spiff.cap": COVERED,
+    "Spiff.per_unit": COVERED, "Spiff.cap": COVERED, "Spiff.tiers": DECLINED,
     "Override.id": DECLINED, "Override.rate": DECLINED, "Override.base": DECLINED, "Override.scope": DECLINED,
     "Override.threshold": DECLINED, "Override.team_quota": DECLINED, "Override.min_attainment": DECLINED,
     "Override.cap": DECLINED,

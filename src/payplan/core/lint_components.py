@@ -17,7 +17,7 @@ import msgspec
 from payplan.core import metrics
 from payplan.core.base import check_base
 from payplan.core.issues import Issue, error, warning
-from payplan.core.plan import Commission, Draw, Fixed, Gate, Kpi, Override, Plan, Scorecard, Spiff
+from payplan.core.plan import Commission, Draw, Fixed, Gate, Kpi, Override, Plan, Pool, Scorecard, Spiff
 
 Path = tuple[str | int, ...]
 
@@ -174,6 +174,17 @@ def check_override(plan: Plan, o: Override, path: Path) -> list[Issue]:
     return []
 
 
+def check_pool(plan: Plan, p: Pool, path: Path) -> list[Issue]:
+    issues = check_formula(plan, p.base, path + ("base",))
+    if (p.amount is None) == (p.rate is None):
+        issues.append(error("pool-amount", f"pool {p.id} needs amount or rate (on the team's base), not both",
+                            where(plan, path)))
+    if p.split == "attainment" and p.quota is None:
+        issues.append(warning("quota-from-targets", f"pool {p.id} splits by attainment and the plan sets no quota: "
+                              "each member's must come from target overrides ('quota')", where(plan, path + ("quota",))))
+    return issues
+
+
 def check_draw(plan: Plan, d: Draw, path: Path) -> list[Issue]:
     issues = []
     if d.amount <= 0:
@@ -252,7 +263,7 @@ def check_gates(plan: Plan, gates: list[Gate], path: Path) -> list[Issue]:
 
 COMPONENT_CHECKS: dict[type, Callable[[Plan, Any, Path], list[Issue]]] = {
     Scorecard: check_scorecard, Commission: check_commission, Spiff: check_spiff,
-    Override: check_override, Draw: check_draw, Fixed: check_fixed,
+    Override: check_override, Draw: check_draw, Fixed: check_fixed, Pool: check_pool,
 }
 
 

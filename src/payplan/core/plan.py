@@ -171,6 +171,23 @@ class Override(_Frozen, tag_field="kind", tag="override"):
     why: str = ""
 
 
+class Pool(_Frozen, tag_field="kind", tag="pool"):
+    """A team pool: `amount`, or `rate` on the credited base of the rep's team (every rep of
+    the same `team` employed in the period), divided among those members by `split`:
+    "equal", by "attainment" (each member's credited base / their quota) or by credited
+    "revenue". Shares are cut to the cent by the largest-remainder method, so they add up
+    to the pool exactly; each member is paid their own share."""
+
+    id: str
+    amount: Decimal | None = None
+    rate: Decimal | None = None
+    base: str = "revenue"
+    split: Literal["equal", "attainment", "revenue"] = "equal"
+    quota: Decimal | None = None  # each member's quota for split = "attainment" (target 'quota' overrides)
+    label: str = ""
+    why: str = ""
+
+
 class Draw(_Frozen, tag_field="kind", tag="draw"):
     """A draw against commission.
 
@@ -200,7 +217,7 @@ class Fixed(_Frozen, tag_field="kind", tag="fixed"):
     why: str = ""
 
 
-Component = Union[Scorecard, Commission, Spiff, Override, Draw, Fixed]
+Component = Union[Scorecard, Commission, Spiff, Override, Draw, Fixed, Pool]
 
 
 # Ids the engine gives its own lines and trace nodes (the active share of the period, the

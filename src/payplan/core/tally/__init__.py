@@ -11,7 +11,7 @@ exception, a commission's deal lines, proves its figures equal:
 
 It covers scorecards; commissions, SPIFFs on revenue or margin; fixed pay; the
 statement cap, clawbacks and the policy on a negative total (`negative.settle`, as
-`evaluate` applies it); it returns None for a plan with draws, manager overrides,
+`evaluate` applies it); it returns None for a plan with draws, manager overrides, team pools,
 SPIFF tiers on the deal count, formula bases or a component id the engine keeps for itself. Its
 function answers None for a rep-period on which `evaluate` would record an issue
 (a missing metric, target, quota or salary) or reverse a cancelled deal: the

@@ -20,7 +20,7 @@ Must not import anything but the plan schema: it is data.
 
 from __future__ import annotations
 
-from payplan.core.plan import Commission, Draw, Fixed, Override, Scorecard, Spiff
+from payplan.core.plan import Commission, Draw, Fixed, Override, Pool, Scorecard, Spiff
 
 COVERED, DECLINED, NOT_SCORED = "covered", "declined", "not scored"
 
@@ -31,6 +31,7 @@ KINDS = {
     Fixed: COVERED,
     Override: DECLINED,  # reads the team's deals and attainment, which a rep's columns lack
     Draw: DECLINED,  # a balance carried and recovered across periods, with its own lines
+    Pool: DECLINED,  # divides a team's figures among its members, which a rep's columns lack
 }
 
 # A field value that makes the tally decline, one example each: (field, value).
@@ -49,7 +50,7 @@ DECLINED_VALUES = (
 _WORDS = dict.fromkeys(["Tier.label", "Multiplier.label", "Gate.label", "Gate.why", "Kpi.label", "Kpi.why",
                         "Scorecard.label", "Scorecard.why", "Commission.label", "Commission.why", "Spiff.label",
                         "Spiff.why", "Override.label", "Override.why", "Draw.label", "Draw.why", "Fixed.label",
-                        "Fixed.why", "Plan.languages", "Plan.translations"], NOT_SCORED)
+                        "Fixed.why", "Pool.label", "Pool.why", "Plan.languages", "Plan.translations"], NOT_SCORED)
 
 FIELDS = {
     **_WORDS,
@@ -77,6 +78,8 @@ FIELDS = {
     "Override.cap": DECLINED,
     "Draw.id": DECLINED, "Draw.amount": DECLINED, "Draw.type": DECLINED, "Draw.recoverable": DECLINED,
     "Draw.periods": DECLINED,
+    "Pool.id": DECLINED, "Pool.amount": DECLINED, "Pool.rate": DECLINED, "Pool.base": DECLINED,
+    "Pool.split": DECLINED, "Pool.quota": DECLINED,
     "Fixed.id": COVERED, "Fixed.amount": COVERED, "Fixed.from_salary": COVERED,
     "Eligibility.roles": NOT_SCORED, "Eligibility.teams": NOT_SCORED, "Eligibility.reps": NOT_SCORED,
     "Rounding.mode": COVERED, "Rounding.places": COVERED, "Rounding.score_places": COVERED,

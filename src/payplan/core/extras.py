@@ -16,6 +16,7 @@ from payplan.core.inputs import Deal
 from payplan.core.metrics import MetricSpec
 from payplan.core.plan import Fixed, Override, Spiff, Tier
 from payplan.core.result import Line
+from payplan.core.team import member_commissions
 from payplan.core.tiers import Band, applied_tiers, band_index, contains
 from payplan.core.trace import N_, Node
 
@@ -117,11 +118,12 @@ def _spiff_metric(c: Spiff, ctx: Ctx, node: Node, label: str) -> list[Line]:
 
 def evaluate_override(c: Override, ctx: Ctx) -> tuple[list[Line], Node]:
     label = c.label or N_("Manager override")
-    node = Node(c.id, label, formula=_TEAM_BASE.get(c.base, _TEAM_FORMULA), source=c.why,
-                inputs={"rate": c.rate, "formula": c.base})
+    node = Node(c.id, label, formula=_TEAM_ON if c.on else _TEAM_BASE.get(c.base, _TEAM_FORMULA), source=c.why,
+                inputs={"rate": c.rate, "formula": c.base, "on": c.on})
     fn = base_function(c.base)
-    per_member = [(m.rep.id, sum((_credited_base(fn, d, ctx, c.id) for d in m.deals if d.status == "won"), ZERO))
-                  for m in ctx.inputs.team]
+    per_member = member_commissions(c, ctx) if c.on else [
+        (m.rep.id, sum((_credited_base(fn, d, ctx, c.id) for d in m.deals if d.status == "won"), ZERO))
+        for m in ctx.inputs.team]
     total = sum((b for _, b in per_member), ZERO)
     node.add(Node(f"{c.id}.team_base", N_("Team base"), value=total,
                   inputs=dict(per_member)))
@@ -144,6 +146,7 @@ def evaluate_override(c: Override, ctx: Ctx) -> tuple[list[Line], Node]:
 _TEAM_BASE = {"revenue": N_("{rate:pct2} of the team's deal amount"),
               "margin": N_("{rate:pct2} of the team's deal margin (amount − cost)")}
 _TEAM_FORMULA = N_("{rate:pct2} of the team's formula {formula}")
+_TEAM_ON = N_("{rate:pct2} of what the team members earn from commission {on}")
 
 
 def _team_gate(c: Override, total: Decimal, ctx: Ctx, node: Node) -> bool:

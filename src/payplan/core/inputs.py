@@ -68,7 +68,7 @@ class Target(msgspec.Struct, frozen=True, gc=False):
 
 class TeamMember(msgspec.Struct, frozen=True, gc=False):
     """A rep in a manager's scope (or the rep's team, for a pool), with the deals credited to
-    them in the period (and, for a pool, their target overrides)."""
+    them in the period and their target overrides."""
 
     rep: Rep
     deals: tuple[Deal, ...] = ()

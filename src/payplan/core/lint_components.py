@@ -168,9 +168,26 @@ def check_spiff(plan: Plan, s: Spiff, path: Path) -> list[Issue]:
 def check_override(plan: Plan, o: Override, path: Path) -> list[Issue]:
     if problem := check_formula(plan, o.base, path + ("base",)):
         return problem
+    if o.on is not None:
+        return _check_on(plan, o, path)
     if o.min_attainment is not None and o.team_quota is None:
         return [warning("quota-from-targets", f"override {o.id} needs a team quota for min_attainment and "
                         "the plan sets none: it must come from target overrides", where(plan, path + ("team_quota",)))]
+    return []
+
+
+def _check_on(plan: Plan, o: Override, path: Path) -> list[Issue]:
+    """An override on the members' commission: a commission of this plan, computable from deals alone."""
+    comp = next((c for c in plan.components if c.id == o.on), None)
+    if not isinstance(comp, Commission):
+        return [error("override-on", f"override {o.id} is on '{o.on}', which is not a commission of this plan",
+                      where(plan, path + ("on",)))]
+    if any(g.metric or g.kpi_min is not None for g in comp.gates):
+        return [error("override-on", f"override {o.id} is on commission {o.on}, which has gates: a member's "
+                      "metrics are not read for an override", where(plan, path + ("on",)))]
+    if o.min_attainment is not None:
+        return [error("override-on", f"override {o.id}: min_attainment compares the team's base with its quota "
+                      "and cannot be used on the members' commission", where(plan, path + ("min_attainment",)))]
     return []
 
 

@@ -157,7 +157,9 @@ class Spiff(_Frozen, tag_field="kind", tag="spiff"):
 
 class Override(_Frozen, tag_field="kind", tag="override"):
     """Manager override: `rate` on the team's credited base (direct reports or subtree),
-    only above `threshold` when given, only when team attainment reaches `min_attainment`."""
+    only above `threshold` when given, only when team attainment reaches `min_attainment`.
+    `on` names a commission component of this plan: the override is then on what each
+    member earns from it (computed from their credited deals, `payplan.core.team`)."""
 
     id: str
     rate: Decimal
@@ -169,6 +171,7 @@ class Override(_Frozen, tag_field="kind", tag="override"):
     cap: Decimal | None = None
     label: str = ""
     why: str = ""
+    on: str | None = None
 
 
 class Pool(_Frozen, tag_field="kind", tag="pool"):

@@ -61,13 +61,13 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
                                                *(m.id for ms in mates.values() for m in ms)})
     values = metric_values(conn, specs, period, only, activity_ids=activity_ids)
     deals = period_deals(conn, period, wanted)
-    targets = load_targets(conn, period, _with_mates(chosen, mates), target_keys)
+    targets = load_targets(conn, period, _with_mates(chosen, [*mates.values(), *teams.values()]), target_keys)
     defaults = [(spec.key, values[spec.key].get, empty_value(spec)) for spec in specs]
     key = period.key
     return {rep.id: RepInputs(
         rep, key, {name: get(rep.id, empty) for name, get, empty in defaults},
         deals.get(rep.id, ()), targets[rep.id],
-        tuple(TeamMember(m, _won(deals.get(m.id, ()))) for m in teams[rep.id]) if rep.id in teams else (),
+        tuple(TeamMember(m, _won(deals.get(m.id, ())), targets[m.id]) for m in teams[rep.id]) if rep.id in teams else (),
         tuple(TeamMember(m, _won(deals.get(m.id, ())), targets[m.id]) for m in mates.get(rep.team, ())),
     ) for rep in chosen}
 
@@ -78,9 +78,10 @@ def pool_of(employed: list[Rep], chosen: list[Rep]) -> dict[str, list[Rep]]:
     return {team: sorted((r for r in employed if r.team == team), key=lambda r: r.id) for team in asked}
 
 
-def _with_mates(chosen: list[Rep], mates: dict[str, list[Rep]]) -> list[Rep]:
+def _with_mates(chosen: list[Rep], groups: list[list[Rep]]) -> list[Rep]:
+    """`chosen`, then the members of `groups` not among them (whose targets a pool or override reads)."""
     seen = {r.id for r in chosen}
-    return chosen + [m for ms in mates.values() for m in ms if m.id not in seen and not seen.add(m.id)]
+    return chosen + [m for ms in groups for m in ms if m.id not in seen and not seen.add(m.id)]
 
 
 def list_evidence(conn: Connection, rep_id: str, spec: MetricSpec, period: Period) -> list[str]:

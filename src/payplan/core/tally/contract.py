@@ -75,7 +75,7 @@ FIELDS = {
     "Spiff.per_unit": COVERED, "Spiff.cap": COVERED, "Spiff.tiers": DECLINED,
     "Override.id": DECLINED, "Override.rate": DECLINED, "Override.base": DECLINED, "Override.scope": DECLINED,
     "Override.threshold": DECLINED, "Override.team_quota": DECLINED, "Override.min_attainment": DECLINED,
-    "Override.cap": DECLINED,
+    "Override.cap": DECLINED, "Override.on": DECLINED,
     "Draw.id": DECLINED, "Draw.amount": DECLINED, "Draw.type": DECLINED, "Draw.recoverable": DECLINED,
     "Draw.periods": DECLINED,
     "Pool.id": DECLINED, "Pool.amount": DECLINED, "Pool.rate": DECLINED, "Pool.base": DECLINED,

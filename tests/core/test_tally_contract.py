@@ -29,6 +29,7 @@ MINIMAL = {
     "Fixed": {"kind": "fixed", "id": "base", "amount": "3000"},
     "Override": {"kind": "override", "id": "override", "rate": "0.02"},
     "Draw": {"kind": "draw", "id": "draw", "amount": "2000"},
+    "Pool": {"kind": "pool", "id": "pool", "amount": "3000"},
 }
 
 

@@ -22,7 +22,8 @@ from payplan.core.draws import evaluate_draw
 from payplan.core.extras import evaluate_fixed, evaluate_override, evaluate_spiff
 from payplan.core.inputs import CarriedState, PaidDeal, RepInputs
 from payplan.core.periods import Period, parse_period
-from payplan.core.plan import Commission, Draw, Fixed, Override, Plan, Scorecard, Spiff
+from payplan.core.plan import Commission, Draw, Fixed, Override, Plan, Pool, Scorecard, Spiff
+from payplan.core.pool import evaluate_pool
 from payplan.core.result import ComponentResult, Line, RepResult
 from payplan.core.rounding import round_scoped
 from payplan.core.scorecard import evaluate_scorecard
@@ -36,6 +37,7 @@ _EVALUATORS = {
     Spiff: evaluate_spiff,
     Override: evaluate_override,
     Fixed: evaluate_fixed,
+    Pool: evaluate_pool,
 }
 
 

@@ -14,9 +14,11 @@ from payplan.core.context import Ctx
 from payplan.core.formula import FormulaError
 from payplan.core.inputs import Deal
 from payplan.core.metrics import MetricSpec
-from payplan.core.plan import Fixed, Override, Spiff
+from payplan.core.plan import Fixed, Override, Spiff, Tier
 from payplan.core.products import pays_on, warn_unlisted
 from payplan.core.result import Line
+from payplan.core.team import member_commissions
+from payplan.core.tiers import Band, applied_tiers, band_index, contains
 from payplan.core.trace import N_, Node
 
 ZERO, ONE = Decimal(0), Decimal(1)
@@ -57,19 +59,24 @@ def _credited_base(fn, deal: Deal, ctx: Ctx, where: str) -> Decimal:
 
 def _spiff_deals(c: Spiff, ctx: Ctx, node: Node, label: str) -> list[Line]:
     fn = base_function(c.base)
+    won = [d for d in ctx.inputs.deals if d.status == "won" and in_window(c, d.closed_at)]
+    warn_unlisted(c, [d for d in won if not pays_on(c, d.product)], ctx)
+    deals = [d for d in won if pays_on(c, d.product)]
+    per_deal = [c.per_deal] * len(deals)
     how = _SPIFF_DEAL[bool(c.per_deal), bool(c.rate)]
+    if c.tiers:
+        deals.sort(key=lambda d: (d.closed_at, d.id))
+        per_deal = count_rates(c.tiers, len(deals))
+        how = _SPIFF_COUNT[bool(c.rate)]
     lines = []
-    for deal in ctx.inputs.deals:
-        if deal.status != "won" or not in_window(c, deal.closed_at):
-            continue
-        if not pays_on(c, deal.product):
-            warn_unlisted(c, (deal,), ctx)
-            continue
+    for number, (deal, each) in enumerate(zip(deals, per_deal), start=1):
         base = _credited_base(fn, deal, ctx, c.id)
-        amount = (c.per_deal or ZERO) * deal.share + (c.rate or ZERO) * base
+        amount = (each or ZERO) * deal.share + (c.rate or ZERO) * base
+        inputs = {"per_deal": each, "share": deal.share, "rate": c.rate, "base": base}
+        if c.tiers:
+            inputs |= {"number": number, "count": len(deals)}
         lines.append(Line(c.id, "spiff", label, ctx.money(amount), deal_id=deal.id, base=base,
-                          rate=c.rate, share=deal.share, cause=how,
-                          inputs={"per_deal": c.per_deal, "share": deal.share, "rate": c.rate, "base": base}))
+                          rate=c.rate, share=deal.share, cause=how, inputs=inputs))
     node.add(Node(f"{c.id}.deals", N_("Qualifying deals"), value=Decimal(len(lines)),
                   source=", ".join(ln.deal_id or "" for ln in lines[:50])))
     return lines
@@ -78,6 +85,21 @@ def _spiff_deals(c: Spiff, ctx: Ctx, node: Node, label: str) -> list[Line]:
 _SPIFF_DEAL = {(True, True): N_("{per_deal:money} per deal × share {share} + {rate:pct2} × {base:money}"),
                (True, False): N_("{per_deal:money} per deal × share {share}"),
                (False, True): N_("{rate:pct2} × {base:money}"), (False, False): ""}
+_SPIFF_COUNT = {False: N_("deal {number} of {count}: {per_deal:money} × share {share}"),
+                True: N_("deal {number} of {count}: {per_deal:money} × share {share} + {rate:pct2} × {base:money}")}
+
+
+def count_rates(tiers: list[Tier], count: int) -> list[Decimal]:
+    """The amount per deal of each of `count` qualifying deals, tiered on the deal's number:
+    deal k is paid the rate of the tier holding k, or of the highest retroactive tier that
+    the count reached above it; a number in no tier is paid 0."""
+    bands = [Band(t.from_, t.to, t.rate, t.mode == "retroactive") for t in tiers]
+    applied = applied_tiers(bands, band_index(bands, Decimal(count)))
+    rates = []
+    for k in range(1, count + 1):
+        i = band_index(bands, Decimal(k))
+        rates.append(bands[applied[i]].rate if i >= 0 and contains(bands[i], Decimal(k), "lower") else ZERO)
+    return rates
 
 
 def _spiff_metric(c: Spiff, ctx: Ctx, node: Node, label: str) -> list[Line]:
@@ -98,11 +120,12 @@ def _spiff_metric(c: Spiff, ctx: Ctx, node: Node, label: str) -> list[Line]:
 
 def evaluate_override(c: Override, ctx: Ctx) -> tuple[list[Line], Node]:
     label = c.label or N_("Manager override")
-    node = Node(c.id, label, formula=_TEAM_BASE.get(c.base, _TEAM_FORMULA), source=c.why,
-                inputs={"rate": c.rate, "formula": c.base})
+    node = Node(c.id, label, formula=_TEAM_ON if c.on else _TEAM_BASE.get(c.base, _TEAM_FORMULA), source=c.why,
+                inputs={"rate": c.rate, "formula": c.base, "on": c.on})
     fn = base_function(c.base)
-    per_member = [(m.rep.id, sum((_credited_base(fn, d, ctx, c.id) for d in m.deals if d.status == "won"), ZERO))
-                  for m in ctx.inputs.team]
+    per_member = member_commissions(c, ctx) if c.on else [
+        (m.rep.id, sum((_credited_base(fn, d, ctx, c.id) for d in m.deals if d.status == "won"), ZERO))
+        for m in ctx.inputs.team]
     total = sum((b for _, b in per_member), ZERO)
     node.add(Node(f"{c.id}.team_base", N_("Team base"), value=total,
                   inputs=dict(per_member)))
@@ -125,6 +148,7 @@ def evaluate_override(c: Override, ctx: Ctx) -> tuple[list[Line], Node]:
 _TEAM_BASE = {"revenue": N_("{rate:pct2} of the team's deal amount"),
               "margin": N_("{rate:pct2} of the team's deal margin (amount − cost)")}
 _TEAM_FORMULA = N_("{rate:pct2} of the team's formula {formula}")
+_TEAM_ON = N_("{rate:pct2} of what the team members earn from commission {on}")
 
 
 def _team_gate(c: Override, total: Decimal, ctx: Ctx, node: Node) -> bool:

@@ -67,10 +67,12 @@ class Target(msgspec.Struct, frozen=True, gc=False):
 
 
 class TeamMember(msgspec.Struct, frozen=True, gc=False):
-    """A rep in a manager's scope, with the deals credited to them in the period."""
+    """A rep in a manager's scope (or the rep's team, for a pool), with the deals credited to
+    them in the period and their target overrides."""
 
     rep: Rep
     deals: tuple[Deal, ...] = ()
+    targets: dict[str, Target] = {}
 
 
 class RepInputs(msgspec.Struct, frozen=True, gc=False):
@@ -80,6 +82,7 @@ class RepInputs(msgspec.Struct, frozen=True, gc=False):
     deals: tuple[Deal, ...] = ()  # credited deals won in, or cancelled in, the period
     targets: dict[str, Target] = {}  # overrides keyed by target key (metric name or "quota")
     team: tuple[TeamMember, ...] = ()  # for manager overrides
+    pool: tuple[TeamMember, ...] = ()  # for team pools: every rep of the rep's `team`, the rep included, by id
 
 
 class PaidDeal(msgspec.Struct, frozen=True, gc=False):

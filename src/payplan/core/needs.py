@@ -9,7 +9,7 @@ from __future__ import annotations
 import msgspec
 
 from payplan.core.metrics import MetricSpec
-from payplan.core.plan import Commission, Override, Plan, Scorecard, Spiff
+from payplan.core.plan import Commission, Override, Plan, Pool, Scorecard, Spiff
 from payplan.core.scorecard import kpi_spec
 
 
@@ -17,6 +17,7 @@ class Needs(msgspec.Struct, frozen=True):
     specs: tuple[MetricSpec, ...]
     target_keys: frozenset[str]
     team_scope: str | None
+    pool: bool = False  # a team pool reads every member of the rep's team (`RepInputs.pool`)
 
 
 def plan_needs(plan: Plan) -> Needs:
@@ -37,4 +38,6 @@ def plan_needs(plan: Plan) -> Needs:
         elif isinstance(comp, Override):
             team = "subtree" if comp.scope == "subtree" or team == "subtree" else "team"
             keys.add("team_quota")
-    return Needs(tuple(sorted(specs)), frozenset(keys), team)
+        elif isinstance(comp, Pool):
+            keys.add("quota")
+    return Needs(tuple(sorted(specs)), frozenset(keys), team, any(isinstance(c, Pool) for c in plan.components))

@@ -137,7 +137,13 @@ class Commission(_Frozen, tag_field="kind", tag="commission"):
 
 
 class Spiff(_Frozen, tag_field="kind", tag="spiff"):
-    """A time-boxed bonus: per qualifying deal, a rate on their base, or per unit of a metric."""
+    """A time-boxed bonus: per qualifying deal, a rate on their base, or per unit of a metric.
+
+    `tiers` (in place of `per_deal`) are on the count of qualifying deals: the k-th deal of
+    the period (by close date, then deal id) earns the `rate` of the tier holding k
+    (from ≤ k < to); a retroactive tier, once the count reaches it, pays every earlier deal
+    at its rate too.
+    """
 
     id: str
     starts: date | None = None
@@ -152,11 +158,14 @@ class Spiff(_Frozen, tag_field="kind", tag="spiff"):
     cap: Decimal | None = None
     label: str = ""
     why: str = ""
+    tiers: list[Tier] = []
 
 
 class Override(_Frozen, tag_field="kind", tag="override"):
     """Manager override: `rate` on the team's credited base (direct reports or subtree),
-    only above `threshold` when given, only when team attainment reaches `min_attainment`."""
+    only above `threshold` when given, only when team attainment reaches `min_attainment`.
+    `on` names a commission component of this plan: the override is then on what each
+    member earns from it (computed from their credited deals, `payplan.core.team`)."""
 
     id: str
     rate: Decimal
@@ -166,6 +175,24 @@ class Override(_Frozen, tag_field="kind", tag="override"):
     team_quota: Decimal | None = None
     min_attainment: Decimal | None = None
     cap: Decimal | None = None
+    label: str = ""
+    why: str = ""
+    on: str | None = None
+
+
+class Pool(_Frozen, tag_field="kind", tag="pool"):
+    """A team pool: `amount`, or `rate` on the credited base of the rep's team (every rep of
+    the same `team` employed in the period), divided among those members by `split`:
+    "equal", by "attainment" (each member's credited base / their quota) or by credited
+    "revenue". Shares are cut to the cent by the largest-remainder method, so they add up
+    to the pool exactly; each member is paid their own share."""
+
+    id: str
+    amount: Decimal | None = None
+    rate: Decimal | None = None
+    base: str = "revenue"
+    split: Literal["equal", "attainment", "revenue"] = "equal"
+    quota: Decimal | None = None  # each member's quota for split = "attainment" (target 'quota' overrides)
     label: str = ""
     why: str = ""
 
@@ -199,7 +226,7 @@ class Fixed(_Frozen, tag_field="kind", tag="fixed"):
     why: str = ""
 
 
-Component = Union[Scorecard, Commission, Spiff, Override, Draw, Fixed]
+Component = Union[Scorecard, Commission, Spiff, Override, Draw, Fixed, Pool]
 
 
 # Ids the engine gives its own lines and trace nodes (the active share of the period, the

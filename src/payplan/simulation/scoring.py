@@ -46,7 +46,7 @@ class MetricCache:
             if period not in self.by_period:
                 inputs = self.by_period[period] = load_inputs(
                     self.conn, list(self.needs.specs), period, rep_ids=self.rep_ids,
-                    team_scope=self.needs.team_scope, target_keys=set(self.needs.target_keys))
+                    team_scope=self.needs.team_scope, target_keys=set(self.needs.target_keys), pool=self.needs.pool)
                 self.columns[period] = Columns([inputs[rep_id] for rep_id in sorted(inputs)]).warm()
 
     def activity(self) -> dict[tuple[str, str], Activity]:
@@ -63,7 +63,8 @@ def union_needs(all_needs: list[Needs]) -> Needs:
     specs = set(ACTIVITY_SPECS).union(*(n.specs for n in all_needs))
     scopes = {n.team_scope for n in all_needs} - {None}
     scope = "subtree" if "subtree" in scopes else ("team" if scopes else None)
-    return Needs(tuple(sorted(specs)), frozenset().union(*(n.target_keys for n in all_needs)), scope)
+    return Needs(tuple(sorted(specs)), frozenset().union(*(n.target_keys for n in all_needs)), scope,
+                 any(n.pool for n in all_needs))
 
 
 def _for_plan(plan: Plan, inputs: RepInputs) -> RepInputs:

@@ -36,7 +36,7 @@ DEAL_EVIDENCE = {name: ("won",) for name in DEAL_METRICS} | {
 def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
                 rep_ids: set[str] | list[str] | None = None, team_scope: str | None = None,
                 target_keys: set[str] | None = None, activity_ids: bool = False,
-                everyone: list[Rep] | None = None) -> dict[str, RepInputs]:
+                everyone: list[Rep] | None = None, pool: bool = False) -> dict[str, RepInputs]:
     """RepInputs for every rep employed during `period` (or only `rep_ids`), by rep id.
 
     `team_scope` ("team" / "subtree") fills `RepInputs.team` with each rep's reports
@@ -44,6 +44,7 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     Activity metrics carry counts only unless `activity_ids=True` (an explanation or
     statement for a few reps); deal, NPS and score metrics always list their fact ids.
     `everyone`: what `load_reps` returns, when the caller has just read it (not read again).
+    `pool`: fill `RepInputs.pool` with every employed rep of the rep's team (a team pool).
     `list_evidence` lists the facts behind any one metric of one rep.
     """
     if everyone is None:
@@ -55,17 +56,32 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     # 10,000-parameter IN costs more than the rows it would leave out.
     only = None if asked is None or len(chosen) == len(employed) else sorted(r.id for r in chosen)
     teams = team_of(everyone, period, team_scope) if team_scope else {}
-    wanted = None if only is None else sorted({*only, *(m.id for r in chosen for m in teams.get(r.id, ()))})
+    mates = pool_of(employed, chosen) if pool else {}
+    wanted = None if only is None else sorted({*only, *(m.id for r in chosen for m in teams.get(r.id, ())),
+                                               *(m.id for ms in mates.values() for m in ms)})
     values = metric_values(conn, specs, period, only, activity_ids=activity_ids)
     deals = period_deals(conn, period, wanted)
-    targets = load_targets(conn, period, chosen, target_keys)
+    targets = load_targets(conn, period, _with_mates(chosen, [*mates.values(), *teams.values()]), target_keys)
     defaults = [(spec.key, values[spec.key].get, empty_value(spec)) for spec in specs]
     key = period.key
     return {rep.id: RepInputs(
         rep, key, {name: get(rep.id, empty) for name, get, empty in defaults},
         deals.get(rep.id, ()), targets[rep.id],
-        tuple(TeamMember(m, _won(deals.get(m.id, ()))) for m in teams[rep.id]) if rep.id in teams else (),
+        tuple(TeamMember(m, _won(deals.get(m.id, ())), targets[m.id]) for m in teams[rep.id]) if rep.id in teams else (),
+        tuple(TeamMember(m, _won(deals.get(m.id, ())), targets[m.id]) for m in mates.get(rep.team, ())),
     ) for rep in chosen}
+
+
+def pool_of(employed: list[Rep], chosen: list[Rep]) -> dict[str, list[Rep]]:
+    """team → its employed reps by id, for the teams of `chosen` (a rep without a team has no pool)."""
+    asked = {r.team for r in chosen if r.team}
+    return {team: sorted((r for r in employed if r.team == team), key=lambda r: r.id) for team in asked}
+
+
+def _with_mates(chosen: list[Rep], groups: list[list[Rep]]) -> list[Rep]:
+    """`chosen`, then the members of `groups` not among them (whose targets a pool or override reads)."""
+    seen = {r.id for r in chosen}
+    return chosen + [m for ms in groups for m in ms if m.id not in seen and not seen.add(m.id)]
 
 
 def list_evidence(conn: Connection, rep_id: str, spec: MetricSpec, period: Period) -> list[str]:

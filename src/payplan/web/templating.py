@@ -39,7 +39,7 @@ PERIODS = {"month": N_("monthly"), "quarter": N_("quarterly"), "year": N_("yearl
 LINE_KINDS = {"bonus": N_("bonus"), "commission": N_("commission"), "multiplier": N_("multiplier"), "cap": N_("cap"),
               "floor": N_("floor"), "gate": N_("gate"), "spiff": N_("spiff"), "override": N_("override"),
               "draw": N_("draw"), "recovery": N_("recovery"), "clawback": N_("clawback"), "fixed": N_("fixed"),
-              "proration": N_("proration")}
+              "proration": N_("proration"), "pool": N_("team pool")}
 LANG: ContextVar[str] = ContextVar("payplan_page_language", default=DEFAULT)
 COOKIE = "lang"  # remembers the language a `?lang=` chose
 

@@ -11,8 +11,8 @@ exception, a commission's deal lines, proves its figures equal:
 
 It covers scorecards; commissions, SPIFFs on revenue or margin; fixed pay; the
 statement cap, clawbacks and the policy on a negative total (`negative.settle`, as
-`evaluate` applies it); it returns None for a plan with draws, manager overrides,
-formula bases or a component id the engine keeps for itself. Its
+`evaluate` applies it); it returns None for a plan with draws, manager overrides, team pools,
+SPIFF tiers on the deal count, formula bases or a component id the engine keeps for itself. Its
 function answers None for a rep-period on which `evaluate` would record an issue
 (a missing metric, target, quota or salary) or reverse a cancelled deal: the
 caller then runs `evaluate`, whose state carries on as well. Whenever it answers,
@@ -170,6 +170,8 @@ def _negative_total(plan: Plan, rules: Rules, total: Decimal, owed: Decimal,
 
 def _covered(comp) -> bool:
     if comp.id in RESERVED_IDS or type(comp) not in _STEPS:
+        return False
+    if isinstance(comp, Spiff) and comp.tiers:  # a deal's pay hangs on its number in the period
         return False
     return getattr(comp, "base", "revenue") in ("revenue", "margin")
 

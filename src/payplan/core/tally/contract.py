@@ -20,7 +20,7 @@ Must not import anything but the plan schema: it is data.
 
 from __future__ import annotations
 
-from payplan.core.plan import Commission, Draw, Fixed, Override, Scorecard, Spiff
+from payplan.core.plan import Commission, Draw, Fixed, Override, Pool, Scorecard, Spiff
 
 COVERED, DECLINED, NOT_SCORED = "covered", "declined", "not scored"
 
@@ -31,12 +31,14 @@ KINDS = {
     Fixed: COVERED,
     Override: DECLINED,  # reads the team's deals and attainment, which a rep's columns lack
     Draw: DECLINED,  # a balance carried and recovered across periods, with its own lines
+    Pool: DECLINED,  # divides a team's figures among its members, which a rep's columns lack
 }
 
 # A field value that makes the tally decline, one example each: (field, value).
 DECLINED_VALUES = (
     ("Commission.base", "amount - discount"),  # a formula base reads each deal's extra fields
     ("Spiff.base", "amount - discount"),
+    ("Spiff.tiers", [{"rate": "100"}]),  # a deal's amount hangs on its number among the period's deals
     ("Commission.id", "clawback"),  # an id the engine keeps for its own lines
     ("Scorecard.id", "proration"),
     ("Spiff.id", "statement_cap"),
@@ -48,7 +50,7 @@ DECLINED_VALUES = (
 _WORDS = dict.fromkeys(["Tier.label", "Multiplier.label", "Gate.label", "Gate.why", "Kpi.label", "Kpi.why",
                         "Scorecard.label", "Scorecard.why", "Commission.label", "Commission.why", "Spiff.label",
                         "Spiff.why", "Override.label", "Override.why", "Draw.label", "Draw.why", "Fixed.label",
-                        "Fixed.why", "Plan.languages", "Plan.translations"], NOT_SCORED)
+                        "Fixed.why", "Pool.label", "Pool.why", "Plan.languages", "Plan.translations"], NOT_SCORED)
 
 FIELDS = {
     **_WORDS,
@@ -74,12 +76,14 @@ FIELDS = {
     "Spiff.id": COVERED, "Spiff.starts": COVERED, "Spiff.ends": COVERED, "Spiff.products": COVERED,
     "Spiff.exclude_products": COVERED,
     "Spiff.per_deal": COVERED, "Spiff.rate": COVERED, "Spiff.base": COVERED, "Spiff.metric": COVERED,
-    "Spiff.per_unit": COVERED, "Spiff.cap": COVERED,
+    "Spiff.per_unit": COVERED, "Spiff.cap": COVERED, "Spiff.tiers": DECLINED,
     "Override.id": DECLINED, "Override.rate": DECLINED, "Override.base": DECLINED, "Override.scope": DECLINED,
     "Override.threshold": DECLINED, "Override.team_quota": DECLINED, "Override.min_attainment": DECLINED,
-    "Override.cap": DECLINED,
+    "Override.cap": DECLINED, "Override.on": DECLINED,
     "Draw.id": DECLINED, "Draw.amount": DECLINED, "Draw.type": DECLINED, "Draw.recoverable": DECLINED,
     "Draw.periods": DECLINED,
+    "Pool.id": DECLINED, "Pool.amount": DECLINED, "Pool.rate": DECLINED, "Pool.base": DECLINED,
+    "Pool.split": DECLINED, "Pool.quota": DECLINED,
     "Fixed.id": COVERED, "Fixed.amount": COVERED, "Fixed.from_salary": COVERED,
     "Eligibility.roles": NOT_SCORED, "Eligibility.teams": NOT_SCORED, "Eligibility.reps": NOT_SCORED,
     "Rounding.mode": COVERED, "Rounding.places": COVERED, "Rounding.score_places": COVERED,

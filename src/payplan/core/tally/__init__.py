@@ -171,6 +171,8 @@ def _negative_total(plan: Plan, rules: Rules, total: Decimal, owed: Decimal,
 def _covered(comp) -> bool:
     if comp.id in RESERVED_IDS or type(comp) not in _STEPS:
         return False
+    if getattr(comp, "measure", "period") != "period" or getattr(comp, "pay_on", "period") != "period":
+        return False  # year- or quarter-to-date commissions: declined (payplan.core.cumulative)
     return getattr(comp, "base", "revenue") in ("revenue", "margin")
 
 

@@ -76,6 +76,7 @@ def window_lines(c: Commission, label: str, period_base: Decimal, bands: list[Ba
     due = ctx.money(due_on(bands, base, c.boundary))
     last = ctx.period.end >= window.end
     amount = due - paid if c.pay_on == "period" or last else ctx.money(ZERO)
+    node.formula, node.inputs = N_("due on the base so far in the window − paid so far in the window"), {}
     node.add(Node(f"{c.id}.window_base", N_("Base so far in the window"), value=base,
                   formula=N_("{before:money} before this period + {now:money} this period"),
                   inputs={"before": before, "now": period_base}))

@@ -85,6 +85,8 @@ def _line_matches(line, want: dict) -> bool:
 
 def _same(got, want) -> bool:
     if isinstance(want, dict):  # a struct such as a line's Slice, compared field by field
+        if isinstance(got, dict):  # a mapping such as the state's windows, compared key by key
+            return all(_same(got.get(k), v) for k, v in want.items())
         return all(_same(getattr(got, k, None), v) for k, v in want.items())
     if isinstance(want, list):
         return list(map(str, got)) == list(map(str, want)) or (

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from payplan.core.base import base_function, commission_formulas, describe_base
 from payplan.core.context import Ctx
+from payplan.core.cumulative import window_lines, window_quota
 from payplan.core.formula import DIVISION_BY_ZERO, NO_FIELD, FormulaError
 from payplan.core.inputs import Deal
 from payplan.core.plan import Commission
@@ -72,6 +73,9 @@ def evaluate_commission(c: Commission, ctx: Ctx) -> tuple[list[Line], Node]:
     node.children.append(Node(f"{c.id}.base", N_("Commissionable base"), value=total, formula=info.summed,
                               inputs={"base": info.base_words, "n": Decimal(len(deals))},
                               evidence=tuple(d.id for d in deals)))
+    if c.measure == "window":  # tiers on the base so far in the window (payplan.core.cumulative)
+        bands = commission_bands(c, info, window_quota(c, info.needs_quota, ctx, node), ONE)[0]
+        return window_lines(c, info.label, total, bands, ctx, node)
     quota = _quota(c, info, ctx, node)
     bands = _bands(c, info, quota, ctx, node)
     lines, unrounded, rounded = _deal_lines(c, info, deals, bases, total, bands, quota, ctx)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
-from payplan.core.inputs import CarriedState, MetricValue, RepInputs
+from payplan.core.inputs import CarriedState, MetricValue, RepInputs, WindowTotals
 from payplan.core.issues import Issue
 from payplan.core.metrics import MetricSpec, lookup
 from payplan.core.money import minor_units, quantum
@@ -23,7 +23,7 @@ _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 class Ctx:
     __slots__ = ("plan", "inputs", "rep", "period", "prorate", "prorate_why", "prorate_inputs", "state",
                  "issues", "money_quantum", "money_mode", "_score_quantum", "rounds_scores", "plain_targets",
-                 "exact", "exact_sum")
+                 "exact", "exact_sum", "windows")
 
     def __init__(self, plan: Plan, inputs: RepInputs, period: Period, state: CarriedState,
                  prorate: Decimal, prorate_why: str, prorate_inputs: dict[str, Value] | None = None) -> None:
@@ -32,6 +32,7 @@ class Ctx:
         self.state, self.prorate, self.prorate_why = state, prorate, prorate_why
         self.prorate_inputs = {} if prorate_inputs is None else prorate_inputs
         self.issues: list[Issue] = []
+        self.windows: dict[str, WindowTotals] = {}  # cumulative commissions' totals after this period
         # money_quantum / money_mode: the line rounding rule, also read directly by hot loops.
         self.money_quantum, self.money_mode, self._score_quantum = rounding_rule(plan)
         self.rounds_scores = self._score_quantum is not None

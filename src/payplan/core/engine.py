@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import msgspec
+
 from payplan.core import negative, proration
 from payplan.core.accounting import amortize
 from payplan.core.clawback import evaluate_clawbacks
@@ -20,7 +22,7 @@ from payplan.core.commission import evaluate_commission
 from payplan.core.context import Ctx
 from payplan.core.draws import evaluate_draw
 from payplan.core.extras import evaluate_fixed, evaluate_override, evaluate_spiff
-from payplan.core.inputs import CarriedState, PaidDeal, RepInputs
+from payplan.core.inputs import CarriedState, PaidDeal, RepInputs, WindowTotals
 from payplan.core.periods import Period, parse_period
 from payplan.core.plan import Commission, Draw, Fixed, Override, Plan, Pool, Scorecard, Spiff
 from payplan.core.pool import evaluate_pool
@@ -113,7 +115,7 @@ def evaluate(plan: Plan, inputs: RepInputs, state: CarriedState | None = None,
     return RepResult(
         rep_id=inputs.rep.id, period=key, currency=plan.currency, total=total,
         components=tuple(components), lines=tuple(lines), trace=root, issues=tuple(ctx.issues),
-        state=_state_out(plan, period, state, lines, balance, clawed, owed),
+        state=_windows_out(_state_out(plan, period, state, lines, balance, clawed, owed), ctx.windows),
         amortization=amortize(plan, lines, ctx),
     )
 
@@ -178,6 +180,13 @@ def _state_out(plan: Plan, period: Period, state: CarriedState, lines: list[Line
     return carried_state(plan, period, state, paid, balance, clawed, owed)
 
 
+def _windows_out(state: CarriedState, windows: dict[str, WindowTotals]) -> CarriedState:
+    """The state with the cumulative commissions' window totals after this period."""
+    if not windows:
+        return state
+    return msgspec.structs.replace(state, windows={**state.windows, **windows})
+
+
 def carried_state(plan: Plan, period: Period, state: CarriedState, paid_lines: list[tuple[str, Decimal, str]],
                   balance: Decimal, clawed: list[str], owed: Decimal) -> CarriedState:
     """The state after `period`: the draw balance, the commission paid per deal within the
@@ -192,4 +201,5 @@ def carried_state(plan: Plan, period: Period, state: CarriedState, paid_lines: l
             amount = amount + (prior.amount if prior and prior.period == period.key else ZERO)
             paid[deal_id] = PaidDeal(amount, period.key, component)
     return CarriedState(draw_balance=balance, paid_deals=paid,
-                        clawed_back=tuple(sorted(set(state.clawed_back) | set(clawed))), negative_balance=owed)
+                        clawed_back=tuple(sorted(set(state.clawed_back) | set(clawed))), negative_balance=owed,
+                        windows=state.windows)

@@ -93,6 +93,14 @@ class PaidDeal(msgspec.Struct, frozen=True, gc=False):
     component: str
 
 
+class WindowTotals(msgspec.Struct, frozen=True, gc=False):
+    """A cumulative commission's running totals in its current window (`payplan.core.cumulative`)."""
+
+    window: str  # the window's key: "2026" or "2026-Q1"
+    base: Decimal  # credited base since the window's start
+    paid: Decimal  # commission paid so far in the window
+
+
 class CarriedState(msgspec.Struct, frozen=True, gc=False):
     """State carried from one period into the next (draw and negative balances, paid deals)."""
 
@@ -102,3 +110,5 @@ class CarriedState(msgspec.Struct, frozen=True, gc=False):
     # Owed by the rep from negative period totals carried forward (`Plan.negative_total`),
     # recovered from later positive totals; apart from the draw balance.
     negative_balance: Decimal = Decimal(0)
+    # Per commission id with `measure = "window"`: its window's base and pay so far.
+    windows: dict[str, WindowTotals] = {}

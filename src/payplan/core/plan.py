@@ -132,6 +132,13 @@ class Commission(_Frozen, tag_field="kind", tag="commission"):
     cap: Decimal | None = None
     floor: Decimal | None = None
     gates: list[Gate] = []
+    # Cumulative measure (payplan.core.cumulative): "window" puts the tier position on the
+    # base credited since the window's start (year- or quarter-to-date) and pays each period
+    # the cumulative due minus what was paid so far in the window; "window_end" pays it only
+    # on the window's last period.
+    measure: Literal["period", "window"] = "period"
+    window: Literal["year", "quarter"] = "year"
+    pay_on: Literal["period", "window_end"] = "period"
     label: str = ""
     why: str = ""
 

@@ -4,7 +4,8 @@
 database and takes exactly the same path as the service: metric SQL in
 `payplan.store.metrics`, scoring in `payplan.core.engine`. State (draw and
 negative balances, commission paid per deal) carries from each period into the next,
-starting from the plan's first period so a single period sees its history.
+starting from the plan's first period (or, when only year- or quarter-to-date totals carry,
+the window's first period) so a single period sees its history.
 Must not format for humans beyond the two CLI encodings (JSON, table).
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 import msgspec
 from sqlalchemy.engine import Connection
 
+from payplan.core.cumulative import history_start, is_cumulative
 from payplan.core.eligibility import in_force, is_eligible
 from payplan.core.engine import evaluate
 from payplan.core.inputs import CarriedState, Rep, RepInputs
@@ -127,7 +129,7 @@ def carries_state(plan: Plan) -> bool:
     """Whether a period's result depends on earlier periods (draws, clawbacks, negative
     totals carried forward: any plan may have a credit note or a negative KPI floor)."""
     return (plan.clawback is not None or plan.negative_total == "carry"
-            or any(isinstance(c, Draw) for c in plan.components))
+            or any(isinstance(c, Draw) for c in plan.components) or is_cumulative(plan))
 
 
 def with_history(plan: Plan, periods: list[Period]) -> list[Period]:
@@ -136,11 +138,19 @@ def with_history(plan: Plan, periods: list[Period]) -> list[Period]:
         return periods
     history: list[Period] = []
     first = period_of(plan.effective_from, plan.period)
+    if _only_windows(plan):  # year- or quarter-to-date totals: from the window's first period
+        first = max(first, history_start(plan, periods[0]))
     p = periods[0]
     while p > first and len(history) < MAX_HISTORY:
         p = p.previous()
         history.append(p)
     return list(reversed(history)) + periods
+
+
+def _only_windows(plan: Plan) -> bool:
+    """Whether the only state carried is cumulative commissions' window totals."""
+    return (plan.clawback is None and plan.negative_total != "carry"
+            and not any(isinstance(c, Draw) for c in plan.components))
 
 
 def run_evaluate(plan: Path, data: Path, period: str, rep: str | None = None,

@@ -173,6 +173,8 @@ def _covered(comp) -> bool:
         return False
     if isinstance(comp, Spiff) and comp.tiers:  # a deal's pay hangs on its number in the period
         return False
+    if getattr(comp, "measure", "period") != "period" or getattr(comp, "pay_on", "period") != "period":
+        return False  # year- or quarter-to-date commissions: declined (payplan.core.cumulative)
     return getattr(comp, "base", "revenue") in ("revenue", "margin")
 
 

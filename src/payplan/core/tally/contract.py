@@ -44,6 +44,8 @@ DECLINED_VALUES = (
     ("Spiff.id", "statement_cap"),
     ("Fixed.id", "clawback"),
     ("Commission.id", "negative_balance"),
+    ("Commission.measure", "window"),  # year- or quarter-to-date totals carried across periods
+    ("Commission.pay_on", "window_end"),
 )
 
 # Words shown to people: no amount depends on them.
@@ -73,6 +75,7 @@ FIELDS = {
     "Commission.above_quota": COVERED, "Commission.quota": COVERED, "Commission.quota_key": COVERED,
     "Commission.multipliers": COVERED, "Commission.multipliers_on": COVERED, "Commission.cap": COVERED,
     "Commission.floor": COVERED, "Commission.gates": COVERED,
+    "Commission.measure": DECLINED, "Commission.window": DECLINED, "Commission.pay_on": DECLINED,
     "Spiff.id": COVERED, "Spiff.starts": COVERED, "Spiff.ends": COVERED, "Spiff.products": COVERED,
     "Spiff.exclude_products": COVERED,
     "Spiff.per_deal": COVERED, "Spiff.rate": COVERED, "Spiff.base": COVERED, "Spiff.metric": COVERED,

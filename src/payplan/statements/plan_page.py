@@ -16,7 +16,7 @@ from decimal import Decimal
 import msgspec
 
 from payplan.core.metrics import lookup
-from payplan.core.plan import Commission, Component, Draw, Fixed, Gate, Kpi, Override, Plan, Scorecard, Spiff
+from payplan.core.plan import Commission, Component, Draw, Fixed, Gate, Kpi, Override, Plan, Pool, Scorecard, Spiff
 from payplan.i18n import N_, Words
 from payplan.statements.tiers import TierRow, tier_rows
 
@@ -118,6 +118,8 @@ def _rules(c: Component, label: str, w: Words) -> list[str]:
         rules.append(_override(c, label, w))
     elif isinstance(c, Draw):
         rules.append(_draw(c, label, w))
+    elif isinstance(c, Pool):
+        rules.append(_pool(c, label, w))
     elif isinstance(c, Fixed):
         rules.append(_say(w, N_("%(label)s: your salary each period."), label=label) if c.from_salary else
                      _say(w, N_("%(label)s: %(amount)s each period."), label=label, amount=w.amount(c.amount)))
@@ -162,6 +164,13 @@ def _commission(c: Commission, label: str, w: Words) -> list[str]:
                   base=_say(w, BASES[c.base]) if c.base in BASES else c.base)]
     if c.rate is not None:
         rules.append(_say(w, N_("%(label)s: %(rate)s of the base."), label=label, rate=w.pct(c.rate, 2)))
+    if c.exclude_products:
+        rules.append(_say(w, N_("Deals of these products never count: %(products)s."),
+                          products=", ".join(c.exclude_products)))
+    if c.measure == "window":
+        rules.append(_say(w, CUMULATIVE[c.window]))
+    if c.pay_on == "window_end":
+        rules.append(_say(w, WINDOW_END[c.window]))
     for m in c.multipliers:
         rules.append(_say(w, N_("%(multiplier)s: from %(start)s to %(stop)s, %(label)s is multiplied by %(factor)s."),
                           multiplier=w.plan_text(m.label) or label, start=w.pct(m.from_, 0),
@@ -171,6 +180,14 @@ def _commission(c: Commission, label: str, w: Words) -> list[str]:
 
 def _spiff(c: Spiff, label: str, w: Words) -> str:
     when = (w.iso_date(c.starts.isoformat()) if c.starts else "…", w.iso_date(c.ends.isoformat()) if c.ends else "…")
+    if c.tiers:
+        bands = "; ".join(_say(w, N_("deals %(start)s to %(stop)s: %(amount)s each"), start=w.number(t.from_),
+                               stop=w.number(t.to - 1), amount=w.amount(t.rate)) if t.to is not None else
+                          _say(w, N_("from deal %(start)s: %(amount)s each"), start=w.number(t.from_),
+                               amount=w.amount(t.rate))
+                          for t in c.tiers)
+        return _say(w, N_("%(label)s: by the number of qualifying deals in the period (%(bands)s; from %(start)s "
+                          "to %(end)s)."), label=label, bands=bands, start=when[0], end=when[1])
     if c.per_deal is not None:
         return _say(w, N_("%(label)s: %(amount)s per qualifying deal (from %(start)s to %(end)s)."), label=label,
                     amount=w.amount(c.per_deal), start=when[0], end=when[1])
@@ -182,11 +199,34 @@ def _spiff(c: Spiff, label: str, w: Words) -> str:
 
 
 def _override(c: Override, label: str, w: Words) -> str:
-    text = _say(w, N_("%(label)s: %(rate)s of your team's %(base)s."), label=label, rate=w.pct(c.rate, 2),
-                base=_say(w, BASES[c.base]) if c.base in BASES else c.base)
+    if c.on:
+        text = _say(w, N_("%(label)s: %(rate)s of the commission your team earns (%(component)s)."), label=label,
+                    rate=w.pct(c.rate, 2), component=c.on)
+    else:
+        text = _say(w, N_("%(label)s: %(rate)s of your team's %(base)s."), label=label, rate=w.pct(c.rate, 2),
+                    base=_say(w, BASES[c.base]) if c.base in BASES else c.base)
     if c.min_attainment is not None:
         text += " " + _say(w, N_("Paid once the team reaches %(min)s of its quota."), min=w.pct(c.min_attainment, 0))
     return text
+
+
+CUMULATIVE = {
+    "year": N_("Tiers apply to the base since the start of the year; each period pays what is due so far less "
+               "what was paid so far."),
+    "quarter": N_("Tiers apply to the base since the start of the quarter; each period pays what is due so far "
+                  "less what was paid so far.")}
+WINDOW_END = {"year": N_("It is paid in the last period of the year."),
+              "quarter": N_("It is paid in the last period of the quarter.")}
+SPLITS = {"equal": N_("in equal shares"), "attainment": N_("in proportion to each member's attainment"),
+          "revenue": N_("in proportion to each member's credited revenue")}
+
+
+def _pool(c: Pool, label: str, w: Words) -> str:
+    size = (w.amount(c.amount) if c.amount is not None else
+            _say(w, N_("%(rate)s of the team's %(base)s"), rate=w.pct(c.rate, 2),
+                 base=_say(w, BASES[c.base]) if c.base in BASES else c.base))
+    return _say(w, N_("%(label)s: a team pool of %(size)s a period, shared among the team %(split)s."), label=label,
+                size=size, split=_say(w, SPLITS[c.split]))
 
 
 def _draw(c: Draw, label: str, w: Words) -> str:

@@ -152,3 +152,25 @@ def test_copy_of_company_with_extra_text_column_is_fine(tmp_path):
     text = (tmp_path / "activities.csv").read_text().splitlines()
     (tmp_path / "activities.csv").write_text("\n".join([text[0] + ",note"] + [t + ",hello" for t in text[1:]]) + "\n")
     assert len(read_facts(tmp_path).activities) == 9
+
+
+REPS3 = REPS + "B1,Bob,,Overlay,EMEA,,2025-01-01,,EUR\nC1,Cy,,SE,EMEA,,2025-01-01,,EUR\n"
+
+
+def test_credit_counts_for(tmp_path):
+    """`counts_for` is both (default), quota or commission; only the split must add up to 1."""
+    deals = DEALS_HEAD + "D1,A1,2026-03-01,2026-03-02,won,10.00,,EUR,,\nD2,A1,2026-03-01,2026-03-02,won,10.00,,EUR,,\n"
+    credits = ("deal_id,rep_id,share,counts_for\nD1,A1,1,\nD1,B1,1,quota\nD1,C1,0.5,commission\n"
+               "D2,A1,1,quota\nD2,B1,1,commission\n")
+    write(tmp_path, reps_csv=REPS3, deals_csv=deals, credits_csv=credits)
+    facts = read_facts(tmp_path)
+    assert [(c.deal_id, c.rep_id, c.counts_for) for c in facts.credits] == [
+        ("D1", "A1", "both"), ("D1", "B1", "quota"), ("D1", "C1", "commission"),
+        ("D2", "A1", "quota"), ("D2", "B1", "commission")]
+    write(tmp_path, credits_csv="deal_id,rep_id,share,counts_for\nD1,A1,1,both\nD1,B1,1,overlay\n")
+    assert problems(tmp_path) == [
+        "credits.csv row 3, column counts_for: 'overlay' is not one of both, quota, commission"]
+    write(tmp_path, credits_csv="deal_id,rep_id,share,counts_for\nD1,A1,1,quota\nD1,B1,0.5,commission\n")
+    assert problems(tmp_path) == [
+        "credits.csv row 2, column counts_for: deal 'D1' has no split counting for both: "
+        "its commission shares add up to 0.5, not 1"]

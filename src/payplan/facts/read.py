@@ -28,6 +28,7 @@ from payplan.facts.checks import check_references
 from payplan.facts.files import Records, read_records
 from payplan.facts.problems import FactError, FactProblem
 from payplan.facts.rows import (
+    CREDIT_PURPOSES,
     DEAL_STATUSES,
     UNIT_SCORE_KINDS,
     ActivityRow,
@@ -211,7 +212,8 @@ def _credit(c: Cells) -> CreditRow | None:
     share = c.number("share", 6, what=N_("decimal share"))
     if share is not None and not 0 < share <= 1:
         c.fail("share", N_("%(value)s is not a share in (0, 1]"), value=share)
-    row = CreditRow(c.ident("deal_id") or "", c.ident("rep_id") or "", share or Decimal(0), c.row)
+    counts_for = c.choice("counts_for", CREDIT_PURPOSES) if c.text("counts_for", False) else "both"
+    row = CreditRow(c.ident("deal_id") or "", c.ident("rep_id") or "", share or Decimal(0), counts_for or "", c.row)
     return row if c.ok else None
 
 
@@ -264,7 +266,7 @@ SPECS: dict[str, FileSpec] = {
     "activities": FileSpec(("activity_id", "rep_id", "kind", "occurred_at"), (), ("activity_id",), _activity),
     "deals": FileSpec(("deal_id", "rep_id", "created_at", "closed_at", "status", "amount", "currency"),
                       ("cost", "product", "cancelled_at"), ("deal_id",), _deal, extras=True),
-    "credits": FileSpec(("deal_id", "rep_id", "share"), (), ("deal_id", "rep_id"), _credit),
+    "credits": FileSpec(("deal_id", "rep_id", "share"), ("counts_for",), ("deal_id", "rep_id"), _credit),
     "scores": FileSpec(("rep_id", "period", "kind", "value"), (), ("rep_id", "period", "kind"), _score),
     "nps": FileSpec(("response_id", "rep_id", "answered_at", "score"), (), ("response_id",), _nps),
     "targets": FileSpec(("scope", "scope_id", "period", "metric", "target"), (),

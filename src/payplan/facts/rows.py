@@ -12,6 +12,7 @@ from decimal import Decimal
 import msgspec
 
 DEAL_STATUSES = ("open", "won", "lost", "cancelled")
+CREDIT_PURPOSES = ("both", "quota", "commission")  # what a credit counts for: quota attainment, commission, or both
 UNIT_SCORE_KINDS = frozenset({"crm_hygiene", "script_compliance"})
 
 
@@ -57,6 +58,7 @@ class CreditRow(msgspec.Struct, frozen=True):
     deal_id: str
     rep_id: str
     share: Decimal
+    counts_for: str = "both"  # "both", "quota" (attainment only) or "commission" (pay only)
     row: int = 0
 
 

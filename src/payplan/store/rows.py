@@ -50,7 +50,7 @@ def period_deals(conn: Connection, period: Period, only: Only) -> dict[str, tupl
     d = deals.c
     won = and_(d.closed_at.between(start, end), won_by(end))
     clawed = and_(d.status == "cancelled", d.cancelled_at.between(start, end), d.closed_at < start)
-    src = credited_deals(or_(won, clawed))
+    src = credited_deals(or_(won, clawed), purpose="commission")
     rep_id = src.selected_columns.rep_id
     query = src.with_only_columns(
         d.id, rep_id, src.selected_columns.share, src.selected_columns.amount, units(d.cost), d.closed_at,

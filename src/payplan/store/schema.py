@@ -138,6 +138,7 @@ credits = Table(
     Column("deal_id", String(64), ForeignKey("deals.id"), primary_key=True),
     Column("rep_id", String(64), ForeignKey("reps.id"), primary_key=True),
     Column("share", Micro(), nullable=False),
+    Column("counts_for", String(16), nullable=False, server_default="both"),  # both / quota / commission
     Index("ix_credits_rep", "rep_id"),
 )
 

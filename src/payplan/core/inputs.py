@@ -80,6 +80,7 @@ class RepInputs(msgspec.Struct, frozen=True, gc=False):
     deals: tuple[Deal, ...] = ()  # credited deals won in, or cancelled in, the period
     targets: dict[str, Target] = {}  # overrides keyed by target key (metric name or "quota")
     team: tuple[TeamMember, ...] = ()  # for manager overrides
+    parameters: dict[str, Target] = {}  # parameters.csv values in effect at the period's start, by key
 
 
 class PaidDeal(msgspec.Struct, frozen=True, gc=False):

@@ -32,7 +32,7 @@ def check_references(facts: FactSet, problems: list[FactProblem]) -> None:
         if rep.manager_id is not None and rep.manager_id not in reps:
             unknown("reps", rep, "manager_id")
     _check_manager_loops(facts, reps, problems)
-    for kind in ("activities", "deals", "credits", "scores", "nps"):
+    for kind in ("activities", "deals", "credits", "scores", "nps", "parameters"):
         for row in getattr(facts, kind):
             if row.rep_id not in reps:
                 unknown(kind, row, "rep_id")

@@ -136,4 +136,5 @@ _RECORDS: dict[str, Callable[[Any], Record]] = {
     "nps": lambda n: {"id": n.response_id, "rep_id": n.rep_id, "answered_at": n.answered_at, "score": n.score},
     "targets": lambda t: {"scope": t.scope, "scope_id": t.scope_id, "period": t.period, "metric": t.metric,
                           "target": t.target},
+    "parameters": lambda p: {"rep_id": p.rep_id, "key": p.key, "effective_from": p.effective_from, "value": p.value},
 }

@@ -87,6 +87,16 @@ class TargetRow(msgspec.Struct, frozen=True):
     row: int = 0
 
 
+class ParameterRow(msgspec.Struct, frozen=True):
+    """A per-rep plan value (`[[parameters]]` key) in effect from `effective_from` on."""
+
+    rep_id: str
+    key: str
+    value: Decimal
+    effective_from: date
+    row: int = 0
+
+
 class FactSet(msgspec.Struct, frozen=True):
     """Validated facts; `sources` maps a kind ("deals") to the file read ("deals.csv")."""
 
@@ -97,6 +107,7 @@ class FactSet(msgspec.Struct, frozen=True):
     scores: tuple[ScoreRow, ...] = ()
     nps: tuple[NpsRow, ...] = ()
     targets: tuple[TargetRow, ...] = ()
+    parameters: tuple[ParameterRow, ...] = ()
     sources: dict[str, str] = {}
 
 

@@ -21,7 +21,7 @@ from payplan.core.money import D
 from payplan.core.periods import Period
 from payplan.store import aggregates
 from payplan.store.aggregates import DealTotals, Only
-from payplan.store.rows import employed_in, load_reps, load_targets, period_deals
+from payplan.store.rows import employed_in, load_parameters, load_reps, load_targets, period_deals
 from payplan.store.score_metrics import score_evidence, score_kind, score_values
 
 __all__ = ["list_evidence", "load_inputs", "load_reps", "metric_values"]
@@ -59,12 +59,14 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     values = metric_values(conn, specs, period, only, activity_ids=activity_ids)
     deals = period_deals(conn, period, wanted)
     targets = load_targets(conn, period, chosen, target_keys)
+    params = load_parameters(conn, period, chosen)
     defaults = [(spec.key, values[spec.key].get, empty_value(spec)) for spec in specs]
     key = period.key
     return {rep.id: RepInputs(
         rep, key, {name: get(rep.id, empty) for name, get, empty in defaults},
         deals.get(rep.id, ()), targets[rep.id],
         tuple(TeamMember(m, _won(deals.get(m.id, ()))) for m in teams[rep.id]) if rep.id in teams else (),
+        params.get(rep.id, {}),
     ) for rep in chosen}
 
 

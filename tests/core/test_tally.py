@@ -432,6 +432,23 @@ def test_worked_examples_match_the_engine(folder):
         engine.dispose()
 
 
+def test_credit_purposes_are_tallied_from_the_inputs():
+    """Quota-only and commission-only credits (credits.csv `counts_for`) are resolved by the
+    store into RepInputs (metrics from quota credits, deals from commission credits): the
+    tally covers EX-credit and every rep-period of it matches the engine."""
+    from payplan.evaluation.pipeline import load_checked_plan, periods_for
+
+    folder = ROOT / "tests" / "examples" / "EX-credit"
+    plan = load_checked_plan(folder / "plan.toml")
+    assert tally_reader(plan) is not None
+    engine = _load_db(folder / "facts")
+    try:
+        stats = compare_over_facts(plan, engine, periods_for(plan, "2026-03"))
+    finally:
+        engine.dispose()
+    assert stats["compared"] == stats["rep_periods"] > 0, dict(stats)
+
+
 def _covered_part(plan: Plan) -> Plan | None:
     """The plan without what the fast path is not meant to cover (draws, overrides,
     formula bases), or None when nothing is left: real plan shapes (score_places,

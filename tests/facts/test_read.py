@@ -152,3 +152,46 @@ def test_copy_of_company_with_extra_text_column_is_fine(tmp_path):
     text = (tmp_path / "activities.csv").read_text().splitlines()
     (tmp_path / "activities.csv").write_text("\n".join([text[0] + ",note"] + [t + ",hello" for t in text[1:]]) + "\n")
     assert len(read_facts(tmp_path).activities) == 9
+
+
+REPS3 = REPS + "B1,Bob,,Overlay,EMEA,,2025-01-01,,EUR\nC1,Cy,,SE,EMEA,,2025-01-01,,EUR\n"
+
+
+def test_credit_counts_for(tmp_path):
+    """`counts_for` is both (default), quota or commission; only the split must add up to 1."""
+    deals = DEALS_HEAD + "D1,A1,2026-03-01,2026-03-02,won,10.00,,EUR,,\nD2,A1,2026-03-01,2026-03-02,won,10.00,,EUR,,\n"
+    credits = ("deal_id,rep_id,share,counts_for\nD1,A1,1,\nD1,B1,1,quota\nD1,C1,0.5,commission\n"
+               "D2,A1,1,quota\nD2,B1,1,commission\n")
+    write(tmp_path, reps_csv=REPS3, deals_csv=deals, credits_csv=credits)
+    facts = read_facts(tmp_path)
+    assert [(c.deal_id, c.rep_id, c.counts_for) for c in facts.credits] == [
+        ("D1", "A1", "both"), ("D1", "B1", "quota"), ("D1", "C1", "commission"),
+        ("D2", "A1", "quota"), ("D2", "B1", "commission")]
+    write(tmp_path, credits_csv="deal_id,rep_id,share,counts_for\nD1,A1,1,both\nD1,B1,1,overlay\n")
+    assert problems(tmp_path) == [
+        "credits.csv row 3, column counts_for: 'overlay' is not one of both, quota, commission"]
+    write(tmp_path, credits_csv="deal_id,rep_id,share,counts_for\nD1,A1,1,quota\nD1,B1,0.5,commission\n")
+    assert problems(tmp_path) == [
+        "credits.csv row 2, column counts_for: deal 'D1' has no split counting for both: "
+        "its commission shares add up to 0.5, not 1"]
+
+
+def test_parameters_rows(tmp_path):
+    """parameters.csv: rep, key, value, effective_from; bad rows are named by file, row and column."""
+    head = "rep_id,key,value,effective_from\n"
+    write(tmp_path, reps_csv=REPS, parameters_csv=head + "A1,ae_rate,0.06,2026-02-01\nA1,ae_rate,0.05,2026-01-01\n")
+    facts = read_facts(tmp_path)
+    assert [(p.key, p.value, p.effective_from) for p in facts.parameters] == [
+        ("ae_rate", Decimal("0.06"), date(2026, 2, 1)), ("ae_rate", Decimal("0.05"), date(2026, 1, 1))]
+    write(tmp_path, parameters_csv=head + "A1,ae rate,0.06,2026-02-01\nA1,ae_rate,six,2026-02-01\n"
+          "A1,ae_rate,0.06,02/01/2026\nZ9,ae_rate,0.06,2026-02-01\nA1,ti,1000,2026-01-01\nA1,ti,2000,2026-01-01\n")
+    assert problems(tmp_path) == [
+        "parameters.csv row 2, column key: 'ae rate' is not a parameter key (letters, digits and _, as in the plan)",
+        "parameters.csv row 3, column value: 'six' is not a decimal number",
+        "parameters.csv row 4, column effective_from: '02/01/2026' is not an ISO 8601 date (expected YYYY-MM-DD)",
+        "parameters.csv row 7, column rep_id: duplicate rep_id, key, effective_from 'A1', 'ti', "
+        "2026-01-01 with different content (first on row 6)"]
+    write(tmp_path, parameters_csv=head + "Z9,ae_rate,0.06,2026-02-01\n")
+    assert problems(tmp_path) == ["parameters.csv row 2, column rep_id: unknown rep 'Z9'"]
+    write(tmp_path, parameters_csv="rep_id,key,value\nA1,ae_rate,0.06\n")
+    assert problems(tmp_path) == ["parameters.csv row 1, column effective_from: required column is missing"]

@@ -26,7 +26,7 @@ from payplan.api.problems import problem_responses
 from payplan.api.uploads import ImportReport, import_upload
 from payplan.facts import audited as fact_import
 
-FactKind = Literal["reps", "activities", "deals", "credits", "scores", "nps", "targets"]
+FactKind = Literal["reps", "activities", "deals", "credits", "scores", "nps", "targets", "parameters"]
 FORMATS = {"text/csv": "csv", "application/csv": "csv", "application/json": "json"}
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import msgspec
 
-from payplan.core import negative, proration
+from payplan.core import negative, parameters, proration
 from payplan.core.accounting import amortize
 from payplan.core.clawback import evaluate_clawbacks
 from payplan.core.commission import evaluate_commission
@@ -86,7 +86,12 @@ def _period(key: str) -> Period:
 def evaluate(plan: Plan, inputs: RepInputs, state: CarriedState | None = None,
              period: Period | None = None) -> RepResult:
     """Score one rep for one period under one plan version."""
-    info = _plan_info(plan)
+    given = None
+    if plan.parameters:  # the plan as this rep sees it: their parameter values in its fields
+        plan, given = parameters.resolve(plan, inputs)
+        info = _PlanInfo(plan)
+    else:
+        info = _plan_info(plan)
     state = state or CarriedState()
     period = period or _period(inputs.period_key)
     key = period.key
@@ -95,6 +100,8 @@ def evaluate(plan: Plan, inputs: RepInputs, state: CarriedState | None = None,
     root = Node("total", _HEADING, formula=_SUM, inputs={"rep": inputs.rep.name or inputs.rep.id, "period": key},
                 source=info.source)
     root.children.append(Node("proration", _ACTIVE, value=prorate, formula=why, inputs=because))
+    if given is not None:
+        root.children.append(given)
     lines: list[Line] = []
     components: list[ComponentResult] = []
     for fn, comp, cid, kind, label in info.steps:

@@ -83,6 +83,7 @@ class RepInputs(msgspec.Struct, frozen=True, gc=False):
     targets: dict[str, Target] = {}  # overrides keyed by target key (metric name or "quota")
     team: tuple[TeamMember, ...] = ()  # for manager overrides
     pool: tuple[TeamMember, ...] = ()  # for team pools: every rep of the rep's `team`, the rep included, by id
+    parameters: dict[str, Target] = {}  # parameters.csv values in effect at the period's start, by key
 
 
 class PaidDeal(msgspec.Struct, frozen=True, gc=False):

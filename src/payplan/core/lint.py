@@ -26,6 +26,8 @@ from payplan.core.issues import Issue, error
 from payplan.core.lint_accept import acknowledge
 from payplan.core.lint_components import COMPONENT_CHECKS, Path, step, where
 from payplan.core.bounds import plan_number_problem
+from payplan.core import parameters
+from payplan.core.inputs import Rep, RepInputs
 from payplan.core.plan import RESERVED_IDS, Draw, Kpi, Plan
 from payplan.core.rehearsal import rehearse
 
@@ -48,7 +50,10 @@ def _check_plan(plan: Plan) -> list[Issue]:
     unusable = _check_numbers(plan)
     if unusable:  # NaN and friends make every comparison below fail
         return unusable
-    issues = _check_header(plan) + _check_ids(plan) + _check_signs(plan)
+    issues = _check_parameters(plan)
+    if plan.parameters:  # the rules below read each referenced field at its default
+        plan = parameters.resolve(plan, RepInputs(Rep(""), ""))[0]
+    issues += _check_header(plan) + _check_ids(plan) + _check_signs(plan)
     for index, component in enumerate(plan.components):
         issues += COMPONENT_CHECKS[type(component)](plan, component, ("components", index))
     if not any(i.severity == "error" for i in issues):
@@ -111,6 +116,20 @@ def _parent(plan: Plan, path: Path) -> Any:
     for part in path[:-1]:
         node = step(node, part)
     return node
+
+
+def _check_parameters(plan: Plan) -> list[Issue]:
+    """Every `<field>_param` names a declared `[[parameters]]` key; keys are unique."""
+    issues: list[Issue] = []
+    seen: dict[str, Path] = {}
+    for i, param in enumerate(plan.parameters):
+        issues += _duplicate(plan, seen, param.key, ("parameters", i, "key"), "parameter")
+    for path, key in parameters.references(plan):
+        if key not in seen:
+            declared = ", ".join(sorted(seen)) or "none"
+            issues.append(error("unknown-parameter", f"parameter '{key}' is not declared in [[parameters]] "
+                                f"(declared: {declared})", where(plan, path)))
+    return issues
 
 
 def _check_header(plan: Plan) -> list[Issue]:

@@ -86,6 +86,7 @@ class Kpi(_Frozen):
     scope: Literal["self", "team", "subtree"] = "self"
     label: str = ""
     why: str = ""
+    target_param: str = ""  # a `[[parameters]]` key: the rep's value replaces `target`
 
 
 class Scorecard(_Frozen, tag_field="kind", tag="scorecard"):
@@ -102,6 +103,7 @@ class Scorecard(_Frozen, tag_field="kind", tag="scorecard"):
     gates: list[Gate] = []
     label: str = ""
     why: str = ""
+    target_incentive_param: str = ""  # a `[[parameters]]` key: the rep's value replaces `target_incentive`
 
 
 class Commission(_Frozen, tag_field="kind", tag="commission"):
@@ -141,6 +143,10 @@ class Commission(_Frozen, tag_field="kind", tag="commission"):
     pay_on: Literal["period", "window_end"] = "period"
     label: str = ""
     why: str = ""
+    # `[[parameters]]` keys: the rep's value (parameters.csv or the default) replaces the field
+    rate_param: str = ""
+    target_incentive_param: str = ""
+    quota_param: str = ""
 
 
 class Spiff(_Frozen, tag_field="kind", tag="spiff"):
@@ -306,6 +312,17 @@ class Lint(_Frozen):
     accept: list[Accept] = []
 
 
+class Parameter(_Frozen):
+    """A value that may differ per rep: the rep's row of parameters.csv in effect at the
+    period's start (latest `effective_from` ≤ start), else `default`. A field names it
+    with `<field>_param = "key"` (`rate_param`, `target_incentive_param`, `quota_param`,
+    `target_param`)."""
+
+    key: str
+    default: Decimal
+    label: str = ""
+
+
 class Plan(_Frozen):
     id: str
     version: int
@@ -334,6 +351,8 @@ class Plan(_Frozen):
     # Texts given per language in the file (`label = { en = "...", uk = "..." }`): language
     # -> {default text -> its text in that language}. Filled by the loader, never written.
     translations: dict[str, dict[str, str]] = {}
+    # Per-rep values the plan reads (`payplan.core.parameters`), with their defaults.
+    parameters: list[Parameter] = []
 
     @property
     def ref(self) -> str:

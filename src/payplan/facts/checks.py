@@ -32,7 +32,7 @@ def check_references(facts: FactSet, problems: list[FactProblem]) -> None:
         if rep.manager_id is not None and rep.manager_id not in reps:
             unknown("reps", rep, "manager_id")
     _check_manager_loops(facts, reps, problems)
-    for kind in ("activities", "deals", "credits", "scores", "nps"):
+    for kind in ("activities", "deals", "credits", "scores", "nps", "parameters"):
         for row in getattr(facts, kind):
             if row.rep_id not in reps:
                 unknown(kind, row, "rep_id")
@@ -56,17 +56,29 @@ def _check_manager_loops(facts: FactSet, reps: dict[str, RepRow], problems: list
 
 
 def _check_credits(facts: FactSet, problems: list[FactProblem]) -> None:
+    """The split (rows counting for both) adds up to 1; with no such row, the quota rows add
+    up to 1 and so do the commission rows. Quota-only and commission-only rows beside a
+    split are extra credits (an overlay's quota credit, a specialist's commission)."""
     deals = {d.deal_id for d in facts.deals}
-    totals: dict[str, Decimal] = defaultdict(Decimal)
+    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     first_row: dict[str, int] = {}
     for credit in facts.credits:
         if credit.deal_id not in deals:
             problems.append(FactProblem(facts.sources["credits"], credit.row, "deal_id", UNKNOWN["deal"],
                                         {"value": credit.deal_id}))
-        totals[credit.deal_id] += credit.share
+        totals[(credit.deal_id, credit.counts_for)] += credit.share
         first_row.setdefault(credit.deal_id, credit.row)
-    for deal_id, total in totals.items():
-        if total != 1:
-            problems.append(FactProblem(facts.sources["credits"], first_row[deal_id], "share",
-                                        N_("the shares of deal %(deal)r add up to %(total)s, not 1"),
-                                        {"deal": deal_id, "total": total}))
+    for deal_id, row in first_row.items():
+        if (deal_id, "both") in totals:
+            wanted = {"both": totals[(deal_id, "both")]}
+        else:
+            wanted = {p: totals.get((deal_id, p), Decimal(0)) for p in ("quota", "commission")}
+        for purpose, total in wanted.items():
+            if total != 1 and purpose == "both":
+                problems.append(FactProblem(facts.sources["credits"], row, "share",
+                                            N_("the shares of deal %(deal)r add up to %(total)s, not 1"),
+                                            {"deal": deal_id, "total": total}))
+            elif total != 1:
+                problems.append(FactProblem(facts.sources["credits"], row, "counts_for",
+                    N_("deal %(deal)r has no split counting for both: its %(purpose)s shares add up to %(total)s, not 1"),
+                    {"deal": deal_id, "purpose": purpose, "total": total}))

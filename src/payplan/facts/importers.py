@@ -24,7 +24,7 @@ def days_of(facts: FactSet, kind: str) -> tuple[date, date] | None:
     """(first day, last day) of the dated rows of `kind`; None when they carry no day."""
     days: list[date] = []
     for row in getattr(facts, kind, ()):
-        for name in ("created_at", "closed_at", "cancelled_at", "occurred_at", "answered_at"):
+        for name in ("created_at", "closed_at", "cancelled_at", "occurred_at", "answered_at", "effective_from"):
             value = getattr(row, name, None)
             if isinstance(value, date):
                 days.append(value)

@@ -130,9 +130,11 @@ _RECORDS: dict[str, Callable[[Any], Record]] = {
     "deals": lambda d: {"id": d.deal_id, "rep_id": d.rep_id, "created_at": d.created_at, "closed_at": d.closed_at,
                         "status": d.status, "amount": d.amount, "cost": d.cost, "currency": d.currency,
                         "product": d.product, "cancelled_at": d.cancelled_at, "fields": fields_json(d.fields)},
-    "credits": lambda c: {"deal_id": c.deal_id, "rep_id": c.rep_id, "share": c.share},
+    "credits": lambda c: {"deal_id": c.deal_id, "rep_id": c.rep_id, "share": c.share,
+                          "counts_for": c.counts_for},
     "scores": lambda s: {"rep_id": s.rep_id, "period": s.period, "kind": s.kind, "value": s.value},
     "nps": lambda n: {"id": n.response_id, "rep_id": n.rep_id, "answered_at": n.answered_at, "score": n.score},
     "targets": lambda t: {"scope": t.scope, "scope_id": t.scope_id, "period": t.period, "metric": t.metric,
                           "target": t.target},
+    "parameters": lambda p: {"rep_id": p.rep_id, "key": p.key, "effective_from": p.effective_from, "value": p.value},
 }

@@ -1,7 +1,7 @@
 """Read a directory of fact files (CSV or JSON) into validated, typed rows.
 
 `read_facts(directory)` parses reps, activities, deals, credits, scores, NPS
-answers and targets (DESIGN §4), checks every row and the references between
+answers, targets and per-rep plan parameters (DESIGN §4), checks every row and the references between
 files, and returns a `FactSet`; every problem found is collected and raised at
 once as a `FactError` naming file, row and column. Row numbers are those a
 spreadsheet shows: the header is row 1, the first data row is row 2 (in a JSON
@@ -28,6 +28,7 @@ from payplan.facts.checks import check_references
 from payplan.facts.files import Records, read_records
 from payplan.facts.problems import FactError, FactProblem
 from payplan.facts.rows import (
+    CREDIT_PURPOSES,
     DEAL_STATUSES,
     UNIT_SCORE_KINDS,
     ActivityRow,
@@ -35,6 +36,7 @@ from payplan.facts.rows import (
     DealRow,
     FactSet,
     NpsRow,
+    ParameterRow,
     RepRow,
     ScoreRow,
     TargetRow,
@@ -211,7 +213,8 @@ def _credit(c: Cells) -> CreditRow | None:
     share = c.number("share", 6, what=N_("decimal share"))
     if share is not None and not 0 < share <= 1:
         c.fail("share", N_("%(value)s is not a share in (0, 1]"), value=share)
-    row = CreditRow(c.ident("deal_id") or "", c.ident("rep_id") or "", share or Decimal(0), c.row)
+    counts_for = c.choice("counts_for", CREDIT_PURPOSES) if c.text("counts_for", False) else "both"
+    row = CreditRow(c.ident("deal_id") or "", c.ident("rep_id") or "", share or Decimal(0), counts_for or "", c.row)
     return row if c.ok else None
 
 
@@ -250,6 +253,18 @@ def _target(c: Cells) -> TargetRow | None:
     return row if c.ok else None
 
 
+_PARAMETER_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _parameter(c: Cells) -> ParameterRow | None:
+    key = c.text("key")
+    if key is not None and not _PARAMETER_KEY.match(key):
+        c.fail("key", N_("%(value)r is not a parameter key (letters, digits and _, as in the plan)"), value=key)
+    row = ParameterRow(c.ident("rep_id") or "", key or "", c.number("value", 6, what=N_("decimal number")) or Decimal(0),
+                       c.day("effective_from") or date.min, c.row)
+    return row if c.ok else None
+
+
 class FileSpec(msgspec.Struct, frozen=True):
     required: tuple[str, ...]
     optional: tuple[str, ...]
@@ -264,11 +279,13 @@ SPECS: dict[str, FileSpec] = {
     "activities": FileSpec(("activity_id", "rep_id", "kind", "occurred_at"), (), ("activity_id",), _activity),
     "deals": FileSpec(("deal_id", "rep_id", "created_at", "closed_at", "status", "amount", "currency"),
                       ("cost", "product", "cancelled_at"), ("deal_id",), _deal, extras=True),
-    "credits": FileSpec(("deal_id", "rep_id", "share"), (), ("deal_id", "rep_id"), _credit),
+    "credits": FileSpec(("deal_id", "rep_id", "share"), ("counts_for",), ("deal_id", "rep_id"), _credit),
     "scores": FileSpec(("rep_id", "period", "kind", "value"), (), ("rep_id", "period", "kind"), _score),
     "nps": FileSpec(("response_id", "rep_id", "answered_at", "score"), (), ("response_id",), _nps),
     "targets": FileSpec(("scope", "scope_id", "period", "metric", "target"), (),
                         ("scope", "scope_id", "period", "metric"), _target),
+    "parameters": FileSpec(("rep_id", "key", "value", "effective_from"), (),
+                           ("rep_id", "key", "effective_from"), _parameter),
 }
 
 
@@ -295,7 +312,8 @@ def parse_file(name: str, records: Records, spec: FileSpec, problems: list[FactP
             label = ", ".join(spec.key)
             problems.append(FactProblem(name, number, spec.key[0],
                 N_("duplicate %(label)s %(key)s with different content (first on row %(first)s)"),
-                {"label": label, "key": ", ".join(map(repr, key)), "first": first.row}))
+                {"label": label, "key": ", ".join(repr(k) if isinstance(k, str) else str(k) for k in key),
+                 "first": first.row}))
     return tuple(seen.values())
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 import msgspec
 
 DEAL_STATUSES = ("open", "won", "lost", "cancelled")
+CREDIT_PURPOSES = ("both", "quota", "commission")  # what a credit counts for: quota attainment, commission, or both
 UNIT_SCORE_KINDS = frozenset({"crm_hygiene", "script_compliance"})
 
 
@@ -57,6 +58,7 @@ class CreditRow(msgspec.Struct, frozen=True):
     deal_id: str
     rep_id: str
     share: Decimal
+    counts_for: str = "both"  # "both", "quota" (attainment only) or "commission" (pay only)
     row: int = 0
 
 
@@ -85,6 +87,16 @@ class TargetRow(msgspec.Struct, frozen=True):
     row: int = 0
 
 
+class ParameterRow(msgspec.Struct, frozen=True):
+    """A per-rep plan value (`[[parameters]]` key) in effect from `effective_from` on."""
+
+    rep_id: str
+    key: str
+    value: Decimal
+    effective_from: date
+    row: int = 0
+
+
 class FactSet(msgspec.Struct, frozen=True):
     """Validated facts; `sources` maps a kind ("deals") to the file read ("deals.csv")."""
 
@@ -95,6 +107,7 @@ class FactSet(msgspec.Struct, frozen=True):
     scores: tuple[ScoreRow, ...] = ()
     nps: tuple[NpsRow, ...] = ()
     targets: tuple[TargetRow, ...] = ()
+    parameters: tuple[ParameterRow, ...] = ()
     sources: dict[str, str] = {}
 
 

@@ -21,7 +21,7 @@ from payplan.core.money import D
 from payplan.core.periods import Period
 from payplan.store import aggregates
 from payplan.store.aggregates import DealTotals, Only
-from payplan.store.rows import employed_in, load_reps, load_targets, period_deals
+from payplan.store.rows import employed_in, load_parameters, load_reps, load_targets, period_deals
 from payplan.store.score_metrics import score_evidence, score_kind, score_values
 
 __all__ = ["list_evidence", "load_inputs", "load_reps", "metric_values"]
@@ -62,6 +62,7 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     values = metric_values(conn, specs, period, only, activity_ids=activity_ids)
     deals = period_deals(conn, period, wanted)
     targets = load_targets(conn, period, _with_mates(chosen, [*mates.values(), *teams.values()]), target_keys)
+    params = load_parameters(conn, period, chosen)
     defaults = [(spec.key, values[spec.key].get, empty_value(spec)) for spec in specs]
     key = period.key
     return {rep.id: RepInputs(
@@ -69,6 +70,7 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
         deals.get(rep.id, ()), targets[rep.id],
         tuple(TeamMember(m, _won(deals.get(m.id, ())), targets[m.id]) for m in teams[rep.id]) if rep.id in teams else (),
         tuple(TeamMember(m, _won(deals.get(m.id, ())), targets[m.id]) for m in mates.get(rep.team, ())),
+        params.get(rep.id, {}),
     ) for rep in chosen}
 
 

@@ -2,7 +2,8 @@
 
 `load_reps` reads the reps; `period_deals` reads, in one query, the deals credited
 to reps that were won in a period or cancelled in it after an earlier close (for
-clawbacks); `load_targets` resolves the team → rep target cascade. Must not
+clawbacks); `load_targets` resolves the team → rep target cascade; `load_parameters`
+picks each rep's parameters.csv values in effect at the period's start. Must not
 aggregate (that is `payplan.store.aggregates`).
 """
 
@@ -18,7 +19,7 @@ from sqlalchemy import Connection, and_, or_, select
 from payplan.core.inputs import Deal, Rep, Target
 from payplan.core.periods import Period
 from payplan.store.aggregates import Only
-from payplan.store.schema import deals, reps, targets
+from payplan.store.schema import deals, parameters, reps, targets
 from payplan.store.sqlparts import SHARE_UNITS, credited_deals, units, won_by
 
 _FIELDS = msgspec.json.Decoder(dict[str, Decimal])  # exact: decimal strings, never floats
@@ -50,7 +51,7 @@ def period_deals(conn: Connection, period: Period, only: Only) -> dict[str, tupl
     d = deals.c
     won = and_(d.closed_at.between(start, end), won_by(end))
     clawed = and_(d.status == "cancelled", d.cancelled_at.between(start, end), d.closed_at < start)
-    src = credited_deals(or_(won, clawed))
+    src = credited_deals(or_(won, clawed), purpose="commission")
     rep_id = src.selected_columns.rep_id
     query = src.with_only_columns(
         d.id, rep_id, src.selected_columns.share, src.selected_columns.amount, units(d.cost), d.closed_at,
@@ -85,3 +86,16 @@ def load_targets(conn: Connection, period: Period, chosen: list[Rep],
         by_scope[(scope, scope_id)][metric] = Target(value, source)
     return {rep.id: {**by_scope.get(("team", rep.team), {}), **by_scope.get(("rep", rep.id), {})}
             for rep in chosen}
+
+
+def load_parameters(conn: Connection, period: Period, chosen: list[Rep]) -> dict[str, dict[str, Target]]:
+    """rep id → parameter key → its value in effect: the latest effective_from ≤ the period's start."""
+    p = parameters.c
+    query = select(p.rep_id, p.key, p.effective_from, p.value).where(p.effective_from <= period.start) \
+        .order_by(p.rep_id, p.key, p.effective_from)
+    wanted = {rep.id for rep in chosen}
+    found: dict[str, dict[str, Target]] = defaultdict(dict)
+    for rep_id, key, since, value in conn.execute(query):
+        if rep_id in wanted:  # later rows of a key replace earlier ones (ordered by effective_from)
+            found[rep_id][key] = Target(value, f"parameters.csv: {rep_id}, {key}, from {since.isoformat()}")
+    return found

@@ -138,6 +138,7 @@ credits = Table(
     Column("deal_id", String(64), ForeignKey("deals.id"), primary_key=True),
     Column("rep_id", String(64), ForeignKey("reps.id"), primary_key=True),
     Column("share", Micro(), nullable=False),
+    Column("counts_for", String(16), nullable=False, server_default="both"),  # both / quota / commission
     Index("ix_credits_rep", "rep_id"),
 )
 
@@ -169,5 +170,14 @@ targets = Table(
     Index("ix_targets_period", "period"),
 )
 
+# Per-rep plan values (`[[parameters]]` keys): the row in effect is the latest effective_from ≤ period start.
+parameters = Table(
+    "parameters", metadata,
+    Column("rep_id", String(64), ForeignKey("reps.id"), primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("effective_from", Date, primary_key=True),
+    Column("value", Micro(), nullable=False),
+)
+
 FACT_TABLES = {"reps": reps, "activities": activities, "deals": deals, "credits": credits,
-               "scores": scores, "nps": nps, "targets": targets}
+               "scores": scores, "nps": nps, "targets": targets, "parameters": parameters}

@@ -92,15 +92,22 @@ def within(column: ColumnElement, start: date, end: date) -> ColumnElement[bool]
     return column.between(start, end)
 
 
-def credited_deals(where: ColumnElement[bool], product: str = "") -> Select:
-    """Deals matching `where`, one row per credited rep with its share in millionths."""
+def credited_deals(where: ColumnElement[bool], product: str = "", purpose: str = "quota") -> Select:
+    """Deals matching `where`, one row per credited rep with its share in millionths.
+
+    `purpose`: "quota" (metrics, attainment) reads the credits counting for quota or both,
+    "commission" (the deals commission is paid on) those counting for commission or both.
+    A deal without credits goes whole to its owner (the fact checks make sure a deal with
+    credits has some for each purpose).
+    """
+    counted = and_(credits.c.deal_id == deals.c.id, credits.c.counts_for.in_(("both", purpose)))
     share = func.coalesce(units(credits.c.share), literal(SHARE_UNITS, BigInteger))
     query = (
         select(deals.c.id, func.coalesce(credits.c.rep_id, deals.c.rep_id).label("rep_id"),
                share.label("share"), units(deals.c.amount).label("amount"),
                func.coalesce(units(deals.c.cost), 0).label("cost"), deals.c.status,
                deals.c.created_at, deals.c.closed_at, deals.c.cancelled_at)
-        .select_from(deals.outerjoin(credits, credits.c.deal_id == deals.c.id))
+        .select_from(deals.outerjoin(credits, counted))
         .where(where)
     )
     return query.where(deals.c.product == product) if product else query

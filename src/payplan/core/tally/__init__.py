@@ -49,6 +49,7 @@ from payplan.core.engine import carried_state
 from payplan.core.inputs import CarriedState, RepInputs
 from payplan.core.negative import COMPONENT as NEGATIVE
 from payplan.core.negative import settle
+from payplan.core.parameters import uses_parameters
 from payplan.core.periods import Period
 from payplan.core.plan import RESERVED_IDS, Commission, Fixed, Plan, Scorecard, Spiff
 from payplan.core.proration import ONE as WHOLE
@@ -88,8 +89,9 @@ def tally_reader(plan: Plan) -> Tally | None:
 def batch_reader(plan: Plan) -> BatchTally | None:
     """The plan's tally for every rep of a period at once (a column at a time: see
     `payplan.core.tally.batch`), or None when the plan has a part only `evaluate` covers."""
-    if not all(_covered(c) for c in plan.components) or plan.rounding.scope != "line":
-        return None  # a component's or the total's rounding runs in `evaluate` only
+    if not all(_covered(c) for c in plan.components) or plan.rounding.scope != "line" or uses_parameters(plan):
+        # a component's or the total's rounding, and per-rep parameters, run in `evaluate` only
+        return None
     rules = Rules(plan)
     steps = [(c.id, _STEPS[type(c)](c, rules)) for c in plan.components]
     clawback = plan.clawback

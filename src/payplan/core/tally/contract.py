@@ -46,6 +46,8 @@ DECLINED_VALUES = (
     ("Commission.id", "negative_balance"),
     ("Commission.measure", "window"),  # year- or quarter-to-date totals carried across periods
     ("Commission.pay_on", "window_end"),
+    ("Commission.rate_param", "ae_rate"),  # a per-rep parameter (parameters.csv)
+    ("Scorecard.target_incentive_param", "ti"),
 )
 
 # Words shown to people: no amount depends on them.
@@ -104,4 +106,8 @@ FIELDS = {
     "Plan.components": COVERED, "Plan.eligibility": NOT_SCORED, "Plan.rounding": COVERED,
     "Plan.proration": COVERED, "Plan.clawback": COVERED, "Plan.cap": COVERED, "Plan.accounting": NOT_SCORED,
     "Plan.negative_total": COVERED,  # `negative.settle`, the engine's own rule, on the final total
+    # Per-rep parameters (parameters.csv): declined, each rep reads their own values in `evaluate`
+    "Plan.parameters": DECLINED, "Parameter.key": DECLINED, "Parameter.default": DECLINED,
+    "Parameter.label": NOT_SCORED, "Commission.rate_param": DECLINED, "Commission.target_incentive_param": DECLINED,
+    "Commission.quota_param": DECLINED, "Scorecard.target_incentive_param": DECLINED, "Kpi.target_param": DECLINED,
 }

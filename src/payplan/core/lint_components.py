@@ -178,6 +178,10 @@ def check_draw(plan: Plan, d: Draw, path: Path) -> list[Issue]:
     if d.periods is not None and d.periods <= 0:
         issues.append(error("draw-periods", f"draw {d.id} periods is {d.periods}; it must be at least 1",
                             where(plan, path + ("periods",))))
+    if d.opening_balance < 0:
+        issues.append(error("draw-opening-balance",
+                            f"draw {d.id} opening_balance is {d.opening_balance}; it must be 0 or more",
+                            where(plan, path + ("opening_balance",))))
     return issues
 
 

@@ -75,7 +75,7 @@ FIELDS = {
     "Override.threshold": DECLINED, "Override.team_quota": DECLINED, "Override.min_attainment": DECLINED,
     "Override.cap": DECLINED,
     "Draw.id": DECLINED, "Draw.amount": DECLINED, "Draw.type": DECLINED, "Draw.recoverable": DECLINED,
-    "Draw.periods": DECLINED,
+    "Draw.periods": DECLINED, "Draw.starts": DECLINED, "Draw.opening_balance": DECLINED,
     "Fixed.id": COVERED, "Fixed.amount": COVERED, "Fixed.from_salary": COVERED,
     "Eligibility.roles": NOT_SCORED, "Eligibility.teams": NOT_SCORED, "Eligibility.reps": NOT_SCORED,
     "Rounding.mode": COVERED, "Rounding.places": COVERED, "Rounding.score_places": COVERED,

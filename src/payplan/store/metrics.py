@@ -9,9 +9,12 @@ that is `payplan.core.engine`; must not issue one query per rep.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, NamedTuple
+
+import msgspec
 
 from sqlalchemy import Connection
 
@@ -75,6 +78,15 @@ def list_evidence(conn: Connection, rep_id: str, spec: MetricSpec, period: Perio
     activity ids, credited deal ids, NPS response ids, or "rep:period:kind" score rows.
     """
     _check(spec)
+    if spec.starts or spec.ends:
+        window = window_of(spec, period)
+        whole = msgspec.structs.replace(spec, starts="", ends="")
+        return aggregates_ids(conn, rep_id, whole, window) if window else []
+    return aggregates_ids(conn, rep_id, spec, period)
+
+
+def aggregates_ids(conn: Connection, rep_id: str, spec: MetricSpec, period) -> list[str]:
+    """`list_evidence` over `period` or a `Window` of it."""
     if kind := score_kind(spec.name):
         return list(score_evidence(conn, period, spec.scope, kind, rep_id))
     if spec.name in ACTIVITY_METRICS:
@@ -114,6 +126,8 @@ def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
     """
     for spec in specs:
         _check(spec)
+    if any(s.starts or s.ends for s in specs):
+        return _with_windows(conn, specs, period, only, activity_ids)
     kinds: dict[str, list[str]] = {}
     for spec in specs:
         if spec.name in ACTIVITY_METRICS:
@@ -133,7 +147,8 @@ def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
                 cache[key] = aggregates.deal_totals(conn, period, scope, filter_, only)
         return cache[key]
 
-    scores = score_values(conn, period, [s for s in specs if score_kind(s.name)], only)
+    asked = [s for s in specs if score_kind(s.name)]
+    scores = score_values(conn, period, asked, only) if asked else {}
     result: dict[str, dict[str, MetricValue]] = {}
     for spec in specs:
         if kind := score_kind(spec.name):
@@ -149,6 +164,38 @@ def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
         else:
             build = _DEAL_VALUES[spec.name]
             result[spec.key] = {o: build(t) for o, t in fetch("deals", spec.scope, spec.product).items()}
+    return result
+
+
+class Window(NamedTuple):
+    """Days inside a period that a windowed metric counts (the aggregates read only
+    `start` and `end`)."""
+
+    start: date
+    end: date
+
+
+def window_of(spec: MetricSpec, period: Period) -> Window | None:
+    """The part of `period` inside the spec's date window; None when they do not meet."""
+    start = max(period.start, date.fromisoformat(spec.starts)) if spec.starts else period.start
+    end = min(period.end, date.fromisoformat(spec.ends)) if spec.ends else period.end
+    return Window(start, end) if start <= end else None
+
+
+def _with_windows(conn: Connection, specs: list[MetricSpec], period: Period, only: Only,
+                  activity_ids: bool) -> dict[str, dict[str, MetricValue]]:
+    """`metric_values` when some specs have a date window: each such spec is computed over
+    the days of its window inside the period (score metrics have no days: refused)."""
+    plain = [s for s in specs if not (s.starts or s.ends)]
+    result = metric_values(conn, plain, period, only, activity_ids=activity_ids) if plain else {}
+    for spec in specs:
+        if not (spec.starts or spec.ends):
+            continue
+        if score_kind(spec.name):
+            raise ValueError(f"a score metric has no dates to window: {spec.key}")
+        window, whole = window_of(spec, period), msgspec.structs.replace(spec, starts="", ends="")
+        found = metric_values(conn, [whole], window, only, activity_ids=activity_ids) if window else {}
+        result[spec.key] = found.get(whole.key, {})
     return result
 
 

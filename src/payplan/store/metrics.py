@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Callable, NamedTuple
+from typing import Callable
 
 import msgspec
 
@@ -26,6 +26,7 @@ from payplan.store import aggregates
 from payplan.store.aggregates import DealTotals, Only
 from payplan.store.rows import employed_in, load_reps, load_targets, period_deals
 from payplan.store.score_metrics import score_evidence, score_kind, score_values
+from payplan.store.sqlparts import UTC, Days
 
 __all__ = ["list_evidence", "load_inputs", "load_reps", "metric_values"]
 
@@ -39,7 +40,7 @@ DEAL_EVIDENCE = {name: ("won",) for name in DEAL_METRICS} | {
 def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
                 rep_ids: set[str] | list[str] | None = None, team_scope: str | None = None,
                 target_keys: set[str] | None = None, activity_ids: bool = False,
-                everyone: list[Rep] | None = None) -> dict[str, RepInputs]:
+                everyone: list[Rep] | None = None, zone: str = UTC) -> dict[str, RepInputs]:
     """RepInputs for every rep employed during `period` (or only `rep_ids`), by rep id.
 
     `team_scope` ("team" / "subtree") fills `RepInputs.team` with each rep's reports
@@ -47,6 +48,7 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     Activity metrics carry counts only unless `activity_ids=True` (an explanation or
     statement for a few reps); deal, NPS and score metrics always list their fact ids.
     `everyone`: what `load_reps` returns, when the caller has just read it (not read again).
+    `zone`: the plan's time zone, whose calendar days the facts' timestamps fall on.
     `list_evidence` lists the facts behind any one metric of one rep.
     """
     if everyone is None:
@@ -59,8 +61,8 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     only = None if asked is None or len(chosen) == len(employed) else sorted(r.id for r in chosen)
     teams = team_of(everyone, period, team_scope) if team_scope else {}
     wanted = None if only is None else sorted({*only, *(m.id for r in chosen for m in teams.get(r.id, ()))})
-    values = metric_values(conn, specs, period, only, activity_ids=activity_ids)
-    deals = period_deals(conn, period, wanted)
+    values = metric_values(conn, specs, period, only, activity_ids=activity_ids, zone=zone)
+    deals = period_deals(conn, period if zone == UTC else Days(period.start, period.end, zone), wanted)
     targets = load_targets(conn, period, chosen, target_keys)
     defaults = [(spec.key, values[spec.key].get, empty_value(spec)) for spec in specs]
     key = period.key
@@ -71,7 +73,7 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     ) for rep in chosen}
 
 
-def list_evidence(conn: Connection, rep_id: str, spec: MetricSpec, period: Period) -> list[str]:
+def list_evidence(conn: Connection, rep_id: str, spec: MetricSpec, period: Period, zone: str = UTC) -> list[str]:
     """The ids of the facts behind `spec` for one rep (or owner) in `period`, sorted, one query.
 
     The same ids `load_inputs(..., activity_ids=True)` puts in the metric's evidence:
@@ -79,9 +81,11 @@ def list_evidence(conn: Connection, rep_id: str, spec: MetricSpec, period: Perio
     """
     _check(spec)
     if spec.starts or spec.ends:
-        window = window_of(spec, period)
+        window = window_of(spec, period, zone)
         whole = msgspec.structs.replace(spec, starts="", ends="")
         return aggregates_ids(conn, rep_id, whole, window) if window else []
+    if zone != UTC and not score_kind(spec.name):
+        return aggregates_ids(conn, rep_id, spec, Days(period.start, period.end, zone))
     return aggregates_ids(conn, rep_id, spec, period)
 
 
@@ -118,7 +122,8 @@ def _won(deals: tuple[Deal, ...]) -> tuple[Deal, ...]:
 
 
 def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
-                  only: Only = None, *, activity_ids: bool = False) -> dict[str, dict[str, MetricValue]]:
+                  only: Only = None, *, activity_ids: bool = False,
+                  zone: str = UTC) -> dict[str, dict[str, MetricValue]]:
     """spec key → rep (owner) id → MetricValue, for owners with facts (others: `empty_value`).
 
     Each aggregate query runs once for all specs that share it: one activity query
@@ -127,7 +132,8 @@ def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
     for spec in specs:
         _check(spec)
     if any(s.starts or s.ends for s in specs):
-        return _with_windows(conn, specs, period, only, activity_ids)
+        return _with_windows(conn, specs, period, only, activity_ids, zone)
+    span = period if zone == UTC else Days(period.start, period.end, zone)  # facts' days in the plan's zone
     kinds: dict[str, list[str]] = {}
     for spec in specs:
         if spec.name in ACTIVITY_METRICS:
@@ -140,11 +146,11 @@ def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
         key = (family, scope, filter_)
         if key not in cache:
             if family == "activities":
-                cache[key] = aggregates.activity_counts(conn, period, scope, only, kinds[scope], activity_ids)
+                cache[key] = aggregates.activity_counts(conn, span, scope, only, kinds[scope], activity_ids)
             elif family == "nps":
-                cache[key] = aggregates.nps_totals(conn, period, scope, only)
+                cache[key] = aggregates.nps_totals(conn, span, scope, only)
             else:
-                cache[key] = aggregates.deal_totals(conn, period, scope, filter_, only)
+                cache[key] = aggregates.deal_totals(conn, span, scope, filter_, only)
         return cache[key]
 
     asked = [s for s in specs if score_kind(s.name)]
@@ -167,34 +173,26 @@ def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
     return result
 
 
-class Window(NamedTuple):
-    """Days inside a period that a windowed metric counts (the aggregates read only
-    `start` and `end`)."""
-
-    start: date
-    end: date
-
-
-def window_of(spec: MetricSpec, period: Period) -> Window | None:
+def window_of(spec: MetricSpec, period: Period, zone: str) -> Days | None:
     """The part of `period` inside the spec's date window; None when they do not meet."""
     start = max(period.start, date.fromisoformat(spec.starts)) if spec.starts else period.start
     end = min(period.end, date.fromisoformat(spec.ends)) if spec.ends else period.end
-    return Window(start, end) if start <= end else None
+    return Days(start, end, zone) if start <= end else None
 
 
 def _with_windows(conn: Connection, specs: list[MetricSpec], period: Period, only: Only,
-                  activity_ids: bool) -> dict[str, dict[str, MetricValue]]:
+                  activity_ids: bool, zone: str) -> dict[str, dict[str, MetricValue]]:
     """`metric_values` when some specs have a date window: each such spec is computed over
     the days of its window inside the period (score metrics have no days: refused)."""
     plain = [s for s in specs if not (s.starts or s.ends)]
-    result = metric_values(conn, plain, period, only, activity_ids=activity_ids) if plain else {}
+    result = metric_values(conn, plain, period, only, activity_ids=activity_ids, zone=zone) if plain else {}
     for spec in specs:
         if not (spec.starts or spec.ends):
             continue
         if score_kind(spec.name):
             raise ValueError(f"a score metric has no dates to window: {spec.key}")
-        window, whole = window_of(spec, period), msgspec.structs.replace(spec, starts="", ends="")
-        found = metric_values(conn, [whole], window, only, activity_ids=activity_ids) if window else {}
+        window, whole = window_of(spec, period, zone), msgspec.structs.replace(spec, starts="", ends="")
+        found = metric_values(conn, [whole], window, only, activity_ids=activity_ids, zone=zone) if window else {}
         result[spec.key] = found.get(whole.key, {})
     return result
 

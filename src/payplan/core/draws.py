@@ -47,7 +47,7 @@ def _amount(c: Draw, ctx: Ctx) -> tuple[Decimal, str, dict[str, Value]]:
     """This period's draw, in cents (a prorated draw is rounded once, here), and why
     (a template and its inputs)."""
     if c.starts is not None and ctx.period < period_of(c.starts, ctx.plan.period):
-        return ZERO, N_("before the draw starts on {starts}"), {"starts": c.starts.isoformat()}
+        return ZERO, N_("before the draw starts on {starts:date}"), {"starts": c.starts.isoformat()}
     if not _active(c, ctx):
         return ZERO, N_("outside the draw's first {periods} periods"), {"periods": c.periods}
     if ctx.prorate != ONE:

@@ -98,3 +98,29 @@ def test_ramp_draw_counts_from_hire_not_from_plan_start():
     plan = _plan(Draw(id="draw", amount=D(1000), periods=3))
     got = _run(plan, ["0", "0"], hired=date(2025, 11, 1))
     assert got == [(D(1000), D(1000)), (D(0), D(1000))]
+
+
+def test_starts_counts_the_periods_from_the_later_of_hire_and_starts():
+    # Began 2025-12-01 for a rep hired long before: Dec, Jan, Feb are its three periods.
+    plan = _plan(Draw(id="draw", amount=D(1000), periods=3, starts=date(2025, 12, 1)))
+    assert _run(plan, ["0", "0", "0"], hired=date(2024, 5, 1)) == [
+        (D(1000), D(1000)), (D(1000), D(2000)), (D(0), D(2000))]
+    # a rep hired after the draw began counts from the hire: Mar, Apr, May
+    assert _run(plan, ["0", "0"], hired=date(2026, 3, 1), first="2026-03") == [
+        (D(1000), D(1000)), (D(1000), D(2000))]
+
+
+def test_opening_balance_is_carried_in_once_where_the_history_begins():
+    plan = _plan(Draw(id="draw", amount=D(1000), starts=date(2025, 10, 1), opening_balance=D(600)))
+    # January (the plan's first period) takes the 600; February does not add it again
+    assert _run(plan, ["1300", "1500"]) == [(D(1000), D(300)), (D(1200), D(0))]
+    # a period after the first, evaluated with its carried state, adds nothing
+    assert _run(plan, ["1300"], first="2026-02", balance="300") == [(D(1000), D(0))]
+    # a rep hired on or after the day the history begins owes nothing
+    assert _run(plan, ["1300"], hired=date(2026, 1, 1)) == [(D(1300), D(0))]
+
+
+def test_opening_balance_of_a_draw_starting_inside_the_history_is_owed_at_its_start():
+    plan = _plan(Draw(id="draw", amount=D(1000), starts=date(2026, 2, 10), opening_balance=D(400)))
+    # no draw before the period it starts in; February carries in the 400
+    assert _run(plan, ["500", "1000"]) == [(D(500), D(0)), (D(1000), D(400))]

@@ -23,6 +23,10 @@ def evaluate_draw(c: Draw, earned: Decimal, balance: Decimal, ctx: Ctx) -> tuple
     label = c.label or N_("Draw")
     draw, how, inputs = _amount(c, ctx)
     node = Node(c.id, label, source=c.why, formula=_KINDS[c.type == "guarantee", c.recoverable])
+    if c.opening_balance and _opens(c, ctx):
+        node.add(Node(f"{c.id}.opening", N_("Opening balance owed as the draw's history begins"),
+                      value=c.opening_balance))
+        balance += c.opening_balance
     node.add(Node(f"{c.id}.balance_in", N_("Balance owed, carried in"), value=balance))
     node.add(Node(f"{c.id}.earned", N_("Earned this period"), value=earned))
     node.add(Node(f"{c.id}.draw", N_("Draw this period"), value=draw, formula=how, inputs=inputs))
@@ -42,6 +46,8 @@ _KINDS = {(True, True): N_("guarantee, recoverable"), (True, False): N_("guarant
 def _amount(c: Draw, ctx: Ctx) -> tuple[Decimal, str, dict[str, Value]]:
     """This period's draw, in cents (a prorated draw is rounded once, here), and why
     (a template and its inputs)."""
+    if c.starts is not None and ctx.period < period_of(c.starts, ctx.plan.period):
+        return ZERO, N_("before the draw starts on {starts:date}"), {"starts": c.starts.isoformat()}
     if not _active(c, ctx):
         return ZERO, N_("outside the draw's first {periods} periods"), {"periods": c.periods}
     if ctx.prorate != ONE:
@@ -51,11 +57,22 @@ def _amount(c: Draw, ctx: Ctx) -> tuple[Decimal, str, dict[str, Value]]:
     return ctx.money(c.amount), N_("plan amount"), {}
 
 
+def _opens(c: Draw, ctx: Ctx) -> bool:
+    """Whether this period's carried-in balance takes `opening_balance`: the period of the
+    later of `starts` and `effective_from` (where the replayed history of a draw that began
+    before the plan begins), for a rep hired before that date (a later hire owes nothing)."""
+    opened = max(c.starts or ctx.plan.effective_from, ctx.plan.effective_from)
+    hired = ctx.rep.hired_on
+    return ctx.period == period_of(opened, ctx.plan.period) and (hired is None or hired < opened)
+
+
 def _active(c: Draw, ctx: Ctx) -> bool:
     if c.periods is None:
         return True
-    # A ramp draw covers the rep's first N periods of employment, not of the plan.
-    first = period_of(ctx.rep.hired_on or ctx.plan.effective_from, ctx.plan.period)
+    # A ramp draw covers the rep's first N periods of employment, not of the plan:
+    # counted from the hire date, or from `starts` when the draw began later.
+    began = [d for d in (ctx.rep.hired_on, c.starts) if d is not None]
+    first = period_of(max(began) if began else ctx.plan.effective_from, ctx.plan.period)
     count, p = 1, first
     while p < ctx.period and count <= c.periods:
         p, count = p.next(), count + 1

@@ -14,6 +14,7 @@ from payplan.core.context import Ctx
 from payplan.core.formula import FormulaError
 from payplan.core.inputs import Deal
 from payplan.core.metrics import MetricSpec
+from payplan.core.periods import period_of
 from payplan.core.plan import Fixed, Override, Spiff, Tier
 from payplan.core.products import pays_on, warn_unlisted
 from payplan.core.result import Line
@@ -42,6 +43,15 @@ _WINDOWS = {(True, True): N_("time-boxed bonus, {starts:date} to {ends:date}"),
             (True, False): N_("time-boxed bonus, {starts:date} to open"),
             (False, True): N_("time-boxed bonus, start to {ends:date}"),
             (False, False): N_("time-boxed bonus, start to open")}
+
+
+def spiff_spec(c: Spiff, period_kind: str) -> MetricSpec:
+    """The metric a metric SPIFF counts: windowed to its dates when a bound falls inside a
+    period (a bound on a period's edge only switches whole periods on or off)."""
+    starts = c.starts if c.starts and period_of(c.starts, period_kind).start != c.starts else None
+    ends = c.ends if c.ends and period_of(c.ends, period_kind).end != c.ends else None
+    return MetricSpec(c.metric or "", starts=starts.isoformat() if starts else "",
+                      ends=ends.isoformat() if ends else "")
 
 
 def in_window(c: Spiff, day) -> bool:
@@ -104,7 +114,7 @@ def count_rates(tiers: list[Tier], count: int) -> list[Decimal]:
 
 def _spiff_metric(c: Spiff, ctx: Ctx, node: Node, label: str) -> list[Line]:
     overlaps = (c.starts is None or c.starts <= ctx.period.end) and (c.ends is None or c.ends >= ctx.period.start)
-    mv = ctx.metric(MetricSpec(c.metric or ""))
+    mv = ctx.metric(spiff_spec(c, ctx.plan.period))
     units = mv.value if mv is not None and mv.value is not None else ZERO
     if not overlaps:
         units = ZERO

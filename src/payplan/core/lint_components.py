@@ -16,7 +16,9 @@ import msgspec
 
 from payplan.core import metrics
 from payplan.core.base import check_base
+from payplan.core.extras import spiff_spec
 from payplan.core.issues import Issue, error, warning
+from payplan.core.metrics import SCORE_PREFIX
 from payplan.core.plan import Commission, Draw, Fixed, Gate, Kpi, Override, Plan, Pool, Scorecard, Spiff
 
 Path = tuple[str | int, ...]
@@ -199,7 +201,14 @@ def check_spiff(plan: Plan, s: Spiff, path: Path) -> list[Issue]:
     if s.per_unit is not None and s.metric is None:
         issues.append(error("no-metric", f"spiff {s.id} pays per_unit but names no metric",
                             where(plan, path + ("per_unit",))))
+    spec = spiff_spec(s, plan.period) if s.metric else None
+    if spec and (spec.starts or spec.ends) and (s.metric.startswith(SCORE_PREFIX) or s.metric in _PERIOD_SCORES):
+        issues.append(error("spiff-window-score", f"spiff {s.id} counts {s.metric}, a score given per period: "
+                            "its dates must start and end on period boundaries", where(plan, path + ("starts",))))
     return issues
+
+
+_PERIOD_SCORES = ("crm_hygiene", "script_compliance")  # scores.csv rows: one value per period, no days
 
 
 def check_override(plan: Plan, o: Override, path: Path) -> list[Issue]:
@@ -247,6 +256,10 @@ def check_draw(plan: Plan, d: Draw, path: Path) -> list[Issue]:
     if d.periods is not None and d.periods <= 0:
         issues.append(error("draw-periods", f"draw {d.id} periods is {d.periods}; it must be at least 1",
                             where(plan, path + ("periods",))))
+    if d.opening_balance < 0:
+        issues.append(error("draw-opening-balance",
+                            f"draw {d.id} opening_balance is {d.opening_balance}; it must be 0 or more",
+                            where(plan, path + ("opening_balance",))))
     return issues
 
 

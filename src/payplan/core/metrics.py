@@ -70,12 +70,19 @@ class MetricSpec(msgspec.Struct, frozen=True, order=True):
     product: str = ""
     kind: str = ""  # activity kind filter for `activities`
     scope: str = "self"  # self / team (direct reports) / subtree
+    # a window of ISO dates inside the period (a SPIFF's): only facts dated within it count
+    starts: str = ""
+    ends: str = ""
 
     @property
     def key(self) -> str:
         parts = [f"product={self.product}"] if self.product else []
         if self.kind:
             parts.append(f"kind={self.kind}")
+        if self.starts:
+            parts.append(f"from={self.starts}")
+        if self.ends:
+            parts.append(f"to={self.ends}")
         text = self.name + (f"[{','.join(parts)}]" if parts else "")
         return text if self.scope == "self" else f"{self.scope}:{text}"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import msgspec
 
+from payplan.core.extras import spiff_spec
 from payplan.core.metrics import MetricSpec
 from payplan.core.plan import Commission, Override, Plan, Pool, Scorecard, Spiff
 from payplan.core.scorecard import kpi_spec
@@ -34,7 +35,7 @@ def plan_needs(plan: Plan) -> Needs:
             keys.add(comp.quota_key)
             specs.update(MetricSpec(g.metric) for g in comp.gates if g.metric)
         elif isinstance(comp, Spiff) and comp.metric:
-            specs.add(MetricSpec(comp.metric))
+            specs.add(spiff_spec(comp, plan.period))
         elif isinstance(comp, Override):
             team = "subtree" if comp.scope == "subtree" or team == "subtree" else "team"
             keys.add("team_quota")

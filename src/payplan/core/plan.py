@@ -218,6 +218,9 @@ class Draw(_Frozen, tag_field="kind", tag="draw"):
     repaid from later earnings. Recovery takes what earnings exceed the draw
     (guarantee) or the earnings themselves (advance). `periods` limits the draw to
     the rep's first N periods (counted from hire); recovery continues after.
+    `starts`: the date the draw began (its periods count from the later of it and the
+    hire date); `opening_balance`: the balance owed as the plan's history of the draw
+    begins (the period of the later of `starts` and `effective_from`).
     """
 
     id: str
@@ -225,6 +228,8 @@ class Draw(_Frozen, tag_field="kind", tag="draw"):
     type: Literal["guarantee", "advance"] = "guarantee"
     recoverable: bool = True
     periods: int | None = None
+    starts: date | None = None
+    opening_balance: Decimal = Decimal(0)
     label: str = ""
     why: str = ""
 

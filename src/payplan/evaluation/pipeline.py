@@ -115,7 +115,7 @@ def score_period(plan: Plan, conn: Connection, period: Period, reps: list[Rep],
     needs = plan_needs(plan)
     inputs = load_inputs(conn, list(needs.specs), period, rep_ids=[r.id for r in reps],
                          team_scope=needs.team_scope, target_keys=set(needs.target_keys),
-                         activity_ids=activity_ids, everyone=everyone, pool=needs.pool)
+                         activity_ids=activity_ids, everyone=everyone, pool=needs.pool, zone=plan.timezone)
     results = []
     for rep in reps:
         if rep.id in inputs:

@@ -95,6 +95,8 @@ def _conflict(source: str, number: int, keys: list[str], record: Record, old: An
 def _same(column: str, old: Any, new: Any) -> bool:
     if column == "fields":  # compare the numbers, not their spelling (12.5 == 12.50)
         return _FIELDS.decode(old) == _FIELDS.decode(new)
+    if column.endswith("_utc") and old is None:
+        return True  # stored before instants were kept (migration 0006): the stored day stands
     return old == new
 
 
@@ -126,14 +128,18 @@ _RECORDS: dict[str, Callable[[Any], Record]] = {
     "reps": lambda r: {"id": r.rep_id, "name": r.name, "email": r.email, "role": r.role, "team": r.team,
                        "manager_id": r.manager_id, "hired_on": r.hired_on, "terminated_on": r.terminated_on,
                        "currency": r.currency, "salary": r.salary, "payroll_id": r.payroll_id},
-    "activities": lambda a: {"id": a.activity_id, "rep_id": a.rep_id, "kind": a.kind, "occurred_at": a.occurred_at},
+    "activities": lambda a: {"id": a.activity_id, "rep_id": a.rep_id, "kind": a.kind, "occurred_at": a.occurred_at,
+                             "occurred_at_utc": a.occurred_at_utc},
     "deals": lambda d: {"id": d.deal_id, "rep_id": d.rep_id, "created_at": d.created_at, "closed_at": d.closed_at,
                         "status": d.status, "amount": d.amount, "cost": d.cost, "currency": d.currency,
-                        "product": d.product, "cancelled_at": d.cancelled_at, "fields": fields_json(d.fields)},
+                        "product": d.product, "cancelled_at": d.cancelled_at, "fields": fields_json(d.fields),
+                        "created_at_utc": d.created_at_utc, "closed_at_utc": d.closed_at_utc,
+                        "cancelled_at_utc": d.cancelled_at_utc},
     "credits": lambda c: {"deal_id": c.deal_id, "rep_id": c.rep_id, "share": c.share,
                           "counts_for": c.counts_for},
     "scores": lambda s: {"rep_id": s.rep_id, "period": s.period, "kind": s.kind, "value": s.value},
-    "nps": lambda n: {"id": n.response_id, "rep_id": n.rep_id, "answered_at": n.answered_at, "score": n.score},
+    "nps": lambda n: {"id": n.response_id, "rep_id": n.rep_id, "answered_at": n.answered_at, "score": n.score,
+                      "answered_at_utc": n.answered_at_utc},
     "targets": lambda t: {"scope": t.scope, "scope_id": t.scope_id, "period": t.period, "metric": t.metric,
                           "target": t.target},
     "parameters": lambda p: {"rep_id": p.rep_id, "key": p.key, "effective_from": p.effective_from, "value": p.value},

@@ -88,6 +88,12 @@ class Cells:
             self.fail(column, N_("%(value)r is not an ISO 8601 date (expected YYYY-MM-DD)"), value=value)
         return parsed
 
+    def instant(self, column: str) -> datetime | None:
+        """The column's instant in UTC (naive) when it is a timestamp with an offset, else None
+        (a date, or a time without an offset: a wall-clock day, bucketed as it stands)."""
+        value = self.text(column, False)
+        return utc_instant(value) if value is not None else None
+
     def number(self, column: str, places: int, required: bool = True, what: str = N_("decimal amount")) -> Decimal | None:
         value = self.text(column, required)
         if value is None:
@@ -128,6 +134,17 @@ def parse_day(text: str) -> date | None:
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc)
     return moment.date()
+
+
+def utc_instant(text: str) -> datetime | None:
+    """An offset-aware ISO 8601 timestamp as a naive UTC datetime; None for anything else."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def read_facts(directory: str | Path) -> FactSet:
@@ -185,7 +202,7 @@ def _rep(c: Cells) -> RepRow | None:
 
 def _activity(c: Cells) -> ActivityRow | None:
     row = ActivityRow(c.ident("activity_id") or "", c.ident("rep_id") or "", c.text("kind") or "",
-                      c.day("occurred_at") or date.min, c.row)
+                      c.day("occurred_at") or date.min, c.row, c.instant("occurred_at"))
     return row if c.ok else None
 
 
@@ -205,7 +222,8 @@ def _deal(c: Cells) -> DealRow | None:
     fields = {col: v for col in c.extras if (v := c.number(col, 28, False, "decimal number")) is not None}
     row = DealRow(c.ident("deal_id") or "", c.ident("rep_id") or "", created or date.min, closed,
                   status or "", c.number("amount", 2) or Decimal(0), c.number("cost", 2, False),
-                  c.text("currency") or "", c.text("product", False) or "", cancelled, fields, c.row)
+                  c.text("currency") or "", c.text("product", False) or "", cancelled, fields, c.row,
+                  c.instant("created_at"), c.instant("closed_at"), c.instant("cancelled_at"))
     return row if c.ok else None
 
 
@@ -242,7 +260,7 @@ def _nps(c: Cells) -> NpsRow | None:
     if text is not None and not (text.isdigit() and 0 <= int(text) <= 10):
         c.fail("score", N_("%(value)r is not a whole number from 0 to 10"), value=text)
     row = NpsRow(c.ident("response_id") or "", c.ident("rep_id") or "", c.day("answered_at") or date.min,
-                 int(text) if c.ok and text else 0, c.row)
+                 int(text) if c.ok and text else 0, c.row, c.instant("answered_at"))
     return row if c.ok else None
 
 

@@ -6,7 +6,7 @@ importer (`imports`). Must not parse, read files or touch a database.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import msgspec
@@ -37,6 +37,7 @@ class ActivityRow(msgspec.Struct, frozen=True):
     kind: str
     occurred_at: date
     row: int = 0
+    occurred_at_utc: datetime | None = None  # the instant, when the file gave a time with an offset
 
 
 class DealRow(msgspec.Struct, frozen=True):
@@ -52,6 +53,10 @@ class DealRow(msgspec.Struct, frozen=True):
     cancelled_at: date | None
     fields: dict[str, Decimal] = {}
     row: int = 0
+    # the instants (naive UTC), when the file gave a time with an offset
+    created_at_utc: datetime | None = None
+    closed_at_utc: datetime | None = None
+    cancelled_at_utc: datetime | None = None
 
 
 class CreditRow(msgspec.Struct, frozen=True):
@@ -76,6 +81,7 @@ class NpsRow(msgspec.Struct, frozen=True):
     answered_at: date
     score: int
     row: int = 0
+    answered_at_utc: datetime | None = None  # the instant, when the file gave a time with an offset
 
 
 class TargetRow(msgspec.Struct, frozen=True):
@@ -113,4 +119,4 @@ class FactSet(msgspec.Struct, frozen=True):
 
 def content(row: msgspec.Struct) -> tuple:
     """A row's values without its row number, for comparing duplicates."""
-    return msgspec.structs.astuple(row)[:-1]
+    return tuple(getattr(row, f) for f in row.__struct_fields__ if f != "row")

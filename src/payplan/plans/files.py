@@ -18,6 +18,7 @@ import tomllib
 from datetime import date
 from pathlib import Path as FilePath
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 from msgspec import inspect as mi
@@ -82,7 +83,17 @@ def check_plan_text(text: str, source_name: str) -> tuple[Plan | None, list[Issu
     plan, issues, texts = _load(text, source_name)
     if plan is None or texts is None:
         return None, issues
-    return plan, place(lint.check_plan(plan, missing_texts(texts, plan)), text, source_name)
+    return plan, place(lint.check_plan(plan, missing_texts(texts, plan)) + _zone_issues(plan), text, source_name)
+
+
+def _zone_issues(plan: Plan) -> list[Issue]:
+    """An unknown `timezone` (the core has no time-zone database: checked here)."""
+    try:
+        ZoneInfo(plan.timezone)
+    except (ValueError, ZoneInfoNotFoundError):
+        return [error("timezone", f"timezone '{plan.timezone}' is not an IANA time zone "
+                      "(e.g. Europe/Kyiv, America/New_York, UTC)", "timezone")]
+    return []
 
 
 def _load(text: str, source_name: str) -> tuple[Plan | None, list[Issue], Texts | None]:

@@ -214,7 +214,8 @@ def with_deal(inputs: RepInputs, deal: Deal, period: Period) -> RepInputs:
     metrics = dict(inputs.metrics)
     for key, value in inputs.metrics.items():
         spec = _spec_of(key)
-        if spec is not None and spec.scope == "self" and spec.product in ("", deal.product):
+        if spec is not None and spec.scope == "self" and spec.product in ("", deal.product) \
+                and _in_window(spec, deal.closed_at):
             metrics[key] = _deal_metric(spec.name, value, deal, inputs, period)
     return msgspec.structs.replace(inputs, deals=(*inputs.deals, deal), metrics=metrics)
 
@@ -226,7 +227,14 @@ def _spec_of(key: str) -> MetricSpec | None:
     if name not in CATALOG:
         return None
     fields = dict(part.partition("=")[::2] for part in rest.rstrip("]").split(",") if part)
-    return MetricSpec(name, product=fields.get("product", ""), kind=fields.get("kind", ""), scope=scope)
+    return MetricSpec(name, product=fields.get("product", ""), kind=fields.get("kind", ""), scope=scope,
+                      starts=fields.get("from", ""), ends=fields.get("to", ""))
+
+
+def _in_window(spec: MetricSpec, day) -> bool:
+    """Whether a deal closed on `day` counts in a windowed metric (a metric SPIFF's dates)."""
+    text = day.isoformat() if day is not None else ""
+    return (not spec.starts or text >= spec.starts) and (not spec.ends or (bool(text) and text <= spec.ends))
 
 
 def _deal_metric(name: str, v: MetricValue, deal: Deal, inputs: RepInputs, period: Period) -> MetricValue:

@@ -38,6 +38,8 @@ class MetricCache:
     def __init__(self, conn: Connection, plans: list[Plan], rep_ids: list[str]) -> None:
         self.conn, self.rep_ids = conn, rep_ids
         self.needs = union_needs([plan_needs(p) for p in plans])
+        # One cache reads the facts' days in one calendar: the first plan's (the baseline's).
+        self.zone = plans[0].timezone if plans else "UTC"
         self.by_period: dict[Period, dict[str, RepInputs]] = {}
         self.columns: dict[Period, Columns] = {}
 
@@ -46,7 +48,8 @@ class MetricCache:
             if period not in self.by_period:
                 inputs = self.by_period[period] = load_inputs(
                     self.conn, list(self.needs.specs), period, rep_ids=self.rep_ids,
-                    team_scope=self.needs.team_scope, target_keys=set(self.needs.target_keys), pool=self.needs.pool)
+                    team_scope=self.needs.team_scope, target_keys=set(self.needs.target_keys), pool=self.needs.pool,
+                    zone=self.zone)
                 self.columns[period] = Columns([inputs[rep_id] for rep_id in sorted(inputs)]).warm()
 
     def activity(self) -> dict[tuple[str, str], Activity]:

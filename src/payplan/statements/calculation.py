@@ -181,7 +181,8 @@ def _replay(plan: Plan, conn, period, rep_ids: list[str] | None) -> list[tuple[R
         if not in_force(plan, p):
             continue
         inputs = load_inputs(conn, list(needs.specs), p, rep_ids=[r.id for r in reps],
-                             team_scope=needs.team_scope, target_keys=set(needs.target_keys), pool=needs.pool)
+                             team_scope=needs.team_scope, target_keys=set(needs.target_keys), pool=needs.pool,
+                             zone=plan.timezone)
         for rep in reps:
             if rep.id not in inputs:
                 continue

@@ -18,7 +18,8 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 
 from payplan.core.periods import Period
 from payplan.store.schema import activities, deals, nps, scores
-from payplan.store.sqlparts import ID_SEPARATOR, credited_deals, day_span, id_list, scope_owners, units, won_by
+from payplan.store.sqlparts import (ID_SEPARATOR, credited_deals, day_span, id_list, scope_owners, units, within,
+                                    won_by, zone_of)
 
 Only = Sequence[str] | None  # restrict to these owners (None: everyone)
 ALL_KINDS = ""  # the activity "kind" that counts every activity
@@ -84,7 +85,7 @@ def activity_counts(conn: Connection, period: Period, scope: str, only: Only, ki
     a = activities.c
     counts = [func.count() if not k else func.count().filter(a.kind == k) for k in kinds]
     ids = [id_list(a.id) if not k else id_list(a.id).filter(a.kind == k) for k in kinds] if with_ids else []
-    query = select(*counts, *ids).select_from(activities).where(a.occurred_at.between(period.start, period.end))
+    query = select(*counts, *ids).select_from(activities).where(within(a, "occurred_at", period))
     if ALL_KINDS not in kinds:
         # Only the kinds counted: an owner without any has no row, which reads as the
         # same zero count (`empty_value`), and the (rep, kind, date) index then serves
@@ -106,17 +107,17 @@ def deal_totals(conn: Connection, period: Period, scope: str, product: str, only
     (won / lost / lead), ranked by cycle length within (owner, won) for the median,
     and grouped by owner.
     """
-    start, end = period.start, period.end
-    touched = or_(deals.c.closed_at.between(start, end), deals.c.created_at.between(start, end))
+    end, zone = period.end, zone_of(period)
+    touched = or_(within(deals.c, "closed_at", period), within(deals.c, "created_at", period))
     src = credited_deals(touched, product).subquery("credited")
     d = src.c
     flag = lambda condition: case((condition, 1), else_=0)  # noqa: E731
-    won = flag(and_(d.closed_at.between(start, end), won_by(end, d)))
+    won = flag(and_(within(d, "closed_at", period), won_by(end, d, zone)))
     base, owner = owned(select(
         d.id, d.amount, d.share, d.cost, day_span(d.created_at, d.closed_at).label("days"), won.label("won"),
-        flag(and_(d.status == "lost", d.closed_at.between(start, end))).label("lost"),
-        flag(d.created_at.between(start, end)).label("lead"),
-        flag(and_(d.created_at.between(start, end), won_by(end, d))).label("lead_won"),
+        flag(and_(d.status == "lost", within(d, "closed_at", period))).label("lost"),
+        flag(within(d, "created_at", period)).label("lead"),
+        flag(and_(within(d, "created_at", period), won_by(end, d, zone))).label("lead_won"),
     ).select_from(src), d.rep_id, scope, only)
     b = base.subquery("flagged").c
     window = {"partition_by": (b.owner, b.won), "order_by": b.days}
@@ -144,7 +145,7 @@ def nps_totals(conn: Connection, period: Period, scope: str, only: Only) -> dict
     n = nps.c
     query = select(func.count(), func.count().filter(n.score >= 9), func.count().filter(n.score <= 6),
                    id_list(n.id)).select_from(nps)
-    query = _grouped(query.where(n.answered_at.between(period.start, period.end)), n.rep_id, scope, only)
+    query = _grouped(query.where(within(n, "answered_at", period)), n.rep_id, scope, only)
     unique = scope != "self"
     return {owner: (n, promoters, detractors, evidence(ids, unique))
             for n, promoters, detractors, ids, owner in conn.execute(query).all()}
@@ -165,24 +166,23 @@ def score_rows(conn: Connection, period_keys: list[str], kinds: list[str], scope
 def activity_ids(conn: Connection, period: Period, scope: str, owner: str, kind: str) -> list[str]:
     """Sorted ids of the owner's activities in the period (of `kind`, or all for "")."""
     a = activities.c
-    query = select(a.id).where(a.occurred_at.between(period.start, period.end))
+    query = select(a.id).where(within(a, "occurred_at", period))
     return _ids(conn, query.where(a.kind == kind) if kind else query, a.rep_id, scope, owner)
 
 
 def nps_ids(conn: Connection, period: Period, scope: str, owner: str) -> list[str]:
     """Sorted ids of the NPS answers the owner got in the period."""
     n = nps.c
-    return _ids(conn, select(n.id).where(n.answered_at.between(period.start, period.end)), n.rep_id, scope, owner)
+    return _ids(conn, select(n.id).where(within(n, "answered_at", period)), n.rep_id, scope, owner)
 
 
 def deal_ids(conn: Connection, period: Period, scope: str, product: str, owner: str,
              which: Sequence[str]) -> list[str]:
     """Sorted ids of the owner's credited deals that are `which` ("won", "lost", "lead") in the period."""
-    start, end = period.start, period.end
     d = deals.c
-    conditions = {"won": and_(d.closed_at.between(start, end), won_by(end)),
-                  "lost": and_(d.status == "lost", d.closed_at.between(start, end)),
-                  "lead": d.created_at.between(start, end)}
+    conditions = {"won": and_(within(d, "closed_at", period), won_by(period.end, d, zone_of(period))),
+                  "lost": and_(d.status == "lost", within(d, "closed_at", period)),
+                  "lead": within(d, "created_at", period)}
     src = credited_deals(or_(*(conditions[w] for w in which)), product).subquery("credited")
     return _ids(conn, select(src.c.id), src.c.rep_id, scope, owner)
 

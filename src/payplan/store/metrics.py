@@ -9,9 +9,12 @@ that is `payplan.core.engine`; must not issue one query per rep.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Callable
+
+import msgspec
 
 from sqlalchemy import Connection
 
@@ -23,6 +26,7 @@ from payplan.store import aggregates
 from payplan.store.aggregates import DealTotals, Only
 from payplan.store.rows import employed_in, load_parameters, load_reps, load_targets, period_deals
 from payplan.store.score_metrics import score_evidence, score_kind, score_values
+from payplan.store.sqlparts import UTC, Days
 
 __all__ = ["list_evidence", "load_inputs", "load_reps", "metric_values"]
 
@@ -36,7 +40,7 @@ DEAL_EVIDENCE = {name: ("won",) for name in DEAL_METRICS} | {
 def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
                 rep_ids: set[str] | list[str] | None = None, team_scope: str | None = None,
                 target_keys: set[str] | None = None, activity_ids: bool = False,
-                everyone: list[Rep] | None = None, pool: bool = False) -> dict[str, RepInputs]:
+                everyone: list[Rep] | None = None, pool: bool = False, zone: str = UTC) -> dict[str, RepInputs]:
     """RepInputs for every rep employed during `period` (or only `rep_ids`), by rep id.
 
     `team_scope` ("team" / "subtree") fills `RepInputs.team` with each rep's reports
@@ -45,6 +49,7 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     statement for a few reps); deal, NPS and score metrics always list their fact ids.
     `everyone`: what `load_reps` returns, when the caller has just read it (not read again).
     `pool`: fill `RepInputs.pool` with every employed rep of the rep's team (a team pool).
+    `zone`: the plan's time zone, whose calendar days the facts' timestamps fall on.
     `list_evidence` lists the facts behind any one metric of one rep.
     """
     if everyone is None:
@@ -59,8 +64,8 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     mates = pool_of(employed, chosen) if pool else {}
     wanted = None if only is None else sorted({*only, *(m.id for r in chosen for m in teams.get(r.id, ())),
                                                *(m.id for ms in mates.values() for m in ms)})
-    values = metric_values(conn, specs, period, only, activity_ids=activity_ids)
-    deals = period_deals(conn, period, wanted)
+    values = metric_values(conn, specs, period, only, activity_ids=activity_ids, zone=zone)
+    deals = period_deals(conn, period if zone == UTC else Days(period.start, period.end, zone), wanted)
     targets = load_targets(conn, period, _with_mates(chosen, [*mates.values(), *teams.values()]), target_keys)
     params = load_parameters(conn, period, chosen)
     defaults = [(spec.key, values[spec.key].get, empty_value(spec)) for spec in specs]
@@ -86,13 +91,24 @@ def _with_mates(chosen: list[Rep], groups: list[list[Rep]]) -> list[Rep]:
     return chosen + [m for ms in groups for m in ms if m.id not in seen and not seen.add(m.id)]
 
 
-def list_evidence(conn: Connection, rep_id: str, spec: MetricSpec, period: Period) -> list[str]:
+def list_evidence(conn: Connection, rep_id: str, spec: MetricSpec, period: Period, zone: str = UTC) -> list[str]:
     """The ids of the facts behind `spec` for one rep (or owner) in `period`, sorted, one query.
 
     The same ids `load_inputs(..., activity_ids=True)` puts in the metric's evidence:
     activity ids, credited deal ids, NPS response ids, or "rep:period:kind" score rows.
     """
     _check(spec)
+    if spec.starts or spec.ends:
+        window = window_of(spec, period, zone)
+        whole = msgspec.structs.replace(spec, starts="", ends="")
+        return aggregates_ids(conn, rep_id, whole, window) if window else []
+    if zone != UTC and not score_kind(spec.name):
+        return aggregates_ids(conn, rep_id, spec, Days(period.start, period.end, zone))
+    return aggregates_ids(conn, rep_id, spec, period)
+
+
+def aggregates_ids(conn: Connection, rep_id: str, spec: MetricSpec, period) -> list[str]:
+    """`list_evidence` over `period` or a `Window` of it."""
     if kind := score_kind(spec.name):
         return list(score_evidence(conn, period, spec.scope, kind, rep_id))
     if spec.name in ACTIVITY_METRICS:
@@ -124,7 +140,8 @@ def _won(deals: tuple[Deal, ...]) -> tuple[Deal, ...]:
 
 
 def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
-                  only: Only = None, *, activity_ids: bool = False) -> dict[str, dict[str, MetricValue]]:
+                  only: Only = None, *, activity_ids: bool = False,
+                  zone: str = UTC) -> dict[str, dict[str, MetricValue]]:
     """spec key → rep (owner) id → MetricValue, for owners with facts (others: `empty_value`).
 
     Each aggregate query runs once for all specs that share it: one activity query
@@ -132,6 +149,9 @@ def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
     """
     for spec in specs:
         _check(spec)
+    if any(s.starts or s.ends for s in specs):
+        return _with_windows(conn, specs, period, only, activity_ids, zone)
+    span = period if zone == UTC else Days(period.start, period.end, zone)  # facts' days in the plan's zone
     kinds: dict[str, list[str]] = {}
     for spec in specs:
         if spec.name in ACTIVITY_METRICS:
@@ -144,14 +164,15 @@ def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
         key = (family, scope, filter_)
         if key not in cache:
             if family == "activities":
-                cache[key] = aggregates.activity_counts(conn, period, scope, only, kinds[scope], activity_ids)
+                cache[key] = aggregates.activity_counts(conn, span, scope, only, kinds[scope], activity_ids)
             elif family == "nps":
-                cache[key] = aggregates.nps_totals(conn, period, scope, only)
+                cache[key] = aggregates.nps_totals(conn, span, scope, only)
             else:
-                cache[key] = aggregates.deal_totals(conn, period, scope, filter_, only)
+                cache[key] = aggregates.deal_totals(conn, span, scope, filter_, only)
         return cache[key]
 
-    scores = score_values(conn, period, [s for s in specs if score_kind(s.name)], only)
+    asked = [s for s in specs if score_kind(s.name)]
+    scores = score_values(conn, period, asked, only) if asked else {}
     result: dict[str, dict[str, MetricValue]] = {}
     for spec in specs:
         if kind := score_kind(spec.name):
@@ -167,6 +188,30 @@ def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
         else:
             build = _DEAL_VALUES[spec.name]
             result[spec.key] = {o: build(t) for o, t in fetch("deals", spec.scope, spec.product).items()}
+    return result
+
+
+def window_of(spec: MetricSpec, period: Period, zone: str) -> Days | None:
+    """The part of `period` inside the spec's date window; None when they do not meet."""
+    start = max(period.start, date.fromisoformat(spec.starts)) if spec.starts else period.start
+    end = min(period.end, date.fromisoformat(spec.ends)) if spec.ends else period.end
+    return Days(start, end, zone) if start <= end else None
+
+
+def _with_windows(conn: Connection, specs: list[MetricSpec], period: Period, only: Only,
+                  activity_ids: bool, zone: str) -> dict[str, dict[str, MetricValue]]:
+    """`metric_values` when some specs have a date window: each such spec is computed over
+    the days of its window inside the period (score metrics have no days: refused)."""
+    plain = [s for s in specs if not (s.starts or s.ends)]
+    result = metric_values(conn, plain, period, only, activity_ids=activity_ids, zone=zone) if plain else {}
+    for spec in specs:
+        if not (spec.starts or spec.ends):
+            continue
+        if score_kind(spec.name):
+            raise ValueError(f"a score metric has no dates to window: {spec.key}")
+        window, whole = window_of(spec, period, zone), msgspec.structs.replace(spec, starts="", ends="")
+        found = metric_values(conn, [whole], window, only, activity_ids=activity_ids, zone=zone) if window else {}
+        result[spec.key] = found.get(whole.key, {})
     return result
 
 

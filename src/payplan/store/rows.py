@@ -10,8 +10,10 @@ aggregate (that is `payplan.store.aggregates`).
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timezone
 from decimal import Decimal
 from operator import attrgetter
+from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlalchemy import Connection, and_, or_, select
@@ -20,7 +22,7 @@ from payplan.core.inputs import Deal, Rep, Target
 from payplan.core.periods import Period
 from payplan.store.aggregates import Only
 from payplan.store.schema import deals, parameters, reps, targets
-from payplan.store.sqlparts import SHARE_UNITS, credited_deals, units, won_by
+from payplan.store.sqlparts import ONE_DAY, SHARE_UNITS, UTC, credited_deals, units, until, within, won_by, zone_of
 
 _FIELDS = msgspec.json.Decoder(dict[str, Decimal])  # exact: decimal strings, never floats
 
@@ -47,20 +49,23 @@ def period_deals(conn: Connection, period: Period, only: Only) -> dict[str, tupl
     the period as of its end. Each rep's deals are sorted by (closed_at, id).
     Money arrives as stored cents and becomes Decimal here, once per value.
     """
-    start, end = period.start, period.end
+    start, end, zone = period.start, period.end, zone_of(period)
     d = deals.c
-    won = and_(d.closed_at.between(start, end), won_by(end))
-    clawed = and_(d.status == "cancelled", d.cancelled_at.between(start, end), d.closed_at < start)
+    won = and_(within(d, "closed_at", period), won_by(end, d, zone))
+    clawed = and_(d.status == "cancelled", within(d, "cancelled_at", period), until(d, "closed_at", start - ONE_DAY, zone))
     src = credited_deals(or_(won, clawed), purpose="commission")
     rep_id = src.selected_columns.rep_id
     query = src.with_only_columns(
         d.id, rep_id, src.selected_columns.share, src.selected_columns.amount, units(d.cost), d.closed_at,
         d.created_at, d.cancelled_at, d.product, d.currency, d.fields, maintain_column_froms=True)
+    if zone != UTC:
+        query = query.add_columns(d.closed_at_utc, d.created_at_utc, d.cancelled_at_utc)
     if only is not None:
         query = query.where(rep_id.in_(list(only)))
     result: dict[str, list[Deal]] = defaultdict(list)
     zero, one, decode = Decimal(0), Decimal(1), _FIELDS.decode
-    for id, rep, share, amount, cost, closed, created, cancelled, product, currency, fields in conn.execute(query).all():
+    for id, rep, share, amount, cost, closed, created, cancelled, product, currency, fields in (
+            local_days(conn.execute(query).all(), zone)):
         clawback = closed < start
         result[rep].append(Deal(
             id, "cancelled" if clawback else "won", Decimal(amount).scaleb(-2),
@@ -71,6 +76,20 @@ def period_deals(conn: Connection, period: Period, only: Only) -> dict[str, tupl
     by_date = attrgetter("closed_at", "id")
     return {rep: tuple(sorted(rep_deals, key=by_date)) if len(rep_deals) > 1 else tuple(rep_deals)
             for rep, rep_deals in result.items()}
+
+
+def local_days(rows: list, zone: str) -> list:
+    """Deal rows with closed_at, created_at and cancelled_at (columns 5-7) as days in `zone`,
+    from the instants appended to each row when the zone is not UTC (`period_deals`)."""
+    if zone == UTC:
+        return rows
+    tz = ZoneInfo(zone)
+
+    def day(stored, instant):
+        return stored if instant is None else instant.replace(tzinfo=timezone.utc).astimezone(tz).date()
+
+    return [(*row[:5], day(row[5], row[11]), day(row[6], row[12]), day(row[7], row[13]), *row[8:11])
+            for row in rows]
 
 
 def load_targets(conn: Connection, period: Period, chosen: list[Rep],

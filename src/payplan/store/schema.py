@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Date,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -107,7 +108,8 @@ activities = Table(
     Column("id", String(64), primary_key=True),
     Column("rep_id", String(64), ForeignKey("reps.id"), nullable=False),
     Column("kind", String(64), nullable=False),
-    Column("occurred_at", Date, nullable=False),
+    Column("occurred_at", Date, nullable=False),  # the UTC day of a timestamp with an offset
+    Column("occurred_at_utc", DateTime),  # its instant (naive UTC); NULL for a day or a wall-clock time
     # both cover the per-period GROUP BY rep, kind: the first needs no sort (one
     # period of data), the second reads only the period (years of data); ANALYZE picks
     Index("ix_activities_rep_kind", "rep_id", "kind", "occurred_at", "id"),
@@ -127,6 +129,10 @@ deals = Table(
     Column("product", String(128), nullable=False, server_default=""),
     Column("cancelled_at", Date),
     Column("fields", Text, nullable=False, server_default="{}"),  # JSON object of decimal strings
+    # the instants (naive UTC) of timestamps given with an offset, as for activities
+    Column("created_at_utc", DateTime),
+    Column("closed_at_utc", DateTime),
+    Column("cancelled_at_utc", DateTime),
     Index("ix_deals_closed", "closed_at"),
     Index("ix_deals_created", "created_at"),
     Index("ix_deals_cancelled", "cancelled_at"),
@@ -156,6 +162,7 @@ nps = Table(
     Column("id", String(64), primary_key=True),
     Column("rep_id", String(64), ForeignKey("reps.id"), nullable=False),
     Column("answered_at", Date, nullable=False),
+    Column("answered_at_utc", DateTime),  # as for activities
     Column("score", Integer, nullable=False),
     Index("ix_nps_period", "answered_at", "rep_id", "score", "id"),
 )

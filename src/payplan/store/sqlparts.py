@@ -3,12 +3,15 @@
 `id_list` concatenates fact ids per group (group_concat / string_agg), `day_span`
 counts whole days between two dates, `scope_owners` maps a manager to the reps in
 their team or subtree (a recursive CTE), `credited_deals` spreads each deal over
-its credited reps. Must not run queries or build engine values.
+its credited reps; `within`, `since` and `until` place a fact's day in a plan's time
+zone (`Days`). Must not run queries or build engine values.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, ColumnElement, Select, and_, func, literal, or_, select, type_coerce
 from sqlalchemy.ext.compiler import compiles
@@ -20,6 +23,8 @@ from payplan.store.schema import credits, deals, reps
 ID_SEPARATOR = "\x1f"  # ASCII unit separator: fact ids never contain control characters
 SHARE_UNITS = 10**6  # shares are stored in millionths (schema.Micro)
 WON = ("won", "cancelled")
+UTC = "UTC"
+ONE_DAY = timedelta(days=1)
 
 
 class id_list(FunctionElement):  # noqa: N801 - reads like the SQL function it renders
@@ -82,14 +87,61 @@ def scope_owners(scope: str):
     return tree.union_all(below)
 
 
-def won_by(end: date, deal=None) -> ColumnElement[bool]:
-    """Won (or later cancelled) with closed_at ≤ end and not cancelled by `end`."""
+def won_by(end: date, deal=None, zone: str = UTC) -> ColumnElement[bool]:
+    """Won (or later cancelled) with closed_at ≤ end and not cancelled by `end` (days in `zone`)."""
     d = deal if deal is not None else deals.c
-    return and_(d.status.in_(WON), d.closed_at <= end, or_(d.cancelled_at.is_(None), d.cancelled_at > end))
+    return and_(d.status.in_(WON), until(d, "closed_at", end, zone),
+                or_(d.cancelled_at.is_(None), since(d, "cancelled_at", end + ONE_DAY, zone)))
 
 
-def within(column: ColumnElement, start: date, end: date) -> ColumnElement[bool]:
-    return column.between(start, end)
+# --- a fact's day in a plan's time zone ------------------------------------------------------
+# A timestamp given with an offset is stored twice: its UTC day (`<name>`) and its instant
+# (`<name>_utc`, naive UTC); a date or a wall-clock time only as the day, instant NULL.
+# In a zone other than UTC a day [D 00:00, D+1 00:00) local is a range of instants.
+
+class Days(NamedTuple):
+    """Days a query counts in a plan's time zone: a period, or a window inside one (the
+    aggregates read `start`, `end` and, through `zone_of`, `zone`)."""
+
+    start: date
+    end: date
+    zone: str = UTC
+
+
+def zone_of(span) -> str:
+    """The time zone a period (UTC) or a `Days` span counts its days in."""
+    return getattr(span, "zone", UTC)
+
+
+def midnight(day: date, zone: str) -> datetime:
+    """The instant `day` begins in `zone`, as naive UTC."""
+    return datetime.combine(day, time(), ZoneInfo(zone)).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def since(table, name: str, day: date, zone: str = UTC) -> ColumnElement[bool]:
+    """The fact's `name` falls on `day` or later, in `zone`."""
+    column = getattr(table, name)
+    if zone == UTC:
+        return column >= day
+    instant = getattr(table, f"{name}_utc")
+    return or_(and_(instant.is_(None), column >= day), instant >= midnight(day, zone))
+
+
+def until(table, name: str, day: date, zone: str = UTC) -> ColumnElement[bool]:
+    """The fact's `name` falls on `day` or earlier, in `zone`."""
+    column = getattr(table, name)
+    if zone == UTC:
+        return column <= day
+    instant = getattr(table, f"{name}_utc")
+    return or_(and_(instant.is_(None), column <= day), instant < midnight(day + ONE_DAY, zone))
+
+
+def within(table, name: str, span) -> ColumnElement[bool]:
+    """The fact's `name` falls in `span` (a period or `Days`), in the span's zone."""
+    zone = zone_of(span)
+    if zone == UTC:
+        return getattr(table, name).between(span.start, span.end)
+    return and_(since(table, name, span.start, zone), until(table, name, span.end, zone))
 
 
 def credited_deals(where: ColumnElement[bool], product: str = "", purpose: str = "quota") -> Select:
@@ -106,7 +158,8 @@ def credited_deals(where: ColumnElement[bool], product: str = "", purpose: str =
         select(deals.c.id, func.coalesce(credits.c.rep_id, deals.c.rep_id).label("rep_id"),
                share.label("share"), units(deals.c.amount).label("amount"),
                func.coalesce(units(deals.c.cost), 0).label("cost"), deals.c.status,
-               deals.c.created_at, deals.c.closed_at, deals.c.cancelled_at)
+               deals.c.created_at, deals.c.closed_at, deals.c.cancelled_at, deals.c.created_at_utc,
+               deals.c.closed_at_utc, deals.c.cancelled_at_utc)
         .select_from(deals.outerjoin(credits, counted))
         .where(where)
     )

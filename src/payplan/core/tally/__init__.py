@@ -12,7 +12,8 @@ exception, a commission's deal lines, proves its figures equal:
 It covers scorecards; commissions, SPIFFs on revenue or margin; fixed pay; the
 statement cap, clawbacks and the policy on a negative total (`negative.settle`, as
 `evaluate` applies it); it returns None for a plan with draws, manager overrides, team pools,
-SPIFF tiers on the deal count, formula bases or a component id the engine keeps for itself. Its
+SPIFF tiers on the deal count, formula bases, a metric SPIFF whose dates cut a period, or a
+component id the engine keeps for itself. Its
 function answers None for a rep-period on which `evaluate` would record an issue
 (a missing metric, target, quota or salary) or reverse a cancelled deal: the
 caller then runs `evaluate`, whose state carries on as well. Whenever it answers,
@@ -46,6 +47,7 @@ from decimal import Decimal, localcontext
 from itertools import repeat
 
 from payplan.core.engine import carried_state
+from payplan.core.extras import spiff_spec
 from payplan.core.inputs import CarriedState, RepInputs
 from payplan.core.negative import COMPONENT as NEGATIVE
 from payplan.core.negative import settle
@@ -89,8 +91,10 @@ def tally_reader(plan: Plan) -> Tally | None:
 def batch_reader(plan: Plan) -> BatchTally | None:
     """The plan's tally for every rep of a period at once (a column at a time: see
     `payplan.core.tally.batch`), or None when the plan has a part only `evaluate` covers."""
-    if not all(_covered(c) for c in plan.components) or plan.rounding.scope != "line" or uses_parameters(plan):
-        # a component's or the total's rounding, and per-rep parameters, run in `evaluate` only
+    if not all(_covered(c) for c in plan.components) or plan.rounding.scope != "line" or uses_parameters(plan) \
+            or any(_windowed(c, plan) for c in plan.components):
+        # a component's or the total's rounding, per-rep parameters and metric SPIFFs whose dates
+        # cut a period run in `evaluate` only
         return None
     rules = Rules(plan)
     steps = [(c.id, _STEPS[type(c)](c, rules)) for c in plan.components]
@@ -178,6 +182,15 @@ def _covered(comp) -> bool:
     if getattr(comp, "measure", "period") != "period" or getattr(comp, "pay_on", "period") != "period":
         return False  # year- or quarter-to-date commissions: declined (payplan.core.cumulative)
     return getattr(comp, "base", "revenue") in ("revenue", "margin")
+
+
+def _windowed(comp, plan: Plan) -> bool:
+    """A metric SPIFF whose dates cut a period: declined (its metric counts only the days
+    of its window, a column the simulation's batches do not carry)."""
+    if not isinstance(comp, Spiff) or comp.metric is None:
+        return False
+    spec = spiff_spec(comp, plan.period)
+    return bool(spec.starts or spec.ends)
 
 
 def _cancels(inputs: RepInputs, period: Period) -> bool:

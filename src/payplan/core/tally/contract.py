@@ -86,7 +86,7 @@ FIELDS = {
     "Override.threshold": DECLINED, "Override.team_quota": DECLINED, "Override.min_attainment": DECLINED,
     "Override.cap": DECLINED, "Override.on": DECLINED,
     "Draw.id": DECLINED, "Draw.amount": DECLINED, "Draw.type": DECLINED, "Draw.recoverable": DECLINED,
-    "Draw.periods": DECLINED,
+    "Draw.periods": DECLINED, "Draw.starts": DECLINED, "Draw.opening_balance": DECLINED,
     "Pool.id": DECLINED, "Pool.amount": DECLINED, "Pool.rate": DECLINED, "Pool.base": DECLINED,
     "Pool.split": DECLINED, "Pool.quota": DECLINED,
     "Fixed.id": COVERED, "Fixed.amount": COVERED, "Fixed.from_salary": COVERED,

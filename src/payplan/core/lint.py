@@ -24,7 +24,8 @@ import msgspec
 
 from payplan.core.issues import Issue, error
 from payplan.core.lint_accept import acknowledge
-from payplan.core.lint_components import COMPONENT_CHECKS, Path, step, where
+from payplan.core.lint_components import Path, step, where
+from payplan.core.lint_team import COMPONENT_CHECKS
 from payplan.core.bounds import plan_number_problem
 from payplan.core import parameters
 from payplan.core.inputs import Rep, RepInputs

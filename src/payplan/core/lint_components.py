@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import msgspec
 
@@ -19,7 +19,7 @@ from payplan.core.base import check_base
 from payplan.core.extras import spiff_spec
 from payplan.core.issues import Issue, error, warning
 from payplan.core.metrics import SCORE_PREFIX
-from payplan.core.plan import Commission, Draw, Fixed, Gate, Kpi, Override, Plan, Pool, Scorecard, Spiff
+from payplan.core.plan import Commission, Draw, Fixed, Gate, Kpi, Plan, Scorecard, Spiff
 
 Path = tuple[str | int, ...]
 
@@ -211,43 +211,6 @@ def check_spiff(plan: Plan, s: Spiff, path: Path) -> list[Issue]:
 _PERIOD_SCORES = ("crm_hygiene", "script_compliance")  # scores.csv rows: one value per period, no days
 
 
-def check_override(plan: Plan, o: Override, path: Path) -> list[Issue]:
-    if problem := check_formula(plan, o.base, path + ("base",)):
-        return problem
-    if o.on is not None:
-        return _check_on(plan, o, path)
-    if o.min_attainment is not None and o.team_quota is None:
-        return [warning("quota-from-targets", f"override {o.id} needs a team quota for min_attainment and "
-                        "the plan sets none: it must come from target overrides", where(plan, path + ("team_quota",)))]
-    return []
-
-
-def _check_on(plan: Plan, o: Override, path: Path) -> list[Issue]:
-    """An override on the members' commission: a commission of this plan, computable from deals alone."""
-    comp = next((c for c in plan.components if c.id == o.on), None)
-    if not isinstance(comp, Commission):
-        return [error("override-on", f"override {o.id} is on '{o.on}', which is not a commission of this plan",
-                      where(plan, path + ("on",)))]
-    if any(g.metric or g.kpi_min is not None for g in comp.gates):
-        return [error("override-on", f"override {o.id} is on commission {o.on}, which has gates: a member's "
-                      "metrics are not read for an override", where(plan, path + ("on",)))]
-    if o.min_attainment is not None:
-        return [error("override-on", f"override {o.id}: min_attainment compares the team's base with its quota "
-                      "and cannot be used on the members' commission", where(plan, path + ("min_attainment",)))]
-    return []
-
-
-def check_pool(plan: Plan, p: Pool, path: Path) -> list[Issue]:
-    issues = check_formula(plan, p.base, path + ("base",))
-    if (p.amount is None) == (p.rate is None):
-        issues.append(error("pool-amount", f"pool {p.id} needs amount or rate (on the team's base), not both",
-                            where(plan, path)))
-    if p.split == "attainment" and p.quota is None:
-        issues.append(warning("quota-from-targets", f"pool {p.id} splits by attainment and the plan sets no quota: "
-                              "each member's must come from target overrides ('quota')", where(plan, path + ("quota",))))
-    return issues
-
-
 def check_draw(plan: Plan, d: Draw, path: Path) -> list[Issue]:
     issues = []
     if d.amount <= 0:
@@ -326,12 +289,6 @@ def check_gates(plan: Plan, gates: list[Gate], path: Path) -> list[Issue]:
             issues.append(error("gate-empty", f"gate on {gate.metric} has no min", where(plan, at)))
         issues += check_metric(plan, gate.metric, at + ("metric",))
     return issues
-
-
-COMPONENT_CHECKS: dict[type, Callable[[Plan, Any, Path], list[Issue]]] = {
-    Scorecard: check_scorecard, Commission: check_commission, Spiff: check_spiff,
-    Override: check_override, Draw: check_draw, Fixed: check_fixed, Pool: check_pool,
-}
 
 
 def check_formula(plan: Plan, base: str, path: Path) -> list[Issue]:

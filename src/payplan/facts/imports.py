@@ -135,4 +135,6 @@ _RECORDS: dict[str, Callable[[Any], Record]] = {
     "nps": lambda n: {"id": n.response_id, "rep_id": n.rep_id, "answered_at": n.answered_at, "score": n.score},
     "targets": lambda t: {"scope": t.scope, "scope_id": t.scope_id, "period": t.period, "metric": t.metric,
                           "target": t.target},
+    "fx_rates": lambda f: {"day": f.day, "from_currency": f.from_currency, "to_currency": f.to_currency,
+                           "rate": f.rate},
 }

@@ -85,6 +85,16 @@ class TargetRow(msgspec.Struct, frozen=True):
     row: int = 0
 
 
+class FxRateRow(msgspec.Struct, frozen=True):
+    """One dated exchange rate: 1 `from_currency` = `rate` `to_currency` on `day`."""
+
+    day: date
+    from_currency: str
+    to_currency: str
+    rate: Decimal
+    row: int = 0
+
+
 class FactSet(msgspec.Struct, frozen=True):
     """Validated facts; `sources` maps a kind ("deals") to the file read ("deals.csv")."""
 
@@ -95,6 +105,7 @@ class FactSet(msgspec.Struct, frozen=True):
     scores: tuple[ScoreRow, ...] = ()
     nps: tuple[NpsRow, ...] = ()
     targets: tuple[TargetRow, ...] = ()
+    fx_rates: tuple[FxRateRow, ...] = ()
     sources: dict[str, str] = {}
 
 

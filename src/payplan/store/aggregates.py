@@ -99,7 +99,8 @@ def activity_counts(conn: Connection, period: Period, scope: str, only: Only, ki
     return result
 
 
-def deal_totals(conn: Connection, period: Period, scope: str, product: str, only: Only) -> dict[str, DealTotals]:
+def deal_totals(conn: Connection, period: Period, scope: str, product: str, only: Only,
+                fx=None) -> dict[str, DealTotals]:
     """owner → won / lost / lead totals and the median cycle of the credited deals of the period.
 
     One query: the credited deals closed or created in the period are flagged once
@@ -108,7 +109,7 @@ def deal_totals(conn: Connection, period: Period, scope: str, product: str, only
     """
     start, end = period.start, period.end
     touched = or_(deals.c.closed_at.between(start, end), deals.c.created_at.between(start, end))
-    src = credited_deals(touched, product).subquery("credited")
+    src = credited_deals(touched, product, fx).subquery("credited")  # fx: converted amounts
     d = src.c
     flag = lambda condition: case((condition, 1), else_=0)  # noqa: E731
     won = flag(and_(d.closed_at.between(start, end), won_by(end, d)))

@@ -92,15 +92,23 @@ def within(column: ColumnElement, start: date, end: date) -> ColumnElement[bool]
     return column.between(start, end)
 
 
-def credited_deals(where: ColumnElement[bool], product: str = "") -> Select:
-    """Deals matching `where`, one row per credited rep with its share in millionths."""
+def credited_deals(where: ColumnElement[bool], product: str = "", fx=None) -> Select:
+    """Deals matching `where`, one row per credited rep with its share in millionths.
+
+    `fx`: a (deal_id, amount, cost) table of amounts converted into the pay currency
+    (`payplan.store.fx`), read instead of the stored ones for the deals it lists.
+    """
     share = func.coalesce(units(credits.c.share), literal(SHARE_UNITS, BigInteger))
+    amount, cost = units(deals.c.amount), func.coalesce(units(deals.c.cost), 0)
+    source = deals.outerjoin(credits, credits.c.deal_id == deals.c.id)
+    if fx is not None:
+        source = source.outerjoin(fx, fx.c.deal_id == deals.c.id)
+        amount, cost = func.coalesce(fx.c.amount, amount), func.coalesce(fx.c.cost, cost)
     query = (
         select(deals.c.id, func.coalesce(credits.c.rep_id, deals.c.rep_id).label("rep_id"),
-               share.label("share"), units(deals.c.amount).label("amount"),
-               func.coalesce(units(deals.c.cost), 0).label("cost"), deals.c.status,
+               share.label("share"), amount.label("amount"), cost.label("cost"), deals.c.status,
                deals.c.created_at, deals.c.closed_at, deals.c.cancelled_at)
-        .select_from(deals.outerjoin(credits, credits.c.deal_id == deals.c.id))
+        .select_from(source)
         .where(where)
     )
     return query.where(deals.c.product == product) if product else query

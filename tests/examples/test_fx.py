@@ -88,3 +88,29 @@ def test_fx_rates_problems_name_file_row_and_column(tmp_path):
     assert [(p.row, p.column) for p in caught.value.problems] == [
         (2, "to"), (3, "from"), (3, "rate"), (4, "rate"), (4, "date")]
     assert all(p.file == "fx_rates.csv" for p in caught.value.problems)
+
+
+@pytest.mark.parametrize(("change", "code"), [
+    (("max_days = 7", "max_days = -1"), "negative"),
+    (("max_days = 7", "max_days = 400"), "fx-max-days"),
+    (('"close_date"', '"yesterday"'), "invalid-value"),
+    (('"last_earlier"', '"guess"'), "invalid-value"),
+])
+def test_lint_checks_the_fx_table(change, code):
+    from payplan.plans.files import check_plan_text
+
+    text = (EXAMPLE / "plan.toml").read_text().replace(*change)
+    _, issues = check_plan_text(text, "plan.toml")
+    assert code in [i.code for i in issues if i.severity == "error"]
+
+
+def test_fx_rates_import_is_idempotent():
+    from payplan.facts.imports import import_facts
+    from payplan.store.db import create_schema, make_engine
+
+    facts = read_facts(EXAMPLE / "facts")
+    engine = make_engine("sqlite://")
+    create_schema(engine)
+    with engine.begin() as conn:
+        assert import_facts(conn, facts)["fx_rates"] == 6
+        assert import_facts(conn, facts)["fx_rates"] == 0

@@ -73,6 +73,11 @@ def test_without_fx_nothing_is_converted(tmp_path):
 
 
 def test_the_simulation_pays_in_uah_on_converted_inputs():
+    # The tally (not `evaluate`) scores this plan: it reads the inputs stage 1 converted.
+    from payplan.core.tally import batch_reader
+    from payplan.plans.files import load_plan
+
+    assert batch_reader(load_plan(EXAMPLE / "plan.toml")) is not None
     sim = simulate_data(EXAMPLE / "facts", str(EXAMPLE / "plan.toml"), str(EXAMPLE / "plan.toml"), "2026-03")
     (row,) = sim.comparison.rows
     assert sim.currency == "UAH"

@@ -104,4 +104,8 @@ FIELDS = {
     "Plan.components": COVERED, "Plan.eligibility": NOT_SCORED, "Plan.rounding": COVERED,
     "Plan.proration": COVERED, "Plan.clawback": COVERED, "Plan.cap": COVERED, "Plan.accounting": NOT_SCORED,
     "Plan.negative_total": COVERED,  # `negative.settle`, the engine's own rule, on the final total
+    # Deals are converted into the pay currency in stage 1 (`payplan.store.fx`): the tally reads
+    # the converted inputs as `evaluate` does (tests/examples/test_fx.py).
+    "Plan.fx": NOT_SCORED, "Fx.rate_date": NOT_SCORED, "Fx.missing": NOT_SCORED, "Fx.max_days": NOT_SCORED,
+    "Fx.source": NOT_SCORED,  # a word on statements
 }

@@ -27,7 +27,7 @@ def test_import_counts_and_reimport_changes_nothing(engine):
     with engine.begin() as conn:
         first = import_facts(conn, facts)
     assert first == {"reps": 6, "activities": 9, "deals": 11, "credits": 2, "scores": 7, "nps": 5, "targets": 4,
-                     "parameters": 0}
+                     "parameters": 0, "fx_rates": 0}
     before = counts(engine)
     with engine.begin() as conn:
         assert set(import_facts(conn, read_facts(DATA / "company")).values()) == {0}

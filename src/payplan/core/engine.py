@@ -21,6 +21,7 @@ from payplan.core.clawback import evaluate_clawbacks
 from payplan.core.commission import evaluate_commission
 from payplan.core.context import Ctx
 from payplan.core.draws import evaluate_draw
+from payplan.core.fx import with_conversions
 from payplan.core.extras import evaluate_fixed, evaluate_override, evaluate_spiff
 from payplan.core.inputs import CarriedState, PaidDeal, RepInputs, WindowTotals
 from payplan.core.periods import Period, parse_period
@@ -119,6 +120,8 @@ def evaluate(plan: Plan, inputs: RepInputs, state: CarriedState | None = None,
     total = sum((ln.amount for ln in lines), ctx.money(ZERO))
     total, owed = _negative_total(plan, ctx, total, lines, components, root)
     root.value = total
+    if plan.fx is not None:
+        lines = with_conversions(lines, inputs.deals, plan.fx.source, plan.currency, key)
     return RepResult(
         rep_id=inputs.rep.id, period=key, currency=plan.currency, total=total,
         components=tuple(components), lines=tuple(lines), trace=root, issues=tuple(ctx.issues),

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 import msgspec
 
+from payplan.core.fx import Converted
+
 
 class Rep(msgspec.Struct, frozen=True, gc=False):
     id: str
@@ -42,6 +44,7 @@ class Deal(msgspec.Struct, frozen=True, gc=False):
     share: Decimal = Decimal(1)
     rep_id: str = ""  # the rep credited (for team/override lines)
     fields: dict[str, Decimal] = {}  # extra numeric columns: discount, tax, list_price…
+    fx: Converted | None = None  # money before conversion into the pay currency, and the rate
 
 
 class MetricValue(msgspec.Struct, frozen=True, gc=False):

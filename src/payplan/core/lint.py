@@ -37,7 +37,7 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _NON_NEGATIVE = frozenset({
     "weight", "rate", "amount", "target_incentive", "salary_share", "per_deal", "per_unit", "cap",
     "floor", "payout_cap", "factor", "quota", "team_quota", "threshold", "min_attainment", "share",
-    "window_days",
+    "window_days", "max_days",
 })
 
 
@@ -152,6 +152,9 @@ def _check_header(plan: Plan) -> list[Issue]:
             and plan.accounting.amortize_months <= 0:
         issues.append(error("amortize-months", "accounting amortize_months must be at least 1",
                             "accounting.amortize_months"))
+    if plan.fx is not None and plan.fx.max_days > 366:
+        issues.append(error("fx-max-days", f"fx max_days = {plan.fx.max_days}: a rate more than a year "
+                            "old is not a last earlier rate (at most 366)", "fx.max_days"))
     if plan.clawback is not None and plan.clawback.share > 1:
         issues.append(error("clawback-share", f"clawback share {plan.clawback.share} is above 1",
                             "clawback.share"))

@@ -75,6 +75,20 @@ class Accounting(_Frozen):
     amortization_account: str = "Amortisation of contract costs"
 
 
+class Fx(_Frozen):
+    """Deals in other currencies are converted into the plan's `currency` (`payplan.core.fx`).
+
+    `rate_date`: the deal's "close_date", the "period_end", or the "period_average" (exact mean
+    of the rates dated in the period). `missing`: "error" refuses the evaluation; "last_earlier"
+    uses the latest rate at most `max_days` before. `source` names the rates on statements (NBU).
+    """
+
+    rate_date: Literal["close_date", "period_end", "period_average"] = "close_date"
+    missing: Literal["error", "last_earlier"] = "error"
+    max_days: int = 7
+    source: str = ""
+
+
 class Accept(_Frozen):
     """A lint warning the plan's authors acknowledge: `rule` is its code, `reason` why the plan
     keeps it; `where`, when given, limits it to issues at that key path (or below it)."""
@@ -118,6 +132,7 @@ class Plan(_Frozen):
     clawback: Clawback | None = None
     cap: Decimal | None = None  # on the statement total, before draws
     accounting: Accounting | None = None
+    fx: Fx | None = None  # convert deals in other currencies at dated rates (fx_rates.csv)
     lint: Lint = Lint()  # warnings acknowledged, with the reason (`payplan.core.lint_accept`)
     # A period total below zero, after draws: "carry" pays 0 and carries it forward as a
     # balance the rep owes, recovered from later positive totals; "pay" pays it as it is

@@ -29,6 +29,7 @@ from payplan.facts.imports import import_facts
 from payplan.facts.read import read_facts
 from payplan.plans.files import PlanError, check_plan_text, plan_hash, read_plan_file
 from payplan.store.db import create_schema, make_engine
+from payplan.store.fx import period_conversions
 from payplan.store.metrics import load_inputs, load_reps
 
 # How far back history is replayed for carried state (draws, clawbacks, negative balances).
@@ -115,7 +116,8 @@ def score_period(plan: Plan, conn: Connection, period: Period, reps: list[Rep],
     needs = plan_needs(plan)
     inputs = load_inputs(conn, list(needs.specs), period, rep_ids=[r.id for r in reps],
                          team_scope=needs.team_scope, target_keys=set(needs.target_keys),
-                         activity_ids=activity_ids, everyone=everyone, pool=needs.pool, zone=plan.timezone)
+                         activity_ids=activity_ids, everyone=everyone, pool=needs.pool, zone=plan.timezone,
+                         fx=period_conversions(conn, period, plan.currency, plan.fx))
     results = []
     for rep in reps:
         if rep.id in inputs:

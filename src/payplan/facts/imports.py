@@ -143,4 +143,6 @@ _RECORDS: dict[str, Callable[[Any], Record]] = {
     "targets": lambda t: {"scope": t.scope, "scope_id": t.scope_id, "period": t.period, "metric": t.metric,
                           "target": t.target},
     "parameters": lambda p: {"rep_id": p.rep_id, "key": p.key, "effective_from": p.effective_from, "value": p.value},
+    "fx_rates": lambda f: {"day": f.day, "from_currency": f.from_currency, "to_currency": f.to_currency,
+                           "rate": f.rate},
 }

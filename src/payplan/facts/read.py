@@ -35,6 +35,7 @@ from payplan.facts.rows import (
     CreditRow,
     DealRow,
     FactSet,
+    FxRateRow,
     NpsRow,
     ParameterRow,
     RepRow,
@@ -187,9 +188,7 @@ def _find(folder: Path, kind: str, problems: list[FactProblem]) -> Path | None:
 def _rep(c: Cells) -> RepRow | None:
     rep_id, manager_id = c.ident("rep_id"), c.ident("manager_id", False)
     hired, terminated = c.day("hired_on", False), c.day("terminated_on", False)
-    currency = c.text("currency")
-    if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
-        c.fail("currency", N_("%(value)r is not an ISO 4217 currency code such as EUR"), value=currency)
+    currency = _currency(c, "currency")
     if hired and terminated and terminated < hired:
         c.fail("terminated_on", N_("%(day)s is before hired_on %(hired)s"), day=terminated, hired=hired)
     if rep_id is not None and manager_id == rep_id:
@@ -197,6 +196,25 @@ def _rep(c: Cells) -> RepRow | None:
     row = RepRow(rep_id or "", c.text("name") or "", c.text("email", False), c.text("role", False) or "",
                  c.text("team", False) or "", manager_id, hired, terminated, currency or "",
                  c.number("salary", 2, False), c.text("payroll_id", False), c.row)
+    return row if c.ok else None
+
+
+def _currency(c: Cells, column: str) -> str | None:
+    currency = c.text(column)
+    if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
+        c.fail(column, N_("%(value)r is not an ISO 4217 currency code such as EUR"), value=currency)
+        return None
+    return currency
+
+
+def _fx_rate(c: Cells) -> FxRateRow | None:
+    source, target = _currency(c, "from"), _currency(c, "to")
+    if source is not None and source == target:
+        c.fail("to", N_("a rate converts between two different currencies (both are %(value)s)"), value=source)
+    rate = c.number("rate", 6, what=N_("decimal rate"))
+    if rate is not None and rate <= 0:
+        c.fail("rate", N_("%(value)s is not a positive rate"), value=rate)
+    row = FxRateRow(c.day("date") or date.min, source or "", target or "", rate or Decimal(0), c.row)
     return row if c.ok else None
 
 
@@ -289,6 +307,7 @@ class FileSpec(msgspec.Struct, frozen=True):
     key: tuple[str, ...]  # the external id: columns that identify a row
     parse: Callable[[Cells], msgspec.Struct | None]
     extras: bool = False  # keep unknown numeric columns (deals)
+    key_columns: tuple[str, ...] = ()  # the key's column names when they differ from its fields (fx_rates)
 
 
 SPECS: dict[str, FileSpec] = {
@@ -304,6 +323,8 @@ SPECS: dict[str, FileSpec] = {
                         ("scope", "scope_id", "period", "metric"), _target),
     "parameters": FileSpec(("rep_id", "key", "value", "effective_from"), (),
                            ("rep_id", "key", "effective_from"), _parameter),
+    "fx_rates": FileSpec(("date", "from", "to", "rate"), (), ("day", "from_currency", "to_currency"), _fx_rate,
+                         key_columns=("date", "from", "to")),
 }
 
 
@@ -327,8 +348,9 @@ def parse_file(name: str, records: Records, spec: FileSpec, problems: list[FactP
         key = tuple(getattr(parsed, col) for col in spec.key)
         first = seen.setdefault(key, parsed)
         if first is not parsed and content(first) != content(parsed):
-            label = ", ".join(spec.key)
-            problems.append(FactProblem(name, number, spec.key[0],
+            columns = spec.key_columns or spec.key
+            label = ", ".join(columns)
+            problems.append(FactProblem(name, number, columns[0],
                 N_("duplicate %(label)s %(key)s with different content (first on row %(first)s)"),
                 {"label": label, "key": ", ".join(repr(k) if isinstance(k, str) else str(k) for k in key),
                  "first": first.row}))

@@ -100,6 +100,15 @@ class ParameterRow(msgspec.Struct, frozen=True):
     key: str
     value: Decimal
     effective_from: date
+
+
+class FxRateRow(msgspec.Struct, frozen=True):
+    """One dated exchange rate: 1 `from_currency` = `rate` `to_currency` on `day`."""
+
+    day: date
+    from_currency: str
+    to_currency: str
+    rate: Decimal
     row: int = 0
 
 
@@ -114,6 +123,7 @@ class FactSet(msgspec.Struct, frozen=True):
     nps: tuple[NpsRow, ...] = ()
     targets: tuple[TargetRow, ...] = ()
     parameters: tuple[ParameterRow, ...] = ()
+    fx_rates: tuple[FxRateRow, ...] = ()
     sources: dict[str, str] = {}
 
 

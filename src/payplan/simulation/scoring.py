@@ -27,6 +27,9 @@ from payplan.core.tally import batch_reader
 from payplan.core.tally.batch import Columns
 from payplan.evaluation.pipeline import carries_state, with_history
 from payplan.gcpause import collector_paused
+from payplan.errors import Invalid
+from payplan.i18n import N_
+from payplan.store.fx import period_conversions
 from payplan.store.metrics import load_inputs
 
 ACTIVITY_SPECS = (MetricSpec("revenue"), MetricSpec("margin"))
@@ -40,6 +43,10 @@ class MetricCache:
         self.needs = union_needs([plan_needs(p) for p in plans])
         # One cache reads the facts' days in one calendar: the first plan's (the baseline's).
         self.zone = plans[0].timezone if plans else "UTC"
+        self.currency, self.fx = plans[0].currency, plans[0].fx
+        if any((p.currency, p.fx) != (self.currency, self.fx) for p in plans[1:]):
+            raise Invalid(N_("the plans pay in different currencies or convert them differently ([fx]); "
+                             "simulate plans with the same currency and [fx] table"))
         self.by_period: dict[Period, dict[str, RepInputs]] = {}
         self.columns: dict[Period, Columns] = {}
 
@@ -49,7 +56,7 @@ class MetricCache:
                 inputs = self.by_period[period] = load_inputs(
                     self.conn, list(self.needs.specs), period, rep_ids=self.rep_ids,
                     team_scope=self.needs.team_scope, target_keys=set(self.needs.target_keys), pool=self.needs.pool,
-                    zone=self.zone)
+                    zone=self.zone, fx=period_conversions(self.conn, period, self.currency, self.fx))
                 self.columns[period] = Columns([inputs[rep_id] for rep_id in sorted(inputs)]).warm()
 
     def activity(self) -> dict[tuple[str, str], Activity]:

@@ -169,6 +169,7 @@ def _replay(plan: Plan, conn, period, rep_ids: list[str] | None) -> list[tuple[R
     from payplan.core.eligibility import in_force, is_eligible
     from payplan.core.needs import plan_needs
     from payplan.evaluation.pipeline import UsageError, with_history
+    from payplan.store.fx import period_conversions
     from payplan.store.metrics import load_inputs, load_reps
 
     reps = [r for r in load_reps(conn) if is_eligible(plan, r) and (rep_ids is None or r.id in rep_ids)]
@@ -182,7 +183,7 @@ def _replay(plan: Plan, conn, period, rep_ids: list[str] | None) -> list[tuple[R
             continue
         inputs = load_inputs(conn, list(needs.specs), p, rep_ids=[r.id for r in reps],
                              team_scope=needs.team_scope, target_keys=set(needs.target_keys), pool=needs.pool,
-                             zone=plan.timezone)
+                             zone=plan.timezone, fx=period_conversions(conn, p, plan.currency, plan.fx))
         for rep in reps:
             if rep.id not in inputs:
                 continue

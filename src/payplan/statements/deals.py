@@ -44,6 +44,8 @@ def deal_listing(deals: list[DealRow], fmt: Formatter, unit: str = "money") -> l
         cells = [d.deal_id, fmt.amount(d.base), "\u2002" + share if d.share is not None else "",
                  band if inline else "", fmt.rate(single.rate) if inline else "", fmt.amount(d.amount)]
         more = [] if inline else [slice_line(s, paid, fmt, unit) for s, paid in zip(d.slices, slice_pays(d, fmt))]
+        if d.conversion:  # a deal in another currency: its original amount, the rate and its date
+            more.insert(0, SLICE_MARK + d.conversion)
         rows.append(ListingRow(DEALS.line(cells), more="\n".join(more)))
     return rows
 

@@ -80,6 +80,8 @@ class DealRow(_View):
     slices: list[SliceRow]
     rate: Decimal | None
     amount: Decimal
+    conversion: str = ""  # a converted deal's original amount, rate and date (a template, filled in wording)
+    inputs: dict[str, Value] = {}  # of `conversion`
 
     @property
     def before_share(self) -> Decimal | None:
@@ -219,6 +221,7 @@ def _deal(ln: Line, tiers: list[TierRow]) -> DealRow:
         return tiers[i] if 0 <= i < len(tiers) else None
 
     return DealRow(deal_id=ln.deal_id or "", base=ln.base, share=ln.share, rate=ln.rate, amount=ln.amount,
+                   conversion=ln.cause, inputs=ln.inputs,
                    slices=[SliceRow(index=s.tier, tier=b.label if (b := band(s.tier)) else "", amount=s.amount,
                                     rate=s.rate, mode=s.mode, band=b) for s in ln.slices])
 

@@ -48,7 +48,7 @@ def _line(ln: LineRow, words: Words) -> LineRow:
 
 
 def _deal(d: DealRow, words: Words) -> DealRow:
-    return replace(d, slices=[replace(sl, tier=words.plan_text(sl.tier),
+    return replace(d, conversion=words.fill(d.conversion, d.inputs), slices=[replace(sl, tier=words.plan_text(sl.tier),
                                       band=_tier(sl.band, words) if sl.band else None) for sl in d.slices])
 
 

@@ -100,7 +100,8 @@ def activity_counts(conn: Connection, period: Period, scope: str, only: Only, ki
     return result
 
 
-def deal_totals(conn: Connection, period: Period, scope: str, product: str, only: Only) -> dict[str, DealTotals]:
+def deal_totals(conn: Connection, period: Period, scope: str, product: str, only: Only,
+                fx=None) -> dict[str, DealTotals]:
     """owner → won / lost / lead totals and the median cycle of the credited deals of the period.
 
     One query: the credited deals closed or created in the period are flagged once
@@ -109,7 +110,7 @@ def deal_totals(conn: Connection, period: Period, scope: str, product: str, only
     """
     end, zone = period.end, zone_of(period)
     touched = or_(within(deals.c, "closed_at", period), within(deals.c, "created_at", period))
-    src = credited_deals(touched, product).subquery("credited")
+    src = credited_deals(touched, product, fx=fx).subquery("credited")  # fx: converted amounts
     d = src.c
     flag = lambda condition: case((condition, 1), else_=0)  # noqa: E731
     won = flag(and_(within(d, "closed_at", period), won_by(end, d, zone)))

@@ -24,6 +24,7 @@ from payplan.core.money import D
 from payplan.core.periods import Period
 from payplan.store import aggregates
 from payplan.store.aggregates import DealTotals, Only
+from payplan.store.fx import FxAmounts
 from payplan.store.rows import employed_in, load_parameters, load_reps, load_targets, period_deals
 from payplan.store.score_metrics import score_evidence, score_kind, score_values
 from payplan.store.sqlparts import UTC, Days
@@ -40,7 +41,8 @@ DEAL_EVIDENCE = {name: ("won",) for name in DEAL_METRICS} | {
 def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
                 rep_ids: set[str] | list[str] | None = None, team_scope: str | None = None,
                 target_keys: set[str] | None = None, activity_ids: bool = False,
-                everyone: list[Rep] | None = None, pool: bool = False, zone: str = UTC) -> dict[str, RepInputs]:
+                everyone: list[Rep] | None = None, pool: bool = False, zone: str = UTC,
+                fx: FxAmounts | None = None) -> dict[str, RepInputs]:
     """RepInputs for every rep employed during `period` (or only `rep_ids`), by rep id.
 
     `team_scope` ("team" / "subtree") fills `RepInputs.team` with each rep's reports
@@ -50,6 +52,8 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     `everyone`: what `load_reps` returns, when the caller has just read it (not read again).
     `pool`: fill `RepInputs.pool` with every employed rep of the rep's team (a team pool).
     `zone`: the plan's time zone, whose calendar days the facts' timestamps fall on.
+    `fx`: the period's deals converted into the pay currency (`payplan.store.fx`): deal
+    metrics and credited deals then read the converted amounts.
     `list_evidence` lists the facts behind any one metric of one rep.
     """
     if everyone is None:
@@ -64,8 +68,8 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     mates = pool_of(employed, chosen) if pool else {}
     wanted = None if only is None else sorted({*only, *(m.id for r in chosen for m in teams.get(r.id, ())),
                                                *(m.id for ms in mates.values() for m in ms)})
-    values = metric_values(conn, specs, period, only, activity_ids=activity_ids, zone=zone)
-    deals = period_deals(conn, period if zone == UTC else Days(period.start, period.end, zone), wanted)
+    values = metric_values(conn, specs, period, only, activity_ids=activity_ids, zone=zone, fx=fx)
+    deals = period_deals(conn, period if zone == UTC else Days(period.start, period.end, zone), wanted, fx)
     targets = load_targets(conn, period, _with_mates(chosen, [*mates.values(), *teams.values()]), target_keys)
     params = load_parameters(conn, period, chosen)
     defaults = [(spec.key, values[spec.key].get, empty_value(spec)) for spec in specs]
@@ -141,7 +145,7 @@ def _won(deals: tuple[Deal, ...]) -> tuple[Deal, ...]:
 
 def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
                   only: Only = None, *, activity_ids: bool = False,
-                  zone: str = UTC) -> dict[str, dict[str, MetricValue]]:
+                  zone: str = UTC, fx: FxAmounts | None = None) -> dict[str, dict[str, MetricValue]]:
     """spec key → rep (owner) id → MetricValue, for owners with facts (others: `empty_value`).
 
     Each aggregate query runs once for all specs that share it: one activity query
@@ -168,7 +172,8 @@ def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
             elif family == "nps":
                 cache[key] = aggregates.nps_totals(conn, span, scope, only)
             else:
-                cache[key] = aggregates.deal_totals(conn, span, scope, filter_, only)
+                cache[key] = aggregates.deal_totals(conn, span, scope, filter_, only,
+                                                    fx.table if fx is not None else None)
         return cache[key]
 
     asked = [s for s in specs if score_kind(s.name)]

@@ -21,8 +21,9 @@ from sqlalchemy import Connection, and_, or_, select
 from payplan.core.inputs import Deal, Rep, Target
 from payplan.core.periods import Period
 from payplan.store.aggregates import Only
+from payplan.store.fx import FxAmounts
 from payplan.store.schema import deals, parameters, reps, targets
-from payplan.store.sqlparts import ONE_DAY, SHARE_UNITS, UTC, credited_deals, units, until, within, won_by, zone_of
+from payplan.store.sqlparts import ONE_DAY, SHARE_UNITS, UTC, credited_deals, until, within, won_by, zone_of
 
 _FIELDS = msgspec.json.Decoder(dict[str, Decimal])  # exact: decimal strings, never floats
 
@@ -42,21 +43,23 @@ def employed_in(rep: Rep, period: Period) -> bool:
             and (rep.terminated_on is None or rep.terminated_on >= period.start))
 
 
-def period_deals(conn: Connection, period: Period, only: Only) -> dict[str, tuple[Deal, ...]]:
+def period_deals(conn: Connection, period: Period, only: Only, fx: FxAmounts | None = None) -> dict[str, tuple[Deal, ...]]:
     """rep id → credited deals won in the period ("won") or clawed back in it ("cancelled").
 
     A deal won in the period shows no cancellation even if one came later: this is
     the period as of its end. Each rep's deals are sorted by (closed_at, id).
-    Money arrives as stored cents and becomes Decimal here, once per value.
+    Money arrives as stored cents and becomes Decimal here, once per value; with `fx`,
+    converted into the pay currency, each deal carrying what it was (`Deal.fx`).
     """
     start, end, zone = period.start, period.end, zone_of(period)
     d = deals.c
     won = and_(within(d, "closed_at", period), won_by(end, d, zone))
     clawed = and_(d.status == "cancelled", within(d, "cancelled_at", period), until(d, "closed_at", start - ONE_DAY, zone))
-    src = credited_deals(or_(won, clawed), purpose="commission")
+    src = credited_deals(or_(won, clawed), purpose="commission", fx=fx.table if fx is not None else None)
+    notes = fx.notes if fx is not None else {}
     rep_id = src.selected_columns.rep_id
     query = src.with_only_columns(
-        d.id, rep_id, src.selected_columns.share, src.selected_columns.amount, units(d.cost), d.closed_at,
+        d.id, rep_id, src.selected_columns.share, src.selected_columns.amount, src.selected_columns.cost, d.closed_at,
         d.created_at, d.cancelled_at, d.product, d.currency, d.fields, maintain_column_froms=True)
     if zone != UTC:
         query = query.add_columns(d.closed_at_utc, d.created_at_utc, d.cancelled_at_utc)
@@ -70,9 +73,9 @@ def period_deals(conn: Connection, period: Period, only: Only) -> dict[str, tupl
         result[rep].append(Deal(
             id, "cancelled" if clawback else "won", Decimal(amount).scaleb(-2),
             zero if cost is None else Decimal(cost).scaleb(-2), closed, created,
-            cancelled if clawback else None, product, currency,
+            cancelled if clawback else None, product, fx.currency if id in notes else currency,
             one if share == SHARE_UNITS else Decimal(share).scaleb(-6), rep,
-            decode(fields) if fields and fields != "{}" else {}))
+            decode(fields) if fields and fields != "{}" else {}, notes.get(id)))
     by_date = attrgetter("closed_at", "id")
     return {rep: tuple(sorted(rep_deals, key=by_date)) if len(rep_deals) > 1 else tuple(rep_deals)
             for rep, rep_deals in result.items()}

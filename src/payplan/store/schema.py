@@ -186,5 +186,15 @@ parameters = Table(
     Column("value", Micro(), nullable=False),
 )
 
+# Dated exchange rates (fx_rates.csv): 1 from_currency = rate to_currency on day.
+fx_rates = Table(
+    "fx_rates", metadata,
+    Column("day", Date, primary_key=True),
+    Column("from_currency", String(3), primary_key=True),
+    Column("to_currency", String(3), primary_key=True),
+    Column("rate", Micro(), nullable=False),
+    Index("ix_fx_rates_pair", "from_currency", "to_currency", "day"),
+)
+
 FACT_TABLES = {"reps": reps, "activities": activities, "deals": deals, "credits": credits,
-               "scores": scores, "nps": nps, "targets": targets, "parameters": parameters}
+               "scores": scores, "nps": nps, "targets": targets, "parameters": parameters, "fx_rates": fx_rates}

@@ -144,23 +144,29 @@ def within(table, name: str, span) -> ColumnElement[bool]:
     return and_(since(table, name, span.start, zone), until(table, name, span.end, zone))
 
 
-def credited_deals(where: ColumnElement[bool], product: str = "", purpose: str = "quota") -> Select:
+def credited_deals(where: ColumnElement[bool], product: str = "", purpose: str = "quota", fx=None) -> Select:
     """Deals matching `where`, one row per credited rep with its share in millionths.
 
     `purpose`: "quota" (metrics, attainment) reads the credits counting for quota or both,
     "commission" (the deals commission is paid on) those counting for commission or both.
     A deal without credits goes whole to its owner (the fact checks make sure a deal with
     credits has some for each purpose).
+    `fx`: a (deal_id, amount, cost) table of amounts converted into the pay currency
+    (`payplan.store.fx`), read instead of the stored ones for the deals it lists.
     """
     counted = and_(credits.c.deal_id == deals.c.id, credits.c.counts_for.in_(("both", purpose)))
     share = func.coalesce(units(credits.c.share), literal(SHARE_UNITS, BigInteger))
+    amount, cost = units(deals.c.amount), func.coalesce(units(deals.c.cost), 0)
+    source = deals.outerjoin(credits, counted)
+    if fx is not None:
+        source = source.outerjoin(fx, fx.c.deal_id == deals.c.id)
+        amount, cost = func.coalesce(fx.c.amount, amount), func.coalesce(fx.c.cost, cost)
     query = (
         select(deals.c.id, func.coalesce(credits.c.rep_id, deals.c.rep_id).label("rep_id"),
-               share.label("share"), units(deals.c.amount).label("amount"),
-               func.coalesce(units(deals.c.cost), 0).label("cost"), deals.c.status,
+               share.label("share"), amount.label("amount"), cost.label("cost"), deals.c.status,
                deals.c.created_at, deals.c.closed_at, deals.c.cancelled_at, deals.c.created_at_utc,
                deals.c.closed_at_utc, deals.c.cancelled_at_utc)
-        .select_from(deals.outerjoin(credits, counted))
+        .select_from(source)
         .where(where)
     )
     return query.where(deals.c.product == product) if product else query

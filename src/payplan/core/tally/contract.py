@@ -110,4 +110,8 @@ FIELDS = {
     "Plan.parameters": DECLINED, "Parameter.key": DECLINED, "Parameter.default": DECLINED,
     "Parameter.label": NOT_SCORED, "Commission.rate_param": DECLINED, "Commission.target_incentive_param": DECLINED,
     "Commission.quota_param": DECLINED, "Scorecard.target_incentive_param": DECLINED, "Kpi.target_param": DECLINED,
+    # Deals are converted into the pay currency in stage 1 (`payplan.store.fx`): the tally reads
+    # the converted inputs as `evaluate` does (tests/examples/test_fx.py).
+    "Plan.fx": NOT_SCORED, "Fx.rate_date": NOT_SCORED, "Fx.missing": NOT_SCORED, "Fx.max_days": NOT_SCORED,
+    "Fx.source": NOT_SCORED,  # a word on statements
 }

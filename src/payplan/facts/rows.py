@@ -100,6 +100,7 @@ class ParameterRow(msgspec.Struct, frozen=True):
     key: str
     value: Decimal
     effective_from: date
+    row: int = 0
 
 
 class FxRateRow(msgspec.Struct, frozen=True):

@@ -11,6 +11,7 @@ metrics.
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, Callable, Iterable
 
 import msgspec
@@ -61,9 +62,35 @@ def _import_file(conn: Connection, table: Table, source: str, rows: Iterable[Any
                 problems.append(problem)
         if problems:
             raise FactError(problems)  # leaving the `with` rolls this file back
-        for start in range(0, len(new), CHUNK):
-            conn.execute(table.insert(), new[start:start + CHUNK])
+        insert_rows(conn, table, new)
     return len(new)
+
+
+def insert_rows(conn: Connection, table: Table, records: list[Record]) -> None:
+    """Bulk insert; on SQLite straight through the driver's executemany with the columns' own bind
+    processors (the same values SQLAlchemy would send, without its per-row parameter building)."""
+    if conn.dialect.paramstyle != "qmark" or not records:
+        for start in range(0, len(records), CHUNK):
+            conn.execute(table.insert(), records[start:start + CHUNK])
+        return
+    names = list(records[0])
+    get = itemgetter(*names) if len(names) > 1 else (lambda record: (record[names[0]],))
+    converted = [(i, p) for i, c in enumerate(names) if (p := table.c[c].type.bind_processor(conn.dialect))]
+    quoted = ", ".join(f'"{name}"' for name in names)
+    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for start in range(0, len(records), CHUNK):
+            rows = []
+            for record in records[start:start + CHUNK]:
+                values = list(get(record))
+                for i, process in converted:
+                    if values[i] is not None:
+                        values[i] = process(values[i])
+                rows.append(values)
+            cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
 
 
 def _stored(conn: Connection, table: Table, records: list[Record]) -> dict[tuple, Any]:
@@ -119,6 +146,8 @@ def managers_first(reps: Iterable[Any]) -> list[Any]:
 
 def fields_json(fields: dict[str, Decimal]) -> str:
     """Extra deal fields as a JSON object of decimal strings, keys sorted."""
+    if not fields:
+        return "{}"
     return msgspec.json.encode({k: format(v, "f") for k, v in sorted(fields.items())}).decode()
 
 

@@ -119,6 +119,9 @@ def _converted(mapping: Mapping, name: str, field: str, column: str, at: int, re
     convert = _conversion(mapping, field, reps)
     if convert is None:
         return lambda row, number, problems: row[at]
+    if isinstance(convert, _Plain):  # numbers are mostly distinct: not worth a cache
+        plain = convert.plain
+        return lambda row, number, problems: plain(row[at])
     cache: dict[str, str | FactProblem] = {}
 
     def cell(row: list[str], number: int, problems: list[FactProblem]) -> str:
@@ -134,11 +137,18 @@ def _converted(mapping: Mapping, name: str, field: str, column: str, at: int, re
     return cell
 
 
-def _conversion(mapping: Mapping, field: str, reps: dict[str, str]) -> Callable[[str], str | FactProblem] | None:
+class _Plain:
+    """A number conversion (never a problem: the native parser judges the result)."""
+
+    def __init__(self, plain: Callable[[str], str]) -> None:
+        self.plain = plain
+
+
+def _conversion(mapping: Mapping, field: str, reps: dict[str, str]) -> Callable[[str], str | FactProblem] | _Plain | None:
     if field in DATE_FIELDS and mapping.date_formats:
         return lambda raw: _day(raw, mapping.date_formats)
     if (field in NUMBER_FIELDS or field not in _TEXT_FIELDS) and (mapping.decimal != "." or mapping.thousands):
-        return lambda raw: _plain_number(raw, mapping.decimal, mapping.thousands)
+        return _Plain(plain_number(mapping.decimal, mapping.thousands))
     if field == "status" and mapping.stages is not None:
         stages = mapping.stages
         return lambda raw: stages.get(raw.strip().lower()) or (raw if not raw.strip() else FactProblem(
@@ -171,23 +181,27 @@ def _day(raw: str, formats: tuple[str, ...]) -> str | FactProblem:
                        {"value": text, "formats": ", ".join(formats)})
 
 
-def _plain_number(raw: str, decimal: str, thousands: str) -> str:
-    text = raw.strip().replace(" ", "").replace("\u00a0", "")
-    if thousands:
-        text = text.replace(thousands, "")
-    return text.replace(",", ".") if decimal == "," else text
+def plain_number(decimal: str, thousands: str) -> Callable[[str], str]:
+    """A function writing a number of the export (`1 234,50`) as payplan reads it (`1234.50`)."""
+    if thousands in ("", " ", "\u00a0"):
+        if decimal == ",":
+            return lambda raw: raw.replace(" ", "").replace("\u00a0", "").replace(",", ".")
+        return lambda raw: raw.replace(" ", "").replace("\u00a0", "")
+    if decimal == ",":
+        return lambda raw: raw.replace(" ", "").replace("\u00a0", "").replace(thousands, "").replace(",", ".")
+    return lambda raw: raw.replace(" ", "").replace("\u00a0", "").replace(thousands, "")
 
 
 def _expression(mapping: Mapping, name: str, field: str, positions: list[int]) -> Cell:
     expression = mapping.expressions[field]
     places = PLACES.get(field)
     quantum = Decimal(1).scaleb(-places) if places is not None else None
-    decimal, thousands = mapping.decimal, mapping.thousands
+    plain = plain_number(mapping.decimal, mapping.thousands)
 
     def cell(row: list[str], number: int, problems: list[FactProblem]) -> str:
         values = []
         for at, column in zip(positions, expression.columns):
-            text = _plain_number(row[at], decimal, thousands)
+            text = plain(row[at]).strip()
             if not text:
                 return ""
             try:

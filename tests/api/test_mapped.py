@@ -105,3 +105,14 @@ def test_who_may_import_and_unknown_mappings(mapped_client, company):
     assert post(mapped_client, company, EXPORT, who="rep").status_code == 403
     missing = mapped_client.post("/facts/mapped/nope", content=EXPORT, headers={**CSV, **company.headers("admin")})
     assert missing.status_code == 404
+
+
+def test_an_unknown_rep_from_the_store_check_names_the_source_column(mapped_client, company, tmp_path):
+    folder = tmp_path / "mappings"
+    plain = MAPPING.replace('owners_from = "reps.csv:email"\n', "").replace('rep_id = "Owner e-mail"',
+                                                                           'rep_id = "Owner id"')
+    (folder / "crm-deals.toml").write_text(plain, encoding="utf-8")
+    export = EXPORT.replace("Owner e-mail".encode(), b"Owner id").replace(b"ANDRII@example.com", b"A1") \
+        .replace(b"anna@example.com", b"ZZ9")
+    response = post(mapped_client, company, export)
+    assert response.status_code == 422 and "crm.csv row 3, column Owner id: unknown rep 'ZZ9'" in response.text

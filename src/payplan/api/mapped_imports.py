@@ -20,7 +20,7 @@ from sqlalchemy import Connection, select
 from payplan.access.users import User
 from payplan.api.uploads import check_against_store
 from payplan.facts.audited import import_fact_set
-from payplan.facts.mapped import MappedFile, Skipped, map_export
+from payplan.facts.mapped import MappedFile, Skipped, map_export, placed
 from payplan.facts.mapping import Mapping
 from payplan.facts.problems import FactError
 from payplan.facts.rows import FactSet
@@ -63,7 +63,7 @@ def import_mapped(conn: Connection, mapping: Mapping, name: str, data: bytes, ac
     try:
         with conn.begin_nested() as savepoint:
             mapped = map_export(mapping, name, data, owners_of(conn, mapping))
-            inserted = _store(conn, mapped, actor)
+            inserted = _store(conn, mapping, mapped, actor)
             if check:
                 savepoint.rollback()
     except FactError as exc:
@@ -75,7 +75,10 @@ def import_mapped(conn: Connection, mapping: Mapping, name: str, data: bytes, ac
                         list(mapped.skipped), digest, check)
 
 
-def _store(conn: Connection, mapped: MappedFile, actor: User) -> int:
-    check_against_store(conn, mapped.kind, mapped.file, mapped.rows)
+def _store(conn: Connection, mapping: Mapping, mapped: MappedFile, actor: User) -> int:
+    try:
+        check_against_store(conn, mapped.kind, mapped.file, mapped.rows)
+    except FactError as exc:
+        raise FactError([placed(mapping, mapped.file, p) for p in exc.problems]) from None
     facts = FactSet(**{mapped.kind: mapped.rows}, sources={mapped.kind: mapped.file})
     return import_fact_set(conn, facts, actor)[mapped.kind]

@@ -70,12 +70,13 @@ def map_export(mapping: Mapping, name: str, data: bytes, reps: dict[str, str] | 
     if not problems and not parsed:
         problems.append(FactProblem(name, None, None, N_("the file has no data rows")))
     if problems:
-        raise FactError([_placed(mapping, name, p) for p in problems])
+        raise FactError([placed(mapping, name, p) for p in problems])
     return MappedFile(mapping.kind, name, parsed, read, tuple(skipped))
 
 
-def _placed(mapping: Mapping, name: str, problem: FactProblem) -> FactProblem:
-    """A problem of the canonical rows, its column named as the export names it."""
+def placed(mapping: Mapping, name: str, problem: FactProblem) -> FactProblem:
+    """A problem of the canonical rows (or of their checks against the store), its column named as
+    the export names it."""
     if problem.file != name or problem.column is None or problem.column not in SPECS[mapping.kind].required + \
             SPECS[mapping.kind].optional + tuple(mapping.columns) + tuple(mapping.expressions) + tuple(mapping.constants):
         return problem

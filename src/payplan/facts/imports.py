@@ -21,6 +21,9 @@ from payplan.facts.problems import FactError, FactProblem
 from payplan.facts.rows import FactSet
 from payplan.i18n import N_
 from payplan.store import schema
+from payplan.store.schema import to_units
+
+_LIMIT = Decimal("1e20")  # as payplan.core.money.check
 
 CHUNK = 20_000  # rows per executemany
 LOOKUP_CHUNK = 500  # ids per "already stored?" query
@@ -75,7 +78,7 @@ def insert_rows(conn: Connection, table: Table, records: list[Record]) -> None:
         return
     names = list(records[0])
     get = itemgetter(*names) if len(names) > 1 else (lambda record: (record[names[0]],))
-    converted = [(i, p) for i, c in enumerate(names) if (p := table.c[c].type.bind_processor(conn.dialect))]
+    converted = [(i, p) for i, c in enumerate(names) if (p := _processor(table.c[c].type, conn.dialect))]
     quoted = ", ".join(f'"{name}"' for name in names)
     sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -91,6 +94,22 @@ def insert_rows(conn: Connection, table: Table, records: list[Record]) -> None:
             cursor.executemany(sql, rows)
     finally:
         cursor.close()
+
+
+def _processor(kind: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """A column type's bind processor; for a scaled Decimal, a shortcut for the checked Decimals the
+    readers produce (anything else, and any doubt, goes through the type's own processor)."""
+    process = kind.bind_processor(dialect)
+    if not isinstance(kind, schema.Scaled) or process is None:
+        return process
+    places = kind.places
+
+    def scaled(value: Any) -> Any:
+        if type(value) is Decimal and value.is_finite() and -_LIMIT < value < _LIMIT:
+            return to_units(value, places)
+        return process(value)
+
+    return scaled
 
 
 def _stored(conn: Connection, table: Table, records: list[Record]) -> dict[tuple, Any]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli.test_service_commands import payplan  # noqa: F401 - the subprocess fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPING = ROOT / "mappings" / "pipedrive-deals.toml"
@@ -17,22 +16,14 @@ EXPORT = ROOT / "tests" / "facts" / "data" / "crm" / "pipedrive-deals.csv"
 
 
 @pytest.fixture
-def payplan(tmp_path: Path):
-    env = {**os.environ, "PAYPLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}"}
-
-    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess:
-        done = subprocess.run([sys.executable, "-m", "payplan.cli", *args], env=env, cwd=tmp_path,
-                              capture_output=True, text=True, timeout=120)
-        assert (done.returncode == 0) == ok, f"payplan {' '.join(args)}: {done.returncode}\n{done.stdout}{done.stderr}"
-        assert "Traceback" not in done.stderr
-        return done
-
+def cli(payplan, tmp_path: Path):
+    """`payplan` on a fresh SQLite file holding the demo reps and a finance user "fin"."""
+    run = payplan
     run("db", "upgrade")
     run("users", "add", "fin", "--role", "finance")
     (tmp_path / "reps").mkdir()
     shutil.copy(ROOT / "examples" / "demo" / "reps.csv", tmp_path / "reps" / "reps.csv")
     run("import", str(tmp_path / "reps"), "--as", "fin")
-    run.db = tmp_path / "cli.sqlite"
     return run
 
 
@@ -41,29 +32,29 @@ def stored(db: Path) -> list[tuple]:
         return conn.execute("SELECT id, rep_id, status, amount, cost FROM deals ORDER BY id").fetchall()
 
 
-def test_check_then_import_then_import_again(payplan):
-    checked = payplan("import", "--mapping", str(MAPPING), str(EXPORT), "--check", "--as", "fin").stdout
+def test_check_then_import_then_import_again(cli):
+    checked = cli("import", "--mapping", str(MAPPING), str(EXPORT), "--check", "--as", "fin").stdout
     assert "deals: 3 rows would be imported (3 new), 1 skipped" in checked
-    assert "row 5 skipped: partner deals are not paid on" in checked and stored(payplan.db) == []
-    assert "deals: 3 rows imported (3 new), 1 skipped" in payplan("import", "--mapping", str(MAPPING), str(EXPORT),
+    assert "row 5 skipped: partner deals are not paid on" in checked and stored(cli.db) == []
+    assert "deals: 3 rows imported (3 new), 1 skipped" in cli("import", "--mapping", str(MAPPING), str(EXPORT),
                                                                    "--as", "fin").stdout
     # amounts in cents: 12556.09 − 3515.71 = 9040.38; 4286.40 − 1071.60 = 3214.80; 41215.47 − 23904.97 = 17310.50
-    assert stored(payplan.db) == [("101", "MGR01", "won", 1255609, 904038), ("102", "MGR02", "lost", 428640, 321480),
+    assert stored(cli.db) == [("101", "MGR01", "won", 1255609, 904038), ("102", "MGR02", "lost", 428640, 321480),
                                   ("103", "MGR01", "open", 4121547, 1731050)]
-    again = payplan("import", "--mapping", str(MAPPING), str(EXPORT), "--as", "fin").stdout
-    assert "(0 new)" in again and len(stored(payplan.db)) == 3
+    again = cli("import", "--mapping", str(MAPPING), str(EXPORT), "--as", "fin").stdout
+    assert "(0 new)" in again and len(stored(cli.db)) == 3
 
 
-def test_a_bad_export_is_named_and_nothing_is_imported(payplan, tmp_path):
+def test_a_bad_export_is_named_and_nothing_is_imported(cli, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(EXPORT.read_bytes().replace(b",Lost,", b",Frozen,"))
-    checked = payplan("import", "--mapping", str(MAPPING), str(bad), "--check", "--as", "fin", ok=False)
+    checked = cli("import", "--mapping", str(MAPPING), str(bad), "--check", "--as", "fin", ok=False)
     assert checked.returncode == 1
     assert "bad.csv row 3, column Deal - Status: 'Frozen' is not a stage of mapping pipedrive-deals" in checked.stderr
-    refused = payplan("import", "--mapping", str(MAPPING), str(bad), "--as", "fin", ok=False)
-    assert "bad.csv row 3, column Deal - Status" in refused.stderr and stored(payplan.db) == []
+    refused = cli("import", "--mapping", str(MAPPING), str(bad), "--as", "fin", ok=False)
+    assert "bad.csv row 3, column Deal - Status" in refused.stderr and stored(cli.db) == []
 
 
-def test_the_directory_form_still_works_and_arguments_are_checked(payplan):
-    assert payplan("import", str(EXPORT), "--as", "fin", ok=False).returncode == 2  # a file without --mapping
-    assert payplan("import", "--mapping", str(MAPPING), str(EXPORT.parent), "--as", "fin", ok=False).returncode == 2
+def test_the_directory_form_still_works_and_arguments_are_checked(cli):
+    assert cli("import", str(EXPORT), "--as", "fin", ok=False).returncode == 2  # a file without --mapping
+    assert cli("import", "--mapping", str(MAPPING), str(EXPORT.parent), "--as", "fin", ok=False).returncode == 2

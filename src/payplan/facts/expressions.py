@@ -65,19 +65,18 @@ class _Parser:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
 
     def sum(self) -> Node:
-        node = self.product()
-        while self.peek() in ("+", "-"):
-            op = self.tokens[self.at]
-            self.at += 1
-            node = _binary(op, node, self.product())
-        return node
+        return self.chain(("+", "-"), self.product)
 
     def product(self) -> Node:
-        node = self.unary()
-        while self.peek() in ("*", "/"):
+        return self.chain(("*", "/"), self.unary)
+
+    def chain(self, ops: tuple[str, str], operand: Callable[[], Node]) -> Node:
+        """Operands joined by `ops`, left to right."""
+        node = operand()
+        while self.peek() in ops:
             op = self.tokens[self.at]
             self.at += 1
-            node = _binary(op, node, self.unary())
+            node = _binary(op, node, operand())
         return node
 
     def unary(self) -> Node:

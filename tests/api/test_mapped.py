@@ -52,7 +52,7 @@ def mapped_client(company, tmp_path):
     folder = tmp_path / "mappings"
     folder.mkdir()
     (folder / "crm-deals.toml").write_text(MAPPING, encoding="utf-8")
-    settings = msgspec.structs.replace(settings_for(company.url), mappings_dir=str(folder))
+    settings = msgspec.structs.replace(settings_for(company.url), mappings=str(folder))
     with TestClient(create_app(settings)) as client:
         yield client
 

@@ -45,7 +45,7 @@ def may_import_any(connection: ASGIConnection, _: BaseRouteHandler) -> None:
 
 
 def mappings_folder(request: Request) -> str:
-    return request.app.state.settings.mappings_dir
+    return request.app.state.settings.mappings
 
 
 @get("/mappings", guards=[may_import_any], sync_to_thread=True, responses=problem_responses(401, 403, 422))

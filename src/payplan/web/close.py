@@ -73,7 +73,7 @@ def import_page(request: Request, db: Database, *, status: int = 200, report: ob
 
 def _mappings(request: Request) -> list:
     try:
-        return mappings_in(request.app.state.settings.mappings_dir)
+        return mappings_in(request.app.state.settings.mappings)
     except PayplanError:
         return []  # a broken mapping is named when it is chosen, not on every visit
 
@@ -116,7 +116,7 @@ def import_file(request: Request, db: NamedDependency[Database],
 def _import_mapped(request: Request, db: Database, data: Upload) -> Template:
     """A CRM export through the chosen mapping (or only checked); problems listed, nothing written."""
     try:
-        mapping = find_mapping(request.app.state.settings.mappings_dir, data.mapping)
+        mapping = find_mapping(request.app.state.settings.mappings, data.mapping)
         name = (data.file.filename or "export.csv").replace("/", "_")[:200]
         report = db.write(import_mapped, mapping, name, data.file.file.read(), request.user, data.check == "1",
                           gettext)

@@ -58,6 +58,9 @@ MATRIX = [
     row("POST", "/login", {"*": ANON, "anonymous": NO}, "login"),
     row("POST", "/facts/targets", {"*": NO, "admin": OK, "finance": OK, "hr": OK, "anonymous": ANON}, "targets"),
     row("POST", "/facts/deals", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}, "deals"),
+    # CRM exports through mappings: the roles that import; the kind is checked once the mapping is known
+    row("GET", "/facts/mappings", {"*": NO, "admin": OK, "finance": OK, "hr": OK, "anonymous": ANON}),
+    row("POST", "/facts/mapped/nope", {"*": NO, "admin": DENY, "finance": DENY, "hr": DENY, "anonymous": ANON}, "deals"),
     row("POST", "/plans", {"*": NO, "admin": CREATED, "hr": CREATED, "anonymous": ANON}, "plan"),
     row("GET", "/plans", {"*": OK, "anonymous": ANON}),
     row("GET", "/plans/ae-2026@1", {"*": OK, "anonymous": ANON}),
@@ -194,7 +197,8 @@ def test_the_matrix_covers_every_route(app):
     covered = {(m, p.split("?")[0]) for m, p, _, _ in MATRIX}
     normal = {(m, p.replace("{approved}", "{run_id}").replace("{draft}", "{run_id}")
                .replace("{submitted}", "{run_id}").replace("ae-2026@1", "{ref}").replace("A1", "{rep_id}")
-               .replace("/facts/targets", "/facts/{kind}").replace("/users/rep2", "/users/{name}")
+               .replace("/facts/targets", "/facts/{kind}")
+               .replace("/facts/mapped/nope", "/facts/mapped/{mapping}").replace("/users/rep2", "/users/{name}")
                .replace("/tokens/7", "/tokens/{token_id}").replace("/plans/1/", "/plans/{version_id}/")
                .replace("{dispute}", "{dispute_id}")) for m, p in covered}
     routes = {(method, route.path_format) for route in app.routes for method in getattr(route, "methods", ())

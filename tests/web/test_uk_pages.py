@@ -17,20 +17,23 @@ import pytest
 
 from tests.catalog_words import msgid_words
 
+from payplan.facts.mapping import mappings_in
 from payplan.plans.files import load_plan
 
 from .conftest import HTML, PLANS, ROOT
 from .test_pages import post_form, sign_in
 
 # product, format and currency names, and the fact kinds (the names of the importable files' column sets)
-ALLOWED = {"payplan", "kpi", "csv", "json", "toml", "gl", "html", "pdf", "en", "uk", "usd", "eur", "uah", "id", "ae", "sdr",
+ALLOWED = {"payplan", "kpi", "csv", "json", "xlsx", "toml", "gl", "html", "pdf", "en", "uk", "usd", "eur", "uah", "id", "ae", "sdr",
            "reps", "deals", "metrics", "targets", "credits", "activities", "scores", "nps",
            "admin", "finance", "hr", "manager", "rep"}  # the roles' ids, as a refusal names them
 
 
 def data_words() -> set[str]:
-    """The demo company's names, and the Latin words of the plans' uk texts: data, not the pages'."""
+    """The demo company's names, the Latin words of the plans' uk texts and the mapping files' ids
+    and titles (the company's own words, shown in the import form's select): data, not the pages'."""
     names = (ROOT / "examples" / "demo" / "reps.csv").read_text(encoding="utf-8")
+    names += " ".join(f" {m.id} {m.title}" for m in mappings_in(ROOT / "mappings"))
     uk = " ".join(" ".join(load_plan(p).translations.get("uk", {}).values()) for p in PLANS.glob("*.toml"))
     return {w.lower() for w in re.findall(r"[A-Za-z]{2,}", names + " " + uk)}
 

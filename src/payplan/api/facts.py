@@ -21,6 +21,7 @@ from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromPath, RawBody
 
 from payplan.access.users import User
+from payplan.api import mapped
 from payplan.api.db import Database
 from payplan.api.problems import problem_responses
 from payplan.api.uploads import ImportReport, import_upload
@@ -74,5 +75,5 @@ def import_facts(kind: FromPath[FactKind], request: Request, body: RawBody,
 
 def router(max_upload_bytes: int) -> Router:
     """The /facts routes with the upload limit from the settings."""
-    return Router("/facts", route_handlers=[import_facts], request_max_body_size=max_upload_bytes,
+    return Router("/facts", route_handlers=[import_facts, *mapped.ROUTES], request_max_body_size=max_upload_bytes,
                   tags=["facts"])

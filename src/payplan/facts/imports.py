@@ -11,6 +11,7 @@ metrics.
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, Callable, Iterable
 
 import msgspec
@@ -20,6 +21,9 @@ from payplan.facts.problems import FactError, FactProblem
 from payplan.facts.rows import FactSet
 from payplan.i18n import N_
 from payplan.store import schema
+from payplan.store.schema import to_units
+
+_LIMIT = Decimal("1e20")  # as payplan.core.money.check
 
 CHUNK = 20_000  # rows per executemany
 LOOKUP_CHUNK = 500  # ids per "already stored?" query
@@ -61,9 +65,51 @@ def _import_file(conn: Connection, table: Table, source: str, rows: Iterable[Any
                 problems.append(problem)
         if problems:
             raise FactError(problems)  # leaving the `with` rolls this file back
-        for start in range(0, len(new), CHUNK):
-            conn.execute(table.insert(), new[start:start + CHUNK])
+        insert_rows(conn, table, new)
     return len(new)
+
+
+def insert_rows(conn: Connection, table: Table, records: list[Record]) -> None:
+    """Bulk insert; on SQLite straight through the driver's executemany with the columns' own bind
+    processors (the same values SQLAlchemy would send, without its per-row parameter building)."""
+    if conn.dialect.paramstyle != "qmark" or not records:
+        for start in range(0, len(records), CHUNK):
+            conn.execute(table.insert(), records[start:start + CHUNK])
+        return
+    names = list(records[0])
+    get = itemgetter(*names) if len(names) > 1 else (lambda record: (record[names[0]],))
+    converted = [(i, p) for i, c in enumerate(names) if (p := _processor(table.c[c].type, conn.dialect))]
+    quoted = ", ".join(f'"{name}"' for name in names)
+    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for start in range(0, len(records), CHUNK):
+            rows = []
+            for record in records[start:start + CHUNK]:
+                values = list(get(record))
+                for i, process in converted:
+                    if values[i] is not None:
+                        values[i] = process(values[i])
+                rows.append(values)
+            cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
+def _processor(kind: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """A column type's bind processor; for a scaled Decimal, a shortcut for the checked Decimals the
+    readers produce (anything else, and any doubt, goes through the type's own processor)."""
+    process = kind.bind_processor(dialect)
+    if not isinstance(kind, schema.Scaled) or process is None:
+        return process
+    places = kind.places
+
+    def scaled(value: Any) -> Any:
+        if type(value) is Decimal and value.is_finite() and -_LIMIT < value < _LIMIT:
+            return to_units(value, places)
+        return process(value)
+
+    return scaled
 
 
 def _stored(conn: Connection, table: Table, records: list[Record]) -> dict[tuple, Any]:
@@ -121,6 +167,8 @@ def managers_first(reps: Iterable[Any]) -> list[Any]:
 
 def fields_json(fields: dict[str, Decimal]) -> str:
     """Extra deal fields as a JSON object of decimal strings, keys sorted."""
+    if not fields:
+        return "{}"
     return msgspec.json.encode({k: format(v, "f") for k, v in sorted(fields.items())}).decode()
 
 

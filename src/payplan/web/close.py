@@ -1,10 +1,11 @@
 """The month-end close's first steps on the web: import a fact file, and create a run.
 
 `/finance/import` takes one CSV or JSON fact file through the API's own upload path
-(`payplan.api.uploads.import_upload`): checked exactly like a file on disk, all rows
-or none, every problem naming the file, row and column, shown on the page with
-nothing written. It lists the kinds this viewer may import and the files imported
-lately. `POST /finance/runs` creates a draft run of a published plan version for a
+(`payplan.api.uploads.import_upload`), or a CRM export through a mapping of the
+mappings folder (`payplan.api.mapped_imports.import_mapped`, "check only" to import
+nothing): checked exactly like a file on disk, all rows or none, every problem naming
+the file, row and column, shown on the page with nothing written. It lists the kinds
+this viewer may import, the mappings, and the files imported lately. `POST /finance/runs` creates a draft run of a published plan version for a
 period (`payplan.runs.lifecycle.create_run`) and opens its review. Must stay thin:
 checks, permissions and storage are the functions' own.
 """
@@ -23,9 +24,11 @@ from litestar.response import Redirect, Template
 from sqlalchemy import Connection, select
 
 from payplan.api.db import Database
+from payplan.api.mapped_imports import import_mapped
 from payplan.api.uploads import KINDS, import_upload
 from payplan.errors import Invalid, PayplanError
 from payplan.facts.audited import may_import
+from payplan.facts.mapping import find_mapping, mappings_in
 from payplan.facts.problems import FactError
 from payplan.i18n import N_
 from payplan.runs import lifecycle as runs
@@ -40,8 +43,10 @@ UPLOAD_LIMIT = 50_000_000  # a month of a large company's activities fits; the A
 
 @dataclass
 class Upload:
-    kind: str
     file: UploadFile
+    kind: str = ""
+    mapping: str = ""  # a mapping's id: the file is a CRM export read through it
+    check: str = ""  # "1": check only, import nothing
 
 
 @dataclass
@@ -61,8 +66,16 @@ def _recent(conn: Connection) -> list:
 def import_page(request: Request, db: Database, *, status: int = 200, report: object = None,
                 problems: list[str] | None = None, kind: str = "") -> Template:
     kinds = [k for k in KINDS if may_import(request.user.role, k)]
+    mappings = [m for m in _mappings(request) if may_import(request.user.role, m.kind)]
     return page(request, "import.html", status=status, kinds=kinds, chosen=kind, report=report,
-                problems=problems or [], recent=db.read(_recent))
+                problems=problems or [], recent=db.read(_recent), mappings=mappings)
+
+
+def _mappings(request: Request) -> list:
+    try:
+        return mappings_in(request.app.state.settings.mappings)
+    except PayplanError:
+        return []  # a broken mapping is named when it is chosen, not on every visit
 
 
 @get("/finance/import", guards=[FINANCE], sync_to_thread=True)
@@ -83,6 +96,8 @@ def _format(upload: UploadFile) -> str:
 def import_file(request: Request, db: NamedDependency[Database],
                 data: Annotated[Upload, Body(media_type=RequestEncodingType.MULTI_PART)]) -> Template:
     """Import one fact file, all rows or none; the page says what was imported or every problem."""
+    if data.mapping:
+        return _import_mapped(request, db, data)
     if data.kind not in KINDS or not may_import(request.user.role, data.kind):
         return import_page(request, db, status=403, kind=data.kind,
                            problems=[gettext("a %(role)s may not import %(kind)s facts", role=request.user.role,
@@ -96,6 +111,22 @@ def import_file(request: Request, db: NamedDependency[Database],
     except PayplanError as exc:
         return import_page(request, db, status=exc.status, kind=data.kind, problems=[exc.say(gettext)])
     return import_page(request, db, report=report, kind=data.kind)
+
+
+def _import_mapped(request: Request, db: Database, data: Upload) -> Template:
+    """A CRM export through the chosen mapping (or only checked); problems listed, nothing written."""
+    try:
+        mapping = find_mapping(request.app.state.settings.mappings, data.mapping)
+        name = (data.file.filename or "export.csv").replace("/", "_")[:200]
+        report = db.write(import_mapped, mapping, name, data.file.file.read(), request.user, data.check == "1",
+                          gettext)
+    except FactError as exc:
+        return import_page(request, db, status=422, kind=data.mapping, problems=[p.say(gettext) for p in exc.problems])
+    except PayplanError as exc:
+        return import_page(request, db, status=exc.status, kind=data.mapping, problems=[exc.say(gettext)])
+    if report.problem_count:
+        return import_page(request, db, status=422, kind=data.mapping, problems=report.problems)
+    return import_page(request, db, report=report, kind=data.mapping)
 
 
 @post("/finance/runs", guards=[FINANCE], sync_to_thread=True, status_code=303)

@@ -1,0 +1,61 @@
+"""/finance/import with a mapping: a CRM export checked, imported once, or refused with its row and column named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import msgspec
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy import select
+
+from payplan.app import create_app
+from payplan.store.schema import deals
+
+from .conftest import HTML, settings_for
+from .test_pages import sign_in
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPORT = (ROOT / "tests" / "facts" / "data" / "crm" / "pipedrive-deals.csv").read_bytes()
+
+
+@pytest.fixture
+def finance(company):
+    settings = msgspec.structs.replace(settings_for(company.url), mappings=str(ROOT / "mappings"))
+    with TestClient(create_app(settings)) as client:
+        sign_in(client, "fiona")
+        yield client
+
+
+def upload(client, body: bytes, check: bool = False):
+    data = {"_csrf_token": client.cookies.get("payplan_csrf"), "kind": "deals", "mapping": "pipedrive-deals"}
+    return client.post("/finance/import", data={**data, **({"check": "1"} if check else {})},
+                       files={"file": ("pipedrive.csv", body, "text/csv")}, headers=HTML)
+
+
+def stored(company) -> dict:
+    with company.engine.connect() as conn:
+        return {r.id: r for r in conn.execute(select(deals).where(deals.c.id.in_(["101", "102", "103", "104"])))}
+
+
+def test_the_form_offers_the_mappings(finance):
+    page = finance.get("/finance/import", headers=HTML).text
+    assert 'id="mapping"' in page and 'value="pipedrive-deals"' in page
+
+
+def test_a_check_imports_nothing_then_the_import_stores_the_rows_once(finance, company):
+    checked = upload(finance, EXPORT, check=True)
+    assert checked.status_code == 200, checked.text
+    assert "3 would be imported (3 new), 1 skipped. Nothing was imported." in checked.text
+    assert "row 5 skipped: partner deals are not paid on" in checked.text and not stored(company)
+    done = upload(finance, EXPORT)
+    assert "4 rows read, 3 imported (3 new), 1 skipped." in done.text
+    rows = stored(company)
+    assert set(rows) == {"101", "102", "103"} and rows["101"].rep_id == "MGR01" and rows["102"].rep_id == "MGR02"
+    assert "3 imported (0 new)" in upload(finance, EXPORT).text
+
+
+def test_an_unknown_owner_is_named_and_nothing_is_imported(finance, company):
+    refused = upload(finance, EXPORT.replace(b"Andrii Shevchenko,4286.40", b"Nobody Known,4286.40"))
+    assert refused.status_code == 422 and "Nothing was imported." in refused.text
+    assert "pipedrive.csv row 3, column Deal - Owner: unknown owner" in refused.text and not stored(company)

@@ -43,6 +43,7 @@ class Settings(msgspec.Struct, frozen=True):
     signing_key_file: str | None = None
     previous_secret: str | None = None  # PAYPLAN_PREVIOUS_SECRET: still accepted while rotating
     token_days: int = 90  # PAYPLAN_TOKEN_DAYS: how long a new API token works
+    mappings_dir: str = "mappings"  # PAYPLAN_MAPPINGS: the folder of CRM mapping files (docs/importing.md)
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +56,7 @@ def get_settings() -> Settings:
         timezone=env.get("PAYPLAN_TIMEZONE") or "UTC",
         secure_cookies=(env.get("PAYPLAN_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
         templates_dir=env.get("PAYPLAN_TEMPLATES_DIR") or None,
+        mappings_dir=env.get("PAYPLAN_MAPPINGS") or "mappings",
         lock_timeout_ms=_milliseconds(env, "PAYPLAN_LOCK_TIMEOUT_MS", 5_000),
         statement_timeout_ms=_milliseconds(env, "PAYPLAN_STATEMENT_TIMEOUT_MS", 300_000),
         idle_in_transaction_timeout_ms=_milliseconds(env, "PAYPLAN_IDLE_IN_TRANSACTION_TIMEOUT_MS", 60_000),

@@ -1,4 +1,10 @@
-"""`payplan import DIR`: import fact files on a user's behalf (idempotent, all-or-nothing per file)."""
+"""`payplan import DIR` and `payplan import --mapping M EXPORT [--check]`: import facts on a user's behalf.
+
+A directory holds payplan's own fact files; an export (a CRM's CSV or XLSX) is read
+through a mapping file (docs/importing.md). Both are idempotent and all or nothing;
+`--check` imports nothing and says what would be imported, what is skipped and why,
+and the first problems (exit 1 when there are any). Must stay thin.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,51 @@ from pathlib import Path
 
 import click
 
+from payplan.api.mapped_imports import MappedReport, import_mapped
 from payplan.cli.database import acting, as_user
+from payplan.cli.language import _
 from payplan.facts.audited import import_directory
+from payplan.facts.mapping import load_mapping
 
 
 @click.command("import")
-@click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("source", type=click.Path(exists=True, path_type=Path), metavar="DIR|EXPORT")
+@click.option("--mapping", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A mapping file (mappings/X.toml): SOURCE is then a CRM export read through it.")
+@click.option("--check", is_flag=True, help="With --mapping: import nothing, say what would be imported.")
 @as_user
-def import_cmd(directory: Path, as_name: str) -> None:
-    """Import the fact files found in DIRECTORY (idempotent; all-or-nothing per file)."""
-    counts = acting(as_name, lambda conn, user: import_directory(conn, directory, user))
-    for kind, count in counts.items():
-        click.echo(f"{kind}: {count} new")
+def import_cmd(source: Path, mapping: Path | None, check: bool, as_name: str) -> None:
+    """Import the fact files in DIR, or a CRM EXPORT through --mapping (idempotent; all or nothing)."""
+    if mapping is None:
+        if check or not source.is_dir():
+            raise click.UsageError(_("give a directory of fact files, or an export with --mapping"))
+        counts = acting(as_name, lambda conn, user: import_directory(conn, source, user))
+        for kind, count in counts.items():
+            click.echo(f"{kind}: {count} new")
+        return
+    if source.is_dir():
+        raise click.UsageError(_("with --mapping, give the export file, not a directory"))
+    loaded = load_mapping(mapping)
+    data = source.read_bytes()
+    report: MappedReport = acting(as_name, lambda conn, user: import_mapped(  # type: ignore[assignment]
+        conn, loaded, source.name, data, user, check, lambda message: _(message)))
+    _show(report)
+    if report.problem_count:
+        raise SystemExit(1)
+
+
+def _show(report: MappedReport) -> None:
+    if report.problem_count:
+        click.echo(_("%(file)s through %(mapping)s v%(version)s: %(count)s problems, nothing would be imported; "
+                     "the first:", file=report.file, mapping=report.mapping, version=report.version,
+                     count=report.problem_count), err=True)
+        for problem in report.problems:
+            click.echo(f"  {problem}", err=True)
+        return
+    line = (_("%(kind)s: %(rows)s rows would be imported (%(new)s new), %(skipped)s skipped") if report.checked_only
+            else _("%(kind)s: %(rows)s rows imported (%(new)s new), %(skipped)s skipped"))
+    click.echo(f"{report.file} ({report.mapping} v{report.version}) → "
+               + line % {"kind": report.kind, "rows": report.imported, "new": report.inserted,
+                         "skipped": len(report.skipped)})
+    for skipped in report.skipped:
+        click.echo("  " + _("row %(row)s skipped: %(reason)s", row=skipped.row, reason=skipped.reason))

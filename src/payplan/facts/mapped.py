@@ -1,0 +1,207 @@
+"""Apply a mapping to an export: raw CRM rows → payplan's own fact rows, checked like a native file.
+
+`compile_mapping` turns a `Mapping` and the export's header into one function per
+fact field (a column read, an expression, a constant; dates, numbers, stages and
+owners converted once per distinct value), so a row costs a few calls and no regular
+expression. `map_export` runs them over every row, drops rows a `[[skip]]` rule
+matches (listing each with its reason) and hands the canonical text rows to the
+native parser (`payplan.facts.read.parse_file`): the same checks, problems naming
+the export, its row and the source column. Must not touch a database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Callable
+
+import msgspec
+
+from payplan.facts.exports import read_export
+from payplan.facts.mapping import DATE_FIELDS, NUMBER_FIELDS, PLACES, Mapping
+from payplan.facts.problems import FactError, FactProblem
+from payplan.facts.read import SPECS, parse_day, parse_file
+from payplan.i18n import N_
+
+Cell = Callable[[list[str], int, list[FactProblem]], str]
+
+
+class Skipped(msgspec.Struct, frozen=True):
+    row: int
+    reason: str
+
+
+class MappedFile(msgspec.Struct, frozen=True):
+    """An export after its mapping: validated fact rows of `kind`, and the rows skipped."""
+
+    kind: str
+    file: str
+    rows: tuple
+    read: int
+    skipped: tuple[Skipped, ...]
+
+
+def map_export(mapping: Mapping, name: str, data: bytes, reps: dict[str, str] | None = None) -> MappedFile:
+    """Read `data` (the export called `name`) through `mapping`; FactError listing every problem.
+
+    `reps` maps a lower-cased owner (by the mapping's `owners_from` column) to a rep id.
+    """
+    problems: list[FactProblem] = []
+    fmt = mapping.format or ("xlsx" if name.lower().endswith(".xlsx") else "csv")
+    export = read_export(name, data, fmt, mapping.encoding, mapping.delimiter, mapping.decimal, problems)
+    if export is None:
+        raise FactError(problems)
+    header, rows = export
+    compiled = compile_mapping(mapping, name, header, reps or {}, problems)
+    if problems:
+        raise FactError(problems)
+    fields, cells, skips = compiled
+    records, skipped, read = [], [], 0
+    for number, row in rows:
+        read += 1
+        if len(row) < len(header):
+            row = row + [""] * (len(header) - len(row))
+        reason = next((rule(row) for rule in skips if rule(row)), None)
+        if reason is not None:
+            skipped.append(Skipped(number, reason))
+            continue
+        records.append((number, {f: cell(row, number, problems) for f, cell in zip(fields, cells)}))
+    parsed = parse_file(name, (fields, records), SPECS[mapping.kind], problems) if not problems else ()
+    if not problems and not parsed:
+        problems.append(FactProblem(name, None, None, N_("the file has no data rows")))
+    if problems:
+        raise FactError([_placed(mapping, name, p) for p in problems])
+    return MappedFile(mapping.kind, name, parsed, read, tuple(skipped))
+
+
+def _placed(mapping: Mapping, name: str, problem: FactProblem) -> FactProblem:
+    """A problem of the canonical rows, its column named as the export names it."""
+    if problem.file != name or problem.column is None or problem.column not in SPECS[mapping.kind].required + \
+            SPECS[mapping.kind].optional + tuple(mapping.columns) + tuple(mapping.expressions) + tuple(mapping.constants):
+        return problem
+    return msgspec.structs.replace(problem, column=mapping.source_of(problem.column))
+
+
+def compile_mapping(mapping: Mapping, name: str, header: list[str], reps: dict[str, str],
+                    problems: list[FactProblem]) -> tuple[list[str], list[Cell], list[Callable[[list[str]], str | None]]]:
+    """(fields, one cell function per field, skip rules) for an export with `header`."""
+    index = {h: i for i, h in reversed(list(enumerate(header)))}
+
+    def position(column: str, what: str) -> int:
+        if column not in index:
+            problems.append(FactProblem(name, 1, column, N_("the column is missing from the export (%(what)s of "
+                                                            "mapping %(mapping)s)"), {"what": what, "mapping": mapping.id}))
+            return -1
+        return index[column]
+
+    fields, cells = [], []
+    for field, column in mapping.columns.items():
+        fields.append(field)
+        cells.append(_converted(mapping, name, field, column, position(column, field), reps))
+    for field, expression in mapping.expressions.items():
+        fields.append(field)
+        cells.append(_expression(mapping, name, field, [position(c, field) for c in expression.columns]))
+    for field, value in mapping.constants.items():
+        fields.append(field)
+        cells.append(lambda row, number, problems, value=value: value)
+    skips = [_skip(rule.values, position(rule.column, "[[skip]]"), rule.reason) for rule in mapping.skip]
+    return fields, cells, skips
+
+
+def _skip(values: frozenset[str] | None, at: int, reason: str) -> Callable[[list[str]], str | None]:
+    if values is None:
+        return lambda row: reason if not row[at].strip() else None
+    return lambda row: reason if row[at].strip().lower() in values else None
+
+
+def _converted(mapping: Mapping, name: str, field: str, column: str, at: int, reps: dict[str, str]) -> Cell:
+    """The cell function of a field read from one column, with its conversion cached per value."""
+    convert = _conversion(mapping, field, reps)
+    if convert is None:
+        return lambda row, number, problems: row[at]
+    cache: dict[str, str | FactProblem] = {}
+
+    def cell(row: list[str], number: int, problems: list[FactProblem]) -> str:
+        raw = row[at]
+        value = cache.get(raw)
+        if value is None:
+            value = cache[raw] = convert(raw)
+        if isinstance(value, FactProblem):
+            problems.append(FactProblem(name, number, column, value.message, value.fields))
+            return ""
+        return value
+
+    return cell
+
+
+def _conversion(mapping: Mapping, field: str, reps: dict[str, str]) -> Callable[[str], str | FactProblem] | None:
+    if field in DATE_FIELDS and mapping.date_formats:
+        return lambda raw: _day(raw, mapping.date_formats)
+    if (field in NUMBER_FIELDS or field not in _TEXT_FIELDS) and (mapping.decimal != "." or mapping.thousands):
+        return lambda raw: _plain_number(raw, mapping.decimal, mapping.thousands)
+    if field == "status" and mapping.stages is not None:
+        stages = mapping.stages
+        return lambda raw: stages.get(raw.strip().lower()) or (raw if not raw.strip() else FactProblem(
+            "", None, None, N_("%(value)r is not a stage of mapping %(mapping)s; add it to [stages]"),
+            {"value": raw.strip(), "mapping": mapping.id}))
+    if field == "rep_id" and (mapping.owners or mapping.owners_from):
+        owners = mapping.owners | ({k: v for k, v in reps.items() if k not in mapping.owners}
+                                   if mapping.owners_from else {})
+        return lambda raw: owners.get(raw.strip().lower()) or (raw if not raw.strip() else FactProblem(
+            "", None, None, N_("unknown owner %(value)r: not in [owners] of mapping %(mapping)s nor among the reps"),
+            {"value": raw.strip(), "mapping": mapping.id}))
+    return None
+
+
+_TEXT_FIELDS = frozenset({"deal_id", "rep_id", "status", "currency", "product", "activity_id", "kind", "response_id",
+                          "name", "email", "role", "team", "manager_id", "payroll_id", "period", "scope", "scope_id",
+                          "metric"}) | DATE_FIELDS
+
+
+def _day(raw: str, formats: tuple[str, ...]) -> str | FactProblem:
+    text = raw.strip()
+    if not text or parse_day(text) is not None:
+        return text
+    for form in formats:
+        try:
+            return datetime.strptime(text, form).date().isoformat()
+        except ValueError:
+            continue
+    return FactProblem("", None, None, N_("%(value)r is not a date in the formats %(formats)s nor ISO 8601"),
+                       {"value": text, "formats": ", ".join(formats)})
+
+
+def _plain_number(raw: str, decimal: str, thousands: str) -> str:
+    text = raw.strip().replace(" ", "").replace("\u00a0", "")
+    if thousands:
+        text = text.replace(thousands, "")
+    return text.replace(",", ".") if decimal == "," else text
+
+
+def _expression(mapping: Mapping, name: str, field: str, positions: list[int]) -> Cell:
+    expression = mapping.expressions[field]
+    places = PLACES.get(field)
+    quantum = Decimal(1).scaleb(-places) if places is not None else None
+    decimal, thousands = mapping.decimal, mapping.thousands
+
+    def cell(row: list[str], number: int, problems: list[FactProblem]) -> str:
+        values = []
+        for at, column in zip(positions, expression.columns):
+            text = _plain_number(row[at], decimal, thousands)
+            if not text:
+                return ""
+            try:
+                values.append(Decimal(text))
+            except InvalidOperation:
+                problems.append(FactProblem(name, number, column, N_("%(value)r is not a number"), {"value": row[at]}))
+                return ""
+        try:
+            result = expression.evaluate(values)
+        except ZeroDivisionError:
+            problems.append(FactProblem(name, number, expression.text, N_("division by zero")))
+            return ""
+        if quantum is not None:
+            result = result.quantize(quantum, ROUND_HALF_UP)
+        return format(result, "f")
+
+    return cell

@@ -146,6 +146,11 @@ class _Plain:
 
 
 def _conversion(mapping: Mapping, field: str, reps: dict[str, str]) -> Callable[[str], str | FactProblem] | _Plain | None:
+    if field in mapping.values:
+        values = mapping.values[field]
+        return lambda raw: values.get(raw.strip().lower()) or (raw if not raw.strip() else FactProblem(
+            "", None, None, N_("%(value)r is not in [values.%(field)s] of mapping %(mapping)s"),
+            {"value": raw.strip(), "field": field, "mapping": mapping.id}))
     if field in DATE_FIELDS and mapping.date_formats:
         return lambda raw: _day(raw, mapping.date_formats)
     if (field in NUMBER_FIELDS or field not in _TEXT_FIELDS) and (mapping.decimal != "." or mapping.thousands):

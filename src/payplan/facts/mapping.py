@@ -29,7 +29,7 @@ NUMBER_FIELDS = frozenset(PLACES)
 OWNER_COLUMNS = ("email", "name", "rep_id", "payroll_id")
 _KEYS = {"id", "version", "kind", "title", "format", "encoding", "delimiter", "decimal", "thousands",
          "date_formats", "columns", "expressions", "stages", "owners", "owners_from", "owners_file",
-         "constants", "skip"}
+         "constants", "skip", "values"}
 _CHOICES = {"format": ("csv", "xlsx"), "encoding": ("auto", "utf-8", "utf-8-sig", "cp1251"),
             "delimiter": ("auto", ",", ";", "\t"), "decimal": (".", ","), "thousands": ("", ",", " ", ".", "\u00a0")}
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
@@ -62,6 +62,7 @@ class Mapping(msgspec.Struct, frozen=True):
     owners: dict[str, str] = {}  # lower-cased owner → rep id
     owners_from: str | None = None  # a reps column: email, name, rep_id, payroll_id
     skip: tuple[SkipRule, ...] = ()
+    values: dict[str, dict[str, str]] = {}  # field → lower-cased CRM text → payplan value
 
     def source_of(self, field: str) -> str:
         """What a field comes from, as problems name it: the source column, the expression, the constant."""
@@ -112,7 +113,8 @@ def parse_mapping(file: str, data: dict, folder: Path | None = None) -> Mapping:
     return Mapping(file, data["id"], data["version"], kind, _text(file, data, "title"), data.get("format"),
                    data.get("encoding", "auto"), data.get("delimiter", "auto"), data.get("decimal", "."),
                    data.get("thousands", ""), _formats(file, data), columns, expressions, constants,
-                   _stages(file, data), _owners(file, data, folder), _owners_from(file, data), _skips(file, data))
+                   _stages(file, data), _owners(file, data, folder), _owners_from(file, data), _skips(file, data),
+                   _values(file, data, columns))
 
 
 def _text(file: str, data: dict, key: str) -> str:
@@ -171,6 +173,20 @@ def _stages(file: str, data: dict) -> dict[str, str] | None:
             raise _bad(file, f"stages.{stage}", N_("%(value)r is not one of %(allowed)s"), value=status,
                        allowed=", ".join(DEAL_STATUSES))
     return {stage.strip().lower(): status for stage, status in stages.items()}
+
+
+def _values(file: str, data: dict, columns: dict[str, str]) -> dict[str, dict[str, str]]:
+    """`[values.kind]` "Demo" = "demo": a text field's CRM values translated; matching ignores case."""
+    tables = data.get("values", {})
+    if not isinstance(tables, dict):
+        raise _bad(file, "values", N_("must be a table of tables"))
+    found = {}
+    for field, table in tables.items():
+        if field not in columns or field in ("rep_id", "status") or field in DATE_FIELDS or field in NUMBER_FIELDS:
+            raise _bad(file, f"values.{field}", N_("only a text field read from [columns] (not rep_id or status) "
+                                                    "can have values"))
+        found[field] = {k.strip().lower(): v for k, v in _table(file, tables, field).items()}
+    return found
 
 
 def _owners(file: str, data: dict, folder: Path | None) -> dict[str, str]:

@@ -11,7 +11,7 @@ import pytest
 from tests.cli.test_service_commands import payplan  # noqa: F401 - the subprocess fixture
 
 ROOT = Path(__file__).resolve().parents[2]
-MAPPING = ROOT / "mappings" / "pipedrive-deals.toml"
+MAPPING = ROOT / "tests" / "facts" / "data" / "crm" / "mappings" / "pipedrive-deals.toml"
 EXPORT = ROOT / "tests" / "facts" / "data" / "crm" / "pipedrive-deals.csv"
 
 

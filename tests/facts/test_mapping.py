@@ -58,7 +58,7 @@ def problems_of(mapping, data: bytes, name: str = "export.csv", reps=None) -> li
 
 
 def test_the_pipedrive_sample_gives_the_hand_written_facts():
-    mapping = load_mapping(ROOT / "mappings" / "pipedrive-deals.toml")
+    mapping = load_mapping(CRM / "mappings" / "pipedrive-deals.toml")
     result = mapped(mapping, (CRM / "pipedrive-deals.csv").read_bytes(), "pipedrive-deals.csv", REPS)
     assert tuple(_content(r) for r in result.rows) == expected("pipedrive-deals.expected.csv")
     assert result.read == 4 and [(s.row, s.reason) for s in result.skipped] == [(5, "partner deals are not paid on")]
@@ -98,7 +98,7 @@ def test_an_unknown_stage_names_file_row_and_column():
 
 
 def test_an_unknown_owner_names_file_row_and_column():
-    mapping = load_mapping(ROOT / "mappings" / "pipedrive-deals.toml")
+    mapping = load_mapping(CRM / "mappings" / "pipedrive-deals.toml")
     found = problems_of(mapping, (CRM / "pipedrive-deals.csv").read_bytes(), "pipedrive-deals.csv",
                         {"olena kovalenko": "MGR01"})
     assert found == ["pipedrive-deals.csv row 3, column Deal - Owner: unknown owner 'Andrii Shevchenko': "

@@ -21,7 +21,7 @@ EXPORT = (ROOT / "tests" / "facts" / "data" / "crm" / "pipedrive-deals.csv").rea
 
 @pytest.fixture
 def finance(company):
-    settings = msgspec.structs.replace(settings_for(company.url), mappings=str(ROOT / "mappings"))
+    settings = msgspec.structs.replace(settings_for(company.url), mappings=str(ROOT / "tests" / "facts" / "data" / "crm" / "mappings"))
     with TestClient(create_app(settings)) as client:
         sign_in(client, "fiona")
         yield client

@@ -155,7 +155,8 @@ def _base_rows() -> dict[str, dict[str, str]]:
 
 BASE = _base_rows()
 NUMERIC = {"reps": ["salary"], "deals": ["amount", "cost", "discount"], "credits": ["share"],
-           "scores": ["value"], "nps": ["score"], "targets": ["target"], "activities": [], "parameters": ["value"]}
+           "scores": ["value"], "nps": ["score"], "targets": ["target"], "activities": [], "parameters": ["value"],
+           "fx_rates": ["rate"]}
 BIG_NUMBERS = ["1e20", "100000000000000000000", "92233720368547758.08", "9223372036854775808",
                "-92233720368547758.08", "9223372036854.775808", "1000000000000001", "NaN", "9" * 400]
 CELL = st.sampled_from(HOSTILE_CELLS) | st.text(max_size=30) | st.decimals(allow_nan=True).map(str) \

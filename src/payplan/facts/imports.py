@@ -99,7 +99,9 @@ def insert_rows(conn: Connection, table: Table, records: list[Record]) -> None:
 def _processor(kind: Any, dialect: Any) -> Callable[[Any], Any] | None:
     """A column type's bind processor; for a scaled Decimal, a shortcut for the checked Decimals the
     readers produce (anything else, and any doubt, goes through the type's own processor)."""
-    process = kind.bind_processor(dialect)
+    # The dialect's own type (SQLite's DATETIME writes "… 04:00:00.000000", as every query's
+    # parameter is written: the generic type's processor is None and the driver's would not).
+    process = kind.dialect_impl(dialect).bind_processor(dialect)
     if not isinstance(kind, schema.Scaled) or process is None:
         return process
     places = kind.places

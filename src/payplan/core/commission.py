@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from payplan.core.base import base_function, commission_formulas, describe_base
 from payplan.core.context import Ctx
-from payplan.core.cumulative import window_lines, window_quota
+from payplan.core.cumulative import stated_quota, window_lines
 from payplan.core.formula import DIVISION_BY_ZERO, NO_FIELD, FormulaError
 from payplan.core.inputs import Deal
 from payplan.core.plan import Commission
@@ -74,9 +74,9 @@ def evaluate_commission(c: Commission, ctx: Ctx) -> tuple[list[Line], Node]:
                               inputs={"base": info.base_words, "n": Decimal(len(deals))},
                               evidence=tuple(d.id for d in deals)))
     if c.measure == "window":  # tiers on the base so far in the window (payplan.core.cumulative)
-        bands = commission_bands(c, info, window_quota(c, info.needs_quota, ctx, node), ONE)[0]
+        bands = commission_bands(c, info, stated_quota(c, info.needs_quota, ctx, node, False), ONE)[0]
         return window_lines(c, info.label, total, bands, ctx, node)
-    quota = _quota(c, info, ctx, node)
+    quota = stated_quota(c, info.needs_quota, ctx, node, True)
     bands = _bands(c, info, quota, ctx, node)
     lines, unrounded, rounded = _deal_lines(c, info, deals, bases, total, bands, quota, ctx)
     node.children.append(Node(f"{c.id}.deals", N_("Deal lines"), value=rounded,
@@ -210,21 +210,6 @@ def _needs_quota(c: Commission) -> bool:
     return (c.tiers_on == "attainment" and bool(c.tiers)) or c.above_quota or (
         c.rate is None and not c.tiers and c.target_incentive is not None) or (
         bool(c.multipliers) and c.multipliers_on == "attainment")
-
-
-def _quota(c: Commission, info: CommissionInfo, ctx: Ctx, node: Node) -> Decimal | None:
-    if not info.needs_quota and c.quota is None:
-        return None
-    if ctx.plain_targets:
-        quota, source = c.quota, N_("plan")
-    else:
-        quota, source = ctx.target(c.quota_key, c.quota, True)
-    node.add(Node(f"{c.id}.quota", N_("Quota"), value=quota, source=source))
-    if quota is None or quota <= 0:
-        ctx.fail("no-quota", N_("{component} needs a positive quota (plan `quota` or target override '{key}')"),
-                 c.id, component=c.id, key=c.quota_key)
-        return None
-    return quota
 
 
 def _bands(c: Commission, info: CommissionInfo, quota: Decimal | None, ctx: Ctx, node: Node) -> list[Band]:

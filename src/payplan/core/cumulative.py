@@ -45,11 +45,15 @@ def history_start(plan: Plan, period: Period) -> Period:
     return period_of(period_of(period.start, widest).start, plan.period)
 
 
-def window_quota(c: Commission, needs_quota: bool, ctx: Ctx, node: Node) -> Decimal | None:
-    """The window's quota (stated for the whole window, not prorated), when the tiers need one."""
+def stated_quota(c: Commission, needs_quota: bool, ctx: Ctx, node: Node, prorated: bool) -> Decimal | None:
+    """The commission's quota (plan or target override, `prorated` to the rep's share of the
+    period) when its tiers need one; a window's quota is stated for the whole window."""
     if not needs_quota and c.quota is None:
         return None
-    quota, source = ctx.target(c.quota_key, c.quota, False)
+    if ctx.plain_targets:
+        quota, source = c.quota, N_("plan")
+    else:
+        quota, source = ctx.target(c.quota_key, c.quota, prorated)
     node.add(Node(f"{c.id}.quota", N_("Quota"), value=quota, source=source))
     if quota is None or quota <= 0:
         ctx.fail("no-quota", N_("{component} needs a positive quota (plan `quota` or target override '{key}')"),

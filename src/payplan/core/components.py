@@ -102,6 +102,14 @@ class Scorecard(_Frozen, tag_field="kind", tag="scorecard"):
     label: str = ""
     why: str = ""
     target_incentive_param: str = ""  # a `[[parameters]]` key: the rep's value replaces `target_incentive`
+    # Scored over a window (payplan.core.window_score): the KPIs measure the window's facts so
+    # far against the window's targets, and each period pays due so far − paid so far, or,
+    # with pay_on = "window_end", all of it on the window's last period. As for a commission.
+    measure: Literal["period", "window"] = "period"
+    window: Literal["year", "quarter", "periods"] = "year"
+    window_periods: int | None = None
+    window_start: date | None = None
+    pay_on: Literal["period", "window_end"] = "period"
 
 
 class Commission(_Frozen, tag_field="kind", tag="commission"):
@@ -137,7 +145,9 @@ class Commission(_Frozen, tag_field="kind", tag="commission"):
     # the cumulative due minus what was paid so far in the window; "window_end" pays it only
     # on the window's last period.
     measure: Literal["period", "window"] = "period"
-    window: Literal["year", "quarter"] = "year"
+    window: Literal["year", "quarter", "periods"] = "year"
+    window_periods: int | None = None  # window = "periods": its length in plan periods (payplan.core.windows)
+    window_start: date | None = None  # window = "periods": the first window's first day (default effective_from)
     pay_on: Literal["period", "window_end"] = "period"
     label: str = ""
     why: str = ""

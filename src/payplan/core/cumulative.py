@@ -1,5 +1,6 @@
-"""Cumulative (year- or quarter-to-date) commission: tiers on the base credited since
-the window's start, each period paying "cumulative due minus paid so far".
+"""Cumulative (year-, quarter- or N-periods-to-date: `payplan.core.windows`) commission:
+tiers on the base credited since the window's start, each period paying "cumulative due
+minus paid so far".
 
 A commission with `measure = "window"` carries, per component id, its window's base
 and what it paid so far (`CarriedState.windows`), reset when a new window starts.
@@ -18,11 +19,13 @@ from decimal import Decimal
 
 from payplan.core.context import Ctx
 from payplan.core.inputs import WindowTotals
-from payplan.core.periods import Period, period_of
 from payplan.core.plan import Commission, Plan
 from payplan.core.result import Line
 from payplan.core.tiers import Band, applied_tiers, band_index, slice_segment
 from payplan.core.trace import N_, Node
+from payplan.core.windows import history_start, measures_window, window_of
+
+__all__ = ["history_start", "is_cumulative", "stated_quota", "due_on", "window_lines"]
 
 ZERO = Decimal(0)
 
@@ -34,15 +37,7 @@ WINDOW_HELD = N_("{window} base {base:money}, due {due:money}, paid so far {paid
 
 def is_cumulative(plan: Plan) -> bool:
     """Whether any component measures over a window (its pay depends on earlier periods)."""
-    return any(getattr(c, "measure", "period") == "window" for c in plan.components)
-
-
-def history_start(plan: Plan, period: Period) -> Period:
-    """The earliest plan period whose results a run of `period` needs for its windows:
-    the first period of the widest window containing `period`."""
-    kinds = {c.window for c in plan.components if getattr(c, "measure", "period") == "window"}
-    widest = "year" if "year" in kinds else "quarter"
-    return period_of(period_of(period.start, widest).start, plan.period)
+    return any(measures_window(c) for c in plan.components)
 
 
 def stated_quota(c: Commission, needs_quota: bool, ctx: Ctx, node: Node, prorated: bool) -> Decimal | None:
@@ -73,7 +68,7 @@ def due_on(bands: list[Band], base: Decimal, boundary: str) -> Decimal:
 def window_lines(c: Commission, label: str, period_base: Decimal, bands: list[Band], ctx: Ctx,
                  node: Node) -> tuple[list[Line], Node]:
     """The period's one line: cumulative due minus paid so far (or held until the window ends)."""
-    window = period_of(ctx.period.start, c.window)
+    window = window_of(c, ctx.plan.effective_from, ctx.plan.period, ctx.period)
     carried = ctx.state.windows.get(c.id)
     before, paid = (carried.base, carried.paid) if carried and carried.window == window.key else (ZERO, ZERO)
     base = before + period_base
@@ -87,7 +82,7 @@ def window_lines(c: Commission, label: str, period_base: Decimal, bands: list[Ba
     node.add(Node(f"{c.id}.due", N_("Due on the base so far"), value=due))
     node.add(Node(f"{c.id}.paid_before", N_("Paid so far in the window"), value=paid))
     inputs = {"window": window.key, "base": base, "due": due, "paid": paid,
-              "end": period_of(window.end, ctx.plan.period).key}
+              "end": window.last.key}
     cause = WINDOW_PAID if c.pay_on == "period" or last else WINDOW_HELD
     line = Line(c.id, "commission", label, amount, base=period_base, cause=cause, inputs=inputs)
     ctx.windows[c.id] = WindowTotals(window.key, base, paid + amount)

@@ -29,13 +29,13 @@ from payplan.core.plan import Commission, Draw, Fixed, Override, Plan, Pool, Sco
 from payplan.core.pool import evaluate_pool
 from payplan.core.result import ComponentResult, Line, RepResult
 from payplan.core.rounding import round_scoped
-from payplan.core.scorecard import evaluate_scorecard
+from payplan.core.window_score import evaluate_card
 from payplan.core.trace import N_, Node
 
 ZERO = Decimal(0)
 
 _EVALUATORS = {
-    Scorecard: evaluate_scorecard,
+    Scorecard: evaluate_card,  # a window scorecard, or the period's (payplan.core.scorecard)
     Commission: evaluate_commission,
     Spiff: evaluate_spiff,
     Override: evaluate_override,

@@ -97,12 +97,25 @@ class PaidDeal(msgspec.Struct, frozen=True, gc=False):
     component: str
 
 
-class WindowTotals(msgspec.Struct, frozen=True, gc=False):
-    """A cumulative commission's running totals in its current window (`payplan.core.cumulative`)."""
+class KpiTotals(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
+    """A window scorecard's KPI so far in its window (`payplan.core.window_score`): the
+    summed values (a count or an amount), or the summed numerator and `denominator` (a
+    ratio; a score's denominator counts its periods), and the window's target so far."""
 
-    window: str  # the window's key: "2026" or "2026-Q1"
-    base: Decimal  # credited base since the window's start
-    paid: Decimal  # commission paid so far in the window
+    value: Decimal = Decimal(0)
+    denominator: Decimal | None = None
+    target: Decimal | None = None
+    count: int = 0
+
+
+class WindowTotals(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
+    """A cumulative component's running totals in its current window (`payplan.core.cumulative`,
+    `payplan.core.window_score`)."""
+
+    window: str  # the window's key: "2026", "2026-Q1" or "2026-04..2026-09"
+    base: Decimal  # credited base since the window's start (a scorecard: its target incentive so far)
+    paid: Decimal  # paid so far in the window
+    kpis: dict[str, KpiTotals] = {}  # a scorecard's KPIs so far, by KPI id
 
 
 class CarriedState(msgspec.Struct, frozen=True, gc=False):
@@ -114,5 +127,5 @@ class CarriedState(msgspec.Struct, frozen=True, gc=False):
     # Owed by the rep from negative period totals carried forward (`Plan.negative_total`),
     # recovered from later positive totals; apart from the draw balance.
     negative_balance: Decimal = Decimal(0)
-    # Per commission id with `measure = "window"`: its window's base and pay so far.
+    # Per commission or scorecard id with `measure = "window"`: its window's totals and pay so far.
     windows: dict[str, WindowTotals] = {}

@@ -87,6 +87,22 @@ class MetricSpec(msgspec.Struct, frozen=True, order=True):
         return text if self.scope == "self" else f"{self.scope}:{text}"
 
 
+# How a metric adds up over a window of periods (a scorecard with `measure = "window"`):
+# "sum" of the periods' values (counts, amounts); "ratio" of the summed numerators and
+# denominators (× the scale, NPS's 100), never an average of the periods' ratios; "mean" of
+# the periods' values (a score given per period). A median has no window total: refused.
+WINDOW_SUMS = {**dict.fromkeys(ACTIVITY_METRICS | {"leads", "deals_won", "deals_lost", "revenue", "margin"}, "sum"),
+               **dict.fromkeys(("win_rate", "lead_conversion", "margin_rate", "avg_deal_size",
+                                "cycle_days_mean", "nps"), "ratio"),
+               "crm_hygiene": "mean", "script_compliance": "mean"}
+RATIO_SCALE = {"nps": 100}
+
+
+def window_rule(name: str) -> str | None:
+    """"sum", "ratio" or "mean": how the metric adds up over a window; None when it cannot."""
+    return "mean" if name.startswith(SCORE_PREFIX) else WINDOW_SUMS.get(name)
+
+
 def lookup(name: str) -> MetricDef | None:
     """The catalog entry for `name`; custom score kinds get a generic entry."""
     if name in CATALOG:

@@ -91,11 +91,11 @@ def evaluate_scorecard(c: Scorecard, ctx: Ctx) -> tuple[list[Line], Node]:
     attainments: dict[str, Decimal] = {}
     score = ZERO
     for kpi, info in scorecard_kpis(c):
-        points, attainment = _kpi(kpi, info, ctx, children)
+        points, attainment = score_kpi(kpi, info, ctx, children)
         attainments[kpi.id] = attainment
         score += points
     children.append(Node(f"{c.id}.score", N_("Weighted score"), value=score, formula=N_("sum of the KPI points")))
-    ratio = _payout_ratio(c, score, node)
+    ratio = payout_ratio(c, score, node)
     incentive = _target_incentive(c, ctx, node)
     raw = incentive * ratio
     lines = [Line(c.id, "bonus", label, ctx.money(raw))]
@@ -107,7 +107,7 @@ def evaluate_scorecard(c: Scorecard, ctx: Ctx) -> tuple[list[Line], Node]:
     return lines, node
 
 
-def _kpi(kpi: Kpi, info: KpiInfo, ctx: Ctx, siblings: list[Node]) -> tuple[Decimal, Decimal]:
+def score_kpi(kpi: Kpi, info: KpiInfo, ctx: Ctx, siblings: list[Node]) -> tuple[Decimal, Decimal]:
     """Score one KPI into one trace node (appended to `siblings`); returns (points, attainment).
 
     The node's inputs name every step (actual, target, raw, attainment, weight,
@@ -198,7 +198,7 @@ def _bound(kpi: Kpi, a: Decimal, children: list[Node], key: str) -> Decimal:
     return a
 
 
-def _payout_ratio(c: Scorecard, score: Decimal, node: Node) -> Decimal:
+def payout_ratio(c: Scorecard, score: Decimal, node: Node) -> Decimal:
     ratio = (interpolate(c.payout_curve, score, c.payout_curve_boundary, c.payout_curve_slope_after)
              if c.payout_curve else score)
     capped = c.payout_cap is not None and ratio > c.payout_cap

@@ -26,10 +26,11 @@ from payplan.core.issues import Issue, error
 from payplan.core.lint_accept import acknowledge
 from payplan.core.lint_components import Path, step, where
 from payplan.core.lint_team import COMPONENT_CHECKS
+from payplan.core.lint_windows import check_window
 from payplan.core.bounds import plan_number_problem
 from payplan.core import parameters
 from payplan.core.inputs import Rep, RepInputs
-from payplan.core.plan import RESERVED_IDS, Draw, Kpi, Plan
+from payplan.core.plan import RESERVED_IDS, Commission, Draw, Kpi, Plan, Scorecard
 from payplan.core.rehearsal import rehearse
 
 MAX_PLACES = 6
@@ -57,6 +58,8 @@ def _check_plan(plan: Plan) -> list[Issue]:
     issues += _check_header(plan) + _check_ids(plan) + _check_signs(plan)
     for index, component in enumerate(plan.components):
         issues += COMPONENT_CHECKS[type(component)](plan, component, ("components", index))
+        if isinstance(component, (Commission, Scorecard)):  # year-, quarter- or N-periods-to-date
+            issues += check_window(plan, component, ("components", index))
     if not any(i.severity == "error" for i in issues):
         issues += rehearse(plan)  # a plan that passes every rule must also evaluate
     return issues

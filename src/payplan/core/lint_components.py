@@ -119,7 +119,7 @@ def check_commission(plan: Plan, c: Commission, path: Path) -> list[Issue]:
     issues += check_bands(plan, c.tiers, path + ("tiers",), gaps=True)
     issues += check_bands(plan, c.multipliers, path + ("multipliers",), gaps=False)
     issues += _check_quota(plan, c, path) + check_cap_floor(plan, c, path) + check_gates(plan, c.gates, path)
-    issues += check_formula(plan, c.base, path + ("base",)) + check_products(plan, c, path) + _check_window(plan, c, path)
+    issues += check_formula(plan, c.base, path + ("base",)) + check_products(plan, c, path)
     if c.base == "revenue" and not _sees_margin(plan):
         issues.append(warning("ignores-margin", f"commission {c.id} pays on revenue and nothing in the "
                               "plan looks at margin: a deal that loses money still pays", where(plan, path + ("base",))))
@@ -135,28 +135,6 @@ def _check_conflicts(plan: Plan, c: Commission, path: Path) -> list[Issue]:
     return [error("conflicting-fields", f"commission {c.id} sets both {one} and {other}: "
                   f"keep the one that says what it pays", where(plan, path + (one,)))
             for one, other, both in pairs if both]
-
-
-def _check_window(plan: Plan, c: Commission, path: Path) -> list[Issue]:
-    """A cumulative (year- or quarter-to-date) commission: what it does not combine with."""
-    if c.measure == "period":
-        if c.pay_on != "period":
-            return [error("window-measure", f"commission {c.id}: pay_on = \"{c.pay_on}\" needs "
-                          "measure = \"window\"", where(plan, path + ("pay_on",)))]
-        return []
-    issues = [error("window-measure", f"commission {c.id} measures over a window and cannot also use {name}",
-                    where(plan, path + (name,)))
-              for name, used in (("multipliers", c.multipliers), ("gates", c.gates), ("cap", c.cap is not None),
-                                 ("floor", c.floor is not None), ("above_quota", c.above_quota),
-                                 ("accumulate", c.accumulate != "period"), ("tiers_on", c.tiers_on == "margin_rate"))
-              if used]
-    if plan.period == "year" and c.window == "quarter":
-        issues.append(error("window-measure", f"commission {c.id}: a quarter window is shorter than the plan's "
-                            "yearly period", where(plan, path + ("window",))))
-    if plan.clawback is not None:
-        issues.append(warning("window-clawback", f"commission {c.id} pays one line per period, not per deal: "
-                              "the clawback has no deal line of it to reverse", where(plan, path + ("measure",))))
-    return issues
 
 
 def _check_quota(plan: Plan, c: Commission, path: Path) -> list[Issue]:

@@ -46,6 +46,8 @@ DECLINED_VALUES = (
     ("Commission.id", "negative_balance"),
     ("Commission.measure", "window"),  # year- or quarter-to-date totals carried across periods
     ("Commission.pay_on", "window_end"),
+    ("Scorecard.measure", "window"),  # KPIs over the window's facts so far, carried across periods
+    ("Scorecard.pay_on", "window_end"),
     ("Commission.rate_param", "ae_rate"),  # a per-rep parameter (parameters.csv)
     ("Scorecard.target_incentive_param", "ti"),
 )
@@ -78,6 +80,10 @@ FIELDS = {
     "Commission.multipliers": COVERED, "Commission.multipliers_on": COVERED, "Commission.cap": COVERED,
     "Commission.floor": COVERED, "Commission.gates": COVERED,
     "Commission.measure": DECLINED, "Commission.window": DECLINED, "Commission.pay_on": DECLINED,
+    "Commission.window_periods": DECLINED, "Commission.window_start": DECLINED,
+    # a scorecard measured over a window (payplan.core.window_score): its totals carry across periods
+    "Scorecard.measure": DECLINED, "Scorecard.window": DECLINED, "Scorecard.window_periods": DECLINED,
+    "Scorecard.window_start": DECLINED, "Scorecard.pay_on": DECLINED,
     "Spiff.id": COVERED, "Spiff.starts": COVERED, "Spiff.ends": COVERED, "Spiff.products": COVERED,
     "Spiff.exclude_products": COVERED,
     "Spiff.per_deal": COVERED, "Spiff.rate": COVERED, "Spiff.base": COVERED, "Spiff.metric": COVERED,

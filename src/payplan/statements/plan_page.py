@@ -19,6 +19,7 @@ from payplan.core.metrics import lookup
 from payplan.core.plan import Commission, Component, Draw, Fixed, Gate, Kpi, Override, Plan, Pool, Scorecard, Spiff
 from payplan.i18n import N_, Words
 from payplan.statements.tiers import TierRow, tier_rows
+from payplan.statements.window_words import incentive_rule, window_rules
 
 BASES = {"revenue": N_("revenue"), "margin": N_("margin")}
 
@@ -63,7 +64,7 @@ def plan_page(version_id: int, plan: Plan, words: Words) -> PlanPage:
     """`plan` in `words`' language (`words` carries the plan's translations for it)."""
     return PlanPage(version_id, plan.ref, words.plan_text(plan.name), words.plan_text(plan.description),
                     plan.currency, plan.period, plan.effective_from, plan.effective_to, words.lang,
-                    [_component(c, words) for c in plan.components], _plan_rules(plan, words))
+                    [_component(c, words, plan.effective_from) for c in plan.components], _plan_rules(plan, words))
 
 
 def _say(words: Words, message: str, **values: object) -> str:
@@ -83,12 +84,13 @@ def _plan_rules(plan: Plan, w: Words) -> list[str]:
     return rules
 
 
-def _component(c: Component, w: Words) -> ComponentView:
+def _component(c: Component, w: Words, start: date) -> ComponentView:
     label = w.plan_text(c.label) or c.id
     kpis = [_kpi(k, w) for k in c.kpis] if isinstance(c, Scorecard) else []
     tiers = [msgspec.structs.replace(t, label=w.plan_text(t.label)) for t in tier_rows(c)] \
         if isinstance(c, Commission) else []
-    return ComponentView(c.id, c.__struct_config__.tag, label, w.plan_text(c.why), kpis, tiers, _rules(c, label, w))
+    return ComponentView(c.id, c.__struct_config__.tag, label, w.plan_text(c.why), kpis, tiers,
+                         _rules(c, label, w, start))
 
 
 def _kpi(k: Kpi, w: Words) -> KpiView:
@@ -106,12 +108,12 @@ def _in_unit(value: Decimal | None, unit: str, w: Words) -> str:
     return w.amount(value) if unit == "money" else w.pct(value, 1) if unit == "ratio" else w.number(value)
 
 
-def _rules(c: Component, label: str, w: Words) -> list[str]:
+def _rules(c: Component, label: str, w: Words, start: date) -> list[str]:
     rules = [_gate(g, label, w) for g in getattr(c, "gates", [])]
     if isinstance(c, Scorecard):
-        rules += _scorecard(c, label, w)
+        rules += _scorecard(c, label, w, start)
     elif isinstance(c, Commission):
-        rules += _commission(c, label, w)
+        rules += _commission(c, label, w, start)
     elif isinstance(c, Spiff):
         rules.append(_spiff(c, label, w))
     elif isinstance(c, Override):
@@ -142,9 +144,11 @@ def _gate(g: Gate, label: str, w: Words) -> str:
                 min=_in_unit(g.min, unit, w), label=label, factor=w.number(g.factor))
 
 
-def _scorecard(c: Scorecard, label: str, w: Words) -> list[str]:
-    rules = []
-    if c.target_incentive is not None:
+def _scorecard(c: Scorecard, label: str, w: Words, start: date) -> list[str]:
+    rules = window_rules(c, start, w)
+    if c.target_incentive is not None and c.measure == "window":
+        rules.append(incentive_rule(c, label, w))
+    elif c.target_incentive is not None:
         rules.append(_say(w, N_("%(label)s: %(amount)s a period at a 100%% score."), label=label,
                           amount=w.amount(c.target_incentive)))
     if c.salary_share is not None:
@@ -159,7 +163,7 @@ def _scorecard(c: Scorecard, label: str, w: Words) -> list[str]:
     return rules
 
 
-def _commission(c: Commission, label: str, w: Words) -> list[str]:
+def _commission(c: Commission, label: str, w: Words, start: date) -> list[str]:
     rules = [_say(w, N_("%(label)s is paid on the %(base)s of your won deals."), label=label,
                   base=_say(w, BASES[c.base]) if c.base in BASES else c.base)]
     if c.rate is not None:
@@ -167,10 +171,7 @@ def _commission(c: Commission, label: str, w: Words) -> list[str]:
     if c.exclude_products:
         rules.append(_say(w, N_("Deals of these products never count: %(products)s."),
                           products=", ".join(c.exclude_products)))
-    if c.measure == "window":
-        rules.append(_say(w, CUMULATIVE[c.window]))
-    if c.pay_on == "window_end":
-        rules.append(_say(w, WINDOW_END[c.window]))
+    rules += window_rules(c, start, w)
     for m in c.multipliers:
         rules.append(_say(w, N_("%(multiplier)s: from %(start)s to %(stop)s, %(label)s is multiplied by %(factor)s."),
                           multiplier=w.plan_text(m.label) or label, start=w.pct(m.from_, 0),
@@ -210,13 +211,6 @@ def _override(c: Override, label: str, w: Words) -> str:
     return text
 
 
-CUMULATIVE = {
-    "year": N_("Tiers apply to the base since the start of the year; each period pays what is due so far less "
-               "what was paid so far."),
-    "quarter": N_("Tiers apply to the base since the start of the quarter; each period pays what is due so far "
-                  "less what was paid so far.")}
-WINDOW_END = {"year": N_("It is paid in the last period of the year."),
-              "quarter": N_("It is paid in the last period of the quarter.")}
 SPLITS = {"equal": N_("in equal shares"), "attainment": N_("in proportion to each member's attainment"),
           "revenue": N_("in proportion to each member's credited revenue")}
 

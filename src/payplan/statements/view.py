@@ -239,7 +239,9 @@ def _scorecard(comp: Scorecard, node: Node) -> ScorecardView:
     return ScorecardView(kpis=rows, score=value(f"{comp.id}.score"),
                          payout_ratio=value(f"{comp.id}.payout_ratio"),
                          target_incentive=value(f"{comp.id}.target_incentive"),
-                         bonus_before_gates=value(f"{comp.id}.payout"), gates=gates)
+                         # a window scorecard has no gates: its bonus is the window's due so far
+                         bonus_before_gates=value(f"{comp.id}.payout") if comp.measure == "period"
+                         else value(f"{comp.id}.due"), gates=gates)
 
 
 def _kpi(kpi, node: Node | None) -> KpiRow:

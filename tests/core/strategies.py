@@ -9,6 +9,7 @@ import msgspec
 from hypothesis import strategies as st
 
 from payplan.core.inputs import Deal, MetricValue, Rep, RepInputs
+from payplan.core.periods import Period
 from payplan.core.plan import Plan
 
 MONEY = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("500000"), places=2)
@@ -75,3 +76,30 @@ def rep_inputs(deal_list=(), metrics=None) -> RepInputs:
 
 def metric_values(values: dict[str, Decimal]) -> dict[str, MetricValue]:
     return {k: MetricValue(v, 1, ()) for k, v in values.items()}
+
+
+# A window (payplan.core.windows): "year", "quarter" or (N periods, the first window's month in 2026).
+WINDOWS = st.sampled_from(["year", "quarter"]) | st.tuples(st.integers(1, 7), st.integers(1, 12))
+
+
+def window_fields(window) -> dict:
+    """The plan fields of a window drawn from WINDOWS."""
+    if isinstance(window, str):
+        return {"window": window}
+    n, month = window
+    return {"window": "periods", "window_periods": n, "window_start": date(2026, month, 1)}
+
+
+def _months(period: Period) -> int:
+    return period.year * 12 + period.index - 1
+
+
+def window_in_words(window, period: Period) -> tuple[int, int, int]:
+    """(which window, month's place in it from 0, months in the window), counted by hand."""
+    if window == "year":
+        return period.year, period.index - 1, 12
+    if window == "quarter":
+        return period.year * 4 + (period.index - 1) // 3, (period.index - 1) % 3, 3
+    n, month = window
+    since = _months(period) - (2026 * 12 + month - 1)
+    return since // n, since % n, n

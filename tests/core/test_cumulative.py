@@ -1,4 +1,4 @@
-"""Year- and quarter-to-date commission (`measure = "window"`): properties over generated plans.
+"""Year-, quarter- and N-periods-to-date commission (`measure = "window"`): properties over generated plans.
 
 The due on a cumulative base is computed here from the rules in words (a slice in tier i
 is paid at the rate of the highest retroactive tier reached above it, else its own), not
@@ -26,7 +26,7 @@ from payplan.core.periods import Period, parse_range
 from payplan.core.plan import Plan
 from payplan.evaluation.pipeline import evaluate_files
 
-from .strategies import MONEY, increasing_tiers
+from .strategies import MONEY, WINDOWS, increasing_tiers, window_fields, window_in_words
 
 REP = Rep("r1", "Rep One", hired_on=date(2020, 1, 1))
 MONTHS = parse_range("2026-07..2027-03")  # quarter ends, a year end, a new year
@@ -37,8 +37,7 @@ CENT = quantum(2)
 def window_plans(draw):
     comp = {"kind": "commission", "id": "commission", "tiers": draw(increasing_tiers()),
             "boundary": draw(st.sampled_from(["lower", "upper"])), "measure": "window",
-            "window": draw(st.sampled_from(["year", "quarter"])),
-            "pay_on": draw(st.sampled_from(["period", "window_end"]))}
+            **window_fields(draw(WINDOWS)), "pay_on": draw(st.sampled_from(["period", "window_end"]))}
     data = {"id": "p", "version": 1, "name": "P", "effective_from": "2026-07-01", "period": "month",
             "currency": "USD", "negative_total": "pay", "components": [comp]}
     return msgspec.convert(data, Plan, strict=False)
@@ -59,6 +58,11 @@ def _chain(plan: Plan, periods: list[Period], monthly: dict[Period, list[Decimal
         result = evaluate(plan, _inputs(period, monthly[period]), state, period)
         state, totals[period.key] = result.state, result.total
     return totals
+
+
+def _window(c) -> str | tuple[int, int]:
+    """The window as `window_in_words` takes it: "year", "quarter" or (periods, first month)."""
+    return c.window if c.window != "periods" else (c.window_periods, c.window_start.month)
 
 
 def _reached(tier: dict, base: Decimal, boundary: str) -> bool:
@@ -98,12 +102,12 @@ def test_each_period_pays_due_on_base_so_far_minus_paid(plan, amounts):
     totals = _chain(plan, MONTHS, monthly)
     base, paid, window = Decimal(0), Decimal(0), None
     for period in MONTHS:
-        key = period.year if c.window == "year" else (period.year, (period.index - 1) // 3)
+        key, place, size = window_in_words(_window(c), period)
         if key != window:
             base, paid, window = Decimal(0), Decimal(0), key
         base += sum(monthly[period], Decimal(0))
         due = due_in_words(_tiers(plan), base, c.boundary).quantize(CENT, rounding=ROUND_HALF_UP)  # the plan's default
-        last = c.window == "quarter" and period.index % 3 == 0 or period.index == 12
+        last = place == size - 1
         expected = due - paid if c.pay_on == "period" or last else Decimal(0)
         assert totals[period.key] == expected, (period.key, base, due, paid)
         paid += expected
@@ -156,11 +160,12 @@ def test_pipeline_period_by_period_equals_the_range(plan, amounts):
 
 def _toml(plan: Plan) -> str:
     c = plan.components[0]
+    periods = f"window_periods = {c.window_periods}\nwindow_start = {c.window_start}\n" if c.window == "periods" else ""
     tiers = ", ".join("{ " + ", ".join(f"{k} = {json.dumps(v) if k == 'mode' else v}" for k, v in t.items())
                       + " }" for t in _tiers(plan))
     return (f'id = "p"\nversion = 1\nname = "P"\neffective_from = 2026-07-01\nperiod = "month"\n'
             f'currency = "USD"\nnegative_total = "pay"\n\n[[components]]\nkind = "commission"\n'
-            f'id = "commission"\nmeasure = "window"\nwindow = "{c.window}"\npay_on = "{c.pay_on}"\n'
+            f'id = "commission"\nmeasure = "window"\nwindow = "{c.window}"\npay_on = "{c.pay_on}"\n{periods}'
             f'boundary = "{c.boundary}"\ntiers = [{tiers}]\n')
 
 

@@ -1,6 +1,6 @@
 """The plan page says the newer mechanics in words, in en and uk: team pools, SPIFFs tiered on
 deal count, overrides on the team's commission, year-to-date and window-end commissions,
-product exclusions. The figures in each sentence are read from the example plan files."""
+windows of N periods, window scorecards, product exclusions. The figures in each sentence are read from the example plan files."""
 
 from __future__ import annotations
 
@@ -62,6 +62,24 @@ def test_window_commissions_say_their_window(example: str, words: str) -> None:
     assert words in _rules(page)
 
 
+def test_a_window_scorecard_says_its_window_its_sums_and_its_incentive_for_the_window() -> None:
+    page, raw = _page("EX-quarter-scorecard")
+    (card,) = [c for c in raw["components"] if c["kind"] == "scorecard"]
+    said = {c.id: " ".join(c.rules) for c in page.components}[card["id"]]
+    assert "measured on the quarter so far" in said and "ratios from the quarter's totals" in said
+    assert f"{card['label']}: {Decimal(card['target_incentive']):,.2f} a quarter at a 100% score." in said
+    assert "last period of the quarter" in said and "a period at a 100% score" not in said
+
+
+def test_windows_of_n_periods_say_their_length_and_start() -> None:
+    page, raw = _page("EX-window-periods")
+    said = {c.id: " ".join(c.rules) for c in page.components}
+    for comp in raw["components"]:
+        start = comp["window_start"]
+        assert f"{comp['window_periods']} periods long (windows follow each other from " \
+               f"{start:%b} {start.day}, {start.year})" in said[comp["id"]]
+
+
 def test_excluded_products_are_named() -> None:
     page, raw = _page("EX-exclude-products")
     excluded = {p for c in raw["components"] for p in c.get("exclude_products", [])}
@@ -69,9 +87,11 @@ def test_excluded_products_are_named() -> None:
 
 
 @pytest.mark.parametrize("example", ["EX-team-pool", "EX-spiff-count-tiers", "EX-override-on-commission",
-                                     "EX-ytd-accelerator", "EX-quarter-bonus"])
+                                     "EX-ytd-accelerator", "EX-quarter-bonus", "EX-quarter-scorecard",
+                                     "EX-window-periods"])
 def test_the_same_rules_in_ukrainian_leave_no_english_sentence(example: str) -> None:
     page, _ = _page(example, "uk")
     text = _rules(page)
-    for english in ("team pool", "qualifying deals", "commission your team", "since the start", "last period"):
+    for english in ("team pool", "qualifying deals", "commission your team", "since the start", "last period",
+                    "so far", "periods long", "at a 100"):
         assert english not in text

@@ -7,7 +7,8 @@ periods' scores (`payplan.core.metrics.window_rule`). A count or amount KPI's ta
 the sum of the window's periods' targets so far (each as the period would read it:
 override, plan, prorated); any other KPI's target is this period's. The target incentive
 is stated for the whole window (each period adds its share: incentive × proration /
-periods in the window), or is `salary_share` of the window's periods' salary.
+periods in the window; carried undivided so a whole window adds up exactly), or is
+`salary_share` of the window's periods' salary.
 Each period: due = target incentive so far × payout ratio of the window's score so far;
 this period pays due − paid so far, or, with `pay_on = "window_end"`, all of it on the
 window's last period. The window's totals are carried in `CarriedState.windows`.
@@ -60,7 +61,8 @@ def window_scorecard(c: Scorecard, ctx: Ctx) -> tuple[list[Line], Node]:
     node.children.append(Node(f"{c.id}.score", N_("Weighted score"), value=score,
                               formula=N_("sum of the KPI points")))
     ratio = payout_ratio(c, score, node)
-    incentive = carried.base + _incentive_now(c, window, carried.base, ctx, node)
+    accrued = carried.base + _incentive_now(c, window, carried.base, ctx, node)
+    incentive = accrued if c.salary_share is not None else accrued / window.size
     due = ctx.money(incentive * ratio)
     pays = c.pay_on == "period" or ctx.period.end >= window.end
     amount = due - carried.paid if pays else ctx.money(ZERO)
@@ -69,7 +71,7 @@ def window_scorecard(c: Scorecard, ctx: Ctx) -> tuple[list[Line], Node]:
     node.add(Node(f"{c.id}.paid_before", N_("Paid so far in the window"), value=carried.paid))
     inputs = {"window": window.key, "score": score, "due": due, "paid": carried.paid, "end": window.last.key}
     line = Line(c.id, "bonus", label, amount, cause=SCORE_PAID if pays else SCORE_HELD, inputs=inputs)
-    ctx.windows[c.id] = WindowTotals(window.key, incentive, carried.paid + amount, totals)
+    ctx.windows[c.id] = WindowTotals(window.key, accrued, carried.paid + amount, totals)
     return [line], node
 
 
@@ -121,20 +123,24 @@ def _window_info(kpi: Kpi, info: KpiInfo) -> KpiInfo:
 
 
 def _incentive_now(c: Scorecard, window: Window, before: Decimal, ctx: Ctx, node: Node) -> Decimal:
-    """This period's share of the window's target incentive (prorated), with its trace node."""
+    """This period's part of the window's target incentive, with the trace node of the incentive
+    so far. Carried undivided (target incentive × proration, summed; divided by the window's
+    periods when read) so that a whole window adds up to the target incentive exactly."""
     if c.salary_share is not None:
         salary = ctx.rep.salary
         if salary is None:
             ctx.fail("no-salary", N_("{component}: bonus is a share of salary but the rep has no salary"), c.id,
                      component=c.id)
         now = c.salary_share * (salary or ZERO) * ctx.prorate
+        so_far = before + now
         how = N_("{before:money} before this period + {share:.0%} of salary {salary:money} × proration {prorate:pct2}")
     else:
-        now = (c.target_incentive or ZERO) * ctx.prorate / window.size
-        how = N_("{before:money} before this period + {incentive:money} × proration {prorate:pct2} / "
-                 "{size} periods in the window")
-    node.add(Node(f"{c.id}.target_incentive", N_("Target incentive so far in the window"), value=before + now,
+        now = (c.target_incentive or ZERO) * ctx.prorate
+        so_far = (before + now) / window.size
+        how = N_("{incentive:money} × {shares} periods' share (proration summed) / {size} periods in the window")
+    node.add(Node(f"{c.id}.target_incentive", N_("Target incentive so far in the window"), value=so_far,
                   formula=how, inputs={"before": before, "share": c.salary_share, "salary": ctx.rep.salary,
                                        "incentive": c.target_incentive, "prorate": ctx.prorate,
+                                       "shares": (before + now) / (c.target_incentive or ONE),
                                        "size": Decimal(window.size)}))
     return now

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import msgspec
 from hypothesis import strategies as st
@@ -103,3 +105,20 @@ def window_in_words(window, period: Period) -> tuple[int, int, int]:
     n, month = window
     since = _months(period) - (2026 * 12 + month - 1)
     return since // n, since % n, n
+
+
+def write_monthly_deals(folder: Path, monthly: dict[Period, list[tuple[str, object]]]) -> None:
+    """reps.csv with one rep, and deals.csv with each period's (status, amount) deals, closed
+    on the period's 2nd, 3rd… day (for pipeline tests of windows)."""
+    with open(folder / "reps.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["rep_id", "name", "email", "role", "team", "manager_id", "hired_on", "terminated_on", "currency"])
+        w.writerow(["rep", "Rep", "rep@example.com", "AE", "Sales", "", "2025-01-01", "", "USD"])
+    with open(folder / "deals.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["deal_id", "rep_id", "created_at", "closed_at", "status", "amount", "cost", "currency",
+                    "product", "cancelled_at"])
+        for period, rows in monthly.items():
+            for i, (status, amount) in enumerate(rows):
+                day = date(period.year, period.index, 2 + i).isoformat()
+                w.writerow([f"{period.key}-{i}", "rep", day, day, status, amount, 0, "USD", "p", ""])

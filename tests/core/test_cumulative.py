@@ -7,7 +7,6 @@ with the engine's tier code.
 
 from __future__ import annotations
 
-import csv
 import json
 import tempfile
 from datetime import date
@@ -26,7 +25,7 @@ from payplan.core.periods import Period, parse_range
 from payplan.core.plan import Plan
 from payplan.evaluation.pipeline import evaluate_files
 
-from .strategies import MONEY, WINDOWS, increasing_tiers, window_fields, window_in_words
+from .strategies import MONEY, WINDOWS, increasing_tiers, window_fields, window_in_words, write_monthly_deals
 
 REP = Rep("r1", "Rep One", hired_on=date(2020, 1, 1))
 MONTHS = parse_range("2026-07..2027-03")  # quarter ends, a year end, a new year
@@ -125,21 +124,6 @@ def test_a_period_run_from_its_window_start_equals_the_range(plan, amounts, peri
     assert alone[period.key] == ranged[period.key]
 
 
-def _write_facts(folder: Path, monthly: dict[Period, list[Decimal]]) -> None:
-    with open(folder / "reps.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["rep_id", "name", "email", "role", "team", "manager_id", "hired_on", "terminated_on", "currency"])
-        w.writerow(["rep", "Rep", "rep@example.com", "AE", "Sales", "", "2025-01-01", "", "USD"])
-    with open(folder / "deals.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["deal_id", "rep_id", "created_at", "closed_at", "status", "amount", "cost", "currency",
-                    "product", "cancelled_at"])
-        for period, amounts in monthly.items():
-            for i, amount in enumerate(amounts):
-                day = date(period.year, period.index, 2 + i).isoformat()
-                w.writerow([f"{period.key}-{i}", "rep", day, day, "won", amount, 0, "USD", "p", ""])
-
-
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(window_plans(), MONTHLY_DEALS)
 def test_pipeline_period_by_period_equals_the_range(plan, amounts):
@@ -149,7 +133,7 @@ def test_pipeline_period_by_period_equals_the_range(plan, amounts):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "facts").mkdir()
-        _write_facts(folder / "facts", monthly)
+        write_monthly_deals(folder / "facts", {p: [("won", a) for a in amounts] for p, amounts in monthly.items()})
         (folder / "plan.toml").write_text(_toml(plan))
         ranged = {r.period: r.total for r in evaluate_files(folder / "plan.toml", folder / "facts",
                                                             "2026-07..2027-03").results}

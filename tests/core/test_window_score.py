@@ -10,7 +10,6 @@ at the window's end, nothing before its last month.
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -28,7 +27,7 @@ from payplan.core.plan import Plan
 from payplan.core.windows import history_start
 from payplan.evaluation.pipeline import evaluate_files
 
-from .strategies import WINDOWS, window_fields, window_in_words
+from .strategies import WINDOWS, window_fields, window_in_words, write_monthly_deals
 
 REP = Rep("r1", "Rep One", hired_on=date(2020, 1, 1))
 MONTHS = parse_range("2026-07..2027-03")  # quarter ends, a year end, a new year
@@ -109,20 +108,11 @@ def test_a_month_run_from_its_window_start_equals_the_range(card, amounts, perio
 
 
 def _write_facts(folder: Path, monthly: dict[Period, tuple]) -> None:
-    with open(folder / "reps.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["rep_id", "name", "email", "role", "team", "manager_id", "hired_on", "terminated_on", "currency"])
-        w.writerow(["rep", "Rep", "rep@example.com", "AE", "Sales", "", "2025-01-01", "", "USD"])
-    with open(folder / "deals.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["deal_id", "rep_id", "created_at", "closed_at", "status", "amount", "cost", "currency",
-                    "product", "cancelled_at"])
-        for period, (revenue, won, lost) in monthly.items():
-            amounts = [revenue // won] * (won - 1) + [revenue - revenue // won * (won - 1)] if won else []
-            rows = [("won", a) for a in amounts] + [("lost", 1000)] * lost
-            for i, (status, amount) in enumerate(rows):
-                day = date(period.year, period.index, 2 + i).isoformat()
-                w.writerow([f"{period.key}-{i}", "rep", day, day, status, amount, 0, "USD", "p", ""])
+    rows = {}
+    for period, (revenue, won, lost) in monthly.items():
+        amounts = [revenue // won] * (won - 1) + [revenue - revenue // won * (won - 1)] if won else []
+        rows[period] = [("won", a) for a in amounts] + [("lost", 1000)] * lost
+    write_monthly_deals(folder, rows)
 
 
 def _toml(plan: Plan) -> str:

@@ -27,6 +27,7 @@ def _issues(kind: str = "commission", plan: dict | None = None, **fields) -> lis
     ({"window_periods": 3}, "window-measure", "window_periods"),
     ({"measure": "window", "window": "periods"}, "window-periods", "window_periods"),
     ({"measure": "window", "window": "periods", "window_periods": 0}, "window-periods", "window_periods"),
+    ({"measure": "window", "window": "periods", "window_periods": 10**8}, "window-periods", "window_periods"),
     ({"measure": "window", "window": "quarter", "window_periods": 3}, "window-periods", "window_periods"),
     ({"measure": "window", "window_start": "2026-02-01"}, "window-periods", "window_start"),
     ({"measure": "window", "window": "periods", "window_periods": 2, "window_start": "2026-02-15"},

@@ -15,6 +15,8 @@ from payplan.core.periods import period_of
 from payplan.core.plan import Commission, Plan, Scorecard
 from payplan.core.windows import Windowed, window_of, window_size
 
+MAX_PERIODS = 120  # ten years of months: a window past it is a typo, and would leave the calendar
+
 
 def check_window(plan: Plan, c: Windowed, path: Path) -> list[Issue]:
     """Every window check of one commission or scorecard."""
@@ -43,9 +45,9 @@ def _check_keys(plan: Plan, c: Windowed, kind: str, path: Path) -> list[Issue]:
     if c.window == "periods" and c.window_periods is None:
         issues.append(error("window-periods", f"{kind} {c.id}: window = \"periods\" needs window_periods, "
                             "the window's length in plan periods", where(plan, path + ("window_periods",))))
-    elif c.window_periods is not None and c.window_periods < 1:
-        issues.append(error("window-periods", f"{kind} {c.id}: window_periods must be 1 or more, not "
-                            f"{c.window_periods}", where(plan, path + ("window_periods",))))
+    elif c.window_periods is not None and not 1 <= c.window_periods <= MAX_PERIODS:
+        issues.append(error("window-periods", f"{kind} {c.id}: window_periods must be from 1 to {MAX_PERIODS}, "
+                            f"not {c.window_periods}", where(plan, path + ("window_periods",))))
     for key, used in (("window_periods", c.window_periods), ("window_start", c.window_start)):
         if used is not None and c.window != "periods":
             issues.append(error("window-periods", f"{kind} {c.id}: {key} is for window = \"periods\", and "

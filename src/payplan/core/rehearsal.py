@@ -88,12 +88,17 @@ _WORDS = {  # scenario → the whole sentence
 }
 
 
+def _ratio_value(value: Decimal | None) -> MetricValue:
+    """The value as value / 1 too: a window scorecard sums a ratio's numerator and denominator."""
+    return MetricValue(value, 1, (), value, None if value is None else Decimal(1))
+
+
 def rehearsal_inputs(plan: Plan, scenario: str) -> tuple[RepInputs, CarriedState]:
     """A synthetic rep's inputs for one scenario, with every metric and deal field the plan reads."""
     period = period_of(plan.effective_from, plan.period)
     value = {"undefined": None, "zero": Decimal(0), "target": Decimal(1000), "large": LARGE}[scenario]
     targets = _targets(plan)
-    metrics = {spec.key: MetricValue(_metric_value(scenario, value, targets.get(spec.key)), count=1)
+    metrics = {spec.key: _ratio_value(_metric_value(scenario, value, targets.get(spec.key)))
                for spec in plan_needs(plan).specs}
     amount = value if value is not None else Decimal(0)
     deals = _deals(plan, period, amount)

@@ -29,19 +29,27 @@ from payplan.core.plan import Commission, Draw, Fixed, Override, Plan, Pool, Sco
 from payplan.core.pool import evaluate_pool
 from payplan.core.result import ComponentResult, Line, RepResult
 from payplan.core.rounding import round_scoped
-from payplan.core.window_score import evaluate_card
+from payplan.core.scorecard import evaluate_scorecard
+from payplan.core.window_score import window_scorecard
 from payplan.core.trace import N_, Node
 
 ZERO = Decimal(0)
 
 _EVALUATORS = {
-    Scorecard: evaluate_card,  # a window scorecard, or the period's (payplan.core.scorecard)
+    Scorecard: evaluate_scorecard,
     Commission: evaluate_commission,
     Spiff: evaluate_spiff,
     Override: evaluate_override,
     Fixed: evaluate_fixed,
     Pool: evaluate_pool,
 }
+
+
+def _evaluator(comp):
+    """The component's evaluator; a scorecard measured over a window has its own."""
+    if isinstance(comp, Scorecard) and comp.measure == "window":
+        return window_scorecard
+    return _EVALUATORS[type(comp)]
 
 
 class _PlanInfo:
@@ -53,7 +61,7 @@ class _PlanInfo:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self.steps = tuple((_EVALUATORS[type(comp)], comp, comp.id, comp.__struct_config__.tag, comp.label)
+        self.steps = tuple((_evaluator(comp), comp, comp.id, comp.__struct_config__.tag, comp.label)
                            for comp in plan.components if not isinstance(comp, Draw))
         self.has_draws = any(isinstance(comp, Draw) for comp in plan.components)
         self.source = plan.ref  # the plan version (id@version) the total was reached under

@@ -26,7 +26,7 @@ from payplan.core.inputs import KpiTotals, MetricValue, Target, WindowTotals
 from payplan.core.metrics import RATIO_SCALE, window_rule
 from payplan.core.plan import Kpi, Scorecard
 from payplan.core.result import Line
-from payplan.core.scorecard import KpiInfo, evaluate_scorecard, payout_ratio, score_kpi, scorecard_kpis
+from payplan.core.scorecard import KpiInfo, payout_ratio, score_kpi, scorecard_kpis
 from payplan.core.trace import N_, Node
 from payplan.core.windows import Window, window_of
 
@@ -39,12 +39,8 @@ SCORE_HELD = N_("{window} score {score:pts}, due {due:money}, paid so far {paid:
 SUMMED = N_("the targets of the window's periods so far, summed")
 
 
-def evaluate_card(c: Scorecard, ctx: Ctx) -> tuple[list[Line], Node]:
-    """A scorecard's lines: over its window when it measures one, else the period's."""
-    return window_scorecard(c, ctx) if c.measure == "window" else evaluate_scorecard(c, ctx)
-
-
 def window_scorecard(c: Scorecard, ctx: Ctx) -> tuple[list[Line], Node]:
+    """The scorecard's one line for the period (the engine's evaluator when `measure = "window"`)."""
     window = window_of(c, ctx.plan.effective_from, ctx.plan.period, ctx.period)
     carried = ctx.state.windows.get(c.id)
     if carried is None or carried.window != window.key:

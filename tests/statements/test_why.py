@@ -170,12 +170,12 @@ def test_verify_counts_each_figure_so_an_edited_one_fails(tx, corrected, rendere
     _, adjustment = corrected
     pdf, text = printed(tmp_path, renderer, tx(statement_calculation, adjustment.id, "A2"), "en")
     calc = decode(read_attachment(pdf))
-    assert printed_lines(calc, text) == []
+    assert printed_lines([calc], text) == []
     # 50.00 is printed 12 times: the total card, the summary (guarantee, total), the table (two paid
     # before, a difference, the total's difference), the guarantee's heading, line and subtotal, and
     # the two lines' causes ("paid 50.00"). One edited figure is found though eleven are left.
     edited = re.sub(r"(?<![\d.,])50\.00", "55.00", text, count=1)
-    assert printed_lines(calc, edited) == [
+    assert printed_lines([calc], edited) == [
         "printed amounts: 50.00 is printed 12 times by this calculation, 11 times on the pages "
         "(a printed figure was changed)"]
 

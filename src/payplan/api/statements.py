@@ -12,7 +12,7 @@ from typing import Literal
 
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import PathParameter, QueryParameter
 from sqlalchemy import Connection
 from typing_extensions import Annotated
 
@@ -21,10 +21,13 @@ from payplan.api.auth import EVERYONE
 from payplan.api.db import Database
 from payplan.api.problems import problem_responses
 from payplan.api.results import RepId
-from payplan.api.runs import RunId
+from payplan.api.runs import PERIOD, RunId
 from payplan.runs import views as run_views
 
 Lang = Annotated[Literal["en", "uk"], QueryParameter(description="Statement language.")]
+PlanId = Annotated[str, PathParameter(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$",
+                                      description="A plan id (every version of it).")]
+Period = Annotated[str, PathParameter(min_length=4, max_length=7, pattern=PERIOD, description="A period: 2026-03.")]
 
 
 @lru_cache(maxsize=1)
@@ -49,6 +52,28 @@ def statement_pdf(request: Request, run_id: RunId, rep_id: RepId, db: NamedDepen
     """The PDF statement, with its calculation attached (check it with `payplan verify`)."""
     pdf = _renderer().statement(db.read(_calculation, request.user, run_id, rep_id), lang)
     name = f"statement-{rep_id}-run{run_id}-{lang}.pdf"
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _parts(conn: Connection, viewer: User, plan_id: str, period: str, rep_id: str):
+    from payplan.statements.merged import period_parts
+
+    parts = period_parts(conn, rep_id, plan_id, period)
+    for part in parts:  # 404 unless the viewer may see every part (a rep: approved and paid runs only)
+        run_views.get_result(conn, part.calc.run.number, rep_id, viewer)
+    return parts
+
+
+@get("/plans/{plan_id:str}/periods/{period:str}/statements/{rep_id:str}/statement.pdf", guards=[EVERYONE],
+     sync_to_thread=True, tags=["statements"], media_type="application/pdf",
+     responses=problem_responses(400, 401, 403, 404, 409, 422))
+def period_statement_pdf(request: Request, plan_id: PlanId, period: Period, rep_id: RepId,
+                         db: NamedDependency[Database], lang: Lang = "en") -> Response[bytes]:
+    """A rep's statement for a period under a plan id: one part per version in force in it (a plan
+    that changed version inside the period), on one PDF with every part's calculation attached."""
+    pdf = _renderer().merged(db.read(_parts, request.user, plan_id, period, rep_id), lang)
+    name = f"statement-{rep_id}-{plan_id}-{period}-{lang}.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -80,4 +105,4 @@ def statement_css() -> Response[str]:
     return Response(_css(), media_type="text/css; charset=utf-8")
 
 
-ROUTES = [statement_pdf, statement_html, statement_css]
+ROUTES = [statement_pdf, statement_html, period_statement_pdf, statement_css]

@@ -58,21 +58,40 @@ def calculations(run_id: int | None, plan_path: Path | None, data_dir: Path | No
 @click.command("statement")
 @run_option
 @with_file_options
+@click.option("--plan-id", "plan_id", default=None,
+              help="A plan id in the service database, with --period: the rep's statement for the period, "
+                   "one part per plan version in force in it.")
 @click.option("--rep", "rep_id", required=True, help="The rep whose statement to print.")
 @lang_option
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The PDF file to write.")
 def statement(run_id: int | None, plan_path: Path | None, data_dir: Path | None, period: str | None,
-              rep_id: str, lang: str, output: Path) -> None:
+              plan_id: str | None, rep_id: str, lang: str, output: Path) -> None:
     """Print one rep's pay statement as a PDF with its calculation embedded."""
     from payplan.statements.pdf import PdfRenderer
 
+    if plan_id is not None:
+        return _merged(plan_id, period, rep_id, run_id or plan_path or data_dir, lang, output)
     found = calculations(run_id, plan_path, data_dir, period, rep_id)
     if not found:
         raise click.ClickException(f"no statement for rep {rep_id}")
     calc = found[0]
     output.write_bytes(PdfRenderer().statement(calc, lang))
     click.echo(f"{output}: {calc.result.rep_id}, {calc.period}, total {calc.result.total} {calc.result.currency}")
+
+
+def _merged(plan_id: str, period: str | None, rep_id: str, other: object, lang: str, output: Path) -> None:
+    """`statement --plan-id ID --period P`: every version's part of the period, on one statement."""
+    from payplan.cli.database import transaction
+    from payplan.statements.merged import period_parts, total
+    from payplan.statements.pdf import PdfRenderer
+
+    if other or not period:
+        raise click.UsageError("give --plan-id ID with --period P, without --run, --plan or --data")
+    parts = transaction(lambda conn: period_parts(conn, rep_id, plan_id, period))
+    output.write_bytes(PdfRenderer().merged(parts, lang))
+    runs = ", ".join(f"run {p.calc.run.number} ({p.calc.plan.ref})" for p in parts)
+    click.echo(f"{output}: {rep_id}, {period}, total {total(parts)} {parts[0].calc.result.currency} from {runs}")
 
 
 @click.command("statements")

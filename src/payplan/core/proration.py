@@ -39,6 +39,17 @@ def active_window(plan: Plan, rep: Rep, period: Period) -> tuple[date, date] | N
     return (first, last) if first <= last else None
 
 
+def version_days(plan: Plan, period: Period) -> tuple[date, date] | None:
+    """The days of `period` the plan version is in force, when that is only part of it
+    (a version that starts or ends inside the period); None when it spans the period or
+    misses it. The facts of those days, and only they, are the version's: a rep who changes
+    version mid-period has each deal and activity scored by the version in force on its day."""
+    if plan_spans(plan, period):
+        return None
+    first, last = max(period.start, plan.effective_from), min(period.end, plan.effective_to or period.end)
+    return (first, last) if first <= last else None
+
+
 def plan_spans(plan: Plan, period: Period) -> bool:
     """Whether the plan is in force the whole period (so a rep without hire or leaving
     dates is active all of it)."""

@@ -24,6 +24,7 @@ from payplan.core.issues import Issue
 from payplan.core.needs import plan_needs
 from payplan.core.periods import Period, PeriodError, parse_range, period_of
 from payplan.core.plan import Draw, Plan
+from payplan.core.proration import version_days
 from payplan.core.result import RepResult
 from payplan.facts.imports import import_facts
 from payplan.facts.read import read_facts
@@ -113,11 +114,7 @@ def score_period(plan: Plan, conn: Connection, period: Period, reps: list[Rep],
 
     `everyone`: every rep as `load_reps` read them, if the caller has (not read again).
     """
-    needs = plan_needs(plan)
-    inputs = load_inputs(conn, list(needs.specs), period, rep_ids=[r.id for r in reps],
-                         team_scope=needs.team_scope, target_keys=set(needs.target_keys),
-                         activity_ids=activity_ids, everyone=everyone, pool=needs.pool, zone=plan.timezone,
-                         fx=period_conversions(conn, period, plan.currency, plan.fx))
+    inputs = plan_inputs(plan, conn, period, [r.id for r in reps], activity_ids=activity_ids, everyone=everyone)
     results = []
     for rep in reps:
         if rep.id in inputs:
@@ -125,6 +122,17 @@ def score_period(plan: Plan, conn: Connection, period: Period, reps: list[Rep],
             states[rep.id] = result.state
             results.append(result)
     return results, inputs
+
+
+def plan_inputs(plan: Plan, conn: Connection, period: Period, rep_ids: list[str], *, activity_ids: bool = False,
+                everyone: list[Rep] | None = None) -> dict[str, RepInputs]:
+    """Stage 1 for `plan`: what it reads of the facts of `period`, in its time zone and pay
+    currency, counting only the days the version is in force (`proration.version_days`)."""
+    needs = plan_needs(plan)
+    return load_inputs(conn, list(needs.specs), period, rep_ids=rep_ids, team_scope=needs.team_scope,
+                       target_keys=set(needs.target_keys), activity_ids=activity_ids, everyone=everyone,
+                       pool=needs.pool, zone=plan.timezone, fx=period_conversions(conn, period, plan.currency, plan.fx),
+                       days=version_days(plan, period))
 
 
 def carries_state(plan: Plan) -> bool:

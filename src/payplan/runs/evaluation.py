@@ -25,7 +25,10 @@ from payplan.core.inputs import CarriedState, RepInputs
 from payplan.core.periods import Period
 from payplan.core.plain import encode_plain
 from payplan.core.plan import Plan
+from payplan.core.proration import version_days
 from payplan.core.result import RepResult
+from payplan.errors import Conflict
+from payplan.i18n import N_
 from payplan.evaluation.pipeline import carries_state, evaluate_periods, score_period
 from payplan.evaluation.report import result_dict
 from payplan.runs.stored_inputs import encode_inputs
@@ -110,6 +113,10 @@ def starting_states(conn: Connection, plan: Plan, period: Period) -> dict[str, C
     (owed under an earlier version that carried negative totals: recovered whatever the
     policy now), but replays no history for them."""
     previous = period.previous()
+    if version_days(plan, period) is not None and plan.effective_from > period.start:
+        # A version that starts inside the period continues the state the earlier version's
+        # run of the same period left (`earlier_part_states`), not the previous period's.
+        return earlier_part_states(conn, plan, period)
     stored = stored_states(conn, plan.id, previous)
     if not carries_state(plan):
         return {rep_id: state for rep_id, state in (stored or {}).items() if state.negative_balance}
@@ -119,11 +126,35 @@ def starting_states(conn: Connection, plan: Plan, period: Period) -> dict[str, C
     return {r.rep_id: r.state for r in results}
 
 
-def stored_states(conn: Connection, plan_id: str, period: Period) -> dict[str, CarriedState] | None:
-    """States after `period` from its approved/paid runs of `plan_id` (later runs win), or None."""
+def earlier_part_states(conn: Connection, plan: Plan, period: Period) -> dict[str, CarriedState]:
+    """The states the earlier version's final runs of `period` stored, for a version that starts
+    inside the period; refused while the earlier version is in force in the period with no
+    approved run (its part must be settled first). A first version starts from nothing."""
+    stored = stored_states(conn, plan.id, period, before_version=plan.version)
+    if stored is not None:
+        return stored if carries_state(plan) else {k: v for k, v in stored.items() if v.negative_balance}
+    earlier = conn.execute(select(plan_versions.c.version).where(
+        plan_versions.c.plan_id == plan.id, plan_versions.c.version < plan.version,
+        plan_versions.c.effective_from <= period.end,
+        (plan_versions.c.effective_to.is_(None)) | (plan_versions.c.effective_to >= period.start))
+        .order_by(plan_versions.c.version.desc())).scalar()
+    if earlier is not None and carries_state(plan):
+        raise Conflict(N_("%(plan)s starts on %(day)s, inside %(period)s, and continues the state of %(earlier)s: "
+                          "approve the run of %(earlier)s for %(period)s first"),
+                       plan=plan.ref, day=plan.effective_from.isoformat(), period=period.key,
+                       earlier=f"{plan.id}@{earlier}")
+    return {}
+
+
+def stored_states(conn: Connection, plan_id: str, period: Period,
+                  before_version: int | None = None) -> dict[str, CarriedState] | None:
+    """States after `period` from its approved/paid runs of `plan_id` (later runs win), or None;
+    with `before_version`, only the runs of earlier versions (the earlier part of a split period)."""
     final = (select(runs.c.id).join(plan_versions, plan_versions.c.id == runs.c.plan_version_id)
              .where(plan_versions.c.plan_id == plan_id, runs.c.period == period.key,
                     runs.c.state.in_(FINAL_STATES)))
+    if before_version is not None:
+        final = final.where(plan_versions.c.version < before_version)
     run_ids = list(conn.execute(final).scalars())
     if not run_ids:
         return None

@@ -167,23 +167,18 @@ def from_files(plan_path: str | Path, data_dir: str | Path, period_text: str,
 def _replay(plan: Plan, conn, period, rep_ids: list[str] | None) -> list[tuple[RepInputs, CarriedState]]:
     """(inputs, state carried in) per eligible rep for `period`, history replayed."""
     from payplan.core.eligibility import in_force, is_eligible
-    from payplan.core.needs import plan_needs
-    from payplan.evaluation.pipeline import UsageError, with_history
-    from payplan.store.fx import period_conversions
-    from payplan.store.metrics import load_inputs, load_reps
+    from payplan.evaluation.pipeline import UsageError, plan_inputs, with_history
+    from payplan.store.metrics import load_reps
 
     reps = [r for r in load_reps(conn) if is_eligible(plan, r) and (rep_ids is None or r.id in rep_ids)]
     if rep_ids and not reps:
         raise UsageError(f"rep {', '.join(rep_ids)} is not in the facts or not eligible for plan {plan.ref}")
-    needs = plan_needs(plan)
     states: dict[str, CarriedState] = {}
     found: list[tuple[RepInputs, CarriedState]] = []
     for p in with_history(plan, [period]):
         if not in_force(plan, p):
             continue
-        inputs = load_inputs(conn, list(needs.specs), p, rep_ids=[r.id for r in reps],
-                             team_scope=needs.team_scope, target_keys=set(needs.target_keys), pool=needs.pool,
-                             zone=plan.timezone, fx=period_conversions(conn, p, plan.currency, plan.fx))
+        inputs = plan_inputs(plan, conn, p, [r.id for r in reps])
         for rep in reps:
             if rep.id not in inputs:
                 continue

@@ -25,7 +25,8 @@ from payplan.settings import template_folders
 from payplan.statements import ATTACHMENT_NAME
 from payplan.statements.calculation import Calculation, encode
 from payplan.statements.fetcher import StatementFetcher
-from payplan.statements.render import render_html, statement_css
+from payplan.statements.merged import PART_NAME, PART_SIGNATURE, Part
+from payplan.statements.render import render_html, render_merged, statement_css
 from payplan.statements.signing import SIGNATURE_NAME, installation_private_key, sign
 from payplan.statements.view import from_calculation
 
@@ -71,12 +72,25 @@ class PdfRenderer:
         html = render_html(from_calculation(calc), lang)
         return self.html_to_pdf(html, self.signed_attachments(calc))
 
-    def signed_attachments(self, calc: Calculation) -> list[Attachment]:
+    def merged(self, parts: list[Part], lang: str = "en") -> bytes:
+        """One rep's statement for a period whose plan changed version inside it: a first page
+        adding up the parts, then each part's statement, each part's calculation attached and
+        signed as `payplan-calculation-N.json`. A single part is the plain statement."""
+        if len(parts) == 1:
+            return self.statement(parts[0].calc, lang)
+        html = render_merged([from_calculation(p.calc) for p in parts], parts, lang)
+        attachments = [a for p in parts for a in self.signed_attachments(
+            p.calc, PART_NAME.format(n=p.number), PART_SIGNATURE.format(n=p.number))]
+        return self.html_to_pdf(html, attachments)
+
+    def signed_attachments(self, calc: Calculation, name: str = ATTACHMENT_NAME,
+                           signature_name: str = SIGNATURE_NAME) -> list[Attachment]:
         """The calculation and the installation's signature over its exact bytes."""
         if self._signing_key is None:
             self._signing_key = installation_private_key()
         data = encode(calc)
-        return [calculation_attachment(calc, data), signature_attachment(calc, sign(self._signing_key, data))]
+        return [calculation_attachment(calc, data, name),
+                signature_attachment(calc, sign(self._signing_key, data), signature_name, name)]
 
 
 class _ParsedHTML(HTML):
@@ -92,19 +106,20 @@ class _ParsedHTML(HTML):
         self.etree_element = self.wrapper_element.etree_element
 
 
-def calculation_attachment(calc: Calculation, data: bytes | None = None) -> Attachment:
+def calculation_attachment(calc: Calculation, data: bytes | None = None, name: str = ATTACHMENT_NAME) -> Attachment:
     """The JSON attachment; its dates come from the run, so equal inputs give equal bytes."""
     stamp = _stamp(calc)
-    return Attachment(string=data if data is not None else encode(calc), name=ATTACHMENT_NAME, created=stamp,
+    return Attachment(string=data if data is not None else encode(calc), name=name, created=stamp,
                       modified=stamp, description="payplan calculation: plan, inputs, carried state, result",
                       relationship="Data")
 
 
-def signature_attachment(calc: Calculation, signature: bytes) -> Attachment:
+def signature_attachment(calc: Calculation, signature: bytes, name: str = SIGNATURE_NAME,
+                         of: str = ATTACHMENT_NAME) -> Attachment:
     """The Ed25519 signature of the calculation attachment's bytes (JSON)."""
     stamp = _stamp(calc)
-    return Attachment(string=signature, name=SIGNATURE_NAME, created=stamp, modified=stamp,
-                      description="Ed25519 signature of payplan-calculation.json by the installation's key",
+    return Attachment(string=signature, name=name, created=stamp, modified=stamp,
+                      description=f"Ed25519 signature of {of} by the installation's key",
                       relationship="Data")
 
 

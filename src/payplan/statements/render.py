@@ -35,6 +35,7 @@ from payplan.statements.wording import localize
 # own folder comes first when PAYPLAN_TEMPLATES_DIR is set (`payplan.settings`).
 TEMPLATE_DIR = SHIPPED_TEMPLATES
 STATEMENT_TEMPLATE = "statement/statement.html"
+COVER_TEMPLATE = "statement/merged.html"
 STATEMENT_CSS = TEMPLATE_DIR / "statement" / "statement.css"
 
 
@@ -61,7 +62,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     )
 
 
-def render_html(view: StatementView, lang: str = "en", *, css_href: str | None = None) -> str:
+def render_html(view: StatementView, lang: str = "en", *, css_href: str | None = None, part=None) -> str:
     """The statement as an HTML document in `lang` ("en" or "uk").
 
     Args:
@@ -69,6 +70,7 @@ def render_html(view: StatementView, lang: str = "en", *, css_href: str | None =
         lang: the language of labels, numbers and dates.
         css_href: when given, a `<link rel=stylesheet>` to it (the web page);
             the PDF passes the stylesheet to WeasyPrint instead.
+        part: one version's part of a merged statement (`payplan.statements.merged.Part`).
     """
     fmt = Formatter(lang, view.currency, view.texts.get(lang))
     view = localize(view, fmt)
@@ -80,8 +82,27 @@ def render_html(view: StatementView, lang: str = "en", *, css_href: str | None =
                            deal_head=deal_head(fmt), kpi_head=kpi_head(fmt),
                            chart=attainment_chart(view.kpis, fmt), page_parts=page_parts(fmt),
                            trace=trace_groups(view.trace, fmt), lines=lines, deal_lines=deal_lines,
-                           code=code,
+                           code=code, part=part,
                            reasons=_reasons(view, fmt))
+
+
+def render_merged(views: list[StatementView], parts: list, lang: str = "en") -> str:
+    """A merged statement (`payplan.statements.merged`) as one HTML document: a first page with
+    each part's version, days in force and amount and their sum, then each part's statement on
+    pages of its own. `views[i]` is `parts[i]`'s view; page numbers run through the whole."""
+    fmt = Formatter(lang, views[0].currency, views[0].texts.get(lang))
+    rows = [{"number": p.number, "first": p.first, "last": p.last, "view": localize(v, fmt)}
+            for p, v in zip(parts, views)]
+    cover = environment().get_template(COVER_TEMPLATE).render(
+        v=rows[0]["view"], parts=rows, total=sum((v.total for v in views), Decimal(0)), f=fmt, _=fmt.gettext,
+        lang=lang, page_parts=page_parts(fmt))
+    bodies = "".join(f'<div class="next-part">{_body(render_html(v, lang, part=p))}</div>'
+                     for p, v in zip(parts, views))
+    return cover.replace("</body>", bodies + "\n</body>")
+
+
+def _body(html: str) -> str:
+    return html[html.index(">", html.index("<body")) + 1:html.rindex("</body>")]
 
 
 def _reasons(view: StatementView, fmt: Formatter):

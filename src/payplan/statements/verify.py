@@ -33,8 +33,10 @@ from payplan.plans.files import load_plan_text, plan_hash
 from payplan.statements.calculation import Calculation, Embedded, decode
 from payplan.i18n import LANGS
 from payplan.statements.i18n import Formatter
+from payplan.statements import ATTACHMENT_NAME
+from payplan.statements.merged import PART_NAME, PART_SIGNATURE, parts_of
 from payplan.statements.pdf import pdf_text, read_attachment
-from payplan.statements.render import render_html
+from payplan.statements.render import render_html, render_merged
 from payplan.statements.view import from_calculation
 from payplan.statements.signing import SIGNATURE_NAME, installation_public_key, signature_problem
 from payplan.statements.stored import stored_result
@@ -63,23 +65,52 @@ def verify_file(path: str | Path, public_key: Ed25519PublicKey | None = None) ->
 
 def verify_pdf(data: bytes, public_key: Ed25519PublicKey | None = None) -> Verdict:
     """Verify a statement PDF given as bytes, against `public_key` (default: the installation's)."""
-    calc, differences = read_signed(data, public_key or installation_public_key())
+    key = public_key or installation_public_key()
+    if read_attachment_safely(data, PART_NAME.format(n=1)):
+        return verify_parts(data, key)
+    calc, differences = read_signed(data, key)
     if calc is None:
         return Verdict(False, None, differences)
     differences += check_plan(calc) + recompute(calc)
     text = pdf_text(data)
-    differences += printed_total(calc, text) + printed_lines(calc, text)
+    differences += printed_total(calc, text) + printed_lines([calc], text)
     return Verdict(not differences, calc.result.total, differences)
 
 
-def read_signed(data: bytes, key: Ed25519PublicKey | None) -> tuple[Embedded | None, list[str]]:
+def verify_parts(data: bytes, key: Ed25519PublicKey) -> Verdict:
+    """A merged statement (`payplan.statements.merged`): every part as a statement of its own,
+    then the pages must print the parts' sum and every part's figures."""
+    calcs, differences, n = [], [], 1
+    while read_attachment_safely(data, PART_NAME.format(n=n)):
+        calc, problems = read_signed(data, key, PART_NAME.format(n=n), PART_SIGNATURE.format(n=n))
+        differences += [f"part {n}: {p}" for p in problems + (check_plan(calc) + recompute(calc) if calc else [])]
+        if calc is None:
+            return Verdict(False, None, differences)
+        calcs.append(calc)
+        n += 1
+    text, whole = pdf_text(data), sum((c.result.total for c in calcs), ZERO)
+    if not any(_flat(Formatter(lang, calcs[0].result.currency).money(whole)) in _flat(text) for lang in LANGS):
+        differences.append(f"printed total: the parts' sum {whole} does not appear on the statement's pages")
+    differences += printed_lines(calcs, text)
+    return Verdict(not differences, whole, differences)
+
+
+def read_attachment_safely(data: bytes, name: str) -> bytes | None:
+    try:
+        return read_attachment(data, name)
+    except Exception:  # noqa: BLE001 - `read_signed` reports an unreadable PDF
+        return None
+
+
+def read_signed(data: bytes, key: Ed25519PublicKey | None, name: str = ATTACHMENT_NAME,
+                signature_name: str = SIGNATURE_NAME) -> tuple[Embedded | None, list[str]]:
     """The embedded calculation (None when unreadable) and what is wrong with its signature."""
     try:
-        raw, signature = read_attachment(data), read_attachment(data, SIGNATURE_NAME)
+        raw, signature = read_attachment(data, name), read_attachment(data, signature_name)
     except Exception as exc:  # noqa: BLE001 - any unreadable PDF is a failed verification
         return None, [f"not a readable PDF ({type(exc).__name__}: {exc})"]
     if raw is None:
-        return None, ["no payplan-calculation.json attachment in this PDF"]
+        return None, [f"no {name} attachment in this PDF"]
     problem = signature_problem(raw, signature, key)
     try:
         calc = decode(raw)
@@ -161,18 +192,21 @@ def printed_total(calc: Embedded, text: str) -> list[str]:
     return [f"printed total: {calc.result.total} {calc.result.currency} does not appear on the statement's pages"]
 
 
-def printed_lines(calc: Embedded, text: str) -> list[str]:
+def printed_lines(calcs: list[Embedded], text: str) -> list[str]:
     """Every amount the statement prints for its figures must be on the pages as often as the
     statement re-rendered from the calculation prints it (in one of its languages): an edited
     figure fails, and the same amount printed elsewhere (a deal's amount in a correction's
-    "Why this changed" list) cannot stand in for it."""
-    result, amounts = _printed_figures(calc)
-    if result is None:
+    "Why this changed" list) cannot stand in for it. Several calculations: the parts of a
+    merged statement, re-rendered as its parts with their first page."""
+    figures = [_printed_figures(calc) for calc in calcs]
+    if any(result is None for result, _ in figures):
         return []  # `recompute` has said why
+    amounts = [a for _, found in figures for a in found]
+    shown = [_as_calculation(calc, result) for calc, (result, _) in zip(calcs, figures)]
     first: list[str] | None = None
     for lang in LANGS:
-        f = Formatter(lang, calc.result.currency)
-        expected = _body_text(render_html(from_calculation(_as_calculation(calc, result)), lang))
+        f = Formatter(lang, calcs[0].result.currency)
+        expected = _body_text(_rendered(shown, lang))
         missing = [f"printed amounts: {token} is printed {_count(token, expected)} times by this calculation, "
                    f"{_count(token, text)} times on the pages (a printed figure was changed)"
                    for token in dict.fromkeys(f.amount(a) for a in amounts)
@@ -181,6 +215,13 @@ def printed_lines(calc: Embedded, text: str) -> list[str]:
             return []
         first = first if first is not None else missing
     return first or []
+
+
+def _rendered(calcs: list[Calculation], lang: str) -> str:
+    """The HTML a statement of these calculations prints: one statement, or a merged one."""
+    if len(calcs) == 1:
+        return render_html(from_calculation(calcs[0]), lang)
+    return render_merged([from_calculation(c) for c in calcs], parts_of(calcs), lang)
 
 
 def _printed_figures(calc: Embedded) -> tuple[RepResult | None, list[Decimal]]:

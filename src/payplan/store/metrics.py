@@ -42,7 +42,7 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
                 rep_ids: set[str] | list[str] | None = None, team_scope: str | None = None,
                 target_keys: set[str] | None = None, activity_ids: bool = False,
                 everyone: list[Rep] | None = None, pool: bool = False, zone: str = UTC,
-                fx: FxAmounts | None = None) -> dict[str, RepInputs]:
+                fx: FxAmounts | None = None, days: tuple[date, date] | None = None) -> dict[str, RepInputs]:
     """RepInputs for every rep employed during `period` (or only `rep_ids`), by rep id.
 
     `team_scope` ("team" / "subtree") fills `RepInputs.team` with each rep's reports
@@ -54,6 +54,9 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     `zone`: the plan's time zone, whose calendar days the facts' timestamps fall on.
     `fx`: the period's deals converted into the pay currency (`payplan.store.fx`): deal
     metrics and credited deals then read the converted amounts.
+    `days`: the days of the period whose facts count (a plan version in force for only part
+    of it, `proration.version_days`); the whole period when None. Targets, parameters and
+    score rows (which have no days) stay the period's.
     `list_evidence` lists the facts behind any one metric of one rep.
     """
     if everyone is None:
@@ -68,8 +71,8 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     mates = pool_of(employed, chosen) if pool else {}
     wanted = None if only is None else sorted({*only, *(m.id for r in chosen for m in teams.get(r.id, ())),
                                                *(m.id for ms in mates.values() for m in ms)})
-    values = metric_values(conn, specs, period, only, activity_ids=activity_ids, zone=zone, fx=fx)
-    deals = period_deals(conn, period if zone == UTC else Days(period.start, period.end, zone), wanted, fx)
+    values = metric_values(conn, specs, period, only, activity_ids=activity_ids, zone=zone, fx=fx, days=days)
+    deals = period_deals(conn, facts_span(period, zone, days), wanted, fx)
     targets = load_targets(conn, period, _with_mates(chosen, [*mates.values(), *teams.values()]), target_keys)
     params = load_parameters(conn, period, chosen)
     defaults = [(spec.key, values[spec.key].get, empty_value(spec)) for spec in specs]
@@ -145,7 +148,8 @@ def _won(deals: tuple[Deal, ...]) -> tuple[Deal, ...]:
 
 def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
                   only: Only = None, *, activity_ids: bool = False,
-                  zone: str = UTC, fx: FxAmounts | None = None) -> dict[str, dict[str, MetricValue]]:
+                  zone: str = UTC, fx: FxAmounts | None = None,
+                  days: tuple[date, date] | None = None) -> dict[str, dict[str, MetricValue]]:
     """spec key → rep (owner) id → MetricValue, for owners with facts (others: `empty_value`).
 
     Each aggregate query runs once for all specs that share it: one activity query
@@ -154,8 +158,8 @@ def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
     for spec in specs:
         _check(spec)
     if any(s.starts or s.ends for s in specs):
-        return _with_windows(conn, specs, period, only, activity_ids, zone)
-    span = period if zone == UTC else Days(period.start, period.end, zone)  # facts' days in the plan's zone
+        return _with_windows(conn, specs, period, only, activity_ids, zone, fx, days)
+    span = facts_span(period, zone, days)
     kinds: dict[str, list[str]] = {}
     for spec in specs:
         if spec.name in ACTIVITY_METRICS:
@@ -196,26 +200,37 @@ def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
     return result
 
 
-def window_of(spec: MetricSpec, period: Period, zone: str) -> Days | None:
-    """The part of `period` inside the spec's date window; None when they do not meet."""
-    start = max(period.start, date.fromisoformat(spec.starts)) if spec.starts else period.start
-    end = min(period.end, date.fromisoformat(spec.ends)) if spec.ends else period.end
+def facts_span(period: Period, zone: str, days: tuple[date, date] | None = None) -> Period | Days:
+    """The span the aggregates count facts in: the period (UTC days), or its days (or `days`
+    of it) in the plan's time zone."""
+    if zone == UTC and days is None:
+        return period
+    first, last = days or (period.start, period.end)
+    return Days(first, last, zone)
+
+
+def window_of(spec: MetricSpec, period: Period, zone: str, days: tuple[date, date] | None = None) -> Days | None:
+    """The part of `period` (or of its `days`) inside the spec's date window; None when they do not meet."""
+    first, last = days or (period.start, period.end)
+    start = max(first, date.fromisoformat(spec.starts)) if spec.starts else first
+    end = min(last, date.fromisoformat(spec.ends)) if spec.ends else last
     return Days(start, end, zone) if start <= end else None
 
 
-def _with_windows(conn: Connection, specs: list[MetricSpec], period: Period, only: Only,
-                  activity_ids: bool, zone: str) -> dict[str, dict[str, MetricValue]]:
+def _with_windows(conn: Connection, specs: list[MetricSpec], period: Period, only: Only, activity_ids: bool,
+                  zone: str, fx: FxAmounts | None, days: tuple[date, date] | None) -> dict[str, dict[str, MetricValue]]:
     """`metric_values` when some specs have a date window: each such spec is computed over
     the days of its window inside the period (score metrics have no days: refused)."""
     plain = [s for s in specs if not (s.starts or s.ends)]
-    result = metric_values(conn, plain, period, only, activity_ids=activity_ids, zone=zone) if plain else {}
+    result = (metric_values(conn, plain, period, only, activity_ids=activity_ids, zone=zone, fx=fx, days=days)
+              if plain else {})
     for spec in specs:
         if not (spec.starts or spec.ends):
             continue
         if score_kind(spec.name):
             raise ValueError(f"a score metric has no dates to window: {spec.key}")
-        window, whole = window_of(spec, period, zone), msgspec.structs.replace(spec, starts="", ends="")
-        found = metric_values(conn, [whole], window, only, activity_ids=activity_ids, zone=zone) if window else {}
+        window, whole = window_of(spec, period, zone, days), msgspec.structs.replace(spec, starts="", ends="")
+        found = metric_values(conn, [whole], window, only, activity_ids=activity_ids, zone=zone, fx=fx) if window else {}
         result[spec.key] = found.get(whole.key, {})
     return result
 

@@ -62,7 +62,20 @@ def my_pay(request: Request, db: NamedDependency[Database]) -> Template:
     """The viewer's (and, for a manager, their team's) results in approved and paid runs."""
     found = db.read(pay_runs, request.user)
     own = sum(r.rep_id == request.user.rep_id for p in found for r in p.results)
-    return page(request, "pay.html", pay_runs=found, own_count=own)
+    return page(request, "pay.html", pay_runs=found, own_count=own, whole_periods=whole_periods(found))
+
+
+def whole_periods(found: list[PayRun]) -> dict[tuple[int, str], str]:
+    """(run, rep) → the merged statement's address, for results that are one part of a period
+    whose plan changed version inside it (two or more regular runs of the plan id and period)."""
+    parts: dict[tuple[str, str, str], list[int]] = {}
+    for p in found:
+        if p.run.kind == "regular":
+            plan_id = p.run.plan_ref.rsplit("@", 1)[0]
+            for r in p.results:
+                parts.setdefault((plan_id, p.run.period, r.rep_id), []).append(p.run.id)
+    return {(run_id, rep): f"/plans/{plan_id}/periods/{period}/statements/{rep}/statement.pdf"
+            for (plan_id, period, rep), run_ids in parts.items() if len(run_ids) > 1 for run_id in run_ids}
 
 
 @get("/pay/{run_id:int}/{rep_id:str}", guards=[EVERYONE], sync_to_thread=True)

@@ -17,6 +17,7 @@ import msgspec
 
 from payplan.core.bounds import JSON_DEPTH, json_too_deep
 from payplan.facts.problems import FactProblem
+from payplan.gcpause import collector_paused
 from payplan.i18n import N_
 
 _JSON = msgspec.json.Decoder(float_hook=Decimal)
@@ -44,6 +45,7 @@ def records_from_bytes(name: str, data: bytes, problems: list[FactProblem]) -> R
     return reader(name, text, problems)
 
 
+@collector_paused()  # builds a row object per line, no cycles (payplan.gcpause)
 def _csv_records(name: str, text: str, problems: list[FactProblem]) -> Records | None:
     rows = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(rows, [])]

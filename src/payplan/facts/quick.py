@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from decimal import Decimal
 from typing import Callable
 
@@ -32,6 +33,7 @@ def _ident(raw: str | None) -> str | None:
     return value if value and value.isprintable() else None
 
 
+@lru_cache(maxsize=4096)  # a file holds a few hundred distinct days; a date is immutable
 def _day(raw: str) -> date | None:
     """A plain YYYY-MM-DD day (no time, so no instant); None for anything else."""
     value = raw.strip()
@@ -54,10 +56,9 @@ def _number(raw: str, places: int) -> Decimal | None:
 _MISSING = object()
 
 
-def _optional_day(values: Values, column: str) -> object:
+def _optional_day(raw: str | None) -> object:
     """None for a blank cell, the day, or _MISSING when the cell is not a plain day."""
-    raw = values.get(column)
-    if raw is None or not raw.strip():
+    if not raw or raw.isspace():
         return None
     return _day(raw) or _MISSING
 
@@ -66,7 +67,7 @@ def quick_deal(values: Values, number: int, extras: tuple[str, ...]) -> DealRow 
     deal_id, rep_id = _ident(values.get("deal_id")), _ident(values.get("rep_id"))
     status = (values.get("status") or "").strip()
     created = _day(values.get("created_at") or "")
-    closed, cancelled = _optional_day(values, "closed_at"), _optional_day(values, "cancelled_at")
+    closed, cancelled = _optional_day(values.get("closed_at")), _optional_day(values.get("cancelled_at"))
     currency = (values.get("currency") or "").strip()
     if None in (deal_id, rep_id, created) or not currency or status not in _STATUSES \
             or closed is _MISSING or cancelled is _MISSING:

@@ -42,6 +42,10 @@ def insert_rows(conn: Connection, table: Table, columns: Columns, rows: list[Any
         for start in range(0, len(records), CHUNK):
             conn.execute(table.insert(), records[start:start + CHUNK])
         return
+    # A column that is NULL in every row and has no default is left out: NULL all the same, bound for nothing.
+    kept = [i for i, (name, column) in enumerate(zip(names, raw))
+            if table.c[name].server_default is not None or not table.c[name].nullable or any(v is not None for v in column)]
+    names, raw = [names[i] for i in kept], [raw[i] for i in kept]
     stored = [_stored(column, table.c[name].type, conn.dialect) for name, column in zip(names, raw)]
     quoted = ", ".join(f'"{name}"' for name in names)
     sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'

@@ -11,26 +11,21 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from typing import Callable
 
-from payplan.core import bounds
 from payplan.facts.rows import DEAL_STATUSES, ActivityRow, DealRow
 
 Values = dict[str, str]
 Quick = Callable[[Values, int, tuple[str, ...]], "DealRow | ActivityRow | None"]
 
-# At most 18 digits: far inside the 64-bit limits of money (cents) and extra numbers.
-_NUMBERS = {places: re.compile(r"[+-]?[0-9]{1,16}(\.[0-9]{1,%d})?" % places) for places in (2, 28)}
+# At most 15 whole digits: below every limit of `payplan.core.bounds` (FACT_EXTRA is 10**15, money's is
+# 2**63 cents), so a matching cell needs no range check.
+_MONEY = re.compile(r"[+-]?[0-9]{1,15}(\.[0-9]{1,2})?").fullmatch
+_EXTRA = re.compile(r"[+-]?[0-9]{1,15}(\.[0-9]{1,28})?").fullmatch
 _STATUSES = frozenset(DEAL_STATUSES)
-_LIMIT = bounds.FACT_EXTRA
-
-
-def _ident(raw: str | None) -> str | None:
-    """A required identifier without control characters (printable text), stripped."""
-    value = raw.strip() if raw else ""
-    return value if value and value.isprintable() else None
+_MISSING = object()
 
 
 @lru_cache(maxsize=4096)  # a file holds a few hundred distinct days; a date is immutable
@@ -45,17 +40,6 @@ def _day(raw: str) -> date | None:
         return None
 
 
-def _number(raw: str, places: int) -> Decimal | None:
-    value = raw.strip()
-    if not _NUMBERS[places].fullmatch(value):
-        return None
-    number = Decimal(value)
-    return number if abs(number) < _LIMIT else None
-
-
-_MISSING = object()
-
-
 def _optional_day(raw: str | None) -> object:
     """None for a blank cell, the day, or _MISSING when the cell is not a plain day."""
     if not raw or raw.isspace():
@@ -63,38 +47,44 @@ def _optional_day(raw: str | None) -> object:
     return _day(raw) or _MISSING
 
 
+def _number(raw: str | None, match: Callable[[str], object]) -> object:
+    """None for a blank cell, the number, or _MISSING when the cell is not a plain number."""
+    value = raw.strip() if raw else ""
+    if not value:
+        return None
+    return Decimal(value) if match(value) else _MISSING
+
+
 def quick_deal(values: Values, number: int, extras: tuple[str, ...]) -> DealRow | None:
-    deal_id, rep_id = _ident(values.get("deal_id")), _ident(values.get("rep_id"))
-    status = (values.get("status") or "").strip()
-    created = _day(values.get("created_at") or "")
-    closed, cancelled = _optional_day(values.get("closed_at")), _optional_day(values.get("cancelled_at"))
-    currency = (values.get("currency") or "").strip()
-    if None in (deal_id, rep_id, created) or not currency or status not in _STATUSES \
-            or closed is _MISSING or cancelled is _MISSING:
+    get = values.get
+    deal_id, rep_id = (get("deal_id") or "").strip(), (get("rep_id") or "").strip()
+    status, currency = (get("status") or "").strip(), (get("currency") or "").strip()
+    if not (deal_id and rep_id and currency and status in _STATUSES and deal_id.isprintable() and rep_id.isprintable()):
+        return None  # printable: no control characters
+    created = _day(get("created_at") or "")
+    closed, cancelled = _optional_day(get("closed_at")), _optional_day(get("cancelled_at"))
+    if created is None or closed is _MISSING or cancelled is _MISSING \
+            or (closed is None and status in ("won", "cancelled")) or ((cancelled is None) == (status == "cancelled")) \
+            or (closed is not None and closed < created) or (cancelled is not None and cancelled < closed):  # type: ignore[operator]
         return None
-    if (closed is None and status in ("won", "cancelled")) or ((cancelled is None) == (status == "cancelled")) \
-            or (closed is not None and closed < created) or (cancelled is not None and (closed is None or cancelled < closed)):  # type: ignore[operator]
-        return None
-    amount = _number(values.get("amount") or "", 2)
-    raw_cost = (values.get("cost") or "").strip()
-    cost = _number(raw_cost, 2) if raw_cost else None
-    if amount is None or (raw_cost and cost is None):
+    amount, cost = _number(get("amount"), _MONEY), _number(get("cost"), _MONEY)
+    if amount is None or amount is _MISSING or cost is _MISSING:
         return None
     fields = {}
     for column in extras:
-        raw = (values.get(column) or "").strip()
-        if raw:
-            if (value := _number(raw, 28)) is None:
-                return None
+        if (value := _number(get(column), _EXTRA)) is _MISSING:
+            return None
+        if value is not None:
             fields[column] = value
     return DealRow(deal_id, rep_id, created, closed, status, amount, cost, currency,  # type: ignore[arg-type]
-                   (values.get("product") or "").strip(), cancelled, fields, number)  # type: ignore[arg-type]
+                   (get("product") or "").strip(), cancelled, fields, number)  # type: ignore[arg-type]
 
 
 def quick_activity(values: Values, number: int, extras: tuple[str, ...]) -> ActivityRow | None:
-    activity_id, rep_id = _ident(values.get("activity_id")), _ident(values.get("rep_id"))
-    kind = (values.get("kind") or "").strip()
-    occurred = _day(values.get("occurred_at") or "")
-    if None in (activity_id, rep_id, occurred) or not kind:
+    get = values.get
+    activity_id, rep_id, kind = (get("activity_id") or "").strip(), (get("rep_id") or "").strip(), \
+        (get("kind") or "").strip()
+    occurred = _day(get("occurred_at") or "")
+    if not (activity_id and rep_id and kind and occurred and activity_id.isprintable() and rep_id.isprintable()):
         return None
     return ActivityRow(activity_id, rep_id, kind, occurred, number)  # type: ignore[arg-type]

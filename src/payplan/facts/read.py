@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 from typing import Callable
 
@@ -345,7 +346,7 @@ def parse_file(name: str, records: Records, spec: FileSpec, problems: list[FactP
     known = set(spec.required) | set(spec.optional)
     extras = tuple(col for col in header if col not in known and _numeric_column(col, rows)) if spec.extras else ()
     seen: dict[tuple, msgspec.Struct] = {}
-    quick = spec.quick
+    quick, keyof = spec.quick, _key_of(spec.key)
     for number, values in rows:
         parsed = quick(values, number, extras) if quick is not None else None
         if parsed is None:
@@ -354,7 +355,7 @@ def parse_file(name: str, records: Records, spec: FileSpec, problems: list[FactP
             parsed = spec.parse(cells)
             if parsed is None:
                 continue
-        key = tuple(getattr(parsed, col) for col in spec.key)
+        key = keyof(parsed)
         first = seen.setdefault(key, parsed)
         if first is not parsed and content(first) != content(parsed):
             columns = spec.key_columns or spec.key
@@ -364,6 +365,12 @@ def parse_file(name: str, records: Records, spec: FileSpec, problems: list[FactP
                 {"label": label, "key": ", ".join(repr(k) if isinstance(k, str) else str(k) for k in key),
                  "first": first.row}))
     return tuple(seen.values())
+
+
+def _key_of(fields: tuple[str, ...]) -> Callable[[msgspec.Struct], tuple]:
+    """A row's key as a tuple of its `fields`' values (one attrgetter call per row)."""
+    get = attrgetter(*fields)
+    return (lambda row: (get(row),)) if len(fields) == 1 else get
 
 
 def _numeric_column(column: str, rows: list[tuple[int, dict[str, str]]]) -> bool:

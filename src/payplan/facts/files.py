@@ -58,7 +58,7 @@ def _csv_records(name: str, text: str, problems: list[FactProblem]) -> Records |
         return None
     records = []
     for number, cells in enumerate(rows, start=2):
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():  # blank: no cell holds anything but spaces
             continue
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
             problems.append(FactProblem(name, number, None, N_("%(cells)s cells but the header has %(columns)s columns"),

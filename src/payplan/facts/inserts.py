@@ -42,6 +42,11 @@ def insert_rows(conn: Connection, table: Table, columns: Columns, rows: list[Any
         for start in range(0, len(records), CHUNK):
             conn.execute(table.insert(), records[start:start + CHUNK])
         return
+    _sqlite_insert(conn, table, names, raw, rebuild=empty and len(rows) >= REBUILD_ROWS)
+
+
+def _sqlite_insert(conn: Connection, table: Table, names: list[str], raw: list[list[Any]], rebuild: bool) -> None:
+    """Straight to the driver, in storage form, within the connection's transaction (and savepoint)."""
     # A column that is NULL in every row and has no default is left out: NULL all the same, bound for nothing.
     kept = [i for i, (name, column) in enumerate(zip(names, raw))
             if table.c[name].server_default is not None or not table.c[name].nullable or any(v is not None for v in column)]
@@ -52,7 +57,7 @@ def insert_rows(conn: Connection, table: Table, columns: Columns, rows: list[Any
     values = list(zip(*stored))
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        with _indexes_later(cursor, table.name, empty and len(rows) >= REBUILD_ROWS):
+        with _indexes_later(cursor, table.name, rebuild):
             for start in range(0, len(values), CHUNK):
                 cursor.executemany(sql, values[start:start + CHUNK])
     finally:

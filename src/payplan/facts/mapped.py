@@ -3,8 +3,9 @@
 `compile_mapping` turns a `Mapping` and the export's header into one function per
 fact field (a column read, an expression, a constant; dates, stages and owners
 converted once per distinct value), each run over the whole column at once, so a
-cell costs a list step and no regular expression. `map_export` runs them over every row, drops rows a `[[skip]]` rule
-matches (listing each with its reason) and hands the canonical text rows to the
+cell costs a list step and no regular expression. `map_export` drops the rows a
+`[[skip]]` rule matches (listing each with its reason), runs the column functions
+over the rest and hands the canonical text rows to the
 native parser (`payplan.facts.read.parse_file`): the same checks, problems naming
 the export, its row and the source column. Must not touch a database.
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import msgspec
 import pytest
 from sqlalchemy import delete, func, select, text
 
@@ -86,3 +87,26 @@ def test_a_large_file_into_an_empty_table_keeps_the_indexes_even_when_it_fails(e
         import_facts(conn, FactSet(deals=changed, sources={"deals": "deals.csv"}))
     assert str(caught.value) == ("deals.csv row 4, column amount: id 'D2' is already stored with Decimal('2.02'), "
                                  "the file has Decimal('9')")
+
+
+def test_ids_outside_the_stored_range_are_not_looked_up_one_by_one(engine):
+    from sqlalchemy import event
+
+    with engine.begin() as conn:
+        import_facts(conn, FactSet(reps=REPS, deals=deal_rows(40)))  # D0 … D39
+    lookups: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if "FROM deals" in statement and " IN " in statement:
+            lookups.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    beyond = tuple(msgspec.structs.replace(d, deal_id="E" + d.deal_id) for d in deal_rows(40))  # 'E…' > 'D…'
+    within = tuple(msgspec.structs.replace(d, deal_id=d.deal_id + "x") for d in deal_rows(40))  # 'D0x' > 'D0'
+    with engine.begin() as conn:
+        assert import_facts(conn, FactSet(deals=beyond))["deals"] == 40
+    assert lookups == [] if engine.dialect.name == "sqlite" else len(lookups) == 1
+    with engine.begin() as conn:
+        assert import_facts(conn, FactSet(deals=within))["deals"] == 40
+        assert import_facts(conn, FactSet(deals=beyond + within))["deals"] == 0  # both ranges stored now
+    assert len(lookups) == (2 if engine.dialect.name == "sqlite" else 3)

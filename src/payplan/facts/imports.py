@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import Any, Callable, Iterable
 
 import msgspec
-from sqlalchemy import Connection, Table, select, tuple_
+from sqlalchemy import Connection, String, Table, select, tuple_
 
 from payplan.facts.inserts import Columns, insert_rows
 from payplan.facts.problems import FactError, FactProblem
@@ -52,9 +52,23 @@ def _import_file(conn: Connection, table: Table, source: str, rows: list[Any], c
         return 0
     with conn.begin_nested():
         empty = conn.execute(select(1).select_from(table).limit(1)).first() is None
-        new = rows if empty else _new_rows(conn, table, source, rows, columns)
+        new = rows if empty or _none_in_range(conn, table, rows, columns) else _new_rows(conn, table, source, rows,
+                                                                                           columns)
         insert_rows(conn, table, columns, new, empty=empty)
     return len(new)
+
+
+def _none_in_range(conn: Connection, table: Table, rows: list[Any], columns: Columns) -> bool:
+    """True when no stored id lies between the file's least and greatest: nothing to look up.
+
+    SQLite only, for a single text key: its default (binary) order of UTF-8 text is Python's order
+    of str; a PostgreSQL collation may order otherwise."""
+    keys = list(table.primary_key.columns)
+    if conn.dialect.name != "sqlite" or len(keys) != 1 or not isinstance(keys[0].type, String):
+        return False
+    ids = list(map(columns[keys[0].name], rows))
+    found = select(1).select_from(table).where(keys[0].between(min(ids), max(ids))).limit(1)
+    return conn.execute(found).first() is None
 
 
 def _new_rows(conn: Connection, table: Table, source: str, rows: list[Any], columns: Columns) -> list[Any]:

@@ -15,9 +15,9 @@ from operator import attrgetter
 from typing import Any, Callable, Iterable
 
 import msgspec
-from sqlalchemy import Connection, String, Table, select, tuple_
+from sqlalchemy import Connection, String, Table, func, select, tuple_
 
-from payplan.facts.inserts import Columns, insert_rows
+from payplan.facts.inserts import REBUILD_ROWS, Columns, insert_rows
 from payplan.facts.problems import FactError, FactProblem
 from payplan.facts.rows import FactSet
 from payplan.gcpause import collector_paused
@@ -52,10 +52,18 @@ def _import_file(conn: Connection, table: Table, source: str, rows: list[Any], c
         return 0
     with conn.begin_nested():
         empty = conn.execute(select(1).select_from(table).limit(1)).first() is None
-        new = rows if empty or _none_in_range(conn, table, rows, columns) else _new_rows(conn, table, source, rows,
-                                                                                           columns)
-        insert_rows(conn, table, columns, new, empty=empty)
+        nothing_to_look_up = empty or _none_in_range(conn, table, rows, columns)
+        new = rows if nothing_to_look_up else _new_rows(conn, table, source, rows, columns)
+        insert_rows(conn, table, columns, new, rebuild=_few_stored(conn, table, len(new), empty))
     return len(new)
+
+
+def _few_stored(conn: Connection, table: Table, adding: int, empty: bool) -> bool:
+    """SQLite, a large file, and a table holding no more rows than it adds: building the indexes
+    afresh after the insert beats updating them row by row."""
+    if conn.dialect.name != "sqlite" or adding < REBUILD_ROWS:
+        return False
+    return empty or conn.execute(select(func.count()).select_from(table)).scalar_one() <= adding
 
 
 def _none_in_range(conn: Connection, table: Table, rows: list[Any], columns: Columns) -> bool:

@@ -3,10 +3,11 @@
 On SQLite the values go straight to the driver's executemany, each column through
 its own dialect's bind processor (the very values SQLAlchemy would send: DATETIME
 with its microseconds, money in integer cents), inside the caller's transaction.
-A large file into an empty table is written with the table's secondary indexes
-dropped and created again afterwards from their stored SQL (sorting once beats
-updating five B-trees row by row); the caller's SAVEPOINT covers that too, so a
-failure leaves the indexes as they were. No PRAGMA is changed. PostgreSQL gets
+A large file into a table holding no more rows than it adds (an empty one, say)
+is written with the table's secondary indexes dropped and created again
+afterwards from their stored SQL (sorting once beats updating five B-trees row by
+row); the caller's SAVEPOINT covers that too, so a failure leaves the indexes as
+they were. No PRAGMA is changed. PostgreSQL gets
 SQLAlchemy's own executemany. Must not check rows nor decide what is new:
 `payplan.facts.imports` does.
 """
@@ -26,13 +27,14 @@ from payplan.store.schema import to_units
 _LIMIT = Decimal("1e20")  # as payplan.core.money.check
 
 CHUNK = 20_000  # rows per executemany
-REBUILD_ROWS = 10_000  # rows into an empty table from which the indexes are built after the insert
+REBUILD_ROWS = 10_000  # new rows from which the indexes may be built after the insert
 
 Columns = dict[str, Callable[[Any], Any]]  # table column → its value from a fact row, in the row's order
 
 
-def insert_rows(conn: Connection, table: Table, columns: Columns, rows: list[Any], *, empty: bool = False) -> None:
-    """Insert `rows` (fact rows; `columns` says how to read each column); `empty`: the table holds no row."""
+def insert_rows(conn: Connection, table: Table, columns: Columns, rows: list[Any], *, rebuild: bool = False) -> None:
+    """Insert `rows` (fact rows; `columns` says how to read each column); `rebuild` (SQLite): drop the
+    table's indexes and build them after the insert (the caller's savepoint must cover it)."""
     if not rows:
         return
     names = list(columns)
@@ -42,7 +44,7 @@ def insert_rows(conn: Connection, table: Table, columns: Columns, rows: list[Any
         for start in range(0, len(records), CHUNK):
             conn.execute(table.insert(), records[start:start + CHUNK])
         return
-    _sqlite_insert(conn, table, names, raw, rebuild=empty and len(rows) >= REBUILD_ROWS)
+    _sqlite_insert(conn, table, names, raw, rebuild)
 
 
 def _sqlite_insert(conn: Connection, table: Table, names: list[str], raw: list[list[Any]], rebuild: bool) -> None:

@@ -1,8 +1,8 @@
 """Pausing Python's cyclic garbage collector around bulk work that builds no cycles.
 
-Scoring a run or a simulation, encoding and storing results, and decoding
-outcomes allocate millions of small containers that reference counting alone
-frees; each automatic collection meanwhile walks every live container again (the
+Scoring a run or a simulation, encoding and storing results, decoding
+outcomes, and reading and importing large fact files allocate millions of small
+containers that reference counting alone frees; each automatic collection meanwhile walks every live container again (the
 inputs, the results so far), which on a 10,000-rep run added up to about a
 second. `collector_paused` switches the collector off for such a block and back
 on after it, if it was on. The switch is process-wide: other threads skip cyclic

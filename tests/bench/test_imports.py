@@ -30,4 +30,7 @@ def test_the_export_through_its_mapping_gives_the_native_facts():
 def test_the_benchmark_reports_both_rates_and_is_in_the_suite():
     result = imports.run(rows=300, reps=5, runs=1)
     assert result["rows"] == 300 and result["native_per_second"] > 0 and result["mapped_per_second"] > 0
-    assert "payplan.bench.imports" in [row[0] for row in suite.ROWS]
+    assert 0 < result["native_cpu_seconds"] and 0 < result["mapped_cpu_seconds"]
+    row = next(row for row in suite.ROWS if row[0] == "payplan.bench.imports")
+    figure, _ = row[4](result)
+    assert "s CPU) vs native" in figure and "for 300 rows" in figure

@@ -36,8 +36,8 @@ def test_check_then_import_then_import_again(cli):
     checked = cli("import", "--mapping", str(MAPPING), str(EXPORT), "--check", "--as", "fin").stdout
     assert "deals: 3 rows would be imported (3 new), 1 skipped" in checked
     assert "row 5 skipped: partner deals are not paid on" in checked and stored(cli.db) == []
-    assert "deals: 3 rows imported (3 new), 1 skipped" in cli("import", "--mapping", str(MAPPING), str(EXPORT),
-                                                                   "--as", "fin").stdout
+    assert f"{EXPORT.name} (pipedrive-deals v1) → deals: 3 rows imported (3 new), 1 skipped" in cli(
+        "import", "--mapping", str(MAPPING), str(EXPORT), "--as", "fin").stdout  # the mapping and its version
     # amounts in cents: 12556.09 − 3515.71 = 9040.38; 4286.40 − 1071.60 = 3214.80; 41215.47 − 23904.97 = 17310.50
     assert stored(cli.db) == [("101", "MGR01", "won", 1255609, 904038), ("102", "MGR02", "lost", 428640, 321480),
                                   ("103", "MGR01", "open", 4121547, 1731050)]

@@ -22,7 +22,9 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from payplan.evaluation.pipeline import evaluate_files
+from payplan.evaluation.pipeline import evaluate_files, evaluate_periods, load_checked_plan, periods_for
+from payplan.facts.imports import import_facts
+from payplan.facts.read import read_facts
 
 HERE = Path(__file__).parent
 
@@ -34,14 +36,28 @@ def folders() -> list[Path]:
 def run(folder: Path) -> None:
     spec = json.loads((folder / "expected.json").read_text())
     evaluation = evaluate_files(folder / "plan.toml", folder / "facts", spec["period"])
-    errors = [i for i in evaluation.issues if i.severity == "error"]
+    check(spec, evaluation.results, evaluation.issues)
+
+
+def run_on(folder: Path, engine) -> None:
+    """The example on a given fact store (a file SQLite, PostgreSQL), its facts imported there."""
+    spec = json.loads((folder / "expected.json").read_text())
+    plan = load_checked_plan(folder / "plan.toml")
+    with engine.begin() as conn:
+        import_facts(conn, read_facts(folder / "facts"))
+        results, issues = evaluate_periods(plan, conn, periods_for(plan, spec["period"]))
+    check(spec, results, issues)
+
+
+def check(spec: dict, results: list, issues: list) -> None:
+    errors = [i for i in issues if i.severity == "error"]
     assert not errors, errors
-    by_key = {(r.rep_id, r.period): r for r in evaluation.results}
+    by_key = {(r.rep_id, r.period): r for r in results}
     for want in spec["expect"]:
         key = (want["rep_id"], want.get("period", spec["period"]))
         assert key in by_key, f"no result for {key}; have {sorted(by_key)}"
         check_result(by_key[key], want)
-        check_warnings(evaluation.issues, want, key)
+        check_warnings(issues, want, key)
 
 
 def check_result(result, want: dict) -> None:

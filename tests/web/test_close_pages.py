@@ -67,8 +67,9 @@ def test_a_file_with_a_bad_row_is_refused_whole_and_named_then_the_fixed_file_is
     assert deal_count(company) == before + 2
     again = upload(client, "deals", "april.csv", APRIL.format(amount="12500.00"))
     assert "2 rows read, 0 new, 2 already stored." in again.text and deal_count(company) == before + 2
-    assert re.search(r"<td>fiona</td><td>deals</td>\s*<td class=\"mono\">deals.csv</td><td>2026-04-02 – 2026-04-21",
-                     again.text)
+    assert re.search(r"<td>fiona</td><td>deals</td>\s*<td class=\"mono\">deals.csv</td>"
+                     r"<td class=\"mono\"><span class=\"muted\">—</span></td><td>2026-04-02 – 2026-04-21",
+                     again.text)  # a native file: no mapping
 
 
 def test_a_file_that_is_not_csv_or_json_is_refused_with_its_name(client, company):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from payplan.app import create_app
 from payplan.store.schema import deals
+from payplan.store.service_schema import audit_log, fact_imports
 
 from .conftest import HTML, settings_for
 from .test_pages import sign_in
@@ -59,3 +60,18 @@ def test_an_unknown_owner_is_named_and_nothing_is_imported(finance, company):
     refused = upload(finance, EXPORT.replace(b"Andrii Shevchenko,4286.40", b"Nobody Known,4286.40"))
     assert refused.status_code == 422 and "Nothing was imported." in refused.text
     assert "pipedrive.csv row 3, column Deal - Owner: unknown owner" in refused.text and not stored(company)
+
+
+def test_the_audit_row_and_the_recent_imports_name_the_mapping_and_its_version(finance, company):
+    upload(finance, EXPORT)
+    with company.engine.connect() as conn:
+        rows = conn.execute(select(audit_log.c.object, audit_log.c.detail)
+                            .where(audit_log.c.action == "facts.import")).all()
+        recorded = conn.execute(select(fact_imports.c.source, fact_imports.c.mapping_id,
+                                       fact_imports.c.mapping_version)).all()
+    mapped = [msgspec.json.decode(detail) for object_, detail in rows if object_ == "file pipedrive.csv"]
+    assert [(d["mapping"], d["mapping_version"], d["new_rows"]) for d in mapped] == [("pipedrive-deals", 1, 3)]
+    assert [r for r in recorded if r.source == "pipedrive.csv"] == [("pipedrive.csv", "pipedrive-deals", 1)]
+    page = finance.get("/finance/import", headers=HTML).text
+    recent = page[page.index('id="recent"'):]
+    assert '<td class="mono">pipedrive.csv</td><td class="mono">pipedrive-deals v1</td>' in recent

@@ -81,4 +81,4 @@ def _store(conn: Connection, mapping: Mapping, mapped: MappedFile, actor: User) 
     except FactError as exc:
         raise FactError([placed(mapping, mapped.file, p) for p in exc.problems]) from None
     facts = FactSet(**{mapped.kind: mapped.rows}, sources={mapped.kind: mapped.file})
-    return import_fact_set(conn, facts, actor)[mapped.kind]
+    return import_fact_set(conn, facts, actor, (mapping.id, mapping.version))[mapped.kind]

@@ -39,15 +39,18 @@ def import_directory(conn: Connection, directory: str | Path, actor: User) -> di
     return import_fact_set(conn, facts, actor)
 
 
-def import_fact_set(conn: Connection, facts: FactSet, actor: User) -> dict[str, int]:
-    """Import validated facts (e.g. from an upload) and audit each file read."""
+def import_fact_set(conn: Connection, facts: FactSet, actor: User,
+                    mapping: tuple[str, int] | None = None) -> dict[str, int]:
+    """Import validated facts (e.g. from an upload) and audit each file read; `mapping`: the (id,
+    version) of the mapping a CRM export came through, named in the audit row and the import's record."""
     _require(actor, list(facts.sources))
     inserted = import_facts(conn, facts)
-    importers.record(conn, facts, actor.id, inserted)
+    importers.record(conn, facts, actor.id, inserted, mapping)
     for kind, source in facts.sources.items():
-        rows = len(getattr(facts, kind))
-        audit.record(conn, actor.name, "facts.import", f"file {source}",
-                     {"kind": kind, "rows": rows, "new_rows": inserted.get(kind, 0)}, covers=[f"facts {kind}"])
+        detail = {"kind": kind, "rows": len(getattr(facts, kind)), "new_rows": inserted.get(kind, 0)}
+        if mapping is not None:
+            detail |= {"mapping": mapping[0], "mapping_version": mapping[1]}
+        audit.record(conn, actor.name, "facts.import", f"file {source}", detail, covers=[f"facts {kind}"])
     return inserted
 
 

@@ -17,6 +17,7 @@ import msgspec
 
 from payplan.core.bounds import JSON_DEPTH, json_too_deep
 from payplan.facts.problems import FactProblem
+from payplan.gcpause import collector_paused
 from payplan.i18n import N_
 
 _JSON = msgspec.json.Decoder(float_hook=Decimal)
@@ -44,6 +45,7 @@ def records_from_bytes(name: str, data: bytes, problems: list[FactProblem]) -> R
     return reader(name, text, problems)
 
 
+@collector_paused()  # builds a row object per line, no cycles (payplan.gcpause)
 def _csv_records(name: str, text: str, problems: list[FactProblem]) -> Records | None:
     rows = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(rows, [])]
@@ -56,7 +58,7 @@ def _csv_records(name: str, text: str, problems: list[FactProblem]) -> Records |
         return None
     records = []
     for number, cells in enumerate(rows, start=2):
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():  # blank: no cell holds anything but spaces
             continue
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
             problems.append(FactProblem(name, number, None, N_("%(cells)s cells but the header has %(columns)s columns"),

@@ -38,14 +38,18 @@ def days_of(facts: FactSet, kind: str) -> tuple[date, date] | None:
     return (min(days), max(days)) if days else None
 
 
-def record(conn: Connection, facts: FactSet, user_id: int, inserted: dict[str, int]) -> None:
-    """One `fact_imports` row per file of `facts` that added rows and carries days."""
+def record(conn: Connection, facts: FactSet, user_id: int, inserted: dict[str, int],
+           mapping: tuple[str, int] | None = None) -> None:
+    """One `fact_imports` row per file of `facts` that added rows and carries days; `mapping`: the
+    (id, version) of the mapping a CRM export came through."""
+    mapping_id, mapping_version = mapping or (None, None)
     for kind, source in facts.sources.items():
         span = days_of(facts, kind) if inserted.get(kind, 0) else None
         if span is not None:
             conn.execute(insert(fact_imports).values(user_id=user_id, kind=kind, source=source[:300],
                                                      first_day=span[0], last_day=span[1],
-                                                     imported_at=now_text()))
+                                                     imported_at=now_text(), mapping_id=mapping_id,
+                                                     mapping_version=mapping_version))
 
 
 def imports_within(conn: Connection, user_id: int, start: date, end: date) -> list[str]:

@@ -1,6 +1,6 @@
 """Import a validated `FactSet` into the fact tables: idempotent, all-or-nothing per file.
 
-Each file is written inside its own SAVEPOINT with bulk (executemany) inserts. A
+Each file is written inside its own SAVEPOINT with bulk inserts (`payplan.facts.inserts`). A
 row whose external id is already stored with the same content is skipped, so
 re-importing the same files changes nothing; the same id with different content
 is a conflict: the file's savepoint is rolled back and a `FactError` names the
@@ -11,27 +11,26 @@ metrics.
 from __future__ import annotations
 
 from decimal import Decimal
-from operator import itemgetter
+from operator import attrgetter
 from typing import Any, Callable, Iterable
 
 import msgspec
-from sqlalchemy import Connection, Table, select, tuple_
+from sqlalchemy import Connection, String, Table, func, select, tuple_
 
+from payplan.facts.inserts import REBUILD_ROWS, Columns, insert_rows
 from payplan.facts.problems import FactError, FactProblem
 from payplan.facts.rows import FactSet
+from payplan.gcpause import collector_paused
 from payplan.i18n import N_
 from payplan.store import schema
-from payplan.store.schema import to_units
 
-_LIMIT = Decimal("1e20")  # as payplan.core.money.check
-
-CHUNK = 20_000  # rows per executemany
 LOOKUP_CHUNK = 500  # ids per "already stored?" query
 
 Record = dict[str, Any]
 _FIELDS = msgspec.json.Decoder(dict[str, Decimal])
 
 
+@collector_paused()  # lists of values for every row, no cycles (payplan.gcpause)
 def import_facts(conn: Connection, facts: FactSet) -> dict[str, int]:
     """Store `facts`; return the number of new rows per kind ("deals": 120, …).
 
@@ -39,85 +38,66 @@ def import_facts(conn: Connection, facts: FactSet) -> dict[str, int]:
     transaction: commit it to keep what was imported.
     """
     inserted: dict[str, int] = {}
-    for kind, to_record in _RECORDS.items():
+    for kind, columns in COLUMNS.items():
         rows = getattr(facts, kind)
         if kind == "reps":
             rows = managers_first(rows)
         source = facts.sources.get(kind, f"{kind}.csv")
-        inserted[kind] = _import_file(conn, schema.FACT_TABLES[kind], source, rows, to_record)
+        inserted[kind] = _import_file(conn, schema.FACT_TABLES[kind], source, list(rows), columns)
     return inserted
 
 
-def _import_file(conn: Connection, table: Table, source: str, rows: Iterable[Any],
-                 to_record: Callable[[Any], Record]) -> int:
-    records = [(row.row, to_record(row)) for row in rows]
-    if not records:
+def _import_file(conn: Connection, table: Table, source: str, rows: list[Any], columns: Columns) -> int:
+    if not rows:
         return 0
     with conn.begin_nested():
-        stored = _stored(conn, table, [r for _, r in records])
-        key_columns = [c.name for c in table.primary_key.columns]
-        problems, new = [], []
-        for number, record in records:
-            old = stored.get(tuple(record[c] for c in key_columns))
-            if old is None:
-                new.append(record)
-            elif (problem := _conflict(source, number, key_columns, record, old)) is not None:
-                problems.append(problem)
-        if problems:
-            raise FactError(problems)  # leaving the `with` rolls this file back
-        insert_rows(conn, table, new)
+        empty = conn.execute(select(1).select_from(table).limit(1)).first() is None
+        nothing_to_look_up = empty or _none_in_range(conn, table, rows, columns)
+        new = rows if nothing_to_look_up else _new_rows(conn, table, source, rows, columns)
+        insert_rows(conn, table, columns, new, rebuild=_few_stored(conn, table, len(new), empty))
     return len(new)
 
 
-def insert_rows(conn: Connection, table: Table, records: list[Record]) -> None:
-    """Bulk insert; on SQLite straight through the driver's executemany with the columns' own bind
-    processors (the same values SQLAlchemy would send, without its per-row parameter building)."""
-    if conn.dialect.paramstyle != "qmark" or not records:
-        for start in range(0, len(records), CHUNK):
-            conn.execute(table.insert(), records[start:start + CHUNK])
-        return
-    names = list(records[0])
-    get = itemgetter(*names) if len(names) > 1 else (lambda record: (record[names[0]],))
-    converted = [(i, p) for i, c in enumerate(names) if (p := _processor(table.c[c].type, conn.dialect))]
-    quoted = ", ".join(f'"{name}"' for name in names)
-    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        for start in range(0, len(records), CHUNK):
-            rows = []
-            for record in records[start:start + CHUNK]:
-                values = list(get(record))
-                for i, process in converted:
-                    if values[i] is not None:
-                        values[i] = process(values[i])
-                rows.append(values)
-            cursor.executemany(sql, rows)
-    finally:
-        cursor.close()
+def _few_stored(conn: Connection, table: Table, adding: int, empty: bool) -> bool:
+    """SQLite, a large file, and a table holding no more rows than it adds: building the indexes
+    afresh after the insert beats updating them row by row."""
+    if conn.dialect.name != "sqlite" or adding < REBUILD_ROWS:
+        return False
+    return empty or conn.execute(select(func.count()).select_from(table)).scalar_one() <= adding
 
 
-def _processor(kind: Any, dialect: Any) -> Callable[[Any], Any] | None:
-    """A column type's bind processor; for a scaled Decimal, a shortcut for the checked Decimals the
-    readers produce (anything else, and any doubt, goes through the type's own processor)."""
-    # The dialect's own type (SQLite's DATETIME writes "… 04:00:00.000000", as every query's
-    # parameter is written: the generic type's processor is None and the driver's would not).
-    process = kind.dialect_impl(dialect).bind_processor(dialect)
-    if not isinstance(kind, schema.Scaled) or process is None:
-        return process
-    places = kind.places
+def _none_in_range(conn: Connection, table: Table, rows: list[Any], columns: Columns) -> bool:
+    """True when no stored id lies between the file's least and greatest: nothing to look up.
 
-    def scaled(value: Any) -> Any:
-        if type(value) is Decimal and value.is_finite() and -_LIMIT < value < _LIMIT:
-            return to_units(value, places)
-        return process(value)
+    SQLite only, for a single text key: its default (binary) order of UTF-8 text is Python's order
+    of str; a PostgreSQL collation may order otherwise."""
+    keys = list(table.primary_key.columns)
+    if conn.dialect.name != "sqlite" or len(keys) != 1 or not isinstance(keys[0].type, String):
+        return False
+    ids = list(map(columns[keys[0].name], rows))
+    found = select(1).select_from(table).where(keys[0].between(min(ids), max(ids))).limit(1)
+    return conn.execute(found).first() is None
 
-    return scaled
+
+def _new_rows(conn: Connection, table: Table, source: str, rows: list[Any], columns: Columns) -> list[Any]:
+    """The rows not stored yet; FactError naming each row stored with other content."""
+    records = [{column: get(row) for column, get in columns.items()} for row in rows]
+    stored = _stored(conn, table, records)
+    key_columns = [c.name for c in table.primary_key.columns]
+    problems, new = [], []
+    for row, record in zip(rows, records):
+        old = stored.get(tuple(record[c] for c in key_columns))
+        if old is None:
+            new.append(row)
+        elif (problem := _conflict(source, row.row, key_columns, record, old)) is not None:
+            problems.append(problem)
+    if problems:
+        raise FactError(problems)  # leaving the caller's `with` rolls this file back
+    return new
 
 
 def _stored(conn: Connection, table: Table, records: list[Record]) -> dict[tuple, Any]:
     """Rows already in `table` with the same primary keys as `records`, by key."""
-    if conn.execute(select(1).select_from(table).limit(1)).first() is None:
-        return {}
     key_columns = list(table.primary_key.columns)
     key = tuple_(*key_columns) if len(key_columns) > 1 else key_columns[0]
     found: dict[tuple, Any] = {}
@@ -174,25 +154,24 @@ def fields_json(fields: dict[str, Decimal]) -> str:
     return msgspec.json.encode({k: format(v, "f") for k, v in sorted(fields.items())}).decode()
 
 
-_RECORDS: dict[str, Callable[[Any], Record]] = {
-    "reps": lambda r: {"id": r.rep_id, "name": r.name, "email": r.email, "role": r.role, "team": r.team,
-                       "manager_id": r.manager_id, "hired_on": r.hired_on, "terminated_on": r.terminated_on,
-                       "currency": r.currency, "salary": r.salary, "payroll_id": r.payroll_id},
-    "activities": lambda a: {"id": a.activity_id, "rep_id": a.rep_id, "kind": a.kind, "occurred_at": a.occurred_at,
-                             "occurred_at_utc": a.occurred_at_utc},
-    "deals": lambda d: {"id": d.deal_id, "rep_id": d.rep_id, "created_at": d.created_at, "closed_at": d.closed_at,
-                        "status": d.status, "amount": d.amount, "cost": d.cost, "currency": d.currency,
-                        "product": d.product, "cancelled_at": d.cancelled_at, "fields": fields_json(d.fields),
-                        "created_at_utc": d.created_at_utc, "closed_at_utc": d.closed_at_utc,
-                        "cancelled_at_utc": d.cancelled_at_utc},
-    "credits": lambda c: {"deal_id": c.deal_id, "rep_id": c.rep_id, "share": c.share,
-                          "counts_for": c.counts_for},
-    "scores": lambda s: {"rep_id": s.rep_id, "period": s.period, "kind": s.kind, "value": s.value},
-    "nps": lambda n: {"id": n.response_id, "rep_id": n.rep_id, "answered_at": n.answered_at, "score": n.score,
-                      "answered_at_utc": n.answered_at_utc},
-    "targets": lambda t: {"scope": t.scope, "scope_id": t.scope_id, "period": t.period, "metric": t.metric,
-                          "target": t.target},
-    "parameters": lambda p: {"rep_id": p.rep_id, "key": p.key, "effective_from": p.effective_from, "value": p.value},
-    "fx_rates": lambda f: {"day": f.day, "from_currency": f.from_currency, "to_currency": f.to_currency,
-                           "rate": f.rate},
+def _columns(*fields: str | tuple[str, str | Callable[[Any], Any]]) -> Columns:
+    """A table's columns read from a fact row: a field of the same name, or (column, field or function)."""
+    pairs = [(f, f) if isinstance(f, str) else f for f in fields]
+    return {column: attrgetter(get) if isinstance(get, str) else get for column, get in pairs}
+
+
+# In the order a conflict is looked for (the first differing column is named).
+COLUMNS: dict[str, Columns] = {
+    "reps": _columns(("id", "rep_id"), "name", "email", "role", "team", "manager_id", "hired_on", "terminated_on",
+                     "currency", "salary", "payroll_id"),
+    "activities": _columns(("id", "activity_id"), "rep_id", "kind", "occurred_at", "occurred_at_utc"),
+    "deals": _columns(("id", "deal_id"), "rep_id", "created_at", "closed_at", "status", "amount", "cost", "currency",
+                      "product", "cancelled_at", ("fields", lambda d: fields_json(d.fields)), "created_at_utc",
+                      "closed_at_utc", "cancelled_at_utc"),
+    "credits": _columns("deal_id", "rep_id", "share", "counts_for"),
+    "scores": _columns("rep_id", "period", "kind", "value"),
+    "nps": _columns(("id", "response_id"), "rep_id", "answered_at", "score", "answered_at_utc"),
+    "targets": _columns("scope", "scope_id", "period", "metric", "target"),
+    "parameters": _columns("rep_id", "key", "effective_from", "value"),
+    "fx_rates": _columns("day", "from_currency", "to_currency", "rate"),
 }

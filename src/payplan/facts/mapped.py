@@ -1,10 +1,11 @@
 """Apply a mapping to an export: raw CRM rows → payplan's own fact rows, checked like a native file.
 
 `compile_mapping` turns a `Mapping` and the export's header into one function per
-fact field (a column read, an expression, a constant; dates, numbers, stages and
-owners converted once per distinct value), so a row costs a few calls and no regular
-expression. `map_export` runs them over every row, drops rows a `[[skip]]` rule
-matches (listing each with its reason) and hands the canonical text rows to the
+fact field (a column read, an expression, a constant; dates, stages and owners
+converted once per distinct value), each run over the whole column at once, so a
+cell costs a list step and no regular expression. `map_export` drops the rows a
+`[[skip]]` rule matches (listing each with its reason), runs the column functions
+over the rest and hands the canonical text rows to the
 native parser (`payplan.facts.read.parse_file`): the same checks, problems naming
 the export, its row and the source column. Must not touch a database.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from operator import itemgetter
 from typing import Callable
 
 import msgspec
@@ -21,9 +23,11 @@ from payplan.facts.exports import read_export
 from payplan.facts.mapping import DATE_FIELDS, NUMBER_FIELDS, PLACES, Mapping
 from payplan.facts.problems import FactError, FactProblem
 from payplan.facts.read import SPECS, parse_day, parse_file
+from payplan.gcpause import collector_paused
 from payplan.i18n import N_
 
-Cell = Callable[[list[str], int, list[FactProblem]], str]
+# A field's cells for all kept rows: (rows, their numbers, problems) → one text per row.
+Column = Callable[[list[list[str]], list[int], list[FactProblem]], list[str]]
 
 
 class Skipped(msgspec.Struct, frozen=True):
@@ -41,6 +45,7 @@ class MappedFile(msgspec.Struct, frozen=True):
     skipped: tuple[Skipped, ...]
 
 
+@collector_paused()  # builds a row object per line, no cycles (payplan.gcpause)
 def map_export(mapping: Mapping, name: str, data: bytes, reps: dict[str, str] | None = None) -> MappedFile:
     """Read `data` (the export called `name`) through `mapping`; FactError listing every problem.
 
@@ -55,23 +60,34 @@ def map_export(mapping: Mapping, name: str, data: bytes, reps: dict[str, str] | 
     compiled = compile_mapping(mapping, name, header, reps or {}, problems)
     if problems:
         raise FactError(problems)
-    fields, cells, skips = compiled
-    records, skipped, read = [], [], 0
+    fields, columns, skips = compiled
+    kept, numbers, skipped, read, width = [], [], [], 0, len(header)
     for number, row in rows:
         read += 1
-        if len(row) < len(header):
-            row = row + [""] * (len(header) - len(row))
-        reason = next((rule(row) for rule in skips if rule(row)), None)
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        reason = _skipped(skips, row)
         if reason is not None:
             skipped.append(Skipped(number, reason))
             continue
-        records.append((number, {f: cell(row, number, problems) for f, cell in zip(fields, cells)}))
+        kept.append(row)
+        numbers.append(number)
+    values = [column(kept, numbers, problems) for column in columns]
+    problems.sort(key=lambda p: p.row or 0)  # row by row, as a reader meets them (field order kept)
+    records = [(n, dict(zip(fields, cells))) for n, cells in zip(numbers, zip(*values))]
     parsed = parse_file(name, (fields, records), SPECS[mapping.kind], problems) if not problems else ()
     if not problems and not parsed:
         problems.append(FactProblem(name, None, None, N_("the file has no data rows")))
     if problems:
         raise FactError([placed(mapping, name, p) for p in problems])
     return MappedFile(mapping.kind, name, parsed, read, tuple(skipped))
+
+
+def _skipped(skips: list[Callable[[list[str]], str | None]], row: list[str]) -> str | None:
+    for rule in skips:
+        if (reason := rule(row)) is not None:
+            return reason
+    return None
 
 
 def placed(mapping: Mapping, name: str, problem: FactProblem) -> FactProblem:
@@ -84,8 +100,8 @@ def placed(mapping: Mapping, name: str, problem: FactProblem) -> FactProblem:
 
 
 def compile_mapping(mapping: Mapping, name: str, header: list[str], reps: dict[str, str],
-                    problems: list[FactProblem]) -> tuple[list[str], list[Cell], list[Callable[[list[str]], str | None]]]:
-    """(fields, one cell function per field, skip rules) for an export with `header`."""
+                    problems: list[FactProblem]) -> tuple[list[str], list[Column], list[Callable[[list[str]], str | None]]]:
+    """(fields, one column function per field, skip rules) for an export with `header`."""
     index = {h: i for i, h in reversed(list(enumerate(header)))}
 
     def position(column: str, what: str) -> int:
@@ -104,7 +120,7 @@ def compile_mapping(mapping: Mapping, name: str, header: list[str], reps: dict[s
         cells.append(_expression(mapping, name, field, [position(c, field) for c in expression.columns]))
     for field, value in mapping.constants.items():
         fields.append(field)
-        cells.append(lambda row, number, problems, value=value: value)
+        cells.append(lambda rows, numbers, problems, value=value: [value] * len(rows))
     skips = [_skip(rule.values, position(rule.column, "[[skip]]"), rule.reason) for rule in mapping.skip]
     return fields, cells, skips
 
@@ -115,27 +131,28 @@ def _skip(values: frozenset[str] | None, at: int, reason: str) -> Callable[[list
     return lambda row: reason if row[at].strip().lower() in values else None
 
 
-def _converted(mapping: Mapping, name: str, field: str, column: str, at: int, reps: dict[str, str]) -> Cell:
-    """The cell function of a field read from one column, with its conversion cached per value."""
+def _converted(mapping: Mapping, name: str, field: str, column: str, at: int, reps: dict[str, str]) -> Column:
+    """The column function of a field read from one export column, converting each distinct value once."""
     convert = _conversion(mapping, field, reps)
+    get = itemgetter(at)
     if convert is None:
-        return lambda row, number, problems: row[at]
-    if isinstance(convert, _Plain):  # numbers are mostly distinct: not worth a cache
+        return lambda rows, numbers, problems: list(map(get, rows))
+    if isinstance(convert, _Plain):  # never a problem: the native parser judges the result
         plain = convert.plain
-        return lambda row, number, problems: plain(row[at])
-    cache: dict[str, str | FactProblem] = {}
+        return lambda rows, numbers, problems: [plain(row[at]) for row in rows]
 
-    def cell(row: list[str], number: int, problems: list[FactProblem]) -> str:
-        raw = row[at]
-        value = cache.get(raw)
-        if value is None:
-            value = cache[raw] = convert(raw)
-        if isinstance(value, FactProblem):
-            problems.append(FactProblem(name, number, column, value.message, value.fields))
-            return ""
-        return value
+    def cells(rows: list[list[str]], numbers: list[int], problems: list[FactProblem]) -> list[str | FactProblem]:
+        raws = list(map(get, rows))
+        cache = {raw: convert(raw) for raw in set(raws)}
+        values = list(map(cache.__getitem__, raws))
+        if any(isinstance(v, FactProblem) for v in cache.values()):
+            for i, value in enumerate(values):
+                if isinstance(value, FactProblem):
+                    problems.append(FactProblem(name, numbers[i], column, value.message, value.fields))
+                    values[i] = ""
+        return values
 
-    return cell
+    return cells  # type: ignore[return-value]
 
 
 class _Plain:
@@ -198,15 +215,16 @@ def plain_number(decimal: str, thousands: str) -> Callable[[str], str]:
     return lambda raw: raw.replace(" ", "").replace("\u00a0", "").replace(thousands, "")
 
 
-def _expression(mapping: Mapping, name: str, field: str, positions: list[int]) -> Cell:
+def _expression(mapping: Mapping, name: str, field: str, positions: list[int]) -> Column:
     expression = mapping.expressions[field]
     places = PLACES.get(field)
     quantum = Decimal(1).scaleb(-places) if places is not None else None
     plain = plain_number(mapping.decimal, mapping.thousands)
+    operands = list(zip(positions, expression.columns))
 
     def cell(row: list[str], number: int, problems: list[FactProblem]) -> str:
         values = []
-        for at, column in zip(positions, expression.columns):
+        for at, column in operands:
             text = plain(row[at]).strip()
             if not text:
                 return ""
@@ -224,4 +242,4 @@ def _expression(mapping: Mapping, name: str, field: str, positions: list[int]) -
             result = result.quantize(quantum, ROUND_HALF_UP)
         return format(result, "f")
 
-    return cell
+    return lambda rows, numbers, problems: [cell(row, n, problems) for row, n in zip(rows, numbers)]

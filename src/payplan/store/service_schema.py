@@ -164,6 +164,9 @@ fact_imports = Table(
     Column("first_day", Date, nullable=False),
     Column("last_day", Date, nullable=False),
     Column("imported_at", String(32), nullable=False),
+    # the mapping a CRM export came through (its id and version); NULL for payplan's own files
+    Column("mapping_id", String(100)),
+    Column("mapping_version", Integer),
     Index("ix_fact_imports_user_days", "user_id", "first_day", "last_day"),
 )
 

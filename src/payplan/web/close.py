@@ -56,9 +56,10 @@ class NewRun:
 
 
 def _recent(conn: Connection) -> list:
-    """The twenty latest imports: when, who, which kind and file, and the days they cover."""
+    """The twenty latest imports: when, who, which kind and file (and mapping), and the days they cover."""
     query = (select(fact_imports.c.imported_at, users.c.name, fact_imports.c.kind, fact_imports.c.source,
-                    fact_imports.c.first_day, fact_imports.c.last_day)
+                    fact_imports.c.first_day, fact_imports.c.last_day, fact_imports.c.mapping_id,
+                    fact_imports.c.mapping_version)
              .join(users, users.c.id == fact_imports.c.user_id).order_by(fact_imports.c.id.desc()).limit(20))
     return list(conn.execute(query))
 

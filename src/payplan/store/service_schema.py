@@ -25,6 +25,7 @@ from sqlalchemy import (
     text,
 )
 
+from payplan.store.job_schema import job_chunks, job_results, jobs  # the queue, in the same MetaData
 from payplan.store.schema import Money, metadata
 
 ROLES = ("admin", "finance", "hr", "manager", "rep")
@@ -215,4 +216,4 @@ dispute_steps = Table(
 
 SERVICE_TABLES = {t.name: t for t in (users, tokens, plan_versions, runs, run_results, audit_log,
                                       idempotency_keys, fact_imports, plan_acknowledgements, disputes,
-                                      dispute_steps)}
+                                      dispute_steps, jobs, job_chunks, job_results)}

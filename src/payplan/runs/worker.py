@@ -40,13 +40,16 @@ _INSERT_ROWS = insert(job_results).values(
 _READ = 2_000  # rows fetched at a time while the last step hashes them
 
 
-def work_once(engine: Engine, worker: str, lease_seconds: float = queue.LEASE_SECONDS) -> bool:
-    """Do one step: compute and store one chunk, or finish a whole job. False when idle."""
-    claim = unit_of_work(engine, queue.claim, worker, lease_seconds)
+def work_once(engine: Engine, worker: str, lease_seconds: float = queue.LEASE_SECONDS,
+              job_id: int | None = None) -> bool:
+    """Do one step (on job `job_id` only, if given): compute and store one chunk, or finish
+    a whole job. False when there was nothing to do."""
+    claim = unit_of_work(engine, queue.claim, worker, lease_seconds, job_id)
     if claim is None:
         finished = False
-        for job_id in unit_of_work(engine, queue.whole_jobs, write=False):
-            finished = unit_of_work(engine, complete, job_id) or finished
+        for whole in unit_of_work(engine, queue.whole_jobs, write=False):
+            if job_id in (None, whole):
+                finished = unit_of_work(engine, complete, whole) or finished
         return finished
     with collector_paused():  # scoring and storing build no cycles (payplan.gcpause)
         try:

@@ -24,6 +24,8 @@ from payplan.store.records import now_text
 # A claim lasts this long unless renewed: a killed worker's chunk goes back to the
 # queue after it. It must exceed a chunk's computation (a 500-rep chunk takes < 1 s).
 LEASE_SECONDS = 60.0
+# A chunk claimed this many times without being stored fails its job (a bug, not a lost worker).
+MAX_ATTEMPTS = 5
 
 
 class Claim(msgspec.Struct, frozen=True):
@@ -42,20 +44,28 @@ def add_chunks(conn: Connection, job_id: int, chunks: list[list[str]]) -> None:
                                           for n, ids in enumerate(chunks)])
 
 
-def claim(conn: Connection, worker: str, lease_seconds: float = LEASE_SECONDS) -> Claim | None:
-    """Take the first free chunk of a queued job for `worker` (None when there is none)."""
+def claim(conn: Connection, worker: str, lease_seconds: float = LEASE_SECONDS,
+          job_id: int | None = None) -> Claim | None:
+    """Take the first free chunk of a queued job (of job `job_id` if given) for `worker`;
+    None when there is none."""
     now = now_text()
     free = or_(job_chunks.c.state == "pending",
                and_(job_chunks.c.state == "claimed", job_chunks.c.lease_until < now))
-    query = (select(job_chunks.c.job_id, job_chunks.c.chunk, job_chunks.c.rep_ids)
+    query = (select(job_chunks.c.job_id, job_chunks.c.chunk, job_chunks.c.rep_ids, job_chunks.c.attempts)
              .join(jobs, jobs.c.id == job_chunks.c.job_id)
              .where(jobs.c.state == "queued", free)
              .order_by(job_chunks.c.job_id, job_chunks.c.chunk).limit(1))
+    if job_id is not None:
+        query = query.where(jobs.c.id == job_id)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=job_chunks)
     row = conn.execute(query).first()
     if row is None:
         return None
+    if row.attempts >= MAX_ATTEMPTS:
+        close(conn, row.job_id, "failed", error=f"chunk {row.chunk} was claimed {row.attempts} times "
+                                                 "and never stored (see the workers' logs)")
+        return claim(conn, worker, lease_seconds, job_id)
     conn.execute(update(job_chunks).where(job_chunks.c.job_id == row.job_id, job_chunks.c.chunk == row.chunk)
                  .values(state="claimed", worker=worker, lease_until=lease_end(lease_seconds),
                          attempts=job_chunks.c.attempts + 1))

@@ -37,15 +37,24 @@ def runs_group() -> None:
 @click.option("--no-wait", is_flag=True, help="Queue the job and print its number at once (see: payplan jobs show N).")
 @as_user
 def runs_create(plan_ref: str, period: str, idempotency_key: str | None, as_name: str, no_wait: bool = False) -> None:
-    """Evaluate every eligible rep into a new draft run (a job, chunk by chunk); prints the run's number first."""
-    job_id = acting(as_name, lambda conn, user: enqueue_run(conn, plan_ref, period, user, idempotency_key))
-    if no_wait:
-        start_local_worker()
-        click.echo(job_id)
-        click.echo(_("job %(job)s queued: payplan jobs show %(job)s", job=job_id))
-        return
-    run_id = wait_for(job_id).run_id
-    run, count, total = transaction(lambda conn: _with_totals(conn, runs.get_run(conn, run_id)))
+    """Evaluate every eligible rep into a new draft run; prints the run's number first.
+
+    With PAYPLAN_JOBS=local (the default) the run is computed here, in one transaction; with
+    PAYPLAN_JOBS=workers it is a job for `payplan worker`, waited for with its progress on stderr.
+    `--no-wait` queues the job and prints its number first (on the default, a local worker
+    process computes it)."""
+    if no_wait or get_settings().jobs == "workers":
+        job_id = acting(as_name, lambda conn, user: enqueue_run(conn, plan_ref, period, user, idempotency_key))
+        if no_wait:
+            start_local_worker()
+            click.echo(job_id)
+            click.echo(_("job %(job)s queued: payplan jobs show %(job)s", job=job_id))
+            return
+        run_id = wait_for(job_id).run_id
+        run, count, total = transaction(lambda conn: _with_totals(conn, runs.get_run(conn, run_id)))
+    else:
+        run, count, total = acting(as_name, lambda conn, user: _with_totals(
+            conn, runs.create_run(conn, plan_ref, period, user, idempotency_key)))
     click.echo(run.id)
     click.echo(_("draft run %(run)s: %(plan)s, %(period)s, %(reps)s, total %(total)s", run=run.id, plan=run.plan_ref,
                  period=run.period, reps=_reps(count), total=numbers().amount(total)))

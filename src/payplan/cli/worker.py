@@ -3,10 +3,9 @@
 Any number of workers on any number of machines share the queue in the database
 (`payplan.store.queue`). A worker stops after its current step on SIGTERM or
 Ctrl-C; one killed outright (SIGKILL) loses only its claim, which another worker
-takes when the lease runs out. `wait_for` is how `runs create` waits for its job:
-on the embedded default (PAYPLAN_JOBS=local) the command computes the job's chunks
-itself; with PAYPLAN_JOBS=workers it watches the workers do it. Must not hold
-business rules.
+takes when the lease runs out. `wait_for` is how `runs create` waits for its job
+(PAYPLAN_JOBS=workers); `start_local_worker` is how `runs create --no-wait` has its job
+computed on the embedded default, with no service to run. Must not hold business rules.
 """
 
 from __future__ import annotations
@@ -79,20 +78,15 @@ def status_line(status: JobStatus) -> str:
 
 
 def wait_for(job_id: int) -> JobStatus:
-    """The job once finished, computed here (PAYPLAN_JOBS=local) or by workers; progress on stderr."""
-    local = get_settings().jobs == "local"
+    """The job once the workers finished it; its progress on stderr as it changes."""
     engine = make_engine(database_url())
     shown = None
     try:
-        while True:
-            status = unit_of_work(engine, job_status, job_id, write=False)
-            if status.state != "queued":
-                break
+        while (status := unit_of_work(engine, job_status, job_id, write=False)).state == "queued":
             if status.reps_done != shown:
                 click.echo(status_line(status), err=True)
                 shown = status.reps_done
-            if not (local and work_once(engine, f"{socket.gethostname()}:{os.getpid()}"[:100], job_id=job_id)):
-                time.sleep(0.2)  # computed elsewhere, or its last chunk still held by a worker
+            time.sleep(0.5)
     finally:
         engine.dispose()
     if status.state == "failed":

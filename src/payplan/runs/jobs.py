@@ -24,6 +24,7 @@ from payplan.store import idempotency, queue
 from payplan.store.job_schema import jobs
 from payplan.store.metrics import load_reps
 from payplan.store.records import canonical_json, now_text
+from payplan.store.rows import employed_in
 
 RUN_CREATE = "run.create"
 CHUNK = 500  # reps per chunk: ~10 MiB of documents, stored in one short transaction
@@ -59,7 +60,9 @@ def enqueue_run(conn: Connection, plan_ref: str, period: str, actor: User,
     params = {"plan": version.ref, "plan_version_id": version.id, "period": pay_period.key}
     key = hashlib.sha256(canonical_json({"kind": RUN_CREATE, **params}).encode()).hexdigest()
     _refuse_second_job(conn, key, version.ref, pay_period.key)
-    reps = sorted(r.id for r in load_reps(conn) if is_eligible(plan, r)) if in_force(plan, pay_period) else []
+    # the reps the run scores: eligible and employed in the period (`load_inputs` reads no others)
+    reps = sorted(r.id for r in load_reps(conn) if is_eligible(plan, r) and employed_in(r, pay_period)) \
+        if in_force(plan, pay_period) else []
     job_id = conn.execute(insert(jobs).values(
         kind=RUN_CREATE, params=canonical_json({**params, "idempotency_key": idempotency_key}), inputs_key=key,
         state="queued", requested_by=actor.id, created_at=now_text(), reps_total=len(reps),

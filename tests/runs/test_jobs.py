@@ -20,7 +20,7 @@ from payplan.runs import lifecycle as runs
 from payplan.runs.views import list_results
 from payplan.runs.worker import _evaluate, complete, store_chunk, work_once
 from payplan.store import audit, queue
-from payplan.store.job_schema import job_chunks, job_results
+from payplan.store.service_schema import job_chunks, job_results
 from payplan.store.service_schema import runs as runs_table
 
 MARCH = {"A1": "200.00", "A2": "100.00", "A3": "150.00", "B1": "100.00"}  # A2: 50 earned + 50 draw

@@ -25,7 +25,7 @@ from payplan.runs import jobs
 from payplan.runs import lifecycle as runs
 from payplan.store import audit, digests
 from payplan.store.db import make_engine
-from payplan.store.job_schema import job_chunks
+from payplan.store.service_schema import job_chunks
 from payplan.store.migrate import upgrade
 from payplan.store.service_schema import run_results
 from payplan.store.synthetic import generate

@@ -47,12 +47,23 @@ def worker(lease: float, poll: float, until_idle: bool) -> None:
     click.echo(_("worker %(name)s: waiting for jobs", name=name), err=True)
     try:
         while not stopping:
-            if not work_once(engine, name, lease):
+            if not _step(engine, name, lease):
                 if until_idle:
                     break
                 time.sleep(poll)
     finally:
         engine.dispose()
+
+
+def _step(engine, name: str, lease: float) -> bool:
+    """One step of work; a failure is said and the worker goes on (the chunk's lease runs out
+    and it is tried again, up to `queue.MAX_ATTEMPTS` times before its job fails)."""
+    try:
+        return work_once(engine, name, lease)
+    except Exception as exc:  # noqa: BLE001 - a worker outlives one bad step (the database restarting)
+        click.echo(_("worker %(name)s: a step failed, it will be tried again: %(error)s", name=name,
+                     error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__), err=True)
+        return False
 
 
 @click.group("jobs")

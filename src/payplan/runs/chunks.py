@@ -16,19 +16,16 @@ from __future__ import annotations
 import hashlib
 
 import msgspec
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from payplan.core.eligibility import in_force, is_eligible
 from payplan.core.inputs import CarriedState, Rep
 from payplan.core.periods import Period
 from payplan.core.plan import Plan
 from payplan.evaluation.pipeline import carries_state, score_period, with_history
-from payplan.runs.evaluation import RepRow, Scored, result_row
+from payplan.runs.evaluation import RepRow, Scored, result_row, stored_states
 from payplan.store.metrics import load_reps
 from payplan.store.records import canonical_lines
-from payplan.store.service_schema import FINAL_STATES, plan_versions, run_results, runs
-
-_state_decoder = msgspec.json.Decoder(CarriedState)
 
 
 class ChunkRows(msgspec.Struct, frozen=True):
@@ -63,7 +60,7 @@ def chunk_states(conn: Connection, plan: Plan, period: Period, reps: list[Rep],
                  everyone: list[Rep]) -> dict[str, CarriedState]:
     """`evaluation.starting_states` for `reps` only: stored by the last final run, else replayed."""
     previous = period.previous()
-    stored = _stored_states(conn, plan.id, previous, [r.id for r in reps])
+    stored = stored_states(conn, plan.id, previous, [r.id for r in reps])
     if not carries_state(plan):
         return {rep_id: state for rep_id, state in (stored or {}).items() if state.negative_balance}
     if stored is not None:
@@ -75,18 +72,3 @@ def chunk_states(conn: Connection, plan: Plan, period: Period, reps: list[Rep],
             scored, _ = score_period(plan, conn, past, reps, states, everyone=everyone)
             last = scored if past == previous else []
     return {r.rep_id: r.state for r in last}  # the states after `previous`, of the reps it scored
-
-
-def _stored_states(conn: Connection, plan_id: str, period: Period,
-                   rep_ids: list[str]) -> dict[str, CarriedState] | None:
-    """`evaluation.stored_states` for `rep_ids`: None when no final run covers `period`."""
-    final = (select(runs.c.id).join(plan_versions, plan_versions.c.id == runs.c.plan_version_id)
-             .where(plan_versions.c.plan_id == plan_id, runs.c.period == period.key,
-                    runs.c.state.in_(FINAL_STATES)))
-    run_ids = list(conn.execute(final).scalars())
-    if not run_ids:
-        return None
-    query = (select(run_results.c.rep_id, run_results.c.state)
-             .where(run_results.c.run_id.in_(run_ids), run_results.c.rep_id.in_(rep_ids))
-             .order_by(run_results.c.run_id))
-    return {rep_id: _state_decoder.decode(state) for rep_id, state in conn.execute(query).all()}

@@ -119,8 +119,10 @@ def starting_states(conn: Connection, plan: Plan, period: Period) -> dict[str, C
     return {r.rep_id: r.state for r in results}
 
 
-def stored_states(conn: Connection, plan_id: str, period: Period) -> dict[str, CarriedState] | None:
-    """States after `period` from its approved/paid runs of `plan_id` (later runs win), or None."""
+def stored_states(conn: Connection, plan_id: str, period: Period,
+                  rep_ids: list[str] | None = None) -> dict[str, CarriedState] | None:
+    """States after `period` from its approved/paid runs of `plan_id` (later runs win), or None;
+    of `rep_ids` only, if given (a chunk of a run: `payplan.runs.chunks`)."""
     final = (select(runs.c.id).join(plan_versions, plan_versions.c.id == runs.c.plan_version_id)
              .where(plan_versions.c.plan_id == plan_id, runs.c.period == period.key,
                     runs.c.state.in_(FINAL_STATES)))
@@ -129,6 +131,8 @@ def stored_states(conn: Connection, plan_id: str, period: Period) -> dict[str, C
         return None
     query = (select(run_results.c.rep_id, run_results.c.state).where(run_results.c.run_id.in_(run_ids))
              .order_by(run_results.c.run_id))
+    if rep_ids is not None:
+        query = query.where(run_results.c.rep_id.in_(rep_ids))
     return {rep_id: _state_decoder.decode(state) for rep_id, state in conn.execute(query).all()}
 
 

@@ -21,7 +21,7 @@ from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.runs.lifecycle import MAKERS, plan_period, refuse_second_regular, require
 from payplan.store import idempotency, queue
-from payplan.store.job_schema import jobs
+from payplan.store.service_schema import jobs
 from payplan.store.metrics import load_reps
 from payplan.store.records import canonical_json, now_text
 from payplan.store.rows import employed_in

@@ -28,7 +28,7 @@ from payplan.runs.chunks import ChunkRows, evaluate_chunk
 from payplan.runs.evaluation import OutputsDigest, RepRow
 from payplan.runs.lifecycle import new_run, refuse_second_regular
 from payplan.store import audit, queue
-from payplan.store.job_schema import job_results, jobs
+from payplan.store.service_schema import job_results, jobs
 from payplan.store.service_schema import run_results
 from payplan.store.transaction import unit_of_work
 from payplan.store.utf8_text import Utf8Text

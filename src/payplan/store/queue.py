@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 import msgspec
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
-from payplan.store.job_schema import job_chunks, jobs
+from payplan.store.service_schema import job_chunks, jobs
 from payplan.store.records import now_text
 
 # A claim lasts this long unless renewed: a killed worker's chunk goes back to the

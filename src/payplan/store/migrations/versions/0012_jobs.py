@@ -1,4 +1,4 @@
-"""The job queue: jobs, job_chunks and job_results (payplan.store.job_schema).
+"""The job queue: jobs, job_chunks and job_results (payplan.store.service_schema, docs/jobs.md).
 
 Revision ID: 0012_jobs
 Revises: 0009_fx_rates

@@ -26,7 +26,7 @@ from payplan import web
 from payplan.access.server_secret import check_length
 from payplan.access.throttle import Throttle
 from payplan.api import acknowledgements, audit, auth, db, facts, plans, progress, results, runs, session, simulate, statements
-from payplan.api import disputes
+from payplan.api import disputes, jobs
 from payplan.api.bodies import refuse_deep_json
 from payplan.api import users as user_admin
 from payplan.api.headers import SECURITY_HEADERS
@@ -53,7 +53,7 @@ def _openapi() -> OpenAPIConfig:
 def _route_handlers(settings: Settings) -> list:
     return [*session.ROUTES, facts.router(settings.max_upload_bytes), *plans.ROUTES, *acknowledgements.ROUTES, *runs.ROUTES,
             *results.ROUTES, *audit.ROUTES, *user_admin.ROUTES, *simulate.ROUTES, *statements.ROUTES, *disputes.ROUTES,
-            *progress.ROUTES,
+            *progress.ROUTES, *jobs.ROUTES,
             web.router()]
 
 

@@ -44,6 +44,9 @@ class Settings(msgspec.Struct, frozen=True):
     previous_secret: str | None = None  # PAYPLAN_PREVIOUS_SECRET: still accepted while rotating
     token_days: int = 90  # PAYPLAN_TOKEN_DAYS: how long a new API token works
     mappings: str = "mappings"  # PAYPLAN_MAPPINGS: the folder of CRM mapping files (docs/importing.md)
+    # PAYPLAN_JOBS (docs/jobs.md): "local" computes a run's chunks in the process that asked (the CLI)
+    # or in the request (the API); "workers" leaves them to `payplan worker` processes (API: 202).
+    jobs: str = "local"
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +70,15 @@ def get_settings() -> Settings:
         signing_key_file=env.get("PAYPLAN_SIGNING_KEY_FILE") or None,
         previous_secret=env.get("PAYPLAN_PREVIOUS_SECRET") or None,
         token_days=_days(env, "PAYPLAN_TOKEN_DAYS", 90),
+        jobs=_jobs(env),
     )
+
+
+def _jobs(env: os._Environ) -> str:
+    text = (env.get("PAYPLAN_JOBS") or "local").strip().lower()
+    if text not in ("local", "workers"):
+        raise SettingError(f"PAYPLAN_JOBS={text!r}: give local (the default) or workers")
+    return text
 
 
 def _ratio(env: os._Environ, name: str, default: str) -> Decimal:

@@ -17,6 +17,7 @@ from typing import Literal
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from sqlalchemy import Connection
 from typing_extensions import Annotated
@@ -30,6 +31,7 @@ from payplan.i18n import N_
 from payplan.runs import adjustments, export
 from payplan.runs import lifecycle as runs
 from payplan.runs.export import Payroll
+from payplan.runs.jobs import JobStatus, enqueue_run, job_status
 from payplan.runs.recompute import recompute
 from payplan.runs.review import RunReview, review
 from payplan.runs.rows import RunRow
@@ -108,11 +110,28 @@ def visible(row: RunRow, viewer: User) -> RunRow:
     return row
 
 
-@post("/runs", guards=[MAKE], sync_to_thread=True, tags=["runs"], responses=_WRITE_ERRORS)
+_QUEUED = ResponseSpec(JobStatus, description="Queued for the workers (PAYPLAN_JOBS=workers): poll the Location.",
+                       generate_examples=False)
+
+
+async def _queued(response: Response) -> Response:
+    """A job's status is answered 202 with its Location (the run made here and now is 201)."""
+    if isinstance(response.content, JobStatus):
+        response.status_code = 202
+        response.headers["Location"] = f"/jobs/{response.content.id}"
+    return response
+
+
+@post("/runs", guards=[MAKE], sync_to_thread=True, tags=["runs"], responses={**_WRITE_ERRORS, 202: _QUEUED},
+      after_request=_queued)
 def create_run(request: Request, data: JSONBody[RunRequest], db: NamedDependency[Database],
-               idempotency_key: IdempotencyKey = None) -> RunSummary:
-    """Evaluate every eligible rep for the period into a new draft run."""
+               idempotency_key: IdempotencyKey = None) -> RunSummary | JobStatus:
+    """Evaluate every eligible rep for the period into a new draft run: here and now (201), or,
+    when PAYPLAN_JOBS=workers, as a job for `payplan worker` (202, Location: /jobs/{id})."""
     user = request.user
+    if request.app.state.settings.jobs == "workers":
+        return db.write(lambda conn: job_status(conn, enqueue_run(conn, data.plan, data.period, user,
+                                                                  idempotency_key)))
     return db.write(lambda conn: summary_of(conn, runs.create_run(conn, data.plan, data.period, user,
                                                                   idempotency_key)))
 

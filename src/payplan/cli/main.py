@@ -14,7 +14,7 @@ import sys
 import click
 
 from payplan.cli import (audit, bench, db, evaluate, facts, language, plans, runs, serve, simulate, statements,
-                         users)
+                         users, worker)
 from payplan.errors import PayplanError
 from payplan.plans.files import PlanError
 
@@ -41,7 +41,7 @@ def cli(ctx: click.Context, lang: str | None) -> None:
 
 for _command in (plans.plans, evaluate.evaluate, evaluate.explain, simulate.simulate, db.db, users.users,
                  facts.import_cmd, runs.runs_group, audit.audit_group, *statements.COMMANDS, bench.bench,
-                 serve.demo, serve.serve):
+                 serve.demo, serve.serve, worker.worker, worker.jobs_group):
     cli.add_command(_command)
 
 

@@ -16,7 +16,9 @@ from sqlalchemy import Connection
 
 from payplan.cli.database import acting, as_user, transaction
 from payplan.cli.language import KINDS, STATES, _, current, ngettext, numbers, word
+from payplan.cli.worker import start_local_worker, wait_for
 from payplan.runs import adjustments, export
+from payplan.runs.jobs import enqueue_run
 from payplan.runs import lifecycle as runs
 from payplan.runs.review import flag_name, review
 from payplan.runs.views import SEE_ALL, list_results
@@ -32,11 +34,27 @@ def runs_group() -> None:
 @click.option("--plan", "plan_ref", required=True, metavar="ID@VERSION")
 @click.option("--period", required=True)
 @click.option("--idempotency-key", default=None, help="Running again with the same key creates no second run.")
+@click.option("--no-wait", is_flag=True, help="Queue the job and print its number at once (see: payplan jobs show N).")
 @as_user
-def runs_create(plan_ref: str, period: str, idempotency_key: str | None, as_name: str) -> None:
-    """Evaluate every eligible rep into a new draft run; prints the run's number first."""
-    run, count, total = acting(as_name, lambda conn, user: _with_totals(
-        conn, runs.create_run(conn, plan_ref, period, user, idempotency_key)))
+def runs_create(plan_ref: str, period: str, idempotency_key: str | None, as_name: str, no_wait: bool = False) -> None:
+    """Evaluate every eligible rep into a new draft run; prints the run's number first.
+
+    With PAYPLAN_JOBS=local (the default) the run is computed here, in one transaction; with
+    PAYPLAN_JOBS=workers it is a job for `payplan worker`, waited for with its progress on stderr.
+    `--no-wait` queues the job and prints its number first (on the default, a local worker
+    process computes it)."""
+    if no_wait or get_settings().jobs == "workers":
+        job_id = acting(as_name, lambda conn, user: enqueue_run(conn, plan_ref, period, user, idempotency_key))
+        if no_wait:
+            start_local_worker()
+            click.echo(job_id)
+            click.echo(_("job %(job)s queued: payplan jobs show %(job)s", job=job_id))
+            return
+        run_id = wait_for(job_id).run_id
+        run, count, total = transaction(lambda conn: _with_totals(conn, runs.get_run(conn, run_id)))
+    else:
+        run, count, total = acting(as_name, lambda conn, user: _with_totals(
+            conn, runs.create_run(conn, plan_ref, period, user, idempotency_key)))
     click.echo(run.id)
     click.echo(_("draft run %(run)s: %(plan)s, %(period)s, %(reps)s, total %(total)s", run=run.id, plan=run.plan_ref,
                  period=run.period, reps=_reps(count), total=numbers().amount(total)))

@@ -113,7 +113,7 @@ def starting_states(conn: Connection, plan: Plan, period: Period) -> dict[str, C
     (owed under an earlier version that carried negative totals: recovered whatever the
     policy now), but replays no history for them."""
     previous = period.previous()
-    if version_days(plan, period) is not None and plan.effective_from > period.start:
+    if starts_inside(plan, period):
         # A version that starts inside the period continues the state the earlier version's
         # run of the same period left (`earlier_part_states`), not the previous period's.
         return earlier_part_states(conn, plan, period)
@@ -126,11 +126,18 @@ def starting_states(conn: Connection, plan: Plan, period: Period) -> dict[str, C
     return {r.rep_id: r.state for r in results}
 
 
-def earlier_part_states(conn: Connection, plan: Plan, period: Period) -> dict[str, CarriedState]:
-    """The states the earlier version's final runs of `period` stored, for a version that starts
-    inside the period; refused while the earlier version is in force in the period with no
-    approved run (its part must be settled first). A first version starts from nothing."""
-    stored = stored_states(conn, plan.id, period, before_version=plan.version)
+def starts_inside(plan: Plan, period: Period) -> bool:
+    """Whether the plan version takes effect after the period's first day (a later part of it)."""
+    return version_days(plan, period) is not None and plan.effective_from > period.start
+
+
+def earlier_part_states(conn: Connection, plan: Plan, period: Period,
+                        rep_ids: list[str] | None = None) -> dict[str, CarriedState]:
+    """The states the earlier version's final runs of `period` stored (of `rep_ids` only, if
+    given), for a version that starts inside the period; refused while the earlier version is in
+    force in the period with no approved run (its part must be settled first). A first version
+    starts from nothing."""
+    stored = stored_states(conn, plan.id, period, rep_ids, before_version=plan.version)
     if stored is not None:
         return stored if carries_state(plan) else {k: v for k, v in stored.items() if v.negative_balance}
     earlier = conn.execute(select(plan_versions.c.version).where(
@@ -146,10 +153,11 @@ def earlier_part_states(conn: Connection, plan: Plan, period: Period) -> dict[st
     return {}
 
 
-def stored_states(conn: Connection, plan_id: str, period: Period,
+def stored_states(conn: Connection, plan_id: str, period: Period, rep_ids: list[str] | None = None,
                   before_version: int | None = None) -> dict[str, CarriedState] | None:
     """States after `period` from its approved/paid runs of `plan_id` (later runs win), or None;
-    with `before_version`, only the runs of earlier versions (the earlier part of a split period)."""
+    of `rep_ids` only, if given (a chunk of a run: `payplan.runs.chunks`); with `before_version`,
+    only the runs of earlier versions (the earlier part of a split period)."""
     final = (select(runs.c.id).join(plan_versions, plan_versions.c.id == runs.c.plan_version_id)
              .where(plan_versions.c.plan_id == plan_id, runs.c.period == period.key,
                     runs.c.state.in_(FINAL_STATES)))
@@ -160,6 +168,8 @@ def stored_states(conn: Connection, plan_id: str, period: Period,
         return None
     query = (select(run_results.c.rep_id, run_results.c.state).where(run_results.c.run_id.in_(run_ids))
              .order_by(run_results.c.run_id))
+    if rep_ids is not None:
+        query = query.where(run_results.c.rep_id.in_(rep_ids))
     return {rep_id: _state_decoder.decode(state) for rep_id, state in conn.execute(query).all()}
 
 

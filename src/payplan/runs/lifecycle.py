@@ -46,7 +46,7 @@ def create_run(conn: Connection, plan_ref: str, period: str, actor: User,
     version = plan_store.get_plan(conn, plan_ref)
     plan = plan_store.load(conn, version)
     pay_period = plan_period(plan, period)
-    _refuse_second_regular(conn, version, pay_period)
+    refuse_second_regular(conn, version, pay_period)
     with collector_paused():  # scoring and storing build no cycles (payplan.gcpause)
         evaluation = evaluate_run(conn, plan, version.hash, pay_period)
         run_id = insert_run(conn, version.id, pay_period, actor, evaluation)
@@ -160,14 +160,21 @@ def plan_period(plan: Plan, text: str) -> Period:
 
 def insert_run(conn: Connection, plan_version_id: int, period: Period, actor: User, evaluation: RunEvaluation,
                *, kind: str = "regular", adjusts_run_id: int | None = None) -> int:
-    with races(f"{kind} run for {period.key}"):
-        run_id = conn.execute(insert(runs).values(
-            plan_version_id=plan_version_id, period=period.key, kind=kind, adjusts_run_id=adjusts_run_id,
-            state="draft", created_by=actor.id, created_at=now_text(), revision=1,
-            inputs_hash=evaluation.inputs_hash, outputs_hash=evaluation.outputs_hash,
-        ).returning(runs.c.id)).scalar_one()
+    run_id = new_run(conn, plan_version_id, period, actor, evaluation.inputs_hash, evaluation.outputs_hash,
+                     kind=kind, adjusts_run_id=adjusts_run_id)
     store_evaluation(conn, run_id, evaluation)
     return run_id
+
+
+def new_run(conn: Connection, plan_version_id: int, period: Period, actor: User, inputs_hash: str | None,
+            outputs_hash: str | None, *, kind: str = "regular", adjusts_run_id: int | None = None) -> int:
+    """Insert a draft run's row (its results are stored by the caller); Conflict if the key is taken."""
+    with races(f"{kind} run for {period.key}"):
+        return conn.execute(insert(runs).values(
+            plan_version_id=plan_version_id, period=period.key, kind=kind, adjusts_run_id=adjusts_run_id,
+            state="draft", created_by=actor.id, created_at=now_text(), revision=1,
+            inputs_hash=inputs_hash, outputs_hash=outputs_hash,
+        ).returning(runs.c.id)).scalar_one()
 
 
 def store_evaluation(conn: Connection, run_id: int, evaluation: RunEvaluation) -> None:
@@ -201,7 +208,7 @@ def store_rows(conn: Connection, run_id: int, rows: list[RepRow]) -> None:
                                      "result": r.result, "state": r.state, "inputs": r.inputs} for r in rows])
 
 
-def _refuse_second_regular(conn: Connection, version: plan_store.PlanVersionRow, period: Period) -> None:
+def refuse_second_regular(conn: Connection, version: plan_store.PlanVersionRow, period: Period) -> None:
     existing = conn.execute(select(runs.c.id, runs.c.state).where(
         runs.c.plan_version_id == version.id, runs.c.period == period.key, runs.c.kind == "regular")).first()
     if existing is not None:

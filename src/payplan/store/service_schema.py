@@ -1,4 +1,4 @@
-"""The service's tables: plan versions, runs and their results, users, tokens, audit, idempotency.
+"""The service's tables: plan versions, runs and their results, users, tokens, audit, idempotency, jobs.
 
 They live in the same `MetaData` as the fact tables (`payplan.store.schema`) so one
 Alembic history migrates both. Money uses the same exact integer types; JSON
@@ -34,6 +34,8 @@ DISPUTE_STATES = ("open", "answered", "resolved", "rejected")
 DISPUTE_SUBJECTS = ("deal", "line", "kpi", "other")  # a deal missing or wrongly split, a pay line, a KPI value
 DISPUTE_STEPS = ("open", "answer", "reply", "resolve", "reject")
 FINAL_STATES = ("approved", "paid")
+JOB_STATES = ("queued", "done", "failed")
+CHUNK_STATES = ("pending", "claimed", "done")
 
 
 def _one_of(table: str, column: str, values: tuple[str, ...]) -> CheckConstraint:
@@ -216,6 +218,54 @@ dispute_steps = Table(
     Index("ix_dispute_steps_dispute", "dispute_id"),
 )
 
+# The job queue (payplan.store.queue, docs/jobs.md): a job (computing a run) is split into chunks
+# of reps; a worker stores a chunk's rows in job_results in the transaction that marks it done,
+# and the job's last step moves them into run_results at once, so a run exists only whole. The
+# primary keys are the idempotency: a chunk is done once, a rep's row is stored once per job.
+jobs = Table(
+    "jobs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),  # "run.create"
+    Column("params", Text, nullable=False),  # canonical JSON: what the job computes
+    Column("inputs_key", String(64), nullable=False),  # SHA-256 of kind and params
+    Column("state", String(16), nullable=False, server_default="queued"),
+    Column("requested_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("finished_at", String(32)),
+    Column("reps_total", Integer, nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.id")),  # the run it made, once done
+    Column("error", Text),  # why it failed, for the person who asked
+    _one_of("jobs", "state", JOB_STATES),
+    Index("ix_jobs_state", "state"),
+)
+
+job_chunks = Table(
+    "job_chunks", metadata,
+    Column("job_id", Integer, ForeignKey("jobs.id"), primary_key=True),
+    Column("chunk", Integer, primary_key=True),
+    Column("rep_ids", Text, nullable=False),  # JSON list, in rep order: the chunk's reps, fixed at enqueue
+    Column("reps", Integer, nullable=False),
+    Column("state", String(16), nullable=False, server_default="pending"),
+    Column("worker", String(100)),  # who holds (or held) the claim
+    Column("lease_until", String(32)),  # a claim not renewed by then may be taken by another worker
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("inputs_hash", String(64)),  # SHA-256 of the chunk's scored inputs, once done
+    _one_of("job_chunks", "state", CHUNK_STATES),
+    Index("ix_job_chunks_state", "state", "lease_until"),
+)
+
+job_results = Table(
+    "job_results", metadata,
+    Column("job_id", Integer, ForeignKey("jobs.id"), primary_key=True),
+    Column("rep_id", String(64), primary_key=True),
+    Column("chunk", Integer, nullable=False),
+    Column("total", Money(), nullable=False),
+    Column("result", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("inputs", LargeBinary),
+    Column("input_line", LargeBinary, nullable=False),  # the rep's line of the run's inputs hash
+)
+
 SERVICE_TABLES = {t.name: t for t in (users, tokens, plan_versions, runs, run_results, audit_log,
                                       idempotency_keys, fact_imports, plan_acknowledgements, disputes,
-                                      dispute_steps)}
+                                      dispute_steps, jobs, job_chunks, job_results)}

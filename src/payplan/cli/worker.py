@@ -1,0 +1,112 @@
+"""`payplan worker` drains the job queue; `payplan jobs show N` says where a job stands.
+
+Any number of workers on any number of machines share the queue in the database
+(`payplan.store.queue`). A worker stops after its current step on SIGTERM or
+Ctrl-C; one killed outright (SIGKILL) loses only its claim, which another worker
+takes when the lease runs out. `wait_for` is how `runs create` waits for its job
+(PAYPLAN_JOBS=workers); `start_local_worker` is how `runs create --no-wait` has its job
+computed on the embedded default, with no service to run. Must not hold business rules.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import click
+
+from payplan.cli.database import database_url, transaction
+from payplan.cli.language import _
+from payplan.errors import Invalid
+from payplan.i18n import N_
+from payplan.runs.jobs import JobStatus, job_status
+from payplan.runs.worker import work_once
+from payplan.settings import get_settings
+from payplan.store import queue
+from payplan.store.db import make_engine
+from payplan.store.transaction import unit_of_work
+
+
+@click.command("worker")
+@click.option("--lease", type=click.FloatRange(1, 3600), default=queue.LEASE_SECONDS, show_default=True,
+              help="Seconds a claimed chunk stays this worker's; then another worker may take it.")
+@click.option("--poll", type=click.FloatRange(0.05, 60), default=1.0, show_default=True,
+              help="Seconds to wait when the queue is empty.")
+@click.option("--until-idle", is_flag=True, help="Exit once the queue is empty.")
+def worker(lease: float, poll: float, until_idle: bool) -> None:
+    """Drain the job queue (runs), on this machine, beside any number of other workers."""
+    name = f"{socket.gethostname()}:{os.getpid()}"[:100]
+    stopping = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_args: stopping.append(True))
+    engine = make_engine(database_url())
+    click.echo(_("worker %(name)s: waiting for jobs", name=name), err=True)
+    try:
+        while not stopping:
+            if not _step(engine, name, lease):
+                if until_idle:
+                    break
+                time.sleep(poll)
+    finally:
+        engine.dispose()
+
+
+def _step(engine, name: str, lease: float) -> bool:
+    """One step of work; a failure is said and the worker goes on (the chunk's lease runs out
+    and it is tried again, up to `queue.MAX_ATTEMPTS` times before its job fails)."""
+    try:
+        return work_once(engine, name, lease)
+    except Exception as exc:  # noqa: BLE001 - a worker outlives one bad step (the database restarting)
+        click.echo(_("worker %(name)s: a step failed, it will be tried again: %(error)s", name=name,
+                     error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__), err=True)
+        return False
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """Jobs: where a queued computation stands."""
+
+
+@jobs_group.command("show")
+@click.argument("job_id", type=int)
+def jobs_show(job_id: int) -> None:
+    """Show job N: its state, reps done of the total, and the run it made."""
+    click.echo(status_line(transaction(lambda conn: job_status(conn, job_id))))
+
+
+def status_line(status: JobStatus) -> str:
+    if status.state == "done":
+        return _("job %(job)s: done, run %(run)s (%(done)s of %(total)s reps)", job=status.id, run=status.run_id,
+                 done=status.reps_done, total=status.reps_total)
+    if status.state == "failed":
+        return _("job %(job)s: failed: %(error)s", job=status.id, error=status.error)
+    return _("job %(job)s: computing the run of %(plan)s for %(period)s, %(done)s of %(total)s reps", job=status.id,
+             plan=status.plan, period=status.period, done=status.reps_done, total=status.reps_total)
+
+
+def wait_for(job_id: int) -> JobStatus:
+    """The job once the workers finished it; its progress on stderr as it changes."""
+    engine = make_engine(database_url())
+    shown = None
+    try:
+        while (status := unit_of_work(engine, job_status, job_id, write=False)).state == "queued":
+            if status.reps_done != shown:
+                click.echo(status_line(status), err=True)
+                shown = status.reps_done
+            time.sleep(0.5)
+    finally:
+        engine.dispose()
+    if status.state == "failed":
+        raise Invalid(N_("job %(job)s failed: %(error)s"), job=job_id, error=status.error or "")
+    return status
+
+
+def start_local_worker() -> None:
+    """A detached `payplan worker --until-idle` for a job queued without waiting on the embedded default."""
+    if get_settings().jobs == "local":
+        subprocess.Popen([sys.executable, "-m", "payplan.cli", "worker", "--until-idle"], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

@@ -1,0 +1,90 @@
+"""Run creation as a job: enqueue it split into chunks of reps, and read its progress.
+
+`enqueue_run` checks what `lifecycle.create_run` checks (who may, the plan, the
+period, no second regular run) and queues a job whose chunks list the eligible
+reps in rep order, `CHUNK` at a time; workers compute them (`payplan.runs.worker`)
+and the run appears, whole, when the last one is stored. The same
+`Idempotency-Key` gives back the same job. Must not compute or store results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import msgspec
+from sqlalchemy import Connection, insert, select
+
+from payplan.access.users import User
+from payplan.core.eligibility import in_force, is_eligible
+from payplan.errors import Conflict, NotFound
+from payplan.i18n import N_
+from payplan.plans import versions as plan_store
+from payplan.runs.lifecycle import MAKERS, plan_period, refuse_second_regular, require
+from payplan.store import idempotency, queue
+from payplan.store.service_schema import jobs
+from payplan.store.metrics import load_reps
+from payplan.store.records import canonical_json, now_text
+from payplan.store.rows import employed_in
+
+RUN_CREATE = "run.create"
+CHUNK = 500  # reps per chunk: ~10 MiB of documents, stored in one short transaction
+
+
+class JobStatus(msgspec.Struct, frozen=True):
+    """Where a job stands: queued / done / failed, reps done of the total, and the run it made."""
+
+    id: int
+    kind: str
+    state: str
+    plan: str
+    period: str
+    reps_done: int
+    reps_total: int
+    run_id: int | None
+    error: str | None
+
+
+def enqueue_run(conn: Connection, plan_ref: str, period: str, actor: User,
+                idempotency_key: str | None = None, chunk_size: int = CHUNK) -> int:
+    """Queue the computation of a new draft run; returns the job's id."""
+    require(actor, MAKERS, N_("create runs"))
+    request = {"plan": plan_ref, "period": period}
+    if idempotency_key is not None:
+        prior = idempotency.claim(conn, idempotency_key, actor.id, "runs.create", request)
+        if prior is not None:
+            return prior["job_id"]
+    version = plan_store.get_plan(conn, plan_ref)
+    plan = plan_store.load(conn, version)
+    pay_period = plan_period(plan, period)
+    refuse_second_regular(conn, version, pay_period)
+    params = {"plan": version.ref, "plan_version_id": version.id, "period": pay_period.key}
+    key = hashlib.sha256(canonical_json({"kind": RUN_CREATE, **params}).encode()).hexdigest()
+    _refuse_second_job(conn, key, version.ref, pay_period.key)
+    # the reps the run scores: eligible and employed in the period (`load_inputs` reads no others)
+    reps = sorted(r.id for r in load_reps(conn) if is_eligible(plan, r) and employed_in(r, pay_period)) \
+        if in_force(plan, pay_period) else []
+    job_id = conn.execute(insert(jobs).values(
+        kind=RUN_CREATE, params=canonical_json({**params, "idempotency_key": idempotency_key}), inputs_key=key,
+        state="queued", requested_by=actor.id, created_at=now_text(), reps_total=len(reps),
+    ).returning(jobs.c.id)).scalar_one()
+    queue.add_chunks(conn, job_id, [reps[i:i + chunk_size] for i in range(0, len(reps), chunk_size)])
+    if idempotency_key is not None:
+        idempotency.remember(conn, idempotency_key, actor.id, "runs.create", request, {"job_id": job_id})
+    return job_id
+
+
+def _refuse_second_job(conn: Connection, key: str, plan_ref: str, period: str) -> None:
+    queued = conn.execute(select(jobs.c.id).where(jobs.c.inputs_key == key, jobs.c.state == "queued")).first()
+    if queued is not None:
+        raise Conflict(N_("job %(job)s is already computing the run of %(plan)s for %(period)s"),
+                       job=queued.id, plan=plan_ref, period=period)
+
+
+def job_status(conn: Connection, job_id: int) -> JobStatus:
+    row = conn.execute(select(jobs).where(jobs.c.id == job_id)).mappings().first()
+    if row is None:
+        raise NotFound(N_("job %(job)s does not exist"), job=job_id)
+    params = msgspec.json.decode(row["params"])
+    done = row["reps_total"] if row["state"] == "done" else queue.reps_done(conn, job_id)
+    return JobStatus(row["id"], row["kind"], row["state"], params["plan"], params["period"], done,
+                     row["reps_total"], row["run_id"], row["error"])

@@ -1,0 +1,48 @@
+"""Runs as jobs over HTTP (PAYPLAN_JOBS=workers): POST /runs answers 202 with the job's
+Location, GET /jobs/{id} shows reps done of the total, then the run it made; the run's
+total equals the run made here and now (PAYPLAN_JOBS=local, 201) on another copy."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar.testing import TestClient
+
+from payplan.app import create_app
+from payplan.runs.worker import work_once
+
+from .conftest import settings_for
+
+APRIL = {"plan": "ae-2026@1", "period": "2026-04"}
+
+
+def workers_client(world) -> TestClient:
+    settings = msgspec.structs.replace(settings_for(world.url), jobs="workers")
+    return TestClient(create_app(settings))
+
+
+def test_a_queued_run_answers_202_then_its_job_names_the_run(world, world_client):
+    finance = world.headers("finance")
+    with workers_client(world) as client:
+        queued = client.post("/runs", json=APRIL, headers=finance)
+        assert queued.status_code == 202, queued.text
+        location = queued.headers["location"]
+        job = client.get(location, headers=finance).json()
+        assert location == f"/jobs/{job['id']}" and job["state"] == "queued" and job["run_id"] is None
+        assert job["reps_done"] == 0 and job["reps_total"] == queued.json()["reps_total"] > 0
+        assert client.post("/runs", json=APRIL, headers=finance).status_code == 409  # already queued
+        while work_once(world.engine, "test-worker"):
+            pass
+        done = client.get(location, headers=finance).json()
+        assert done["state"] == "done" and done["reps_done"] == done["reps_total"] == job["reps_total"]
+        run = client.get(f"/runs/{done['run_id']}", headers=finance).json()
+        assert client.get(location, headers=world.headers("rep")).status_code == 403
+    assert (run["state"], run["period"], run["reps"]) == ("draft", "2026-04", job["reps_total"])
+    # the same run computed in the request, on the default: same hashes and total
+    with world.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM run_results WHERE run_id = %d" % run["id"])
+        conn.exec_driver_sql("UPDATE jobs SET run_id = NULL")
+        conn.exec_driver_sql("DELETE FROM runs WHERE id = %d" % run["id"])
+    here = world_client.post("/runs", json=APRIL, headers=finance)
+    assert here.status_code == 201
+    assert {k: here.json()[k] for k in ("inputs_hash", "outputs_hash", "reps", "total")} == \
+        {k: run[k] for k in ("inputs_hash", "outputs_hash", "reps", "total")}

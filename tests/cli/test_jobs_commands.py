@@ -1,0 +1,78 @@
+"""`payplan runs create --no-wait`, `payplan worker` and `payplan jobs show`, through `payplan`
+subprocesses on a temporary SQLite file: a queued run is computed by a worker (started by
+hand, or by `runs create --no-wait` itself on the default) and is the run `runs create`
+makes in one transaction (4 reps, total 550.00: tests/runs/test_runs.py's hand-checked March)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.service_db import DATA
+
+
+@pytest.fixture
+def payplan(tmp_path: Path):
+    env = {**os.environ, "PAYPLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}"}
+    env.pop("PAYPLAN_JOBS", None)
+
+    def run(*args: str, ok: bool = True, jobs: str | None = None) -> subprocess.CompletedProcess:
+        done = subprocess.run([sys.executable, "-m", "payplan.cli", *args], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=120, env={**env, **({"PAYPLAN_JOBS": jobs} if jobs else {})})
+        assert (done.returncode == 0) == ok, f"payplan {' '.join(args)}: {done.returncode}\n{done.stdout}{done.stderr}"
+        assert "Traceback" not in done.stderr
+        return done
+    run("db", "upgrade")
+    run("users", "add", "admin", "--role", "admin")
+    run("import", str(DATA / "facts"), "--as", "admin")
+    run("users", "add", "fin1", "--role", "finance")
+    run("users", "add", "hr1", "--role", "hr")
+    run("plans", "publish", str(DATA / "plan.toml"), "--as", "hr1")
+    run.env = env
+    return run
+
+
+def test_a_queued_run_is_computed_by_a_worker(payplan):
+    queued = payplan("runs", "create", "--plan", "svc@1", "--period", "2026-03", "--as", "fin1", "--no-wait",
+                     jobs="workers").stdout.splitlines()
+    assert queued[0] == "1" and "payplan jobs show 1" in queued[1]
+    assert "computing the run of svc@1 for 2026-03, 0 of 4 reps" in payplan("jobs", "show", "1").stdout
+    assert "already computing" in payplan("runs", "create", "--plan", "svc@1", "--period", "2026-03",
+                                          "--as", "fin1", "--no-wait", jobs="workers", ok=False).stderr
+    payplan("worker", "--until-idle")
+    assert "job 1: done, run 1 (4 of 4 reps)" in payplan("jobs", "show", "1").stdout
+    shown = payplan("runs", "show", "1", "--as", "fin1").stdout
+    assert "total: 550.00" in shown
+    assert "chain intact" in payplan("audit", "verify").stdout
+
+
+def test_runs_create_waits_for_the_workers_and_prints_the_run_first(payplan):
+    worker = subprocess.Popen([sys.executable, "-m", "payplan.cli", "worker", "--poll", "0.1"],
+                              env={**payplan.env, "PAYPLAN_JOBS": "workers"}, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        created = payplan("runs", "create", "--plan", "svc@1", "--period", "2026-03", "--as", "fin1",
+                          jobs="workers")
+    finally:
+        worker.send_signal(signal.SIGTERM)  # stops after its current step
+        assert worker.wait(timeout=30) == 0
+    lines = created.stdout.splitlines()
+    assert lines[0] == "1" and "4 reps, total 550.00" in lines[1]
+    assert "of 4 reps" in created.stderr  # progress while it waited
+
+
+def test_no_wait_on_the_default_starts_a_local_worker(payplan):
+    queued = payplan("runs", "create", "--plan", "svc@1", "--period", "2026-03", "--as", "fin1", "--no-wait")
+    job = queued.stdout.splitlines()[0]
+    deadline = time.monotonic() + 60
+    while "done" not in (shown := payplan("jobs", "show", job).stdout):
+        assert time.monotonic() < deadline, shown
+        time.sleep(0.3)
+    assert "4 of 4 reps" in shown
+    assert "total: 550.00" in payplan("runs", "show", "1", "--as", "fin1").stdout

@@ -129,3 +129,20 @@ def test_the_later_part_waits_for_the_earlier_parts_approved_run(tx, split):
     with pytest.raises(Conflict) as refused:
         tx(runs.create_run, "vc@2", "2026-03", split["fin1"])
     assert "approve the run of vc@1 for 2026-03 first" in str(refused.value)
+
+
+def test_the_later_part_computed_as_a_job_continues_the_same_state(tx, split, engine):
+    """Through the queue, chunk by chunk (one rep a chunk), vc@2's March run is the one the
+    single transaction makes: each chunk starts from vc@1's stored states for its reps."""
+    from payplan.runs import jobs
+    from payplan.runs.worker import work_once
+
+    _approved(tx, split, "vc@1")
+    job_id = tx(jobs.enqueue_run, "vc@2", "2026-03", split["fin1"], chunk_size=1)
+    while work_once(engine, "test-worker"):
+        pass
+    status = tx(jobs.job_status, job_id)
+    assert status.state == "done"
+    assert _lines(tx, status.run_id, "R1", split["fin1"])["clawback"] == D("-200.00")
+    assert [_lines(tx, status.run_id, rep, split["fin1"])["total"] for rep in ("R1", "R2")] == [
+        D("412.00"), D("198.00")]

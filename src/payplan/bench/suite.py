@@ -32,6 +32,12 @@ ROWS: list[Row] = [
      {"reps": 1_000, "facts": 100_000, "runs": 1},
      lambda r: (f"{r['seconds']:.2f} s, peak {r['peak_mib']:.0f} MiB for {r['reps']:,} reps × {r['facts']:,} facts",
                 "≤ 3 s, < 500 MiB peak at 10,000 × 1,000,000")),
+    ("payplan.bench.workers", "monthly run as a job: 2 payplan workers, SQLite, reps × facts and 5× both", {},
+     {"reps": 500, "facts": 50_000, "scale": 2},
+     lambda r: (f"{r['small']['seconds']:.1f} s, worker peak {r['small']['peak_mib']:.0f} MiB at "
+                f"{r['small']['reps']:,} reps; {r['large']['seconds']:.1f} s, {r['large']['peak_mib']:.0f} MiB at "
+                f"{r['large']['reps']:,}: memory {'flat' if r['flat'] else 'NOT flat'}",
+                "peak flat and < 400 MiB from 10,000 to 50,000 reps")),
     ("payplan.bench.simulation", "HR simulation, 12 months × reps, cached metrics", {},
      {"reps": 1_000, "months": 12}, lambda r: (f"{r['seconds']:.2f} s for {r.get('reps', '?')} reps ({r['seconds_one_core']:.2f} s on one core; "
                 f"{r['per_second_one_core'] / r['engine_per_second_one_core']:.1f}× the engine's rate)",

@@ -1,0 +1,106 @@
+"""A monthly run as a job for `payplan worker` processes: seconds, and each worker's peak memory.
+
+The monthly benchmark's company (`payplan.bench.monthly`: stage 1's synthetic facts, the AE
+plan for every rep, the previous month approved) on a scratch SQLite copy; the month's run
+is queued (`payplan.runs.jobs.enqueue_run`, chunks of 500 reps) and `workers` fresh
+`payplan worker --until-idle` processes drain it. `seconds` is from the queuing to the last
+worker's exit (the run then exists whole); `peak_mib` the highest VmHWM any worker reached
+(polled from /proc), which must not grow with the number of reps: a worker holds one chunk at
+a time. Run at two sizes to see it flat. Must not touch any database but the cached fact file
+and the scratch copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from payplan.bench import monthly
+
+TARGET_PEAK_MIB = 400
+
+
+def run(reps: int = 10_000, facts: int = 1_000_000, workers: int = 2, scale: int = 5, echo=None) -> dict:
+    """`drain` at `reps` × `facts` and at `scale` times both: the figures of each, and whether
+    the workers' peak memory stayed flat (within 20%) and under the target."""
+    small = drain(reps, facts, workers, echo)
+    large = drain(reps * scale, facts * scale, workers, echo)
+    flat = large["peak_mib"] <= small["peak_mib"] * 1.2 and large["peak_mib"] < TARGET_PEAK_MIB
+    return {"small": small, "large": large, "flat": flat, "target_peak_mib": TARGET_PEAK_MIB}
+
+
+def drain(reps: int, facts: int, workers: int = 2, echo=None) -> dict:
+    """Queue one month's run on `reps` × `facts` and time `workers` worker processes draining it."""
+    source = monthly.cached_url(reps, facts)
+    monthly.ensure_facts(source, reps, facts, echo)
+    with tempfile.TemporaryDirectory(prefix="payplan-bench-workers-") as folder:
+        url = monthly.copy_database(source, os.path.join(folder, "workers.sqlite"))
+        monthly.prepare(url, echo)
+        job_id = _enqueue(url)
+        if echo:
+            echo(f"job {job_id}: {workers} workers computing {reps:,} reps …")
+        started = time.perf_counter()
+        peaks = _drain(url, workers)
+        seconds = time.perf_counter() - started
+        state, done, total, run_id = _status(url, job_id)
+        results = monthly.count_results(url, run_id)[0] if run_id else 0
+        monthly._remove(url)
+    return {"reps": reps, "facts": facts, "workers": workers, "seconds": seconds, "state": state,
+            "reps_done": done, "reps_total": total, "results": results,
+            "peak_mib": max(peaks) / 1024, "peaks_mib": [p / 1024 for p in peaks]}
+
+
+def _enqueue(url: str) -> int:
+    from payplan.access.users import get_user
+    from payplan.runs import jobs
+    from payplan.store import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            return jobs.enqueue_run(conn, monthly.PLAN_REF, monthly.PERIOD, get_user(conn, monthly.MAKER))
+    finally:
+        engine.dispose()
+
+
+def _drain(url: str, workers: int) -> list[int]:
+    """Start the workers, poll each one's VmHWM until all have exited; their peaks in KiB."""
+    env = {**os.environ, "PAYPLAN_DATABASE_URL": url, "PAYPLAN_JOBS": "workers"}
+    command = [sys.executable, "-m", "payplan.cli", "worker", "--until-idle", "--poll", "0.2"]
+    procs = [subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+             for _ in range(workers)]
+    peaks = [0] * workers
+    while any(p.poll() is None for p in procs):
+        for i, p in enumerate(procs):
+            peaks[i] = max(peaks[i], _hwm_kib(p.pid))
+        time.sleep(0.05)
+    for p in procs:
+        if p.returncode != 0:
+            raise RuntimeError(f"a worker failed ({p.returncode}): {p.stderr.read().decode()[-2000:]}")
+    return peaks
+
+
+def _hwm_kib(pid: int) -> int:
+    with contextlib.suppress(OSError, ValueError):
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    return 0
+
+
+def _status(url: str, job_id: int) -> tuple[str, int, int, int | None]:
+    from payplan.runs import jobs
+    from payplan.store import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            s = jobs.job_status(conn, job_id)
+            return s.state, s.reps_done, s.reps_total, s.run_id
+    finally:
+        engine.dispose()

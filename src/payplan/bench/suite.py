@@ -36,7 +36,8 @@ ROWS: list[Row] = [
      {"reps": 500, "facts": 50_000, "scale": 2},
      lambda r: (f"{r['small']['seconds']:.1f} s, worker peak {r['small']['peak_mib']:.0f} MiB at "
                 f"{r['small']['reps']:,} reps; {r['large']['seconds']:.1f} s, {r['large']['peak_mib']:.0f} MiB at "
-                f"{r['large']['reps']:,}: memory {'flat' if r['flat'] else 'NOT flat'}",
+                f"{r['large']['reps']:,} ({r['mib_per_1000_reps']:+.1f} MiB per 1,000 reps): "
+                f"{'flat' if r['flat'] else 'NOT flat'}",
                 "peak flat and < 400 MiB from 10,000 to 50,000 reps")),
     ("payplan.bench.simulation", "HR simulation, 12 months × reps, cached metrics", {},
      {"reps": 1_000, "months": 12}, lambda r: (f"{r['seconds']:.2f} s for {r.get('reps', '?')} reps ({r['seconds_one_core']:.2f} s on one core; "

@@ -63,38 +63,60 @@ def read_deals(conn: Connection, span, filters: Iterable[Filter] = (), *, only: 
     """Totals for `filters` of the owners in `only` (None: all) and the deals of `deal_reps`.
 
     `owners`: rep id → the owners whose team / subtree scope holds it, per scope
-    (`scope_owners`); needed for filters of those scopes. `with_deals=False` builds no
+    (`scope_members`); needed for filters of those scopes. `with_deals=False` builds no
     deal list; `fields=False` leaves each deal's extra fields undecoded (empty).
     """
     filters = sorted(set(filters))
     owners = owners or {}
     needed = _needed_reps(filters, only, deal_reps if with_deals else [], owners)
-    rows = conn.execute(_query(span, fx, fields, needed)).all()
-    acc: dict[Filter, dict[str, list]] = {f: {} for f in filters}
+    # each credited rep's totals (by product when a filter names one), then each filter's owners'
+    by_product = any(product for _, product in filters)
+    rows = conn.execute(_query(span, fx, fields and with_deals, needed, by_product)).all()
+    acc: dict = {}
     listed: dict[str, list[Deal]] = defaultdict(list)
     split: dict[str, list] = defaultdict(list)
     build = _deal_builder(span, fx, fields) if with_deals else None
     wanted = None if deal_reps is None else set(deal_reps)
+    counted = (CLOSED | LEAD) if filters else 0  # a row only clawed back: no metric counts it
     for row in rows:
         if row[2] is not None:  # credited: settled once all of the deal's credits are read
             split[row[0]].append(row)
             continue
-        _add(acc, filters, owners, row, row[1], SHARE_UNITS)
-        if build and row[7] & (WON | CLAWED) and (wanted is None or row[1] in wanted):
-            listed[row[1]].append(build(row, row[1], SHARE_UNITS))
+        rep, flags = row[1], row[7]
+        if flags & counted:
+            _add(acc, (rep, row[9]) if by_product else rep, row, SHARE_UNITS)
+        if build and flags & (WON | CLAWED) and (wanted is None or rep in wanted):
+            listed[rep].append(build(row, rep, SHARE_UNITS))
     for deal_rows in split.values():
-        for rep, share, row in _credited(deal_rows, "quota"):
-            _add(acc, filters, owners, row, rep, share)
+        if filters and deal_rows[0][7] & (CLOSED | LEAD):
+            for rep, share, row in _credited(deal_rows, "quota"):
+                _add(acc, (rep, row[9]) if by_product else rep, row, share)
         if build and deal_rows[0][7] & (WON | CLAWED):
             for rep, share, row in _credited(deal_rows, "commission"):
                 if wanted is None or rep in wanted:
                     listed[rep].append(build(row, rep, share))
     keep = None if only is None else set(only)
-    totals = {f: {o: _totals(t, f[0] != "self") for o, t in by_owner.items() if keep is None or o in keep}
-              for f, by_owner in acc.items()}
+    totals = {f: _owner_totals(acc, f, by_product, owners, keep) for f in filters}
     by_date = attrgetter("closed_at", "id")
     return PeriodDeals(totals, {rep: tuple(sorted(found, key=by_date)) if len(found) > 1 else tuple(found)
                                 for rep, found in listed.items()})
+
+
+def _owner_totals(acc: dict, f: Filter, by_product: bool, owners: dict[str, dict[str, list[str]]],
+                  keep: set[str] | None) -> dict[str, DealTotals]:
+    """owner → DealTotals of filter `f`, from the credited reps' accumulated rows (`_add`): a
+    team or subtree owner's are its members' together, a deal credited to two of them
+    counting twice (as one row per credit) but listed once."""
+    scope, product = f
+    groups: dict[str, list[list]] = defaultdict(list)
+    for key, t in acc.items():
+        rep, found = key if by_product else (key, "")
+        if product and found != product:
+            continue
+        for owner in (rep,) if scope == "self" else owners[scope].get(rep, ()):
+            if keep is None or owner in keep:
+                groups[owner].append(t)
+    return {owner: _totals(ts, scope != "self") for owner, ts in groups.items()}
 
 
 def _needed_reps(filters: list[Filter], only: Only, deal_reps: Only,
@@ -112,8 +134,10 @@ def _needed_reps(filters: list[Filter], only: Only, deal_reps: Only,
     return sorted(reps)
 
 
-def _query(span, fx: FxAmounts | None, fields: bool, needed: list[str] | None):
-    """One row per (deal, credit) of the deals closed, created or clawed back in `span`."""
+def _query(span, fx: FxAmounts | None, fields: bool, needed: list[str] | None, by_product: bool = True):
+    """One row per (deal, credit) of the deals closed, created or clawed back in `span`; the
+    product only where the totals are `by_product` or the deal is listed (each value read
+    costs more in Python than in SQL)."""
     d, c = deals.c, credits.c
     start, end, zone = span.start, span.end, zone_of(span)
     closed, created = within(d, "closed_at", span), within(d, "created_at", span)
@@ -124,15 +148,23 @@ def _query(span, fx: FxAmounts | None, fields: bool, needed: list[str] | None):
     if fx is not None and fx.table is not None:
         source = source.outerjoin(fx.table, fx.table.c.deal_id == d.id)
         amount, cost = func.coalesce(fx.table.c.amount, amount), func.coalesce(fx.table.c.cost, cost)
+    won = and_(closed, won_then)
+    listed = or_(won, clawed)  # the deal list's own columns only where it lists the deal
+
+    def only_listed(*columns):
+        return [case((listed, column)) for column in columns]
+
     query = select(
         d.id, d.rep_id, c.rep_id, units(c.share), c.counts_for, amount, cost,
-        _flags((and_(closed, won_then), WON), (and_(d.status == "lost", closed), LOST), (created, LEAD),
+        _flags((won, WON), (and_(d.status == "lost", closed), LOST), (created, LEAD),
                (and_(created, won_then), LEAD_WON), (clawed, CLAWED), (closed, CLOSED)),
-        day_span(d.created_at, d.closed_at), d.product, d.currency, d.closed_at, d.created_at, d.cancelled_at,
-        d.fields if fields else literal("{}"),
+        case((won, day_span(d.created_at, d.closed_at))), d.product if by_product else only_listed(d.product)[0],
+        *only_listed(d.currency, d.closed_at, d.created_at, d.cancelled_at, *([d.fields] if fields else [])),
     ).select_from(source).where(or_(closed, created, clawed))
+    if not fields:
+        query = query.add_columns(literal(None))
     if zone != UTC:
-        query = query.add_columns(d.closed_at_utc, d.created_at_utc, d.cancelled_at_utc)
+        query = query.add_columns(*only_listed(d.closed_at_utc, d.created_at_utc, d.cancelled_at_utc))
     if needed is not None:
         query = query.where(or_(d.rep_id.in_(needed), d.id.in_(select(c.deal_id).where(c.rep_id.in_(needed)))))
     return query
@@ -154,44 +186,46 @@ def _credited(rows: list, purpose: str) -> list[tuple[str, int, tuple]]:
     return found or [(rows[0][1], SHARE_UNITS, rows[0])]
 
 
-def _add(acc: dict[Filter, dict[str, list]], filters: list[Filter], owners: dict[str, dict[str, list[str]]],
-         row, rep: str, share: int) -> None:
-    """Adds one credited row to the totals of every filter and owner it counts for."""
+def _add(acc: dict, key, row, share: int) -> None:
+    """Adds one credited row (closed or created in the span) to the totals under `key`: won,
+    whole-deal cents, whole-deal margin cents, amount cents, lost, leads, cycle days, leads
+    won, split credit in cents × millionths of share and its margin."""
+    t = acc.get(key)
+    if t is None:
+        t = acc[key] = [[], 0, 0, 0, [], [], [], 0, 0, 0]
     flags = row[7]
-    if not flags & (CLOSED | LEAD):  # only clawed back: no metric counts it
-        return
-    for scope, product in filters:
-        if product and product != row[9]:
-            continue
-        by_owner = acc[(scope, product)]
-        for owner in ((rep,) if scope == "self" else owners[scope].get(rep, ())):
-            t = by_owner.get(owner)
-            if t is None:
-                t = by_owner[owner] = [[], 0, 0, 0, [], [], [], 0]
-            if flags & WON:
-                amount = row[5]
-                t[0].append(row[0])
-                t[1] += amount * share
-                t[2] += (amount - row[6]) * share
-                t[3] += amount
-                t[6].append(row[8])
-            if flags & LOST:
-                t[4].append(row[0])
-            if flags & LEAD:
-                t[5].append(row[0])
-                if flags & LEAD_WON:
-                    t[7] += 1
+    if flags & WON:
+        amount = row[5]
+        t[0].append(row[0])
+        if share == SHARE_UNITS:  # whole: the share units are a power of ten
+            t[1] += amount
+            t[2] += amount - row[6]
+        else:
+            t[8] += amount * share
+            t[9] += (amount - row[6]) * share
+        t[3] += amount
+        t[6].append(row[8])
+    if flags & LOST:
+        t[4].append(row[0])
+    if flags & LEAD:
+        t[5].append(row[0])
+        if flags & LEAD_WON:
+            t[7] += 1
 
 
-def _totals(t: list, unique: bool) -> DealTotals:
-    """An owner's accumulated row (`_add`) as DealTotals, the median from the sorted cycle days."""
-    won_ids, revenue, margin, amount, lost_ids, lead_ids, days, leads_won = t
-    n = len(days)
-    if n:
-        days.sort()
-        middle = (days[n // 2], 1) if n % 2 else (days[n // 2 - 1] + days[n // 2], 2)
+def _totals(ts: list[list], unique: bool) -> DealTotals:
+    """Accumulated rows (`_add`, one or several reps') as DealTotals, the median from the
+    sorted cycle days."""
+    if len(ts) == 1:
+        won_ids, whole, whole_margin, amount, lost_ids, lead_ids, days, leads_won, revenue, margin = ts[0]
     else:
-        middle = (0, 0)
+        won_ids, lost_ids, lead_ids, days = ([x for t in ts for x in t[i]] for i in (0, 4, 5, 6))
+        whole, whole_margin, amount, leads_won, revenue, margin = (sum(t[i] for t in ts) for i in (1, 2, 3, 7, 8, 9))
+    revenue += whole * SHARE_UNITS  # cents × millionths of share
+    margin += whole_margin * SHARE_UNITS
+    days = sorted(days)
+    n = len(days)
+    middle = ((days[n // 2], 1) if n % 2 else (days[n // 2 - 1] + days[n // 2], 2)) if n else (0, 0)
     ids = (lambda found: tuple(sorted(set(found)))) if unique else (lambda found: tuple(sorted(found)))
     return DealTotals(n, ids(won_ids), revenue, margin, amount, sum(days), len(lost_ids), ids(lost_ids),
                       len(lead_ids), ids(lead_ids), leads_won, *middle)

@@ -22,7 +22,8 @@ from payplan.facts.imports import import_facts
 from payplan.facts.read import read_facts
 from payplan.store import load_inputs
 from payplan.store.fx import FxAmounts
-from payplan.store.metrics import _DEAL_VALUES, _median, empty_value, facts_span, window_of
+from payplan.store.metric_totals import DEAL_VALUES, empty_value, median
+from payplan.store.metrics import facts_span, window_of
 from payplan.store.rows import period_deals
 from payplan.store.schema import credits, deals
 from payplan.store.synthetic import generate
@@ -96,8 +97,8 @@ def _expected(conn, spec, period, zone, days, fx) -> dict:
         return {}
     totals = deal_oracle.deal_totals(conn, span, spec.scope, spec.product, None, fx.table if fx else None)
     if spec.name == "cycle_days_median":
-        return {o: _median(t) for o, t in totals.items() if t.median_count}
-    return {o: _DEAL_VALUES[spec.name](t) for o, t in totals.items()}
+        return {o: median(t) for o, t in totals.items() if t.median_count}
+    return {o: DEAL_VALUES[spec.name](t) for o, t in totals.items()}
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1]}-{'days' if c[2] else 'whole'}")

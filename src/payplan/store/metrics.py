@@ -10,9 +10,6 @@ that is `payplan.core.engine`; must not issue one query per rep.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
-from functools import lru_cache
-from typing import Callable
 
 import msgspec
 
@@ -20,12 +17,12 @@ from sqlalchemy import Connection, select
 
 from payplan.core.inputs import Deal, MetricValue, Rep, RepInputs, TeamMember
 from payplan.core.metrics import ACTIVITY_METRICS, CATALOG, DEAL_METRICS, MetricSpec
-from payplan.core.money import D
 from payplan.core.periods import Period
 from payplan.store import aggregates
 from payplan.store.aggregates import Only
-from payplan.store.deal_pass import DealTotals, PeriodDeals, read_deals, scope_members
+from payplan.store.deal_pass import PeriodDeals, read_deals, scope_members
 from payplan.store.fx import FxAmounts
+from payplan.store.metric_totals import DEAL_VALUES, count, empty_value, median, nps
 from payplan.store.rows import employed_in, load_parameters, load_reps, load_targets
 from payplan.store.schema import reps
 from payplan.store.score_metrics import score_evidence, score_kind, score_values
@@ -210,14 +207,14 @@ def period_values(conn: Connection, specs: list[MetricSpec], period: Period, onl
             result[spec.key] = scores.get((spec.scope, kind), {})
         elif spec.name in ACTIVITY_METRICS:
             i = kinds[spec.scope].index(activity_kind(spec))
-            result[spec.key] = {o: _count(counts[i], ids[i]) for o, (counts, ids) in fetch("activities", spec.scope).items()}
+            result[spec.key] = {o: count(counts[i], ids[i]) for o, (counts, ids) in fetch("activities", spec.scope).items()}
         elif spec.name == "nps":
-            result[spec.key] = {o: _nps(*t) for o, t in fetch("nps", spec.scope).items()}
+            result[spec.key] = {o: nps(*t) for o, t in fetch("nps", spec.scope).items()}
         elif spec.name == "cycle_days_median":
-            result[spec.key] = {o: _median(t) for o, t in read.totals[(spec.scope, spec.product)].items()
+            result[spec.key] = {o: median(t) for o, t in read.totals[(spec.scope, spec.product)].items()
                                 if t.median_count}
         else:
-            build = _DEAL_VALUES[spec.name]
+            build = DEAL_VALUES[spec.name]
             result[spec.key] = {o: build(t) for o, t in read.totals[(spec.scope, spec.product)].items()}
     return result, read.deals
 
@@ -275,74 +272,3 @@ def _check(spec: MetricSpec) -> None:
         raise ValueError(f"unknown metric {spec.name!r}")
     if spec.scope not in SCOPES:
         raise ValueError(f"unknown metric scope {spec.scope!r} in {spec.key} (expected {', '.join(SCOPES)})")
-
-
-# --- totals → MetricValue ---------------------------------------------------------------
-
-
-def empty_value(spec: MetricSpec) -> MetricValue:
-    """The value of a metric for a rep with no facts: zero for counts and sums, else undefined."""
-    zero = spec.name in ACTIVITY_METRICS or spec.name in ("leads", "deals_won", "deals_lost", "revenue", "margin")
-    return MetricValue(Decimal(0) if zero else None)
-
-
-@lru_cache(maxsize=4096)
-def _int(n: int) -> Decimal:
-    return D(n)
-
-
-def _evidence(*groups: tuple[str, ...]) -> tuple[str, ...]:
-    """Sorted ids of one or more groups (each already sorted)."""
-    if len(groups) == 1:
-        return groups[0]
-    return tuple(sorted({i for ids in groups for i in ids}))
-
-
-def _count(n: int, *ids: tuple[str, ...]) -> MetricValue:
-    return MetricValue(_int(n), n, _evidence(*ids))
-
-
-def _ratio(num: Decimal, den: Decimal, count: int, *ids: tuple[str, ...]) -> MetricValue:
-    return MetricValue(num / den if den else None, count, _evidence(*ids), num, den)
-
-
-_CENTS = Decimal("0.01")
-
-
-def _money(units: int, places: int) -> Decimal:
-    """Stored units back to money, keeping at least cents and dropping only trailing zeros."""
-    per_cent = 10 ** (places - 2)
-    if units % per_cent == 0:  # the usual case (no split credit): whole cents
-        return Decimal(units // per_cent).scaleb(-2)
-    value = D(units).scaleb(-places)
-    cents = value.quantize(_CENTS)
-    return cents if cents == value else value.normalize()
-
-
-def _nps(answers: int, promoters: int, detractors: int, ids: tuple[str, ...]) -> MetricValue:
-    net = _int(promoters - detractors)
-    return MetricValue(net * 100 / answers if answers else None, answers, ids, net, _int(answers))
-
-
-def _median(t: DealTotals) -> MetricValue:
-    total = _int(t.median_days)
-    return MetricValue(total / t.median_count, t.won, t.won_ids, total, _int(t.median_count))
-
-
-def _won_value(value: Decimal, t: DealTotals) -> MetricValue:
-    return MetricValue(value, t.won, t.won_ids)
-
-
-_DEAL_VALUES: dict[str, Callable[[DealTotals], MetricValue]] = {
-    "leads": lambda t: _count(t.leads, t.lead_ids),
-    "deals_won": lambda t: _count(t.won, t.won_ids),
-    "deals_lost": lambda t: _count(t.lost, t.lost_ids),
-    "win_rate": lambda t: _ratio(_int(t.won), _int(t.won + t.lost), t.won + t.lost, t.won_ids, t.lost_ids),
-    "lead_conversion": lambda t: _ratio(_int(t.leads_won), _int(t.leads), t.leads, t.lead_ids),
-    "revenue": lambda t: _won_value(_money(t.revenue, 8), t),
-    "margin": lambda t: _won_value(_money(t.margin, 8), t),
-    "margin_rate": lambda t: _ratio(_money(t.margin, 8), _money(t.revenue, 8), t.won, t.won_ids),
-    "avg_deal_size": lambda t: _ratio(_money(t.amount, 2), _int(t.won), t.won, t.won_ids),
-    "cycle_days_mean": lambda t: _ratio(_int(t.cycle_days), _int(t.won), t.won, t.won_ids),
-}
-assert set(_DEAL_VALUES) | {"cycle_days_median"} == DEAL_METRICS

@@ -72,12 +72,23 @@ def read_deals(conn: Connection, span, filters: Iterable[Filter] = (), *, only: 
     # each credited rep's totals (by product when a filter names one), then each filter's owners'
     by_product = any(product for _, product in filters)
     rows = conn.execute(_query(span, fx, fields and with_deals, needed, by_product)).all()
+    build = _deal_builder(span, fx, fields) if with_deals else None
+    acc, listed = _one_pass(rows, bool(filters), by_product, build, None if deal_reps is None else set(deal_reps))
+    keep = None if only is None else set(only)
+    totals = {f: _owner_totals(acc, f, by_product, owners, keep) for f in filters}
+    by_date = attrgetter("closed_at", "id")
+    return PeriodDeals(totals, {rep: tuple(sorted(found, key=by_date)) if len(found) > 1 else tuple(found)
+                                for rep, found in listed.items()})
+
+
+def _one_pass(rows: list, counting: bool, by_product: bool, build, wanted: set[str] | None
+              ) -> tuple[dict, dict[str, list[Deal]]]:
+    """Each credited rep's accumulated totals (`_add`; by (rep, product) when `by_product`)
+    when `counting`, and the `wanted` reps' (None: all) deals when there is a `build`."""
     acc: dict = {}
     listed: dict[str, list[Deal]] = defaultdict(list)
     split: dict[str, list] = defaultdict(list)
-    build = _deal_builder(span, fx, fields) if with_deals else None
-    wanted = None if deal_reps is None else set(deal_reps)
-    counted = (CLOSED | LEAD) if filters else 0  # a row only clawed back: no metric counts it
+    counted = (CLOSED | LEAD) if counting else 0  # a row only clawed back: no metric counts it
     for row in rows:
         if row[2] is not None:  # credited: settled once all of the deal's credits are read
             split[row[0]].append(row)
@@ -88,18 +99,14 @@ def read_deals(conn: Connection, span, filters: Iterable[Filter] = (), *, only: 
         if build and flags & (WON | CLAWED) and (wanted is None or rep in wanted):
             listed[rep].append(build(row, rep, SHARE_UNITS))
     for deal_rows in split.values():
-        if filters and deal_rows[0][7] & (CLOSED | LEAD):
+        if deal_rows[0][7] & counted:
             for rep, share, row in _credited(deal_rows, "quota"):
                 _add(acc, (rep, row[9]) if by_product else rep, row, share)
         if build and deal_rows[0][7] & (WON | CLAWED):
             for rep, share, row in _credited(deal_rows, "commission"):
                 if wanted is None or rep in wanted:
                     listed[rep].append(build(row, rep, share))
-    keep = None if only is None else set(only)
-    totals = {f: _owner_totals(acc, f, by_product, owners, keep) for f in filters}
-    by_date = attrgetter("closed_at", "id")
-    return PeriodDeals(totals, {rep: tuple(sorted(found, key=by_date)) if len(found) > 1 else tuple(found)
-                                for rep, found in listed.items()})
+    return acc, listed
 
 
 def _owner_totals(acc: dict, f: Filter, by_product: bool, owners: dict[str, dict[str, list[str]]],

@@ -13,12 +13,15 @@ from payplan.core.metrics import MetricSpec
 from payplan.core.plan import Commission, Override, Plan, Pool, Scorecard, Spiff
 from payplan.core.scorecard import kpi_spec
 
+PLAIN_BASES = ("revenue", "margin")  # bases read from a deal's amount and cost alone
+
 
 class Needs(msgspec.Struct, frozen=True):
     specs: tuple[MetricSpec, ...]
     target_keys: frozenset[str]
     team_scope: str | None
     pool: bool = False  # a team pool reads every member of the rep's team (`RepInputs.pool`)
+    fields: bool = True  # a base is a formula that may read a deal's extra fields (`Deal.fields`)
 
 
 def plan_needs(plan: Plan) -> Needs:
@@ -41,4 +44,5 @@ def plan_needs(plan: Plan) -> Needs:
             keys.add("team_quota")
         elif isinstance(comp, Pool):
             keys.add("quota")
-    return Needs(tuple(sorted(specs)), frozenset(keys), team, any(isinstance(c, Pool) for c in plan.components))
+    return Needs(tuple(sorted(specs)), frozenset(keys), team, any(isinstance(c, Pool) for c in plan.components),
+                 any(getattr(c, "base", "revenue") not in PLAIN_BASES for c in plan.components))

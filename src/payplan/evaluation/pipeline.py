@@ -132,7 +132,7 @@ def plan_inputs(plan: Plan, conn: Connection, period: Period, rep_ids: list[str]
     return load_inputs(conn, list(needs.specs), period, rep_ids=rep_ids, team_scope=needs.team_scope,
                        target_keys=set(needs.target_keys), activity_ids=activity_ids, everyone=everyone,
                        pool=needs.pool, zone=plan.timezone, fx=period_conversions(conn, period, plan.currency, plan.fx),
-                       days=version_days(plan, period))
+                       days=version_days(plan, period), fields=needs.fields)
 
 
 def carries_state(plan: Plan) -> bool:

@@ -4,43 +4,25 @@ Each function runs one query over a period and returns plain per-owner totals in
 stored units (cents, millionths, days), plus the ids behind them where they are
 asked for (deal ids always; activity ids only on request). The owner is the rep
 itself (scope "self") or the manager of a team or subtree. One pass per fact
-table: every activity kind comes from one GROUP BY (conditional counts), the
-deal totals and the median cycle length from one query (a window function).
-Must not build engine values (`payplan.store.metrics` does) nor query per rep.
+table: every activity kind comes from one GROUP BY (conditional counts); the deal
+totals come from one read of the period's deals (`payplan.store.deal_pass`), the ids
+of one owner's deals from here. Must not build engine values (`payplan.store.metrics`
+does) nor query per rep.
 """
 
 from __future__ import annotations
 
 from typing import Any, Sequence
 
-import msgspec
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from payplan.core.periods import Period
 from payplan.store.schema import activities, deals, nps, scores
-from payplan.store.sqlparts import (ID_SEPARATOR, credited_deals, day_span, id_list, scope_owners, units, within,
+from payplan.store.sqlparts import (ID_SEPARATOR, credited_deals, id_list, scope_owners, units, within,
                                     won_by, zone_of)
 
 Only = Sequence[str] | None  # restrict to these owners (None: everyone)
 ALL_KINDS = ""  # the activity "kind" that counts every activity
-
-
-class DealTotals(msgspec.Struct, array_like=True):
-    """Deal aggregates of one owner; money in cents × millionths of share ("share units")."""
-
-    won: int = 0
-    won_ids: tuple[str, ...] = ()
-    revenue: int = 0  # Σ amount × share, in 10**-8
-    margin: int = 0  # Σ (amount − cost) × share, in 10**-8
-    amount: int = 0  # Σ whole deal amounts, in cents
-    cycle_days: int = 0
-    lost: int = 0
-    lost_ids: tuple[str, ...] = ()
-    leads: int = 0
-    lead_ids: tuple[str, ...] = ()
-    leads_won: int = 0
-    median_days: int = 0  # Σ of the middle one or two cycle lengths of the won deals
-    median_count: int = 0  # how many middle values (0 without won deals, else 1 or 2)
 
 
 def owned(query, rep_column, scope: str, only: Only):
@@ -98,47 +80,6 @@ def activity_counts(conn: Connection, period: Period, scope: str, only: Only, ki
         found = tuple(evidence(text, unique) for text in row[n:2 * n]) if with_ids else empty
         result[row[-1]] = (row[:n], found)
     return result
-
-
-def deal_totals(conn: Connection, period: Period, scope: str, product: str, only: Only,
-                fx=None) -> dict[str, DealTotals]:
-    """owner → won / lost / lead totals and the median cycle of the credited deals of the period.
-
-    One query: the credited deals closed or created in the period are flagged once
-    (won / lost / lead), ranked by cycle length within (owner, won) for the median,
-    and grouped by owner.
-    """
-    end, zone = period.end, zone_of(period)
-    touched = or_(within(deals.c, "closed_at", period), within(deals.c, "created_at", period))
-    src = credited_deals(touched, product, fx=fx).subquery("credited")  # fx: converted amounts
-    d = src.c
-    flag = lambda condition: case((condition, 1), else_=0)  # noqa: E731
-    won = flag(and_(within(d, "closed_at", period), won_by(end, d, zone)))
-    base, owner = owned(select(
-        d.id, d.amount, d.share, d.cost, day_span(d.created_at, d.closed_at).label("days"), won.label("won"),
-        flag(and_(d.status == "lost", within(d, "closed_at", period))).label("lost"),
-        flag(within(d, "created_at", period)).label("lead"),
-        flag(and_(within(d, "created_at", period), won_by(end, d, zone))).label("lead_won"),
-    ).select_from(src), d.rep_id, scope, only)
-    b = base.subquery("flagged").c
-    window = {"partition_by": (b.owner, b.won), "order_by": b.days}
-    ranked = select(b, func.row_number().over(**window).label("rn"),
-                    func.count().over(**window, rows=(None, None)).label("n")).subquery("ranked")
-    r = ranked.c
-    is_won, middle = r.won == 1, and_(r.won == 1, r.rn.in_([(r.n + 1) // 2, (r.n + 2) // 2]))
-    query = select(
-        func.sum(r.won), id_list(r.id).filter(is_won), func.sum(r.amount * r.share).filter(is_won),
-        func.sum((r.amount - r.cost) * r.share).filter(is_won), func.sum(r.amount).filter(is_won),
-        func.sum(r.days).filter(is_won), func.sum(r.lost), id_list(r.id).filter(r.lost == 1),
-        func.sum(r.lead), id_list(r.id).filter(r.lead == 1), func.sum(r.lead_won),
-        func.sum(r.days).filter(middle), func.count().filter(middle), r.owner,
-    ).group_by(r.owner)
-    unique = scope != "self"
-    return {owner: DealTotals(int(won), evidence(won_ids, unique), int(revenue or 0), int(margin or 0),
-                              int(amount or 0), int(days or 0), int(lost), evidence(lost_ids, unique),
-                              int(leads), evidence(lead_ids, unique), int(leads_won), int(median or 0), middle)
-            for won, won_ids, revenue, margin, amount, days, lost, lost_ids, leads, lead_ids, leads_won,
-            median, middle, owner in conn.execute(query).all()}
 
 
 def nps_totals(conn: Connection, period: Period, scope: str, only: Only) -> dict[str, tuple[int, int, int, tuple[str, ...]]]:

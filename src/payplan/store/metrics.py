@@ -10,22 +10,21 @@ that is `payplan.core.engine`; must not issue one query per rep.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
-from functools import lru_cache
-from typing import Callable
 
 import msgspec
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from payplan.core.inputs import Deal, MetricValue, Rep, RepInputs, TeamMember
 from payplan.core.metrics import ACTIVITY_METRICS, CATALOG, DEAL_METRICS, MetricSpec
-from payplan.core.money import D
 from payplan.core.periods import Period
 from payplan.store import aggregates
-from payplan.store.aggregates import DealTotals, Only
+from payplan.store.aggregates import Only
+from payplan.store.deal_pass import PeriodDeals, read_deals, scope_members
 from payplan.store.fx import FxAmounts
-from payplan.store.rows import employed_in, load_parameters, load_reps, load_targets, period_deals
+from payplan.store.metric_totals import DEAL_VALUES, count, empty_value, median, nps
+from payplan.store.rows import employed_in, load_parameters, load_reps, load_targets
+from payplan.store.schema import reps
 from payplan.store.score_metrics import score_evidence, score_kind, score_values
 from payplan.store.sqlparts import UTC, Days
 
@@ -42,7 +41,8 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
                 rep_ids: set[str] | list[str] | None = None, team_scope: str | None = None,
                 target_keys: set[str] | None = None, activity_ids: bool = False,
                 everyone: list[Rep] | None = None, pool: bool = False, zone: str = UTC,
-                fx: FxAmounts | None = None, days: tuple[date, date] | None = None) -> dict[str, RepInputs]:
+                fx: FxAmounts | None = None, days: tuple[date, date] | None = None,
+                fields: bool = True) -> dict[str, RepInputs]:
     """RepInputs for every rep employed during `period` (or only `rep_ids`), by rep id.
 
     `team_scope` ("team" / "subtree") fills `RepInputs.team` with each rep's reports
@@ -57,6 +57,8 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     `days`: the days of the period whose facts count (a plan version in force for only part
     of it, `proration.version_days`); the whole period when None. Targets, parameters and
     score rows (which have no days) stay the period's.
+    `fields=False`: the credited deals come without their extra fields (`Deal.fields` empty),
+    for a plan whose commission base reads none (`Needs.fields`).
     `list_evidence` lists the facts behind any one metric of one rep.
     """
     if everyone is None:
@@ -71,8 +73,9 @@ def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
     mates = pool_of(employed, chosen) if pool else {}
     wanted = None if only is None else sorted({*only, *(m.id for r in chosen for m in teams.get(r.id, ())),
                                                *(m.id for ms in mates.values() for m in ms)})
-    values = metric_values(conn, specs, period, only, activity_ids=activity_ids, zone=zone, fx=fx, days=days)
-    deals = period_deals(conn, facts_span(period, zone, days), wanted, fx)
+    managers = {r.id: r.manager_id for r in everyone}
+    values, deals = period_values(conn, specs, period, only, activity_ids=activity_ids, zone=zone, fx=fx, days=days,
+                                  managers=managers, deal_reps=wanted, fields=fields)
     targets = load_targets(conn, period, _with_mates(chosen, [*mates.values(), *teams.values()]), target_keys)
     params = load_parameters(conn, period, chosen)
     defaults = [(spec.key, values[spec.key].get, empty_value(spec)) for spec in specs]
@@ -150,15 +153,29 @@ def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
                   only: Only = None, *, activity_ids: bool = False,
                   zone: str = UTC, fx: FxAmounts | None = None,
                   days: tuple[date, date] | None = None) -> dict[str, dict[str, MetricValue]]:
-    """spec key → rep (owner) id → MetricValue, for owners with facts (others: `empty_value`).
+    """spec key → rep (owner) id → MetricValue, for owners with facts (others: `empty_value`)."""
+    return period_values(conn, specs, period, only, activity_ids=activity_ids, zone=zone, fx=fx, days=days,
+                         with_deals=False)[0]
+
+
+def period_values(conn: Connection, specs: list[MetricSpec], period: Period, only: Only = None, *,
+                  activity_ids: bool = False, zone: str = UTC, fx: FxAmounts | None = None,
+                  days: tuple[date, date] | None = None, managers: dict[str, str | None] | None = None,
+                  deal_reps: Only = None, with_deals: bool = True,
+                  fields: bool = True) -> tuple[dict[str, dict[str, MetricValue]], dict[str, tuple[Deal, ...]]]:
+    """`metric_values`, and the credited deals of `deal_reps` (None: all) won or clawed back
+    in the period (none unless `with_deals`), from one read of the period's deals.
 
     Each aggregate query runs once for all specs that share it: one activity query
-    per scope (every kind asked for), one deal query per (scope, product filter).
+    per scope (every kind asked for), one read of the deals for every (scope, product
+    filter) and the deal list (`payplan.store.deal_pass`). `managers`: rep → manager,
+    when the caller has the reps (else read when a team scope needs them).
     """
     for spec in specs:
         _check(spec)
     if any(s.starts or s.ends for s in specs):
-        return _with_windows(conn, specs, period, only, activity_ids, zone, fx, days)
+        return _with_windows(conn, specs, period, only, activity_ids, zone, fx, days, managers, deal_reps, with_deals,
+                             fields)
     span = facts_span(period, zone, days)
     kinds: dict[str, list[str]] = {}
     for spec in specs:
@@ -166,19 +183,21 @@ def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
             kinds.setdefault(spec.scope, [])
             if (kind := activity_kind(spec)) not in kinds[spec.scope]:
                 kinds[spec.scope].append(kind)
+    filters = {(s.scope, s.product) for s in specs if s.name in DEAL_METRICS}
+    read = PeriodDeals({}, {})
+    if filters or with_deals:
+        scopes = sorted({scope for scope, _ in filters} - {"self"})
+        owners = scope_members(load_managers(conn) if managers is None else managers, scopes) if scopes else None
+        read = read_deals(conn, span, filters, only=only, deal_reps=deal_reps, with_deals=with_deals, owners=owners,
+                          fx=fx, fields=fields)
     cache: dict[tuple, dict] = {}
 
-    def fetch(family: str, scope: str, filter_: str = "") -> dict:
-        key = (family, scope, filter_)
-        if key not in cache:
-            if family == "activities":
-                cache[key] = aggregates.activity_counts(conn, span, scope, only, kinds[scope], activity_ids)
-            elif family == "nps":
-                cache[key] = aggregates.nps_totals(conn, span, scope, only)
-            else:
-                cache[key] = aggregates.deal_totals(conn, span, scope, filter_, only,
-                                                    fx.table if fx is not None else None)
-        return cache[key]
+    def fetch(family: str, scope: str) -> dict:
+        if (family, scope) not in cache:
+            cache[(family, scope)] = (
+                aggregates.activity_counts(conn, span, scope, only, kinds[scope], activity_ids)
+                if family == "activities" else aggregates.nps_totals(conn, span, scope, only))
+        return cache[(family, scope)]
 
     asked = [s for s in specs if score_kind(s.name)]
     scores = score_values(conn, period, asked, only) if asked else {}
@@ -188,16 +207,16 @@ def metric_values(conn: Connection, specs: list[MetricSpec], period: Period,
             result[spec.key] = scores.get((spec.scope, kind), {})
         elif spec.name in ACTIVITY_METRICS:
             i = kinds[spec.scope].index(activity_kind(spec))
-            result[spec.key] = {o: _count(counts[i], ids[i]) for o, (counts, ids) in fetch("activities", spec.scope).items()}
+            result[spec.key] = {o: count(counts[i], ids[i]) for o, (counts, ids) in fetch("activities", spec.scope).items()}
         elif spec.name == "nps":
-            result[spec.key] = {o: _nps(*t) for o, t in fetch("nps", spec.scope).items()}
+            result[spec.key] = {o: nps(*t) for o, t in fetch("nps", spec.scope).items()}
         elif spec.name == "cycle_days_median":
-            result[spec.key] = {o: _median(t) for o, t in fetch("deals", spec.scope, spec.product).items()
+            result[spec.key] = {o: median(t) for o, t in read.totals[(spec.scope, spec.product)].items()
                                 if t.median_count}
         else:
-            build = _DEAL_VALUES[spec.name]
-            result[spec.key] = {o: build(t) for o, t in fetch("deals", spec.scope, spec.product).items()}
-    return result
+            build = DEAL_VALUES[spec.name]
+            result[spec.key] = {o: build(t) for o, t in read.totals[(spec.scope, spec.product)].items()}
+    return result, read.deals
 
 
 def facts_span(period: Period, zone: str, days: tuple[date, date] | None = None) -> Period | Days:
@@ -218,21 +237,29 @@ def window_of(spec: MetricSpec, period: Period, zone: str, days: tuple[date, dat
 
 
 def _with_windows(conn: Connection, specs: list[MetricSpec], period: Period, only: Only, activity_ids: bool,
-                  zone: str, fx: FxAmounts | None, days: tuple[date, date] | None) -> dict[str, dict[str, MetricValue]]:
-    """`metric_values` when some specs have a date window: each such spec is computed over
+                  zone: str, fx: FxAmounts | None, days: tuple[date, date] | None,
+                  managers: dict[str, str | None] | None, deal_reps: Only, with_deals: bool,
+                  fields: bool) -> tuple[dict[str, dict[str, MetricValue]], dict[str, tuple[Deal, ...]]]:
+    """`period_values` when some specs have a date window: each such spec is computed over
     the days of its window inside the period (score metrics have no days: refused)."""
     plain = [s for s in specs if not (s.starts or s.ends)]
-    result = (metric_values(conn, plain, period, only, activity_ids=activity_ids, zone=zone, fx=fx, days=days)
-              if plain else {})
+    result, deals = period_values(conn, plain, period, only, activity_ids=activity_ids, zone=zone, fx=fx, days=days,
+                                  managers=managers, deal_reps=deal_reps, with_deals=with_deals, fields=fields)
     for spec in specs:
         if not (spec.starts or spec.ends):
             continue
         if score_kind(spec.name):
             raise ValueError(f"a score metric has no dates to window: {spec.key}")
         window, whole = window_of(spec, period, zone, days), msgspec.structs.replace(spec, starts="", ends="")
-        found = metric_values(conn, [whole], window, only, activity_ids=activity_ids, zone=zone, fx=fx) if window else {}
+        found = period_values(conn, [whole], window, only, activity_ids=activity_ids, zone=zone, fx=fx,
+                              managers=managers, with_deals=False)[0] if window else {}
         result[spec.key] = found.get(whole.key, {})
-    return result
+    return result, deals
+
+
+def load_managers(conn: Connection) -> dict[str, str | None]:
+    """rep id → manager id, of every rep (what `sqlparts.scope_owners` pairs)."""
+    return dict(conn.execute(select(reps.c.id, reps.c.manager_id)).all())
 
 
 def activity_kind(spec: MetricSpec) -> str:
@@ -245,74 +272,3 @@ def _check(spec: MetricSpec) -> None:
         raise ValueError(f"unknown metric {spec.name!r}")
     if spec.scope not in SCOPES:
         raise ValueError(f"unknown metric scope {spec.scope!r} in {spec.key} (expected {', '.join(SCOPES)})")
-
-
-# --- totals → MetricValue ---------------------------------------------------------------
-
-
-def empty_value(spec: MetricSpec) -> MetricValue:
-    """The value of a metric for a rep with no facts: zero for counts and sums, else undefined."""
-    zero = spec.name in ACTIVITY_METRICS or spec.name in ("leads", "deals_won", "deals_lost", "revenue", "margin")
-    return MetricValue(Decimal(0) if zero else None)
-
-
-@lru_cache(maxsize=4096)
-def _int(n: int) -> Decimal:
-    return D(n)
-
-
-def _evidence(*groups: tuple[str, ...]) -> tuple[str, ...]:
-    """Sorted ids of one or more groups (each already sorted)."""
-    if len(groups) == 1:
-        return groups[0]
-    return tuple(sorted({i for ids in groups for i in ids}))
-
-
-def _count(n: int, *ids: tuple[str, ...]) -> MetricValue:
-    return MetricValue(_int(n), n, _evidence(*ids))
-
-
-def _ratio(num: Decimal, den: Decimal, count: int, *ids: tuple[str, ...]) -> MetricValue:
-    return MetricValue(num / den if den else None, count, _evidence(*ids), num, den)
-
-
-_CENTS = Decimal("0.01")
-
-
-def _money(units: int, places: int) -> Decimal:
-    """Stored units back to money, keeping at least cents and dropping only trailing zeros."""
-    per_cent = 10 ** (places - 2)
-    if units % per_cent == 0:  # the usual case (no split credit): whole cents
-        return Decimal(units // per_cent).scaleb(-2)
-    value = D(units).scaleb(-places)
-    cents = value.quantize(_CENTS)
-    return cents if cents == value else value.normalize()
-
-
-def _nps(answers: int, promoters: int, detractors: int, ids: tuple[str, ...]) -> MetricValue:
-    net = _int(promoters - detractors)
-    return MetricValue(net * 100 / answers if answers else None, answers, ids, net, _int(answers))
-
-
-def _median(t: DealTotals) -> MetricValue:
-    total = _int(t.median_days)
-    return MetricValue(total / t.median_count, t.won, t.won_ids, total, _int(t.median_count))
-
-
-def _won_value(value: Decimal, t: DealTotals) -> MetricValue:
-    return MetricValue(value, t.won, t.won_ids)
-
-
-_DEAL_VALUES: dict[str, Callable[[DealTotals], MetricValue]] = {
-    "leads": lambda t: _count(t.leads, t.lead_ids),
-    "deals_won": lambda t: _count(t.won, t.won_ids),
-    "deals_lost": lambda t: _count(t.lost, t.lost_ids),
-    "win_rate": lambda t: _ratio(_int(t.won), _int(t.won + t.lost), t.won + t.lost, t.won_ids, t.lost_ids),
-    "lead_conversion": lambda t: _ratio(_int(t.leads_won), _int(t.leads), t.leads, t.lead_ids),
-    "revenue": lambda t: _won_value(_money(t.revenue, 8), t),
-    "margin": lambda t: _won_value(_money(t.margin, 8), t),
-    "margin_rate": lambda t: _ratio(_money(t.margin, 8), _money(t.revenue, 8), t.won, t.won_ids),
-    "avg_deal_size": lambda t: _ratio(_money(t.amount, 2), _int(t.won), t.won, t.won_ids),
-    "cycle_days_mean": lambda t: _ratio(_int(t.cycle_days), _int(t.won), t.won, t.won_ids),
-}
-assert set(_DEAL_VALUES) | {"cycle_days_median"} == DEAL_METRICS

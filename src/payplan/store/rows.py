@@ -1,8 +1,8 @@
 """Fact rows the engine gets as they are: reps, credited deals, target overrides.
 
-`load_reps` reads the reps; `period_deals` reads, in one query, the deals credited
-to reps that were won in a period or cancelled in it after an earlier close (for
-clawbacks); `load_targets` resolves the team → rep target cascade; `load_parameters`
+`load_reps` reads the reps; `period_deals` the deals credited to reps that were won
+in a period or cancelled in it after an earlier close (for clawbacks, through
+`payplan.store.deal_pass`); `load_targets` resolves the team → rep target cascade; `load_parameters`
 picks each rep's parameters.csv values in effect at the period's start. Must not
 aggregate (that is `payplan.store.aggregates`).
 """
@@ -10,22 +10,15 @@ aggregate (that is `payplan.store.aggregates`).
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timezone
-from decimal import Decimal
-from operator import attrgetter
-from zoneinfo import ZoneInfo
 
-import msgspec
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, select
 
 from payplan.core.inputs import Deal, Rep, Target
 from payplan.core.periods import Period
 from payplan.store.aggregates import Only
+from payplan.store.deal_pass import read_deals
 from payplan.store.fx import FxAmounts
-from payplan.store.schema import deals, parameters, reps, targets
-from payplan.store.sqlparts import ONE_DAY, SHARE_UNITS, UTC, credited_deals, until, within, won_by, zone_of
-
-_FIELDS = msgspec.json.Decoder(dict[str, Decimal])  # exact: decimal strings, never floats
+from payplan.store.schema import parameters, reps, targets
 
 
 def load_reps(conn: Connection) -> list[Rep]:
@@ -47,52 +40,11 @@ def period_deals(conn: Connection, period: Period, only: Only, fx: FxAmounts | N
     """rep id → credited deals won in the period ("won") or clawed back in it ("cancelled").
 
     A deal won in the period shows no cancellation even if one came later: this is
-    the period as of its end. Each rep's deals are sorted by (closed_at, id).
-    Money arrives as stored cents and becomes Decimal here, once per value; with `fx`,
+    the period as of its end. Each rep's deals are sorted by (closed_at, id); with `fx`,
     converted into the pay currency, each deal carrying what it was (`Deal.fx`).
+    `load_inputs` reads them with the period's metrics (`payplan.store.deal_pass`).
     """
-    start, end, zone = period.start, period.end, zone_of(period)
-    d = deals.c
-    won = and_(within(d, "closed_at", period), won_by(end, d, zone))
-    clawed = and_(d.status == "cancelled", within(d, "cancelled_at", period), until(d, "closed_at", start - ONE_DAY, zone))
-    src = credited_deals(or_(won, clawed), purpose="commission", fx=fx.table if fx is not None else None)
-    notes = fx.notes if fx is not None else {}
-    rep_id = src.selected_columns.rep_id
-    query = src.with_only_columns(
-        d.id, rep_id, src.selected_columns.share, src.selected_columns.amount, src.selected_columns.cost, d.closed_at,
-        d.created_at, d.cancelled_at, d.product, d.currency, d.fields, maintain_column_froms=True)
-    if zone != UTC:
-        query = query.add_columns(d.closed_at_utc, d.created_at_utc, d.cancelled_at_utc)
-    if only is not None:
-        query = query.where(rep_id.in_(list(only)))
-    result: dict[str, list[Deal]] = defaultdict(list)
-    zero, one, decode = Decimal(0), Decimal(1), _FIELDS.decode
-    for id, rep, share, amount, cost, closed, created, cancelled, product, currency, fields in (
-            local_days(conn.execute(query).all(), zone)):
-        clawback = closed < start
-        result[rep].append(Deal(
-            id, "cancelled" if clawback else "won", Decimal(amount).scaleb(-2),
-            zero if cost is None else Decimal(cost).scaleb(-2), closed, created,
-            cancelled if clawback else None, product, fx.currency if id in notes else currency,
-            one if share == SHARE_UNITS else Decimal(share).scaleb(-6), rep,
-            decode(fields) if fields and fields != "{}" else {}, notes.get(id)))
-    by_date = attrgetter("closed_at", "id")
-    return {rep: tuple(sorted(rep_deals, key=by_date)) if len(rep_deals) > 1 else tuple(rep_deals)
-            for rep, rep_deals in result.items()}
-
-
-def local_days(rows: list, zone: str) -> list:
-    """Deal rows with closed_at, created_at and cancelled_at (columns 5-7) as days in `zone`,
-    from the instants appended to each row when the zone is not UTC (`period_deals`)."""
-    if zone == UTC:
-        return rows
-    tz = ZoneInfo(zone)
-
-    def day(stored, instant):
-        return stored if instant is None else instant.replace(tzinfo=timezone.utc).astimezone(tz).date()
-
-    return [(*row[:5], day(row[5], row[11]), day(row[6], row[12]), day(row[7], row[13]), *row[8:11])
-            for row in rows]
+    return read_deals(conn, period, deal_reps=only, fx=fx).deals
 
 
 def load_targets(conn: Connection, period: Period, chosen: list[Rep],

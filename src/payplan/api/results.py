@@ -20,22 +20,25 @@ from typing import Any
 
 import anyio.to_thread
 import msgspec
-from litestar import MediaType, Request, Response, get
+from litestar import MediaType, Request, get
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.types import ASGIApp
 from litestar.params import PathParameter, QueryParameter
 from typing_extensions import Annotated
 
-from payplan.api.auth import EVERYONE
-from payplan.api.db import Connection, Database
+from payplan.api.auth import EVERYONE, UncopiedGuards
 from payplan.access.users import User
+from payplan.api.db import Connection, Database
+from payplan.api.encoded import EncodedJson
 from payplan.api.plain_json import PlainJsonResponse
 from payplan.api.problems import TEXT, problem_responses
 from payplan.api.result_cache import ResultCache
 from payplan.api.runs import RunId
 from payplan.runs import views as run_views
 from payplan.runs.lifecycle import get_run
-from payplan.store.service_schema import FINAL_STATES
 from payplan.runs.why import Why, rep_why
+from payplan.store.service_schema import FINAL_STATES
 
 RepId = Annotated[str, PathParameter(min_length=1, max_length=64, pattern=TEXT)]
 
@@ -67,18 +70,18 @@ def list_results(request: Request, run_id: RunId, db: NamedDependency[Database],
     return [ResultSummary(r.run_id, r.rep_id, r.rep_name, r.total) for r in rows]
 
 
-@get("/runs/{run_id:int}/results/{rep_id:str}", guards=[EVERYONE], tags=["results"],
-     responses=problem_responses(400, 401, 403, 404))
-async def get_result(request: Request, run_id: RunId, rep_id: RepId,
-                     db: NamedDependency[Database]) -> Response[ResultBreakdown]:
+@UncopiedGuards("/runs/{run_id:int}/results/{rep_id:str}", http_method="GET", guards=[EVERYONE], tags=["results"],
+     responses={200: ResponseSpec(ResultBreakdown, description="The rep's breakdown", generate_examples=False),
+                **problem_responses(400, 401, 403, 404)})
+async def get_result(request: Request, run_id: RunId, rep_id: RepId) -> ASGIApp:
     """One rep's breakdown: totals, components, lines and the calculation trace; for an
     adjustment run also why pay changed (the facts that differ, the fact files imported since)."""
-    cache: ResultCache = request.app.state.results
+    state = request.app.state
     viewer: User = request.user
-    body = cache.get(run_id, rep_id) if _sees_without_query(viewer, rep_id) else None
+    body = state.results.get(run_id, rep_id) if _sees_without_query(viewer, rep_id) else None
     if body is None:
-        body = await anyio.to_thread.run_sync(_breakdown, db, cache, run_id, rep_id, viewer)
-    return Response(body, media_type=MediaType.JSON)
+        body = await anyio.to_thread.run_sync(_breakdown, state.db, state.results, run_id, rep_id, viewer)
+    return EncodedJson(body)
 
 
 def _sees_without_query(viewer: User, rep_id: str) -> bool:

@@ -50,3 +50,11 @@ def test_forget_voids_every_entry_and_every_read_under_way():
     assert cache.user("late") is None and len(cache) == 0
     cache.remember("fresh", REP, LATER, token_cache.generation())
     assert cache.user("fresh") == REP
+
+
+def test_the_memory_is_bounded_and_drops_the_oldest(monkeypatch):
+    monkeypatch.setattr(token_cache, "MAX_ENTRIES", 2)
+    cache = _cache([0.0])
+    for token in ("a", "b", "c"):
+        cache.remember(token, REP, LATER, token_cache.generation())
+    assert len(cache) == 2 and cache.user("a") is None and cache.user("c") == REP

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from payplan.api import results
+from payplan.api.result_cache import ResultCache
 
 
 def _breakdown(client, world, who, rep="A1", run="approved"):
@@ -66,3 +67,14 @@ def test_a_revoked_remembered_token_is_refused_on_the_next_request(world, world_
     listed = world_client.get("/users/rep/tokens", headers=world.headers("admin")).json()
     assert world_client.delete(f"/users/rep/tokens/{listed[0]['id']}", headers=world.headers("admin")).status_code == 204
     assert _breakdown(world_client, world, "rep").status_code == 401
+
+
+def test_the_kept_bodies_are_bounded_in_bytes_and_keyed_by_the_runs_hash():
+    cache = ResultCache(max_bytes=10)
+    cache.put(1, "A1", "h1", b"12345")
+    cache.put(1, "A2", "h1", b"123456")  # 11 bytes in all: the oldest goes
+    assert (cache.get(1, "A1"), cache.get(1, "A2"), len(cache)) == (None, b"123456", 1)
+    cache.put(2, "A1", "h2", b"x" * 11)  # larger than the whole budget: never kept
+    assert cache.get(2, "A1") is None
+    cache.put(1, "A2", "h9", b"other")  # the run's hash is another: the old entry no longer answers
+    assert cache.get(1, "A2") == b"other"

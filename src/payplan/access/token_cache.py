@@ -71,9 +71,11 @@ class TokenCache:
         """Keep what the database said of `token`, read in generation `read_in` (a stale read is dropped)."""
         if read_in != _generation:
             return
-        if len(self._entries) >= MAX_ENTRIES:
-            self._entries.pop(next(iter(self._entries)), None)  # the oldest: dicts keep insertion order
-        self._entries[_key(token)] = (user, _unix(expires_at), read_in, self._clock())
+        entry = (user, _unix(expires_at), read_in, self._clock())
+        with _lock:  # worker threads remember concurrently; the eviction iterates
+            if len(self._entries) >= MAX_ENTRIES:
+                self._entries.pop(next(iter(self._entries)), None)  # the oldest: dicts keep insertion order
+            self._entries[_key(token)] = entry
 
     def __len__(self) -> int:
         return len(self._entries)

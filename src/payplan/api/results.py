@@ -23,12 +23,12 @@ import msgspec
 from litestar import MediaType, Request, get
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.types import ASGIApp
 from litestar.params import PathParameter, QueryParameter
+from litestar.types import ASGIApp
 from typing_extensions import Annotated
 
-from payplan.api.auth import EVERYONE, UncopiedGuards
 from payplan.access.users import User
+from payplan.api.auth import EVERYONE, UncopiedGuards
 from payplan.api.db import Connection, Database
 from payplan.api.encoded import EncodedJson
 from payplan.api.plain_json import PlainJsonResponse
@@ -70,9 +70,11 @@ def list_results(request: Request, run_id: RunId, db: NamedDependency[Database],
     return [ResultSummary(r.run_id, r.rep_id, r.rep_name, r.total) for r in rows]
 
 
-@UncopiedGuards("/runs/{run_id:int}/results/{rep_id:str}", http_method="GET", guards=[EVERYONE], tags=["results"],
-     responses={200: ResponseSpec(ResultBreakdown, description="The rep's breakdown", generate_examples=False),
-                **problem_responses(400, 401, 403, 404)})
+@UncopiedGuards("/runs/{run_id:int}/results/{rep_id:str}", http_method="GET", guards=[EVERYONE],
+                tags=["results"],
+                responses={200: ResponseSpec(ResultBreakdown, description="The rep's breakdown",
+                                             generate_examples=False),
+                           **problem_responses(400, 401, 403, 404)})
 async def get_result(request: Request, run_id: RunId, rep_id: RepId) -> ASGIApp:
     """One rep's breakdown: totals, components, lines and the calculation trace; for an
     adjustment run also why pay changed (the facts that differ, the fact files imported since)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from payplan.access.credentials import set_password
 from payplan.api import results
 from payplan.api.result_cache import ResultCache
 
@@ -78,3 +79,13 @@ def test_the_kept_bodies_are_bounded_in_bytes_and_keyed_by_the_runs_hash():
     assert cache.get(2, "A1") is None
     cache.put(1, "A2", "h9", b"other")  # the run's hash is another: the old entry no longer answers
     assert cache.get(1, "A2") == b"other"
+
+
+def test_a_bearer_read_skips_the_session_but_a_login_still_gets_its_cookie(world, world_client):
+    read = _breakdown(world_client, world, "rep")
+    assert read.status_code == 200 and "set-cookie" not in read.headers
+    with world.engine.begin() as conn:
+        set_password(conn, "rep2", "a-long-enough-password-2026", "test")
+    login = world_client.post("/login", data={"name": "rep2", "password": "a-long-enough-password-2026"},
+                              headers=world.headers("rep"))  # a bearer header on a POST: the session is made
+    assert login.status_code == 200 and "payplan_session=" in login.headers.get("set-cookie", "")

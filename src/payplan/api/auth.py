@@ -12,8 +12,8 @@ PAYPLAN_PREVIOUS_SECRET are still accepted (and re-issued with the new secret).
 Cookie-authenticated unsafe requests
 must carry the CSRF token (double-submit cookie, Litestar's `CSRFMiddleware`);
 bearer requests are exempt, since a browser never adds that header on its own, and a
-bearer request without a session cookie skips the session middleware too (nothing to
-decrypt; its session is empty). A bearer request whose holder is remembered costs no
+bearer read (GET, HEAD) without a session cookie skips the session middleware too (nothing
+to decrypt; its session is empty). A bearer request whose holder is remembered costs no
 query and no thread; otherwise one query on a worker thread.
 What a role may do is declared per route with `allow(...)`; ownership (a rep sees
 only their own results) is enforced by the domain queries, not here.
@@ -62,14 +62,19 @@ def session_middleware(secret: str, secure: bool = False, previous: str | None =
 
 
 class SessionUnlessBearer(SessionMiddleware):
-    """Litestar's session middleware, passed straight through by a bearer request without a session cookie."""
+    """Litestar's session middleware, passed straight through by a bearer read (GET, HEAD) without a
+    session cookie: nothing to decrypt, and no handler of a read sets a session (a login is a POST)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and _bearer(scope) is not None and not _has_session_cookie(scope):
+        if (scope["type"] == "http" and scope["method"] in _READS and _bearer(scope) is not None
+                and not _has_session_cookie(scope)):
             scope["session"] = {}
             await self.app(scope, receive, send)
         else:
             await super().__call__(scope, receive, send)
+
+
+_READS = frozenset({"GET", "HEAD"})
 
 
 def _has_session_cookie(scope: Scope) -> bool:

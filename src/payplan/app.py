@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from payplan import web
 from payplan.access.server_secret import check_length
 from payplan.access.throttle import Throttle
+from payplan.access.token_cache import TokenCache
 from payplan.api import acknowledgements, audit, auth, db, facts, plans, progress, results, runs, session, simulate, statements
 from payplan.api import disputes, jobs
 from payplan.api.bodies import refuse_deep_json
@@ -32,6 +33,7 @@ from payplan.api import users as user_admin
 from payplan.api.headers import SECURITY_HEADERS
 from payplan.api.plain_json import PlainJsonResponse
 from payplan.api.problems import problem_response
+from payplan.api.result_cache import ResultCache
 from payplan.settings import SettingError, Settings, get_settings
 from payplan.store import make_engine
 from payplan.store.db import is_memory
@@ -87,9 +89,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=_route_handlers(settings),
         state=State({"engine": engine, "db": db.Database(engine), "health_engine": health_engine,
-                     "settings": settings, "throttle": Throttle()}),
+                     "settings": settings, "throttle": Throttle(), "tokens": TokenCache(),
+                     "results": ResultCache()}),
         dependencies=db.DEPENDENCIES,
-        middleware=[auth.session_config(settings.secret, settings.secure_cookies, settings.previous_secret).middleware,
+        middleware=[auth.session_middleware(settings.secret, settings.secure_cookies, settings.previous_secret),
                     auth.Authenticate,
                     auth.csrf_middleware(settings.secret, settings.secure_cookies, settings.previous_secret)],
         response_class=PlainJsonResponse,  # decimals as plain text: never 0E+2, never -0

@@ -10,6 +10,7 @@ from litestar.testing import TestClient
 from sqlalchemy import update
 
 from payplan.access.throttle import BASE_LOCK, FREE_FAILURES
+from payplan.access.token_cache import TTL_SECONDS, TokenCache
 from payplan.access.users import get_user
 from payplan.api.auth import SESSION_COOKIE
 from payplan.app import create_app
@@ -59,11 +60,18 @@ def test_a_cookie_replayed_after_logout_is_401(client):
 
 
 def test_an_expired_token_is_401(client, company):
+    """Expired in the database behind the app's back (another process): refused once the token the
+    app remembers is TTL_SECONDS old, and at once by an app that did not remember it."""
+    now = [0.0]
+    client.app.state.tokens = TokenCache(clock=lambda: now[0])
     assert client.get("/me", headers=company.headers("finance")).status_code == 200
     with company.engine.begin() as conn:
         conn.execute(update(tokens).where(tokens.c.user_id == get_user(conn, "finance").id)
                      .values(expires_at="2026-01-01T00:00:00.000000Z"))
+    now[0] += TTL_SECONDS
     assert client.get("/me", headers=company.headers("finance")).status_code == 401
+    with TestClient(create_app(settings_for(company.url))) as other:
+        assert other.get("/me", headers=company.headers("finance")).status_code == 401
 
 
 def test_a_revoked_token_is_401_and_the_users_other_tokens_keep_working(client, company):

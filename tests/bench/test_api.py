@@ -20,14 +20,29 @@ def test_quick_run_checks_every_answer_of_both_endpoints():
 
     assert result["requests"] == quick["requests"] and result["connections"] == 10
     assert result["path"].endswith(f"/results/{api.REP_ID}") and result["body_bytes"] > 1000
-    for name in ("app", "bare"):
+    for name in ("app", "bare_auth", "bare"):
         figures = result[name]
         assert figures["requests"] == figures["ok"] == quick["requests"], figures["problems"]
         assert figures["per_second"] > 0 and 0 < figures["p50_ms"] <= figures["p99_ms"]
     assert result["ratio"] == pytest.approx(result["app"]["per_second"] / result["bare"]["per_second"])
+    assert result["auth_ratio"] == pytest.approx(result["app"]["per_second"] / result["bare_auth"]["per_second"])
+    assert result["round_ratios"] == [(pytest.approx(result["auth_ratio"]), pytest.approx(result["ratio"]))]
     assert result["p99_ms"] == result["app"]["p99_ms"]
     figure, target = next(row[4] for row in suite.ROWS if row[0] == "payplan.bench.api")(result)
-    assert "requests/s" in figure and "70%" in target
+    assert "requests/s" in figure and "70%" in target and "40%" in target
+
+
+def test_the_bare_auth_reference_refuses_an_unknown_token(tmp_path, monkeypatch):
+    """The authenticated reference really checks the token (a wrong one is 401, not the document)."""
+    from litestar.testing import TestClient
+
+    url = f"sqlite:///{tmp_path / 'ref.sqlite'}"
+    token, _ = api.seed(url)
+    monkeypatch.setenv("PAYPLAN_DATABASE_URL", url)
+    with TestClient(api.bare_auth_app()) as client:
+        assert client.get(api.BARE_PATH, headers={"Authorization": f"Bearer {token}"}).json() == api.BARE_DOCUMENT
+        assert client.get(api.BARE_PATH, headers={"Authorization": "Bearer not-a-token"}).status_code == 401
+        assert client.get(api.BARE_PATH).status_code == 401
 
 
 def test_load_generator_counts_wrong_answers():

@@ -1,9 +1,12 @@
-"""The credential lifecycle of existing users: list, disable, set a password, issue and revoke tokens.
+"""The credential lifecycle of existing users: list, disable, change a role, set a password, issue and revoke tokens.
 
 Each change is audited in the caller's transaction. Disabling a user revokes every
 token they hold and ends every session (their session version is bumped); a password
 change ends every session too. Tokens are revoked one by one (by id) or all at once.
-Must not decide who may do this: the CLI is the operator's, the API allows admins only.
+Disabling, revoking and a role change also `token_cache.forget()` what this process
+remembers of bearer tokens; the caller forgets once more after its commit (a request
+that read the old row between the two is not remembered). Must not decide who may do
+this: the CLI is the operator's, the API allows admins only.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ from __future__ import annotations
 import msgspec
 from sqlalchemy import Connection, func, select, update
 
+from payplan.access import token_cache
 from payplan.access.passwords import check_policy, hash_password
-from payplan.access.users import DEFAULT_TOKEN_DAYS, User, end_sessions, get_user, new_token
+from payplan.access.users import DEFAULT_TOKEN_DAYS, User, check_role, end_sessions, get_user, new_token
 from payplan.errors import Conflict, NotFound
 from payplan.i18n import N_
 from payplan.store import audit
@@ -77,11 +81,13 @@ def revoke_token(conn: Connection, name: str, token_id: int, actor: str) -> None
     if changed != 1:
         raise NotFound(N_("user %(name)s has no unrevoked token %(token)s (see: payplan users tokens %(name)s)"),
                        name=name, token=token_id)
+    token_cache.forget()
     audit.record(conn, actor, "token.revoke", f"user {name}", {"token": token_id})
 
 
 def revoke_all(conn: Connection, user: User) -> int:
     """Revoke every token the user still holds; returns how many."""
+    token_cache.forget()
     return conn.execute(update(tokens).where(tokens.c.user_id == user.id, tokens.c.revoked_at.is_(None))
                         .values(revoked_at=now_text())).rowcount
 
@@ -97,6 +103,16 @@ def disable_user(conn: Connection, name: str, actor: str) -> int:
     end_sessions(conn, user.id)
     audit.record(conn, actor, "user.disable", f"user {name}", {"tokens_revoked": revoked})
     return revoked
+
+
+def set_role(conn: Connection, name: str, role: str, actor: str) -> None:
+    """Give the user another role (a rep or manager keeps the rep id they were added with); their
+    tokens and sessions carry the new role from the next request on."""
+    user = get_user(conn, name)
+    check_role(role, user.rep_id)
+    conn.execute(update(users).where(users.c.id == user.id).values(role=role))
+    token_cache.forget()
+    audit.record(conn, actor, "user.role", f"user {name}", {"role": role, "was": user.role})
 
 
 def set_password(conn: Connection, name: str, password: str, actor: str) -> None:

@@ -27,7 +27,7 @@ from payplan.store.schema import reps
 from payplan.store.service_schema import ROLES, tokens, users
 
 __all__ = ["User", "add_user", "check_password", "get_user", "hash_password", "new_token", "session_user",
-           "token_hash", "user_by_id", "user_for_token"]
+           "token_hash", "token_holder", "user_by_id", "user_for_token"]
 
 DEFAULT_TOKEN_DAYS = 90
 _DUMMY_SALT = bytes(16)
@@ -75,14 +75,20 @@ def token_hash(token: str) -> str:
 
 def user_for_token(conn: Connection, token: str) -> User | None:
     """The user holding `token` while it is unexpired, unrevoked and its user enabled; else None."""
+    holder = token_holder(conn, token)
+    return holder[0] if holder else None
+
+
+def token_holder(conn: Connection, token: str) -> tuple[User, str] | None:
+    """`user_for_token`'s user and the token's expiry ("2026-06-30T12:00:00.000000Z"), or None."""
     if not token:
         return None
     row = conn.execute(_BY_TOKEN, {"token_hash": token_hash(token), "now": now_text()}).first()
-    return User(*row) if row else None
+    return (User(*row[:4]), row[4]) if row else None
 
 
 # Built once (every authenticated request runs it): the statement, its hash as a parameter.
-_BY_TOKEN = (select(users.c.id, users.c.name, users.c.role, users.c.rep_id)
+_BY_TOKEN = (select(users.c.id, users.c.name, users.c.role, users.c.rep_id, tokens.c.expires_at)
              .join(tokens, tokens.c.user_id == users.c.id)
              .where(tokens.c.token_hash == bindparam("token_hash"), tokens.c.revoked_at.is_(None),
                     tokens.c.expires_at > bindparam("now"), users.c.disabled_at.is_(None)))
@@ -136,12 +142,17 @@ def user_by_id(conn: Connection, user_id: int) -> User | None:
     return User(*row) if row else None
 
 
-def _check_new_user(conn: Connection, name: str, role: str, rep_id: str | None) -> None:
-    if not name or len(name) > 100 or name != name.strip() or any(c in name for c in "\r\n\t"):
-        raise Invalid(N_("user name %(name)r must be 1-100 characters without surrounding spaces"), name=name)
+def check_role(role: str, rep_id: str | None) -> None:
+    """Invalid unless `role` is a role, and a rep has the rep id whose results they see."""
     if role not in ROLES:
         raise Invalid(N_("unknown role %(role)r; expected one of: %(roles)s"), role=role, roles=", ".join(ROLES))
     if role == "rep" and not rep_id:
         raise Invalid(N_("a user with the rep role needs --rep-id: the rep whose results they see"))
+
+
+def _check_new_user(conn: Connection, name: str, role: str, rep_id: str | None) -> None:
+    if not name or len(name) > 100 or name != name.strip() or any(c in name for c in "\r\n\t"):
+        raise Invalid(N_("user name %(name)r must be 1-100 characters without surrounding spaces"), name=name)
+    check_role(role, rep_id)
     if rep_id and conn.execute(select(reps.c.id).where(reps.c.id == rep_id)).first() is None:
         raise Invalid(N_("rep %(rep)r is not in the facts (import reps.csv first)"), rep=rep_id)

@@ -1,7 +1,9 @@
 """Who is asking: bearer tokens, signed session cookies, CSRF, and role guards.
 
 Every request but `/health` and the login page must authenticate, either with
-`Authorization: Bearer <token>` (looked up hashed via `payplan.access.users`) or with the
+`Authorization: Bearer <token>` (looked up hashed via `payplan.access.users`, remembered
+for a few seconds by `payplan.access.token_cache`, which forgets at once when a user is
+disabled, a role changes or a token is revoked in this process) or with the
 encrypted, signed session cookie set by `POST /login` (it holds only the user id and
 their session version; the user and role are read from the database on each request,
 so a changed role, a disabled user, a logout or a password change takes effect at
@@ -9,7 +11,10 @@ once). While the secret is rotated, cookies and CSRF tokens made with
 PAYPLAN_PREVIOUS_SECRET are still accepted (and re-issued with the new secret).
 Cookie-authenticated unsafe requests
 must carry the CSRF token (double-submit cookie, Litestar's `CSRFMiddleware`);
-bearer requests are exempt, since a browser never adds that header on its own.
+bearer requests are exempt, since a browser never adds that header on its own, and a
+bearer read (GET, HEAD) without a session cookie skips the session middleware too (nothing
+to decrypt; its session is empty). A bearer request whose holder is remembered costs no
+query and no thread; otherwise one query on a worker thread.
 What a role may do is declared per route with `allow(...)`; ownership (a rep sees
 only their own results) is enforced by the domain queries, not here.
 """
@@ -29,15 +34,17 @@ from litestar.exceptions import (
     NotFoundException,
 )
 from litestar.handlers.base import BaseRouteHandler
+from litestar.handlers.http_handlers.base import HTTPRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from litestar.middleware.session.base import SessionMiddleware
 from litestar.middleware.session.client_side import ClientSideSessionBackend, CookieBackendConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy import Engine
 
-from payplan.access import users
+from payplan.access import token_cache, users
 from payplan.access.users import User
 from payplan.errors import Forbidden
 from payplan.i18n import N_
@@ -46,6 +53,32 @@ SESSION_COOKIE = "payplan_session"
 CSRF_COOKIE = "payplan_csrf"
 CSRF_HEADER = "x-csrf-token"
 ROLES = ("admin", "finance", "hr", "manager", "rep")
+
+
+def session_middleware(secret: str, secure: bool = False, previous: str | None = None) -> DefineMiddleware:
+    """The session cookie middleware (`session_config`), skipped by bearer requests that carry no cookie."""
+    config = session_config(secret, secure, previous)
+    return DefineMiddleware(SessionUnlessBearer, backend=config._backend_class(config=config))
+
+
+class SessionUnlessBearer(SessionMiddleware):
+    """Litestar's session middleware, passed straight through by a bearer read (GET, HEAD) without a
+    session cookie: nothing to decrypt, and no handler of a read sets a session (a login is a POST)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] == "http" and scope["method"] in _READS and _bearer(scope) is not None
+                and not _has_session_cookie(scope)):
+            scope["session"] = {}
+            await self.app(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
+_READS = frozenset({"GET", "HEAD"})
+
+
+def _has_session_cookie(scope: Scope) -> bool:
+    return any(name == b"cookie" and SESSION_COOKIE.encode() in value for name, value in scope["headers"])
 
 
 def session_config(secret: str, secure: bool = False, previous: str | None = None) -> CookieBackendConfig:
@@ -132,10 +165,12 @@ class Authenticate(AbstractAuthenticationMiddleware):
 
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
         """A bearer token wins over the session cookie; a bad token is never retried as a cookie."""
-        engine: Engine = connection.app.state.engine
+        state = connection.app.state
+        engine: Engine = state.engine
         token = _bearer(connection.scope)
         if token is not None:
-            user = await anyio.to_thread.run_sync(_user_for_token, engine, token)
+            user = state.tokens.user(token) or await anyio.to_thread.run_sync(_user_for_token, engine,
+                                                                              state.tokens, token)
             if user is None:
                 raise NotAuthorizedException("the bearer token is not valid")
             return AuthenticationResult(user=user, auth="bearer")
@@ -157,12 +192,23 @@ def is_anonymous_miss(request: ASGIConnection, exc: Exception) -> bool:
 
 
 def _bearer(scope: Scope) -> str | None:
-    """The token of an `Authorization: Bearer …` header; '' for another or malformed scheme."""
+    """The token of an `Authorization: Bearer …` header; '' for another or malformed scheme.
+    Read once per request (three middlewares ask), kept in the scope."""
+    try:
+        return scope[_BEARER_KEY]  # type: ignore[literal-required]
+    except KeyError:
+        pass
+    token = None
     for name, value in scope.get("headers", ()):
         if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").strip().partition(" ")
-            return token.strip() if scheme.lower() == "bearer" else ""
-    return None
+            scheme, _, rest = value.decode("latin-1").strip().partition(" ")
+            token = rest.strip() if scheme.lower() == "bearer" else ""
+            break
+    scope[_BEARER_KEY] = token  # type: ignore[literal-required]
+    return token
+
+
+_BEARER_KEY = "payplan.bearer"
 
 
 def session_data(user_id: int, version: int) -> dict[str, int]:
@@ -179,9 +225,14 @@ def _session_ids(connection: ASGIConnection) -> tuple[int, int] | None:
     return (user_id, version) if valid else (0, 0)
 
 
-def _user_for_token(engine: Engine, token: str) -> User | None:
+def _user_for_token(engine: Engine, tokens: token_cache.TokenCache, token: str) -> User | None:
+    read_in = token_cache.generation()  # before the query: a change committed meanwhile voids this read
     with engine.connect() as conn:
-        return users.user_for_token(conn, token)
+        holder = users.token_holder(conn, token)
+    if holder is None:
+        return None
+    tokens.remember(token, *holder, read_in)
+    return holder[0]
 
 
 def _session_user(engine: Engine, user_id: int, version: int) -> User | None:
@@ -211,3 +262,13 @@ def allow(*roles: str):
 
 
 EVERYONE = allow(*ROLES)
+
+
+class UncopiedGuards(HTTPRouteHandler):
+    """A route handler (`UncopiedGuards(path, http_method="GET", …)`) whose guards are handed the
+    handler itself: Litestar copies the handler for every guard call (a fifth of a kept
+    breakdown's request), and `allow`'s guards never look at it."""
+
+    async def authorize_connection(self, connection: ASGIConnection) -> None:
+        for guard in self.resolve_guards():
+            await guard(connection, self)

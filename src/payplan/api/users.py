@@ -1,10 +1,12 @@
 """Users and their credentials, for admins: list, add, disable, set a password, issue and revoke tokens.
 
 `GET /users`, `POST /users` (the first token is answered once), `POST /users/{name}/disable`
-(revokes every token and ends every session), `POST /users/{name}/password` (ends every
-session), `GET|POST /users/{name}/tokens` and `DELETE /users/{name}/tokens/{id}`. Only
-admins; the same operations as `payplan users …`. Must stay thin: the lifecycle is
-`payplan.access.credentials`, the password policy `payplan.access.passwords`.
+(revokes every token and ends every session), `POST /users/{name}/role`, `POST
+/users/{name}/password` (ends every session), `GET|POST /users/{name}/tokens` and `DELETE
+/users/{name}/tokens/{id}`. Only admins; the same operations as `payplan users …`. A disable,
+a role change or a revoke forgets this process's remembered tokens once more after its
+commit (`payplan.access.token_cache`), so the next request sees it. Must stay thin: the
+lifecycle is `payplan.access.credentials`, the password policy `payplan.access.passwords`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 from typing_extensions import Annotated
 
-from payplan.access import credentials
+from payplan.access import credentials, token_cache
 from payplan.access.credentials import TokenEntry, UserEntry
 from payplan.access.users import DEFAULT_TOKEN_DAYS, add_user
 from payplan.api.auth import ROLES, allow
@@ -85,7 +87,21 @@ def disable_user(request: Request, name: Name, db: NamedDependency[Database]) ->
     """Disable a user: no login, every token revoked, every session ended (not yourself: 409)."""
     if name == request.user.name:
         raise Conflict(N_("you cannot disable yourself: ask another admin, or use payplan users disable"))
-    return Disabled(name, db.write(credentials.disable_user, name, request.user.name))
+    revoked = db.write(credentials.disable_user, name, request.user.name)
+    token_cache.forget()  # after the commit: a request that read the user meanwhile is not remembered
+    return Disabled(name, revoked)
+
+
+class NewRole(msgspec.Struct):
+    role: Annotated[str, msgspec.Meta(pattern=f"^({'|'.join(ROLES)})$")]
+
+
+@post("/users/{name:str}/role", guards=[ADMIN], sync_to_thread=True, status_code=204, tags=["users"],
+      responses=_ERRORS)
+def set_role(request: Request, name: Name, data: JSONBody[NewRole], db: NamedDependency[Database]) -> None:
+    """Give a user another role; their tokens and sessions carry it from the next request on."""
+    db.write(credentials.set_role, name, data.role, request.user.name)
+    token_cache.forget()
 
 
 @post("/users/{name:str}/password", guards=[ADMIN], sync_to_thread=True, status_code=204, tags=["users"],
@@ -115,6 +131,7 @@ def issue_token(request: Request, name: Name, db: NamedDependency[Database],
 def revoke_token(request: Request, name: Name, token_id: TokenId, db: NamedDependency[Database]) -> None:
     """Revoke one token of the user (204)."""
     db.write(credentials.revoke_token, name, token_id, request.user.name)
+    token_cache.forget()
 
 
-ROUTES = [list_users, create_user, disable_user, set_password, list_tokens, issue_token, revoke_token]
+ROUTES = [list_users, create_user, disable_user, set_role, set_password, list_tokens, issue_token, revoke_token]

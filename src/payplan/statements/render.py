@@ -25,6 +25,7 @@ from payplan.statements.columns import text_units
 from payplan.statements.i18n import Formatter
 from payplan.statements import deals as deal_lines
 from payplan.statements.deals import deal_head, deal_listing
+from payplan.statements.footer import page_style
 from payplan.statements.listing import kpi_head, kpi_listing, wrap
 from payplan.statements.reasons import reasons
 from payplan.statements.steps import TraceRow
@@ -78,9 +79,13 @@ def render_html(view: StatementView, lang: str = "en", *, css_href: str | None =
     listings = {s.id: deal_listing(s.deals, fmt, s.tiers[0].unit if s.tiers else "money")
                 for s in view.sections if s.deals}
     listings.update({s.id: kpi_listing(s.scorecard.kpis, fmt) for s in view.sections if s.scorecard})
+    parts = page_parts(fmt)
+    reference = (f"{view.rep.name or view.rep.id} · {fmt.month(view.period_start)} · "
+                 f"{view.plan_id}@{view.plan_version} · {view.plan_hash[:12]}")
     return template.render(v=view, f=fmt, _=fmt.gettext, lang=lang, css_href=css_href, listings=listings,
                            deal_head=deal_head(fmt), kpi_head=kpi_head(fmt),
-                           chart=attainment_chart(view.kpis, fmt), page_parts=page_parts(fmt),
+                           chart=attainment_chart(view.kpis, fmt), page_parts=parts, doc_ref=reference,
+                           page_style=page_style(reference, *parts),
                            trace=trace_groups(view.trace, fmt), lines=lines, deal_lines=deal_lines,
                            code=code, part=part,
                            reasons=_reasons(view, fmt))

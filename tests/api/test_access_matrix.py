@@ -104,6 +104,12 @@ MATRIX = [
         {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
     row("GET", "/runs/{approved}/results/A1/statement.pdf", {"*": OK, "anonymous": ANON}),
     row("GET", "/runs/{approved}/results/A2/statement.pdf", {"*": OK, "rep": DENY, "anonymous": ANON}),
+    # a period's statement under a plan id (every version's part): as the parts' results
+    row("GET", "/plans/ae-2026/periods/2026-03/statements/A1/statement.pdf", {"*": OK, "anonymous": ANON}),
+    row("GET", "/plans/ae-2026/periods/2026-03/statements/A2/statement.pdf",
+        {"*": OK, "rep": DENY, "anonymous": ANON}),
+    row("GET", "/plans/ae-2026/periods/2026-02/statements/A1/statement.pdf",
+        {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
     row("GET", "/statement.css", {"*": OK, "anonymous": ANON}),
     row("GET", "/audit", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
     row("GET", "/audit/verify", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
@@ -204,7 +210,8 @@ def test_the_matrix_covers_every_route(app):
                .replace("/facts/targets", "/facts/{kind}")
                .replace("/facts/mapped/nope", "/facts/mapped/{mapping}").replace("/users/rep2", "/users/{name}")
                .replace("/tokens/7", "/tokens/{token_id}").replace("/plans/1/", "/plans/{version_id}/")
-               .replace("{dispute}", "{dispute_id}").replace("/jobs/1", "/jobs/{job_id}")) for m, p in covered}
+               .replace("{dispute}", "{dispute_id}").replace("/jobs/1", "/jobs/{job_id}")
+               .replace("/plans/ae-2026/periods/2026-03/", "/plans/{plan_id}/periods/{period}/")) for m, p in covered}
     routes = {(method, route.path_format) for route in app.routes for method in getattr(route, "methods", ())
               if method not in ("HEAD", "OPTIONS") and not route.path_format.startswith("/schema")}
     assert routes - normal == set()

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from payplan.facts.problems import FactProblem
 from payplan.facts.quick import quick_activity, quick_deal
-from payplan.facts.read import SPECS, Cells, parse_file
+from payplan.facts.cells import Cells
+from payplan.facts.read import SPECS, parse_file
 
 DAYS = ["2026-03-01", "2026-03-15", " 2026-03-20 ", "2026-02-30", "2026-3-01", "20260301", "2026-03-01T10:00:00+02:00",
         "2026-03-01 23:30", "", "  ", "01.03.2026"]

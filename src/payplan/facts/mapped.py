@@ -22,7 +22,8 @@ import msgspec
 from payplan.facts.exports import read_export
 from payplan.facts.mapping import DATE_FIELDS, NUMBER_FIELDS, PLACES, Mapping
 from payplan.facts.problems import FactError, FactProblem
-from payplan.facts.read import SPECS, parse_day, parse_file
+from payplan.facts.cells import parse_day
+from payplan.facts.read import SPECS, parse_file
 from payplan.gcpause import collector_paused
 from payplan.i18n import N_
 

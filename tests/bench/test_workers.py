@@ -9,8 +9,8 @@ from __future__ import annotations
 from payplan.bench import suite, workers
 
 
-def test_two_workers_make_the_whole_run_and_report_their_peaks():
-    result = workers.run(reps=30, facts=1_500, workers=2, scale=2)
+def test_two_workers_make_the_whole_run_and_report_their_peaks(tmp_path):
+    result = workers.run(reps=30, facts=1_500, workers=2, scale=2, cache_dir=str(tmp_path))
     for size, reps in (("small", 30), ("large", 60)):
         figures = result[size]
         assert (figures["state"], figures["reps_done"], figures["reps_total"], figures["results"]) == (

@@ -25,22 +25,25 @@ TARGET_PEAK_MIB = 400
 FLAT_MIB_PER_1000 = 2.0
 
 
-def run(reps: int = 10_000, facts: int = 1_000_000, workers: int = 2, scale: int = 5, echo=None) -> dict:
+def run(reps: int = 10_000, facts: int = 1_000_000, workers: int = 2, scale: int = 5, echo=None,
+        cache_dir: str | None = None) -> dict:
     """`drain` at `reps` × `facts` and at `scale` times both: the figures of each, the workers'
     peak memory growth per 1,000 reps, and whether it stayed flat: under the target, growing by
     less than `FLAT_MIB_PER_1000` (the rep list itself, which every chunk reads, is per rep;
-    one process holding a whole run grew by ~25 MiB per 1,000 reps)."""
-    small = drain(reps, facts, workers, echo)
-    large = drain(reps * scale, facts * scale, workers, echo)
+    one process holding a whole run grew by ~25 MiB per 1,000 reps). `cache_dir`: where the
+    generated fact databases are kept (default: the temp directory, shared with stage 1)."""
+    small = drain(reps, facts, workers, echo, cache_dir)
+    large = drain(reps * scale, facts * scale, workers, echo, cache_dir)
     growth = (large["peak_mib"] - small["peak_mib"]) / ((large["reps"] - small["reps"]) / 1000)
     flat = growth < FLAT_MIB_PER_1000 and large["peak_mib"] < TARGET_PEAK_MIB
     return {"small": small, "large": large, "mib_per_1000_reps": growth, "flat": flat,
             "target_peak_mib": TARGET_PEAK_MIB}
 
 
-def drain(reps: int, facts: int, workers: int = 2, echo=None) -> dict:
+def drain(reps: int, facts: int, workers: int = 2, echo=None, cache_dir: str | None = None) -> dict:
     """Queue one month's run on `reps` × `facts` and time `workers` worker processes draining it."""
-    source = monthly.cached_url(reps, facts)
+    source = (f"sqlite:///{os.path.join(cache_dir, f'facts-{reps}-{facts}.sqlite')}" if cache_dir
+              else monthly.cached_url(reps, facts))
     monthly.ensure_facts(source, reps, facts, echo)
     with tempfile.TemporaryDirectory(prefix="payplan-bench-workers-") as folder:
         url = monthly.copy_database(source, os.path.join(folder, "workers.sqlite"))

@@ -26,7 +26,8 @@ from .test_pages import post_form, sign_in
 # product, format and currency names, and the fact kinds (the names of the importable files' column sets)
 ALLOWED = {"payplan", "kpi", "csv", "json", "xlsx", "toml", "gl", "html", "pdf", "en", "uk", "usd", "eur", "uah", "id", "ae", "sdr",
            "reps", "deals", "metrics", "targets", "credits", "activities", "scores", "nps", "parameters",
-           "admin", "finance", "hr", "manager", "rep"}  # the roles' ids, as a refusal names them
+           "admin", "finance", "hr", "manager", "rep",  # the roles' ids, as a refusal names them
+           "api", "cross", "population"}  # "API", and the option --cross-population a refusal names
 
 
 def data_words() -> set[str]:

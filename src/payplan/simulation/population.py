@@ -64,7 +64,8 @@ def _same_population(reps: list[Rep], baseline: Plan, proposal: Plan, covered: l
     if roles[0] and roles[1] and not roles[0] & roles[1]:
         raise Invalid(N_("plans for different populations: %(baseline)s covers %(baseline_roles)s, %(proposal)s "
                          "covers %(proposal_roles)s. Comparing them would compare different people; choose plans "
-                         "for one population, or ask for a cross-population comparison"),
+                         "for one population, or ask for a cross-population comparison (--cross-population in the CLI, "
+                         "cross_population in the API, the box on the simulation page)"),
                       baseline=baseline.ref, baseline_roles=", ".join(sorted(roles[0])), proposal=proposal.ref,
                       proposal_roles=", ".join(sorted(roles[1])))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from payplan.core.metrics import MetricSpec
 from payplan.core.periods import parse_period
-from payplan.facts.read import utc_instant
+from payplan.facts.cells import utc_instant
 from payplan.store import load_inputs
 from payplan.store.metrics import list_evidence
 

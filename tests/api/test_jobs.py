@@ -8,7 +8,7 @@ import msgspec
 from litestar.testing import TestClient
 
 from payplan.app import create_app
-from payplan.runs.worker import work_once
+from payplan.jobs.worker import work_once
 
 from .conftest import settings_for
 

@@ -18,7 +18,7 @@ from payplan.errors import Conflict
 from payplan.runs import jobs
 from payplan.runs import lifecycle as runs
 from payplan.runs.views import list_results
-from payplan.runs.worker import _evaluate, complete, store_chunk, work_once
+from payplan.jobs.worker import _compute, complete, store_chunk, work_once
 from payplan.store import audit, queue
 from payplan.store.service_schema import job_chunks, job_results
 from payplan.store.service_schema import runs as runs_table
@@ -88,9 +88,10 @@ def test_a_chunk_computed_twice_is_stored_once(engine, tx, company):
     first = tx(queue.claim, "w1", 0)  # a lease that has already run out: w1 looks dead
     second = tx(queue.claim, "w2", 60)
     assert first == second and (first.job_id, first.chunk, first.rep_ids) == (job_id, 0, ["A1", "A2"])
-    late, early = tx(_evaluate, first), tx(_evaluate, second)
-    assert tx(store_chunk, second, early) is False  # chunk 1 is still to do
-    assert tx(store_chunk, first, late) is False  # w1 wakes up: its rows are not stored again
+    late, early = tx(_compute, first), tx(_compute, second)
+    assert late == early  # the same chunk, the same inputs hash and rows
+    assert tx(store_chunk, second, *early) is False  # chunk 1 is still to do
+    assert tx(store_chunk, first, *late) is False  # w1 wakes up: its rows are not stored again
     with engine.connect() as conn:
         rows = conn.execute(select(func.count()).select_from(job_results).where(job_results.c.chunk == 0)).scalar()
         attempts = conn.execute(select(job_chunks.c.attempts).where(job_chunks.c.chunk == 0)).scalar()
@@ -115,7 +116,7 @@ def test_a_claimed_chunk_waits_for_its_lease(tx, company):
 
 def test_the_last_step_runs_once(engine, tx, company):
     status = by_job(engine, tx, company, "2026-03", chunk_size=2)
-    assert tx(complete, status.id) is False
+    assert tx(complete, status.id, jobs.RUN_CREATE, '{"plan":"svc@1"}') is False
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(runs_table)).scalar() == 1
         assert conn.execute(select(func.count()).select_from(job_results)).scalar() == 0

@@ -135,7 +135,7 @@ def test_the_later_part_computed_as_a_job_continues_the_same_state(tx, split, en
     """Through the queue, chunk by chunk (one rep a chunk), vc@2's March run is the one the
     single transaction makes: each chunk starts from vc@1's stored states for its reps."""
     from payplan.runs import jobs
-    from payplan.runs.worker import work_once
+    from payplan.jobs.worker import work_once
 
     _approved(tx, split, "vc@1")
     job_id = tx(jobs.enqueue_run, "vc@2", "2026-03", split["fin1"], chunk_size=1)

@@ -24,7 +24,7 @@ from payplan.cli.language import _
 from payplan.errors import Invalid
 from payplan.i18n import N_
 from payplan.runs.jobs import JobStatus, job_status
-from payplan.runs.worker import work_once
+from payplan.jobs.worker import work_once
 from payplan.settings import get_settings
 from payplan.store import queue
 from payplan.store.db import make_engine

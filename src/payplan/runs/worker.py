@@ -1,14 +1,13 @@
-"""What a worker does: claim a chunk, compute it, store it once, and finish whole jobs.
+"""A run as a job: compute one chunk of its reps, store its rows, and make the run once all are stored.
 
-Each step is its own unit of work (`payplan.store.transaction`: retried while the
-database is busy). A chunk is computed on a read transaction, then stored in one
-write transaction that first marks it done (`queue.finish`): of two workers that
-computed the same chunk (a lease ran out, a retry) only one stores its rows, and
-`job_results`' key (job, rep) refuses a rep twice. The job's last step, in one
-transaction, hashes the rows in rep order (the single-process run's inputs and
-outputs hashes, byte for byte), inserts the run, moves the rows into `run_results`
-with one INSERT … SELECT and writes the run's audit row: a run exists only whole.
-Must not render or format.
+`payplan.jobs.worker` claims the chunk and calls these (kind `run.create`,
+`payplan.jobs.kinds`): `compute` on a read transaction, `store_rows` in the write
+transaction that has just marked the chunk done (of two workers that computed the
+same chunk only one stores its rows, and `job_results`' key (job, rep) refuses a
+rep twice). `complete`, in one transaction, hashes the rows in rep order (the
+single-process run's inputs and outputs hashes, byte for byte), inserts the run,
+moves the rows into `run_results` with one INSERT … SELECT and writes the run's
+audit row: a run exists only whole. Must not render or format.
 """
 
 from __future__ import annotations
@@ -21,8 +20,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, insert, literal, s
 
 from payplan.access.users import user_by_id
 from payplan.core.periods import parse_period
-from payplan.errors import Conflict, PayplanError
-from payplan.gcpause import collector_paused
+from payplan.errors import Conflict
 from payplan.plans import versions as plan_store
 from payplan.runs.chunks import ChunkRows, evaluate_chunk
 from payplan.runs.evaluation import OutputsDigest, RepRow
@@ -30,7 +28,6 @@ from payplan.runs.lifecycle import new_run, refuse_second_regular
 from payplan.store import audit, queue
 from payplan.store.service_schema import job_results, jobs
 from payplan.store.service_schema import run_results
-from payplan.store.transaction import unit_of_work
 from payplan.store.utf8_text import Utf8Text
 
 _INSERT_ROWS = insert(job_results).values(
@@ -40,55 +37,24 @@ _INSERT_ROWS = insert(job_results).values(
 _READ = 2_000  # rows fetched at a time while the last step hashes them
 
 
-def work_once(engine: Engine, worker: str, lease_seconds: float = queue.LEASE_SECONDS,
-              job_id: int | None = None) -> bool:
-    """Do one step (on job `job_id` only, if given): compute and store one chunk, or finish
-    a whole job. False when there was nothing to do."""
-    claim = unit_of_work(engine, queue.claim, worker, lease_seconds, job_id)
-    if claim is None:
-        finished = False
-        for whole in unit_of_work(engine, queue.whole_jobs, write=False):
-            if job_id in (None, whole):
-                finished = unit_of_work(engine, complete, whole) or finished
-        return finished
-    with collector_paused():  # scoring and storing build no cycles (payplan.gcpause)
-        try:
-            chunk = unit_of_work(engine, _evaluate, claim, write=False)
-        except PayplanError as exc:  # a plan or data error fails the job, for the person who asked
-            unit_of_work(engine, queue.close, claim.job_id, "failed", error=str(exc))
-            return True
-        whole = unit_of_work(engine, store_chunk, claim, chunk)
-        del chunk
-    if whole:
-        unit_of_work(engine, complete, claim.job_id)
-    return True
-
-
-def _params(conn: Connection, job_id: int) -> dict:
-    return msgspec.json.decode(conn.execute(select(jobs.c.params).where(jobs.c.id == job_id)).scalar_one())
-
-
-def _evaluate(conn: Connection, claim: queue.Claim) -> ChunkRows:
-    params = _params(conn, claim.job_id)
+def compute(conn: Connection, claim: queue.Claim, params: dict) -> tuple[str, ChunkRows]:
+    """The chunk's rows (read only), and its inputs hash: the key its done mark records."""
     version = plan_store.get_plan_by_id(conn, params["plan_version_id"])
     plan = plan_store.load(conn, version)
-    return evaluate_chunk(conn, plan, version.hash, parse_period(params["period"]), claim.rep_ids)
+    chunk = evaluate_chunk(conn, plan, version.hash, parse_period(params["period"]), claim.rep_ids)
+    return chunk.inputs_hash, chunk
 
 
-def store_chunk(conn: Connection, claim: queue.Claim, chunk: ChunkRows) -> bool:
-    """Store the chunk's rows unless it is done already; True when the job's every chunk is done."""
-    if queue.finish(conn, claim.job_id, claim.chunk, chunk.inputs_hash) and chunk.rows:
+def store_rows(conn: Connection, claim: queue.Claim, chunk: ChunkRows) -> None:
+    """The chunk's rows, in the transaction that marked it done."""
+    if chunk.rows:
         conn.execute(_INSERT_ROWS, [{"job_id": claim.job_id, "chunk": claim.chunk, "rep_id": r.rep_id,
                                      "total": r.total, "result": r.result, "state": r.state, "inputs": r.inputs,
                                      "input_line": chunk.lines[r.rep_id]} for r in chunk.rows])
-    return queue.unfinished(conn, claim.job_id) == 0
 
 
-def complete(conn: Connection, job_id: int) -> bool:
+def complete(conn: Connection, job_id: int, params: dict) -> bool:
     """Turn a job whose every chunk is stored into its run; False when there is nothing to do."""
-    if queue.unfinished(conn, job_id) != 0:
-        return False
-    params = _params(conn, job_id)
     version = plan_store.get_plan_by_id(conn, params["plan_version_id"])
     period = parse_period(params["period"])
     try:

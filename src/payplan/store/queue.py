@@ -29,11 +29,13 @@ MAX_ATTEMPTS = 5
 
 
 class Claim(msgspec.Struct, frozen=True):
-    """A chunk a worker holds: its job, index and reps."""
+    """A chunk a worker holds: its job, index and items (rep ids), and the job's kind and params."""
 
     job_id: int
     chunk: int
     rep_ids: list[str]
+    kind: str = ""
+    params: str = "{}"  # the job's canonical JSON params
 
 
 def add_chunks(conn: Connection, job_id: int, chunks: list[list[str]]) -> None:
@@ -51,7 +53,8 @@ def claim(conn: Connection, worker: str, lease_seconds: float = LEASE_SECONDS,
     now = now_text()
     free = or_(job_chunks.c.state == "pending",
                and_(job_chunks.c.state == "claimed", job_chunks.c.lease_until < now))
-    query = (select(job_chunks.c.job_id, job_chunks.c.chunk, job_chunks.c.rep_ids, job_chunks.c.attempts)
+    query = (select(job_chunks.c.job_id, job_chunks.c.chunk, job_chunks.c.rep_ids, job_chunks.c.attempts,
+                    jobs.c.kind, jobs.c.params)
              .join(jobs, jobs.c.id == job_chunks.c.job_id)
              .where(jobs.c.state == "queued", free)
              .order_by(job_chunks.c.job_id, job_chunks.c.chunk).limit(1))
@@ -69,7 +72,7 @@ def claim(conn: Connection, worker: str, lease_seconds: float = LEASE_SECONDS,
     conn.execute(update(job_chunks).where(job_chunks.c.job_id == row.job_id, job_chunks.c.chunk == row.chunk)
                  .values(state="claimed", worker=worker, lease_until=lease_end(lease_seconds),
                          attempts=job_chunks.c.attempts + 1))
-    return Claim(row.job_id, row.chunk, msgspec.json.decode(row.rep_ids))
+    return Claim(row.job_id, row.chunk, msgspec.json.decode(row.rep_ids), row.kind, row.params)
 
 
 def lease_end(seconds: float) -> str:
@@ -94,17 +97,22 @@ def unfinished(conn: Connection, job_id: int) -> int:
         job_chunks.c.job_id == job_id, job_chunks.c.state != "done")).scalar_one()
 
 
+def queued(conn: Connection, job_id: int) -> bool:
+    """Whether the job is still queued (not done, not failed)."""
+    return conn.execute(select(jobs.c.state).where(jobs.c.id == job_id)).scalar() == "queued"
+
+
 def reps_done(conn: Connection, job_id: int) -> int:
     """Reps in the job's done chunks."""
     return conn.execute(select(func.coalesce(func.sum(job_chunks.c.reps), 0)).where(
         job_chunks.c.job_id == job_id, job_chunks.c.state == "done")).scalar_one()
 
 
-def whole_jobs(conn: Connection) -> list[int]:
-    """Queued jobs whose every chunk is done: only their last step is left."""
+def whole_jobs(conn: Connection) -> list[tuple[int, str, str]]:
+    """(id, kind, params) of the queued jobs whose every chunk is done: only their last step is left."""
     open_chunks = select(job_chunks.c.job_id).where(job_chunks.c.job_id == jobs.c.id, job_chunks.c.state != "done")
-    return list(conn.execute(select(jobs.c.id).where(jobs.c.state == "queued", ~open_chunks.exists())
-                             .order_by(jobs.c.id)).scalars())
+    query = select(jobs.c.id, jobs.c.kind, jobs.c.params).where(jobs.c.state == "queued", ~open_chunks.exists())
+    return [tuple(row) for row in conn.execute(query.order_by(jobs.c.id))]
 
 
 def close(conn: Connection, job_id: int, state: str, **values: object) -> bool:

@@ -266,6 +266,19 @@ job_results = Table(
     Column("input_line", LargeBinary, nullable=False),  # the rep's line of the run's inputs hash
 )
 
+# What a job made besides a run: one file per item (a rep's statement PDF, a simulation's
+# report), stored with its chunk's done mark, so an item is stored once however often computed.
+job_files = Table(
+    "job_files", metadata,
+    Column("job_id", Integer, ForeignKey("jobs.id"), primary_key=True),
+    Column("item", String(200), primary_key=True),  # what the file is of: "AE01 uk", "report"
+    Column("chunk", Integer, nullable=False),
+    Column("name", String(255), nullable=False),  # its file name, as a download or in a folder
+    Column("media_type", String(100), nullable=False),
+    Column("digest", String(64), nullable=False),  # SHA-256 of content
+    Column("content", LargeBinary, nullable=False),
+)
+
 SERVICE_TABLES = {t.name: t for t in (users, tokens, plan_versions, runs, run_results, audit_log,
                                       idempotency_keys, fact_imports, plan_acknowledgements, disputes,
-                                      dispute_steps, jobs, job_chunks, job_results)}
+                                      dispute_steps, jobs, job_chunks, job_results, job_files)}

@@ -1,0 +1,32 @@
+"""The kinds of job a worker knows: for each, how a chunk is computed, stored and the job finished.
+
+A kind's `compute(conn, claim, params)` reads only (a read transaction) and returns
+what the chunk made; `store(conn, claim, made)` writes it, in the transaction that
+has just marked the chunk done (so a chunk computed twice is stored once);
+`complete(conn, job_id, params)` turns a job whose every chunk is stored into its
+result, in one transaction. Must not claim chunks or loop: `payplan.jobs.worker` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from payplan.runs import worker as run_job
+from payplan.runs.jobs import RUN_CREATE
+from payplan.store.queue import Claim
+
+
+@dataclass(frozen=True)
+class Kind:
+    compute: Callable[[Connection, Claim, dict], Any]
+    store: Callable[[Connection, Claim, Any], None]
+    complete: Callable[[Connection, int, dict], bool]
+
+
+KINDS: dict[str, Kind] = {
+    RUN_CREATE: Kind(run_job.compute, run_job.store_rows, run_job.complete),
+}

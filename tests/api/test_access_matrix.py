@@ -127,6 +127,8 @@ MATRIX = [
     row("GET", "/progress/team/M1?period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
     # HR simulates plan changes (read only); finance approves payouts but does not simulate
     row("POST", "/simulations", {"*": NO, "admin": OK, "hr": OK, "anonymous": ANON}, "simulation"),
+    # a queued simulation's report (PAYPLAN_JOBS=workers): no such job in the world
+    row("GET", "/simulations/1", {"*": NO, "admin": DENY, "hr": DENY, "anonymous": ANON}),
     # users and credentials: admins only (rep2's token is the 7th made, in USERS' order)
     row("GET", "/users", {"*": NO, "admin": OK, "anonymous": ANON}),
     row("POST", "/users", {"*": NO, "admin": CREATED, "anonymous": ANON}, "new_user"),
@@ -211,6 +213,7 @@ def test_the_matrix_covers_every_route(app):
                .replace("/facts/mapped/nope", "/facts/mapped/{mapping}").replace("/users/rep2", "/users/{name}")
                .replace("/tokens/7", "/tokens/{token_id}").replace("/plans/1/", "/plans/{version_id}/")
                .replace("{dispute}", "{dispute_id}").replace("/jobs/1", "/jobs/{job_id}")
+               .replace("/simulations/1", "/simulations/{job_id}")
                .replace("/plans/ae-2026/periods/2026-03/", "/plans/{plan_id}/periods/{period}/")) for m, p in covered}
     routes = {(method, route.path_format) for route in app.routes for method in getattr(route, "methods", ())
               if method not in ("HEAD", "OPTIONS") and not route.path_format.startswith("/schema")}

@@ -6,8 +6,10 @@ is queued (`payplan.runs.jobs.enqueue_run`, chunks of 500 reps) and `workers` fr
 `payplan worker --until-idle` processes drain it. `seconds` is from the queuing to the last
 worker's exit (the run then exists whole); `peak_mib` the highest VmHWM any worker reached
 (polled from /proc), which must not grow with the number of reps: a worker holds one chunk at
-a time. Run at two sizes to see it flat. Must not touch any database but the cached fact file
-and the scratch copy.
+a time. Run at two sizes to see it flat. `drain_database` does the same on a given empty
+database (PostgreSQL: `python -m payplan.bench.workers --url … --reps 100000 --facts
+10000000`), generating the facts into it first. Must not touch any database but the cached
+fact file, the scratch copy, and a database it is given.
 """
 
 from __future__ import annotations
@@ -62,6 +64,56 @@ def drain(reps: int, facts: int, workers: int = 2, echo=None, cache_dir: str | N
             "peak_mib": max(peaks) / 1024, "peaks_mib": [p / 1024 for p in peaks]}
 
 
+def drain_database(url: str, reps: int, facts: int, workers: int = 2, echo=None) -> dict:
+    """`drain` on the empty database at `url` (any backend): generate, prepare, queue, drain.
+
+    A server database keeps its audit and signing keys outside it: a scratch key folder
+    is used unless PAYPLAN_KEY_DIR names one (the workers inherit it)."""
+    os.environ.setdefault("PAYPLAN_KEY_DIR", tempfile.mkdtemp(prefix="payplan-bench-keys-"))
+    generated = monthly.ensure_facts(url, reps, facts, echo)
+    started = time.perf_counter()
+    monthly.prepare(url, echo)
+    prepared = time.perf_counter() - started
+    job_id = _enqueue(url)
+    if echo:
+        echo(f"job {job_id}: {workers} workers computing {reps:,} reps …")
+    started = time.perf_counter()
+    peaks = _drain(url, workers)
+    seconds = time.perf_counter() - started
+    state, done, total, run_id = _status(url, job_id)
+    return {"reps": reps, "facts": facts, "workers": workers, "seconds": seconds, "state": state,
+            "reps_done": done, "reps_total": total, "results": _results(url, run_id),
+            "peak_mib": max(peaks) / 1024, "peaks_mib": [p / 1024 for p in peaks],
+            "generate_seconds": generated, "prepare_seconds": prepared}
+
+
+def _results(url: str, run_id: int | None) -> int:
+    from sqlalchemy import func, select
+
+    from payplan.store import make_engine
+    from payplan.store.service_schema import run_results
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(select(func.count()).where(run_results.c.run_id == run_id)).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def main() -> None:
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True, help="an empty database to generate the company into")
+    parser.add_argument("--reps", type=int, default=100_000)
+    parser.add_argument("--facts", type=int, default=10_000_000)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    print(json.dumps(drain_database(args.url, args.reps, args.facts, args.workers, echo=print)))
+
+
 def _enqueue(url: str) -> int:
     from payplan.access.users import get_user
     from payplan.runs import jobs
@@ -112,3 +164,7 @@ def _status(url: str, job_id: int) -> tuple[str, int, int, int | None]:
             return s.state, s.reps_done, s.reps_total, s.run_id
     finally:
         engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

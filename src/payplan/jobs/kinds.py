@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from payplan.runs import worker as run_job
 from payplan.runs.jobs import RUN_CREATE
+from payplan.simulation import job as simulation_job
 from payplan.store.queue import Claim
 
 
@@ -29,4 +30,5 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     RUN_CREATE: Kind(run_job.compute, run_job.store_rows, run_job.complete),
+    simulation_job.SIMULATION: Kind(simulation_job.compute, simulation_job.store, simulation_job.complete),
 }

@@ -1,5 +1,7 @@
 """`payplan worker` drains the job queue; `payplan jobs show N` says where a job stands.
 
+`payplan jobs files N -o DIR` writes what a done job made (a batch of statements).
+
 Any number of workers on any number of machines share the queue in the database
 (`payplan.store.queue`). A worker stops after its current step on SIGTERM or
 Ctrl-C; one killed outright (SIGKILL) loses only its claim, which another worker
@@ -16,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import click
 
@@ -23,8 +26,9 @@ from payplan.cli.database import database_url, transaction
 from payplan.cli.language import _
 from payplan.errors import Invalid
 from payplan.i18n import N_
-from payplan.runs.jobs import JobStatus, job_status
+from payplan.jobs.statements import STATEMENTS_BATCH
 from payplan.jobs.worker import work_once
+from payplan.runs.jobs import JobStatus, job_status
 from payplan.settings import get_settings
 from payplan.store import queue
 from payplan.store.db import make_engine
@@ -38,7 +42,7 @@ from payplan.store.transaction import unit_of_work
               help="Seconds to wait when the queue is empty.")
 @click.option("--until-idle", is_flag=True, help="Exit once the queue is empty.")
 def worker(lease: float, poll: float, until_idle: bool) -> None:
-    """Drain the job queue (runs), on this machine, beside any number of other workers."""
+    """Drain the job queue (runs, statements), on this machine, beside any number of other workers."""
     name = f"{socket.gethostname()}:{os.getpid()}"[:100]
     stopping = []
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -68,7 +72,7 @@ def _step(engine, name: str, lease: float) -> bool:
 
 @click.group("jobs")
 def jobs_group() -> None:
-    """Jobs: where a queued computation stands."""
+    """Jobs: where a queued computation stands, and what it made."""
 
 
 @jobs_group.command("show")
@@ -78,7 +82,20 @@ def jobs_show(job_id: int) -> None:
     click.echo(status_line(transaction(lambda conn: job_status(conn, job_id))))
 
 
+@jobs_group.command("files")
+@click.argument("job_id", type=int)
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the files.")
+def jobs_files(job_id: int, out_dir: Path) -> None:
+    """Write what done job N made (a batch of statements) into a directory, as `payplan statements` does."""
+    from payplan.cli.statements import write_job_files
+
+    write_job_files(job_id, out_dir)
+
+
 def status_line(status: JobStatus) -> str:
+    if status.kind == STATEMENTS_BATCH:
+        return _statements_line(status)
     if status.state == "done":
         return _("job %(job)s: done, run %(run)s (%(done)s of %(total)s reps)", job=status.id, run=status.run_id,
                  done=status.reps_done, total=status.reps_total)
@@ -86,6 +103,16 @@ def status_line(status: JobStatus) -> str:
         return _("job %(job)s: failed: %(error)s", job=status.id, error=status.error)
     return _("job %(job)s: computing the run of %(plan)s for %(period)s, %(done)s of %(total)s reps", job=status.id,
              plan=status.plan, period=status.period, done=status.reps_done, total=status.reps_total)
+
+
+def _statements_line(status: JobStatus) -> str:
+    if status.state == "done":
+        return _("job %(job)s: done, %(files)s statements of run %(run)s (%(lang)s)", job=status.id,
+                 files=status.files, run=status.run_id, lang=status.lang)
+    if status.state == "failed":
+        return _("job %(job)s: failed: %(error)s", job=status.id, error=status.error)
+    return _("job %(job)s: printing the statements of run %(run)s (%(lang)s), %(done)s of %(total)s reps",
+             job=status.id, run=status.run_id, lang=status.lang, done=status.reps_done, total=status.reps_total)
 
 
 def wait_for(job_id: int) -> JobStatus:

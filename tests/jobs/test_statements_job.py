@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from payplan.core.periods import parse_period
 from payplan.errors import Forbidden, Invalid, NotFound
 from payplan.jobs import statements as job
-from payplan.jobs.worker import _compute, store_chunk, work_once
+from payplan.jobs.worker import _compute, make, store_chunk, work_once
 from payplan.runs import lifecycle as runs
 from payplan.runs.jobs import job_status
 from payplan.statements.batch import MANIFEST, file_name, read_manifest, write_rendered
@@ -73,8 +73,8 @@ def test_a_chunk_rendered_twice_is_stored_once(engine, tx, company, run):
     first = tx(queue.claim, "w1", 0.0)  # a lease that has run out at once: the next claimer takes it too
     second = tx(queue.claim, "w2")
     assert (first.chunk, second.chunk, first.rep_ids) == (0, 0, ["A1", "A2"])
-    key1, made1 = tx(_compute, first)
-    key2, made2 = tx(_compute, second)
+    key1, made1 = make(first, tx(_compute, first))
+    key2, made2 = make(second, tx(_compute, second))
     expected = hashlib.sha256("\n".join(result_hash(c, "en") for c in tx(run_calculations, run.id)[:2]).encode())
     assert key1 == key2 == expected.hexdigest()
     tx(store_chunk, second, key2, made2)

@@ -61,9 +61,9 @@ def _single_process(engine) -> tuple:
     return figures
 
 
-def _worker(url: str) -> subprocess.Popen:
+def _worker(url: str, lease: str = "2") -> subprocess.Popen:
     env = {**os.environ, "PAYPLAN_DATABASE_URL": url}
-    return subprocess.Popen([sys.executable, "-m", "payplan.cli", "worker", "--lease", "2", "--poll", "0.1"],
+    return subprocess.Popen([sys.executable, "-m", "payplan.cli", "worker", "--lease", lease, "--poll", "0.1"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

@@ -3,7 +3,8 @@
 `enqueue_statements` checks who may (those who see every result of a run: admin,
 finance, HR) and that the run has results, and queues the run's reps in rep order,
 `CHUNK` at a time. A worker renders a chunk's statements as `payplan statement --run`
-makes them (signed, the calculation attached) with its process's one `PdfRenderer`;
+makes them (signed, the calculation attached) with its process's one `PdfRenderer`,
+after the read transaction (`read`, then `render`: no transaction idles while it renders);
 they are stored in `job_files` (item "<rep> <lang>") in the transaction that marks the
 chunk done, so a chunk rendered twice is stored once. The statements are of the run
 as it was when queued: a run that changed since (recomputed, submitted, approved…:
@@ -28,7 +29,7 @@ from payplan.runs import lifecycle as runs
 from payplan.runs.views import SEE_ALL
 from payplan.statements import LANGUAGES
 from payplan.statements.batch import Entry, file_name, pdf_entry, renderer, run_source
-from payplan.statements.calculation import result_hash
+from payplan.statements.calculation import Calculation, result_hash
 from payplan.statements.from_run import reps_calculations
 from payplan.store import audit, idempotency, queue
 from payplan.store.records import canonical_json, now_text
@@ -96,11 +97,16 @@ def _unchanged(conn: Connection, params: dict) -> runs.RunRow:
     return run
 
 
-def compute(conn: Connection, claim: queue.Claim, params: dict) -> tuple[str, list[StatementFile]]:
-    """The chunk's statements (read only), and the SHA-256 of their result hashes: its done mark's key."""
-    run, lang = _unchanged(conn, params), params["lang"]
-    made = []
-    for calc in reps_calculations(conn, run.id, claim.rep_ids):
+def read(conn: Connection, claim: queue.Claim, params: dict) -> list[Calculation]:
+    """The chunk's calculations (read only), of the run as it was when queued."""
+    return reps_calculations(conn, _unchanged(conn, params).id, claim.rep_ids)
+
+
+def render(calcs: list[Calculation], params: dict) -> tuple[str, list[StatementFile]]:
+    """The chunk's statements (no transaction open), and the SHA-256 of their result hashes: the
+    key its done mark records."""
+    lang, made = params["lang"], []
+    for calc in calcs:
         pdf = renderer().statement(calc, lang)
         made.append(StatementFile(f"{calc.result.rep_id} {lang}", file_name(calc, lang),
                                   hashlib.sha256(pdf).hexdigest(), pdf, result_hash(calc, lang)))

@@ -15,8 +15,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from payplan.cli.database import database_url, transaction
 from payplan.cli.language import _
 from payplan.errors import Invalid
 from payplan.i18n import N_
+from payplan.jobs import local
 from payplan.jobs.statements import STATEMENTS_BATCH
 from payplan.jobs.worker import work_once
 from payplan.runs.jobs import JobStatus, job_status
@@ -135,5 +134,4 @@ def wait_for(job_id: int) -> JobStatus:
 def start_local_worker() -> None:
     """A detached `payplan worker --until-idle` for a job queued without waiting on the embedded default."""
     if get_settings().jobs == "local":
-        subprocess.Popen([sys.executable, "-m", "payplan.cli", "worker", "--until-idle"], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        local.start_local_worker(database_url())

@@ -10,14 +10,16 @@ chunk done, so a chunk rendered twice is stored once. The statements are of the 
 as it was when queued: a run that changed since (recomputed, submitted, approved…:
 its revision moved) fails the job. A second job for the same run, revision and
 language while one is queued gives back that job, as does the same idempotency key.
-`statement_files` reads a finished job's files back, one at a time. Must not write
-files or choose a folder: `payplan.statements.batch` and the callers do.
+`statement_files` reads a done job's files back one at a time, `write_zip` makes them one
+ZIP archive. Must not choose a folder or write into one: `payplan.statements.batch` does.
 """
 
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from collections.abc import Iterator
+from typing import BinaryIO
 
 import msgspec
 from sqlalchemy import Connection, bindparam, func, insert, select
@@ -138,14 +140,31 @@ def complete(conn: Connection, job_id: int, params: dict) -> bool:
 
 def statement_files(conn: Connection, job_id: int) -> Iterator[tuple[Entry, bytes]]:
     """A done statements job's files, in rep order, one at a time, with their manifest entries."""
+    source = run_source(_done(conn, job_id)["run_id"])
+    for item, name, content in _rows(conn, job_id):
+        rep_id, lang = item.rsplit(" ", 1)
+        yield pdf_entry(name, rep_id, source, lang, content), content
+
+
+def write_zip(conn: Connection, job_id: int, stream: BinaryIO) -> None:
+    """A done statements job's files as a ZIP archive (stored: PDFs are compressed already) into
+    `stream`, read one at a time."""
+    _done(conn, job_id)
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_STORED) as archive:
+        for _item, name, content in _rows(conn, job_id):
+            archive.writestr(name, content)
+
+
+def _done(conn: Connection, job_id: int) -> dict:
     row = conn.execute(select(jobs.c.kind, jobs.c.state, jobs.c.params).where(jobs.c.id == job_id)).first()
     if row is None or row.kind != STATEMENTS_BATCH:
         raise NotFound(N_("job %(job)s is not a batch of statements"), job=job_id)
     if row.state != "done":
         raise Conflict(N_("job %(job)s is %(state)s: its statements are not ready"), job=job_id, state=row.state)
-    params = msgspec.json.decode(row.params)
+    return msgspec.json.decode(row.params)
+
+
+def _rows(conn: Connection, job_id: int) -> Iterator[tuple[str, str, bytes]]:
     query = (select(job_files.c.item, job_files.c.name, job_files.c.content)
              .where(job_files.c.job_id == job_id).order_by(job_files.c.item))
-    for item, name, content in conn.execute(query.execution_options(yield_per=50)):
-        rep_id, lang = item.rsplit(" ", 1)
-        yield pdf_entry(name, rep_id, run_source(params["run_id"]), lang, content), content
+    yield from conn.execute(query.execution_options(yield_per=50))

@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from payplan.cli import language
+from payplan.cli.worker import jobs_group, start_local_worker, wait_for
 from payplan.statements import LANGUAGES
 
 lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
@@ -149,7 +150,6 @@ def summary(out_dir: Path, report) -> None:
 def _as_job(run_id: int, lang: str, out_dir: Path, as_name: str | None, no_wait: bool) -> None:
     from payplan.cli.database import acting
     from payplan.cli.language import _
-    from payplan.cli.worker import start_local_worker, wait_for
     from payplan.jobs.statements import enqueue_statements
 
     if as_name is None:
@@ -161,6 +161,15 @@ def _as_job(run_id: int, lang: str, out_dir: Path, as_name: str | None, no_wait:
         click.echo(_("job %(job)s queued: payplan jobs files %(job)s -o DIR", job=job_id))
         return
     write_job_files(wait_for(job_id).id, out_dir)
+
+
+@jobs_group.command("files")
+@click.argument("job_id", type=int)
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the PDF files.")
+def jobs_files(job_id: int, out_dir: Path) -> None:
+    """Write the statements done job N rendered into a directory, as `payplan statements` does."""
+    write_job_files(job_id, out_dir)
 
 
 def write_job_files(job_id: int, out_dir: Path) -> None:

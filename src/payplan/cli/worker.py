@@ -1,6 +1,7 @@
 """`payplan worker` drains the job queue; `payplan jobs show N` says where a job stands.
 
-`payplan jobs files N -o DIR` writes what a done job made (a batch of statements).
+`payplan jobs files N -o DIR` (a done batch of statements into a folder) is in
+`payplan.cli.statements`.
 
 Any number of workers on any number of machines share the queue in the database
 (`payplan.store.queue`). A worker stops after its current step on SIGTERM or
@@ -16,7 +17,6 @@ import os
 import signal
 import socket
 import time
-from pathlib import Path
 
 import click
 
@@ -81,17 +81,6 @@ def jobs_show(job_id: int) -> None:
     click.echo(status_line(transaction(lambda conn: job_status(conn, job_id))))
 
 
-@jobs_group.command("files")
-@click.argument("job_id", type=int)
-@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Directory for the files.")
-def jobs_files(job_id: int, out_dir: Path) -> None:
-    """Write what done job N made (a batch of statements) into a directory, as `payplan statements` does."""
-    from payplan.cli.statements import write_job_files
-
-    write_job_files(job_id, out_dir)
-
-
 def status_line(status: JobStatus) -> str:
     if status.kind == STATEMENTS_BATCH:
         return _statements_line(status)
@@ -106,12 +95,12 @@ def status_line(status: JobStatus) -> str:
 
 def _statements_line(status: JobStatus) -> str:
     if status.state == "done":
-        return _("job %(job)s: done, %(files)s statements of run %(run)s (%(lang)s)", job=status.id,
-                 files=status.files, run=status.run_id, lang=status.lang)
+        return _("job %(job)s: done, %(files)s statements of run %(run)s (%(language)s)", job=status.id,
+                 files=status.files, run=status.run_id, language=status.lang)
     if status.state == "failed":
         return _("job %(job)s: failed: %(error)s", job=status.id, error=status.error)
-    return _("job %(job)s: printing the statements of run %(run)s (%(lang)s), %(done)s of %(total)s reps",
-             job=status.id, run=status.run_id, lang=status.lang, done=status.reps_done, total=status.reps_total)
+    return _("job %(job)s: printing the statements of run %(run)s (%(language)s), %(done)s of %(total)s reps",
+             job=status.id, run=status.run_id, language=status.lang, done=status.reps_done, total=status.reps_total)
 
 
 def wait_for(job_id: int) -> JobStatus:

@@ -156,11 +156,14 @@ def write_zip(conn: Connection, job_id: int, stream: BinaryIO) -> None:
 
 
 def _done(conn: Connection, job_id: int) -> dict:
-    row = conn.execute(select(jobs.c.kind, jobs.c.state, jobs.c.params).where(jobs.c.id == job_id)).first()
+    row = conn.execute(select(jobs.c.kind, jobs.c.state, jobs.c.params, jobs.c.error)
+                       .where(jobs.c.id == job_id)).first()
     if row is None or row.kind != STATEMENTS_BATCH:
         raise NotFound(N_("job %(job)s is not a batch of statements"), job=job_id)
+    if row.state == "failed":
+        raise Conflict(N_("job %(job)s failed: %(error)s"), job=job_id, error=row.error or "")
     if row.state != "done":
-        raise Conflict(N_("job %(job)s is %(state)s: its statements are not ready"), job=job_id, state=row.state)
+        raise Conflict(N_("job %(job)s is not done yet: its statements are not ready"), job=job_id)
     return msgspec.json.decode(row.params)
 
 

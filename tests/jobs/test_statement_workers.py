@@ -14,10 +14,8 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from payplan.access.users import add_user, get_user
-from payplan.bench.monthly import plan_text
+from payplan.access.users import get_user
 from payplan.jobs import statements as job
-from payplan.plans import versions as plan_store
 from payplan.runs import lifecycle as runs
 from payplan.runs.jobs import job_status
 from payplan.statements.calculation import attachment_hash, result_hash
@@ -28,11 +26,10 @@ from payplan.store import audit
 from payplan.store.db import make_engine
 from payplan.store.migrate import upgrade
 from payplan.store.service_schema import job_chunks, job_files
-from payplan.store.synthetic import generate
-from tests.runs.test_workers import _kill_holding, _worker
+from tests.runs.test_workers import PERIOD, PLAN_REF, _kill_holding, _worker, synthetic_company
 from tests.service_db import PG_URL, _throwaway_postgres
 
-REPS, PERIOD, PLAN_REF, CHUNK, LEASE = 120, "2026-03", "ae-2026@1", 6, "10"
+REPS, CHUNK, LEASE = 120, 6, "10"
 
 
 @pytest.fixture
@@ -43,11 +40,7 @@ def run_url():
         upgrade(url)
         engine = make_engine(url)
         with engine.begin() as conn:
-            generate(conn, reps=REPS, facts=REPS * 20, seed=17, period=PERIOD)
-            audit.seal(conn)  # the synthetic facts went in without an import: put them on the record
-            for name, role in (("hr1", "hr"), ("fin1", "finance")):
-                add_user(conn, name, role)
-            plan_store.publish(conn, plan_text(), "ae-2026-v1.toml, every rep", get_user(conn, "hr1"))
+            synthetic_company(conn, REPS, REPS * 20, seed=17)
             run = runs.create_run(conn, PLAN_REF, PERIOD, get_user(conn, "fin1"))
         engine.dispose()
         yield url, run.id

@@ -42,13 +42,18 @@ def company_url():
         upgrade(url)
         engine = make_engine(url)
         with engine.begin() as conn:
-            generate(conn, reps=REPS, facts=100_000, seed=11, period=PERIOD)
-            audit.seal(conn)  # the synthetic facts went in without an import: put them on the record
-            for name, role in (("hr1", "hr"), ("fin1", "finance")):
-                add_user(conn, name, role)
-            plan_store.publish(conn, plan_text(), "ae-2026-v1.toml, every rep", get_user(conn, "hr1"))
+            synthetic_company(conn, REPS, 100_000, seed=11)
         engine.dispose()
         yield url
+
+
+def synthetic_company(conn, reps: int, facts: int, seed: int) -> None:
+    """A synthetic company (`payplan.store.synthetic`) with users hr1 and fin1 and plan ae-2026@1."""
+    generate(conn, reps=reps, facts=facts, seed=seed, period=PERIOD)
+    audit.seal(conn)  # the synthetic facts went in without an import: put them on the record
+    for name, role in (("hr1", "hr"), ("fin1", "finance")):
+        add_user(conn, name, role)
+    plan_store.publish(conn, plan_text(), "ae-2026-v1.toml, every rep", get_user(conn, "hr1"))
 
 
 def _single_process(engine) -> tuple:

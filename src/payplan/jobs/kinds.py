@@ -1,11 +1,11 @@
 """The kinds of job a worker knows: for each, how a chunk is computed, stored and the job finished.
 
 A kind's `compute(conn, claim, params)` reads only (a read transaction) and returns
-(key, made): what the chunk made. A kind with long work that needs no database (rendering)
-splits it: `compute` returns what it read, and `make(read, params)` turns that into
-(key, made) after the read transaction, so none stays open while it works (PostgreSQL
-ends a transaction idle too long). `store(conn, claim, made)` writes it, in the transaction that
-has just marked the chunk done (so a chunk computed twice is stored once);
+(key, made): what the chunk made. A kind with long work that needs no database
+(rendering) splits it: `compute` returns what it read, and `make(read, params)` turns
+that into (key, made) after the read transaction, so none stays open while it works
+(PostgreSQL ends a transaction idle too long). `store(conn, claim, made)` writes it, in
+the transaction that has just marked the chunk done (so a chunk computed twice is stored once);
 `complete(conn, job_id, params)` turns a job whose every chunk is stored into its
 result, in one transaction. Must not claim chunks or loop: `payplan.jobs.worker` does.
 """

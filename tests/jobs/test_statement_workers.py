@@ -2,7 +2,7 @@
 statements of a 120-rep run; one is killed with SIGKILL while it holds a chunk, and the job still
 completes, every rep's statement stored exactly once, each one the statement `payplan statement
 --run` makes (the same result hash) and each one verifying (signature, re-computation, printed
-figures). The killed worker's chunk goes back to the queue when its lease (10 s here) runs out,
+figures). The killed worker's chunk goes back to the queue when its lease (20 s here) runs out,
 and a live worker renders it.
 """
 
@@ -29,7 +29,7 @@ from payplan.store.service_schema import job_chunks, job_files
 from tests.runs.test_workers import PERIOD, PLAN_REF, _kill_holding, _worker, synthetic_company
 from tests.service_db import PG_URL, _throwaway_postgres
 
-REPS, CHUNK, LEASE = 120, 6, "10"
+REPS, CHUNK, LEASE = 120, 6, "20"
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_two_workers_one_batch_of_statements_one_killed(run_url) -> None:
             assert len(workers) < 8, "no worker was ever killed while holding a chunk"
             held = _kill_holding(engine, job_id, workers[-2])
             workers.append(_worker(url, LEASE))
-        status = _wait(engine, job_id, deadline=time.monotonic() + 300)
+        status = _wait(engine, job_id, deadline=time.monotonic() + 480)
     finally:
         for worker in workers:
             worker.kill()

@@ -24,23 +24,17 @@ from payplan.statements.pdf import read_attachment
 from payplan.statements.verify import verify_pdf
 from payplan.store import audit
 from payplan.store.db import make_engine
-from payplan.store.migrate import upgrade
 from payplan.store.service_schema import job_chunks, job_files
-from tests.runs.test_workers import PERIOD, PLAN_REF, _kill_holding, _worker, synthetic_company
-from tests.service_db import PG_URL, _throwaway_postgres
+from tests.runs.test_workers import PERIOD, PLAN_REF, _kill_holding, _worker, company_databases
 
 REPS, CHUNK, LEASE = 120, 6, "20"
 
 
 @pytest.fixture
 def run_url():
-    if not PG_URL:
-        pytest.skip("PAYPLAN_TEST_DATABASE_URL is not set")
-    for url in _throwaway_postgres(PG_URL):
-        upgrade(url)
+    for url in company_databases(REPS, REPS * 20, seed=17):
         engine = make_engine(url)
         with engine.begin() as conn:
-            synthetic_company(conn, REPS, REPS * 20, seed=17)
             run = runs.create_run(conn, PLAN_REF, PERIOD, get_user(conn, "fin1"))
         engine.dispose()
         yield url, run.id

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select, text
@@ -36,13 +37,18 @@ REPS, PERIOD, PLAN_REF = 5_000, "2026-03", "ae-2026@1"
 
 @pytest.fixture
 def company_url():
+    yield from company_databases(REPS, 100_000, seed=11)
+
+
+def company_databases(reps: int, facts: int, seed: int) -> Iterator[str]:
+    """A throw-away PostgreSQL database holding a synthetic company (`synthetic_company`)."""
     if not PG_URL:
         pytest.skip("PAYPLAN_TEST_DATABASE_URL is not set")
     for url in _throwaway_postgres(PG_URL):
         upgrade(url)
         engine = make_engine(url)
         with engine.begin() as conn:
-            synthetic_company(conn, REPS, 100_000, seed=11)
+            synthetic_company(conn, reps, facts, seed)
         engine.dispose()
         yield url
 

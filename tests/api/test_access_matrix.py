@@ -74,6 +74,9 @@ MATRIX = [
     row("GET", "/runs", {"*": OK, "anonymous": ANON}),
     # no job in the world (PAYPLAN_JOBS=local computes runs in the request): makers get 404
     row("GET", "/jobs/1", {"*": DENY, "manager": NO, "rep": NO, "anonymous": ANON}),
+    # a run's statements as a job: those who see every result queue it (202); the world has no done job
+    row("POST", "/runs/{approved}/statements", {"*": 202, "manager": NO, "rep": NO, "anonymous": ANON}),
+    row("GET", "/jobs/1/statements.zip", {"*": DENY, "manager": NO, "rep": NO, "anonymous": ANON}),
     row("GET", "/runs/{approved}", {"*": OK, "anonymous": ANON}),
     row("GET", "/runs/{draft}", {"*": OK, "manager": DENY, "rep": DENY, "anonymous": ANON}),
     row("GET", "/runs/{submitted}", {"*": OK, "manager": DENY, "rep": DENY, "anonymous": ANON}),

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select, text
@@ -36,19 +37,29 @@ REPS, PERIOD, PLAN_REF = 5_000, "2026-03", "ae-2026@1"
 
 @pytest.fixture
 def company_url():
+    yield from company_databases(REPS, 100_000, seed=11)
+
+
+def company_databases(reps: int, facts: int, seed: int) -> Iterator[str]:
+    """A throw-away PostgreSQL database holding a synthetic company (`synthetic_company`)."""
     if not PG_URL:
         pytest.skip("PAYPLAN_TEST_DATABASE_URL is not set")
     for url in _throwaway_postgres(PG_URL):
         upgrade(url)
         engine = make_engine(url)
         with engine.begin() as conn:
-            generate(conn, reps=REPS, facts=100_000, seed=11, period=PERIOD)
-            audit.seal(conn)  # the synthetic facts went in without an import: put them on the record
-            for name, role in (("hr1", "hr"), ("fin1", "finance")):
-                add_user(conn, name, role)
-            plan_store.publish(conn, plan_text(), "ae-2026-v1.toml, every rep", get_user(conn, "hr1"))
+            synthetic_company(conn, reps, facts, seed)
         engine.dispose()
         yield url
+
+
+def synthetic_company(conn, reps: int, facts: int, seed: int) -> None:
+    """A synthetic company (`payplan.store.synthetic`) with users hr1 and fin1 and plan ae-2026@1."""
+    generate(conn, reps=reps, facts=facts, seed=seed, period=PERIOD)
+    audit.seal(conn)  # the synthetic facts went in without an import: put them on the record
+    for name, role in (("hr1", "hr"), ("fin1", "finance")):
+        add_user(conn, name, role)
+    plan_store.publish(conn, plan_text(), "ae-2026-v1.toml, every rep", get_user(conn, "hr1"))
 
 
 def _single_process(engine) -> tuple:
@@ -61,9 +72,9 @@ def _single_process(engine) -> tuple:
     return figures
 
 
-def _worker(url: str) -> subprocess.Popen:
+def _worker(url: str, lease: str = "2") -> subprocess.Popen:
     env = {**os.environ, "PAYPLAN_DATABASE_URL": url}
-    return subprocess.Popen([sys.executable, "-m", "payplan.cli", "worker", "--lease", "2", "--poll", "0.1"],
+    return subprocess.Popen([sys.executable, "-m", "payplan.cli", "worker", "--lease", lease, "--poll", "0.1"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

@@ -3,7 +3,9 @@
 A statement comes from fact files (`--plan --data --period`, works without a
 database) or from a run in the service database (`--run N`). `statements`
 renders every rep of a run in worker processes with a progress bar, skipping
-statements already rendered for the same result hash. `verify` exits 0 and
+statements already rendered for the same result hash (with PAYPLAN_JOBS=workers or
+`--no-wait`, a `statements.batch` job for `payplan worker`, its files then written the
+same way). `verify` exits 0 and
 prints "match" when the signature holds and the embedded calculation re-computes
 to the printed figures, else exits 1 naming what differs; `keys show` prints the
 public key that checks the signatures. Must not hold business
@@ -12,11 +14,13 @@ rules: errors are raised as payplan errors and mapped by `payplan.cli.main.main`
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from payplan.cli import language
+from payplan.cli.worker import jobs_group, start_local_worker, wait_for
 from payplan.statements import LANGUAGES
 
 lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
@@ -101,20 +105,92 @@ def _merged(plan_id: str, period: str | None, rep_id: str, other: object, lang: 
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory for the PDF files.")
 @click.option("--workers", type=int, default=None, help="Worker processes (default: one per core).")
+@click.option("--as", "as_name", default=None, metavar="USER",
+              help="With --run, when the statements are a job (PAYPLAN_JOBS=workers, or --no-wait): "
+                   "the user who asks for them (admin, finance or HR).")
+@click.option("--no-wait", is_flag=True, help="With --run: queue the statements as a job and print its number "
+                                                "at once (then: payplan jobs files N -o DIR).")
 def statements(run_id: int | None, plan_path: Path | None, data_dir: Path | None, period: str | None,
-               lang: str, out_dir: Path, workers: int | None) -> None:
-    """Print every rep's statement of a run into a directory, in parallel."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+               lang: str, out_dir: Path, workers: int | None, as_name: str | None, no_wait: bool) -> None:
+    """Print every rep's statement of a run into a directory, in parallel.
 
+    With PAYPLAN_JOBS=workers, `--run N` queues the statements as a job for `payplan worker`,
+    waits for it with its progress on stderr, then writes the files; `--no-wait` queues it and
+    prints the job's number first (on the default, a local worker process renders them)."""
     from payplan.statements.batch import render_all
 
+    from payplan.settings import get_settings
+
+    if run_id is not None and (no_wait or get_settings().jobs == "workers"):
+        return _as_job(run_id, lang, out_dir, as_name, no_wait)
+    if no_wait:
+        raise click.UsageError("--no-wait queues the statements of a run: give --run N")
     found = calculations(run_id, plan_path, data_dir, period, None)
+    with _bar(len(found)) as advance:
+        report = render_all(found, out_dir, lang, workers=workers, progress=advance)
+    summary(out_dir, report)
+
+
+@contextmanager
+def _bar(total: int):
+    """A transient progress bar of `total` statements; yields the function that advances it."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn("statements"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, transient=True) as bar:
-        task = bar.add_task("statements", total=len(found))
-        report = render_all(found, out_dir, lang, workers=workers, progress=lambda _: bar.advance(task))
+        task = bar.add_task("statements", total=total)
+        yield lambda _path: bar.advance(task)
+
+
+def summary(out_dir: Path, report) -> None:
     click.echo(f"{out_dir}: {len(report.rendered)} rendered, {len(report.skipped)} already up to date"
                + (f", {len(report.removed)} outdated removed" if report.removed else ""))
+
+
+def _as_job(run_id: int, lang: str, out_dir: Path, as_name: str | None, no_wait: bool) -> None:
+    from payplan.cli.database import acting
+    from payplan.cli.language import _
+    from payplan.jobs.statements import enqueue_statements
+
+    if as_name is None:
+        raise click.UsageError("give --as USER: the statements of a run are queued as a job on their behalf")
+    job_id = acting(as_name, lambda conn, user: enqueue_statements(conn, run_id, lang, user))
+    if no_wait:
+        start_local_worker()
+        click.echo(job_id)
+        click.echo(_("job %(job)s queued: payplan jobs files %(job)s -o DIR", job=job_id))
+        return
+    write_job_files(wait_for(job_id).id, out_dir)
+
+
+@jobs_group.command("files")
+@click.argument("job_id", type=int)
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the PDF files.")
+def jobs_files(job_id: int, out_dir: Path) -> None:
+    """Write the statements done job N rendered into a directory, as `payplan statements` does."""
+    write_job_files(job_id, out_dir)
+
+
+def write_job_files(job_id: int, out_dir: Path) -> None:
+    """A done statements job's files into `out_dir`, as `payplan statements` writes them
+    (read on one read transaction: the workers may go on writing meanwhile)."""
+    from payplan.cli.database import database_url
+    from payplan.jobs.statements import statement_files
+    from payplan.runs.jobs import job_status
+    from payplan.statements.batch import write_rendered
+    from payplan.store.db import make_engine
+    from payplan.store.transaction import unit_of_work
+
+    engine = make_engine(database_url())
+    try:
+        total = unit_of_work(engine, job_status, job_id, write=False).files
+        with _bar(total) as advance:
+            report = unit_of_work(engine, lambda conn: write_rendered(statement_files(conn, job_id), out_dir,
+                                                                      progress=advance), write=False)
+    finally:
+        engine.dispose()
+    summary(out_dir, report)
 
 
 @click.command("verify")

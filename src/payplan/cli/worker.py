@@ -1,5 +1,8 @@
 """`payplan worker` drains the job queue; `payplan jobs show N` says where a job stands.
 
+`payplan jobs files N -o DIR` (a done batch of statements into a folder) is in
+`payplan.cli.statements`.
+
 Any number of workers on any number of machines share the queue in the database
 (`payplan.store.queue`). A worker stops after its current step on SIGTERM or
 Ctrl-C; one killed outright (SIGKILL) loses only its claim, which another worker
@@ -13,8 +16,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 
 import click
@@ -23,8 +24,10 @@ from payplan.cli.database import database_url, transaction
 from payplan.cli.language import _
 from payplan.errors import Invalid
 from payplan.i18n import N_
-from payplan.runs.jobs import JobStatus, job_status
+from payplan.jobs import local
+from payplan.jobs.statements import STATEMENTS_BATCH
 from payplan.jobs.worker import work_once
+from payplan.runs.jobs import JobStatus, job_status
 from payplan.settings import get_settings
 from payplan.store import queue
 from payplan.store.db import make_engine
@@ -38,7 +41,7 @@ from payplan.store.transaction import unit_of_work
               help="Seconds to wait when the queue is empty.")
 @click.option("--until-idle", is_flag=True, help="Exit once the queue is empty.")
 def worker(lease: float, poll: float, until_idle: bool) -> None:
-    """Drain the job queue (runs), on this machine, beside any number of other workers."""
+    """Drain the job queue (runs, statements), on this machine, beside any number of other workers."""
     name = f"{socket.gethostname()}:{os.getpid()}"[:100]
     stopping = []
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -68,7 +71,7 @@ def _step(engine, name: str, lease: float) -> bool:
 
 @click.group("jobs")
 def jobs_group() -> None:
-    """Jobs: where a queued computation stands."""
+    """Jobs: where a queued computation stands, and what it made."""
 
 
 @jobs_group.command("show")
@@ -79,6 +82,8 @@ def jobs_show(job_id: int) -> None:
 
 
 def status_line(status: JobStatus) -> str:
+    if status.kind == STATEMENTS_BATCH:
+        return _statements_line(status)
     if status.state == "done":
         return _("job %(job)s: done, run %(run)s (%(done)s of %(total)s reps)", job=status.id, run=status.run_id,
                  done=status.reps_done, total=status.reps_total)
@@ -86,6 +91,16 @@ def status_line(status: JobStatus) -> str:
         return _("job %(job)s: failed: %(error)s", job=status.id, error=status.error)
     return _("job %(job)s: computing the run of %(plan)s for %(period)s, %(done)s of %(total)s reps", job=status.id,
              plan=status.plan, period=status.period, done=status.reps_done, total=status.reps_total)
+
+
+def _statements_line(status: JobStatus) -> str:
+    if status.state == "done":
+        return _("job %(job)s: done, %(files)s statements of run %(run)s (%(language)s)", job=status.id,
+                 files=status.files, run=status.run_id, language=status.lang)
+    if status.state == "failed":
+        return _("job %(job)s: failed: %(error)s", job=status.id, error=status.error)
+    return _("job %(job)s: printing the statements of run %(run)s (%(language)s), %(done)s of %(total)s reps",
+             job=status.id, run=status.run_id, language=status.lang, done=status.reps_done, total=status.reps_total)
 
 
 def wait_for(job_id: int) -> JobStatus:
@@ -108,5 +123,4 @@ def wait_for(job_id: int) -> JobStatus:
 def start_local_worker() -> None:
     """A detached `payplan worker --until-idle` for a job queued without waiting on the embedded default."""
     if get_settings().jobs == "local":
-        subprocess.Popen([sys.executable, "-m", "payplan.cli", "worker", "--until-idle"], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        local.start_local_worker(database_url())

@@ -1,8 +1,11 @@
 """The kinds of job a worker knows: for each, how a chunk is computed, stored and the job finished.
 
 A kind's `compute(conn, claim, params)` reads only (a read transaction) and returns
-what the chunk made; `store(conn, claim, made)` writes it, in the transaction that
-has just marked the chunk done (so a chunk computed twice is stored once);
+(key, made): what the chunk made. A kind with long work that needs no database
+(rendering) splits it: `compute` returns what it read, and `make(read, params)` turns
+that into (key, made) after the read transaction, so none stays open while it works
+(PostgreSQL ends a transaction idle too long). `store(conn, claim, made)` writes it, in
+the transaction that has just marked the chunk done (so a chunk computed twice is stored once);
 `complete(conn, job_id, params)` turns a job whose every chunk is stored into its
 result, in one transaction. Must not claim chunks or loop: `payplan.jobs.worker` does.
 """
@@ -15,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from payplan.jobs import statements as statements_job
 from payplan.runs import worker as run_job
 from payplan.runs.jobs import RUN_CREATE
 from payplan.simulation import job as simulation_job
@@ -26,9 +30,12 @@ class Kind:
     compute: Callable[[Connection, Claim, dict], Any]
     store: Callable[[Connection, Claim, Any], None]
     complete: Callable[[Connection, int, dict], bool]
+    make: Callable[[Any, dict], tuple[str, Any]] | None = None
 
 
 KINDS: dict[str, Kind] = {
     RUN_CREATE: Kind(run_job.compute, run_job.store_rows, run_job.complete),
     simulation_job.SIMULATION: Kind(simulation_job.compute, simulation_job.store, simulation_job.complete),
+    statements_job.STATEMENTS_BATCH: Kind(statements_job.read, statements_job.store, statements_job.complete,
+                                          statements_job.render),
 }

@@ -36,7 +36,7 @@ def work_once(engine: Engine, worker: str, lease_seconds: float = queue.LEASE_SE
         return finished
     with collector_paused():  # scoring, rendering and storing build no cycles (payplan.gcpause)
         try:
-            key, made = unit_of_work(engine, _compute, claim, write=False)
+            key, made = make(claim, unit_of_work(engine, _compute, claim, write=False))
         except PayplanError as exc:  # a plan or data error fails the job, for the person who asked
             unit_of_work(engine, fail, claim.job_id, str(exc))
             return True
@@ -60,6 +60,13 @@ def _kind(name: str):
 
 def _compute(conn: Connection, claim: queue.Claim) -> tuple[str, Any]:
     return _kind(claim.kind).compute(conn, claim, msgspec.json.decode(claim.params))
+
+
+def make(claim: queue.Claim, read: Any) -> tuple[str, Any]:
+    """(key, what the chunk made): `compute`'s own, or its kind's `make` of what `compute` read,
+    outside any transaction."""
+    kind = _kind(claim.kind)
+    return read if kind.make is None else kind.make(read, msgspec.json.decode(claim.params))
 
 
 def store_chunk(conn: Connection, claim: queue.Claim, key: str, made: Any) -> bool:

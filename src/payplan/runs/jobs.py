@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 
 import msgspec
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from payplan.access.users import User
 from payplan.core.eligibility import in_force, is_eligible
@@ -21,7 +21,7 @@ from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.runs.lifecycle import MAKERS, plan_period, refuse_second_regular, require
 from payplan.store import idempotency, queue
-from payplan.store.service_schema import jobs
+from payplan.store.service_schema import job_files, jobs
 from payplan.store.metrics import load_reps
 from payplan.store.records import canonical_json, now_text
 from payplan.store.rows import employed_in
@@ -31,7 +31,9 @@ CHUNK = 500  # reps per chunk: ~10 MiB of documents, stored in one short transac
 
 
 class JobStatus(msgspec.Struct, frozen=True):
-    """Where a job stands: queued / done / failed, reps done of the total, and the run it made."""
+    """Where a job stands: queued / done / failed, reps done of the total, and its run (the run a
+    `run.create` job made; the run whose statements a `statements.batch` job prints, in `lang`,
+    with the `files` stored so far)."""
 
     id: int
     kind: str
@@ -42,6 +44,8 @@ class JobStatus(msgspec.Struct, frozen=True):
     reps_total: int
     run_id: int | None
     error: str | None
+    lang: str | None = None
+    files: int = 0
 
 
 def enqueue_run(conn: Connection, plan_ref: str, period: str, actor: User,
@@ -86,5 +90,6 @@ def job_status(conn: Connection, job_id: int) -> JobStatus:
         raise NotFound(N_("job %(job)s does not exist"), job=job_id)
     params = msgspec.json.decode(row["params"])
     done = row["reps_total"] if row["state"] == "done" else queue.reps_done(conn, job_id)
+    files = conn.execute(select(func.count()).select_from(job_files).where(job_files.c.job_id == job_id)).scalar_one()
     return JobStatus(row["id"], row["kind"], row["state"], params["plan"], params["period"], done,
-                     row["reps_total"], row["run_id"], row["error"])
+                     row["reps_total"], row["run_id"], row["error"], params.get("lang"), files)

@@ -11,7 +11,9 @@ result hash: a statement already there for the same result hash is skipped, and
 the only files ever deleted are manifest entries replaced by a newer result for
 the same run, rep and language, after the new file and manifest are written.
 Any other file in the folder is never touched. Each worker builds one
-`PdfRenderer` and writes its files atomically. Must not decide which reps get
+`PdfRenderer` and writes its files atomically. Statements rendered elsewhere (a
+`statements.batch` job's files) are written the same way (`write_rendered`), their
+manifest entries the same as if rendered here. Must not decide which reps get
 statements: callers do.
 """
 
@@ -31,7 +33,7 @@ import msgspec
 
 from payplan.errors import Conflict, Invalid
 from payplan.i18n import N_
-from payplan.statements.calculation import Calculation, encode, result_hash
+from payplan.statements.calculation import Calculation, attachment_hash, encode, result_hash
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "payplan-statements-manifest/1"
@@ -83,7 +85,11 @@ def id_hash(rep_id: str) -> str:
 
 
 def source_of(calc: Calculation) -> str:
-    return f"run {calc.run.number}" if calc.run.number is not None else calc.period
+    return run_source(calc.run.number) if calc.run.number is not None else calc.period
+
+
+def run_source(number: int) -> str:
+    return f"run {number}"
 
 
 def file_name(calc: Calculation, lang: str) -> str:
@@ -120,32 +126,63 @@ def write_manifest(out: Path, entries: dict[tuple[str, str, str], Entry]) -> Non
     os.replace(tmp, out / MANIFEST)
 
 
-def plan_jobs(calcs: Iterable[Calculation], out: Path, lang: str, listed: dict[tuple[str, str, str], Entry],
-              report: BatchReport) -> tuple[list[Job], dict[str, Entry]]:
-    """The statements still to render (and their entries by path); those on disk are skipped."""
-    jobs, new, names = [], {}, {e.file for e in listed.values()}
-    for calc in calcs:
-        e = entry(calc, lang)
-        path = out / e.file
-        if e.file in new:
+class _Folder:
+    """One batch's writes into a folder: what the manifest lists, what is new, what was replaced."""
+
+    def __init__(self, out: Path, listed: dict[tuple[str, str, str], Entry]) -> None:
+        self.out, self.listed, self.report = out, listed, BatchReport()
+        self.names = {e.file for e in listed.values()}
+        self.new: dict[str, Entry] = {}
+        self.replaced: list[Entry] = []
+
+    def plan(self, e: Entry, same: Callable[[Path], bool]) -> str | None:
+        """The path to write `e` to; None when it is on disk already (skipped). `same(path)` says
+        whether a file there that the manifest does not list is this very statement."""
+        path = self.out / e.file
+        if str(path) in self.new:
             raise Conflict(N_("two statements of this batch would be written to %(file)s"), file=e.file)
-        if listed.get(e.key) == e and path.exists():
-            report.skipped.append(str(path))
-            continue
-        if path.exists() and e.file not in names and not _same_content(path, calc):
+        if self.listed.get(e.key) == e and path.exists():
+            self.report.skipped.append(str(path))
+            return None
+        if path.exists() and e.file not in self.names and not same(path):
             raise Conflict(N_("%(path)s exists and was not written by this batch (not in %(manifest)s): move it away"),
                            path=str(path), manifest=MANIFEST)
-        jobs.append(Job(calc, lang, str(path)))
-        new[str(path)] = e
-    return jobs, new
+        self.new[str(path)] = e
+        return str(path)
+
+    def written(self, path: str) -> None:
+        """A planned file is on disk: list it (the manifest is written every `FLUSH_EVERY` files)."""
+        e = self.new[path]
+        if e.key in self.listed and self.listed[e.key].file != e.file:
+            self.replaced.append(self.listed[e.key])
+        self.listed[e.key] = e
+        self.report.rendered.append(path)
+        if len(self.report.rendered) % FLUSH_EVERY == 0:
+            write_manifest(self.out, self.listed)
 
 
-def _same_content(path: Path, calc: Calculation) -> bool:
+@contextmanager
+def folder(out_dir: str | Path) -> Iterator[_Folder]:
+    """A batch into `out_dir`, one at a time per folder: the manifest written at the end (if anything
+    was written, even when the batch fails) and, when it succeeded, the replaced files removed."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with _locked(out):
+        batch = _Folder(out, {e.key: e for e in read_manifest(out).files})
+        try:
+            yield batch
+        finally:
+            if batch.report.rendered:  # an unchanged folder is left as it is, manifest included
+                write_manifest(out, batch.listed)
+        batch.report.removed = remove_replaced(out, batch.replaced, batch.listed)
+
+
+def _same_content(path: Path, attachment: bytes) -> bool:
     """Whether a file not in the manifest is this statement (a batch stopped before listing it)."""
     from payplan.statements.pdf import read_attachment
 
     try:
-        return read_attachment(path) == encode(calc)
+        return read_attachment(path) == attachment
     except Exception:  # noqa: BLE001 - anything unreadable is not ours
         return False
 
@@ -153,30 +190,38 @@ def _same_content(path: Path, calc: Calculation) -> bool:
 def render_all(calcs: Iterable[Calculation], out_dir: str | Path, lang: str = "en", *,
                workers: int | None = None, progress: Callable[[str], None] | None = None) -> BatchReport:
     """Render every calculation's statement into `out_dir`; `progress(path)` after each."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    report = BatchReport()
-    with _locked(out):
-        listed = {e.key: e for e in read_manifest(out).files}
-        jobs, new = plan_jobs(calcs, out, lang, listed, report)
-        for path in report.skipped:
+    with folder(out_dir) as batch:
+        jobs = [Job(calc, lang, path) for calc in calcs
+                if (path := batch.plan(entry(calc, lang), lambda p, c=calc: _same_content(p, encode(c))))]
+        for path in batch.report.skipped:
             progress and progress(path)
-        replaced: list[Entry] = []
-        try:
-            for done, path in enumerate(_run(jobs, max(1, min(workers or os.cpu_count() or 1, len(jobs)))), 1):
-                e = new[path]
-                if e.key in listed and listed[e.key].file != e.file:
-                    replaced.append(listed[e.key])
-                listed[e.key] = e
-                report.rendered.append(path)
-                if done % FLUSH_EVERY == 0:
-                    write_manifest(out, listed)
-                progress and progress(path)
-        finally:
-            if report.rendered:  # an unchanged folder is left as it is, manifest included
-                write_manifest(out, listed)
-        report.removed = remove_replaced(out, replaced, listed)
-    return report
+        for path in _run(jobs, max(1, min(workers or os.cpu_count() or 1, len(jobs)))):
+            batch.written(path)
+            progress and progress(path)
+    return batch.report
+
+
+def write_rendered(files: Iterable[tuple[Entry, bytes]], out_dir: str | Path,
+                   progress: Callable[[str], None] | None = None) -> BatchReport:
+    """Write statements rendered elsewhere (a job's files: `(entry, pdf)`, one at a time) into
+    `out_dir`, as `render_all` writes what it renders; `progress(path)` after each."""
+    from payplan.statements.pdf import read_attachment
+
+    with folder(out_dir) as batch:
+        for e, pdf in files:
+            path = batch.plan(e, lambda p: _same_content(p, read_attachment(pdf)))
+            if path is not None:
+                write_atomically(path, pdf)
+                batch.written(path)
+            progress and progress(path or str(batch.out / e.file))
+    return batch.report
+
+
+def pdf_entry(name: str, rep_id: str, source: str, lang: str, pdf: bytes) -> Entry:
+    """The manifest entry of a statement PDF rendered elsewhere (its result hash from its attachment)."""
+    from payplan.statements.pdf import read_attachment
+
+    return Entry(name, rep_id, source, lang, attachment_hash(read_attachment(pdf) or b"", lang))
 
 
 def remove_replaced(out: Path, replaced: list[Entry], listed: dict[tuple[str, str, str], Entry]) -> list[str]:
@@ -208,28 +253,33 @@ def _locked(out: Path) -> Iterator[None]:
 def _run(jobs: list[Job], workers: int) -> Iterator[str]:
     """Paths as their statements are written: in this process for one worker, else a pool."""
     if workers == 1:
-        _init()
         for job in jobs:
             yield _render(job)
         return
-    with ProcessPoolExecutor(workers, initializer=_init) as pool:
+    with ProcessPoolExecutor(workers, initializer=renderer) as pool:
         for future in as_completed([pool.submit(_render, job) for job in jobs]):
             yield future.result()
 
 
-def _init() -> None:
+def renderer():
+    """This process's `PdfRenderer`, built at the first call and reused."""
     global _renderer
     if _renderer is None:
         from payplan.statements.pdf import PdfRenderer
 
         _renderer = PdfRenderer()
+    return _renderer
 
 
 def _render(job: Job) -> str:
-    """Write one statement atomically (temporary file, then rename); returns its path."""
-    pdf = _renderer.statement(job.calc, job.lang)
-    tmp = f"{job.path}.{os.getpid()}.part"
-    with open(tmp, "wb") as handle:
-        handle.write(pdf)
-    os.replace(tmp, job.path)
+    """Write one statement atomically; returns its path."""
+    write_atomically(job.path, renderer().statement(job.calc, job.lang))
     return job.path
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """A temporary file beside `path`, renamed over it."""
+    tmp = f"{path}.{os.getpid()}.part"
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)

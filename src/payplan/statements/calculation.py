@@ -124,7 +124,12 @@ def decode(data: bytes) -> Embedded:
 
 def result_hash(calc: Calculation, lang: str) -> str:
     """Identity of a rendered statement: same hash, same PDF content (skip re-rendering)."""
-    digest = hashlib.sha256(encode(calc))
+    return attachment_hash(encode(calc), lang)
+
+
+def attachment_hash(data: bytes, lang: str) -> str:
+    """`result_hash` of the calculation whose attachment bytes are `data` (as a PDF embeds them)."""
+    digest = hashlib.sha256(data)
     digest.update(f"|{lang}|{RENDER_VERSION}".encode())
     return digest.hexdigest()
 

@@ -73,6 +73,18 @@ def run_calculations(conn: Connection, run_id: int, rep_id: str | None = None) -
             for row in rows]
 
 
+def reps_calculations(conn: Connection, run_id: int, rep_ids: list[str]) -> list[Calculation]:
+    """The calculations of reps `rep_ids` in run `run_id`, in that order (a chunk of a batch job)."""
+    run = _run(conn, run_id)
+    rows = {row.rep_id: row for row in conn.execute(select(*_ROW).where(
+        run_results.c.run_id == run_id, run_results.c.rep_id.in_(rep_ids)))}
+    for rep_id in rep_ids:
+        if rep_id not in rows:
+            raise NotFound(N_("no result for rep %(rep)r in run %(run)s"), rep=rep_id, run=run_id)
+    return [_from_row(conn, run, rows[r]) if rows[r].inputs is not None else _legacy(conn, run, r)[0]
+            for r in rep_ids]
+
+
 def _run(conn: Connection, run_id: int) -> _Run:
     row = runs.get_run(conn, run_id)
     version = plan_store.get_plan_by_id(conn, row.plan_version_id)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from payplan.runs import recompute_job
 from payplan.runs import worker as run_job
 from payplan.runs.jobs import RUN_CREATE
 from payplan.store.queue import Claim
@@ -29,4 +30,5 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     RUN_CREATE: Kind(run_job.compute, run_job.store_rows, run_job.complete),
+    recompute_job.RUN_RECOMPUTE: Kind(recompute_job.compute, run_job.store_rows, recompute_job.complete),
 }

@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import Connection, Engine
 
-from payplan.errors import PayplanError
+from payplan.errors import PayplanError, reason_record
 from payplan.gcpause import collector_paused
 from payplan.i18n import N_
 from payplan.jobs.kinds import KINDS
@@ -38,7 +38,7 @@ def work_once(engine: Engine, worker: str, lease_seconds: float = queue.LEASE_SE
         try:
             key, made = unit_of_work(engine, _compute, claim, write=False)
         except PayplanError as exc:  # a plan or data error fails the job, for the person who asked
-            unit_of_work(engine, queue.close, claim.job_id, "failed", error=str(exc))
+            unit_of_work(engine, queue.close, claim.job_id, "failed", error=reason_record(exc))
             return True
         whole = unit_of_work(engine, store_chunk, claim, key, made)
         del made

@@ -18,6 +18,8 @@ from datetime import datetime, timedelta, timezone
 import msgspec
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
+from payplan.errors import PayplanError, reason_record
+from payplan.i18n import N_
 from payplan.store.service_schema import job_chunks, jobs
 from payplan.store.records import now_text
 
@@ -66,8 +68,9 @@ def claim(conn: Connection, worker: str, lease_seconds: float = LEASE_SECONDS,
     if row is None:
         return None
     if row.attempts >= MAX_ATTEMPTS:
-        close(conn, row.job_id, "failed", error=f"chunk {row.chunk} was claimed {row.attempts} times "
-                                                 "and never stored (see the workers' logs)")
+        close(conn, row.job_id, "failed", error=reason_record(PayplanError(
+            N_("chunk %(chunk)s was claimed %(attempts)s times and never stored (see the workers' logs)"),
+            chunk=row.chunk, attempts=row.attempts)))
         return claim(conn, worker, lease_seconds, job_id)
     conn.execute(update(job_chunks).where(job_chunks.c.job_id == row.job_id, job_chunks.c.chunk == row.chunk)
                  .values(state="claimed", worker=worker, lease_until=lease_end(lease_seconds),

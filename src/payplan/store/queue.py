@@ -123,3 +123,8 @@ def close(conn: Connection, job_id: int, state: str, **values: object) -> bool:
     changed = conn.execute(update(jobs).where(jobs.c.id == job_id, jobs.c.state == "queued")
                            .values(state=state, finished_at=now_text(), **values)).rowcount
     return changed == 1
+
+
+def failure(conn: Connection, job_id: int) -> str | None:
+    """Why the job failed, as stored (`payplan.errors.reason_record`); None unless it failed."""
+    return conn.execute(select(jobs.c.error).where(jobs.c.id == job_id)).scalar()

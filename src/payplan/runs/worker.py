@@ -7,7 +7,9 @@ same chunk only one stores its rows, and `job_results`' key (job, rep) refuses a
 rep twice). `complete`, in one transaction, hashes the rows in rep order (the
 single-process run's inputs and outputs hashes, byte for byte), inserts the run,
 moves the rows into `run_results` with one INSERT … SELECT and writes the run's
-audit row: a run exists only whole. Must not render or format.
+audit row: a run exists only whole. A draft recomputed as a job (`payplan.runs.recompute_job`)
+stages and moves its rows with the same `compute`, `store_rows`, `hashes` and `move_rows`.
+Must not render or format.
 """
 
 from __future__ import annotations

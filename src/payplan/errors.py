@@ -14,6 +14,7 @@ sentence without fields still works and is translated only if the catalog has it
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 
 
@@ -81,3 +82,19 @@ class NoDatabase(PayplanError):
     """No payplan database where the settings point, or one at an older schema revision."""
 
     status, title = 503, "Service unavailable"
+
+
+def reason_record(exc: PayplanError) -> str:
+    """The reason of `exc` as stored text (a failed job's `error`): JSON of its message id, fields
+    and words, so that it can be said later in the reader's language (`stored_reason`)."""
+    record = {"message": exc.message, "fields": exc.fields, "words": list(exc.words)}
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def stored_reason(text: str) -> PayplanError:
+    """The reason `reason_record` stored; any other text (written before, or by hand) as a plain sentence."""
+    try:
+        record = json.loads(text)
+        return PayplanError(record["message"], words=tuple(record["words"]), **record["fields"])
+    except (ValueError, TypeError, KeyError):
+        return PayplanError(text)

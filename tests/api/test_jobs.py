@@ -46,3 +46,28 @@ def test_a_queued_run_answers_202_then_its_job_names_the_run(world, world_client
     assert here.status_code == 201
     assert {k: here.json()[k] for k in ("inputs_hash", "outputs_hash", "reps", "total")} == \
         {k: run[k] for k in ("inputs_hash", "outputs_hash", "reps", "total")}
+
+
+def test_a_queued_recompute_answers_202_and_leaves_the_run_as_recompute_does(world, world_client):
+    finance, draft = world.headers("finance"), world.runs["draft"]
+    before = world_client.get(f"/runs/{draft}", headers=finance).json()
+    here = world_client.post(f"/runs/{draft}/recompute?revision={before['revision']}", headers=finance)
+    assert here.status_code == 200, here.text  # the default: here and now
+    with workers_client(world) as client:
+        stale = client.post(f"/runs/{draft}/recompute?revision={before['revision']}", headers=finance)
+        assert stale.status_code == 409  # the revision read is checked when queuing
+        queued = client.post(f"/runs/{draft}/recompute", headers=finance)
+        assert queued.status_code == 202, queued.text
+        job = queued.json()
+        assert queued.headers["location"] == f"/jobs/{job['id']}"
+        assert (job["kind"], job["state"], job["run_id"], job["reps_done"]) == ("run.recompute", "queued", draft, 0)
+        assert job["reps_total"] == here.json()["reps"] > 0
+        assert client.post(f"/runs/{draft}/recompute", headers=finance).status_code == 409  # already queued
+        while work_once(world.engine, "test-worker"):
+            pass
+        done = client.get(queued.headers["location"], headers=finance).json()
+        after = client.get(f"/runs/{draft}", headers=finance).json()
+    assert (done["state"], done["reps_done"]) == ("done", job["reps_total"])
+    assert after["revision"] == here.json()["revision"] + 1
+    assert {k: after[k] for k in ("state", "inputs_hash", "outputs_hash", "reps", "total")} == \
+        {k: here.json()[k] for k in ("state", "inputs_hash", "outputs_hash", "reps", "total")}

@@ -76,3 +76,31 @@ def test_no_wait_on_the_default_starts_a_local_worker(payplan):
         time.sleep(0.3)
     assert "4 of 4 reps" in shown
     assert "total: 550.00" in payplan("runs", "show", "1", "--as", "fin1").stdout
+
+
+def test_runs_recompute_here_queued_and_waited_for(payplan):
+    payplan("runs", "create", "--plan", "svc@1", "--period", "2026-03", "--as", "fin1")
+    here = payplan("runs", "recompute", "1", "--as", "fin1").stdout.splitlines()
+    assert here[0] == "1" and "4 reps, total 550.00" in here[1]
+    queued = payplan("runs", "recompute", "1", "--as", "fin1", "--no-wait", jobs="workers").stdout.splitlines()
+    assert queued[0] == "1" and "payplan jobs show 1" in queued[1]  # job 1 recomputes run 1
+    assert "recomputing run 1 of svc@1 for 2026-03, 0 of 4 reps" in payplan("jobs", "show", "1").stdout
+    assert "already recomputing run 1" in payplan("runs", "recompute", "1", "--as", "fin1", "--no-wait",
+                                                  jobs="workers", ok=False).stderr
+    payplan("worker", "--until-idle")
+    assert "job 1: done, run 1 (4 of 4 reps)" in payplan("jobs", "show", "1").stdout
+    assert "(revision 3)" in payplan("runs", "show", "1", "--as", "fin1").stdout  # recomputed twice
+    worker = subprocess.Popen([sys.executable, "-m", "payplan.cli", "worker", "--poll", "0.1"],
+                              env={**payplan.env, "PAYPLAN_JOBS": "workers"}, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        waited = payplan("runs", "recompute", "1", "--as", "fin1", jobs="workers")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+    assert waited.stdout.splitlines()[0] == "1" and "4 reps, total 550.00" in waited.stdout
+    assert "of 4 reps" in waited.stderr
+    payplan("runs", "submit", "1", "--as", "fin1")
+    refused = payplan("runs", "recompute", "1", "--as", "fin1", "--no-wait", ok=False)
+    assert "run 1 is submitted, so it cannot be recomputed" in refused.stderr
+    assert "chain intact" in payplan("audit", "verify").stdout

@@ -132,9 +132,14 @@ class Server:
 @pytest.fixture
 def server(company) -> Iterator[Server]:
     """The app under uvicorn on a free local port, in a thread, on a copy of the company."""
+    yield from serve(company, settings_for(company.url))
+
+
+def serve(company: Company, settings: Settings) -> Iterator[Server]:
+    """The app of `settings` under uvicorn on a free local port, in a thread, until the generator closes."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(create_app(settings_for(company.url)), log_level="warning", lifespan="on")
+    config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -167,10 +172,14 @@ def browser():
 @pytest.fixture
 def page(browser, server):
     """A fresh browser context (no cookies) on the running server, laptop-sized."""
+    yield from tab_on(browser, server)
+
+
+def tab_on(browser, server: Server):
+    """A tab of a fresh browser context (no cookies) on `server`, laptop-sized, until the generator closes."""
     context = browser.new_context(base_url=server.url, viewport={"width": 1366, "height": 860})
     context.set_default_timeout(10_000)
-    tab = context.new_page()
-    yield tab
+    yield context.new_page()
     context.close()
 
 

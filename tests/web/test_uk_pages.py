@@ -21,6 +21,7 @@ from payplan.facts.mapping import mappings_in
 from payplan.plans.files import load_plan
 
 from .conftest import HTML, PLANS, ROOT
+from .test_job_pages import jobs_in_every_state
 from .test_pages import post_form, sign_in
 
 # product, format and currency names, and the fact kinds (the names of the importable files' column sets)
@@ -58,7 +59,8 @@ def english_on(html: str) -> list[str]:
 def pages(company) -> dict[str, list[str]]:
     r = company.runs
     dispute = _resolved_dispute(company)
-    return {"fiona": ["/finance/runs", f"/finance/runs/{r['mar']}", f"/finance/runs/{r['sdr_mar']}",
+    jobs = jobs_in_every_state(company)  # queued, done, failed
+    return {"fiona": [*jobs, "/finance/runs", f"/finance/runs/{r['mar']}", f"/finance/runs/{r['sdr_mar']}",
                       f"/finance/runs/{r['sdr_feb']}", "/finance/import", f"/pay/{r['mar']}/AE01", "/pay/999/AE01",
                       "/pay/disputes", f"/pay/disputes/{dispute + 1}",
                       "/progress/team/MGR01?period=2026-03", "/progress?rep=AE01&period=2026-03",
@@ -68,7 +70,7 @@ def pages(company) -> dict[str, list[str]]:
                       "/me/plan?period=2026-03", "/me/plan?period=2026-07"],
             "olena": ["/pay", "/me/plan?period=2026-03", "/plans/3/view", "/progress?period=2026-03",
                       "/progress/team/MGR01?period=2026-03", "/pay/disputes"],
-            "hanna": ["/hr/simulation", "/finance/runs", "/finance/plans", "/plans/2/view"]}
+            "hanna": ["/hr/simulation", "/finance/runs", "/finance/plans", "/plans/2/view", *jobs]}
 
 
 def _resolved_dispute(company) -> int:

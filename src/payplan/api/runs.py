@@ -1,7 +1,8 @@
 """Runs: create (with `Idempotency-Key`), list, read, and the state transitions.
 
 `POST /runs` {plan, period} evaluates a draft run; the same `Idempotency-Key` from
-the same user gives back the same run. Transitions are `POST /runs/{id}/submit|
+the same user gives back the same run. With PAYPLAN_JOBS=workers, `POST /runs` and
+`POST /runs/{id}/recompute` queue a job instead and answer 202 with its Location. Transitions are `POST /runs/{id}/submit|
 recompute|approve|reject|pay|adjust`; each may pass `?revision=N` (the revision
 read) so a stale client gets 409 instead of acting on a run that changed. Who may
 do what follows `payplan.runs.lifecycle` (MAKERS create/recompute/submit, APPROVERS approve/
@@ -33,6 +34,7 @@ from payplan.runs import lifecycle as runs
 from payplan.runs.export import Payroll
 from payplan.runs.jobs import JobStatus, enqueue_run, job_status
 from payplan.runs.recompute import recompute
+from payplan.runs.recompute_job import enqueue_recompute
 from payplan.runs.review import RunReview, review
 from payplan.runs.rows import RunRow
 from payplan.runs.views import SEE_ALL
@@ -181,6 +183,18 @@ def reject_run(request: Request, run_id: RunId, data: JSONBody[Rejection],
     return db.write(lambda conn: summary_of(conn, runs.reject(conn, run_id, user, data.reason, revision=revision)))
 
 
+@post("/runs/{run_id:int}/recompute", guards=[MAKE], sync_to_thread=True, status_code=200, tags=["runs"],
+      responses={**_WRITE_ERRORS, 202: _QUEUED}, after_request=_queued, operation_id="recomputeRun")
+def recompute_run(request: Request, run_id: RunId, db: NamedDependency[Database],
+                  revision: Revision = None) -> RunSummary | JobStatus:
+    """Evaluate a draft run again on the current facts: here and now (200), or, when
+    PAYPLAN_JOBS=workers, as a job for `payplan worker` (202, Location: /jobs/{id})."""
+    user = request.user
+    if request.app.state.settings.jobs == "workers":
+        return db.write(lambda conn: job_status(conn, enqueue_recompute(conn, run_id, user, revision)))
+    return db.write(lambda conn: summary_of(conn, recompute(conn, run_id, user, revision=revision)))
+
+
 @get("/runs/{run_id:int}/review", guards=[allow(*SEE_ALL)], sync_to_thread=True, tags=["runs"],
      responses=problem_responses(400, 401, 403, 404))
 def review_run(request: Request, run_id: RunId, db: NamedDependency[Database]) -> RunReview:
@@ -229,9 +243,8 @@ def adjust_run(request: Request, run_id: RunId, db: NamedDependency[Database]) -
 
 
 ROUTES = [
-    create_run, list_runs, get_run, review_run, export_csv, export_json, reject_run, adjust_run,
+    create_run, list_runs, get_run, recompute_run, review_run, export_csv, export_json, reject_run, adjust_run,
     _transition("submit", MAKE, runs.submit, "Send a draft run for approval."),
-    _transition("recompute", MAKE, recompute, "Evaluate a draft run again on the current facts."),
     _transition("approve", APPROVE, runs.approve, "Approve a submitted run (not its submitter or plan publisher)."),
     _transition("pay", APPROVE, runs.pay, "Mark an approved run as paid."),
 ]

@@ -1,9 +1,10 @@
-"""`payplan runs create | submit | approve | pay | reject | show | adjust`: the monthly run.
+"""`payplan runs create | recompute | submit | approve | pay | reject | show | adjust`: the monthly run.
 
 Each command is one transaction on behalf of `--as USER`, through the same
 functions as the API, so segregation of duties holds here too. `create` and
-`adjust` print the new run's number first. Must not hold business rules: they
-live in `payplan.runs`.
+`adjust` print the new run's number first (`recompute` the run's); with
+PAYPLAN_JOBS=workers or `--no-wait`, `create` and `recompute` queue a job
+(`payplan.cli.worker`). Must not hold business rules: they live in `payplan.runs`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from payplan.cli.language import KINDS, STATES, _, current, ngettext, numbers, w
 from payplan.cli.worker import start_local_worker, wait_for
 from payplan.runs import adjustments, export
 from payplan.runs.jobs import enqueue_run
+from payplan.runs.recompute import recompute
+from payplan.runs.recompute_job import enqueue_recompute
 from payplan.runs import lifecycle as runs
 from payplan.runs.review import flag_name, review
 from payplan.runs.views import SEE_ALL, list_results
@@ -27,7 +30,7 @@ from payplan.settings import get_settings
 
 @click.group("runs")
 def runs_group() -> None:
-    """Pay runs: create, submit, approve, pay, reject, show, adjust."""
+    """Pay runs: create, recompute, submit, approve, pay, reject, show, adjust."""
 
 
 @runs_group.command("create")
@@ -44,17 +47,48 @@ def runs_create(plan_ref: str, period: str, idempotency_key: str | None, as_name
     `--no-wait` queues the job and prints its number first (on the default, a local worker
     process computes it)."""
     if no_wait or get_settings().jobs == "workers":
-        job_id = acting(as_name, lambda conn, user: enqueue_run(conn, plan_ref, period, user, idempotency_key))
-        if no_wait:
-            start_local_worker()
-            click.echo(job_id)
-            click.echo(_("job %(job)s queued: payplan jobs show %(job)s", job=job_id))
+        run_id = _as_job(as_name, no_wait, lambda conn, user: enqueue_run(conn, plan_ref, period, user,
+                                                                           idempotency_key))
+        if run_id is None:
             return
-        run_id = wait_for(job_id).run_id
         run, count, total = transaction(lambda conn: _with_totals(conn, runs.get_run(conn, run_id)))
     else:
         run, count, total = acting(as_name, lambda conn, user: _with_totals(
             conn, runs.create_run(conn, plan_ref, period, user, idempotency_key)))
+    _draft_lines(run, count, total)
+
+
+@runs_group.command("recompute")
+@click.argument("run_id", type=int)
+@click.option("--no-wait", is_flag=True, help="Queue the job and print its number at once (see: payplan jobs show N).")
+@as_user
+def runs_recompute(run_id: int, as_name: str, no_wait: bool = False) -> None:
+    """Evaluate draft run N again on the current facts; prints the run's number first.
+
+    As `runs create`: here, in one transaction, by default; a job for `payplan worker`, waited
+    for, with PAYPLAN_JOBS=workers; with `--no-wait`, the job's number first."""
+    if no_wait or get_settings().jobs == "workers":
+        if _as_job(as_name, no_wait, lambda conn, user: enqueue_recompute(conn, run_id, user)) is None:
+            return
+        run, count, total = transaction(lambda conn: _with_totals(conn, runs.get_run(conn, run_id)))
+    else:
+        run, count, total = acting(as_name, lambda conn, user: _with_totals(conn, recompute(conn, run_id, user)))
+    _draft_lines(run, count, total)
+
+
+def _as_job(as_name: str, no_wait: bool, enqueue: Callable[..., int]) -> int | None:
+    """Queue a job on behalf of `as_name`; with `no_wait` print its number (a local worker computes it on
+    the default) and give None, else wait for the workers and give the run it made or recomputed."""
+    job_id = acting(as_name, enqueue)
+    if no_wait:
+        start_local_worker()
+        click.echo(job_id)
+        click.echo(_("job %(job)s queued: payplan jobs show %(job)s", job=job_id))
+        return None
+    return wait_for(job_id).run_id
+
+
+def _draft_lines(run: runs.RunRow, count: int, total: object) -> None:
     click.echo(run.id)
     click.echo(_("draft run %(run)s: %(plan)s, %(period)s, %(reps)s, total %(total)s", run=run.id, plan=run.plan_ref,
                  period=run.period, reps=_reps(count), total=numbers().amount(total)))

@@ -26,6 +26,7 @@ from payplan.errors import Invalid
 from payplan.i18n import N_
 from payplan.jobs import local
 from payplan.jobs.statements import STATEMENTS_BATCH
+from payplan.runs.recompute_job import RUN_RECOMPUTE
 from payplan.jobs.worker import work_once
 from payplan.runs.jobs import JobStatus, job_status
 from payplan.settings import get_settings
@@ -89,6 +90,10 @@ def status_line(status: JobStatus) -> str:
                  done=status.reps_done, total=status.reps_total)
     if status.state == "failed":
         return _("job %(job)s: failed: %(error)s", job=status.id, error=status.error)
+    if status.kind == RUN_RECOMPUTE:
+        return _("job %(job)s: recomputing run %(run)s of %(plan)s for %(period)s, %(done)s of %(total)s reps",
+                 job=status.id, run=status.run_id, plan=status.plan, period=status.period, done=status.reps_done,
+                 total=status.reps_total)
     return _("job %(job)s: computing the run of %(plan)s for %(period)s, %(done)s of %(total)s reps", job=status.id,
              plan=status.plan, period=status.period, done=status.reps_done, total=status.reps_total)
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from payplan.jobs import statements as statements_job
+from payplan.runs import recompute_job
 from payplan.runs import worker as run_job
 from payplan.runs.jobs import RUN_CREATE
 from payplan.simulation import job as simulation_job
@@ -35,6 +36,7 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     RUN_CREATE: Kind(run_job.compute, run_job.store_rows, run_job.complete),
+    recompute_job.RUN_RECOMPUTE: Kind(recompute_job.compute, run_job.store_rows, recompute_job.complete),
     simulation_job.SIMULATION: Kind(simulation_job.compute, simulation_job.store, simulation_job.complete),
     statements_job.STATEMENTS_BATCH: Kind(statements_job.read, statements_job.store, statements_job.complete,
                                           statements_job.render),

@@ -128,7 +128,7 @@ def complete(conn: Connection, job_id: int, params: dict) -> bool:
     try:
         _unchanged(conn, params)
     except Conflict as exc:
-        return queue.close(conn, job_id, "failed", error=str(exc))
+        return queue.fail(conn, job_id, exc)
     if not queue.close(conn, job_id, "done"):
         return False  # another worker finished it first
     actor = user_by_id(conn, conn.execute(select(jobs.c.requested_by).where(jobs.c.id == job_id)).scalar_one())

@@ -38,18 +38,13 @@ def work_once(engine: Engine, worker: str, lease_seconds: float = queue.LEASE_SE
         try:
             key, made = make(claim, unit_of_work(engine, _compute, claim, write=False))
         except PayplanError as exc:  # a plan or data error fails the job, for the person who asked
-            unit_of_work(engine, fail, claim.job_id, str(exc))
+            unit_of_work(engine, queue.fail, claim.job_id, exc)
             return True
         whole = unit_of_work(engine, store_chunk, claim, key, made)
         del made
     if whole:
         unit_of_work(engine, complete, claim.job_id, claim.kind, claim.params)
     return True
-
-
-def fail(conn: Connection, job_id: int, error: str) -> bool:
-    """Fail the job, saying why, for the person who asked."""
-    return queue.close(conn, job_id, "failed", error=error)
 
 
 def _kind(name: str):

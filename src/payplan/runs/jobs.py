@@ -16,7 +16,9 @@ from sqlalchemy import Connection, func, insert, select
 
 from payplan.access.users import User
 from payplan.core.eligibility import in_force, is_eligible
-from payplan.errors import Conflict, NotFound
+from payplan.core.periods import Period
+from payplan.core.plan import Plan
+from payplan.errors import Conflict, NotFound, stored_reason
 from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.runs.lifecycle import MAKERS, plan_period, refuse_second_regular, require
@@ -64,16 +66,29 @@ def enqueue_run(conn: Connection, plan_ref: str, period: str, actor: User,
     params = {"plan": version.ref, "plan_version_id": version.id, "period": pay_period.key}
     key = hashlib.sha256(canonical_json({"kind": RUN_CREATE, **params}).encode()).hexdigest()
     _refuse_second_job(conn, key, version.ref, pay_period.key)
-    # the reps the run scores: eligible and employed in the period (`load_inputs` reads no others)
-    reps = sorted(r.id for r in load_reps(conn) if is_eligible(plan, r) and employed_in(r, pay_period)) \
-        if in_force(plan, pay_period) else []
-    job_id = conn.execute(insert(jobs).values(
-        kind=RUN_CREATE, params=canonical_json({**params, "idempotency_key": idempotency_key}), inputs_key=key,
-        state="queued", requested_by=actor.id, created_at=now_text(), reps_total=len(reps),
-    ).returning(jobs.c.id)).scalar_one()
-    queue.add_chunks(conn, job_id, [reps[i:i + chunk_size] for i in range(0, len(reps), chunk_size)])
+    reps = run_reps(conn, plan, pay_period)
+    job_id = insert_job(conn, RUN_CREATE, {**params, "idempotency_key": idempotency_key}, key, actor, reps,
+                        [reps[i:i + chunk_size] for i in range(0, len(reps), chunk_size)])
     if idempotency_key is not None:
         idempotency.remember(conn, idempotency_key, actor.id, "runs.create", request, {"job_id": job_id})
+    return job_id
+
+
+def run_reps(conn: Connection, plan: Plan, period: Period) -> list[str]:
+    """The reps a run scores, in rep order: eligible and employed in the period (`load_inputs` reads no others)."""
+    if not in_force(plan, period):
+        return []
+    return sorted(r.id for r in load_reps(conn) if is_eligible(plan, r) and employed_in(r, period))
+
+
+def insert_job(conn: Connection, kind: str, params: dict, key: str, actor: User, reps: list[str],
+               chunks: list[list[str]], run_id: int | None = None) -> int:
+    """A queued job of `kind` over `reps`, split into `chunks`; returns its id."""
+    job_id = conn.execute(insert(jobs).values(
+        kind=kind, params=canonical_json(params), inputs_key=key, state="queued", requested_by=actor.id,
+        created_at=now_text(), reps_total=len(reps), run_id=run_id,
+    ).returning(jobs.c.id)).scalar_one()
+    queue.add_chunks(conn, job_id, chunks)
     return job_id
 
 
@@ -91,5 +106,6 @@ def job_status(conn: Connection, job_id: int) -> JobStatus:
     params = msgspec.json.decode(row["params"])
     done = row["reps_total"] if row["state"] == "done" else queue.reps_done(conn, job_id)
     files = conn.execute(select(func.count()).select_from(job_files).where(job_files.c.job_id == job_id)).scalar_one()
+    error = stored_reason(row["error"]).detail if row["error"] is not None else None  # English
     return JobStatus(row["id"], row["kind"], row["state"], params["plan"], params["period"], done,
-                     row["reps_total"], row["run_id"], row["error"], params.get("lang"), files)
+                     row["reps_total"], row["run_id"], error, params.get("lang"), files)

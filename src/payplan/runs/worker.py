@@ -7,7 +7,9 @@ same chunk only one stores its rows, and `job_results`' key (job, rep) refuses a
 rep twice). `complete`, in one transaction, hashes the rows in rep order (the
 single-process run's inputs and outputs hashes, byte for byte), inserts the run,
 moves the rows into `run_results` with one INSERT … SELECT and writes the run's
-audit row: a run exists only whole. Must not render or format.
+audit row: a run exists only whole. A draft recomputed as a job (`payplan.runs.recompute_job`)
+stages and moves its rows with the same `compute`, `store_rows`, `hashes` and `move_rows`.
+Must not render or format.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from decimal import Decimal
 import msgspec
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, literal, select, update
 
-from payplan.access.users import user_by_id
+from payplan.access.users import User, user_by_id
 from payplan.core.periods import parse_period
-from payplan.errors import Conflict
+from payplan.errors import Conflict, PayplanError, reason_record
 from payplan.plans import versions as plan_store
 from payplan.runs.chunks import ChunkRows, evaluate_chunk
 from payplan.runs.evaluation import OutputsDigest, RepRow
@@ -60,18 +62,13 @@ def complete(conn: Connection, job_id: int, params: dict) -> bool:
     try:
         refuse_second_regular(conn, version, period)  # made meanwhile, by hand or by another job
     except Conflict as exc:
-        conn.execute(delete(job_results).where(job_results.c.job_id == job_id))
-        return queue.close(conn, job_id, "failed", error=str(exc))
+        return fail(conn, job_id, exc)
     if not queue.close(conn, job_id, "done"):
         return False  # another worker finished it first
-    inputs_hash, outputs_hash, reps = _hashes(conn, job_id, version.hash, period.key)
-    actor = user_by_id(conn, conn.execute(select(jobs.c.requested_by).where(jobs.c.id == job_id)).scalar_one())
+    inputs_hash, outputs_hash, reps = hashes(conn, job_id, version.hash, period.key)
+    actor = requester(conn, job_id)
     run_id = new_run(conn, version.id, period, actor, inputs_hash, outputs_hash)
-    columns = ("rep_id", "total", "result", "state", "inputs")
-    conn.execute(insert(run_results).from_select(
-        ("run_id", *columns), select(literal(run_id), *(job_results.c[c] for c in columns))
-        .where(job_results.c.job_id == job_id)))
-    conn.execute(delete(job_results).where(job_results.c.job_id == job_id))
+    move_rows(conn, job_id, run_id)
     conn.execute(update(jobs).where(jobs.c.id == job_id).values(run_id=run_id))
     audit.record(conn, actor.name, "run.create", f"run {run_id}",
                  {"plan": params["plan"], "period": period.key, "reps": reps, "job": job_id,
@@ -79,7 +76,27 @@ def complete(conn: Connection, job_id: int, params: dict) -> bool:
     return True
 
 
-def _hashes(conn: Connection, job_id: int, plan_digest: str, period: str) -> tuple[str, str, int]:
+def fail(conn: Connection, job_id: int, exc: PayplanError) -> bool:
+    """Fail the job with `exc`'s reason (said later in the reader's language), dropping its staged rows."""
+    conn.execute(delete(job_results).where(job_results.c.job_id == job_id))
+    return queue.fail(conn, job_id, exc)
+
+
+def requester(conn: Connection, job_id: int) -> User:
+    """Who asked for the job: the run's creator or recomputer, in its audit row."""
+    return user_by_id(conn, conn.execute(select(jobs.c.requested_by).where(jobs.c.id == job_id)).scalar_one())
+
+
+def move_rows(conn: Connection, job_id: int, run_id: int) -> None:
+    """The job's staged rows into run `run_id`'s results, with one INSERT … SELECT; the stage emptied."""
+    columns = ("rep_id", "total", "result", "state", "inputs")
+    conn.execute(insert(run_results).from_select(
+        ("run_id", *columns), select(literal(run_id), *(job_results.c[c] for c in columns))
+        .where(job_results.c.job_id == job_id)))
+    conn.execute(delete(job_results).where(job_results.c.job_id == job_id))
+
+
+def hashes(conn: Connection, job_id: int, plan_digest: str, period: str) -> tuple[str, str, int]:
     """(inputs hash, outputs hash, rows) of the job's stored rows, read in rep (byte) order."""
     inputs = hashlib.sha256(f"{plan_digest}\n{period}\n".encode())
     outputs = OutputsDigest()

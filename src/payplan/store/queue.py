@@ -18,6 +18,8 @@ from datetime import datetime, timedelta, timezone
 import msgspec
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
+from payplan.errors import PayplanError, reason_record
+from payplan.i18n import N_
 from payplan.store.service_schema import job_chunks, jobs
 from payplan.store.records import now_text
 
@@ -66,8 +68,9 @@ def claim(conn: Connection, worker: str, lease_seconds: float = LEASE_SECONDS,
     if row is None:
         return None
     if row.attempts >= MAX_ATTEMPTS:
-        close(conn, row.job_id, "failed", error=f"chunk {row.chunk} was claimed {row.attempts} times "
-                                                 "and never stored (see the workers' logs)")
+        close(conn, row.job_id, "failed", error=reason_record(PayplanError(
+            N_("chunk %(chunk)s was claimed %(attempts)s times and never stored (see the workers' logs)"),
+            chunk=row.chunk, attempts=row.attempts)))
         return claim(conn, worker, lease_seconds, job_id)
     conn.execute(update(job_chunks).where(job_chunks.c.job_id == row.job_id, job_chunks.c.chunk == row.chunk)
                  .values(state="claimed", worker=worker, lease_until=lease_end(lease_seconds),
@@ -120,3 +123,13 @@ def close(conn: Connection, job_id: int, state: str, **values: object) -> bool:
     changed = conn.execute(update(jobs).where(jobs.c.id == job_id, jobs.c.state == "queued")
                            .values(state=state, finished_at=now_text(), **values)).rowcount
     return changed == 1
+
+
+def fail(conn: Connection, job_id: int, exc: PayplanError) -> bool:
+    """Fail a queued job with `exc`'s reason, kept to be said later in the reader's language."""
+    return close(conn, job_id, "failed", error=reason_record(exc))
+
+
+def failure(conn: Connection, job_id: int) -> str | None:
+    """Why the job failed, as stored (`payplan.errors.reason_record`); None unless it failed."""
+    return conn.execute(select(jobs.c.error).where(jobs.c.id == job_id)).scalar()

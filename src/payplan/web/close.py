@@ -6,7 +6,8 @@ mappings folder (`payplan.api.mapped_imports.import_mapped`, "check only" to imp
 nothing): checked exactly like a file on disk, all rows or none, every problem naming
 the file, row and column, shown on the page with nothing written. It lists the kinds
 this viewer may import, the mappings, and the files imported lately. `POST /finance/runs` creates a draft run of a published plan version for a
-period (`payplan.runs.lifecycle.create_run`) and opens its review. Must stay thin:
+period (`payplan.runs.lifecycle.create_run`) and opens its review; under PAYPLAN_JOBS=workers
+it queues the run (`payplan.runs.jobs.enqueue_run`) and opens the job's page (`payplan.web.jobs`). Must stay thin:
 checks, permissions and storage are the functions' own.
 """
 
@@ -32,6 +33,7 @@ from payplan.facts.mapping import find_mapping, mappings_in
 from payplan.facts.problems import FactError
 from payplan.i18n import N_
 from payplan.runs import lifecycle as runs
+from payplan.runs.jobs import enqueue_run
 from payplan.store.service_schema import fact_imports, users
 from payplan.web.errors import wants_html
 from payplan.web.finance import FINANCE, run_list_page
@@ -133,15 +135,21 @@ def _import_mapped(request: Request, db: Database, data: Upload) -> Template:
 @post("/finance/runs", guards=[FINANCE], sync_to_thread=True, status_code=303)
 def create_run_page(request: Request, db: NamedDependency[Database],
                     data: URLEncodedBody[NewRun]) -> Response:
-    """Create a draft run of the chosen plan version and period, then open its review."""
+    """Create a draft run of the chosen plan version and period, then open its review; under
+    PAYPLAN_JOBS=workers, queue it and open the job's page."""
+    queued = request.app.state.settings.jobs == "workers"
     try:
-        run = db.write(runs.create_run, data.plan.strip(), data.period.strip(), request.user)
+        if queued:
+            job_id = db.write(enqueue_run, data.plan.strip(), data.period.strip(), request.user)
+        else:
+            run = db.write(runs.create_run, data.plan.strip(), data.period.strip(), request.user)
     except PayplanError as exc:
         if not wants_html(request):
             raise
         status, detail = exc.status, exc.say(gettext)
         return db.read(lambda conn: run_list_page(request, conn, status=status, error=detail, form=data))
-    return Redirect(path=f"/finance/runs/{run.id}?done=create", status_code=303)
+    return Redirect(path=f"/finance/jobs/{job_id}" if queued else f"/finance/runs/{run.id}?done=create",
+                    status_code=303)
 
 
 ROUTES = [import_form, import_file, create_run_page]

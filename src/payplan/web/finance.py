@@ -10,7 +10,8 @@ functions the API calls (`payplan.runs.lifecycle`, `recompute`, `adjustments`) w
 revision the page showed, in a transaction of their own. A refusal — a run that changed
 meanwhile, a rejection without a reason — comes back as the run page with the reason on
 it (status 403 / 409 / 400) for a browser, as a problem document otherwise; success is a
-303 back to the run page. Must stay thin: who may do what is decided in `payplan.runs`.
+303 back to the run page. Under PAYPLAN_JOBS=workers the recompute button queues a job
+and opens its page (`payplan.web.jobs`). Must stay thin: who may do what is decided in `payplan.runs`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from payplan.runs import adjustments, duties
 from payplan.runs.dispute_views import open_count, open_counts
 from payplan.runs import lifecycle as runs
 from payplan.runs.recompute import recompute
+from payplan.runs.recompute_job import enqueue_recompute
 from payplan.runs.review import FLAGS, RepReview, RunReview, flag_name, review
 from payplan.runs.rows import RunRow
 from payplan.web.errors import wants_html
@@ -154,11 +156,31 @@ def _act(request: Request, db: Database, run_id: int, name: str, action: Callabl
     try:
         run = db.write(action)
     except PayplanError as exc:
-        if not wants_html(request):
-            raise
-        status, detail = exc.status, exc.say(gettext)
-        return db.read(lambda conn: run_page(request, conn, run_id, status=status, error=detail))
+        return _refused(request, db, run_id, exc)
     return Redirect(path=f"/finance/runs/{run.id}?done={name}", status_code=303)
+
+
+def _refused(request: Request, db: Database, run_id: int, exc: PayplanError) -> Response:
+    """The run page with the reason for a browser; the problem document for any other client."""
+    if not wants_html(request):
+        raise exc
+    status, detail = exc.status, exc.say(gettext)
+    return db.read(lambda conn: run_page(request, conn, run_id, status=status, error=detail))
+
+
+@post("/finance/runs/{run_id:int}/recompute", guards=[FINANCE], sync_to_thread=True, status_code=303)
+def recompute_run_page(request: Request, db: NamedDependency[Database], run_id: RunId,
+                       data: URLEncodedBody[RunAction]) -> Response:
+    """The run's 'recompute' button: here and now, back to the run; under PAYPLAN_JOBS=workers,
+    queued, and on to the job's page."""
+    user = request.user
+    if request.app.state.settings.jobs != "workers":
+        return _act(request, db, run_id, "recompute", lambda conn: recompute(conn, run_id, user, revision=data.revision))
+    try:
+        job_id = db.write(lambda conn: enqueue_recompute(conn, run_id, user, data.revision))
+    except PayplanError as exc:
+        return _refused(request, db, run_id, exc)
+    return Redirect(path=f"/finance/jobs/{job_id}", status_code=303)
 
 
 def _action(name: str, action: Callable) -> object:
@@ -191,5 +213,5 @@ def adjust_run_page(request: Request, db: NamedDependency[Database], run_id: Run
     return _act(request, db, run_id, "adjust", lambda conn: adjustments.create_adjustment(conn, run_id, user))
 
 
-ROUTES = [run_list, run_detail, reject_run_page, adjust_run_page, _action("submit", runs.submit),
-          _action("approve", runs.approve), _action("pay", runs.pay), _action("recompute", recompute)]
+ROUTES = [run_list, run_detail, reject_run_page, adjust_run_page, recompute_run_page, _action("submit", runs.submit),
+          _action("approve", runs.approve), _action("pay", runs.pay)]

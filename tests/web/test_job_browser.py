@@ -1,0 +1,63 @@
+"""A run created from the pages under PAYPLAN_JOBS=workers, in chromium: the job's page shows the
+job queued (0 reps done, a bar), refreshes itself while a worker (a thread here, as `payplan
+worker` would) computes it, reaches "Done" and links the run, which opens with its review.
+Screenshots go to $PAYPLAN_SCREENSHOTS when it is set."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+
+import msgspec
+import pytest
+from playwright.sync_api import expect
+
+from payplan.jobs.worker import work_once
+
+from .conftest import follow, serve, settings_for, shoot, sign_in, tab_on
+
+
+@pytest.fixture
+def workers_page(browser, company) -> Iterator:
+    settings = msgspec.structs.replace(settings_for(company.url), jobs="workers")
+    for server in serve(company, settings):
+        yield from tab_on(browser, server)
+
+
+def drain_in_a_thread(server_company, stop: threading.Event) -> threading.Thread:
+    def loop() -> None:
+        while not stop.is_set():
+            if not work_once(server_company.engine, "browser-test-worker"):
+                stop.wait(0.1)
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_run_created_under_workers_is_followed_to_done_and_opened(workers_page, company):
+    page = workers_page
+    sign_in(page, "fiona")
+    page.goto("/finance/runs")
+    page.select_option("#plan", "ae-2026@1")
+    page.fill("#period", "2026-04")
+    follow(page, "#create")
+    assert re.search(r"/finance/jobs/\d+$", page.url)
+    expect(page.locator("#state")).to_have_text("Queued")
+    done, total = map(int, re.findall(r"\d+", page.locator("#reps").inner_text()))
+    assert done == 0 and total > 0 and page.locator("#progress").get_attribute("value") == "0"
+    shoot(page, "job-queued")
+    stop = threading.Event()
+    worker = drain_in_a_thread(company, stop)
+    try:
+        expect(page.locator("#state")).to_have_text("Done", timeout=30_000)  # the page refreshed itself
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    assert page.locator("#reps").inner_text() == f"{total} of {total} reps"
+    assert page.locator("#progress").get_attribute("value") == str(total)
+    shoot(page, "job-done")
+    follow(page, "#run")
+    run_id = int(re.search(r"/finance/runs/(\d+)", page.url)[1])
+    assert f"Run #{run_id} was created." in page.locator("#message").inner_text()
+    assert company.run_state(run_id).period == "2026-04"

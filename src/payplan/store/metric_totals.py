@@ -12,7 +12,7 @@ from typing import Callable
 from payplan.core.inputs import MetricValue
 from payplan.core.metrics import ACTIVITY_METRICS, DEAL_METRICS, MetricSpec
 from payplan.core.money import D
-from payplan.store.deal_pass import DealTotals
+from payplan.store.deal_pass import CENT, DealTotals
 
 __all__ = ["DEAL_VALUES", "count", "empty_value", "median", "nps"]
 
@@ -50,7 +50,7 @@ def _money(units: int, places: int) -> Decimal:
     """Stored units back to money, keeping at least cents and dropping only trailing zeros."""
     per_cent = 10 ** (places - 2)
     if units % per_cent == 0:  # the usual case (no split credit): whole cents
-        return Decimal(units // per_cent).scaleb(-2)
+        return CENT * (units // per_cent)  # exact, as Decimal(...).scaleb(-2)
     value = D(units).scaleb(-places)
     cents = value.quantize(_CENTS)
     return cents if cents == value else value.normalize()

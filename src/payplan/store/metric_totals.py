@@ -35,6 +35,11 @@ def _evidence(*groups: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({i for ids in groups for i in ids}))
 
 
+def _disjoint(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    """Two sorted groups of ids that share none (a deal is won or lost, not both), as one."""
+    return tuple(sorted(first + second)) if first and second else first or second
+
+
 def count(n: int, *ids: tuple[str, ...]) -> MetricValue:
     return MetricValue(_int(n), n, _evidence(*ids))
 
@@ -74,7 +79,8 @@ DEAL_VALUES: dict[str, Callable[[DealTotals], MetricValue]] = {
     "leads": lambda t: count(t.leads, t.lead_ids),
     "deals_won": lambda t: count(t.won, t.won_ids),
     "deals_lost": lambda t: count(t.lost, t.lost_ids),
-    "win_rate": lambda t: _ratio(_int(t.won), _int(t.won + t.lost), t.won + t.lost, t.won_ids, t.lost_ids),
+    "win_rate": lambda t: MetricValue(_int(t.won) / _int(t.won + t.lost) if t.won or t.lost else None, t.won + t.lost,
+                                      _disjoint(t.won_ids, t.lost_ids), _int(t.won), _int(t.won + t.lost)),
     "lead_conversion": lambda t: _ratio(_int(t.leads_won), _int(t.leads), t.leads, t.lead_ids),
     "revenue": lambda t: _won_value(_money(t.revenue, 8), t),
     "margin": lambda t: _won_value(_money(t.margin, 8), t),

@@ -2,8 +2,8 @@
 
 `read_deals` runs one query over the deals closed, created or cancelled in a span (one
 row per deal, flagged in SQL as won / lost / lead / lead won / clawed back, with its
-cycle days) and one over their credits, then in one pass in Python adds up each owner's `DealTotals` for every
-(scope, product filter) asked for, and builds each rep's credited `Deal`s won or clawed
+cycle days) and one over their credits, then in one pass in Python adds up each owner's
+`DealTotals` for every (scope, product filter) asked for, and builds each rep's credited `Deal`s won or clawed
 back in the span. Money stays in stored integer units (cents, millionths of share), so
 the sums are exact. Quota credits feed the totals, commission credits the deal list (a
 deal without credits for a purpose goes whole to its owner). Must not build engine
@@ -174,8 +174,8 @@ def _query(span, fx: FxAmounts | None, fields: bool, needed: list[str] | None):
     ).select_from(source).where(where)
     if zone != UTC:
         query = query.add_columns(d.closed_at_utc, d.created_at_utc, d.cancelled_at_utc)
-    # the credits of the same deals, in a query of their own: a join would look up every deal's
-    c = credits.c  # credits, where only a few deals have any
+    # the same deals' credits on their own: joined, each of the deals would cost a lookup in
+    c = credits.c  # the credits, which only a few deals have
     split = select(c.deal_id, c.rep_id, units(c.share), c.counts_for).select_from(
         credits.join(deals, d.id == c.deal_id)).where(where).order_by(c.deal_id, c.rep_id)
     return query, split

@@ -5,9 +5,9 @@ row per deal, flagged in SQL as won / lost / lead / lead won / clawed back, with
 cycle days) and one over their credits, then in one pass in Python adds up each owner's
 `DealTotals` for every (scope, product filter) asked for, and builds each rep's credited
 `Deal`s won or clawed back in the span. Money stays in stored integer units (cents,
-millionths of share), so the sums are exact. Quota credits feed the totals, commission credits the deal list (a
-deal without credits for a purpose goes whole to its owner). Must not build engine
-values (`payplan.store.metrics` does) nor query per rep.
+millionths of share), so the sums are exact. Quota credits feed the totals, commission
+credits the deal list (a deal without credits for a purpose goes whole to its owner).
+Must not build engine values (`payplan.store.metrics` does) nor query per rep.
 """
 
 from __future__ import annotations

@@ -1,26 +1,26 @@
 """The period's credited deals, read once: every deal metric's totals and the deal list.
 
 `read_deals` runs one query over the deals closed, created or cancelled in a span (one
-row per credit, each flagged in SQL as won / lost / lead / lead won / clawed back, with
-its cycle days), then in one pass in Python adds up each owner's `DealTotals` for every
-(scope, product filter) asked for, and builds each rep's credited `Deal`s won or clawed
-back in the span. Money stays in stored integer units (cents, millionths of share), so
-the sums are exact. Quota credits feed the totals, commission credits the deal list (a
-deal without credits for a purpose goes whole to its owner). Must not build engine
-values (`payplan.store.metrics` does) nor query per rep.
+row per deal, flagged in SQL as won / lost / lead / lead won / clawed back, with its
+cycle days) and one over their credits, then in one pass in Python adds up each owner's
+`DealTotals` for every (scope, product filter) asked for, and builds each rep's credited
+`Deal`s won or clawed back in the span. Money stays in stored integer units (cents,
+millionths of share), so the sums are exact. Quota credits feed the totals, commission
+credits the deal list (a deal without credits for a purpose goes whole to its owner).
+Must not build engine values (`payplan.store.metrics` does) nor query per rep.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timezone
+from datetime import date, timezone
 from decimal import Decimal
 from operator import attrgetter
 from typing import Iterable, NamedTuple, Sequence
 from zoneinfo import ZoneInfo
 
 import msgspec
-from sqlalchemy import BigInteger, Connection, and_, case, func, literal, or_, select
+from sqlalchemy import BigInteger, Connection, String, and_, case, func, literal, or_, select, type_coerce
 
 from payplan.core.inputs import Deal
 from payplan.store.aggregates import Only
@@ -29,6 +29,8 @@ from payplan.store.schema import credits, deals
 from payplan.store.sqlparts import ONE_DAY, SHARE_UNITS, UTC, day_span, units, until, within, won_by, zone_of
 
 _FIELDS = msgspec.json.Decoder(dict[str, Decimal])  # exact: decimal strings, never floats
+# stored units × these are the exact values with their places (amounts have at most 19 digits)
+CENT, MICRO = Decimal("0.01"), Decimal("0.000001")
 # a row's flags, one bit each (`_flags`)
 WON, LOST, LEAD, LEAD_WON, CLAWED, CLOSED = 1, 2, 4, 8, 16, 32
 Filter = tuple[str, str]  # (scope, product) of the deal totals asked for
@@ -71,9 +73,14 @@ def read_deals(conn: Connection, span, filters: Iterable[Filter] = (), *, only: 
     needed = _needed_reps(filters, only, deal_reps if with_deals else [], owners)
     # each credited rep's totals (by product when a filter names one), then each filter's owners'
     by_product = any(product for _, product in filters)
-    rows = conn.execute(_query(span, fx, fields and with_deals, needed, by_product)).all()
+    query, credit_query = _query(span, fx, fields and with_deals, needed)
+    rows = conn.execute(query).all()
+    split: dict[str, list] = defaultdict(list)
+    for credit in conn.execute(credit_query):
+        split[credit[0]].append(credit)
     build = _deal_builder(span, fx, fields) if with_deals else None
-    acc, listed = _one_pass(rows, bool(filters), by_product, build, None if deal_reps is None else set(deal_reps))
+    acc, listed = _one_pass(rows, split, bool(filters), by_product, build,
+                            None if deal_reps is None else set(deal_reps))
     keep = None if only is None else set(only)
     totals = {f: _owner_totals(acc, f, by_product, owners, keep) for f in filters}
     by_date = attrgetter("closed_at", "id")
@@ -81,31 +88,29 @@ def read_deals(conn: Connection, span, filters: Iterable[Filter] = (), *, only: 
                                 for rep, found in listed.items()})
 
 
-def _one_pass(rows: list, counting: bool, by_product: bool, build, wanted: set[str] | None
-              ) -> tuple[dict, dict[str, list[Deal]]]:
+def _one_pass(rows: list, split: dict[str, list], counting: bool, by_product: bool, build,
+              wanted: set[str] | None) -> tuple[dict, dict[str, list[Deal]]]:
     """Each credited rep's accumulated totals (`_add`; by (rep, product) when `by_product`)
-    when `counting`, and the `wanted` reps' (None: all) deals when there is a `build`."""
+    when `counting`, and the `wanted` reps' (None: all) deals when there is a `build`.
+    `split`: deal id → its credit rows (rep, share, counts_for), for the deals that have any."""
     acc: dict = {}
     listed: dict[str, list[Deal]] = defaultdict(list)
-    split: dict[str, list] = defaultdict(list)
     counted = (CLOSED | LEAD) if counting else 0  # a row only clawed back: no metric counts it
     for row in rows:
-        if row[2] is not None:  # credited: settled once all of the deal's credits are read
-            split[row[0]].append(row)
+        rep, flags, shares = row[1], row[4], split.get(row[0])
+        if shares is None:  # the whole deal to its owner
+            if flags & counted:
+                _add(acc, (rep, row[6]) if by_product else rep, row, SHARE_UNITS)
+            if build and flags & (WON | CLAWED) and (wanted is None or rep in wanted):
+                listed[rep].append(build(row, rep, SHARE_UNITS))
             continue
-        rep, flags = row[1], row[7]
         if flags & counted:
-            _add(acc, (rep, row[9]) if by_product else rep, row, SHARE_UNITS)
-        if build and flags & (WON | CLAWED) and (wanted is None or rep in wanted):
-            listed[rep].append(build(row, rep, SHARE_UNITS))
-    for deal_rows in split.values():
-        if deal_rows[0][7] & counted:
-            for rep, share, row in _credited(deal_rows, "quota"):
-                _add(acc, (rep, row[9]) if by_product else rep, row, share)
-        if build and deal_rows[0][7] & (WON | CLAWED):
-            for rep, share, row in _credited(deal_rows, "commission"):
-                if wanted is None or rep in wanted:
-                    listed[rep].append(build(row, rep, share))
+            for credited, share in _credited(shares, rep, "quota"):
+                _add(acc, (credited, row[6]) if by_product else credited, row, share)
+        if build and flags & (WON | CLAWED):
+            for credited, share in _credited(shares, rep, "commission"):
+                if wanted is None or credited in wanted:
+                    listed[credited].append(build(row, credited, share))
     return acc, listed
 
 
@@ -141,40 +146,45 @@ def _needed_reps(filters: list[Filter], only: Only, deal_reps: Only,
     return sorted(reps)
 
 
-def _query(span, fx: FxAmounts | None, fields: bool, needed: list[str] | None, by_product: bool = True):
-    """One row per (deal, credit) of the deals closed, created or clawed back in `span`; the
-    product only where the totals are `by_product` or the deal is listed (each value read
-    costs more in Python than in SQL)."""
-    d, c = deals.c, credits.c
+def _query(span, fx: FxAmounts | None, fields: bool, needed: list[str] | None):
+    """One row per deal closed, created or clawed back in `span`, its flags computed once; the
+    deal's own columns as stored (each CASE SQLite evaluates again for every column it wraps)."""
+    d = deals.c
     start, end, zone = span.start, span.end, zone_of(span)
     closed, created = within(d, "closed_at", span), within(d, "created_at", span)
     won_then = won_by(end, d, zone)
     clawed = and_(d.status == "cancelled", within(d, "cancelled_at", span), until(d, "closed_at", start - ONE_DAY, zone))
-    source = deals.outerjoin(credits, c.deal_id == d.id)
+    source = deals
     amount, cost = units(d.amount), func.coalesce(units(d.cost), 0)
     if fx is not None and fx.table is not None:
         source = source.outerjoin(fx.table, fx.table.c.deal_id == d.id)
         amount, cost = func.coalesce(fx.table.c.amount, amount), func.coalesce(fx.table.c.cost, cost)
     won = and_(closed, won_then)
-    listed = or_(won, clawed)  # the deal list's own columns only where it lists the deal
-
-    def only_listed(*columns):
-        return [case((listed, column)) for column in columns]
-
+    where = or_(closed, created, clawed)
+    if needed is not None:
+        where = and_(where, or_(d.rep_id.in_(needed), d.id.in_(select(credits.c.deal_id).where(
+            credits.c.rep_id.in_(needed)))))
     query = select(
-        d.id, d.rep_id, c.rep_id, units(c.share), c.counts_for, amount, cost,
+        d.id, d.rep_id, amount, cost,
         _flags((won, WON), (and_(d.status == "lost", closed), LOST), (created, LEAD),
                (and_(created, won_then), LEAD_WON), (clawed, CLAWED), (closed, CLOSED)),
-        case((won, day_span(d.created_at, d.closed_at))), d.product if by_product else only_listed(d.product)[0],
-        *only_listed(d.currency, d.closed_at, d.created_at, d.cancelled_at, *([d.fields] if fields else [])),
-    ).select_from(source).where(or_(closed, created, clawed))
-    if not fields:
-        query = query.add_columns(literal(None))
+        case((won, day_span(d.created_at, d.closed_at))), d.product, d.currency,
+        *(_stored_day(column) for column in (d.closed_at, d.created_at, d.cancelled_at)),
+        d.fields if fields else literal(None),
+    ).select_from(source).where(where)
     if zone != UTC:
-        query = query.add_columns(*only_listed(d.closed_at_utc, d.created_at_utc, d.cancelled_at_utc))
-    if needed is not None:
-        query = query.where(or_(d.rep_id.in_(needed), d.id.in_(select(c.deal_id).where(c.rep_id.in_(needed)))))
-    return query
+        query = query.add_columns(d.closed_at_utc, d.created_at_utc, d.cancelled_at_utc)
+    # the same deals' credits on their own: joined, each of the deals would cost a lookup in
+    c = credits.c  # the credits, which only a few deals have
+    split = select(c.deal_id, c.rep_id, units(c.share), c.counts_for).select_from(
+        credits.join(deals, d.id == c.deal_id)).where(where).order_by(c.deal_id, c.rep_id)
+    return query, split
+
+
+def _stored_day(column):
+    """A date column as the driver returns it, unconverted: SQLite's text, parsed only for the
+    deals listed (`_deal_builder`); PostgreSQL's driver returns a date anyway."""
+    return type_coerce(column, String)
 
 
 def _flags(*conditions):
@@ -186,11 +196,11 @@ def _flags(*conditions):
     return total
 
 
-def _credited(rows: list, purpose: str) -> list[tuple[str, int, tuple]]:
-    """(rep, share, row) of a credited deal's rows counting for `purpose` (or both); the
-    whole deal to its owner when none does."""
-    found = [(row[2], row[3], row) for row in rows if row[4] in ("both", purpose)]
-    return found or [(rows[0][1], SHARE_UNITS, rows[0])]
+def _credited(shares: list, owner: str, purpose: str) -> list[tuple[str, int]]:
+    """(rep, share) of a credited deal's credit rows (deal, rep, share, counts_for) counting for
+    `purpose` (or both); the whole deal to its `owner` when none does."""
+    found = [(rep, share) for _, rep, share, counts_for in shares if counts_for in ("both", purpose)]
+    return found or [(owner, SHARE_UNITS)]
 
 
 def _add(acc: dict, key, row, share: int) -> None:
@@ -200,18 +210,18 @@ def _add(acc: dict, key, row, share: int) -> None:
     t = acc.get(key)
     if t is None:
         t = acc[key] = [[], 0, 0, 0, [], [], [], 0, 0, 0]
-    flags = row[7]
+    flags = row[4]
     if flags & WON:
-        amount = row[5]
+        amount = row[2]
         t[0].append(row[0])
         if share == SHARE_UNITS:  # whole: the share units are a power of ten
             t[1] += amount
-            t[2] += amount - row[6]
+            t[2] += amount - row[3]
         else:
             t[8] += amount * share
-            t[9] += (amount - row[6]) * share
+            t[9] += (amount - row[3]) * share
         t[3] += amount
-        t[6].append(row[8])
+        t[6].append(row[5])
     if flags & LOST:
         t[4].append(row[0])
     if flags & LEAD:
@@ -243,21 +253,23 @@ def _deal_builder(span, fx: FxAmounts | None, fields: bool):
     start, zone = span.start, zone_of(span)
     notes = fx.notes if fx is not None else {}
     pay_currency = fx.currency if fx is not None else ""
-    zero, one, decode = Decimal(0), Decimal(1), _FIELDS.decode
+    one, decode, parse = Decimal(1), _FIELDS.decode, date.fromisoformat
     tz = None if zone == UTC else ZoneInfo(zone)
 
     def day(stored, instant):
         return stored if instant is None else instant.replace(tzinfo=timezone.utc).astimezone(tz).date()
 
     def build(row, rep: str, share: int) -> Deal:
-        id, cost, closed, created, cancelled, text = row[0], row[6], row[11], row[12], row[13], row[14]
+        id, cost, closed, created, cancelled, text = row[0], row[3], row[8], row[9], row[10], row[11]
+        if closed.__class__ is str:  # SQLite: the stored text (`_stored_day`)
+            closed, created, cancelled = parse(closed), parse(created), cancelled and parse(cancelled)
         if tz is not None:
-            closed, created, cancelled = day(closed, row[15]), day(created, row[16]), day(cancelled, row[17])
+            closed, created, cancelled = day(closed, row[12]), day(created, row[13]), day(cancelled, row[14])
         clawback = closed < start
-        return Deal(id, "cancelled" if clawback else "won", Decimal(row[5]).scaleb(-2),
-                    zero if cost is None else Decimal(cost).scaleb(-2), closed, created,
-                    cancelled if clawback else None, row[9], pay_currency if id in notes else row[10],
-                    one if share == SHARE_UNITS else Decimal(share).scaleb(-6), rep,
+        # CENT × stored cents: the exact amount with two places, as Decimal(cents).scaleb(-2) but faster
+        return Deal(id, "cancelled" if clawback else "won", CENT * row[2], CENT * cost, closed, created,
+                    cancelled if clawback else None, row[6], pay_currency if id in notes else row[7],
+                    one if share == SHARE_UNITS else MICRO * share, rep,
                     decode(text) if fields and text and text != "{}" else {}, notes.get(id))
 
     return build

@@ -12,7 +12,7 @@ from typing import Callable
 from payplan.core.inputs import MetricValue
 from payplan.core.metrics import ACTIVITY_METRICS, DEAL_METRICS, MetricSpec
 from payplan.core.money import D
-from payplan.store.deal_pass import DealTotals
+from payplan.store.deal_pass import CENT, DealTotals
 
 __all__ = ["DEAL_VALUES", "count", "empty_value", "median", "nps"]
 
@@ -35,6 +35,11 @@ def _evidence(*groups: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({i for ids in groups for i in ids}))
 
 
+def _disjoint(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    """Two sorted groups of ids that share none (a deal is won or lost, not both), as one."""
+    return tuple(sorted(first + second)) if first and second else first or second
+
+
 def count(n: int, *ids: tuple[str, ...]) -> MetricValue:
     return MetricValue(_int(n), n, _evidence(*ids))
 
@@ -50,7 +55,7 @@ def _money(units: int, places: int) -> Decimal:
     """Stored units back to money, keeping at least cents and dropping only trailing zeros."""
     per_cent = 10 ** (places - 2)
     if units % per_cent == 0:  # the usual case (no split credit): whole cents
-        return Decimal(units // per_cent).scaleb(-2)
+        return CENT * (units // per_cent)  # exact, as Decimal(...).scaleb(-2)
     value = D(units).scaleb(-places)
     cents = value.quantize(_CENTS)
     return cents if cents == value else value.normalize()
@@ -74,7 +79,8 @@ DEAL_VALUES: dict[str, Callable[[DealTotals], MetricValue]] = {
     "leads": lambda t: count(t.leads, t.lead_ids),
     "deals_won": lambda t: count(t.won, t.won_ids),
     "deals_lost": lambda t: count(t.lost, t.lost_ids),
-    "win_rate": lambda t: _ratio(_int(t.won), _int(t.won + t.lost), t.won + t.lost, t.won_ids, t.lost_ids),
+    "win_rate": lambda t: MetricValue(_int(t.won) / _int(t.won + t.lost) if t.won or t.lost else None, t.won + t.lost,
+                                      _disjoint(t.won_ids, t.lost_ids), _int(t.won), _int(t.won + t.lost)),
     "lead_conversion": lambda t: _ratio(_int(t.leads_won), _int(t.leads), t.leads, t.lead_ids),
     "revenue": lambda t: _won_value(_money(t.revenue, 8), t),
     "margin": lambda t: _won_value(_money(t.margin, 8), t),

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select
 from payplan.core.inputs import Deal, MetricValue, Rep, RepInputs, TeamMember
 from payplan.core.metrics import ACTIVITY_METRICS, CATALOG, DEAL_METRICS, MetricSpec
 from payplan.core.periods import Period
+from payplan.gcpause import collector_paused
 from payplan.store import aggregates
 from payplan.store.aggregates import Only
 from payplan.store.deal_pass import PeriodDeals, read_deals, scope_members
@@ -37,6 +38,7 @@ DEAL_EVIDENCE = {name: ("won",) for name in DEAL_METRICS} | {
     "leads": ("lead",), "lead_conversion": ("lead",), "deals_lost": ("lost",), "win_rate": ("won", "lost")}
 
 
+@collector_paused()  # builds ~10 containers a fact and no cycles (payplan.gcpause)
 def load_inputs(conn: Connection, specs: list[MetricSpec], period: Period, *,
                 rep_ids: set[str] | list[str] | None = None, team_scope: str | None = None,
                 target_keys: set[str] | None = None, activity_ids: bool = False,

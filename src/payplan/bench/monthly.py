@@ -168,10 +168,15 @@ def prepare(url: str, echo: Callable[[str], None] | None) -> None:
     from payplan.runs import lifecycle as runs
     from payplan.store import create_schema, make_engine
     from payplan.store.migrate import stamp
+    from payplan.store.schema import metadata
+    from payplan.store.service_schema import SERVICE_TABLES
 
     engine = make_engine(url)
     try:
-        create_schema(engine)  # the service tables next to stage 1's fact tables
+        # the service tables next to stage 1's fact tables, as this code defines them (the cached
+        # fact database may hold empty ones made by older code)
+        metadata.drop_all(engine, tables=list(SERVICE_TABLES.values()))
+        create_schema(engine)
         stamp(url)  # they are the newest schema: `runs create` checks the revision
         with engine.begin() as conn:
             for name, role in ((PUBLISHER, "hr"), (MAKER, "finance"), (APPROVER, "admin")):

@@ -82,7 +82,7 @@ def results_problems(conn: Connection, run_id: int, outputs_hash: str | None) ->
              .where(run_results.c.run_id == run_id)
              .order_by(run_results.c.rep_id.collate("C") if conn.dialect.name == "postgresql" else run_results.c.rep_id))
     for rep_id, total, result, state in conn.execute(query.execution_options(yield_per=CHUNK)):
-        digest.update(b"%s\t%s\t%s\n" % (rep_id.encode(), result.encode(), state.encode()))
+        digest.update(b"%s\t%s\t%s\n" % (rep_id.encode(), result, state.encode()))  # result: its JSON (PackedJson)
         try:
             written = _total_decoder.decode(result).total
         except (msgspec.DecodeError, msgspec.ValidationError):

@@ -38,7 +38,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event
 
 from payplan.bench import scratch, stage1
 
@@ -85,7 +85,7 @@ def run(reps: int = 10_000, facts: int = 1_000_000, runs: int = 3, url: str | No
         generated = ensure_facts(source, reps, facts, echo)
         with contextlib.ExitStack() as stack:
             if postgres:
-                stack.enter_context(_audit_key())
+                stack.enter_context(scratch.audit_key())
             folder = workdir or stack.enter_context(tempfile.TemporaryDirectory(prefix="payplan-bench-monthly-"))
             prepared = scratch.copy_database(source, folder, f"{token}_prepared")
             stack.callback(scratch.remove, prepared)
@@ -113,29 +113,11 @@ def attempt(prepared: str, folder: str, name: str, profile: str | None, keep: bo
     target = scratch.copy_database(prepared, folder, name)
     try:
         figures = run_child(target, profile)
-        figures["results"], figures["rep_rows"] = count_results(target, figures["run_id"])
+        figures["results"], figures["rep_rows"] = scratch.count_results(target, figures["run_id"])
     finally:
         if not keep:
             scratch.remove(target)
     return {**figures, "url": target}
-
-
-@contextlib.contextmanager
-def _audit_key():
-    """A throw-away audit key (PAYPLAN_AUDIT_KEY) for this process and its children, unless one is
-    configured: on PostgreSQL, `payplan.keyfiles` has no file beside the database to keep it in."""
-    from payplan.settings import get_settings
-
-    if os.environ.get("PAYPLAN_AUDIT_KEY") or os.environ.get("PAYPLAN_KEY_DIR"):
-        yield
-        return
-    os.environ["PAYPLAN_AUDIT_KEY"] = secrets.token_hex(32)
-    get_settings.cache_clear()
-    try:
-        yield
-    finally:
-        del os.environ["PAYPLAN_AUDIT_KEY"]
-        get_settings.cache_clear()
 
 
 def cached_url(reps: int, facts: int) -> str:
@@ -153,12 +135,6 @@ def ensure_facts(url: str, reps: int, facts: int, echo: Callable[[str], None] | 
         return stage1._ensure_data(engine, reps, facts, echo)
     finally:
         engine.dispose()
-
-
-def copy_database(source_url: str, path: str) -> str:
-    """A page-for-page copy of a SQLite database at a new path (`scratch.copy_database`); its URL."""
-    folder, name = os.path.split(path)
-    return scratch.copy_database(source_url, folder, name.removesuffix(".sqlite"))
 
 
 def prepare(url: str, echo: Callable[[str], None] | None) -> None:
@@ -205,22 +181,6 @@ def run_child(url: str, profile: str | None) -> dict:
     if done.returncode != 0:
         raise RuntimeError(f"the timed run failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return {**json.loads(done.stdout.strip().splitlines()[-1]), "process_seconds": seconds}
-
-
-def count_results(url: str, run_id: int) -> tuple[int, int]:
-    """(results the run persisted, reps in the database)."""
-    from payplan.store import make_engine
-
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return (conn.execute(text("SELECT count(*) FROM run_results WHERE run_id = :id"), {"id": run_id}).scalar(),
-                    conn.execute(text("SELECT count(*) FROM reps")).scalar())
-    finally:
-        engine.dispose()
-
-
-_remove = scratch.remove  # the workers benchmark's name for it
 
 
 def _timer(seconds: dict[str, float], open_calls: list[float], module: object, name: str, stage: str) -> None:

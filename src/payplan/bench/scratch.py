@@ -5,7 +5,8 @@ PostgreSQL: `CREATE DATABASE … TEMPLATE` on the server of the source URL (a fi
 copy, statistics included), named `payplan_bench_…`. `fact_database` gives the
 PostgreSQL database the synthetic facts are generated into once and reused
 (`payplan_bench_<reps>_<facts>`); `remove` drops a scratch database (or deletes the
-file and its WAL). Must not write to or drop any database but those named here.
+file and its WAL); `audit_key` gives the benchmark's processes a throw-away audit key on
+PostgreSQL. Must not write to or drop any database but those named here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import sqlite3
 
 from sqlalchemy import text
@@ -64,6 +66,37 @@ def remove(url: str) -> None:
     for suffix in ("", "-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):
             os.remove(make_url(url).database + suffix)
+
+
+def count_results(url: str, run_id: int) -> tuple[int, int]:
+    """(results the run persisted, reps in the database)."""
+    from payplan.store import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return (conn.execute(text("SELECT count(*) FROM run_results WHERE run_id = :id"), {"id": run_id}).scalar(),
+                    conn.execute(text("SELECT count(*) FROM reps")).scalar())
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def audit_key():
+    """A throw-away audit key (PAYPLAN_AUDIT_KEY) for this process and its children, unless one is
+    configured: on PostgreSQL, `payplan.keyfiles` has no file beside the database to keep it in."""
+    from payplan.settings import get_settings
+
+    if os.environ.get("PAYPLAN_AUDIT_KEY") or os.environ.get("PAYPLAN_KEY_DIR"):
+        yield
+        return
+    os.environ["PAYPLAN_AUDIT_KEY"] = secrets.token_hex(32)
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        del os.environ["PAYPLAN_AUDIT_KEY"]
+        get_settings.cache_clear()
 
 
 def _copy_postgres(source_url: str, name: str) -> str:

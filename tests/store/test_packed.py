@@ -90,3 +90,13 @@ def test_the_migration_unpacks_and_packs_an_existing_run(db_url, engine, tx, com
     assert tx(_raw_rows, run.id) == packed  # level 1 zlib of the same bytes: the same bytes again
     assert tx(audit.verify) == []
     assert str(tx(statement_calculation, run.id, "A2").result.total) == "100.00"
+
+
+def test_a_stored_result_that_is_not_a_document_is_reported_not_raised(tx, company):
+    run = tx(runs.create_run, "svc@1", "2026-03", company.fin1)
+    tx(lambda conn: conn.execute(text("UPDATE run_results SET result = :junk WHERE rep_id = 'A1'"),
+                                 {"junk": b"Z not zlib"}))
+    assert tx(audit.verify) == [
+        f"run {run.id}: its stored results do not match the run's outputs hash "
+        "(a result, a carried state or a rep was changed, added or removed)",
+        f"run {run.id}, rep A1: stored total 200.00 is not its result's total None"]

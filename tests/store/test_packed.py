@@ -41,7 +41,8 @@ def _raw_rows(conn, run_id: int) -> list[tuple[str, bytes | str, str]]:
 
 
 def _totals(conn, run_id: int) -> dict[str, Decimal]:
-    return dict(conn.execute(select(run_results.c.rep_id, run_results.c.total).where(run_results.c.run_id == run_id)).all())
+    query = select(run_results.c.rep_id, run_results.c.total).where(run_results.c.run_id == run_id)
+    return dict(conn.execute(query).all())
 
 
 def _outputs_hash(rows: list[tuple[str, bytes, str]]) -> str:

@@ -2,10 +2,11 @@
 
 One rep's blob holds the plan hash, the rep's `RepInputs` (metric values with their
 evidence, credited deals, targets, team) and the `CarriedState` it started the period
-with, as msgspec JSON, packed as result documents are (`payplan.store.packed`: zlib level 1
-when that is smaller; the first byte says which, `{` plain JSON, `Z` compressed). A statement of any run is the stored result
-laid beside these inputs; `payplan verify` re-computes the result from them. Rows of
-runs stored before revision 0003_stmt have no blob (NULL). Must not query or evaluate.
+with, as msgspec JSON, packed on every database (`payplan.store.packed.pack`: zlib level 1
+when that is smaller; the first byte says which, `{` plain JSON, `Z` compressed). A
+statement of any run is the stored result laid beside these inputs; `payplan verify`
+re-computes the result from them. Rows of runs stored before revision 0003_stmt have no
+blob (NULL). Must not query or evaluate.
 """
 
 from __future__ import annotations

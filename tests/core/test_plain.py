@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import msgspec
+from hypothesis import given
+from hypothesis import strategies as st
 
-from payplan.core.plain import encode_plain, plain
+from payplan.core.plain import _NOT_PLAIN, encode_plain, not_plain, plain
 
 ENCODER = msgspec.json.Encoder(decimal_format="string")
 
@@ -35,3 +37,20 @@ def test_structs_lists_and_dicts_are_made_plain_and_text_is_left_alone():
 def test_clean_documents_are_encoded_once_and_unchanged():
     doc = {"amount": D("-0.50"), "rate": D("0.05"), "note": "-0.5"}
     assert encode_plain(doc, ENCODER.encode) == ENCODER.encode(doc)
+
+
+# Texts around the two patterns (`not_plain` must answer exactly as the one regular expression).
+_PIECES = [b'"', b'\\"', b"-", b"0", b"7", b".", b"E", b"e", b"+", b"-0", b"E+", b"E-", b"12", b",", b":", b"x"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=24))
+def test_the_fast_scan_answers_as_the_regular_expression(pieces):
+    data = b"".join(pieces)
+    assert not_plain(data) == bool(_NOT_PLAIN.search(data))
+
+
+def test_the_fast_scan_on_known_texts():
+    for data, expected in ((b'{"a":"0E+2"}', True), (b'{"a":"-0.00"}', True), (b'{"a":"-0.05"}', False),
+                           (b'{"a":"RE-1","b":"1.5E-7"}', True), (b'{"a":"E+2"}', False),
+                           (b'{"a":"x\\"-12.5E+3"}', True), (b'{"a":"1E+"}', False), (b'', False)):
+        assert not_plain(data) is expected, data

@@ -19,7 +19,8 @@ from payplan.store.utf8_text import Utf8Text
 def stored(tx, run_id):
     query = (select(run_results.c.rep_id, run_results.c.result, run_results.c.state)
              .where(run_results.c.run_id == run_id).order_by(run_results.c.rep_id))
-    return tx(lambda conn: [tuple(row) for row in conn.execute(query)])
+    # the result reads back as its JSON bytes (payplan.store.packed), the state as text
+    return tx(lambda conn: [(rep_id, result.decode(), state) for rep_id, result, state in conn.execute(query)])
 
 
 def digest(rows) -> str:

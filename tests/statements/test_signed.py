@@ -158,8 +158,8 @@ def test_verify_database_compares_with_the_stored_run(run_pdf, tx):
     assert result.exit_code == 0, result.output
     mine = (run_results.c.run_id == run_id) & (run_results.c.rep_id == "A1")
     stored = tx(lambda conn: conn.execute(select(run_results.c.result).where(mine)).scalar_one())
-    assert stored.count('"total":"200.00"') == 1
-    lowered = stored.replace('"total":"200.00"', '"total":"150.00"')
+    assert stored.count(b'"total":"200.00"') == 1  # the document's JSON (stored packed)
+    lowered = stored.replace(b'"total":"200.00"', b'"total":"150.00"')
     tx(lambda conn: conn.execute(update(run_results).where(mine).values(result=lowered)))
     result = CliRunner().invoke(cli, ["verify", str(path), "--database"])
     assert result.exit_code == 1

@@ -1,7 +1,9 @@
 """The monthly run, end to end (DESIGN §10): seconds and peak memory of `payplan runs create`.
 
 Reuses stage 1's synthetic company (`payplan.bench.stage1`, generated once into a
-cached SQLite file in the temp directory), copies it to a scratch database, adds
+cached SQLite file in the temp directory, or into the PostgreSQL database
+payplan_bench_<reps>_<facts> on the server of a PostgreSQL `url`), copies it to a
+scratch database (`payplan.bench.scratch`), adds
 users, publishes the project's AE plan (plans/ae-2026-v1.toml: KPI scorecard, gate,
 tiered margin commission, clawback) with its AE-only rule lifted so every rep is
 scored, and approves the previous month's run, so the timed month reads a stored
@@ -15,8 +17,8 @@ calls (≈20,000 extra calls, a few ms). `peak_mib` is the child's own VmHWM
 (/proc/self/status), the high-water mark of the address space exec gave it;
 getrusage's ru_maxrss (reported too; used where /proc is missing) keeps the
 maximum across fork+exec, so a child of a large parent would report the parent's
-size. Must not touch any database but the cached fact file (only stage 1's
-create_schema, generate and ANALYZE write to it) and the scratch copy; must not
+size. Must not touch any database but the cached fact database (only stage 1's
+create_schema, generate and ANALYZE write to it) and the scratch copies; must not
 change the modules it measures (its timers exist only in the child process).
 """
 
@@ -27,7 +29,7 @@ import io
 import json
 import os
 import resource
-import sqlite3
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -37,9 +39,8 @@ from pathlib import Path
 from typing import Callable
 
 from sqlalchemy import Engine, event
-from sqlalchemy.engine import make_url
 
-from payplan.bench import stage1
+from payplan.bench import scratch, stage1
 
 PERIOD = stage1.PERIOD  # the month the synthetic facts fall in
 PREVIOUS = "2026-02"  # its run is approved first, so the timed month reads a stored carried state
@@ -60,7 +61,8 @@ def plan_text() -> str:
 
 
 def run(reps: int = 10_000, facts: int = 1_000_000, runs: int = 3, url: str | None = None,
-        workdir: str | None = None, profile: str | None = None, echo: Callable[[str], None] | None = None) -> dict:
+        workdir: str | None = None, profile: str | None = None, echo: Callable[[str], None] | None = None,
+        keep_facts: bool = True) -> dict:
     """Create one month's run on `reps` reps and `facts` facts, `runs` times; figures as above.
 
     Each attempt starts from its own copy of the prepared database; the figures are
@@ -69,35 +71,52 @@ def run(reps: int = 10_000, facts: int = 1_000_000, runs: int = 3, url: str | No
     (default: stage 1's cached file). `workdir`: keep the last attempt's database
     there (its URL is in the result) instead of in a temporary directory removed
     afterwards. `profile`: write cProfile stats there (timings include its overhead).
+    A PostgreSQL `url` names the server (any database on it): the facts are generated
+    into its database payplan_bench_<reps>_<facts> once, kept for the next run unless
+    `keep_facts` is False; the prepared database and each attempt's are copies of it,
+    dropped afterwards (but the last attempt's, with `workdir`).
     """
     source, runs = url or cached_url(reps, facts), max(runs, 1)
-    generated = ensure_facts(source, reps, facts, echo)
-    with contextlib.ExitStack() as stack:
-        folder = workdir or stack.enter_context(tempfile.TemporaryDirectory(prefix="payplan-bench-monthly-"))
-        prepared = copy_database(source, os.path.join(folder, "prepared.sqlite"))
-        started = time.perf_counter()
-        prepare(prepared, echo)
-        setup = time.perf_counter() - started
-        attempts = []
-        for n in range(runs):
-            if echo:
-                echo(f"timing runs create for {PERIOD} in a fresh process ({n + 1}/{runs}) …")
-            attempts.append(attempt(prepared, os.path.join(folder, f"monthly-{n}.sqlite"), profile, n == runs - 1))
-        _remove(prepared)
+    postgres = scratch.is_postgres(source)
+    if postgres:
+        source = scratch.fact_database(source, reps, facts)
+    token, attempts = secrets.token_hex(4), []
+    try:
+        generated = ensure_facts(source, reps, facts, echo)
+        with contextlib.ExitStack() as stack:
+            if postgres:
+                stack.enter_context(scratch.audit_key())
+            folder = workdir or stack.enter_context(tempfile.TemporaryDirectory(prefix="payplan-bench-monthly-"))
+            prepared = scratch.copy_database(source, folder, f"{token}_prepared")
+            stack.callback(scratch.remove, prepared)
+            started = time.perf_counter()
+            prepare(prepared, echo)
+            setup = time.perf_counter() - started
+            for n in range(runs):
+                if echo:
+                    echo(f"timing runs create for {PERIOD} in a fresh process ({n + 1}/{runs}) …")
+                keep = bool(workdir) and n == runs - 1
+                attempts.append(attempt(prepared, folder, f"{token}_{n}", profile, keep))
+    finally:
+        if postgres and not keep_facts:
+            scratch.remove(source)
     best = min(attempts, key=lambda a: a["seconds"])
-    return {"reps": reps, "facts": facts, "period": PERIOD, **best, "peak_mib": max(a["peak_mib"] for a in attempts),
+    return {"reps": reps, "facts": facts, "period": PERIOD, "database": "postgresql" if postgres else "sqlite",
+            **best, "peak_mib": max(a["peak_mib"] for a in attempts),
             "seconds_all": [a["seconds"] for a in attempts], "cpu_seconds_all": [a["cpu_seconds"] for a in attempts],
             "setup_seconds": setup, "generate_seconds": generated, "target_seconds": TARGET_SECONDS,
             "target_peak_mib": TARGET_PEAK_MIB, "url": attempts[-1]["url"] if workdir else None}
 
 
-def attempt(prepared: str, path: str, profile: str | None, keep: bool) -> dict:
+def attempt(prepared: str, folder: str, name: str, profile: str | None, keep: bool) -> dict:
     """One timed `runs create` on a fresh copy of the prepared database, with what it persisted."""
-    target = copy_database(prepared, path)
-    figures = run_child(target, profile)
-    figures["results"], figures["rep_rows"] = count_results(target, figures["run_id"])
-    if not keep:
-        _remove(target)
+    target = scratch.copy_database(prepared, folder, name)
+    try:
+        figures = run_child(target, profile)
+        figures["results"], figures["rep_rows"] = scratch.count_results(target, figures["run_id"])
+    finally:
+        if not keep:
+            scratch.remove(target)
     return {**figures, "url": target}
 
 
@@ -118,18 +137,6 @@ def ensure_facts(url: str, reps: int, facts: int, echo: Callable[[str], None] | 
         engine.dispose()
 
 
-def copy_database(source_url: str, path: str) -> str:
-    """A page-for-page copy (SQLite's backup API) of a SQLite database at a new path; its URL."""
-    source = make_url(source_url)
-    if source.get_backend_name() != "sqlite" or not source.database or source.database == ":memory:":
-        raise ValueError(f"the monthly benchmark needs a SQLite file, not {source_url!r}")
-    if os.path.exists(path):
-        raise FileExistsError(f"{path} exists: the benchmark only writes to a fresh scratch database")
-    with contextlib.closing(sqlite3.connect(source.database)) as src, contextlib.closing(sqlite3.connect(path)) as dst:
-        src.backup(dst)
-    return "sqlite:///" + path
-
-
 def prepare(url: str, echo: Callable[[str], None] | None) -> None:
     """Service tables, users, the published plan, and the previous month's run approved."""
     from payplan.access.users import add_user, get_user
@@ -137,10 +144,15 @@ def prepare(url: str, echo: Callable[[str], None] | None) -> None:
     from payplan.runs import lifecycle as runs
     from payplan.store import create_schema, make_engine
     from payplan.store.migrate import stamp
+    from payplan.store.schema import metadata
+    from payplan.store.service_schema import SERVICE_TABLES
 
     engine = make_engine(url)
     try:
-        create_schema(engine)  # the service tables next to stage 1's fact tables
+        # the service tables next to stage 1's fact tables, as this code defines them (the cached
+        # fact database may hold empty ones made by older code)
+        metadata.drop_all(engine, tables=list(SERVICE_TABLES.values()))
+        create_schema(engine)
         stamp(url)  # they are the newest schema: `runs create` checks the revision
         with engine.begin() as conn:
             for name, role in ((PUBLISHER, "hr"), (MAKER, "finance"), (APPROVER, "admin")):
@@ -169,20 +181,6 @@ def run_child(url: str, profile: str | None) -> dict:
     if done.returncode != 0:
         raise RuntimeError(f"the timed run failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return {**json.loads(done.stdout.strip().splitlines()[-1]), "process_seconds": seconds}
-
-
-def count_results(url: str, run_id: int) -> tuple[int, int]:
-    """(results the run persisted, reps in the database)."""
-    with contextlib.closing(sqlite3.connect(make_url(url).database)) as db:
-        return (db.execute("SELECT count(*) FROM run_results WHERE run_id = ?", (run_id,)).fetchone()[0],
-                db.execute("SELECT count(*) FROM reps").fetchone()[0])
-
-
-def _remove(url: str) -> None:
-    """Delete a scratch SQLite database and its WAL files."""
-    for suffix in ("", "-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(make_url(url).database + suffix)
 
 
 def _timer(seconds: dict[str, float], open_calls: list[float], module: object, name: str, stage: str) -> None:
@@ -276,6 +274,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=10_000)
     parser.add_argument("--facts", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3, help="attempts, each on a fresh copy; the fastest counts")
+    parser.add_argument("--url", help="a SQLite fact database, or a PostgreSQL server to run on (see `run`)")
     parser.add_argument("--profile", action="store_true", help="profile the timed run; print the top 20")
     parser.add_argument("--child", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--profile-out", help=argparse.SUPPRESS)
@@ -285,8 +284,9 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="payplan-bench-monthly-prof-") as scratch:
         profile = os.path.join(scratch, "monthly.prof") if args.profile else None
-        r = run(args.reps, args.facts, args.runs, profile=profile, echo=print)
-        print(f"{r['results']:,} results for {r['rep_rows']:,} reps, {r['facts']:,} facts, {r['period']}")
+        r = run(args.reps, args.facts, args.runs, url=args.url, profile=profile, echo=print)
+        print(f"{r['results']:,} results for {r['rep_rows']:,} reps, {r['facts']:,} facts, {r['period']},"
+              f" {r['database']}")
         print(f"runs create: {r['seconds']:.2f} s, {r['cpu_seconds']:.2f} s CPU (process {r['process_seconds']:.2f} s);"
               f" all attempts {', '.join(f'{s:.2f}' for s in r['seconds_all'])} s"
               f"{'  [profiled]' if r['profiled'] else ''}")

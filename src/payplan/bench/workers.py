@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 
-from payplan.bench import monthly
+from payplan.bench import monthly, scratch
 
 TARGET_PEAK_MIB = 400
 FLAT_MIB_PER_1000 = 2.0
@@ -48,7 +48,7 @@ def drain(reps: int, facts: int, workers: int = 2, echo=None, cache_dir: str | N
               else monthly.cached_url(reps, facts))
     monthly.ensure_facts(source, reps, facts, echo)
     with tempfile.TemporaryDirectory(prefix="payplan-bench-workers-") as folder:
-        url = monthly.copy_database(source, os.path.join(folder, "workers.sqlite"))
+        url = scratch.copy_database(source, folder, "workers")
         monthly.prepare(url, echo)
         job_id = _enqueue(url)
         if echo:
@@ -57,8 +57,8 @@ def drain(reps: int, facts: int, workers: int = 2, echo=None, cache_dir: str | N
         peaks = _drain(url, workers)
         seconds = time.perf_counter() - started
         state, done, total, run_id = _status(url, job_id)
-        results = monthly.count_results(url, run_id)[0] if run_id else 0
-        monthly._remove(url)
+        results = scratch.count_results(url, run_id)[0] if run_id else 0
+        scratch.remove(url)
     return {"reps": reps, "facts": facts, "workers": workers, "seconds": seconds, "state": state,
             "reps_done": done, "reps_total": total, "results": results,
             "peak_mib": max(peaks) / 1024, "peaks_mib": [p / 1024 for p in peaks]}

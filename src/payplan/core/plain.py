@@ -5,7 +5,9 @@ exponent (a rate written `0e2`, a quotient like 1000 / 0.5 = `2E+3`), `1E-7` for
 tiny value and `-0.00` for a negative zero (a clawback of nothing, a rounded -0.001).
 `encode_plain(value, encode)` encodes as usual and, only when the bytes hold such a
 text, encodes again from builtins with every Decimal made plain: the common case
-costs one scan of the bytes. Pure: stdlib and msgspec only; must not compute pay.
+costs a scan of the bytes for an `E+`/`E-` and a `"-0`, each a literal the regular
+expression engine finds without trying every quote. Pure: stdlib and msgspec only;
+must not compute pay.
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ import msgspec
 
 # A JSON string that str(Decimal) could have written in exponent form, or a negative zero.
 _NOT_PLAIN = re.compile(rb'"-?\d+(?:\.\d+)?E[+-]\d+"|"-0(?:\.0*)?"')
+# The same two texts, searched from their literal parts: a pattern starting with `"` is
+# tried at every quote of a document (most of the time a result's encoding took).
+_NEGATIVE_ZERO = re.compile(rb'"-0(?:\.0*)?"')
+_EXPONENT_TAIL = re.compile(rb'E[+-]\d+"')
+_EXPONENT = re.compile(rb'"-?\d+(?:\.\d+)?E[+-]\d+"')
 
 
 def plain(d: Decimal) -> str:
@@ -37,11 +44,21 @@ def plain_value(value: Any) -> Any:
     return value
 
 
+def not_plain(data: bytes) -> bool:
+    """Whether `_NOT_PLAIN` matches `data` (the same answer, found faster)."""
+    if _NEGATIVE_ZERO.search(data):
+        return True
+    for tail in _EXPONENT_TAIL.finditer(data):  # a mantissa holds no quote: the last one opens it
+        if _EXPONENT.match(data, max(data.rfind(b'"', 0, tail.start()), 0), tail.end()):
+            return True
+    return False
+
+
 def encode_plain(value: Any, encode: Callable[[Any], bytes],
                  enc_hook: Callable[[Any], Any] | None = None) -> bytes:
     """`encode(value)`, with every Decimal in plain text (a second pass only when needed)."""
     data = encode(value)
-    if not _NOT_PLAIN.search(data):
+    if not not_plain(data):
         return data
     builtins = msgspec.to_builtins(value, builtin_types=(Decimal,), enc_hook=enc_hook)
     return encode(plain_value(builtins))

@@ -195,10 +195,11 @@ def store_evaluation(conn: Connection, run_id: int, evaluation: RunEvaluation) -
     conn.execute(update(runs).where(runs.c.id == run_id).values(outputs_hash=digest.hexdigest()))
 
 
-# The documents arrive as UTF-8 bytes and are bound as such (payplan.store.utf8_text).
+# The documents arrive as UTF-8 bytes and are bound as such (payplan.store.utf8_text); the
+# result is packed as bound (its column's type, payplan.store.packed).
 _INSERT_ROWS = insert(run_results).values(
     run_id=bindparam("run_id"), rep_id=bindparam("rep_id"), total=bindparam("total"),
-    result=bindparam("result", type_=Utf8Text()), state=bindparam("state", type_=Utf8Text()),
+    result=bindparam("result", type_=run_results.c.result.type), state=bindparam("state", type_=Utf8Text()),
     inputs=bindparam("inputs"))
 
 

@@ -101,4 +101,4 @@ def _one_result(scope: str) -> Any:
 
 def _row(row: Any) -> ResultRow:
     run_id, rep_id, name, total, document = row
-    return ResultRow(run_id, rep_id, name, total, msgspec.Raw(document.encode()) if document else None)
+    return ResultRow(run_id, rep_id, name, total, msgspec.Raw(document) if document else None)

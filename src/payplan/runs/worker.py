@@ -34,7 +34,7 @@ from payplan.store.utf8_text import Utf8Text
 
 _INSERT_ROWS = insert(job_results).values(
     job_id=bindparam("job_id"), chunk=bindparam("chunk"), rep_id=bindparam("rep_id"), total=bindparam("total"),
-    result=bindparam("result", type_=Utf8Text()), state=bindparam("state", type_=Utf8Text()),
+    result=bindparam("result", type_=job_results.c.result.type), state=bindparam("state", type_=Utf8Text()),
     inputs=bindparam("inputs"), input_line=bindparam("input_line"))
 _READ = 2_000  # rows fetched at a time while the last step hashes them
 
@@ -106,6 +106,6 @@ def hashes(conn: Connection, job_id: int, plan_digest: str, period: str) -> tupl
     count = 0
     for rep_id, result, state, line in conn.execute(query.execution_options(yield_per=_READ)):
         inputs.update(line)
-        outputs.update((RepRow(rep_id, Decimal(0), result.encode(), state.encode()),))
+        outputs.update((RepRow(rep_id, Decimal(0), result, state.encode()),))  # result: its JSON (PackedJson)
         count += 1
     return inputs.hexdigest(), outputs.hexdigest(), count

@@ -14,8 +14,9 @@ import hashlib
 from decimal import Decimal
 
 import msgspec
-from sqlalchemy import Connection, String, Table, select
+from sqlalchemy import Connection, LargeBinary, String, Table, select, type_coerce
 
+from payplan.store.packed import unpack
 from payplan.store.records import canonical_json, canonical_lines as _lines
 from payplan.store.schema import FACT_TABLES
 from payplan.store.service_schema import plan_versions, run_results, runs, users
@@ -78,11 +79,16 @@ def results_problems(conn: Connection, run_id: int, outputs_hash: str | None) ->
     """Run `run_id`'s stored results against its outputs hash and their documents' totals."""
     digest = hashlib.sha256()
     problems = []
-    query = (select(run_results.c.rep_id, run_results.c.total, run_results.c.result, run_results.c.state)
+    stored = type_coerce(run_results.c.result, LargeBinary())  # as stored: unpacked here, a bad one reported
+    query = (select(run_results.c.rep_id, run_results.c.total, stored, run_results.c.state)
              .where(run_results.c.run_id == run_id)
              .order_by(run_results.c.rep_id.collate("C") if conn.dialect.name == "postgresql" else run_results.c.rep_id))
-    for rep_id, total, result, state in conn.execute(query.execution_options(yield_per=CHUNK)):
-        digest.update(b"%s\t%s\t%s\n" % (rep_id.encode(), result.encode(), state.encode()))
+    for rep_id, total, packed, state in conn.execute(query.execution_options(yield_per=CHUNK)):
+        try:
+            result = unpack(packed)
+        except ValueError:
+            result = bytes(packed)
+        digest.update(b"%s\t%s\t%s\n" % (rep_id.encode(), result, state.encode()))
         try:
             written = _total_decoder.decode(result).total
         except (msgspec.DecodeError, msgspec.ValidationError):

@@ -14,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    event,
     ForeignKey,
     Index,
     Integer,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     text,
 )
 
+from payplan.store.packed import PackedJson, server_lz4
 from payplan.store.schema import Money, metadata
 
 ROLES = ("admin", "finance", "hr", "manager", "rep")
@@ -123,7 +125,8 @@ run_results = Table(
     Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
     Column("rep_id", String(64), ForeignKey("reps.id"), primary_key=True),
     Column("total", Money(), nullable=False),
-    Column("result", Text, nullable=False),  # payplan.evaluation.report.result_dict as JSON
+    # payplan.evaluation.report.result_dict as JSON, packed (payplan.store.packed: read back as the JSON)
+    Column("result", PackedJson, nullable=False),
     Column("state", Text, nullable=False),  # CarriedState after this period, as JSON
     # what was scored (payplan.runs.stored_inputs): NULL for runs stored before 0003_stmt
     Column("inputs", LargeBinary),
@@ -260,7 +263,7 @@ job_results = Table(
     Column("rep_id", String(64), primary_key=True),
     Column("chunk", Integer, nullable=False),
     Column("total", Money(), nullable=False),
-    Column("result", Text, nullable=False),
+    Column("result", PackedJson, nullable=False),  # as run_results.result: moved there as stored
     Column("state", Text, nullable=False),
     Column("inputs", LargeBinary),
     Column("input_line", LargeBinary, nullable=False),  # the rep's line of the run's inputs hash
@@ -278,6 +281,9 @@ job_files = Table(
     Column("digest", String(64), nullable=False),  # SHA-256 of content
     Column("content", LargeBinary, nullable=False),
 )
+
+for _documents in (run_results, job_results):  # compressed by the server (payplan.store.packed)
+    event.listen(_documents, "after_create", lambda table, conn, **_: server_lz4(conn, table.name))
 
 SERVICE_TABLES = {t.name: t for t in (users, tokens, plan_versions, runs, run_results, audit_log,
                                       idempotency_keys, fact_imports, plan_acknowledgements, disputes,

@@ -1,7 +1,7 @@
 """Files a job made (a batch's statement PDFs, a simulation's report): job_files (docs/jobs.md).
 
 Revision ID: 0013_job_files
-Revises: 0011_jobs
+Revises: 0012_packed
 Create Date: 2026-12-04
 """
 from typing import Sequence, Union
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0013_job_files'
-down_revision: Union[str, Sequence[str], None] = '0011_jobs'
+down_revision: Union[str, Sequence[str], None] = '0012_packed'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -111,3 +111,17 @@ def test_a_file_in_the_way_is_never_overwritten(tmp_path):
 def test_slug_keeps_letters_and_the_hash_tells_ids_apart():
     assert [slug(r) for r in TRICKY] == ["ZZ_1", "ZZ_1", "ZZ1", "ZZ1", "ІВ01", "ПЕ01", "Олег", "Іван"]
     assert len({id_hash(r) for r in TRICKY}) == 8 and slug("/../") == "rep"
+
+
+def test_a_pool_embeds_the_bytes_the_manifest_hashes(tmp_path):
+    """Rendered in a pool of processes, each PDF carries exactly the calculation bytes its
+    file name and manifest entry were computed from (a pickled calculation re-encodes
+    differently: msgspec omits a default only when it is the very default object)."""
+    calcs = calculation.from_files(AE_PLAN, DEMO, "2026-03")[:4]
+    render_all(calcs, tmp_path, "en", workers=2)
+    listed = msgspec.json.decode((tmp_path / MANIFEST).read_bytes())["files"]
+    assert len(listed) == 4
+    for item in listed:
+        embedded = read_attachment(tmp_path / item["file"])
+        assert calculation.attachment_hash(embedded, "en") == item["result_hash"]
+    assert {read_attachment(tmp_path / file_name(c, "en")) for c in calcs} == {calculation.encode(c) for c in calcs}

@@ -49,19 +49,9 @@ def drain(reps: int, facts: int, workers: int = 2, echo=None, cache_dir: str | N
     monthly.ensure_facts(source, reps, facts, echo)
     with tempfile.TemporaryDirectory(prefix="payplan-bench-workers-") as folder:
         url = scratch.copy_database(source, folder, "workers")
-        monthly.prepare(url, echo)
-        job_id = _enqueue(url)
-        if echo:
-            echo(f"job {job_id}: {workers} workers computing {reps:,} reps …")
-        started = time.perf_counter()
-        peaks = _drain(url, workers)
-        seconds = time.perf_counter() - started
-        state, done, total, run_id = _status(url, job_id)
-        results = scratch.count_results(url, run_id)[0] if run_id else 0
+        figures = _prepared_drain(url, reps, facts, workers, echo)
         scratch.remove(url)
-    return {"reps": reps, "facts": facts, "workers": workers, "seconds": seconds, "state": state,
-            "reps_done": done, "reps_total": total, "results": results,
-            "peak_mib": max(peaks) / 1024, "peaks_mib": [p / 1024 for p in peaks]}
+    return figures
 
 
 def drain_database(url: str, reps: int, facts: int, workers: int = 2, echo=None) -> dict:
@@ -71,6 +61,11 @@ def drain_database(url: str, reps: int, facts: int, workers: int = 2, echo=None)
     is used unless PAYPLAN_KEY_DIR names one (the workers inherit it)."""
     os.environ.setdefault("PAYPLAN_KEY_DIR", tempfile.mkdtemp(prefix="payplan-bench-keys-"))
     generated = monthly.ensure_facts(url, reps, facts, echo)
+    return {**_prepared_drain(url, reps, facts, workers, echo), "generate_seconds": generated}
+
+
+def _prepared_drain(url: str, reps: int, facts: int, workers: int, echo) -> dict:
+    """Prepare the company at `url` (not timed), queue the month's run, time the workers."""
     started = time.perf_counter()
     monthly.prepare(url, echo)
     prepared = time.perf_counter() - started
@@ -82,9 +77,8 @@ def drain_database(url: str, reps: int, facts: int, workers: int = 2, echo=None)
     seconds = time.perf_counter() - started
     state, done, total, run_id = _status(url, job_id)
     return {"reps": reps, "facts": facts, "workers": workers, "seconds": seconds, "state": state,
-            "reps_done": done, "reps_total": total, "results": _results(url, run_id),
-            "peak_mib": max(peaks) / 1024, "peaks_mib": [p / 1024 for p in peaks],
-            "generate_seconds": generated, "prepare_seconds": prepared}
+            "reps_done": done, "reps_total": total, "results": _results(url, run_id) if run_id else 0,
+            "peak_mib": max(peaks) / 1024, "peaks_mib": [p / 1024 for p in peaks], "prepare_seconds": prepared}
 
 
 def _results(url: str, run_id: int | None) -> int:

@@ -43,9 +43,15 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 
 class Job(msgspec.Struct, frozen=True):
+    """One statement to render. `data` is the calculation's exact bytes, encoded here: a
+    `Calculation` pickled to a pool process no longer omits its default values (msgspec
+    omits a default by identity), so it would encode to other bytes than its file name's
+    and the manifest's result hash, which were computed from these."""
+
     calc: Calculation
     lang: str
     path: str
+    data: bytes
 
 
 class Entry(msgspec.Struct, frozen=True):
@@ -191,7 +197,7 @@ def render_all(calcs: Iterable[Calculation], out_dir: str | Path, lang: str = "e
                workers: int | None = None, progress: Callable[[str], None] | None = None) -> BatchReport:
     """Render every calculation's statement into `out_dir`; `progress(path)` after each."""
     with folder(out_dir) as batch:
-        jobs = [Job(calc, lang, path) for calc in calcs
+        jobs = [Job(calc, lang, path, encode(calc)) for calc in calcs
                 if (path := batch.plan(entry(calc, lang), lambda p, c=calc: _same_content(p, encode(c))))]
         for path in batch.report.skipped:
             progress and progress(path)
@@ -273,7 +279,7 @@ def renderer():
 
 def _render(job: Job) -> str:
     """Write one statement atomically; returns its path."""
-    write_atomically(job.path, renderer().statement(job.calc, job.lang))
+    write_atomically(job.path, renderer().statement(job.calc, job.lang, job.data))
     return job.path
 
 

@@ -67,10 +67,11 @@ class PdfRenderer:
             return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
         return _ParsedHTML(root, self.base_url, self.fetcher)
 
-    def statement(self, calc: Calculation, lang: str = "en") -> bytes:
-        """The PDF statement of one calculation, with the calculation attached."""
+    def statement(self, calc: Calculation, lang: str = "en", data: bytes | None = None) -> bytes:
+        """The PDF statement of one calculation, with the calculation attached (`data`: its
+        bytes, when encoded already)."""
         html = render_html(from_calculation(calc), lang)
-        return self.html_to_pdf(html, self.signed_attachments(calc))
+        return self.html_to_pdf(html, self.signed_attachments(calc, data=data))
 
     def merged(self, parts: list[Part], lang: str = "en") -> bytes:
         """One rep's statement for a period whose plan changed version inside it: a first page
@@ -84,11 +85,11 @@ class PdfRenderer:
         return self.html_to_pdf(html, attachments)
 
     def signed_attachments(self, calc: Calculation, name: str = ATTACHMENT_NAME,
-                           signature_name: str = SIGNATURE_NAME) -> list[Attachment]:
+                           signature_name: str = SIGNATURE_NAME, data: bytes | None = None) -> list[Attachment]:
         """The calculation and the installation's signature over its exact bytes."""
         if self._signing_key is None:
             self._signing_key = installation_private_key()
-        data = encode(calc)
+        data = encode(calc) if data is None else data
         return [calculation_attachment(calc, data, name),
                 signature_attachment(calc, sign(self._signing_key, data), signature_name, name)]
 

@@ -44,8 +44,9 @@ class Settings(msgspec.Struct, frozen=True):
     previous_secret: str | None = None  # PAYPLAN_PREVIOUS_SECRET: still accepted while rotating
     token_days: int = 90  # PAYPLAN_TOKEN_DAYS: how long a new API token works
     mappings: str = "mappings"  # PAYPLAN_MAPPINGS: the folder of CRM mapping files (docs/importing.md)
-    # PAYPLAN_JOBS (docs/jobs.md): "local" computes a run's chunks in the process that asked (the CLI)
-    # or in the request (the API); "workers" leaves them to `payplan worker` processes (API: 202).
+    # PAYPLAN_JOBS (docs/jobs.md): "local" computes a run's chunks where it was asked (the CLI, over
+    # forked processes) or in the request (the API); "workers" leaves them to `payplan worker`
+    # processes (API: 202).
     jobs: str = "local"
 
 

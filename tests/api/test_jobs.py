@@ -71,3 +71,28 @@ def test_a_queued_recompute_answers_202_and_leaves_the_run_as_recompute_does(wor
     assert after["revision"] == here.json()["revision"] + 1
     assert {k: after[k] for k in ("state", "inputs_hash", "outputs_hash", "reps", "total")} == \
         {k: here.json()[k] for k in ("state", "inputs_hash", "outputs_hash", "reps", "total")}
+
+
+def test_an_uploaded_fact_file_is_queued_then_imported_by_a_worker(world, world_client):
+    """POST /facts/{kind} under PAYPLAN_JOBS=workers: 202 with the job's Location, nothing imported
+    until a worker runs it, then the new rows per kind; a file with problems fails the job."""
+    finance, csv = world.headers("finance"), {"Content-Type": "text/csv"}
+    deal = (b"deal_id,rep_id,created_at,closed_at,status,amount,cost,currency,product,cancelled_at\n"
+            b"QUEUED1,A1,2026-04-01,2026-04-20,won,1234.00,100.00,EUR,Core,\n")
+    with workers_client(world) as client:
+        queued = client.post("/facts/deals", content=deal, headers={**finance, **csv})
+        assert queued.status_code == 202, queued.text
+        location = queued.headers["location"]
+        job = client.get(location, headers=finance).json()
+        assert (job["kind"], job["state"], job["imported"]) == ("facts.import", "queued", None)
+        assert client.post("/facts/deals", content=deal, headers={**world.headers("hr"), **csv}).status_code == 403
+        while work_once(world.engine, "test-worker"):
+            pass
+        assert client.get(location, headers=finance).json()["imported"] == {"deals": 1}
+        bad = client.post("/facts/deals", content=deal.replace(b"1234.00", b"12x34"), headers={**finance, **csv})
+        while work_once(world.engine, "test-worker"):
+            pass
+        failed = client.get(bad.headers["location"], headers=finance).json()
+    assert failed["state"] == "failed" and "deals.csv row 2, column amount" in failed["error"]
+    here = world_client.post("/facts/deals", content=deal, headers={**finance, **csv})  # the same file, here
+    assert here.status_code == 200 and here.json()["inserted"] == 0  # already imported by the worker

@@ -108,7 +108,7 @@ def test_openapi_schema_is_served_to_authenticated_users(client, company):
 
 
 def test_unexpected_errors_are_500_without_internals(company, monkeypatch):
-    from payplan.api import uploads
+    from payplan.facts import uploads
 
     def boom(*args, **kwargs):
         raise RuntimeError("secret internals: /etc/passwd")

@@ -15,7 +15,7 @@ from payplan.store import make_engine
 from payplan.store.schema import reps
 from payplan.store.service_schema import run_results, runs
 
-STAGES = {"carried_state", "load_reps", "aggregate", "score", "result_docs", "hashes", "persist", "totals",
+STAGES = {"carried_state", "load_reps", "aggregate", "score", "result_docs", "persist", "totals",
           "commit_and_close", "rest"}
 
 

@@ -104,3 +104,29 @@ def test_runs_recompute_here_queued_and_waited_for(payplan):
     refused = payplan("runs", "recompute", "1", "--as", "fin1", "--no-wait", ok=False)
     assert "run 1 is submitted, so it cannot be recomputed" in refused.stderr
     assert "chain intact" in payplan("audit", "verify").stdout
+
+
+def test_a_directory_is_imported_as_a_job(payplan, tmp_path):
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "reps.csv").write_bytes((DATA / "facts" / "reps.csv").read_bytes())
+    (folder / "deals.csv").write_text("deal_id,rep_id,created_at,closed_at,status,amount,cost,currency,product,"
+                                      "cancelled_at\nJOB1,A1,2026-03-02,2026-03-20,won,300.00,10.00,USD,Core,\n")
+    queued = payplan("import", str(folder), "--as", "fin1", "--no-wait").stdout.splitlines()
+    job = queued[0]
+    assert f"payplan jobs show {job}" in queued[1]
+    deadline = time.monotonic() + 60
+    while "done" not in (shown := payplan("jobs", "show", job).stdout):
+        assert time.monotonic() < deadline, shown
+        time.sleep(0.3)
+    assert shown.strip() == f"job {job}: done, imported deals: 1 new"
+    assert payplan("--lang", "uk", "jobs", "show", job).stdout.strip() == f"завдання {job}: виконано, імпортовано deals: 1 нових"
+    again = payplan("import", str(folder), "--as", "fin1", "--no-wait").stdout.split()[0]
+    while "done" not in (shown := payplan("jobs", "show", again).stdout):
+        time.sleep(0.3)
+    assert shown.strip() == f"job {again}: done, imported nothing new"
+    refused = payplan("import", str(folder), "--as", "hr1", "--no-wait", ok=False).stderr
+    assert "a hr cannot import deals, reps facts" in refused
+    assert "--no-wait queues the import of a directory" in payplan(
+        "import", str(folder / "deals.csv"), "--mapping", str(folder / "reps.csv"), "--as", "fin1", "--no-wait",
+        ok=False).stderr

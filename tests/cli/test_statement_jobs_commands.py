@@ -62,3 +62,28 @@ def test_no_wait_queues_and_jobs_files_writes_them_later(payplan, tmp_path):
     assert payplan("verify", str(next((tmp_path / "out").glob("*.pdf")))).stdout.startswith("match: ")
     assert "job 99 does not exist" in payplan("jobs", "files", "99", "-o", str(tmp_path / "x"),
                                                  ok=False).stderr and not (tmp_path / "x").exists()
+
+
+def test_prune_removes_the_files_of_jobs_finished_long_ago(payplan, tmp_path):
+    import sqlite3
+
+    payplan("runs", "create", "--plan", "svc@1", "--period", "2026-03", "--as", "fin1")
+    job = payplan("statements", "--run", "1", "-o", str(tmp_path / "out"), "--as", "hr1", "--no-wait").stdout.split()[0]
+    deadline = time.monotonic() + 90
+    while "done" not in (shown := payplan("jobs", "show", job).stdout):
+        assert time.monotonic() < deadline, shown
+        time.sleep(0.3)
+    assert "nothing to remove" in payplan("jobs", "prune", "--older-than", "1", "--as", "admin").stdout
+    refused = payplan("jobs", "prune", "--older-than", "1", "--as", "fin1", ok=False)
+    assert "remove job files" in refused.stderr and "admin" in refused.stderr
+    database = sqlite3.connect(tmp_path / "cli.sqlite")
+    with database:
+        database.execute("UPDATE jobs SET finished_at = '2026-01-01T00:00:00.000000Z'")
+        size = database.execute("SELECT sum(length(content)) FROM job_files").fetchone()[0]
+    database.close()
+    removed = payplan("jobs", "prune", "--older-than", "30", "--as", "admin").stdout
+    assert removed.startswith(f"removed 4 files ({size / 1024:.1f} KiB) of jobs finished before")
+    uk = payplan("--lang", "uk", "jobs", "prune", "--older-than", "30", "--as", "admin").stdout
+    assert uk.startswith("жодне завдання, завершене до ") and uk.strip().endswith("нічого видаляти"), uk
+    gone = payplan("jobs", "files", job, "-o", str(tmp_path / "again"), ok=False).stderr
+    assert f"the files of job {job} were removed (payplan jobs prune): print the statements of run 1 again" in gone

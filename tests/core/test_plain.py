@@ -8,7 +8,7 @@ import msgspec
 from hypothesis import given
 from hypothesis import strategies as st
 
-from payplan.core.plain import _NOT_PLAIN, encode_plain, not_plain, plain
+from payplan.core.plain import _NOT_PLAIN, encode_plain, not_plain, plain, plain_value
 
 ENCODER = msgspec.json.Encoder(decimal_format="string")
 
@@ -54,3 +54,29 @@ def test_the_fast_scan_on_known_texts():
                            (b'{"a":"RE-1","b":"1.5E-7"}', True), (b'{"a":"E+2"}', False),
                            (b'{"a":"x\\"-12.5E+3"}', True), (b'{"a":"1E+"}', False), (b'', False)):
         assert not_plain(data) is expected, data
+
+
+_DECIMALS = st.sampled_from([D("0E+1"), D("0E+2"), D("-0.00"), D("-0"), D("2E+3"), D("1E-7"), D("12.50"),
+                             D("-0.05"), D("0"), D("1000")])
+_TEXTS = st.sampled_from(["0E+2", "-0", "-0.00", "ok", "₴ 1 200", 'a"b', "\\n", ""])
+_SCALARS = _DECIMALS | _TEXTS | st.integers(-5, 5) | st.none() | st.booleans()
+_DOCS = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4)
+                     | st.dictionaries(_TEXTS | st.sampled_from(["raw", "total", "E+1"]), inner, max_size=4)
+                     | st.dictionaries(st.integers(0, 3), inner, max_size=2), max_leaves=30)
+
+
+@given(_DOCS)
+def test_re_encoding_only_the_parts_that_need_it_writes_the_bytes_of_encoding_it_all_again(doc):
+    for encode in (ENCODER.encode, msgspec.json.encode):
+        whole = encode(plain_value(msgspec.to_builtins(doc, builtin_types=(D,))))
+        assert encode_plain(doc, encode) == whole
+        assert not not_plain(whole) or isinstance(doc, str) or _has_awkward_text(doc)
+
+
+def _has_awkward_text(value) -> bool:
+    """Whether a text of `value` (not a Decimal) looks like one that is not plain: left as it is."""
+    if isinstance(value, str):
+        return not_plain(msgspec.json.encode(value))
+    if isinstance(value, dict):
+        return any(_has_awkward_text(k) or _has_awkward_text(v) for k, v in value.items())
+    return isinstance(value, list) and any(map(_has_awkward_text, value))

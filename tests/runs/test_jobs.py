@@ -138,3 +138,27 @@ def test_a_second_job_for_the_same_run_is_refused_and_a_key_gives_the_same_job(t
     assert tx(jobs.enqueue_run, "svc@1", "2026-03", company.fin1, "key-1") == first
     with pytest.raises(Conflict, match=f"job {first} is already computing"):
         tx(jobs.enqueue_run, "svc@1", "2026-03", company.fin1)
+
+
+def test_a_chunk_whose_storing_fails_fails_the_job_and_leaves_no_staged_rows(engine, tx, company, monkeypatch):
+    """A plan or data error while a chunk is stored (not only while it is computed) fails the job
+    for whoever asked, instead of stopping the worker; the chunks stored before it are dropped."""
+    from payplan.errors import Invalid
+    from payplan.jobs import kinds
+    from payplan.runs import worker as run_job
+
+    stored = []
+
+    def second_fails(conn, claim, chunk):
+        stored.append(claim.chunk)
+        if len(stored) == 2:
+            raise Invalid("rep %(rep)s has no team", rep=chunk.rows[0].rep_id)
+        run_job.store_rows(conn, claim, chunk)
+
+    monkeypatch.setitem(kinds.KINDS, jobs.RUN_CREATE, kinds.Kind(run_job.compute, second_fails, run_job.complete))
+    status = by_job(engine, tx, company, "2026-03", chunk_size=1)
+    assert status.state == "failed" and status.error == "rep A2 has no team" and status.run_id is None
+    assert stored == [0, 1]  # the first chunk was stored, the second failed, no third was tried
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(job_results)).scalar() == 0
+        assert conn.execute(select(func.count()).select_from(runs_table)).scalar() == 0

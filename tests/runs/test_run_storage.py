@@ -1,5 +1,5 @@
-"""How a run's results are stored: encoded and inserted a chunk at a time inside the
-caller's transaction, bound as UTF-8 bytes, and hashed exactly as stored."""
+"""How a run's results are stored: evaluated, encoded and inserted a chunk at a time inside the
+caller's transaction (`payplan.runs.chunked`), bound as UTF-8 bytes, and hashed exactly as stored."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import msgspec
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, Text, bindparam, insert, select
 
-from payplan.runs import evaluation as run_eval
+from payplan.runs import chunked
 from payplan.runs import lifecycle as runs
 from payplan.runs.recompute import recompute
 from payplan.store.service_schema import audit_log, run_results
@@ -32,7 +32,7 @@ def digest(rows) -> str:
 
 
 def test_outputs_hash_is_that_of_the_stored_text_whatever_the_chunk_size(tx, company, monkeypatch):
-    monkeypatch.setattr(run_eval, "CHUNK", 1)  # every rep its own chunk
+    monkeypatch.setattr(chunked, "CHUNK", 1)  # every rep its own chunk
     run = tx(runs.create_run, "svc@1", "2026-03", company.fin1)
     rows = stored(tx, run.id)
     assert len(rows) == 4 and run.outputs_hash == digest(rows)
@@ -40,13 +40,13 @@ def test_outputs_hash_is_that_of_the_stored_text_whatever_the_chunk_size(tx, com
         audit_log.c.object == f"run {run.id}", audit_log.c.action == "run.create")).scalar_one())
     assert msgspec.json.decode(detail)["outputs_hash"] == run.outputs_hash
 
-    monkeypatch.setattr(run_eval, "CHUNK", 3)  # a full chunk and a partial one
+    monkeypatch.setattr(chunked, "CHUNK", 3)  # a full chunk and a partial one
     again = tx(recompute, run.id, company.fin1)
     assert again.outputs_hash == run.outputs_hash and stored(tx, run.id) == rows
 
 
 def test_a_failure_while_storing_leaves_nothing_behind(engine, company, monkeypatch):
-    original, chunks = runs.store_rows, []
+    original, chunks = chunked.store_rows, []
 
     def fail_on_second_chunk(conn, run_id, rows):
         chunks.append(len(rows))
@@ -54,8 +54,8 @@ def test_a_failure_while_storing_leaves_nothing_behind(engine, company, monkeypa
             raise RuntimeError("disk full")
         original(conn, run_id, rows)
 
-    monkeypatch.setattr(run_eval, "CHUNK", 2)
-    monkeypatch.setattr(runs, "store_rows", fail_on_second_chunk)
+    monkeypatch.setattr(chunked, "CHUNK", 2)
+    monkeypatch.setattr(chunked, "store_rows", fail_on_second_chunk)
     with pytest.raises(RuntimeError, match="disk full"), engine.begin() as conn:
         runs.create_run(conn, "svc@1", "2026-03", company.fin1)
     assert chunks == [2, 2]  # the first chunk was inserted, then the transaction rolled back

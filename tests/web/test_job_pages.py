@@ -109,3 +109,24 @@ def jobs_in_every_state(company) -> list[str]:
     with company.engine.begin() as conn:
         queued = enqueue_run(conn, "ae-2026@1", "2026-04", fiona)
     return [f"/finance/jobs/{n}" for n in (queued, done, failed)]
+
+
+def test_a_file_imported_from_the_page_is_a_job_whose_page_says_what_it_imported(workers, company):
+    from .test_close_pages import APRIL, deal_count, upload
+
+    sign_in(workers, "fiona")
+    before = deal_count(company)
+    queued = upload(workers, "deals", "april.csv", APRIL.format(amount="12500.00"))
+    (job_path,) = re.findall(r"/finance/jobs/\d+", str(queued.url))
+    assert queued.status_code == 200 and REFRESH in queued.text
+    assert "Importing fact files: all their rows, or none." in queued.text and 'id="reps"' not in queued.text
+    assert deal_count(company) == before  # nothing until a worker imports it
+    drain(company)
+    done = workers.get(job_path, headers=HTML).text
+    assert 'id="state">Done' in done and '<span class="imported" id="imported-deals">deals: 2 new</span>' in done
+    assert 'href="/finance/import" id="imports"' in done and deal_count(company) == before + 2
+    failed = upload(workers, "deals", "may.csv", APRIL.format(amount="1250O.00").replace("2026-04", "2026-05"))
+    drain(company)
+    said = workers.get(re.findall(r"/finance/jobs/\d+", str(failed.url))[0], headers=HTML).text
+    assert 'id="state">Failed' in said and deal_count(company) == before + 2  # neither of its 2 rows
+    assert "The job failed: nothing was imported: deals.csv row 3, column amount: " in said

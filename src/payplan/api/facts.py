@@ -3,7 +3,7 @@
 Admin and finance import every kind; HR imports targets only. The body limit is
 the settings' `max_upload_bytes`: Litestar refuses a larger declared
 `Content-Length` before reading anything, and stops reading a longer stream (413).
-Must stay thin: parsing and storing are `payplan.api.uploads`.
+Must stay thin: parsing and storing are `payplan.facts.uploads`.
 """
 
 from __future__ import annotations
@@ -11,21 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from litestar import Request, Router, post
+from litestar import Request, Response, Router, post
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, RawBody
 
 from payplan.access.users import User
 from payplan.api import mapped
 from payplan.api.db import Database
 from payplan.api.problems import problem_responses
-from payplan.api.uploads import ImportReport, import_upload
+from payplan.facts.uploads import ImportReport, import_upload
 from payplan.facts import audited as fact_import
+from payplan.jobs.imports import enqueue_import
+from payplan.runs.jobs import JobStatus, job_status
 
 FactKind = Literal["reps", "activities", "deals", "credits", "scores", "nps", "targets", "parameters"]
 FORMATS = {"text/csv": "csv", "application/csv": "csv", "application/json": "json"}
@@ -64,13 +67,23 @@ class UploadOperation(Operation):
         self.request_body = _BODY
 
 
+_QUEUED = ResponseSpec(JobStatus, description="Queued for the workers (PAYPLAN_JOBS=workers): poll the Location; "
+                                              "once done, `imported` holds the new rows.", generate_examples=False)
+
+
 @post("/{kind:str}", guards=[may_import], sync_to_thread=True, status_code=200, operation_class=UploadOperation,
-      responses=problem_responses(400, 401, 403, 409, 413, 415, 422))
+      responses={**problem_responses(400, 401, 403, 409, 413, 415, 422), 202: _QUEUED})
 def import_facts(kind: FromPath[FactKind], request: Request, body: RawBody,
-                 db: NamedDependency[Database]) -> ImportReport:
-    """Import one fact file of `kind`; all rows or none, one audit record."""
+                 db: NamedDependency[Database]) -> ImportReport | Response[JobStatus]:
+    """Import one fact file of `kind`; all rows or none, one audit record. With PAYPLAN_JOBS=workers
+    the file is queued with its job for `payplan worker` (202, Location: /jobs/{id})."""
     user: User = request.user
-    return db.write(import_upload, kind, _format(request), body, user)
+    fmt = _format(request)
+    if request.app.state.settings.jobs == "workers":
+        status = db.write(lambda conn: job_status(conn, enqueue_import(conn, {f"{kind}.{fmt}": body}, user,
+                                                                       upload=kind)))
+        return Response(status, status_code=202, headers={"Location": f"/jobs/{status.id}"})
+    return db.write(import_upload, kind, fmt, body, user)
 
 
 def router(max_upload_bytes: int) -> Router:

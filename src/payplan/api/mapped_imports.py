@@ -2,7 +2,7 @@
 
 The export is mapped (`payplan.facts.mapped.map_export`, owners looked up among the
 stored reps), references are checked against the stored facts plus the import
-(`payplan.api.uploads.check_against_store`) and the rows go through the native import
+(`payplan.facts.uploads.check_against_store`) and the rows go through the native import
 path (`payplan.facts.audited.import_fact_set`): all or nothing, idempotent, audited.
 A check (`check=True`) does all of it inside a savepoint it rolls back, so its
 counts are the real ones and nothing stays written; its problems are returned, not
@@ -18,7 +18,7 @@ import msgspec
 from sqlalchemy import Connection, select
 
 from payplan.access.users import User
-from payplan.api.uploads import check_against_store
+from payplan.facts.uploads import check_against_store
 from payplan.facts.audited import import_fact_set
 from payplan.facts.mapped import MappedFile, Skipped, map_export, placed
 from payplan.facts.mapping import Mapping

@@ -9,11 +9,15 @@ tiered margin commission, clawback) with its AE-only rule lifted so every rep is
 scored, and approves the previous month's run, so the timed month reads a stored
 carried state as a steady-state month does. A fresh
 interpreter then calls the CLI's own `runs create` command function (one
-transaction: aggregate, score, persist results with traces, audit, commit).
-`seconds` times that call after the imports (`cpu_seconds`: its CPU time, as the
-machine may be shared; `process_seconds`: the whole child process). `stages` are
-exclusive seconds from thin timers around the module-level functions the run
-calls (≈20,000 extra calls, a few ms). `peak_mib` is the child's own VmHWM
+transaction; the chunks of reps computed by one forked process per core, as the
+command does by default, `payplan.runs.chunked`; stored, audited, committed).
+`seconds` times that call after the imports (`cpu_seconds`: its own CPU time, not
+its forked processes', as the machine may be shared; `process_seconds`: the whole
+child process). `stages` are exclusive seconds of the timed process from thin
+timers around the module-level functions the run calls (the forked processes'
+aggregating and scoring is not among them: the timed process spends that time
+waiting, in "rest"). `processes_peak_mib` is the largest forked process's peak
+(pages it shares with its parent counted again). `peak_mib` is the child's own VmHWM
 (/proc/self/status), the high-water mark of the address space exec gave it;
 getrusage's ru_maxrss (reported too; used where /proc is missing) keeps the
 maximum across fork+exec, so a child of a large parent would report the parent's
@@ -103,6 +107,7 @@ def run(reps: int = 10_000, facts: int = 1_000_000, runs: int = 3, url: str | No
     best = min(attempts, key=lambda a: a["seconds"])
     return {"reps": reps, "facts": facts, "period": PERIOD, "database": "postgresql" if postgres else "sqlite",
             **best, "peak_mib": max(a["peak_mib"] for a in attempts),
+            "processes_peak_mib": max(a["processes_peak_mib"] for a in attempts),
             "seconds_all": [a["seconds"] for a in attempts], "cpu_seconds_all": [a["cpu_seconds"] for a in attempts],
             "setup_seconds": setup, "generate_seconds": generated, "target_seconds": TARGET_SECONDS,
             "target_peak_mib": TARGET_PEAK_MIB, "url": attempts[-1]["url"] if workdir else None}
@@ -205,16 +210,14 @@ def install_stages() -> tuple[dict[str, float], list[float]]:
     """Timers on what `runs create` calls, and the times commits began (SQLAlchemy's event)."""
     from payplan.cli import runs as cli_runs
     from payplan.evaluation import pipeline
-    from payplan.runs import evaluation as run_eval
-    from payplan.runs import lifecycle as runs
+    from payplan.runs import chunked, chunks
 
     seconds: dict[str, float] = defaultdict(float)
     open_calls: list[float] = []
     for module, name, stage in (
-            (run_eval, "starting_states", "carried_state"), (run_eval, "load_reps", "load_reps"),
+            (chunks, "chunk_states", "carried_state"), (chunked, "load_reps", "load_reps"),
             (pipeline, "load_inputs", "aggregate"), (pipeline, "evaluate", "score"),
-            (run_eval, "result_row", "result_docs"), (run_eval, "inputs_hash", "hashes"),
-            (run_eval, "outputs_hash", "hashes"), (runs, "store_rows", "persist"),
+            (chunks, "result_row", "result_docs"), (chunked, "store_rows", "persist"),
             (cli_runs, "_with_totals", "totals")):
         _timer(seconds, open_calls, module, name, stage)
     commits: list[float] = []
@@ -255,7 +258,8 @@ def child_main(url: str, profile_out: str | None) -> dict:
 def _memory(rss_before_kib: int | None) -> dict:
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     peak = _status_kib("VmHWM")
-    return {"peak_mib": maxrss if peak is None else peak / 1024,
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return {"peak_mib": maxrss if peak is None else peak / 1024, "processes_peak_mib": children,
             "peak_source": "ru_maxrss" if peak is None else "VmHWM", "ru_maxrss_mib": maxrss,
             "rss_before_mib": None if rss_before_kib is None else rss_before_kib / 1024}
 
@@ -292,7 +296,8 @@ def main() -> None:
               f"{'  [profiled]' if r['profiled'] else ''}")
         print("  " + ", ".join(f"{k} {v:.2f} s" for k, v in sorted(r["stages"].items(), key=lambda kv: -kv[1])))
         print(f"peak memory {r['peak_mib']:.0f} MiB ({r['peak_source']}; ru_maxrss {r['ru_maxrss_mib']:.0f} MiB;"
-              f" {r['rss_before_mib'] or 0:.0f} MiB before the run)")
+              f" {r['rss_before_mib'] or 0:.0f} MiB before the run); each process computing chunks"
+              f" {r['processes_peak_mib']:.0f} MiB at most (pages shared with the parent counted again)")
         if profile:
             import pstats
             for order in ("cumulative", "tottime"):

@@ -15,8 +15,11 @@ import click
 from payplan.api.mapped_imports import MappedReport, import_mapped
 from payplan.cli.database import acting, as_user
 from payplan.cli.language import _
+from payplan.cli.worker import queued_job
 from payplan.facts.audited import import_directory
 from payplan.facts.mapping import load_mapping
+from payplan.jobs.imports import directory_files, enqueue_import
+from payplan.settings import get_settings
 
 
 @click.command("import")
@@ -24,16 +27,26 @@ from payplan.facts.mapping import load_mapping
 @click.option("--mapping", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="A mapping file (mappings/X.toml): SOURCE is then a CRM export read through it.")
 @click.option("--check", is_flag=True, help="With --mapping: import nothing, say what would be imported.")
+@click.option("--no-wait", is_flag=True, help="A directory: queue its import as a job and print the job's number "
+                                              "at once (see: payplan jobs show N).")
 @as_user
-def import_cmd(source: Path, mapping: Path | None, check: bool, as_name: str) -> None:
-    """Import the fact files in DIR, or a CRM EXPORT through --mapping (idempotent; all or nothing)."""
+def import_cmd(source: Path, mapping: Path | None, check: bool, as_name: str, no_wait: bool = False) -> None:
+    """Import the fact files in DIR, or a CRM EXPORT through --mapping (idempotent; all or nothing).
+
+    With PAYPLAN_JOBS=workers a directory's import is a job for `payplan worker` (its files are
+    sent with it), waited for; `--no-wait` queues it and prints the job's number first."""
     if mapping is None:
         if check or not source.is_dir():
             raise click.UsageError(_("give a directory of fact files, or an export with --mapping"))
-        counts = acting(as_name, lambda conn, user: import_directory(conn, source, user))
-        for kind, count in counts.items():
-            click.echo(f"{kind}: {count} new")
+        if no_wait or get_settings().jobs == "workers":
+            counts = _as_job(source, as_name, no_wait)
+        else:
+            counts = acting(as_name, lambda conn, user: import_directory(conn, source, user))
+        for kind, count in (counts or {}).items():
+            click.echo(_("%(kind)s: %(new)s new", kind=kind, new=count))
         return
+    if no_wait:
+        raise click.UsageError(_("--no-wait queues the import of a directory of fact files, not of an export"))
     if source.is_dir():
         raise click.UsageError(_("with --mapping, give the export file, not a directory"))
     loaded = load_mapping(mapping)
@@ -43,6 +56,14 @@ def import_cmd(source: Path, mapping: Path | None, check: bool, as_name: str) ->
     _show(report)
     if report.problem_count:
         raise SystemExit(1)
+
+
+def _as_job(folder: Path, as_name: str, no_wait: bool) -> dict[str, int] | None:
+    """Queue the directory's import; with `no_wait` print the job's number (a local worker imports it
+    on the default) and give None, else wait for the workers and give the new rows per kind."""
+    files = directory_files(folder)
+    status = queued_job(as_name, no_wait, lambda conn, user: enqueue_import(conn, files, user))
+    return None if status is None else status.imported
 
 
 def _show(report: MappedReport) -> None:

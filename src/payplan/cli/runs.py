@@ -9,6 +9,7 @@ PAYPLAN_JOBS=workers or `--no-wait`, `create` and `recompute` queue a job
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from sqlalchemy import Connection
 
 from payplan.cli.database import acting, as_user, transaction
 from payplan.cli.language import KINDS, STATES, _, current, ngettext, numbers, word
-from payplan.cli.worker import start_local_worker, wait_for
+from payplan.cli.worker import queued_job
 from payplan.runs import adjustments, export
 from payplan.runs.jobs import enqueue_run
 from payplan.runs.recompute import recompute
@@ -26,6 +27,17 @@ from payplan.runs import lifecycle as runs
 from payplan.runs.review import flag_name, review
 from payplan.runs.views import SEE_ALL, list_results
 from payplan.settings import get_settings
+
+
+_WORKERS = click.option("--workers", type=click.IntRange(min=1), default=None,
+                        help="Processes computing the run here (default: one per core).")
+
+
+def _processes(workers: int | None) -> int:
+    """`--workers`, else the cores this process may run on."""
+    if workers:
+        return workers
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @click.group("runs")
@@ -38,11 +50,14 @@ def runs_group() -> None:
 @click.option("--period", required=True)
 @click.option("--idempotency-key", default=None, help="Running again with the same key creates no second run.")
 @click.option("--no-wait", is_flag=True, help="Queue the job and print its number at once (see: payplan jobs show N).")
+@_WORKERS
 @as_user
-def runs_create(plan_ref: str, period: str, idempotency_key: str | None, as_name: str, no_wait: bool = False) -> None:
+def runs_create(plan_ref: str, period: str, idempotency_key: str | None, as_name: str, no_wait: bool = False,
+                workers: int | None = None) -> None:
     """Evaluate every eligible rep into a new draft run; prints the run's number first.
 
-    With PAYPLAN_JOBS=local (the default) the run is computed here, in one transaction; with
+    With PAYPLAN_JOBS=local (the default) the run is computed here, in one transaction, chunk
+    by chunk over `--workers` processes (default: one per core); with
     PAYPLAN_JOBS=workers it is a job for `payplan worker`, waited for with its progress on stderr.
     `--no-wait` queues the job and prints its number first (on the default, a local worker
     process computes it)."""
@@ -54,15 +69,16 @@ def runs_create(plan_ref: str, period: str, idempotency_key: str | None, as_name
         run, count, total = transaction(lambda conn: _with_totals(conn, runs.get_run(conn, run_id)))
     else:
         run, count, total = acting(as_name, lambda conn, user: _with_totals(
-            conn, runs.create_run(conn, plan_ref, period, user, idempotency_key)))
+            conn, runs.create_run(conn, plan_ref, period, user, idempotency_key, _processes(workers))))
     _draft_lines(run, count, total)
 
 
 @runs_group.command("recompute")
 @click.argument("run_id", type=int)
 @click.option("--no-wait", is_flag=True, help="Queue the job and print its number at once (see: payplan jobs show N).")
+@_WORKERS
 @as_user
-def runs_recompute(run_id: int, as_name: str, no_wait: bool = False) -> None:
+def runs_recompute(run_id: int, as_name: str, no_wait: bool = False, workers: int | None = None) -> None:
     """Evaluate draft run N again on the current facts; prints the run's number first.
 
     As `runs create`: here, in one transaction, by default; a job for `payplan worker`, waited
@@ -72,20 +88,16 @@ def runs_recompute(run_id: int, as_name: str, no_wait: bool = False) -> None:
             return
         run, count, total = transaction(lambda conn: _with_totals(conn, runs.get_run(conn, run_id)))
     else:
-        run, count, total = acting(as_name, lambda conn, user: _with_totals(conn, recompute(conn, run_id, user)))
+        run, count, total = acting(as_name, lambda conn, user: _with_totals(
+            conn, recompute(conn, run_id, user, processes=_processes(workers))))
     _draft_lines(run, count, total)
 
 
 def _as_job(as_name: str, no_wait: bool, enqueue: Callable[..., int]) -> int | None:
     """Queue a job on behalf of `as_name`; with `no_wait` print its number (a local worker computes it on
     the default) and give None, else wait for the workers and give the run it made or recomputed."""
-    job_id = acting(as_name, enqueue)
-    if no_wait:
-        start_local_worker()
-        click.echo(job_id)
-        click.echo(_("job %(job)s queued: payplan jobs show %(job)s", job=job_id))
-        return None
-    return wait_for(job_id).run_id
+    status = queued_job(as_name, no_wait, enqueue)
+    return None if status is None else status.run_id
 
 
 def _draft_lines(run: runs.RunRow, count: int, total: object) -> None:

@@ -14,17 +14,24 @@ computed on the embedded default, with no service to run. Must not hold business
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 import signal
 import socket
 import time
+from datetime import datetime, timezone
+from decimal import Decimal
 
 import click
+from sqlalchemy import Connection
 
-from payplan.cli.database import database_url, transaction
-from payplan.cli.language import _
+from payplan.cli.database import acting, as_user, database_url, transaction
+from payplan.cli.language import _, ngettext, numbers
+from payplan.access.users import User
 from payplan.errors import Invalid
 from payplan.i18n import N_
 from payplan.jobs import local
+from payplan.jobs.imports import FACTS_IMPORT
+from payplan.jobs.retention import prune_files
 from payplan.jobs.statements import STATEMENTS_BATCH
 from payplan.runs.recompute_job import RUN_RECOMPUTE
 from payplan.jobs.worker import work_once
@@ -82,9 +89,36 @@ def jobs_show(job_id: int) -> None:
     click.echo(status_line(transaction(lambda conn: job_status(conn, job_id))))
 
 
+@jobs_group.command("prune")
+@click.option("--older-than", "days", required=True, type=int, metavar="DAYS",
+              help="Remove the files of jobs finished more than DAYS days ago.")
+@as_user
+def jobs_prune(days: int, as_name: str) -> None:
+    """Remove the files (statements, simulations) of jobs finished more than DAYS days ago (admin).
+
+    The jobs and the runs they made stay; the files can be made again from them. Written to the
+    audit log."""
+    pruned = acting(as_name, lambda conn, user: prune_files(conn, user, days, datetime.now(timezone.utc)))
+    if not pruned.files:
+        click.echo(_("no job finished before %(time)s has files: nothing to remove", time=pruned.before))
+        return
+    click.echo(ngettext("removed %(files)s file (%(size)s) of jobs finished before %(time)s",
+                        "removed %(files)s files (%(size)s) of jobs finished before %(time)s", pruned.files,
+                        files=pruned.files, size=_size(pruned.bytes), time=pruned.before))
+
+
+def _size(n: int) -> str:
+    """Bytes as the reader counts them: KiB or MiB, one decimal."""
+    if n < 1024 * 1024:
+        return _("%(size)s KiB", size=numbers().number(Decimal(n) / 1024, 1))
+    return _("%(size)s MiB", size=numbers().number(Decimal(n) / (1024 * 1024), 1))
+
+
 def status_line(status: JobStatus) -> str:
     if status.kind == STATEMENTS_BATCH:
         return _statements_line(status)
+    if status.kind == FACTS_IMPORT:
+        return _import_line(status)
     if status.state == "done":
         return _("job %(job)s: done, run %(run)s (%(done)s of %(total)s reps)", job=status.id, run=status.run_id,
                  done=status.reps_done, total=status.reps_total)
@@ -96,6 +130,16 @@ def status_line(status: JobStatus) -> str:
                  total=status.reps_total)
     return _("job %(job)s: computing the run of %(plan)s for %(period)s, %(done)s of %(total)s reps", job=status.id,
              plan=status.plan, period=status.period, done=status.reps_done, total=status.reps_total)
+
+
+def _import_line(status: JobStatus) -> str:
+    if status.state == "done":
+        counts = ", ".join(_("%(kind)s: %(new)s new", kind=kind, new=new)
+                           for kind, new in (status.imported or {}).items() if new)
+        return _("job %(job)s: done, imported %(counts)s", job=status.id, counts=counts or _("nothing new"))
+    if status.state == "failed":
+        return _("job %(job)s: failed: %(error)s", job=status.id, error=status.error)
+    return _("job %(job)s: importing fact files", job=status.id)
 
 
 def _statements_line(status: JobStatus) -> str:
@@ -123,6 +167,18 @@ def wait_for(job_id: int) -> JobStatus:
     if status.state == "failed":
         raise Invalid(N_("job %(job)s failed: %(error)s"), job=job_id, error=status.error or "")
     return status
+
+
+def queued_job(as_name: str, no_wait: bool, enqueue: Callable[[Connection, User], int]) -> JobStatus | None:
+    """Queue a job on behalf of `as_name`; with `no_wait` print its number (a local worker computes it
+    on the default) and give None, else wait for the workers and give the job as they left it."""
+    job_id = acting(as_name, enqueue)
+    if no_wait:
+        start_local_worker()
+        click.echo(job_id)
+        click.echo(_("job %(job)s queued: payplan jobs show %(job)s", job=job_id))
+        return None
+    return wait_for(job_id)
 
 
 def start_local_worker() -> None:

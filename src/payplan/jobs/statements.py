@@ -156,7 +156,7 @@ def write_zip(conn: Connection, job_id: int, stream: BinaryIO) -> None:
 
 
 def _done(conn: Connection, job_id: int) -> dict:
-    row = conn.execute(select(jobs.c.kind, jobs.c.state, jobs.c.params, jobs.c.error)
+    row = conn.execute(select(jobs.c.kind, jobs.c.state, jobs.c.params, jobs.c.error, jobs.c.reps_total)
                        .where(jobs.c.id == job_id)).first()
     if row is None or row.kind != STATEMENTS_BATCH:
         raise NotFound(N_("job %(job)s is not a batch of statements"), job=job_id)
@@ -164,7 +164,11 @@ def _done(conn: Connection, job_id: int) -> dict:
         raise Conflict(N_("job %(job)s failed: %(error)s"), job=job_id, error=row.error or "")
     if row.state != "done":
         raise Conflict(N_("job %(job)s is not done yet: its statements are not ready"), job=job_id)
-    return msgspec.json.decode(row.params)
+    params = msgspec.json.decode(row.params)
+    if row.reps_total and not conn.execute(select(job_files.c.job_id).where(job_files.c.job_id == job_id).limit(1)).first():
+        raise Conflict(N_("the files of job %(job)s were removed (payplan jobs prune): print the statements "
+                          "of run %(run)s again"), job=job_id, run=params["run_id"])
+    return params
 
 
 def _rows(conn: Connection, job_id: int) -> Iterator[tuple[str, str, bytes]]:

@@ -19,6 +19,7 @@ from payplan.errors import PayplanError
 from payplan.gcpause import collector_paused
 from payplan.i18n import N_
 from payplan.jobs.kinds import KINDS
+from payplan.runs.worker import fail
 from payplan.store import queue
 from payplan.store.transaction import unit_of_work
 
@@ -37,10 +38,11 @@ def work_once(engine: Engine, worker: str, lease_seconds: float = queue.LEASE_SE
     with collector_paused():  # scoring, rendering and storing build no cycles (payplan.gcpause)
         try:
             key, made = make(claim, unit_of_work(engine, _compute, claim, write=False))
-        except PayplanError as exc:  # a plan or data error fails the job, for the person who asked
-            unit_of_work(engine, queue.fail, claim.job_id, exc)
+            whole = unit_of_work(engine, store_chunk, claim, key, made)
+        except PayplanError as exc:  # a plan or data error fails the job, for the person who asked;
+            # storing rolled back whole (the chunk is not marked done); other chunks' staged rows go
+            unit_of_work(engine, fail, claim.job_id, exc)
             return True
-        whole = unit_of_work(engine, store_chunk, claim, key, made)
         del made
     if whole:
         unit_of_work(engine, complete, claim.job_id, claim.kind, claim.params)

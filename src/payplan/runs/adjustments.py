@@ -20,7 +20,6 @@ from sqlalchemy import ColumnElement, Connection, select
 
 from payplan.access.users import User
 from payplan.core.inputs import CarriedState
-from payplan.core.trace import N_
 from payplan.core.periods import parse_period
 from payplan.core.result import RepResult
 from payplan.errors import Conflict, Invalid

@@ -26,7 +26,9 @@ from payplan.evaluation.pipeline import carries_state, score_period, with_histor
 from payplan.runs.evaluation import (RepRow, Scored, earlier_part_states, result_row, starts_inside,
                                      stored_states)
 from payplan.store.metrics import load_reps
+from payplan.store.packed import pack, packs
 from payplan.store.records import canonical_lines
+from payplan.store.rows import employed_in
 
 
 class ChunkRows(msgspec.Struct, frozen=True):
@@ -38,9 +40,20 @@ class ChunkRows(msgspec.Struct, frozen=True):
     inputs_hash: str
 
 
-def evaluate_chunk(conn: Connection, plan: Plan, plan_digest: str, period: Period, rep_ids: list[str]) -> ChunkRows:
-    """The rows of the chunk's reps for `period`, as the whole run would store them."""
-    everyone = load_reps(conn)
+def run_reps(conn: Connection, plan: Plan, period: Period, everyone: list[Rep] | None = None) -> list[str]:
+    """The reps a run scores, in rep order: eligible and employed in the period (`load_inputs` reads no others).
+    `everyone`: `load_reps`' reps, when the caller has them."""
+    if not in_force(plan, period):
+        return []
+    return sorted(r.id for r in (load_reps(conn) if everyone is None else everyone)
+                  if is_eligible(plan, r) and employed_in(r, period))
+
+
+def evaluate_chunk(conn: Connection, plan: Plan, plan_digest: str, period: Period, rep_ids: list[str],
+                   everyone: list[Rep] | None = None) -> ChunkRows:
+    """The rows of the chunk's reps for `period`, as the whole run would store them.
+    `everyone`: `load_reps`' reps, when the caller has them (a process evaluating many chunks)."""
+    everyone = load_reps(conn) if everyone is None else everyone
     wanted = set(rep_ids)
     reps = [r for r in everyone if r.id in wanted and is_eligible(plan, r)]
     states = chunk_states(conn, plan, period, reps, everyone)
@@ -55,6 +68,14 @@ def evaluate_chunk(conn: Connection, plan: Plan, plan_digest: str, period: Perio
     for line in lines.values():
         digest.update(line)
     return ChunkRows(rows, lines, digest.hexdigest())
+
+
+def packed(chunk: ChunkRows, dialect_name: str) -> ChunkRows:
+    """The chunk with each result packed as the database stores it (SQLite: `payplan.store.packed`),
+    so a process computing chunks spends that time rather than the one storing them."""
+    if not packs(dialect_name):
+        return chunk
+    return msgspec.structs.replace(chunk, rows=[msgspec.structs.replace(r, packed=pack(r.result)) for r in chunk.rows])
 
 
 def chunk_states(conn: Connection, plan: Plan, period: Period, reps: list[Rep],

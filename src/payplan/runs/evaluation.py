@@ -33,6 +33,7 @@ from payplan.evaluation.pipeline import carries_state, evaluate_periods, score_p
 from payplan.evaluation.report import result_dict
 from payplan.runs.stored_inputs import encode_inputs
 from payplan.store.metrics import load_reps
+from payplan.store.packed import Packed
 from payplan.store.records import canonical_bytes, canonical_lines
 from payplan.store.service_schema import FINAL_STATES, plan_versions, run_results, runs
 
@@ -46,13 +47,20 @@ _by_rep = attrgetter("rep_id")
 
 class RepRow(msgspec.Struct, frozen=True):
     """One rep's stored result: total, result JSON (result_dict) and state JSON, as UTF-8 bytes,
-    and the inputs it scored (`stored_inputs.encode_inputs`; None only when it has none)."""
+    and the inputs it scored (`stored_inputs.encode_inputs`; None only when it has none).
+    `packed`: the result as the database stores it, when the process that computed it packed
+    it (`payplan.store.packed`: SQLite); else it is packed while bound."""
 
     rep_id: str
     total: Decimal
     result: bytes
     state: bytes
     inputs: bytes | None = None
+    packed: bytes | None = None
+
+    def stored_result(self) -> bytes:
+        """What to bind for the result column: the packed bytes when known, else the JSON."""
+        return self.result if self.packed is None else Packed(self.packed)
 
 
 class Scored(msgspec.Struct, frozen=True):

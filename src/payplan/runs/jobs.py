@@ -15,27 +15,27 @@ import msgspec
 from sqlalchemy import Connection, func, insert, select
 
 from payplan.access.users import User
-from payplan.core.eligibility import in_force, is_eligible
-from payplan.core.periods import Period
-from payplan.core.plan import Plan
 from payplan.errors import Conflict, NotFound, stored_reason
 from payplan.i18n import N_
 from payplan.plans import versions as plan_store
+from payplan.runs.chunks import run_reps
 from payplan.runs.lifecycle import MAKERS, plan_period, refuse_second_regular, require
 from payplan.store import idempotency, queue
 from payplan.store.service_schema import job_files, jobs
-from payplan.store.metrics import load_reps
 from payplan.store.records import canonical_json, now_text
-from payplan.store.rows import employed_in
 
 RUN_CREATE = "run.create"
 CHUNK = 500  # reps per chunk: ~10 MiB of documents, stored in one short transaction
 
 
+IMPORTED = "imported"  # the job file of a done `facts.import` job: JSON {kind: new rows}
+
+
 class JobStatus(msgspec.Struct, frozen=True):
     """Where a job stands: queued / done / failed, reps done of the total, and its run (the run a
     `run.create` job made; the run whose statements a `statements.batch` job prints, in `lang`,
-    with the `files` stored so far)."""
+    with the `files` stored so far); `imported`: the new rows per kind a done fact import
+    (`facts.import`, whose one item counts as its one "rep") imported."""
 
     id: int
     kind: str
@@ -48,6 +48,7 @@ class JobStatus(msgspec.Struct, frozen=True):
     error: str | None
     lang: str | None = None
     files: int = 0
+    imported: dict[str, int] | None = None
 
 
 def enqueue_run(conn: Connection, plan_ref: str, period: str, actor: User,
@@ -74,13 +75,6 @@ def enqueue_run(conn: Connection, plan_ref: str, period: str, actor: User,
     return job_id
 
 
-def run_reps(conn: Connection, plan: Plan, period: Period) -> list[str]:
-    """The reps a run scores, in rep order: eligible and employed in the period (`load_inputs` reads no others)."""
-    if not in_force(plan, period):
-        return []
-    return sorted(r.id for r in load_reps(conn) if is_eligible(plan, r) and employed_in(r, period))
-
-
 def insert_job(conn: Connection, kind: str, params: dict, key: str, actor: User, reps: list[str],
                chunks: list[list[str]], run_id: int | None = None) -> int:
     """A queued job of `kind` over `reps`, split into `chunks`; returns its id."""
@@ -105,7 +99,11 @@ def job_status(conn: Connection, job_id: int) -> JobStatus:
         raise NotFound(N_("job %(job)s does not exist"), job=job_id)
     params = msgspec.json.decode(row["params"])
     done = row["reps_total"] if row["state"] == "done" else queue.reps_done(conn, job_id)
-    files = conn.execute(select(func.count()).select_from(job_files).where(job_files.c.job_id == job_id)).scalar_one()
+    files = conn.execute(select(func.count()).select_from(job_files).where(
+        job_files.c.job_id == job_id, job_files.c.chunk >= 0)).scalar_one()  # made, not sent (chunk -1)
     error = stored_reason(row["error"]).detail if row["error"] is not None else None  # English
+    report = conn.execute(select(job_files.c.content).where(
+        job_files.c.job_id == job_id, job_files.c.item == IMPORTED)).scalar() if row["kind"] == "facts.import" else None
     return JobStatus(row["id"], row["kind"], row["state"], params["plan"], params["period"], done,
-                     row["reps_total"], row["run_id"], error, params.get("lang"), files)
+                     row["reps_total"], row["run_id"], error, params.get("lang"), files,
+                     None if report is None else msgspec.json.decode(report, type=dict[str, int]))

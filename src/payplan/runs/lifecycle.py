@@ -12,7 +12,7 @@ own the transaction (`with engine.begin() as conn`). Must not render or format.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from payplan.access.users import User
 from payplan.core.periods import Period, PeriodError, parse_period, period_of
@@ -23,20 +23,21 @@ from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.runs import duties
 from payplan.runs.duties import APPROVERS, MAKERS
-from payplan.runs.evaluation import OutputsDigest, RepRow, RunEvaluation, encoded_chunks, evaluate_run
+from payplan.runs.chunked import store_chunks, store_rows
+from payplan.runs.evaluation import OutputsDigest, RunEvaluation, encoded_chunks
 from payplan.runs.rows import RunRow, run_query, to_run
 from payplan.store import audit, idempotency
 from payplan.store.records import now_text, races
 from payplan.store.service_schema import FINAL_STATES, plan_versions, run_results, runs
-from payplan.store.utf8_text import Utf8Text
 
 __all__ = ["APPROVERS", "MAKERS", "RunRow", "approve", "create_run", "get_run", "list_runs", "pay", "reject",
            "run_totals", "submit"]
 
 
 def create_run(conn: Connection, plan_ref: str, period: str, actor: User,
-               idempotency_key: str | None = None) -> RunRow:
-    """Evaluate every eligible rep for `period` on plan `plan_ref` into a new draft run."""
+               idempotency_key: str | None = None, processes: int = 1) -> RunRow:
+    """Evaluate every eligible rep for `period` on plan `plan_ref` into a new draft run, chunk by
+    chunk (`payplan.runs.chunked`; in up to `processes` forked processes: the CLI's choice)."""
     require(actor, MAKERS, N_("create runs"))
     request = {"plan": plan_ref, "period": period}
     if idempotency_key is not None:
@@ -48,13 +49,11 @@ def create_run(conn: Connection, plan_ref: str, period: str, actor: User,
     pay_period = plan_period(plan, period)
     refuse_second_regular(conn, version, pay_period)
     with collector_paused():  # scoring and storing build no cycles (payplan.gcpause)
-        evaluation = evaluate_run(conn, plan, version.hash, pay_period)
-        run_id = insert_run(conn, version.id, pay_period, actor, evaluation)
-        reps = evaluation.count
-        del evaluation  # its results are freed while the collector still rests
+        run_id = new_run(conn, version.id, pay_period, actor, None, None)
+        stored = store_chunks(conn, run_id, plan, version.hash, pay_period, processes)
     run = get_run(conn, run_id)
     audit.record(conn, actor.name, "run.create", f"run {run_id}",
-                 {"plan": plan_ref, "period": pay_period.key, "reps": reps,
+                 {"plan": plan_ref, "period": pay_period.key, "reps": stored.count,
                   "inputs_hash": run.inputs_hash, "outputs_hash": run.outputs_hash}, covers=[f"runs {run_id}"])
     if idempotency_key is not None:
         idempotency.remember(conn, idempotency_key, actor.id, "runs.create", request, {"run_id": run_id})
@@ -193,20 +192,6 @@ def store_evaluation(conn: Connection, run_id: int, evaluation: RunEvaluation) -
         digest.update(rows)
         store_rows(conn, run_id, rows)
     conn.execute(update(runs).where(runs.c.id == run_id).values(outputs_hash=digest.hexdigest()))
-
-
-# The documents arrive as UTF-8 bytes and are bound as such (payplan.store.utf8_text); the
-# result is packed as bound (its column's type, payplan.store.packed).
-_INSERT_ROWS = insert(run_results).values(
-    run_id=bindparam("run_id"), rep_id=bindparam("rep_id"), total=bindparam("total"),
-    result=bindparam("result", type_=run_results.c.result.type), state=bindparam("state", type_=Utf8Text()),
-    inputs=bindparam("inputs"))
-
-
-def store_rows(conn: Connection, run_id: int, rows: list[RepRow]) -> None:
-    if rows:
-        conn.execute(_INSERT_ROWS, [{"run_id": run_id, "rep_id": r.rep_id, "total": r.total,
-                                     "result": r.result, "state": r.state, "inputs": r.inputs} for r in rows])
 
 
 def refuse_second_regular(conn: Connection, version: plan_store.PlanVersionRow, period: Period) -> None:

@@ -17,14 +17,13 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
-import msgspec
-from sqlalchemy import Connection, Engine, bindparam, delete, insert, literal, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, literal, select, update
 
 from payplan.access.users import User, user_by_id
 from payplan.core.periods import parse_period
-from payplan.errors import Conflict, PayplanError, reason_record
+from payplan.errors import Conflict, PayplanError
 from payplan.plans import versions as plan_store
-from payplan.runs.chunks import ChunkRows, evaluate_chunk
+from payplan.runs.chunks import ChunkRows, evaluate_chunk, packed
 from payplan.runs.evaluation import OutputsDigest, RepRow
 from payplan.runs.lifecycle import new_run, refuse_second_regular
 from payplan.store import audit, queue
@@ -44,14 +43,14 @@ def compute(conn: Connection, claim: queue.Claim, params: dict) -> tuple[str, Ch
     version = plan_store.get_plan_by_id(conn, params["plan_version_id"])
     plan = plan_store.load(conn, version)
     chunk = evaluate_chunk(conn, plan, version.hash, parse_period(params["period"]), claim.rep_ids)
-    return chunk.inputs_hash, chunk
+    return chunk.inputs_hash, packed(chunk, conn.dialect.name)
 
 
 def store_rows(conn: Connection, claim: queue.Claim, chunk: ChunkRows) -> None:
     """The chunk's rows, in the transaction that marked it done."""
     if chunk.rows:
         conn.execute(_INSERT_ROWS, [{"job_id": claim.job_id, "chunk": claim.chunk, "rep_id": r.rep_id,
-                                     "total": r.total, "result": r.result, "state": r.state, "inputs": r.inputs,
+                                     "total": r.total, "result": r.stored_result(), "state": r.state, "inputs": r.inputs,
                                      "input_line": chunk.lines[r.rep_id]} for r in chunk.rows])
 
 

@@ -19,7 +19,7 @@ import msgspec
 from sqlalchemy import Connection, insert, select
 
 from payplan.access.users import User
-from payplan.errors import NotFound
+from payplan.errors import Conflict, NotFound
 from payplan.i18n import N_
 from payplan.runs.lifecycle import require
 from payplan.simulation.drafts import DraftPlan
@@ -87,10 +87,14 @@ def complete(conn: Connection, job_id: int, params: dict) -> bool:
 
 
 def simulation_of(conn: Connection, job_id: int) -> Simulation | None:
-    """The simulation a finished job made; None while it is still queued; NotFound for any other job."""
+    """The simulation a finished job made; None while it is still queued; NotFound for any other job,
+    Conflict once its document was removed (`payplan.jobs.retention`)."""
     job = conn.execute(select(jobs.c.kind, jobs.c.state).where(jobs.c.id == job_id)).first()
     if job is None or job.kind != SIMULATION:
         raise NotFound(N_("simulation %(job)s does not exist"), job=job_id)
     content = conn.execute(select(job_files.c.content).where(
         job_files.c.job_id == job_id, job_files.c.item == ITEM)).scalar()
+    if content is None and job.state == "done":
+        raise Conflict(N_("the report of simulation %(job)s was removed (payplan jobs prune): run it again"),
+                       job=job_id)
     return None if content is None else msgspec.json.decode(content, type=Simulation)

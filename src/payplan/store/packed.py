@@ -34,6 +34,15 @@ def pack(document: bytes) -> bytes:
     return ZLIB + packed if len(packed) + 1 < len(document) else bytes(document)
 
 
+class Packed(bytes):
+    """Bytes `pack` has already made (in a process that computed them), bound as they are."""
+
+
+def packs(dialect_name: str) -> bool:
+    """Whether documents are packed by the client on this database (SQLite), not by the server."""
+    return dialect_name != "postgresql"
+
+
 def unpack(stored: bytes | bytearray | memoryview) -> bytes:
     """The JSON bytes of a stored document; ValueError when `stored` is not one."""
     data = bytes(stored)
@@ -56,8 +65,10 @@ class PackedJson(TypeDecorator):
     def process_bind_param(self, value: Any, dialect: Any) -> Any:
         if value is None:
             return None
+        if isinstance(value, Packed):
+            return bytes(value)
         document = value.encode() if isinstance(value, str) else value
-        return bytes(document) if dialect.name == "postgresql" else pack(document)
+        return pack(document) if packs(dialect.name) else bytes(document)
 
     def process_result_value(self, value: Any, dialect: Any) -> Any:
         return None if value is None else unpack(value)

@@ -1,7 +1,7 @@
 """The month-end close's first steps on the web: import a fact file, and create a run.
 
 `/finance/import` takes one CSV or JSON fact file through the API's own upload path
-(`payplan.api.uploads.import_upload`), or a CRM export through a mapping of the
+(`payplan.facts.uploads.import_upload`), or a CRM export through a mapping of the
 mappings folder (`payplan.api.mapped_imports.import_mapped`, "check only" to import
 nothing): checked exactly like a file on disk, all rows or none, every problem naming
 the file, row and column, shown on the page with nothing written. It lists the kinds
@@ -26,7 +26,8 @@ from sqlalchemy import Connection, select
 
 from payplan.api.db import Database
 from payplan.api.mapped_imports import import_mapped
-from payplan.api.uploads import KINDS, import_upload
+from payplan.facts.uploads import KINDS, import_upload
+from payplan.jobs.imports import enqueue_import
 from payplan.errors import Invalid, PayplanError
 from payplan.facts.audited import may_import
 from payplan.facts.mapping import find_mapping, mappings_in
@@ -97,8 +98,9 @@ def _format(upload: UploadFile) -> str:
 
 @post("/finance/import", guards=[FINANCE], sync_to_thread=True, request_max_body_size=UPLOAD_LIMIT)
 def import_file(request: Request, db: NamedDependency[Database],
-                data: Annotated[Upload, Body(media_type=RequestEncodingType.MULTI_PART)]) -> Template:
-    """Import one fact file, all rows or none; the page says what was imported or every problem."""
+                data: Annotated[Upload, Body(media_type=RequestEncodingType.MULTI_PART)]) -> Template | Redirect:
+    """Import one fact file, all rows or none; the page says what was imported or every problem.
+    Under PAYPLAN_JOBS=workers the file is queued with its job, and the job's page opens."""
     if data.mapping:
         return _import_mapped(request, db, data)
     if data.kind not in KINDS or not may_import(request.user.role, data.kind):
@@ -108,6 +110,10 @@ def import_file(request: Request, db: NamedDependency[Database],
     try:
         fmt = _format(data.file)
         body = data.file.file.read()
+        if request.app.state.settings.jobs == "workers":
+            job_id = db.write(lambda conn: enqueue_import(conn, {f"{data.kind}.{fmt}": body}, request.user,
+                                                          upload=data.kind))
+            return Redirect(path=f"/finance/jobs/{job_id}", status_code=303)
         report = db.write(import_upload, data.kind, fmt, body, request.user)
     except FactError as exc:
         return import_page(request, db, status=422, kind=data.kind, problems=[p.say(gettext) for p in exc.problems])

@@ -42,7 +42,8 @@ def job_page(request: Request, job_id: JobId, db: NamedDependency[Database]) -> 
     reason = stored_reason(stored).say(gettext) if stored is not None else ""
     return page(request, "job.html", job=status, reason=reason,
                 refresh=REFRESH_SECONDS if status.state == "queued" else 0,
-                run_link=request.user.role in RUN_PAGES and status.run_id is not None)
+                run_link=request.user.role in RUN_PAGES and status.run_id is not None,
+                import_link=request.user.role in RUN_PAGES)
 
 
 ROUTES = [job_page]

@@ -1,0 +1,124 @@
+"""A fact import as a job: the files travel in the database, a worker imports them, all or nothing.
+
+`enqueue_import` checks who may import the files' kinds and keeps the files' bytes with the
+job (`job_files`, item `in:<name>`), so a worker on another machine reads what was sent.
+The job is one chunk: a worker reads the files (`compute`, read only) and imports them in
+the transaction that marks the chunk done (`store`), through the very functions of an import
+here and now: a directory of fact files (`payplan import DIR`) through
+`audited.import_directory`, one uploaded file (`POST /facts/{kind}`) through
+`uploads.import_upload`, each with its audit rows, on behalf of whoever queued it. A file
+with problems fails the job with every problem named (file, row, column); nothing is
+imported then. What was imported (new rows per kind) is kept as the item `imported`.
+Must not parse files or decide what a fact is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import msgspec
+from sqlalchemy import Connection, insert, select
+
+from payplan.access.users import User
+from payplan.errors import Forbidden, Invalid
+from payplan.facts.audited import import_directory, may_import
+from payplan.facts.problems import FactError
+from payplan.facts.read import SPECS
+from payplan.facts.uploads import import_upload
+from payplan.i18n import N_
+from payplan.runs.jobs import IMPORTED as REPORT
+from payplan.runs.worker import requester
+from payplan.store import idempotency, queue
+from payplan.store.records import canonical_json, now_text
+from payplan.store.service_schema import job_files, jobs
+
+FACTS_IMPORT = "facts.import"  # `runs.jobs.job_status` reads its report (`REPORT`)
+INPUT = "in:"  # the item prefix of the files sent
+MEDIA = {"csv": "text/csv", "json": "application/json"}
+SHOWN_PROBLEMS = 20  # in a failed job's reason; the rest are counted
+
+
+def directory_files(folder: Path) -> dict[str, bytes]:
+    """The fact files `payplan import DIR` reads in `folder` (`reps.csv`, `deals.json`, …), by name."""
+    return {path.name: path.read_bytes() for kind in SPECS for path in (folder / f"{kind}.csv", folder / f"{kind}.json")
+            if path.is_file()}
+
+
+def enqueue_import(conn: Connection, files: dict[str, bytes], actor: User, *, upload: str | None = None,
+                   idempotency_key: str | None = None) -> int:
+    """Queue the import of `files` (a directory's, by name; or one file of kind `upload`); the job's id."""
+    if not files:
+        raise Invalid(N_("there is no fact file to import"))
+    kinds = [upload] if upload else sorted({name.rsplit(".", 1)[0] for name in files})
+    refused = [kind for kind in kinds if not may_import(actor.role, kind)]
+    if refused:
+        raise Forbidden(N_("a %(role)s cannot import %(kinds)s facts "
+                           "(admin and finance import facts; hr imports targets only)"),
+                        role=actor.role, kinds=", ".join(refused))
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
+    params = {"files": digests, "upload": upload, "plan": "", "period": ""}
+    if idempotency_key is not None:
+        prior = idempotency.claim(conn, idempotency_key, actor.id, FACTS_IMPORT, params)
+        if prior is not None:
+            return prior["job_id"]
+    job_id = conn.execute(insert(jobs).values(
+        kind=FACTS_IMPORT, params=canonical_json(params), state="queued", requested_by=actor.id,
+        inputs_key=hashlib.sha256(canonical_json({"kind": FACTS_IMPORT, **params}).encode()).hexdigest(),
+        created_at=now_text(), reps_total=1).returning(jobs.c.id)).scalar_one()
+    conn.execute(insert(job_files), [
+        {"job_id": job_id, "item": INPUT + name, "chunk": -1, "name": name, "digest": digests[name],
+         "media_type": MEDIA.get(name.rsplit(".", 1)[-1], "application/octet-stream"), "content": data}
+        for name, data in sorted(files.items())])
+    queue.add_chunks(conn, job_id, [[FACTS_IMPORT]])
+    if idempotency_key is not None:
+        idempotency.remember(conn, idempotency_key, actor.id, FACTS_IMPORT, params, {"job_id": job_id})
+    return job_id
+
+
+def compute(conn: Connection, claim: queue.Claim, params: dict) -> tuple[str, dict[str, bytes]]:
+    """The files sent, by name (read only); keyed by their digests."""
+    rows = conn.execute(select(job_files.c.name, job_files.c.content).where(
+        job_files.c.job_id == claim.job_id, job_files.c.item.startswith(INPUT, autoescape=True))).all()
+    return hashlib.sha256(canonical_json(params["files"]).encode()).hexdigest(), {n: bytes(c) for n, c in rows}
+
+
+def store(conn: Connection, claim: queue.Claim, files: dict[str, bytes]) -> None:
+    """Import the files on behalf of whoever queued them; what was imported kept as `REPORT`."""
+    params = msgspec.json.decode(claim.params)
+    actor = requester(conn, claim.job_id)
+    try:
+        imported = _import(conn, files, actor, params.get("upload"))
+    except FactError as exc:
+        raise _problems(exc) from None
+    report = msgspec.json.encode(imported)
+    conn.execute(insert(job_files).values(
+        job_id=claim.job_id, item=REPORT, chunk=claim.chunk, name="imported.json", media_type="application/json",
+        digest=hashlib.sha256(report).hexdigest(), content=report))
+
+
+def _import(conn: Connection, files: dict[str, bytes], actor: User, upload: str | None) -> dict[str, int]:
+    if upload:
+        ((name, data),) = files.items()
+        report = import_upload(conn, upload, name.rsplit(".", 1)[-1], data, actor)
+        return {report.kind: report.inserted}
+    with tempfile.TemporaryDirectory(prefix="payplan-import-job-") as folder:
+        for name, data in files.items():
+            (Path(folder) / Path(name).name).write_bytes(data)
+        return import_directory(conn, folder, actor)
+
+
+def _problems(exc: FactError) -> Invalid:
+    """A failed import's reason: the first problems, each naming its file, row and column."""
+    shown = "; ".join(str(p) for p in exc.problems[:SHOWN_PROBLEMS])
+    if len(exc.problems) > SHOWN_PROBLEMS:
+        return Invalid(N_("nothing was imported: %(found)s; and %(more)s more problems"), found=shown,
+                       more=len(exc.problems) - SHOWN_PROBLEMS)
+    return Invalid(N_("nothing was imported: %(found)s"), found=shown)
+
+
+def complete(conn: Connection, job_id: int, params: dict) -> bool:
+    return queue.close(conn, job_id, "done")
+
+

@@ -120,7 +120,7 @@ def test_a_directory_is_imported_as_a_job(payplan, tmp_path):
         assert time.monotonic() < deadline, shown
         time.sleep(0.3)
     assert shown.strip() == f"job {job}: done, imported deals: 1 new"
-    assert payplan("--lang", "uk", "jobs", "show", job).stdout.strip() == f"завдання {job}: виконано, імпортовано deals: 1 нових"
+    assert payplan("--lang", "uk", "jobs", "show", job).stdout.strip() == f"завдання {job}: виконано, імпортовано deals: 1 новий"
     again = payplan("import", str(folder), "--as", "fin1", "--no-wait").stdout.split()[0]
     while "done" not in (shown := payplan("jobs", "show", again).stdout):
         time.sleep(0.3)

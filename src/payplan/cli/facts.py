@@ -15,7 +15,7 @@ import click
 from payplan.api.mapped_imports import MappedReport, import_mapped
 from payplan.cli.database import acting, as_user
 from payplan.cli.language import _
-from payplan.cli.worker import queued_job
+from payplan.cli.worker import new_rows, queued_job
 from payplan.facts.audited import import_directory
 from payplan.facts.mapping import load_mapping
 from payplan.jobs.imports import directory_files, enqueue_import
@@ -43,7 +43,7 @@ def import_cmd(source: Path, mapping: Path | None, check: bool, as_name: str, no
         else:
             counts = acting(as_name, lambda conn, user: import_directory(conn, source, user))
         for kind, count in (counts or {}).items():
-            click.echo(_("%(kind)s: %(new)s new", kind=kind, new=count))
+            click.echo(new_rows(kind, count))
         return
     if no_wait:
         raise click.UsageError(_("--no-wait queues the import of a directory of fact files, not of an export"))

@@ -99,12 +99,13 @@ def jobs_prune(days: int, as_name: str) -> None:
     The jobs and the runs they made stay; the files can be made again from them. Written to the
     audit log."""
     pruned = acting(as_name, lambda conn, user: prune_files(conn, user, days, datetime.now(timezone.utc)))
+    before = pruned.before[:16].replace("T", " ") + " UTC"  # to the minute: 2026-11-05 12:00 UTC
     if not pruned.files:
-        click.echo(_("no job finished before %(time)s has files: nothing to remove", time=pruned.before))
+        click.echo(_("no job finished before %(time)s has files: nothing to remove", time=before))
         return
     click.echo(ngettext("removed %(files)s file (%(size)s) of jobs finished before %(time)s",
                         "removed %(files)s files (%(size)s) of jobs finished before %(time)s", pruned.files,
-                        files=pruned.files, size=_size(pruned.bytes), time=pruned.before))
+                        files=pruned.files, size=_size(pruned.bytes), time=before))
 
 
 def _size(n: int) -> str:
@@ -132,10 +133,14 @@ def status_line(status: JobStatus) -> str:
              plan=status.plan, period=status.period, done=status.reps_done, total=status.reps_total)
 
 
+def new_rows(kind: str, new: int) -> str:
+    """"deals: 3 new", in the command's language (its plural)."""
+    return ngettext("%(kind)s: %(new)s new", "%(kind)s: %(new)s new", new, kind=kind, new=new)
+
+
 def _import_line(status: JobStatus) -> str:
     if status.state == "done":
-        counts = ", ".join(_("%(kind)s: %(new)s new", kind=kind, new=new)
-                           for kind, new in (status.imported or {}).items() if new)
+        counts = ", ".join(new_rows(kind, new) for kind, new in (status.imported or {}).items() if new)
         return _("job %(job)s: done, imported %(counts)s", job=status.id, counts=counts or _("nothing new"))
     if status.state == "failed":
         return _("job %(job)s: failed: %(error)s", job=status.id, error=status.error)

@@ -61,3 +61,31 @@ def test_a_run_created_under_workers_is_followed_to_done_and_opened(workers_page
     run_id = int(re.search(r"/finance/runs/(\d+)", page.url)[1])
     assert f"Run #{run_id} was created." in page.locator("#message").inner_text()
     assert company.run_state(run_id).period == "2026-04"
+
+
+def test_every_statement_is_printed_from_the_run_page_and_downloaded_as_a_zip(workers_page, company, tmp_path):
+    import zipfile
+
+    page, run_id = workers_page, company.runs["sdr_feb"]
+    sign_in(page, "fiona")
+    page.goto(f"/finance/runs/{run_id}")
+    page.select_option("#print-lang", "uk")
+    shoot(page, "run-print")
+    follow(page, "#print")
+    assert re.search(r"/finance/jobs/\d+$", page.url)
+    expect(page.locator("#state")).to_have_text("Queued")
+    stop = threading.Event()
+    worker = drain_in_a_thread(company, stop)
+    try:
+        expect(page.locator("#state")).to_have_text("Done", timeout=60_000)
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    total = int(re.findall(r"\d+", page.locator("#reps").inner_text())[-1])
+    shoot(page, "statements-job-done")
+    with page.expect_download() as download:
+        page.click("#zip")
+    path = tmp_path / "statements.zip"
+    download.value.save_as(path)
+    names = zipfile.ZipFile(path).namelist()
+    assert len(names) == total > 0 and all(f"-run{run_id}-uk-" in n for n in names)

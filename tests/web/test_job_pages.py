@@ -96,10 +96,17 @@ def test_on_the_default_the_pages_compute_here_and_now(client, company):
 
 def jobs_in_every_state(company) -> list[str]:
     """Job pages to look at: one queued (a new run), one done (a recompute), one failed (a
-    recompute of a run approved meanwhile)."""
+    recompute of a run approved meanwhile), a done batch of statements, a done fact import."""
+    from payplan.jobs.imports import enqueue_import
+    from payplan.jobs.statements import enqueue_statements
+
+    from .test_close_pages import APRIL
+
     with company.engine.begin() as conn:
         fiona, felix = get_user(conn, "fiona"), get_user(conn, "felix")
         done = enqueue_recompute(conn, company.runs["sdr_mar"], fiona)
+        printed = enqueue_statements(conn, company.runs["sdr_feb"], "uk", fiona)
+        imported = enqueue_import(conn, {"deals.csv": APRIL.format(amount="100.00").encode()}, fiona, upload="deals")
     drain(company)
     with company.engine.begin() as conn:
         failed = enqueue_recompute(conn, company.runs["sdr_mar"], fiona)
@@ -108,7 +115,7 @@ def jobs_in_every_state(company) -> list[str]:
     drain(company)
     with company.engine.begin() as conn:
         queued = enqueue_run(conn, "ae-2026@1", "2026-04", fiona)
-    return [f"/finance/jobs/{n}" for n in (queued, done, failed)]
+    return [f"/finance/jobs/{n}" for n in (queued, done, failed, printed, imported)]
 
 
 def test_a_file_imported_from_the_page_is_a_job_whose_page_says_what_it_imported(workers, company):
@@ -130,3 +137,39 @@ def test_a_file_imported_from_the_page_is_a_job_whose_page_says_what_it_imported
     said = workers.get(re.findall(r"/finance/jobs/\d+", str(failed.url))[0], headers=HTML).text
     assert 'id="state">Failed' in said and deal_count(company) == before + 2  # neither of its 2 rows
     assert "The job failed: nothing was imported: deals.csv row 3, column amount: " in said
+
+
+def test_every_statement_of_a_run_is_printed_from_its_page_and_fetched_as_one_zip(workers, company):
+    import io
+    import zipfile
+
+    run_id = company.runs["sdr_feb"]
+    sign_in(workers, "fiona")
+    page = workers.get(f"/finance/runs/{run_id}", headers=HTML).text
+    assert f'action="/finance/runs/{run_id}/statements"' in page and 'id="print"' in page
+    queued = post_form(workers, f"/finance/runs/{run_id}/statements", lang="uk")
+    (job_path,) = re.findall(r"/finance/jobs/\d+", str(queued.url))
+    assert REFRESH in queued.text and 'id="zip"' not in queued.text
+    assert f"Printing every rep's statement of run #{run_id} (sdr-2026@1, February 2026), in Українська." in queued.text
+    done, total = reps_shown(queued.text)
+    assert done == 0 and total > 0
+    drain(company)
+    finished = workers.get(job_path, headers=HTML).text
+    job_id = job_path.rsplit("/", 1)[1]
+    assert f'<a href="/jobs/{job_id}/statements.zip" id="zip" download>Download the {total} statements (ZIP)</a>' in finished
+    fetched = workers.get(f"/jobs/{job_id}/statements.zip")  # the signed-in session fetches it
+    assert fetched.status_code == 200 and fetched.headers["content-type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(fetched.content)).namelist()
+    assert len(names) == total and all(f"-run{run_id}-uk-" in n and n.endswith(".pdf") for n in names)
+    refused = post_form(workers, f"/finance/runs/{run_id}/statements", lang="fr")
+    assert refused.status_code == 422 and "unknown statement language &#39;fr&#39;" in refused.text
+
+
+def test_on_the_default_the_statements_are_left_to_a_local_worker_process(client, company, monkeypatch):
+    from payplan.web import finance
+
+    started = []
+    monkeypatch.setattr(finance, "start_local_worker", started.append)
+    sign_in(client, "fiona")
+    queued = post_form(client, f"/finance/runs/{company.runs['sdr_feb']}/statements", lang="en")
+    assert re.findall(r"/finance/jobs/\d+", str(queued.url)) and started == [company.url]

@@ -25,7 +25,7 @@ from .test_job_pages import jobs_in_every_state
 from .test_pages import post_form, sign_in
 
 # product, format and currency names, and the fact kinds (the names of the importable files' column sets)
-ALLOWED = {"payplan", "kpi", "csv", "json", "xlsx", "toml", "gl", "html", "pdf", "en", "uk", "usd", "eur", "uah", "id", "ae", "sdr",
+ALLOWED = {"payplan", "kpi", "csv", "json", "xlsx", "toml", "gl", "html", "pdf", "zip", "en", "uk", "usd", "eur", "uah", "id", "ae", "sdr",
            "reps", "deals", "metrics", "targets", "credits", "activities", "scores", "nps", "parameters",
            "admin", "finance", "hr", "manager", "rep",  # the roles' ids, as a refusal names them
            "api", "cross", "population"}  # "API", and the option --cross-population a refusal names

@@ -34,6 +34,8 @@ from payplan.api.runs import RunId
 from payplan.errors import PayplanError
 from payplan.i18n import N_
 from payplan.plans import versions as plan_store
+from payplan.jobs.local import start_local_worker
+from payplan.jobs.statements import enqueue_statements
 from payplan.runs import adjustments, duties
 from payplan.runs.dispute_views import open_count, open_counts
 from payplan.runs import lifecycle as runs
@@ -63,6 +65,10 @@ class RunLine(msgspec.Struct, frozen=True):
 
 class RunAction(msgspec.Struct):
     revision: int | None = None  # the revision the page showed: Conflict if the run changed since
+
+
+class Printing(msgspec.Struct):
+    lang: str = "en"  # the statements' language
 
 
 class Rejection(msgspec.Struct):
@@ -183,6 +189,21 @@ def recompute_run_page(request: Request, db: NamedDependency[Database], run_id: 
     return Redirect(path=f"/finance/jobs/{job_id}", status_code=303)
 
 
+@post("/finance/runs/{run_id:int}/statements", guards=[FINANCE], sync_to_thread=True, status_code=303)
+def print_statements_page(request: Request, db: NamedDependency[Database], run_id: RunId,
+                          data: URLEncodedBody[Printing]) -> Response:
+    """The run's 'statements of every rep' button: queued as a job (on the default, a local
+    worker process renders them), and on to the job's page, where the ZIP is fetched once done."""
+    user, settings = request.user, request.app.state.settings
+    try:
+        job_id = db.write(lambda conn: enqueue_statements(conn, run_id, data.lang, user))
+    except PayplanError as exc:
+        return _refused(request, db, run_id, exc)
+    if settings.jobs == "local":
+        start_local_worker(settings.database_url)
+    return Redirect(path=f"/finance/jobs/{job_id}", status_code=303)
+
+
 def _action(name: str, action: Callable) -> object:
     """The POST /finance/runs/{id}/<name> handler calling `action(conn, run_id, user, revision=…)`."""
 
@@ -213,5 +234,6 @@ def adjust_run_page(request: Request, db: NamedDependency[Database], run_id: Run
     return _act(request, db, run_id, "adjust", lambda conn: adjustments.create_adjustment(conn, run_id, user))
 
 
-ROUTES = [run_list, run_detail, reject_run_page, adjust_run_page, recompute_run_page, _action("submit", runs.submit),
+ROUTES = [run_list, run_detail, reject_run_page, adjust_run_page, recompute_run_page, print_statements_page,
+          _action("submit", runs.submit),
           _action("approve", runs.approve), _action("pay", runs.pay)]

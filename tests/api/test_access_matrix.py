@@ -170,6 +170,7 @@ MATRIX = [
     row("POST", "/finance/runs/{draft}/recompute", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
     # the world's facts changed since the run was approved: the adjustment run opens
     row("POST", "/finance/runs/{approved}/adjust", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
+    row("POST", "/finance/runs/{approved}/statements", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
     row("POST", "/finance/runs", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}, "run_form"),
     # a job's page (payplan.web.jobs): as GET /jobs/1, makers only; with a job: tests/web/test_job_pages.py
     row("GET", "/finance/jobs/1", {"*": DENY, "manager": NO, "rep": NO, "anonymous": ANON}),

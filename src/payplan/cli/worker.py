@@ -1,4 +1,5 @@
-"""`payplan worker` drains the job queue; `payplan jobs show N` says where a job stands.
+"""`payplan worker` drains the job queue; `payplan jobs show N` says where a job stands;
+`payplan jobs prune` removes the files of jobs finished long ago (`payplan.jobs.retention`).
 
 `payplan jobs files N -o DIR` (a done batch of statements into a folder) is in
 `payplan.cli.statements`.

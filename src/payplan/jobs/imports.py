@@ -7,8 +7,8 @@ the transaction that marks the chunk done (`store`), through the very functions 
 here and now: a directory of fact files (`payplan import DIR`) through
 `audited.import_directory`, one uploaded file (`POST /facts/{kind}`) through
 `uploads.import_upload`, each with its audit rows, on behalf of whoever queued it. A file
-with problems fails the job with every problem named (file, row, column); nothing is
-imported then. What was imported (new rows per kind) is kept as the item `imported`.
+with problems fails the job, its first `SHOWN_PROBLEMS` problems named (file, row, column)
+and the rest counted; nothing is imported then. What was imported (new rows per kind) is kept as the item `imported`.
 Must not parse files or decide what a fact is.
 """
 

@@ -19,7 +19,7 @@ from payplan.errors import Invalid, PayplanError
 from payplan.plans import versions as plan_store
 from payplan.runs import chunked
 from payplan.runs import lifecycle as runs
-from payplan.runs.evaluation import OutputsDigest, encoded_chunks, evaluate_run
+from payplan.runs.evaluation import OutputsDigest, evaluate_run, result_row
 from payplan.runs.recompute import recompute
 from payplan.store.db import make_engine
 from payplan.store.migrate import upgrade
@@ -49,11 +49,12 @@ def one_pass(engine) -> tuple[str, str, list[tuple]]:
     with engine.connect() as conn:
         version = plan_store.get_plan(conn, PLAN_REF)
         evaluation = evaluate_run(conn, plan_store.load(conn, version), version.hash, parse_period(PERIOD))
-    digest, rows = OutputsDigest(), []
-    for chunk in encoded_chunks(evaluation.results, scored=evaluation.scored):
-        digest.update(chunk)
-        rows += [(r.rep_id, r.total, r.result, r.state.decode(), r.inputs) for r in chunk]
-    return evaluation.inputs_hash, digest.hexdigest(), rows
+    stored = [result_row(r, inputs=evaluation.scored.blob(r.rep_id))
+              for r in sorted(evaluation.results, key=lambda r: r.rep_id)]
+    digest = OutputsDigest()
+    digest.update(stored)
+    return evaluation.inputs_hash, digest.hexdigest(), [(r.rep_id, r.total, r.result, r.state.decode(), r.inputs)
+                                                        for r in stored]
 
 
 def created(engine, processes: int) -> tuple[str, str, list[tuple]]:

@@ -28,13 +28,13 @@ from payplan.facts.problems import FactError
 from payplan.facts.read import SPECS
 from payplan.facts.uploads import import_upload
 from payplan.i18n import N_
+from payplan.runs.jobs import FACTS_IMPORT
 from payplan.runs.jobs import IMPORTED as REPORT
 from payplan.runs.worker import requester
 from payplan.store import idempotency, queue
 from payplan.store.records import canonical_json, now_text
 from payplan.store.service_schema import job_files, jobs
 
-FACTS_IMPORT = "facts.import"  # `runs.jobs.job_status` reads its report (`REPORT`)
 INPUT = "in:"  # the item prefix of the files sent
 MEDIA = {"csv": "text/csv", "json": "application/json"}
 SHOWN_PROBLEMS = 20  # in a failed job's reason; the rest are counted

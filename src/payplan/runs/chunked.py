@@ -67,10 +67,11 @@ def store_chunks(conn: Connection, run_id: int, plan: Plan, plan_digest: str, pe
     hashes to the run; what was stored."""
     everyone = load_reps(conn)
     rep_ids = run_reps(conn, plan, period, everyone)
-    slices = _slices(rep_ids, processes if _parallel(conn, len(rep_ids), processes) else 1)
+    workers = processes if _parallel(conn, len(rep_ids), processes) else 1
+    slices = _slices(rep_ids, workers)
     inputs = hashlib.sha256(f"{plan_digest}\n{period.key}\n".encode())
     outputs, count = OutputsDigest(), 0
-    for chunk in _evaluated(conn, plan, plan_digest, period, slices, everyone, processes):
+    for chunk in _evaluated(conn, plan, plan_digest, period, slices, everyone, workers):
         for row in chunk.rows:
             inputs.update(chunk.lines[row.rep_id])
         outputs.update(chunk.rows)
@@ -98,9 +99,9 @@ def store_rows(conn: Connection, run_id: int, rows: list[RepRow]) -> None:
 
 
 def _evaluated(conn: Connection, plan: Plan, plan_digest: str, period: Period, slices: list[list[str]],
-               everyone: list[Rep], processes: int) -> Iterator[ChunkRows]:
-    """Each slice's chunk, in order: here, or from forked processes when that is possible and pays."""
-    if not _parallel(conn, sum(map(len, slices)), processes):
+               everyone: list[Rep], workers: int) -> Iterator[ChunkRows]:
+    """Each slice's chunk, in order: here (`workers` 1), or from that many forked processes."""
+    if workers <= 1:
         for rep_ids in slices:
             yield evaluate_chunk(conn, plan, plan_digest, period, rep_ids, everyone)
         return
@@ -109,7 +110,7 @@ def _evaluated(conn: Connection, plan: Plan, plan_digest: str, period: Period, s
                 if conn.dialect.name == "postgresql" else None)
     _JOB = _Job(conn.engine, conn.engine.url.render_as_string(hide_password=False), snapshot,
                 plan, plan_digest, period, everyone)
-    workers = min(processes, len(slices))
+    workers = min(workers, len(slices))
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start)
     try:
         # At most one chunk ahead per process: finished chunks waiting to be stored stay few.

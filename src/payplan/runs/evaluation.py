@@ -13,7 +13,7 @@ and hashes of the inputs and outputs. Must not write anything.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from decimal import Decimal
 from operator import attrgetter
 
@@ -39,8 +39,7 @@ from payplan.store.service_schema import FINAL_STATES, plan_versions, run_result
 
 _result_encoder = msgspec.json.Encoder(decimal_format="string")
 _state_decoder = msgspec.json.Decoder(CarriedState)
-# Reps encoded (and stored) at a time: a chunk's documents are ~10 MiB of JSON, so
-# a 10,000-rep run never holds all its ~80 MiB of text at once.
+# Reps whose input lines `inputs_hash` encodes at a time (a one-pass evaluation's hash).
 CHUNK = 500
 _by_rep = attrgetter("rep_id")
 
@@ -77,12 +76,9 @@ class Scored(msgspec.Struct, frozen=True):
 
 
 class RunEvaluation(msgspec.Struct, frozen=True):
-    """A run's results and inputs hash, and what it stores.
-
-    `rows` None: one row per result, encoded chunk by chunk while stored
-    (`encoded_chunks`), so `outputs_hash` is known only then. Given rows
-    (adjustments) come with their `outputs_hash`.
-    """
+    """A run's results and inputs hash evaluated in one pass (`evaluate_run`: what an adjustment
+    compares with what was paid), and, for an adjustment, the rows it stores with their
+    `outputs_hash`. A regular run is evaluated and stored chunk by chunk (`payplan.runs.chunked`)."""
 
     results: list[RepResult]
     inputs_hash: str
@@ -186,17 +182,6 @@ def result_row(result: RepResult, doc: dict | None = None, inputs: bytes | None 
     document = encode_result(doc if doc is not None else result_dict(result))
     return RepRow(result.rep_id, doc["total"] if doc is not None else result.total, document,
                   canonical_bytes(result.state), inputs)
-
-
-def encoded_chunks(results: list[RepResult], size: int | None = None,
-                   scored: Scored | None = None) -> Iterator[list[RepRow]]:
-    """Each result's row, in rep order (the outputs hash's), `size` (default CHUNK) rows at a time;
-    with `scored`, each row carries the rep's stored inputs."""
-    size = size or CHUNK
-    ordered = sorted(results, key=_by_rep)  # already in rep order from the SQL: a linear check
-    blob = scored.blob if scored is not None else (lambda rep_id: None)
-    for start in range(0, len(ordered), size):
-        yield [result_row(r, inputs=blob(r.rep_id)) for r in ordered[start:start + size]]
 
 
 def encode_result(doc: dict) -> bytes:

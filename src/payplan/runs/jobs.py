@@ -28,6 +28,7 @@ RUN_CREATE = "run.create"
 CHUNK = 500  # reps per chunk: ~10 MiB of documents, stored in one short transaction
 
 
+FACTS_IMPORT = "facts.import"  # a fact import's kind (`payplan.jobs.imports`), whose report the status reads
 IMPORTED = "imported"  # the job file of a done `facts.import` job: JSON {kind: new rows}
 
 
@@ -103,7 +104,7 @@ def job_status(conn: Connection, job_id: int) -> JobStatus:
         job_files.c.job_id == job_id, job_files.c.chunk >= 0)).scalar_one()  # made, not sent (chunk -1)
     error = stored_reason(row["error"]).detail if row["error"] is not None else None  # English
     report = conn.execute(select(job_files.c.content).where(
-        job_files.c.job_id == job_id, job_files.c.item == IMPORTED)).scalar() if row["kind"] == "facts.import" else None
+        job_files.c.job_id == job_id, job_files.c.item == IMPORTED)).scalar() if row["kind"] == FACTS_IMPORT else None
     return JobStatus(row["id"], row["kind"], row["state"], params["plan"], params["period"], done,
                      row["reps_total"], row["run_id"], error, params.get("lang"), files,
                      None if report is None else msgspec.json.decode(report, type=dict[str, int]))

@@ -24,7 +24,7 @@ from payplan.plans import versions as plan_store
 from payplan.runs import duties
 from payplan.runs.duties import APPROVERS, MAKERS
 from payplan.runs.chunked import store_chunks, store_rows
-from payplan.runs.evaluation import OutputsDigest, RunEvaluation, encoded_chunks
+from payplan.runs.evaluation import RunEvaluation
 from payplan.runs.rows import RunRow, run_query, to_run
 from payplan.store import audit, idempotency
 from payplan.store.records import now_text, races
@@ -177,21 +177,10 @@ def new_run(conn: Connection, plan_version_id: int, period: Period, actor: User,
 
 
 def store_evaluation(conn: Connection, run_id: int, evaluation: RunEvaluation) -> None:
-    """Store the evaluation's rows for run `run_id` and make sure the run has its outputs hash.
-
-    Rows not yet encoded are encoded, inserted and dropped a chunk at a time, in the
-    caller's transaction (nothing is half-written: an error rolls all of it back),
-    so the run never holds every document at once; their hash is then written to
-    the run, which was inserted or moved without it.
-    """
-    if evaluation.rows is not None:
-        store_rows(conn, run_id, evaluation.rows)
-        return
-    digest = OutputsDigest()
-    for rows in encoded_chunks(evaluation.results, scored=evaluation.scored):
-        digest.update(rows)
-        store_rows(conn, run_id, rows)
-    conn.execute(update(runs).where(runs.c.id == run_id).values(outputs_hash=digest.hexdigest()))
+    """Store an adjustment's rows (given with its outputs hash) for run `run_id`, in the caller's
+    transaction; a regular run is stored chunk by chunk instead (`payplan.runs.chunked`)."""
+    assert evaluation.rows is not None, "a regular run is stored by runs.chunked.store_chunks"
+    store_rows(conn, run_id, evaluation.rows)
 
 
 def refuse_second_regular(conn: Connection, version: plan_store.PlanVersionRow, period: Period) -> None:

@@ -20,7 +20,7 @@ from payplan.facts.imports import import_facts
 from payplan.facts.read import read_facts
 from payplan.facts.rows import FactSet
 from payplan.i18n import N_
-from payplan.store import audit
+from payplan.store import audit, statistics
 
 # Who may import which fact kinds (None: all). HR maintains the target cascade only;
 # activity, deal and score facts feed pay, so finance and admins own them. The API uses this too.
@@ -45,6 +45,8 @@ def import_fact_set(conn: Connection, facts: FactSet, actor: User,
     version) of the mapping a CRM export came through, named in the audit row and the import's record."""
     _require(actor, list(facts.sources))
     inserted = import_facts(conn, facts)
+    if any(inserted.values()):
+        statistics.analyze(conn)  # SQLite plans the run's aggregates from them
     importers.record(conn, facts, actor.id, inserted, mapping)
     for kind, source in facts.sources.items():
         detail = {"kind": kind, "rows": len(getattr(facts, kind)), "new_rows": inserted.get(kind, 0)}

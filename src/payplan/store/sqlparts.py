@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, ColumnElement, Select, and_, func, literal, or_, select, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, Select, Table, and_, func, literal, or_, select, type_coerce
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.types import Integer, Text
@@ -33,6 +33,15 @@ class id_list(FunctionElement):  # noqa: N801 - reads like the SQL function it r
     type = Text()
     inherit_cache = True
     name = "id_list"
+
+
+@compiles(Table, "sqlite")
+def _table_sqlite(element: Table, compiler, fromhints=None, **kw) -> str:
+    """A table with its `with_hint(table, "INDEXED BY …", "sqlite")` text, which SQLAlchemy's
+    SQLite compiler drops (it renders no table hints)."""
+    sql = compiler.visit_table(element, fromhints=fromhints, **kw)
+    hint = fromhints.get(element) if fromhints and kw.get("asfrom") else None
+    return f"{sql} {hint}" if hint else sql
 
 
 @compiles(id_list, "sqlite")

@@ -8,7 +8,8 @@ A reason is a message id with named fields, as the catalogs write them:
 `raise Conflict(N_("run %(run)s is %(state)s; only a draft can be recomputed"), run=run.id,
 state=run.state, words=("state",))`. `detail` is the English sentence (what the API, the logs
 and the exception's `str()` say); `say(translate)` writes it in a reader's language, translating
-the message id and the fields named in `words` (our own words, such as a run's state). A plain
+the message id and the fields named in `words` (our own words, such as a run's state). A field
+may be a `Phrase` (a sentence of its own, said in the same language), or a list of them. A plain
 sentence without fields still works and is translated only if the catalog has it.
 """
 
@@ -19,15 +20,56 @@ from collections.abc import Callable, Mapping
 
 
 def fill(message: str, fields: Mapping[str, object]) -> str:
-    """`message` with its `%(name)s` fields filled in (as it is when there are none)."""
-    return message % dict(fields) if fields else message
+    """`message` with its `%(name)s` fields filled in (as it is when there are none); a field that
+    is a `Phrase` (or a list of them) in English."""
+    return say(message, fields, (), _as_is) if fields else message
 
 
 def say(message: str, fields: Mapping[str, object], words: tuple[str, ...],
         translate: Callable[[str], str]) -> str:
-    """`message` and the fields named in `words` translated by `translate`, then filled in."""
-    values = {k: translate(v) if k in words and isinstance(v, str) else v for k, v in fields.items()}
-    return fill(translate(message), values)
+    """`message` and the fields named in `words` translated by `translate`, then filled in.
+    A field that is a `Phrase` is said the same way; a list of Phrases, each, joined by "; "."""
+    values = {k: _said(v, translate) if isinstance(v, (Phrase, list)) else
+              translate(v) if k in words and isinstance(v, str) else v for k, v in fields.items()}
+    return translate(message) % values if values else translate(message)
+
+
+def _as_is(message: str) -> str:
+    return message
+
+
+class Phrase:
+    """A sentence to say later, in the reader's language: a message id, its fields, and which
+    fields are our own words. A field of an error's reason may be one (a fact file problem
+    with its place, `FactProblem.phrase`), or a list of them."""
+
+    __slots__ = ("message", "fields", "words")
+
+    def __init__(self, message: str, fields: Mapping[str, object] | None = None, words: tuple[str, ...] = ()) -> None:
+        self.message, self.fields, self.words = message, dict(fields or {}), tuple(words)
+
+    def say(self, translate: Callable[[str], str]) -> str:
+        return say(self.message, self.fields, self.words, translate)
+
+    def record(self) -> dict:
+        """As JSON data (`reason_record`): the message, fields and words."""
+        return {"message": self.message, "fields": self.fields, "words": list(self.words)}
+
+    def __str__(self) -> str:
+        return self.say(_as_is)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Phrase) and self.record() == other.record()
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _said(value: object, translate: Callable[[str], str]) -> object:
+    if isinstance(value, Phrase):
+        return value.say(translate)
+    if value and all(isinstance(v, Phrase) for v in value):  # type: ignore[union-attr]
+        return "; ".join(v.say(translate) for v in value)  # type: ignore[union-attr]
+    return value
 
 
 class PayplanError(Exception):
@@ -49,6 +91,10 @@ class PayplanError(Exception):
     def say(self, translate: Callable[[str], str]) -> str:
         """The reason in the language `translate` (a message id → its translation) writes."""
         return say(self.message, self.fields, self.words, translate)
+
+    def phrase(self) -> Phrase:
+        """The reason as a Phrase, to be a field of another reason."""
+        return Phrase(self.message, self.fields, self.words)
 
 
 class NotFound(PayplanError):
@@ -88,13 +134,26 @@ def reason_record(exc: PayplanError) -> str:
     """The reason of `exc` as stored text (a failed job's `error`): JSON of its message id, fields
     and words, so that it can be said later in the reader's language (`stored_reason`)."""
     record = {"message": exc.message, "fields": exc.fields, "words": list(exc.words)}
-    return json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, default=_record)
+
+
+def _record(value: object) -> object:
+    return value.record() if isinstance(value, Phrase) else str(value)
 
 
 def stored_reason(text: str) -> PayplanError:
     """The reason `reason_record` stored; any other text (written before, or by hand) as a plain sentence."""
     try:
         record = json.loads(text)
-        return PayplanError(record["message"], words=tuple(record["words"]), **record["fields"])
+        return PayplanError(record["message"], words=tuple(record["words"]), **_phrases(record["fields"]))
     except (ValueError, TypeError, KeyError):
         return PayplanError(text)
+
+
+def _phrases(fields: dict) -> dict:
+    """Stored fields with the Phrases `_record` wrote (objects with a message) made Phrases again."""
+    def back(value: object) -> object:
+        if isinstance(value, dict) and "message" in value:
+            return Phrase(value["message"], _phrases(value.get("fields", {})), tuple(value.get("words", ())))
+        return [back(v) for v in value] if isinstance(value, list) else value
+    return {k: back(v) for k, v in fields.items()}

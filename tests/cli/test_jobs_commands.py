@@ -106,12 +106,17 @@ def test_runs_recompute_here_queued_and_waited_for(payplan):
     assert "chain intact" in payplan("audit", "verify").stdout
 
 
-def test_a_directory_is_imported_as_a_job(payplan, tmp_path):
-    folder = tmp_path / "more"
+def fact_folder(folder: Path, deal: str) -> Path:
+    """A directory of the test reps and one deal (a CSV line)."""
     folder.mkdir()
     (folder / "reps.csv").write_bytes((DATA / "facts" / "reps.csv").read_bytes())
     (folder / "deals.csv").write_text("deal_id,rep_id,created_at,closed_at,status,amount,cost,currency,product,"
-                                      "cancelled_at\nJOB1,A1,2026-03-02,2026-03-20,won,300.00,10.00,USD,Core,\n")
+                                      f"cancelled_at\n{deal}\n")
+    return folder
+
+
+def test_a_directory_is_imported_as_a_job(payplan, tmp_path):
+    folder = fact_folder(tmp_path / "more", "JOB1,A1,2026-03-02,2026-03-20,won,300.00,10.00,USD,Core,")
     queued = payplan("import", str(folder), "--as", "fin1", "--no-wait").stdout.splitlines()
     job = queued[0]
     assert f"payplan jobs show {job}" in queued[1]
@@ -130,3 +135,26 @@ def test_a_directory_is_imported_as_a_job(payplan, tmp_path):
     assert "--no-wait queues the import of a directory" in payplan(
         "import", str(folder / "deals.csv"), "--mapping", str(folder / "reps.csv"), "--as", "fin1", "--no-wait",
         ok=False).stderr
+
+
+def test_a_failed_import_job_says_its_problems_in_the_commands_language(payplan, tmp_path):
+    folder = fact_folder(tmp_path / "bad", "JOB2,A1,2026-03-02,2026-03-20,won,3OO.00,10.00,USD,Core,")
+    job = payplan("import", str(folder), "--as", "fin1", "--no-wait").stdout.split()[0]
+    deadline = time.monotonic() + 60
+    while "failed" not in (shown := payplan("jobs", "show", job).stdout):
+        assert time.monotonic() < deadline, shown
+        time.sleep(0.3)
+    assert shown.strip() == (f"job {job}: failed: nothing was imported: "
+                             "deals.csv row 2, column amount: '3OO.00' is not a decimal amount")
+    assert payplan("--lang", "uk", "jobs", "show", job).stdout.strip() == (
+        f"завдання {job}: не вдалося: нічого не імпортовано: "
+        "deals.csv, рядок 2, стовпець amount: '3OO.00' — не десяткова сума")
+    worker = subprocess.Popen([sys.executable, "-m", "payplan.cli", "worker", "--poll", "0.1"],
+                              env={**payplan.env, "PAYPLAN_JOBS": "workers"}, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:  # waiting for the workers, the import fails with the same reason, in Ukrainian too
+        waited = payplan("--lang", "uk", "import", str(folder), "--as", "fin1", ok=False, jobs="workers")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+    assert "нічого не імпортовано: deals.csv, рядок 2, стовпець amount: '3OO.00' — не десяткова сума" in waited.stderr

@@ -5,6 +5,8 @@ imports nothing."""
 
 from __future__ import annotations
 
+import re
+
 import msgspec
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +15,8 @@ from payplan.access.users import add_user, get_user
 from payplan.errors import Forbidden, Invalid
 from payplan.jobs.imports import directory_files, enqueue_import
 from payplan.jobs.worker import _compute, store_chunk, work_once
-from payplan.runs.jobs import job_status
+from payplan.i18n import gettext
+from payplan.runs.jobs import job_reason, job_status
 from payplan.store import audit, queue
 from payplan.store.schema import deals, reps
 from payplan.store.service_schema import job_files
@@ -83,6 +86,22 @@ def test_a_file_with_problems_fails_the_job_and_imports_nothing(engine, tx, peop
     assert failed.state == "failed" and failed.imported is None
     assert failed.error == "nothing was imported: deals.csv row 3, column amount: '5OO.00' is not a decimal amount"
     assert counts(engine) == (0, 0)  # not even the reps: all or nothing
+    # kept as message ids with their fields, so a Ukrainian reader reads every word in Ukrainian
+    said = tx(job_reason, job_id).say(lambda message: gettext("uk", message))
+    assert said == "нічого не імпортовано: deals.csv, рядок 3, стовпець amount: '5OO.00' — не десяткова сума"
+
+
+def test_many_problems_are_said_in_the_readers_language_the_first_ones_named(engine, tx, people):
+    files = directory_files(FACTS)
+    files["deals.csv"] = re.sub(rb",(\d+\.\d\d),", rb",\1x,", files["deals.csv"])  # each amount of the 4 rows
+    job_id = tx(enqueue_import, files, people["fin1"])
+    drain(engine)
+    reason = tx(job_reason, job_id)
+    english = reason.say(lambda message: message)
+    assert english == tx(job_status, job_id).error and english.count("deals.csv row ") == 4
+    ukrainian = reason.say(lambda message: gettext("uk", message))
+    assert ukrainian.startswith("нічого не імпортовано: deals.csv, рядок 2, стовпець amount: '2000.00x' — не ")
+    assert ukrainian.count("deals.csv, рядок ") == 4 and "row" not in ukrainian
 
 
 def test_one_upload_checks_what_is_stored_and_who_may(engine, tx, people):

@@ -137,6 +137,9 @@ def test_a_file_imported_from_the_page_is_a_job_whose_page_says_what_it_imported
     said = workers.get(re.findall(r"/finance/jobs/\d+", str(failed.url))[0], headers=HTML).text
     assert 'id="state">Failed' in said and deal_count(company) == before + 2  # neither of its 2 rows
     assert "The job failed: nothing was imported: deals.csv row 3, column amount: " in said
+    uk = workers.get(re.findall(r"/finance/jobs/\d+", str(failed.url))[0] + "?lang=uk", headers=HTML).text
+    assert ("Завдання не виконано: нічого не імпортовано: deals.csv, рядок 3, стовпець amount: "
+            "&#39;1250O.00&#39; — не десяткова сума") in uk
 
 
 def test_every_statement_of_a_run_is_printed_from_its_page_and_fetched_as_one_zip(workers, company):

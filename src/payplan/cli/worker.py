@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 from payplan.cli.database import acting, as_user, database_url, transaction
 from payplan.cli.language import _, ngettext, numbers
 from payplan.access.users import User
-from payplan.errors import Invalid
+from payplan.errors import Invalid, PayplanError
 from payplan.i18n import N_
 from payplan.jobs import local
 from payplan.jobs.imports import FACTS_IMPORT
@@ -36,7 +36,7 @@ from payplan.jobs.retention import prune_files
 from payplan.jobs.statements import STATEMENTS_BATCH
 from payplan.runs.recompute_job import RUN_RECOMPUTE
 from payplan.jobs.worker import work_once
-from payplan.runs.jobs import JobStatus, job_status
+from payplan.runs.jobs import JobStatus, job_reason, job_status
 from payplan.settings import get_settings
 from payplan.store import queue
 from payplan.store.db import make_engine
@@ -87,7 +87,8 @@ def jobs_group() -> None:
 @click.argument("job_id", type=int)
 def jobs_show(job_id: int) -> None:
     """Show job N: its state, reps done of the total, and the run it made."""
-    click.echo(status_line(transaction(lambda conn: job_status(conn, job_id))))
+    status, reason = transaction(lambda conn: (job_status(conn, job_id), job_reason(conn, job_id)))
+    click.echo(status_line(status, reason))
 
 
 @jobs_group.command("prune")
@@ -116,7 +117,11 @@ def _size(n: int) -> str:
     return _("%(size)s MiB", size=numbers().number(Decimal(n) / (1024 * 1024), 1))
 
 
-def status_line(status: JobStatus) -> str:
+def status_line(status: JobStatus, reason: PayplanError | None = None) -> str:
+    """Where the job stands, in the command's language; `reason`: why it failed (`job_reason`)."""
+    if status.state == "failed":
+        said = reason.say(lambda message: _(message)) if reason is not None else status.error
+        return _("job %(job)s: failed: %(error)s", job=status.id, error=said)
     if status.kind == STATEMENTS_BATCH:
         return _statements_line(status)
     if status.kind == FACTS_IMPORT:
@@ -124,8 +129,6 @@ def status_line(status: JobStatus) -> str:
     if status.state == "done":
         return _("job %(job)s: done, run %(run)s (%(done)s of %(total)s reps)", job=status.id, run=status.run_id,
                  done=status.reps_done, total=status.reps_total)
-    if status.state == "failed":
-        return _("job %(job)s: failed: %(error)s", job=status.id, error=status.error)
     if status.kind == RUN_RECOMPUTE:
         return _("job %(job)s: recomputing run %(run)s of %(plan)s for %(period)s, %(done)s of %(total)s reps",
                  job=status.id, run=status.run_id, plan=status.plan, period=status.period, done=status.reps_done,
@@ -143,8 +146,6 @@ def _import_line(status: JobStatus) -> str:
     if status.state == "done":
         counts = ", ".join(new_rows(kind, new) for kind, new in (status.imported or {}).items() if new)
         return _("job %(job)s: done, imported %(counts)s", job=status.id, counts=counts or _("nothing new"))
-    if status.state == "failed":
-        return _("job %(job)s: failed: %(error)s", job=status.id, error=status.error)
     return _("job %(job)s: importing fact files", job=status.id)
 
 
@@ -152,8 +153,6 @@ def _statements_line(status: JobStatus) -> str:
     if status.state == "done":
         return _("job %(job)s: done, %(files)s statements of run %(run)s (%(language)s)", job=status.id,
                  files=status.files, run=status.run_id, language=status.lang)
-    if status.state == "failed":
-        return _("job %(job)s: failed: %(error)s", job=status.id, error=status.error)
     return _("job %(job)s: printing the statements of run %(run)s (%(language)s), %(done)s of %(total)s reps",
              job=status.id, run=status.run_id, language=status.lang, done=status.reps_done, total=status.reps_total)
 
@@ -168,10 +167,12 @@ def wait_for(job_id: int) -> JobStatus:
                 click.echo(status_line(status), err=True)
                 shown = status.reps_done
             time.sleep(0.5)
+        reason = unit_of_work(engine, job_reason, job_id, write=False)
     finally:
         engine.dispose()
-    if status.state == "failed":
-        raise Invalid(N_("job %(job)s failed: %(error)s"), job=job_id, error=status.error or "")
+    if status.state == "failed":  # the reason said in the command's language (`payplan.cli.main`)
+        raise Invalid(N_("job %(job)s failed: %(error)s"), job=job_id,
+                      error=reason.phrase() if reason is not None else status.error or "")
     return status
 
 

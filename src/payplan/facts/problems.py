@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from payplan.errors import fill, say
+from payplan.errors import Phrase, fill
 from payplan.i18n import N_
 
 # Where a problem is, by (has a row, is a JSON item, has a column).
@@ -47,15 +47,16 @@ class FactProblem(msgspec.Struct, frozen=True):
 
     def say(self, translate: Callable[[str], str]) -> str:
         """The problem and its place in the language `translate` writes."""
-        reason = say(self.message, self.fields, self.words, translate)
-        return self._placed(translate, reason)
+        return self.phrase().say(translate)
 
-    def _placed(self, translate: Callable[[str], str], reason: str) -> str:
+    def phrase(self) -> Phrase:
+        """The problem and its place, to be said later (a failed import job keeps it)."""
         place = PLACES[(self.row is not None, self.file.endswith(".json"), bool(self.column))]
-        return fill(translate(place), {"file": self.file, "row": self.row, "column": self.column, "reason": reason})
+        return Phrase(place, {"file": self.file, "row": self.row, "column": self.column,
+                              "reason": Phrase(self.message, self.fields, self.words)})
 
     def __str__(self) -> str:
-        return self._placed(lambda message: message, self.reason)
+        return str(self.phrase())
 
 
 class FactError(ValueError):

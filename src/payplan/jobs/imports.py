@@ -111,7 +111,7 @@ def _import(conn: Connection, files: dict[str, bytes], actor: User, upload: str 
 
 def _problems(exc: FactError) -> Invalid:
     """A failed import's reason: the first problems, each naming its file, row and column."""
-    shown = "; ".join(str(p) for p in exc.problems[:SHOWN_PROBLEMS])
+    shown = [p.phrase() for p in exc.problems[:SHOWN_PROBLEMS]]  # said in the reader's language
     if len(exc.problems) > SHOWN_PROBLEMS:
         return Invalid(N_("nothing was imported: %(found)s; and %(more)s more problems"), found=shown,
                        more=len(exc.problems) - SHOWN_PROBLEMS)

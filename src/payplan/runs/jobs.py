@@ -15,7 +15,7 @@ import msgspec
 from sqlalchemy import Connection, func, insert, select
 
 from payplan.access.users import User
-from payplan.errors import Conflict, NotFound, stored_reason
+from payplan.errors import Conflict, NotFound, PayplanError, stored_reason
 from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.runs.chunks import run_reps
@@ -92,6 +92,13 @@ def _refuse_second_job(conn: Connection, key: str, plan_ref: str, period: str) -
     if queued is not None:
         raise Conflict(N_("job %(job)s is already computing the run of %(plan)s for %(period)s"),
                        job=queued.id, plan=plan_ref, period=period)
+
+
+def job_reason(conn: Connection, job_id: int) -> PayplanError | None:
+    """Why the job failed, to be said in the reader's language (`JobStatus.error` is English);
+    None unless it failed."""
+    stored = queue.failure(conn, job_id)
+    return stored_reason(stored) if stored is not None else None
 
 
 def job_status(conn: Connection, job_id: int) -> JobStatus:

@@ -4,7 +4,8 @@ Each step is its own unit of work (`payplan.store.transaction`: retried while th
 database is busy). A chunk is computed on a read transaction by its job's kind
 (`payplan.jobs.kinds`), then stored in one write transaction that first marks it
 done (`queue.finish`): of two workers that computed the same chunk (a lease ran
-out, a retry) only one stores what it made. The job's last step runs once, in one
+out, a retry) only one stores what it made. While it computes, the worker keeps its
+lease (`payplan.jobs.lease`). The job's last step runs once, in one
 transaction, when every chunk is stored. Must not know what a kind computes.
 """
 
@@ -19,6 +20,7 @@ from payplan.errors import PayplanError
 from payplan.gcpause import collector_paused
 from payplan.i18n import N_
 from payplan.jobs.kinds import KINDS
+from payplan.jobs.lease import Renewal
 from payplan.runs.worker import fail
 from payplan.store import queue
 from payplan.store.transaction import unit_of_work
@@ -37,7 +39,8 @@ def work_once(engine: Engine, worker: str, lease_seconds: float = queue.LEASE_SE
         return finished
     with collector_paused():  # scoring, rendering and storing build no cycles (payplan.gcpause)
         try:
-            key, made = make(claim, unit_of_work(engine, _compute, claim, write=False))
+            with Renewal(engine, claim, worker, lease_seconds):  # however long computing takes
+                key, made = make(claim, unit_of_work(engine, _compute, claim, write=False))
             whole = unit_of_work(engine, store_chunk, claim, key, made)
         except PayplanError as exc:  # a plan or data error fails the job, for the person who asked;
             # storing rolled back whole (the chunk is not marked done); other chunks' staged rows go

@@ -23,8 +23,8 @@ from payplan.i18n import N_
 from payplan.store.service_schema import job_chunks, jobs
 from payplan.store.records import now_text
 
-# A claim lasts this long unless renewed: a killed worker's chunk goes back to the
-# queue after it. It must exceed a chunk's computation (a 500-rep chunk takes < 1 s).
+# A claim lasts this long unless renewed (a worker renews it while it computes the chunk,
+# `payplan.jobs.lease`): a killed worker's chunk goes back to the queue after it.
 LEASE_SECONDS = 60.0
 # A chunk claimed this many times without being stored fails its job (a bug, not a lost worker).
 MAX_ATTEMPTS = 5
@@ -76,6 +76,15 @@ def claim(conn: Connection, worker: str, lease_seconds: float = LEASE_SECONDS,
                  .values(state="claimed", worker=worker, lease_until=lease_end(lease_seconds),
                          attempts=job_chunks.c.attempts + 1))
     return Claim(row.job_id, row.chunk, msgspec.json.decode(row.rep_ids), row.kind, row.params)
+
+
+def renew(conn: Connection, job_id: int, chunk: int, worker: str, lease_seconds: float = LEASE_SECONDS) -> bool:
+    """Extend `worker`'s lease on the chunk it is computing; False when it holds it no more
+    (stored, or taken over by another worker after the lease ran out)."""
+    return conn.execute(update(job_chunks).where(
+        job_chunks.c.job_id == job_id, job_chunks.c.chunk == chunk, job_chunks.c.state == "claimed",
+        job_chunks.c.worker == worker,
+    ).values(lease_until=lease_end(lease_seconds))).rowcount == 1
 
 
 def lease_end(seconds: float) -> str:

@@ -116,3 +116,28 @@ def test_an_unknown_rep_from_the_store_check_names_the_source_column(mapped_clie
         .replace(b"anna@example.com", b"ZZ9")
     response = post(mapped_client, company, export)
     assert response.status_code == 422 and "crm.csv row 3, column Owner id: unknown rep 'ZZ9'" in response.text
+
+
+def test_under_workers_an_export_is_queued_with_its_mapping_and_a_check_is_not(company, tmp_path):
+    from payplan.jobs.worker import work_once
+
+    folder = tmp_path / "mappings"
+    folder.mkdir()
+    (folder / "crm-deals.toml").write_text(MAPPING, encoding="utf-8")
+    settings = msgspec.structs.replace(settings_for(company.url), mappings=str(folder), jobs="workers")
+    finance = company.headers("finance")
+    with TestClient(create_app(settings)) as client:
+        checked = post(client, company, EXPORT, query="?file=crm.csv&check=true")
+        assert checked.status_code == 200 and checked.json()["checked_only"]  # a check answers now
+        queued = post(client, company, EXPORT)
+        assert queued.status_code == 202, queued.text
+        location = queued.headers["location"]
+        assert location == f"/jobs/{queued.json()['id']}" and queued.json()["kind"] == "facts.import"
+        assert not deals(company, "CRM1", "CRM2")  # nothing until a worker imports it
+        assert post(client, company, EXPORT, who="hr").status_code == 403
+        while work_once(company.engine, "test-worker"):
+            pass
+        done = client.get(location, headers=finance).json()
+    assert (done["state"], done["imported"]) == ("done", {"deals": 2})
+    stored = deals(company, "CRM1", "CRM2")
+    assert stored["CRM1"].rep_id == "A1" and stored["CRM1"].amount == Decimal("1500.50")

@@ -132,9 +132,27 @@ def test_a_directory_is_imported_as_a_job(payplan, tmp_path):
     assert shown.strip() == f"job {again}: done, imported nothing new"
     refused = payplan("import", str(folder), "--as", "hr1", "--no-wait", ok=False).stderr
     assert "a hr cannot import deals, reps facts" in refused
-    assert "--no-wait queues the import of a directory" in payplan(
-        "import", str(folder / "deals.csv"), "--mapping", str(folder / "reps.csv"), "--as", "fin1", "--no-wait",
-        ok=False).stderr
+
+
+def test_an_export_through_a_mapping_is_imported_as_a_job(payplan, tmp_path):
+    from tests.jobs.test_mapped_import_job import EXPORT, MAPPING, OWNERS
+
+    (tmp_path / "owners").mkdir()
+    (tmp_path / "owners" / "crm-owners.csv").write_text(OWNERS)
+    (tmp_path / "crm-deals.toml").write_text(MAPPING)
+    (tmp_path / "crm.csv").write_bytes(EXPORT)
+    export = ("import", str(tmp_path / "crm.csv"), "--mapping", str(tmp_path / "crm-deals.toml"), "--as", "fin1")
+    refused = payplan(*export, "--check", "--no-wait", ok=False).stderr
+    assert "--check says now what an import would do: it is not queued" in refused
+    job = payplan(*export, "--no-wait").stdout.split()[0]
+    deadline = time.monotonic() + 60
+    while "done" not in (shown := payplan("jobs", "show", job).stdout):
+        assert time.monotonic() < deadline, shown
+        time.sleep(0.3)
+    assert shown.strip() == f"job {job}: done, imported deals: 2 new"
+    (tmp_path / "broken.toml").write_text(MAPPING.replace('version = 2', 'version = 0'))
+    broken = payplan(*export[:3], str(tmp_path / "broken.toml"), "--as", "fin1", "--no-wait", ok=False).stderr
+    assert "broken.toml, key version: a whole number of at least 1" in broken
 
 
 def test_a_failed_import_job_says_its_problems_in_the_commands_language(payplan, tmp_path):

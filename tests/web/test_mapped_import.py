@@ -75,3 +75,25 @@ def test_the_audit_row_and_the_recent_imports_name_the_mapping_and_its_version(f
     page = finance.get("/finance/import", headers=HTML).text
     recent = page[page.index('id="recent"'):]
     assert '<td class="mono">pipedrive.csv</td><td class="mono">pipedrive-deals v1</td>' in recent
+
+
+def test_under_workers_the_import_opens_its_job_page_and_a_check_answers_at_once(company):
+    import re
+
+    from payplan.jobs.worker import work_once
+
+    settings = msgspec.structs.replace(settings_for(company.url), jobs="workers",
+                                       mappings=str(ROOT / "tests" / "facts" / "data" / "crm" / "mappings"))
+    with TestClient(create_app(settings)) as client:
+        sign_in(client, "fiona")
+        checked = upload(client, EXPORT, check=True)
+        assert "3 would be imported (3 new), 1 skipped. Nothing was imported." in checked.text
+        queued = upload(client, EXPORT)
+        (job_path,) = re.findall(r"/finance/jobs/\d+", str(queued.url))
+        assert queued.status_code == 200 and not stored(company)  # nothing until a worker imports it
+        while work_once(company.engine, "test-worker"):
+            pass
+        done = client.get(job_path, headers=HTML).text
+    assert 'id="state">Done' in done and '<span class="imported" id="imported-deals">deals: 3 new</span>' in done
+    rows = stored(company)
+    assert set(rows) == {"101", "102", "103"} and rows["101"].rep_id == "MGR01"

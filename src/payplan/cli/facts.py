@@ -12,13 +12,13 @@ from pathlib import Path
 
 import click
 
-from payplan.api.mapped_imports import MappedReport, import_mapped
 from payplan.cli.database import acting, as_user
 from payplan.cli.language import _
 from payplan.cli.worker import new_rows, queued_job
 from payplan.facts.audited import import_directory
+from payplan.facts.mapped_imports import MappedReport, import_mapped
 from payplan.facts.mapping import load_mapping
-from payplan.jobs.imports import directory_files, enqueue_import
+from payplan.jobs.imports import directory_files, enqueue_import, enqueue_mapped
 from payplan.settings import get_settings
 
 
@@ -27,30 +27,38 @@ from payplan.settings import get_settings
 @click.option("--mapping", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="A mapping file (mappings/X.toml): SOURCE is then a CRM export read through it.")
 @click.option("--check", is_flag=True, help="With --mapping: import nothing, say what would be imported.")
-@click.option("--no-wait", is_flag=True, help="A directory: queue its import as a job and print the job's number "
-                                              "at once (see: payplan jobs show N).")
+@click.option("--no-wait", is_flag=True, help="Queue the import as a job and print the job's number at once "
+                                              "(see: payplan jobs show N).")
 @as_user
 def import_cmd(source: Path, mapping: Path | None, check: bool, as_name: str, no_wait: bool = False) -> None:
     """Import the fact files in DIR, or a CRM EXPORT through --mapping (idempotent; all or nothing).
 
-    With PAYPLAN_JOBS=workers a directory's import is a job for `payplan worker` (its files are
-    sent with it), waited for; `--no-wait` queues it and prints the job's number first."""
+    With PAYPLAN_JOBS=workers an import is a job for `payplan worker` (its files, and the mapping's,
+    are sent with it), waited for; `--no-wait` queues it and prints the job's number first."""
     if mapping is None:
         if check or not source.is_dir():
             raise click.UsageError(_("give a directory of fact files, or an export with --mapping"))
+        files = directory_files(source)
         if no_wait or get_settings().jobs == "workers":
-            counts = _as_job(source, as_name, no_wait)
+            counts = _as_job(as_name, no_wait, lambda conn, user: enqueue_import(conn, files, user))
         else:
             counts = acting(as_name, lambda conn, user: import_directory(conn, source, user))
-        for kind, count in (counts or {}).items():
-            click.echo(new_rows(kind, count))
+        _say(counts)
         return
-    if no_wait:
-        raise click.UsageError(_("--no-wait queues the import of a directory of fact files, not of an export"))
     if source.is_dir():
         raise click.UsageError(_("with --mapping, give the export file, not a directory"))
-    loaded = load_mapping(mapping)
+    _import_export(source, mapping, check, as_name, no_wait)
+
+
+def _import_export(source: Path, mapping: Path, check: bool, as_name: str, no_wait: bool) -> None:
+    """A CRM export through `mapping`: checked or imported here, or imported as a job."""
+    if no_wait and check:
+        raise click.UsageError(_("--check says now what an import would do: it is not queued"))
     data = source.read_bytes()
+    if (no_wait or get_settings().jobs == "workers") and not check:
+        _say(_as_job(as_name, no_wait, lambda conn, user: enqueue_mapped(conn, mapping, source.name, data, user)))
+        return
+    loaded = load_mapping(mapping)
     report: MappedReport = acting(as_name, lambda conn, user: import_mapped(  # type: ignore[assignment]
         conn, loaded, source.name, data, user, check, lambda message: _(message)))
     _show(report)
@@ -58,12 +66,17 @@ def import_cmd(source: Path, mapping: Path | None, check: bool, as_name: str, no
         raise SystemExit(1)
 
 
-def _as_job(folder: Path, as_name: str, no_wait: bool) -> dict[str, int] | None:
-    """Queue the directory's import; with `no_wait` print the job's number (a local worker imports it
-    on the default) and give None, else wait for the workers and give the new rows per kind."""
-    files = directory_files(folder)
-    status = queued_job(as_name, no_wait, lambda conn, user: enqueue_import(conn, files, user))
+def _as_job(as_name: str, no_wait: bool, enqueue) -> dict[str, int] | None:
+    """Queue the import; with `no_wait` print the job's number (a local worker imports it on the
+    default) and give None, else wait for the workers and give the new rows per kind."""
+    status = queued_job(as_name, no_wait, enqueue)
     return None if status is None else status.imported
+
+
+def _say(counts: dict[str, int] | None) -> None:
+    """The new rows per kind (nothing after --no-wait: the job's number was said)."""
+    for kind, count in (counts or {}).items():
+        click.echo(new_rows(kind, count))
 
 
 def _show(report: MappedReport) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -27,6 +28,7 @@ DATE_FIELDS = frozenset({"created_at", "closed_at", "cancelled_at", "occurred_at
 PLACES = {"amount": 2, "cost": 2, "salary": 2, "share": 6, "value": 6, "target": 6, "score": 0}
 NUMBER_FIELDS = frozenset(PLACES)
 OWNER_COLUMNS = ("email", "name", "rep_id", "payroll_id")
+OWNERS_SENT = "owners.csv"  # the owners file's name where `mapping_from_sources` puts it
 _KEYS = {"id", "version", "kind", "title", "format", "encoding", "delimiter", "decimal", "thousands",
          "date_formats", "columns", "expressions", "stages", "owners", "owners_from", "owners_file",
          "constants", "skip", "values"}
@@ -86,6 +88,28 @@ def load_mapping(path: str | Path) -> Mapping:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise Invalid(N_("%(file)s: cannot read the mapping: %(error)s"), file=path.name, error=str(exc)) from None
     return parse_mapping(path.name, data, path.parent)
+
+
+def mapping_sources(path: str | Path) -> tuple[bytes, bytes | None]:
+    """The bytes a mapping is read from: its TOML file, and its `owners_file` (None without one),
+    so that a worker elsewhere reads the mapping as it is now (`mapping_from_sources`)."""
+    path = Path(path)
+    text = path.read_bytes()
+    lookup = tomllib.loads(text.decode("utf-8")).get("owners_file")
+    return text, None if lookup is None else (path.parent / str(lookup)).read_bytes()
+
+
+def mapping_from_sources(file: str, text: bytes, owners: bytes | None) -> Mapping:
+    """The mapping `mapping_sources` read, checked again; `file`: its file name."""
+    try:
+        data = tomllib.loads(text.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise Invalid(N_("%(file)s: cannot read the mapping: %(error)s"), file=file, error=str(exc)) from None
+    if owners is None:
+        return parse_mapping(file, data)
+    with tempfile.TemporaryDirectory(prefix="payplan-mapping-") as folder:
+        (Path(folder) / OWNERS_SENT).write_bytes(owners)
+        return parse_mapping(file, {**data, "owners_file": OWNERS_SENT}, Path(folder))
 
 
 def parse_mapping(file: str, data: dict, folder: Path | None = None) -> Mapping:
@@ -244,11 +268,16 @@ def mappings_in(folder: str | Path) -> list[Mapping]:
     return sorted((load_mapping(p) for p in Path(folder).glob("*.toml")), key=lambda m: m.id)
 
 
+def mapping_path(folder: str | Path, mapping_id: str) -> Path:
+    """Where the mapping `mapping_id` of `folder` is read from (`find_mapping`)."""
+    return Path(folder) / f"{mapping_id}.toml"
+
+
 def find_mapping(folder: str | Path, mapping_id: str) -> Mapping:
     """The mapping `mapping_id` of `folder` (its file is `<id>.toml`)."""
     if not _ID.match(mapping_id):
         raise NotFound(N_("no mapping %(mapping)r"), mapping=mapping_id)
-    path = Path(folder) / f"{mapping_id}.toml"
+    path = mapping_path(folder, mapping_id)
     if not path.is_file():
         raise NotFound(N_("no mapping %(mapping)r in %(folder)s"), mapping=mapping_id, folder=str(folder))
     mapping = load_mapping(path)

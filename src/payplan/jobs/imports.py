@@ -6,7 +6,9 @@ The job is one chunk: a worker reads the files (`compute`, read only) and import
 the transaction that marks the chunk done (`store`), through the very functions of an import
 here and now: a directory of fact files (`payplan import DIR`) through
 `audited.import_directory`, one uploaded file (`POST /facts/{kind}`) through
-`uploads.import_upload`, each with its audit rows, on behalf of whoever queued it. A file
+`uploads.import_upload`, a CRM export through a mapping (`enqueue_mapped`: the mapping's
+file and its owners file travel with the job, as they were when it was queued) through
+`mapped_imports.import_mapped`, each with its audit rows, on behalf of whoever queued it. A file
 with problems fails the job, its first `SHOWN_PROBLEMS` problems named (file, row, column)
 and the rest counted; nothing is imported then. What was imported (new rows per kind) is kept as the item `imported`.
 Must not parse files or decide what a fact is.
@@ -24,6 +26,8 @@ from sqlalchemy import Connection, insert, select
 from payplan.access.users import User
 from payplan.errors import Forbidden, Invalid
 from payplan.facts.audited import import_directory, may_import
+from payplan.facts.mapped_imports import import_mapped
+from payplan.facts.mapping import OWNERS_SENT, load_mapping, mapping_from_sources, mapping_sources
 from payplan.facts.problems import FactError
 from payplan.facts.read import SPECS
 from payplan.facts.uploads import import_upload
@@ -35,7 +39,8 @@ from payplan.store import idempotency, queue
 from payplan.store.records import canonical_json, now_text
 from payplan.store.service_schema import job_files, jobs
 
-INPUT = "in:"  # the item prefix of the files sent
+INPUT = "in:"  # the item prefix of the fact files (or the export) sent
+MAPPING, OWNERS = "map:", "owners:"  # the items of a mapping's file and its owners file
 MEDIA = {"csv": "text/csv", "json": "application/json"}
 SHOWN_PROBLEMS = 20  # in a failed job's reason; the rest are counted
 
@@ -52,13 +57,34 @@ def enqueue_import(conn: Connection, files: dict[str, bytes], actor: User, *, up
     if not files:
         raise Invalid(N_("there is no fact file to import"))
     kinds = [upload] if upload else sorted({name.rsplit(".", 1)[0] for name in files})
+    sent = {INPUT + name: (name, data) for name, data in files.items()}
+    return _enqueue(conn, kinds, sent, {"upload": upload}, actor, idempotency_key)
+
+
+def enqueue_mapped(conn: Connection, mapping_path: Path, name: str, data: bytes, actor: User, *,
+                   idempotency_key: str | None = None) -> int:
+    """Queue the import of the CRM export `name` through the mapping file at `mapping_path`."""
+    mapping = load_mapping(mapping_path)  # a broken mapping is refused now, naming its file and key
+    text, owners = mapping_sources(mapping_path)
+    sent = {INPUT + name: (name, data), MAPPING + mapping.file: (mapping.file, text)}
+    if owners is not None:
+        sent[OWNERS + OWNERS_SENT] = (OWNERS_SENT, owners)
+    return _enqueue(conn, [mapping.kind], sent, {"upload": None, "mapping": mapping.file}, actor, idempotency_key)
+
+
+def _enqueue(conn: Connection, kinds: list[str], sent: dict[str, tuple[str, bytes]], what: dict, actor: User,
+             idempotency_key: str | None) -> int:
+    """The job importing the `sent` files (item → (name, bytes)) of `kinds`, if `actor` may import them."""
     refused = [kind for kind in kinds if not may_import(actor.role, kind)]
     if refused:
         raise Forbidden(N_("a %(role)s cannot import %(kinds)s facts "
                            "(admin and finance import facts; hr imports targets only)"),
                         role=actor.role, kinds=", ".join(refused))
+    files = {name: data for item, (name, data) in sent.items() if item.startswith(INPUT)}
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
-    params = {"files": digests, "upload": upload, "plan": "", "period": ""}
+    params = {"files": digests, **what, "plan": "", "period": ""}
+    if "mapping" in what:  # the mapping as sent is part of what the job imports
+        params["sources"] = {item: hashlib.sha256(data).hexdigest() for item, (_, data) in sorted(sent.items())}
     if idempotency_key is not None:
         prior = idempotency.claim(conn, idempotency_key, actor.id, FACTS_IMPORT, params)
         if prior is not None:
@@ -68,9 +94,9 @@ def enqueue_import(conn: Connection, files: dict[str, bytes], actor: User, *, up
         inputs_key=hashlib.sha256(canonical_json({"kind": FACTS_IMPORT, **params}).encode()).hexdigest(),
         created_at=now_text(), reps_total=1).returning(jobs.c.id)).scalar_one()
     conn.execute(insert(job_files), [
-        {"job_id": job_id, "item": INPUT + name, "chunk": -1, "name": name, "digest": digests[name],
+        {"job_id": job_id, "item": item, "chunk": -1, "name": name, "digest": hashlib.sha256(data).hexdigest(),
          "media_type": MEDIA.get(name.rsplit(".", 1)[-1], "application/octet-stream"), "content": data}
-        for name, data in sorted(files.items())])
+        for item, (name, data) in sorted(sent.items())])
     queue.add_chunks(conn, job_id, [[FACTS_IMPORT]])
     if idempotency_key is not None:
         idempotency.remember(conn, idempotency_key, actor.id, FACTS_IMPORT, params, {"job_id": job_id})
@@ -78,10 +104,11 @@ def enqueue_import(conn: Connection, files: dict[str, bytes], actor: User, *, up
 
 
 def compute(conn: Connection, claim: queue.Claim, params: dict) -> tuple[str, dict[str, bytes]]:
-    """The files sent, by name (read only); keyed by their digests."""
-    rows = conn.execute(select(job_files.c.name, job_files.c.content).where(
-        job_files.c.job_id == claim.job_id, job_files.c.item.startswith(INPUT, autoescape=True))).all()
-    return hashlib.sha256(canonical_json(params["files"]).encode()).hexdigest(), {n: bytes(c) for n, c in rows}
+    """The files sent, by item (read only); keyed by their digests."""
+    rows = conn.execute(select(job_files.c.item, job_files.c.content).where(
+        job_files.c.job_id == claim.job_id, job_files.c.chunk == -1)).all()
+    key = canonical_json(params.get("sources") or params["files"])
+    return hashlib.sha256(key.encode()).hexdigest(), {item: bytes(content) for item, content in rows}
 
 
 def store(conn: Connection, claim: queue.Claim, files: dict[str, bytes]) -> None:
@@ -89,7 +116,7 @@ def store(conn: Connection, claim: queue.Claim, files: dict[str, bytes]) -> None
     params = msgspec.json.decode(claim.params)
     actor = requester(conn, claim.job_id)
     try:
-        imported = _import(conn, files, actor, params.get("upload"))
+        imported = _import(conn, files, actor, params)
     except FactError as exc:
         raise _problems(exc) from None
     report = msgspec.json.encode(imported)
@@ -98,8 +125,15 @@ def store(conn: Connection, claim: queue.Claim, files: dict[str, bytes]) -> None
         digest=hashlib.sha256(report).hexdigest(), content=report))
 
 
-def _import(conn: Connection, files: dict[str, bytes], actor: User, upload: str | None) -> dict[str, int]:
-    if upload:
+def _import(conn: Connection, sent: dict[str, bytes], actor: User, params: dict) -> dict[str, int]:
+    files = {item.removeprefix(INPUT): data for item, data in sent.items() if item.startswith(INPUT)}
+    if params.get("mapping"):
+        ((name, data),) = files.items()
+        mapping = mapping_from_sources(params["mapping"], sent[MAPPING + params["mapping"]],
+                                       sent.get(OWNERS + OWNERS_SENT))
+        mapped = import_mapped(conn, mapping, name, data, actor)
+        return {mapped.kind: mapped.inserted}
+    if upload := params.get("upload"):
         ((name, data),) = files.items()
         report = import_upload(conn, upload, name.rsplit(".", 1)[-1], data, actor)
         return {report.kind: report.inserted}

@@ -2,7 +2,7 @@
 
 `/finance/import` takes one CSV or JSON fact file through the API's own upload path
 (`payplan.facts.uploads.import_upload`), or a CRM export through a mapping of the
-mappings folder (`payplan.api.mapped_imports.import_mapped`, "check only" to import
+mappings folder (`payplan.facts.mapped_imports.import_mapped`, "check only" to import
 nothing): checked exactly like a file on disk, all rows or none, every problem naming
 the file, row and column, shown on the page with nothing written. It lists the kinds
 this viewer may import, the mappings, and the files imported lately. `POST /finance/runs` creates a draft run of a published plan version for a
@@ -25,13 +25,13 @@ from litestar.response import Redirect, Template
 from sqlalchemy import Connection, select
 
 from payplan.api.db import Database
-from payplan.api.mapped_imports import import_mapped
-from payplan.facts.uploads import KINDS, import_upload
-from payplan.jobs.imports import enqueue_import
 from payplan.errors import Invalid, PayplanError
 from payplan.facts.audited import may_import
-from payplan.facts.mapping import find_mapping, mappings_in
+from payplan.facts.mapped_imports import import_mapped
+from payplan.facts.mapping import find_mapping, mapping_path, mappings_in
 from payplan.facts.problems import FactError
+from payplan.facts.uploads import KINDS, import_upload
+from payplan.jobs.imports import enqueue_import, enqueue_mapped
 from payplan.i18n import N_
 from payplan.runs import lifecycle as runs
 from payplan.runs.jobs import enqueue_run
@@ -122,13 +122,19 @@ def import_file(request: Request, db: NamedDependency[Database],
     return import_page(request, db, report=report, kind=data.kind)
 
 
-def _import_mapped(request: Request, db: Database, data: Upload) -> Template:
-    """A CRM export through the chosen mapping (or only checked); problems listed, nothing written."""
+def _import_mapped(request: Request, db: Database, data: Upload) -> Template | Redirect:
+    """A CRM export through the chosen mapping (or only checked); problems listed, nothing written.
+    Under PAYPLAN_JOBS=workers an import (not a check) is queued with the mapping, and the job's page opens."""
     try:
-        mapping = find_mapping(request.app.state.settings.mappings, data.mapping)
+        folder = request.app.state.settings.mappings
+        mapping = find_mapping(folder, data.mapping)
         name = (data.file.filename or "export.csv").replace("/", "_")[:200]
-        report = db.write(import_mapped, mapping, name, data.file.file.read(), request.user, data.check == "1",
-                          gettext)
+        body = data.file.file.read()
+        if request.app.state.settings.jobs == "workers" and data.check != "1":
+            path = mapping_path(folder, mapping.id)
+            job_id = db.write(lambda conn: enqueue_mapped(conn, path, name, body, request.user))
+            return Redirect(path=f"/finance/jobs/{job_id}", status_code=303)
+        report = db.write(import_mapped, mapping, name, body, request.user, data.check == "1", gettext)
     except FactError as exc:
         return import_page(request, db, status=422, kind=data.mapping, problems=[p.say(gettext) for p in exc.problems])
     except PayplanError as exc:

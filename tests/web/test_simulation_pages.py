@@ -176,3 +176,35 @@ def test_the_form_opens_on_the_last_three_months_with_facts(client) -> None:
     sign_in(client, "hanna")
     html = client.get("/hr/simulation", headers=HTML).text
     assert re.search(rf'name="start"[^>]*value="{first}"', html) and re.search(rf'name="end"[^>]*value="{last}"', html)
+
+
+def test_under_workers_simulate_opens_a_job_page_with_the_same_report(client, company):
+    import msgspec
+    from litestar.testing import TestClient
+
+    from payplan.app import create_app
+    from payplan.jobs.worker import work_once
+
+    from .conftest import settings_for
+
+    sign_in(client, "hanna")
+    here = _report_totals(post_form(client, "/hr/simulation", **FORM, action="simulate").text)
+    with TestClient(create_app(msgspec.structs.replace(settings_for(company.url), jobs="workers"))) as workers:
+        sign_in(workers, "hanna")
+        queued = post_form(workers, "/hr/simulation", **FORM, action="simulate")
+        (job_path,) = re.findall(r"/finance/jobs/\d+", str(queued.url))
+        assert queued.status_code == 200 and "Simulating a proposal next to ae-2026@2 over 2026-01..2026-03." \
+            in queued.text and 'class="report"' not in queued.text and 'id="reps"' not in queued.text
+        while work_once(company.engine, "test-worker"):
+            pass
+        done = workers.get(job_path, headers=HTML).text
+        assert _report_totals(done) == here  # the worker's report is the request's
+        job = job_path.rsplit("/", 1)[1]
+        assert f'href="/simulations/{job}?format=csv&amp;lang=en" id="download-csv"' in done
+        csv = workers.get(f"/simulations/{job}?format=csv&lang=en")
+        assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+        uk = workers.get(job_path + "?lang=uk", headers=HTML).text
+        assert f"/simulations/{job}?format=pdf&amp;lang=uk" in uk and "Завантажити" in uk
+    sign_in(client, "fiona")  # finance may see the job, not simulations: no report, no downloads
+    seen = client.get(job_path, headers=HTML).text
+    assert 'id="state">Done' in seen and 'class="report"' not in seen and "/simulations/" not in seen

@@ -8,6 +8,8 @@ warnings) and shows its parameters; "Simulate" runs the same simulation as
 that is rolled back: nothing is written, a draft is never published) and shows its
 HTML report (`payplan.simulation.report.to_html`) under the form in a sandboxed frame;
 `format=csv|json|pdf` answers the same simulation as a download in the page's language.
+Under PAYPLAN_JOBS=workers "Simulate" queues the simulation (`POST /simulations`' job) and
+opens its job page, which shows the report and its downloads once a worker made it.
 A refusal (plans of different populations, a reversed range, a plan with errors, a bad
 field) comes back as a message on the form for a browser, as a problem document
 otherwise. Must stay thin: the work and the encodings are those modules'.
@@ -19,6 +21,7 @@ from functools import partial
 
 import anyio
 from litestar import Request, Response, get, post
+from litestar.response import Redirect
 from sqlalchemy import Connection
 
 from payplan.api.auth import allow
@@ -33,10 +36,12 @@ from payplan.plans import versions as plan_store
 from payplan.plans.files import PlanError
 from payplan.runs.progress import last_fact_day
 from payplan.simulation.drafts import resolve_plan
+from payplan.simulation.job import enqueue_simulation
 from payplan.simulation.model import BudgetFit
 from payplan.simulation.report import to_html
 from payplan.simulation.simulate import read_only_connection, simulate
 from payplan.store.metrics import load_reps
+from payplan.store.transaction import unit_of_work
 from payplan.web.errors import wants_html
 from payplan.web.simulation_form import SimulationForm, read_form
 from payplan.web.simulation_params import default_pair, fit_choices, fitted_value, parameter_rows, populations
@@ -106,13 +111,17 @@ def _answer(request: Request, fields: dict) -> Response:
             return _form_page(request, conn, form, status=status, error=detail, errors=items)
 
 
-def _simulate(request: Request, conn: Connection, form: SimulationForm) -> Response:
+def _simulate(request: Request, conn: Connection, form: SimulationForm) -> Response | Redirect:
     baseline, proposal = form.plans()
     plan, _, lint = resolve_plan(proposal, conn, files=False)
     warnings = [_issue(i) for i in lint]
     if form.action == "check":
         return _form_page(request, conn, form, warnings=warnings, checked=True)
     question = form.question(plan, levers(plan))
+    if request.app.state.settings.jobs == "workers":  # the workers compute it; its job's page shows the report
+        job_id = unit_of_work(request.app.state.engine, enqueue_simulation, baseline, proposal, form.periods(),
+                              question, request.user)
+        return Redirect(path=f"/finance/jobs/{job_id}", status_code=303)
     sim = simulate(conn, baseline, proposal, form.periods(), question=question, plans_conn=conn, files=False)
     if form.format:
         return answer(sim, form.format, language(), attach=True)

@@ -96,3 +96,30 @@ def test_an_uploaded_fact_file_is_queued_then_imported_by_a_worker(world, world_
     assert failed["state"] == "failed" and "deals.csv row 2, column amount" in failed["error"]
     here = world_client.post("/facts/deals", content=deal, headers={**finance, **csv})  # the same file, here
     assert here.status_code == 200 and here.json()["inserted"] == 0  # already imported by the worker
+
+
+def test_a_queued_adjustment_answers_202_and_makes_the_run_adjust_makes(world, world_client):
+    finance, approved = world.headers("finance"), world.runs["approved"]
+    with workers_client(world) as client:
+        queued = client.post(f"/runs/{approved}/adjust", headers=finance)
+        assert queued.status_code == 202, queued.text
+        job = queued.json()
+        assert queued.headers["location"] == f"/jobs/{job['id']}"
+        assert (job["kind"], job["state"], job["run_id"]) == ("run.adjust", "queued", None)
+        assert client.post(f"/runs/{approved}/adjust", headers=finance).status_code == 409  # already queued
+        assert client.post(f"/runs/{approved}/adjust", headers=world.headers("rep")).status_code == 403
+        while work_once(world.engine, "test-worker"):
+            pass
+        done = client.get(queued.headers["location"], headers=finance).json()
+        made = client.get(f"/runs/{done['run_id']}", headers=finance).json()
+    assert done["state"] == "done" and (made["kind"], made["state"], made["adjusts_run_id"]) == (
+        "adjustment", "draft", approved)
+    # the same adjustment made in the request, on the default: same hashes, reps and delta
+    with world.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM run_results WHERE run_id = %d" % made["id"])
+        conn.exec_driver_sql("UPDATE jobs SET run_id = NULL")
+        conn.exec_driver_sql("DELETE FROM runs WHERE id = %d" % made["id"])
+    here = world_client.post(f"/runs/{approved}/adjust", headers=finance)
+    assert here.status_code == 201, here.text
+    assert {k: here.json()[k] for k in ("inputs_hash", "outputs_hash", "reps", "total")} == \
+        {k: made[k] for k in ("inputs_hash", "outputs_hash", "reps", "total")}

@@ -176,3 +176,23 @@ def test_a_failed_import_job_says_its_problems_in_the_commands_language(payplan,
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=30) == 0
     assert "нічого не імпортовано: deals.csv, рядок 2, стовпець amount: '3OO.00' — не десяткова сума" in waited.stderr
+
+
+def test_an_adjustment_is_queued_and_shown(payplan):
+    payplan("users", "add", "fin2", "--role", "finance")
+    payplan("runs", "create", "--plan", "svc@1", "--period", "2026-03", "--as", "fin1")
+    payplan("runs", "submit", "1", "--as", "fin1")
+    payplan("runs", "approve", "1", "--as", "fin2")
+    payplan("import", str(DATA / "late"), "--as", "admin")  # D5: A2 from 100.00 to 150.00
+    queued = payplan("runs", "adjust", "1", "--as", "fin1", "--no-wait", jobs="workers").stdout.splitlines()
+    job = queued[0]
+    assert f"payplan jobs show {job}" in queued[1]
+    assert payplan("jobs", "show", job).stdout.strip() == \
+        f"job {job}: computing an adjustment of svc@1 for 2026-03, 0 of 4 reps"
+    assert f"job {job} is already computing an adjustment of run 1" in payplan(
+        "runs", "adjust", "1", "--as", "fin1", "--no-wait", jobs="workers", ok=False).stderr
+    payplan("worker", "--until-idle")
+    assert payplan("jobs", "show", job).stdout.strip() == f"job {job}: done, run 2 (4 of 4 reps)"
+    shown = payplan("runs", "show", "2", "--as", "fin1").stdout
+    assert "run 2: adjustment, svc@1, 2026-03, draft" in shown and "adjusts run 1" in shown
+    assert "total: 50.00" in shown

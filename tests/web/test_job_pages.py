@@ -87,6 +87,22 @@ def test_a_recompute_refused_at_completion_shows_why_in_the_pages_language(worke
     assert f"Завдання не виконано: розрахунок {run_id} має стан «затверджено», тож його не можна перерахувати" in uk
 
 
+def test_an_adjustment_is_queued_from_the_run_page_and_its_refusal_said_on_the_job_page(workers, company):
+    run_id = company.runs["sdr_feb"]  # approved, and nothing changed since
+    sign_in(workers, "fiona")
+    queued = post_form(workers, f"/finance/runs/{run_id}/adjust")
+    assert "Computing an adjustment of sdr-2026@1 for February 2026 on the current facts." in queued.text
+    job_path = re.findall(r"/finance/jobs/\d+", str(queued.url))[0]
+    again = post_form(workers, f"/finance/runs/{run_id}/adjust")
+    assert again.status_code == 409 and "is already computing an adjustment of run" in again.text
+    drain(company)
+    failed = workers.get(job_path, headers=HTML).text
+    assert (f"The job failed: recomputing run {run_id} on the current facts changes no one&#39;s pay: "
+            "nothing to adjust") in failed and 'id="run"' not in failed
+    uk = workers.get(job_path + "?lang=uk", headers=HTML).text
+    assert "Завдання не виконано: " in uk and f"розрахунку {run_id}" in uk
+
+
 def test_on_the_default_the_pages_compute_here_and_now(client, company):
     sign_in(client, "fiona")
     made = post_form(client, f"/finance/runs/{company.runs['sdr_mar']}/recompute", revision="1")

@@ -32,6 +32,7 @@ from payplan.i18n import N_
 from payplan.runs import adjustments, export
 from payplan.runs import lifecycle as runs
 from payplan.runs.export import Payroll
+from payplan.runs.adjust_job import enqueue_adjustment
 from payplan.runs.jobs import JobStatus, enqueue_run, job_status
 from payplan.runs.recompute import recompute
 from payplan.runs.recompute_job import enqueue_recompute
@@ -235,10 +236,14 @@ def export_json(run_id: RunId, db: NamedDependency[Database]) -> Payroll:
     return _export(db, run_id)
 
 
-@post("/runs/{run_id:int}/adjust", guards=[MAKE], sync_to_thread=True, tags=["runs"], responses=_WRITE_ERRORS)
-def adjust_run(request: Request, run_id: RunId, db: NamedDependency[Database]) -> RunSummary:
-    """A draft adjustment run paying the difference between an approved run and the current facts."""
+@post("/runs/{run_id:int}/adjust", guards=[MAKE], sync_to_thread=True, tags=["runs"],
+      responses={**_WRITE_ERRORS, 202: _QUEUED}, after_request=_queued)
+def adjust_run(request: Request, run_id: RunId, db: NamedDependency[Database]) -> RunSummary | JobStatus:
+    """A draft adjustment run paying the difference between an approved run and the current facts:
+    here and now (201), or, when PAYPLAN_JOBS=workers, as a job (202, Location: /jobs/{id})."""
     user = request.user
+    if request.app.state.settings.jobs == "workers":
+        return db.write(lambda conn: job_status(conn, enqueue_adjustment(conn, run_id, user)))
     return db.write(lambda conn: summary_of(conn, adjustments.create_adjustment(conn, run_id, user)))
 
 

@@ -22,6 +22,7 @@ from payplan.cli.worker import queued_job
 from payplan.runs import adjustments, export
 from payplan.runs.jobs import enqueue_run
 from payplan.runs.recompute import recompute
+from payplan.runs.adjust_job import enqueue_adjustment
 from payplan.runs.recompute_job import enqueue_recompute
 from payplan.runs import lifecycle as runs
 from payplan.runs.review import flag_name, review
@@ -108,11 +109,21 @@ def _draft_lines(run: runs.RunRow, count: int, total: object) -> None:
 
 @runs_group.command("adjust")
 @click.argument("run_id", type=int)
+@click.option("--no-wait", is_flag=True, help="Queue the job and print its number at once (see: payplan jobs show N).")
 @as_user
-def runs_adjust(run_id: int, as_name: str) -> None:
-    """Recompute approved run N on current facts into an adjustment run; prints its number first."""
-    run, count, total = acting(as_name, lambda conn, user: _with_totals(
-        conn, adjustments.create_adjustment(conn, run_id, user)))
+def runs_adjust(run_id: int, as_name: str, no_wait: bool = False) -> None:
+    """Recompute approved run N on current facts into an adjustment run; prints its number first.
+
+    As `runs create`: here by default; a job for `payplan worker`, waited for, with
+    PAYPLAN_JOBS=workers; with `--no-wait`, the job's number first."""
+    if no_wait or get_settings().jobs == "workers":
+        made = _as_job(as_name, no_wait, lambda conn, user: enqueue_adjustment(conn, run_id, user))
+        if made is None:
+            return
+        run, count, total = transaction(lambda conn: _with_totals(conn, runs.get_run(conn, made)))
+    else:
+        run, count, total = acting(as_name, lambda conn, user: _with_totals(
+            conn, adjustments.create_adjustment(conn, run_id, user)))
     click.echo(run.id)
     click.echo(_("adjustment run %(run)s of run %(of)s: %(reps)s, delta %(delta)s", run=run.id, of=run_id,
                  reps=_reps(count), delta=numbers().amount(total)))

@@ -34,6 +34,7 @@ from payplan.jobs import local
 from payplan.jobs.imports import FACTS_IMPORT
 from payplan.jobs.retention import prune_files
 from payplan.jobs.statements import STATEMENTS_BATCH
+from payplan.runs.adjust_job import RUN_ADJUST
 from payplan.runs.recompute_job import RUN_RECOMPUTE
 from payplan.jobs.worker import work_once
 from payplan.runs.jobs import JobStatus, job_reason, job_status
@@ -129,6 +130,10 @@ def status_line(status: JobStatus, reason: PayplanError | None = None) -> str:
     if status.state == "done":
         return _("job %(job)s: done, run %(run)s (%(done)s of %(total)s reps)", job=status.id, run=status.run_id,
                  done=status.reps_done, total=status.reps_total)
+    if status.kind == RUN_ADJUST:
+        return _("job %(job)s: computing an adjustment of %(plan)s for %(period)s, %(done)s of %(total)s reps",
+                 job=status.id, plan=status.plan, period=status.period, done=status.reps_done,
+                 total=status.reps_total)
     if status.kind == RUN_RECOMPUTE:
         return _("job %(job)s: recomputing run %(run)s of %(plan)s for %(period)s, %(done)s of %(total)s reps",
                  job=status.id, run=status.run_id, plan=status.plan, period=status.period, done=status.reps_done,

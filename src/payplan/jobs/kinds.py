@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 
 from payplan.jobs import imports as import_job
 from payplan.jobs import statements as statements_job
-from payplan.runs import recompute_job
+from payplan.runs import adjust_job, recompute_job
 from payplan.runs import worker as run_job
 from payplan.runs.jobs import RUN_CREATE
 from payplan.simulation import job as simulation_job
@@ -38,6 +38,7 @@ class Kind:
 KINDS: dict[str, Kind] = {
     RUN_CREATE: Kind(run_job.compute, run_job.store_rows, run_job.complete),
     recompute_job.RUN_RECOMPUTE: Kind(recompute_job.compute, run_job.store_rows, recompute_job.complete),
+    adjust_job.RUN_ADJUST: Kind(recompute_job.compute, run_job.store_rows, adjust_job.complete),
     simulation_job.SIMULATION: Kind(simulation_job.compute, simulation_job.store, simulation_job.complete),
     import_job.FACTS_IMPORT: Kind(import_job.compute, import_job.store, import_job.complete),
     statements_job.STATEMENTS_BATCH: Kind(statements_job.read, statements_job.store, statements_job.complete,

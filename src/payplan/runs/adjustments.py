@@ -53,7 +53,7 @@ def create_adjustment(conn: Connection, run_id: int, actor: User) -> RunRow:
     """A draft adjustment run holding each rep's delta against approved run `run_id`."""
     require(actor, MAKERS, N_("create adjustment runs"))
     original = get_run(conn, run_id)
-    _check_adjustable(conn, original)
+    check_adjustable(conn, original)
     with collector_paused():  # a whole run is scored again (payplan.gcpause)
         evaluation = adjustment_evaluation(conn, original.id)
         if not evaluation.rows:
@@ -88,7 +88,8 @@ def adjustment_evaluation(conn: Connection, original_id: int) -> RunEvaluation:
     return RunEvaluation(fresh.results, fresh.inputs_hash, rows, outputs_hash(rows))
 
 
-def _check_adjustable(conn: Connection, original: RunRow) -> None:
+def check_adjustable(conn: Connection, original: RunRow) -> None:
+    """Conflict unless `original` is an approved or paid regular run with no adjustment pending."""
     if original.kind != "regular" or original.state not in FINAL_STATES:
         raise Conflict(N_("run %(run)s is a %(state)s %(kind)s run: only an approved or paid regular run can be adjusted"),
                        run=original.id, state=original.state, kind=original.kind, words=("state", "kind"))

@@ -17,9 +17,12 @@ from sqlalchemy import Connection, func, insert, select
 from payplan.access.users import User
 from payplan.errors import Conflict, NotFound, PayplanError, stored_reason
 from payplan.i18n import N_
+from payplan.core.periods import parse_period
 from payplan.plans import versions as plan_store
+from payplan.plans.versions import PlanVersionRow
 from payplan.runs.chunks import run_reps
 from payplan.runs.lifecycle import MAKERS, plan_period, refuse_second_regular, require
+from payplan.runs.rows import RunRow
 from payplan.store import idempotency, queue
 from payplan.store.service_schema import job_files, jobs
 from payplan.store.records import canonical_json, now_text
@@ -88,10 +91,26 @@ def insert_job(conn: Connection, kind: str, params: dict, key: str, actor: User,
 
 
 def _refuse_second_job(conn: Connection, key: str, plan_ref: str, period: str) -> None:
-    queued = conn.execute(select(jobs.c.id).where(jobs.c.inputs_key == key, jobs.c.state == "queued")).first()
+    queued = queued_job(conn, key)
     if queued is not None:
         raise Conflict(N_("job %(job)s is already computing the run of %(plan)s for %(period)s"),
-                       job=queued.id, plan=plan_ref, period=period)
+                       job=queued, plan=plan_ref, period=period)
+
+
+def run_key(kind: str, run_id: int) -> str:
+    """The inputs key of a job of `kind` on run `run_id` (one may be queued at a time)."""
+    return hashlib.sha256(canonical_json({"kind": kind, "run_id": run_id}).encode()).hexdigest()
+
+
+def queued_job(conn: Connection, key: str) -> int | None:
+    """The queued job with inputs key `key`, if there is one."""
+    return conn.execute(select(jobs.c.id).where(jobs.c.inputs_key == key, jobs.c.state == "queued")).scalar()
+
+
+def run_plan_reps(conn: Connection, run: RunRow) -> tuple[PlanVersionRow, list[str]]:
+    """The run's plan version and the reps a run of its plan and period evaluates."""
+    version = plan_store.get_plan_by_id(conn, run.plan_version_id)
+    return version, run_reps(conn, plan_store.load(conn, version), parse_period(run.period))
 
 
 def job_reason(conn: Connection, job_id: int) -> PayplanError | None:

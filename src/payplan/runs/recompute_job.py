@@ -16,24 +16,19 @@ the job, saying why. Must not render or format.
 
 from __future__ import annotations
 
-import hashlib
-
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete
 
 from payplan.access.users import User
-from payplan.core.periods import parse_period
 from payplan.errors import Conflict
 from payplan.i18n import N_
-from payplan.plans import versions as plan_store
 from payplan.runs import worker as run_job
 from payplan.runs.adjustments import adjustment_evaluation
 from payplan.runs.chunks import ChunkRows
-from payplan.runs.jobs import CHUNK, insert_job, run_reps
+from payplan.runs.jobs import CHUNK, insert_job, queued_job, run_key, run_plan_reps
 from payplan.runs.lifecycle import MAKERS, expect, get_run, move, require
 from payplan.store import audit, queue
 from payplan.store.queue import Claim
-from payplan.store.records import canonical_json
-from payplan.store.service_schema import job_chunks, jobs, run_results
+from payplan.store.service_schema import run_results
 
 RUN_RECOMPUTE = "run.recompute"
 
@@ -46,12 +41,10 @@ def enqueue_recompute(conn: Connection, run_id: int, actor: User, revision: int 
     if revision is not None and revision != run.revision:
         raise Conflict(N_("run %(run)s changed meanwhile (expected %(state)s at revision %(revision)s); read it again"),
                        run=run.id, state="draft", revision=revision, words=("state",))
-    key = hashlib.sha256(canonical_json({"kind": RUN_RECOMPUTE, "run_id": run.id}).encode()).hexdigest()
-    queued = conn.execute(select(jobs.c.id).where(jobs.c.inputs_key == key, jobs.c.state == "queued")).scalar()
-    if queued is not None:
+    key = run_key(RUN_RECOMPUTE, run.id)
+    if (queued := queued_job(conn, key)) is not None:
         raise Conflict(N_("job %(job)s is already recomputing run %(run)s"), job=queued, run=run.id)
-    version = plan_store.get_plan_by_id(conn, run.plan_version_id)
-    reps = run_reps(conn, plan_store.load(conn, version), parse_period(run.period))
+    version, reps = run_plan_reps(conn, run)
     chunks = [reps] if run.kind == "adjustment" else [reps[i:i + chunk_size] for i in range(0, len(reps), chunk_size)]
     params = {"run_id": run.id, "plan": version.ref, "plan_version_id": version.id, "period": run.period,
               "adjusts": run.adjusts_run_id}
@@ -76,10 +69,8 @@ def complete(conn: Connection, job_id: int, params: dict) -> bool:
         return run_job.fail(conn, job_id, exc)
     if not queue.close(conn, job_id, "done"):
         return False  # another worker finished it first
-    version = plan_store.get_plan_by_id(conn, run.plan_version_id)
-    inputs_hash, outputs_hash, _ = run_job.hashes(conn, job_id, version.hash, run.period)
-    if run.kind == "adjustment":
-        inputs_hash = conn.execute(select(job_chunks.c.inputs_hash).where(job_chunks.c.job_id == job_id)).scalar_one()
+    inputs_hash, outputs_hash = run_job.run_hashes(conn, job_id, run.plan_version_id, run.period,
+                                                   run.kind == "adjustment")
     move(conn, run, "draft", None, inputs_hash=inputs_hash, outputs_hash=outputs_hash)
     conn.execute(delete(run_results).where(run_results.c.run_id == run.id))
     run_job.move_rows(conn, job_id, run.id)

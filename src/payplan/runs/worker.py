@@ -27,7 +27,7 @@ from payplan.runs.chunks import ChunkRows, evaluate_chunk, packed
 from payplan.runs.evaluation import OutputsDigest, RepRow
 from payplan.runs.lifecycle import new_run, refuse_second_regular
 from payplan.store import audit, queue
-from payplan.store.service_schema import job_results, jobs
+from payplan.store.service_schema import job_chunks, job_results, jobs
 from payplan.store.service_schema import run_results
 from payplan.store.utf8_text import Utf8Text
 
@@ -93,6 +93,16 @@ def move_rows(conn: Connection, job_id: int, run_id: int) -> None:
         ("run_id", *columns), select(literal(run_id), *(job_results.c[c] for c in columns))
         .where(job_results.c.job_id == job_id)))
     conn.execute(delete(job_results).where(job_results.c.job_id == job_id))
+
+
+def run_hashes(conn: Connection, job_id: int, plan_version_id: int, period: str, adjustment: bool) -> tuple[str, str]:
+    """(inputs hash, outputs hash) of the run the job's staged rows make. An adjustment is evaluated
+    as one chunk, whose key is its inputs hash: it covers every rep scored, not only the rows stored."""
+    version = plan_store.get_plan_by_id(conn, plan_version_id)
+    inputs_hash, outputs_hash, _ = hashes(conn, job_id, version.hash, period)
+    if adjustment:
+        inputs_hash = conn.execute(select(job_chunks.c.inputs_hash).where(job_chunks.c.job_id == job_id)).scalar_one()
+    return inputs_hash, outputs_hash
 
 
 def hashes(conn: Connection, job_id: int, plan_digest: str, period: str) -> tuple[str, str, int]:

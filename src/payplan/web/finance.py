@@ -40,6 +40,7 @@ from payplan.runs import adjustments, duties
 from payplan.runs.dispute_views import open_count, open_counts
 from payplan.runs import lifecycle as runs
 from payplan.runs.recompute import recompute
+from payplan.runs.adjust_job import enqueue_adjustment
 from payplan.runs.recompute_job import enqueue_recompute
 from payplan.runs.review import FLAGS, RepReview, RunReview, flag_name, review
 from payplan.runs.rows import RunRow
@@ -229,9 +230,16 @@ def reject_run_page(request: Request, db: NamedDependency[Database], run_id: Run
 
 @post("/finance/runs/{run_id:int}/adjust", guards=[FINANCE], sync_to_thread=True, status_code=303)
 def adjust_run_page(request: Request, db: NamedDependency[Database], run_id: RunId) -> Response:
-    """The run's 'adjust' button: a draft adjustment run paying what changed since; opens it."""
+    """The run's 'adjust' button: a draft adjustment run paying what changed since; opens it. Under
+    PAYPLAN_JOBS=workers, queued, and on to the job's page."""
     user = request.user
-    return _act(request, db, run_id, "adjust", lambda conn: adjustments.create_adjustment(conn, run_id, user))
+    if request.app.state.settings.jobs != "workers":
+        return _act(request, db, run_id, "adjust", lambda conn: adjustments.create_adjustment(conn, run_id, user))
+    try:
+        job_id = db.write(lambda conn: enqueue_adjustment(conn, run_id, user))
+    except PayplanError as exc:
+        return _refused(request, db, run_id, exc)
+    return Redirect(path=f"/finance/jobs/{job_id}", status_code=303)
 
 
 ROUTES = [run_list, run_detail, reject_run_page, adjust_run_page, recompute_run_page, print_statements_page,

@@ -5,6 +5,7 @@ makes in one transaction (4 reps, total 550.00: tests/runs/test_runs.py's hand-c
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -196,3 +197,26 @@ def test_an_adjustment_is_queued_and_shown(payplan):
     shown = payplan("runs", "show", "2", "--as", "fin1").stdout
     assert "run 2: adjustment, svc@1, 2026-03, draft" in shown and "adjusts run 1" in shown
     assert "total: 50.00" in shown
+
+
+def test_a_simulation_is_queued_and_its_report_written_later(payplan, tmp_path):
+    proposal = tmp_path / "svc-15.toml"  # a draft: its text travels with the job
+    proposal.write_text((DATA / "plan.toml").read_text().replace("rate = 0.10", "rate = 0.15"))
+    asked = ("simulate", "--baseline", "svc@1", "--proposal", str(proposal), "--periods", "2026-03..2026-03")
+    assert "--no-wait queues a job on someone's behalf: give --as USER" in payplan(*asked, "--no-wait", ok=False).stderr
+    assert "a finance cannot run simulations (only hr, admin)" in payplan(*asked, "--as", "fin1", "--no-wait", ok=False).stderr
+    job = payplan(*asked, "--as", "hr1", "--no-wait").stdout.split()[0]
+    deadline = time.monotonic() + 60
+    while "done" not in (shown := payplan("jobs", "show", job).stdout):
+        assert time.monotonic() < deadline, shown
+        time.sleep(0.3)
+    assert shown.strip() == f"job {job}: done, its report: payplan simulate --job {job}"
+    queued = json.loads(payplan("simulate", "--job", job, "--format", "json").stdout)
+    here = json.loads(payplan(*asked, "--format", "json").stdout)  # in place, as before
+    assert queued["comparison"] == here["comparison"]  # every rep's pay under both plans
+    # 10% → 15% of March's won revenue (hand-checked in tests/runs/test_runs.py: 550.00 paid under 10%)
+    # A1 2000 → 300, A2 500 → 75 topped up to 100, A3 1500 → 225, B1 the 100 guarantee
+    totals = queued["comparison"]["totals"]
+    assert (totals["baseline"]["total"], totals["proposal"]["total"]) == ("550.00", "725.00")
+    missing = payplan("simulate", "--job", "999", ok=False).stderr
+    assert "simulation 999 does not exist" in missing

@@ -1,8 +1,10 @@
 """`payplan simulate`: what a proposed plan would have paid, next to the baseline (read only).
 
 Plans are files (drafts) or published `ID@VERSION`s; facts come from `--data` or
-the database at PAYPLAN_DATABASE_URL, opened read only. Must not hold business
-rules: they live in `payplan.simulation`.
+the database at PAYPLAN_DATABASE_URL, opened read only. `--as USER` queues it as a job
+(with PAYPLAN_JOBS=workers, or `--no-wait`), a plan file travelling as its text;
+`--job N` writes a queued simulation's report. Must not hold business rules: they live
+in `payplan.simulation`.
 """
 
 from __future__ import annotations
@@ -11,11 +13,17 @@ from pathlib import Path
 
 import click
 
+from payplan.cli.database import transaction
+from payplan.cli.language import _, ngettext
+from payplan.cli.worker import queued_job
+from payplan.i18n import N_
+from payplan.simulation.job import enqueue_simulation
+
 
 @click.command()
-@click.option("--baseline", required=True, metavar="PLAN", help="Plan file or published ID@VERSION paid today.")
-@click.option("--proposal", required=True, metavar="PLAN", help="Plan file (a draft) or ID@VERSION to try.")
-@click.option("--periods", required=True, help="A range such as 2026-01..2026-06 (several: comma-separated).")
+@click.option("--baseline", default=None, metavar="PLAN", help="Plan file or published ID@VERSION paid today.")
+@click.option("--proposal", default=None, metavar="PLAN", help="Plan file (a draft) or ID@VERSION to try.")
+@click.option("--periods", default=None, help="A range such as 2026-01..2026-06 (several: comma-separated).")
 @click.option("--data", "data_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Directory of fact files; default: the database at PAYPLAN_DATABASE_URL (read only).")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "html", "pdf"]), default="json", show_default=True)
@@ -40,9 +48,17 @@ import click
 @click.option("--scenario", "scenarios", multiple=True, metavar="SHIFTS",
               help="Score both plans on history shifted by e.g. 'demos +10%' or 'EMEA: lead_conversion -2pts; "
                    "deal_size +5%'. Repeatable.")
-def simulate(baseline: str, proposal: str, periods: str, data_dir: Path | None, fmt: str,
+@click.option("--as", "as_name", default=None, metavar="USER",
+              help="Queue it as a job on behalf of USER (hr, admin): with PAYPLAN_JOBS=workers (or --no-wait) "
+                   "the workers compute it; the command waits for its report.")
+@click.option("--no-wait", is_flag=True, help="With --as: queue the job, print its number at once (its report "
+                                              "later: payplan simulate --job N).")
+@click.option("--job", "job_id", type=int, default=None, metavar="N",
+              help="The report of simulation job N, once the workers made it (no plans needed).")
+def simulate(baseline: str | None, proposal: str | None, periods: str | None, data_dir: Path | None, fmt: str,
              output: Path | None, threshold: str, role: str, team: str, cross: bool, edits: tuple[str, ...],
-             budget: str | None, lever: str | None, tolerance: str, scenarios: tuple[str, ...]) -> None:
+             budget: str | None, lever: str | None, tolerance: str, scenarios: tuple[str, ...],
+             as_name: str | None, no_wait: bool, job_id: int | None) -> None:
     """What PROPOSAL would have paid over past periods next to BASELINE, rep by rep (read only).
 
     One population is compared under both plans; reps only one plan covers are listed apart.
@@ -51,12 +67,21 @@ def simulate(baseline: str, proposal: str, periods: str, data_dir: Path | None, 
 
     from payplan.cli.language import current
     from payplan.simulation import simulate as simulation
-    from payplan.simulation.report import render
 
+    if job_id is not None:
+        return _write(_from_job(job_id), fmt, output)
+    if not (baseline and proposal and periods):
+        raise click.UsageError(_("give --baseline, --proposal and --periods (or --job N for a queued one)"))
     question = _question(threshold, role, team, cross, edits, budget, lever, tolerance, scenarios)
     workers = os.cpu_count() or 1
     if cross:  # said before anything else, whatever the format
         click.echo(_cross_notice(current()), err=True)
+    if _queued(as_name, no_wait, data_dir):
+        status = queued_job(as_name, no_wait, lambda conn, user: enqueue_simulation(
+            conn, _given(baseline), _given(proposal), periods, question, user))
+        if status is not None:
+            _write(_from_job(status.id), fmt, output)
+        return
     if data_dir is not None:
         plans_url = _settings_url() if simulation.needs_database(baseline, proposal) else None
         sim = simulation.simulate_data(data_dir, baseline, proposal, periods, question=question,
@@ -64,13 +89,63 @@ def simulate(baseline: str, proposal: str, periods: str, data_dir: Path | None, 
     else:
         sim = simulation.simulate_database(_settings_url(), baseline, proposal, periods, question=question,
                                            workers=workers)
-    report = render(sim, fmt, current())  # HTML and PDF in `payplan --lang`; JSON and CSV in none
+    _write(sim, fmt, output)
+
+
+def _write(sim, fmt: str, output: Path | None) -> None:
+    """The report in `fmt` (HTML and PDF in `payplan --lang`; JSON and CSV in none), to `output` or stdout."""
+    from payplan.cli.language import current
+    from payplan.simulation.report import render
+
+    report = render(sim, fmt, current())
     if output is not None:
         output.write_bytes(report)
-        click.echo(f"wrote {output} ({len(sim.comparison.reps)} reps, cost change "
-                   f"{sim.comparison.totals.cost_delta} {sim.currency})", err=True)
+        click.echo(ngettext("wrote %(file)s (%(num)s rep, cost change %(delta)s %(currency)s)",
+                            "wrote %(file)s (%(num)s reps, cost change %(delta)s %(currency)s)",
+                            len(sim.comparison.reps), file=str(output), delta=sim.comparison.totals.cost_delta,
+                            currency=sim.currency), err=True)
     else:
         click.echo(report, nl=False)  # bytes go to stdout's buffer as they are
+
+
+def _queued(as_name: str | None, no_wait: bool, data_dir: Path | None) -> bool:
+    """Whether to queue the simulation: on behalf of a user (`--as`), with workers or `--no-wait`."""
+    from payplan.settings import get_settings
+
+    if no_wait and as_name is None:
+        raise click.UsageError(_("--no-wait queues a job on someone's behalf: give --as USER"))
+    queued = as_name is not None and (no_wait or get_settings().jobs == "workers")
+    if queued and data_dir is not None:
+        raise click.UsageError(_("a queued simulation reads the database's facts, not --data"))
+    return queued
+
+
+def _given(plan: str):
+    """A plan argument as a job carries it: a published ID@VERSION, or a plan file's text (a draft)."""
+    from payplan.simulation.drafts import DraftPlan
+    from payplan.simulation.simulate import needs_database
+
+    if needs_database(plan):
+        return plan
+    path = Path(plan)
+    try:
+        return DraftPlan(path.read_text(encoding="utf-8"), path.name)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(str(exc), param_hint="--baseline/--proposal") from None
+
+
+def _from_job(job_id: int):
+    """The simulation job `job_id` made; refused while it is computed or once it failed."""
+    from payplan.errors import Conflict
+    from payplan.runs.jobs import job_reason
+    from payplan.simulation.job import simulation_of
+
+    sim, reason = transaction(lambda conn: (simulation_of(conn, job_id), job_reason(conn, job_id)))
+    if reason is not None:
+        raise Conflict(N_("simulation %(job)s failed: %(error)s"), job=job_id, error=reason.phrase())
+    if sim is None:
+        raise Conflict(N_("simulation %(job)s is still being computed: payplan jobs show %(job)s"), job=job_id)
+    return sim
 
 
 def _question(threshold, role, team, cross, edits, budget, lever, tolerance, scenarios):

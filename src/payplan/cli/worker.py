@@ -36,6 +36,7 @@ from payplan.jobs.retention import prune_files
 from payplan.jobs.statements import STATEMENTS_BATCH
 from payplan.runs.adjust_job import RUN_ADJUST
 from payplan.runs.recompute_job import RUN_RECOMPUTE
+from payplan.simulation.job import SIMULATION
 from payplan.jobs.worker import work_once
 from payplan.runs.jobs import JobStatus, job_reason, job_status
 from payplan.settings import get_settings
@@ -127,6 +128,11 @@ def status_line(status: JobStatus, reason: PayplanError | None = None) -> str:
         return _statements_line(status)
     if status.kind == FACTS_IMPORT:
         return _import_line(status)
+    if status.kind == SIMULATION:
+        return (_("job %(job)s: done, its report: payplan simulate --job %(job)s", job=status.id)
+                if status.state == "done" else
+                _("job %(job)s: simulating a proposal next to %(plan)s over %(periods)s", job=status.id,
+                  plan=status.plan, periods=status.period))
     if status.state == "done":
         return _("job %(job)s: done, run %(run)s (%(done)s of %(total)s reps)", job=status.id, run=status.run_id,
                  done=status.reps_done, total=status.reps_total)

@@ -89,3 +89,31 @@ def test_every_statement_is_printed_from_the_run_page_and_downloaded_as_a_zip(wo
     download.value.save_as(path)
     names = zipfile.ZipFile(path).namelist()
     assert len(names) == total > 0 and all(f"-run{run_id}-uk-" in n for n in names)
+
+
+def test_a_simulation_under_workers_opens_its_job_page_which_shows_the_report(workers_page, company):
+    page = workers_page
+    sign_in(page, "hanna")
+    page.goto("/hr/simulation?lang=uk")
+    page.select_option("#baseline", "ae-2026@1")
+    page.select_option("#proposal", "ae-2026@2")
+    page.fill("#start", "2026-01")
+    page.fill("#end", "2026-03")
+    follow(page, "#simulate")
+    assert re.search(r"/finance/jobs/\d+$", page.url)
+    expect(page.locator("#state")).to_have_text("У черзі")
+    stop = threading.Event()
+    worker = drain_in_a_thread(company, stop)
+    try:
+        expect(page.locator("#state")).to_have_text("Виконано", timeout=30_000)  # the page refreshed itself
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    report = page.frame_locator("iframe.report")
+    expect(report.locator("h1")).to_contain_text("Скільки виплатив би план")
+    job = page.url.rsplit("/", 1)[1]
+    assert page.get_attribute("#download-pdf", "href") == f"/simulations/{job}?format=pdf&lang=uk"
+    with page.expect_download() as download:
+        page.click("#download-csv")
+    assert download.value.suggested_filename == "simulation.csv"
+    shoot(page, "simulation-job-done")

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from payplan.cli.database import transaction
-from payplan.cli.language import _, ngettext
+from payplan.cli.language import _, ngettext, numbers
 from payplan.cli.worker import queued_job
 from payplan.i18n import N_
 from payplan.simulation.job import enqueue_simulation
@@ -102,8 +102,9 @@ def _write(sim, fmt: str, output: Path | None) -> None:
         output.write_bytes(report)
         click.echo(ngettext("wrote %(file)s (%(num)s rep, cost change %(delta)s %(currency)s)",
                             "wrote %(file)s (%(num)s reps, cost change %(delta)s %(currency)s)",
-                            len(sim.comparison.reps), file=str(output), delta=sim.comparison.totals.cost_delta,
-                            currency=sim.currency), err=True)
+                            len(sim.comparison.reps), file=str(output),
+                            delta=numbers().amount(sim.comparison.totals.cost_delta), currency=sim.currency),
+                   err=True)
     else:
         click.echo(report, nl=False)  # bytes go to stdout's buffer as they are
 

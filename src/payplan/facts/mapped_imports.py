@@ -6,7 +6,8 @@ stored reps), references are checked against the stored facts plus the import
 path (`payplan.facts.audited.import_fact_set`): all or nothing, idempotent, audited.
 A check (`check=True`) does all of it inside a savepoint it rolls back, so its
 counts are the real ones and nothing stays written; its problems are returned, not
-raised. Used by the CLI, the API and the finance page. Must not decide who may import.
+raised. Used by the CLI, the API, the finance page and the import job
+(`payplan.jobs.imports`). Must not decide who may import.
 """
 
 from __future__ import annotations

@@ -32,8 +32,8 @@ def test_round_trip_exact_and_compressed_only_when_smaller():
         stored = encode_inputs("h" * 64, value, state)
         plain = msgspec.json.encode(decode_inputs(stored))  # the same document, never compressed
         assert plain[:1] == b"{" and len(stored) <= len(plain)
-        assert stored[:1] == (b"Z" if len(stored) < len(plain) else b"{")
-    for bad in (b"garbage", b"Z not zlib", b"{not json"):
+        assert stored[:1] == (b"L" if len(stored) < len(plain) else b"{")
+    for bad in (b"garbage", b"Z not zlib", b"L not lz4", b"{not json"):
         with pytest.raises(ValueError):
             decode_inputs(bad)
 

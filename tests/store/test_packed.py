@@ -1,6 +1,6 @@
-"""Result documents are stored packed (`payplan.store.packed`, revision 0012_packed): zlib bytes
-whose JSON is what the outputs hash covers; the migration packs existing runs and unpacks them
-on downgrade (SQLite and PostgreSQL)."""
+"""Result documents are stored packed (`payplan.store.packed`, revision 0012_packed): LZ4 bytes
+whose JSON is what the outputs hash covers, zlib bytes stored before still read; the migration
+packs existing runs and unpacks them on downgrade (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import hashlib
 import zlib
 from decimal import Decimal
 
+import lz4.block
 import msgspec
 import pytest
 from alembic import command
@@ -25,10 +26,12 @@ from tests.service_db import company, db_url, engine, tx  # noqa: F401 - the ser
 def test_pack_compresses_and_unpack_gives_the_same_bytes():
     doc = b'{"trace":' + b'{"key":"kpi","value":"0.1688","children":[]},' * 200 + b'{}}'
     packed = pack(doc)
-    assert packed[:1] == b"Z" and zlib.decompress(packed[1:]) == doc and len(packed) < len(doc) / 10
+    assert packed[:1] == b"L" and lz4.block.decompress(packed[1:]) == doc and len(packed) < len(doc) / 10
     assert unpack(packed) == doc and unpack(memoryview(packed)) == doc
     assert pack(b"{}") == b"{}" and unpack(b"{}") == b"{}"  # compressing would make it larger
-    for bad in (b"Z not zlib", b"[1]", b""):
+    assert unpack(b"Z" + zlib.compress(doc, 1)) == doc  # as stored before LZ4
+    huge = b"L" + (2**31).to_bytes(4, "little") + b"\x00" * 8  # a size claim never allocated
+    for bad in (b"Z not zlib", b"L not lz4 at all", b"L", huge, b"[1]", b""):
         with pytest.raises(ValueError):
             unpack(bad)
 
@@ -62,8 +65,8 @@ def test_stored_results_are_compressed_and_their_json_is_what_the_outputs_hash_c
         if postgres:  # the JSON itself, compressed by the server (below)
             document = stored
         else:
-            assert stored[:1] == b"Z", rep_id
-            document = zlib.decompress(stored[1:])  # not through payplan's own reader
+            assert stored[:1] == b"L", rep_id
+            document = lz4.block.decompress(stored[1:])  # not through payplan's own reader
             assert len(stored) < len(document)
         assert Decimal(msgspec.json.decode(document)["total"]) == totals[rep_id]
         documents.append((rep_id, document, state))
@@ -84,11 +87,11 @@ def test_the_migration_unpacks_and_packs_an_existing_run(db_url, engine, tx, com
     as_text = tx(_raw_rows, run.id)
     assert all(isinstance(document, str) for _, document, _ in as_text)
     postgres = tx(lambda conn: conn.dialect.name == "postgresql")  # there the JSON itself (server-compressed)
-    assert [(r, (p if postgres else zlib.decompress(p[1:])).decode(), s) for r, p, s in packed] == as_text
+    assert [(r, (p if postgres else lz4.block.decompress(p[1:])).decode(), s) for r, p, s in packed] == as_text
     assert _outputs_hash([(r, d.encode(), s) for r, d, s in as_text]) == run.outputs_hash
     engine.dispose()
     upgrade(db_url)
-    assert tx(_raw_rows, run.id) == packed  # level 1 zlib of the same bytes: the same bytes again
+    assert tx(_raw_rows, run.id) == packed  # LZ4 of the same bytes: the same bytes again
     assert tx(audit.verify) == []
     assert str(tx(statement_calculation, run.id, "A2").result.total) == "100.00"
 

@@ -2,8 +2,9 @@
 
 One rep's blob holds the plan hash, the rep's `RepInputs` (metric values with their
 evidence, credited deals, targets, team) and the `CarriedState` it started the period
-with, as msgspec JSON, packed on every database (`payplan.store.packed.pack`: zlib level 1
-when that is smaller; the first byte says which, `{` plain JSON, `Z` compressed). A
+with, as msgspec JSON, packed on every database (`payplan.store.packed.pack`: LZ4 when that
+is smaller; the first byte says which, `{` plain JSON, `L` compressed, `Z` zlib as stored
+before LZ4). A
 statement of any run is the stored result laid beside these inputs; `payplan verify`
 re-computes the result from them. Rows of runs stored before revision 0003_stmt have no
 blob (NULL). Must not query or evaluate.
@@ -31,7 +32,7 @@ _decoder = msgspec.json.Decoder(StoredInputs)
 
 
 def encode_inputs(plan_hash: str, inputs: RepInputs, state_in: CarriedState | None) -> bytes:
-    """The stored bytes: JSON, or `Z` + zlib(JSON) when compression pays."""
+    """The stored bytes: JSON, or `L` + LZ4(JSON) when compression pays."""
     return pack(_encoder.encode(StoredInputs(plan_hash=plan_hash, inputs=inputs,
                                              state_in=state_in or CarriedState())))
 

@@ -117,4 +117,4 @@ def test_cli_writes_each_format(tmp_path: Path, capsys) -> None:
         assert exit_info.value.code == 0
         assert out.stat().st_size > 1000
     assert json.loads((tmp_path / "report.json").read_text())["comparison"]["totals"]["losers"] == 3
-    assert "cost change -9959.61 USD" in capsys.readouterr().err
+    assert "(6 reps, cost change -9,959.61 USD)" in capsys.readouterr().err  # the amount as en writes it

@@ -150,7 +150,9 @@ def test_an_export_through_a_mapping_is_imported_as_a_job(payplan, tmp_path):
     while "done" not in (shown := payplan("jobs", "show", job).stdout):
         assert time.monotonic() < deadline, shown
         time.sleep(0.3)
-    assert shown.strip() == f"job {job}: done, imported deals: 2 new"
+    assert shown.strip() == f"job {job}: done, imported deals: 2 new; 1 row skipped by the mapping"
+    assert payplan("--lang", "uk", "jobs", "show", job).stdout.strip() == (
+        f"завдання {job}: виконано, імпортовано deals: 2 нові; 1 рядок пропущено за мапінгом")
     (tmp_path / "broken.toml").write_text(MAPPING.replace('version = 2', 'version = 0'))
     broken = payplan(*export[:3], str(tmp_path / "broken.toml"), "--as", "fin1", "--no-wait", ok=False).stderr
     assert "broken.toml, key version: a whole number of at least 1" in broken

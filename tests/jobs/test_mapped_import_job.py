@@ -17,6 +17,7 @@ from payplan.jobs.imports import directory_files, enqueue_import, enqueue_mapped
 from payplan.runs.jobs import job_reason, job_status
 from payplan.store import audit
 from payplan.store.schema import deals
+from payplan.store.service_schema import job_files
 from tests.api.test_mapped import MAPPING as API_MAPPING
 from tests.jobs.test_import_job import FACTS, drain, people  # noqa: F401 - fixture
 
@@ -55,7 +56,11 @@ def test_an_export_is_imported_by_a_worker_through_the_mapping_as_queued(engine,
     assert stored(engine) == {}
     drain(engine)
     status = tx(job_status, job_id)
-    assert (status.state, status.imported) == ("done", {"deals": 2})  # CRM3 skipped: spam
+    assert (status.state, status.imported, status.skipped) == ("done", {"deals": 2}, 1)  # CRM3: spam
+    with engine.connect() as conn:
+        kept = conn.execute(select(job_files.c.content).where(job_files.c.job_id == job_id,
+                                                              job_files.c.item == "skipped")).scalar_one()
+    assert json.loads(kept) == [{"row": 4, "reason": "not a deal"}]  # the mapping's own words
     assert stored(engine) == {"CRM1": ("A1", "won", Decimal("1500.50"), "2026-03-01"),
                               "CRM2": ("A2", "open", Decimal("99.99"), "2026-03-02")}
     with engine.connect() as conn:

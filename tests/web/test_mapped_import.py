@@ -95,5 +95,6 @@ def test_under_workers_the_import_opens_its_job_page_and_a_check_answers_at_once
             pass
         done = client.get(job_path, headers=HTML).text
     assert 'id="state">Done' in done and '<span class="imported" id="imported-deals">deals: 3 new</span>' in done
+    assert '<span id="skipped">1 row skipped by the mapping</span>' in done  # row 5: a partner deal
     rows = stored(company)
     assert set(rows) == {"101", "102", "103"} and rows["101"].rep_id == "MGR01"

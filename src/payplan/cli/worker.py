@@ -156,7 +156,9 @@ def new_rows(kind: str, new: int) -> str:
 def _import_line(status: JobStatus) -> str:
     if status.state == "done":
         counts = ", ".join(new_rows(kind, new) for kind, new in (status.imported or {}).items() if new)
-        return _("job %(job)s: done, imported %(counts)s", job=status.id, counts=counts or _("nothing new"))
+        done = _("job %(job)s: done, imported %(counts)s", job=status.id, counts=counts or _("nothing new"))
+        return done + (ngettext("; %(num)s row skipped by the mapping", "; %(num)s rows skipped by the mapping",
+                                status.skipped) if status.skipped else "")
     return _("job %(job)s: importing fact files", job=status.id)
 
 

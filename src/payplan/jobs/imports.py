@@ -10,7 +10,8 @@ here and now: a directory of fact files (`payplan import DIR`) through
 file and its owners file travel with the job, as they were when it was queued) through
 `mapped_imports.import_mapped`, each with its audit rows, on behalf of whoever queued it. A file
 with problems fails the job, its first `SHOWN_PROBLEMS` problems named (file, row, column)
-and the rest counted; nothing is imported then. What was imported (new rows per kind) is kept as the item `imported`.
+and the rest counted; nothing is imported then. What was imported (new rows per kind) is kept as
+the item `imported`, the rows a mapping skipped (with its reasons) as the item `skipped`.
 Must not parse files or decide what a fact is.
 """
 
@@ -34,6 +35,7 @@ from payplan.facts.uploads import import_upload
 from payplan.i18n import N_
 from payplan.runs.jobs import FACTS_IMPORT
 from payplan.runs.jobs import IMPORTED as REPORT
+from payplan.runs.jobs import SKIPPED
 from payplan.runs.worker import requester
 from payplan.store import idempotency, queue
 from payplan.store.records import canonical_json, now_text
@@ -116,31 +118,34 @@ def store(conn: Connection, claim: queue.Claim, files: dict[str, bytes]) -> None
     params = msgspec.json.decode(claim.params)
     actor = requester(conn, claim.job_id)
     try:
-        imported = _import(conn, files, actor, params)
+        imported, skipped = _import(conn, files, actor, params)
     except FactError as exc:
         raise _problems(exc) from None
-    report = msgspec.json.encode(imported)
-    conn.execute(insert(job_files).values(
-        job_id=claim.job_id, item=REPORT, chunk=claim.chunk, name="imported.json", media_type="application/json",
-        digest=hashlib.sha256(report).hexdigest(), content=report))
+    kept = [(REPORT, "imported.json", msgspec.json.encode(imported))]
+    if skipped:  # the rows a mapping skipped, and why (its own words)
+        kept.append((SKIPPED, "skipped.json", msgspec.json.encode(skipped)))
+    conn.execute(insert(job_files), [
+        {"job_id": claim.job_id, "item": item, "chunk": claim.chunk, "name": name, "media_type": "application/json",
+         "digest": hashlib.sha256(content).hexdigest(), "content": content} for item, name, content in kept])
 
 
-def _import(conn: Connection, sent: dict[str, bytes], actor: User, params: dict) -> dict[str, int]:
+def _import(conn: Connection, sent: dict[str, bytes], actor: User, params: dict) -> tuple[dict[str, int], list]:
+    """(new rows per kind, the rows a mapping skipped) of importing the files sent."""
     files = {item.removeprefix(INPUT): data for item, data in sent.items() if item.startswith(INPUT)}
     if params.get("mapping"):
         ((name, data),) = files.items()
         mapping = mapping_from_sources(params["mapping"], sent[MAPPING + params["mapping"]],
                                        sent.get(OWNERS + OWNERS_SENT))
         mapped = import_mapped(conn, mapping, name, data, actor)
-        return {mapped.kind: mapped.inserted}
+        return {mapped.kind: mapped.inserted}, list(mapped.skipped)
     if upload := params.get("upload"):
         ((name, data),) = files.items()
         report = import_upload(conn, upload, name.rsplit(".", 1)[-1], data, actor)
-        return {report.kind: report.inserted}
+        return {report.kind: report.inserted}, []
     with tempfile.TemporaryDirectory(prefix="payplan-import-job-") as folder:
         for name, data in files.items():
             (Path(folder) / Path(name).name).write_bytes(data)
-        return import_directory(conn, folder, actor)
+        return import_directory(conn, folder, actor), []
 
 
 def _problems(exc: FactError) -> Invalid:

@@ -33,13 +33,15 @@ CHUNK = 500  # reps per chunk: ~10 MiB of documents, stored in one short transac
 
 FACTS_IMPORT = "facts.import"  # a fact import's kind (`payplan.jobs.imports`), whose report the status reads
 IMPORTED = "imported"  # the job file of a done `facts.import` job: JSON {kind: new rows}
+SKIPPED = "skipped"  # and of the rows its mapping skipped, if any: JSON [{row, reason}]
 
 
 class JobStatus(msgspec.Struct, frozen=True):
     """Where a job stands: queued / done / failed, reps done of the total, and its run (the run a
     `run.create` job made; the run whose statements a `statements.batch` job prints, in `lang`,
     with the `files` stored so far); `imported`: the new rows per kind a done fact import
-    (`facts.import`, whose one item counts as its one "rep") imported."""
+    (`facts.import`, whose one item counts as its one "rep") imported, `skipped`: the rows
+    of a CRM export its mapping skipped."""
 
     id: int
     kind: str
@@ -53,6 +55,7 @@ class JobStatus(msgspec.Struct, frozen=True):
     lang: str | None = None
     files: int = 0
     imported: dict[str, int] | None = None
+    skipped: int = 0
 
 
 def enqueue_run(conn: Connection, plan_ref: str, period: str, actor: User,
@@ -129,8 +132,14 @@ def job_status(conn: Connection, job_id: int) -> JobStatus:
     files = conn.execute(select(func.count()).select_from(job_files).where(
         job_files.c.job_id == job_id, job_files.c.chunk >= 0)).scalar_one()  # made, not sent (chunk -1)
     error = stored_reason(row["error"]).detail if row["error"] is not None else None  # English
-    report = conn.execute(select(job_files.c.content).where(
-        job_files.c.job_id == job_id, job_files.c.item == IMPORTED)).scalar() if row["kind"] == FACTS_IMPORT else None
+    report, skipped = _import_report(conn, job_id) if row["kind"] == FACTS_IMPORT else (None, 0)
     return JobStatus(row["id"], row["kind"], row["state"], params["plan"], params["period"], done,
-                     row["reps_total"], row["run_id"], error, params.get("lang"), files,
-                     None if report is None else msgspec.json.decode(report, type=dict[str, int]))
+                     row["reps_total"], row["run_id"], error, params.get("lang"), files, report, skipped)
+
+
+def _import_report(conn: Connection, job_id: int) -> tuple[dict[str, int] | None, int]:
+    """A done import's new rows per kind (None before), and how many rows its mapping skipped."""
+    found = dict(conn.execute(select(job_files.c.item, job_files.c.content).where(
+        job_files.c.job_id == job_id, job_files.c.item.in_((IMPORTED, SKIPPED)))).all())
+    report = msgspec.json.decode(found[IMPORTED], type=dict[str, int]) if IMPORTED in found else None
+    return report, len(msgspec.json.decode(found[SKIPPED])) if SKIPPED in found else 0

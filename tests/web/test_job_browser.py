@@ -25,14 +25,22 @@ def workers_page(browser, company) -> Iterator:
         yield from tab_on(browser, server)
 
 
-def drain_in_a_thread(server_company, stop: threading.Event) -> threading.Thread:
+def drained_until(page, company, done: str, timeout: int = 30_000) -> None:
+    """A worker (a thread here, as `payplan worker` would) drains the queue until the job's page,
+    refreshing itself, says `done`."""
+    stop = threading.Event()
+
     def loop() -> None:
         while not stop.is_set():
-            if not work_once(server_company.engine, "browser-test-worker"):
+            if not work_once(company.engine, "browser-test-worker"):
                 stop.wait(0.1)
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    return thread
+    worker = threading.Thread(target=loop, daemon=True)
+    worker.start()
+    try:
+        expect(page.locator("#state")).to_have_text(done, timeout=timeout)
+    finally:
+        stop.set()
+        worker.join(timeout=10)
 
 
 def test_a_run_created_under_workers_is_followed_to_done_and_opened(workers_page, company):
@@ -47,13 +55,7 @@ def test_a_run_created_under_workers_is_followed_to_done_and_opened(workers_page
     done, total = map(int, re.findall(r"\d+", page.locator("#reps").inner_text()))
     assert done == 0 and total > 0 and page.locator("#progress").get_attribute("value") == "0"
     shoot(page, "job-queued")
-    stop = threading.Event()
-    worker = drain_in_a_thread(company, stop)
-    try:
-        expect(page.locator("#state")).to_have_text("Done", timeout=30_000)  # the page refreshed itself
-    finally:
-        stop.set()
-        worker.join(timeout=10)
+    drained_until(page, company, "Done")  # the page refreshed itself
     assert page.locator("#reps").inner_text() == f"{total} of {total} reps"
     assert page.locator("#progress").get_attribute("value") == str(total)
     shoot(page, "job-done")
@@ -74,13 +76,7 @@ def test_every_statement_is_printed_from_the_run_page_and_downloaded_as_a_zip(wo
     follow(page, "#print")
     assert re.search(r"/finance/jobs/\d+$", page.url)
     expect(page.locator("#state")).to_have_text("Queued")
-    stop = threading.Event()
-    worker = drain_in_a_thread(company, stop)
-    try:
-        expect(page.locator("#state")).to_have_text("Done", timeout=60_000)
-    finally:
-        stop.set()
-        worker.join(timeout=10)
+    drained_until(page, company, "Done", timeout=60_000)
     total = int(re.findall(r"\d+", page.locator("#reps").inner_text())[-1])
     shoot(page, "statements-job-done")
     with page.expect_download() as download:
@@ -102,13 +98,7 @@ def test_a_simulation_under_workers_opens_its_job_page_which_shows_the_report(wo
     follow(page, "#simulate")
     assert re.search(r"/finance/jobs/\d+$", page.url)
     expect(page.locator("#state")).to_have_text("У черзі")
-    stop = threading.Event()
-    worker = drain_in_a_thread(company, stop)
-    try:
-        expect(page.locator("#state")).to_have_text("Виконано", timeout=30_000)  # the page refreshed itself
-    finally:
-        stop.set()
-        worker.join(timeout=10)
+    drained_until(page, company, "Виконано")  # the page refreshed itself
     report = page.frame_locator("iframe.report")
     expect(report.locator("h1")).to_contain_text("Скільки виплатив би план")
     job = page.url.rsplit("/", 1)[1]

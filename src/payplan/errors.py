@@ -29,8 +29,9 @@ def say(message: str, fields: Mapping[str, object], words: tuple[str, ...],
         translate: Callable[[str], str]) -> str:
     """`message` and the fields named in `words` translated by `translate`, then filled in.
     A field that is a `Phrase` is said the same way; a list of Phrases, each, joined by "; "."""
+    # an empty word stays empty: gettext("") is the catalog's header
     values = {k: _said(v, translate) if isinstance(v, (Phrase, list)) else
-              translate(v) if k in words and isinstance(v, str) else v for k, v in fields.items()}
+              translate(v) if k in words and isinstance(v, str) and v else v for k, v in fields.items()}
     return translate(message) % values if values else translate(message)
 
 

@@ -141,11 +141,26 @@ def test_main_prints_a_domain_error_in_the_commands_language(capsys, monkeypatch
         raise NotFound(N_("plan %(plan)s is not published"), plan="ae-2026@9")
 
     monkeypatch.setattr("payplan.cli.plans.load_plan", boom)
-    for lang, said in (("uk", "план ae-2026@9 не опубліковано"), ("en", "plan ae-2026@9 is not published")):
+    for lang, said in (("uk", "помилка: план ae-2026@9 не опубліковано"), ("en", "error: plan ae-2026@9 is not published")):
         with pytest.raises(SystemExit) as exit_:
             main(["--lang", lang, "plans", "diff", "a.toml", "b.toml"])
         assert exit_.value.code == 1
-        assert capsys.readouterr().err.strip() == f"error: {said}"
+        assert capsys.readouterr().err.strip() == said
+
+
+def test_main_says_a_file_error_in_the_commands_language(capsys, monkeypatch, tmp_path):
+    """An operating system's error names the file and says why in the command's language."""
+    missing = tmp_path / "nowhere" / "a.toml"
+
+    def boom(*args, **kwargs):
+        return open(missing)
+
+    monkeypatch.setattr("payplan.cli.plans.load_plan", boom)
+    for lang, reason in (("uk", "помилка: %s: немає такого файлу чи каталогу"), ("en", "error: %s: no such file or directory")):
+        with pytest.raises(SystemExit) as exit_:
+            main(["--lang", lang, "plans", "diff", "a.toml", "b.toml"])
+        assert exit_.value.code == 1
+        assert capsys.readouterr().err.strip() == reason % missing
 
 
 def test_check_warns_for_a_text_missing_a_language_and_exits_0(runner):

@@ -40,6 +40,12 @@ def test_the_whole_service_flow(payplan):
     created = payplan("runs", "create", "--plan", "svc@1", "--period", "2026-03", "--as", "fin1").stdout
     number = created.splitlines()[0]
     assert number == "1" and "4 reps, total 550.00" in created
+    # a draft cannot be approved: one sentence, whose empty "(immutable …)" part stays empty
+    draft = payplan("runs", "approve", number, "--as", "fin2", ok=False).stderr
+    assert draft.strip() == "error: run 1 is draft, so it cannot be approved"
+    draft_uk = payplan("--lang", "uk", "runs", "approve", number, "--as", "fin2", ok=False).stderr.strip()
+    assert draft_uk.startswith("помилка: розрахунок 1 має стан «чернетка»") and len(draft_uk.splitlines()) == 1, draft_uk
+    assert "Project-Id-Version" not in draft_uk
     payplan("runs", "submit", number, "--as", "fin1")
     refused = payplan("runs", "approve", number, "--as", "fin1", ok=False)
     assert refused.returncode == 1 and "cannot approve" in refused.stderr

@@ -9,6 +9,7 @@ while the command's context still knows the language). Must not hold business ru
 
 from __future__ import annotations
 
+import errno
 import sys
 
 import click
@@ -16,18 +17,38 @@ import click
 from payplan.cli import (audit, bench, db, evaluate, facts, language, plans, runs, serve, simulate, statements,
                          users, worker)
 from payplan.errors import PayplanError
+from payplan.i18n import N_
 from payplan.plans.files import PlanError
+
+# What the operating system said, for the failures a user meets (the C library's own words are English).
+OS_REASONS = {errno.ENOENT: N_("no such file or directory"), errno.EACCES: N_("permission denied"),
+              errno.EISDIR: N_("it is a directory"), errno.ENOTDIR: N_("a part of the path is not a directory"),
+              errno.ENOSPC: N_("no space left on the device"), errno.EEXIST: N_("it already exists"),
+              errno.EROFS: N_("the file system is read-only")}
 
 
 class _Group(click.Group):
-    """The root group: a domain error leaving a command gets its reason in the command's language."""
+    """The root group: a user's error leaving a command is written in the command's language
+    (while its context still knows the language), ready for `main` to print."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except PayplanError as exc:
-            exc.said = exc.say(lambda message: language._(message))  # type: ignore[attr-defined]
+        except Exception as exc:
+            if _is_user_error(exc):
+                exc.said = language._("error: %(reason)s", reason=_reason(exc))  # type: ignore[attr-defined]
             raise
+
+
+def _reason(exc: BaseException) -> str:
+    """A user error's reason in the command's language: a domain error's own, a file's path and
+    what the system said of it."""
+    if isinstance(exc, PayplanError):
+        return exc.say(lambda message: language._(message))
+    if isinstance(exc, OSError) and exc.strerror:
+        reason = language._(OS_REASONS[exc.errno]) if exc.errno in OS_REASONS else exc.strerror
+        return f"{exc.filename}: {reason}" if exc.filename else reason
+    return str(exc)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = cli.main(args=argv, prog_name="payplan", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(language._("Aborted."), err=True)
         code = 1
     except click.ClickException as exc:
         exc.show()
@@ -72,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - only user errors are caught, bugs re-raised
         if not _is_user_error(exc):
             raise
-        click.echo(f"error: {getattr(exc, 'said', None) or exc}", err=True)
+        click.echo(getattr(exc, "said", None) or f"error: {exc}", err=True)
         code = _exit_code(exc)
     sys.exit(code if isinstance(code, int) else 0)
 

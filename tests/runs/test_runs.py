@@ -96,13 +96,14 @@ def test_the_plan_publisher_cannot_approve(tx, company):
 
 
 def test_the_importer_of_the_periods_facts_cannot_approve(tx, company):
-    """The fixture's admin imported deals.csv, whose deals run from 1 February to 5 April 2026."""
+    """The fixture's admin imported deals.csv, whose deals run from 1 February to 5 April 2026, and
+    reps.csv, whose reps (with their salaries and managers) are paid in every period they are employed."""
     c = company
     run = tx(runs.create_run, "svc@1", "2026-03", c.fin1)
     tx(runs.submit, run.id, c.fin1)
     with pytest.raises(Forbidden) as refused:
         tx(runs.approve, run.id, c.admin)
-    assert str(refused.value.detail) == (f"admin imported facts of 2026-03 (deals.csv) that run {run.id} pays on, "
+    assert str(refused.value.detail) == (f"admin imported facts of 2026-03 (reps.csv, deals.csv) that run {run.id} pays on, "
                                          "and so cannot approve it; another approver must")
     assert tx(runs.get_run, run.id).state == "submitted"
     assert tx(runs.approve, run.id, c.fin2).state == "approved"

@@ -59,3 +59,13 @@ def test_nginx_reaches_the_replicas_on_their_port():
     assert re.search(rf"server web:{port}\b", conf)
     mounted = [v.split(":")[0] for v in SERVICES["proxy"]["volumes"]]
     assert "./deploy/nginx.conf" in mounted
+
+
+def test_a_client_cannot_choose_the_address_the_replicas_see():
+    """The replicas believe X-Forwarded-For from any peer, so nginx must replace it, not append to
+    it: uvicorn takes the first address of the list, which an appended header lets the client write
+    (the security probe sprayed passwords past the per-address throttle that way)."""
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert SERVICES["web"]["environment"]["FORWARDED_ALLOW_IPS"] == "*"
+    assert re.search(r"proxy_set_header X-Forwarded-For \$remote_addr;", conf)
+    assert not re.search(r"^\s*proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for", conf, re.M)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from payplan.access.throttle import MAX_LOCK, MAX_KEYS, Throttle, keys_for, lock_seconds
+from payplan.access.throttle import MAX_KEYS, MAX_LOCK, Throttle, keys_for, lock_seconds
 
 KEYS = keys_for("Rep ", "10.0.0.1")
 
@@ -56,3 +56,25 @@ def test_memory_is_bounded():
     for i in range(MAX_KEYS + 10):
         throttle.failed((f"addr:{i}",), 0)
     assert len(throttle._streaks) == MAX_KEYS
+
+
+def test_failures_spread_over_other_keys_do_not_unlock_a_locked_name():
+    """The security probe's eviction: a name locked for a minute read 0 after 5,000 failures of
+    other names, because the throttle dropped its oldest key."""
+    throttle = Throttle()
+    fail(throttle, [0, 1, 2, 3, 4])  # "user:rep" and its address locked until 64
+    for i in range(2 * MAX_KEYS):
+        throttle.failed((f"user:spray{i}", f"addr:10.1.{i // 250}.{i % 250}"), 5 + i / 1000)
+    assert len(throttle._streaks) == MAX_KEYS
+    assert throttle.retry_after(KEYS, 30) == 34
+
+
+def test_locked_keys_go_only_past_the_hard_bound(monkeypatch):
+    monkeypatch.setattr("payplan.access.throttle.MAX_KEYS", 100)
+    monkeypatch.setattr("payplan.access.throttle.HARD_MAX_KEYS", 300)
+    throttle = Throttle()
+    for i in range(303):
+        for t in range(5):
+            throttle.failed((f"addr:{i}",), t)
+    assert len(throttle._streaks) == 300  # 303 locked keys: the 3 idle longest went
+    assert sum(throttle.retry_after((f"addr:{i}",), 5) == 59 for i in range(303)) == 300

@@ -8,7 +8,9 @@ a successful login clears its keys. So five wrong passwords in a minute lock a n
 for a minute (the 6th attempt is refused), the next one for two, and so on. While a
 key is locked the caller answers 429 with Retry-After without checking the password.
 Kept in the process's memory (per replica: see docs/security.md), at most `MAX_KEYS`
-keys. Must not check passwords nor read the clock itself: callers pass `now` (seconds).
+keys: past it the keys not locked go first, idle longest first, so failures spread over
+many other names cannot push a locked one out; locked keys go only past `HARD_MAX_KEYS`
+(~10 MB). Must not check passwords nor read the clock itself: callers pass `now` (seconds).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ WINDOW = 60.0
 BASE_LOCK = 60.0
 MAX_LOCK = 3600.0
 MAX_KEYS = 10_000
+HARD_MAX_KEYS = 100_000
+EVICT_LOOKS = 64  # locked keys passed over a failure at most: each failure costs little, whatever the flood
 
 
 class Throttle:
@@ -44,8 +48,23 @@ class Throttle:
                 streak = self._streaks.pop(key, None)
                 count = 0 if streak is None or now >= _locked_until(streak) + WINDOW else streak[0]
                 self._streaks[key] = (count + 1, now)
-            while len(self._streaks) > MAX_KEYS:
-                self._streaks.popitem(last=False)  # the key idle longest
+            if len(self._streaks) > MAX_KEYS:
+                self._evict(now)
+
+    def _evict(self, now: float) -> None:
+        """Toward MAX_KEYS by the keys not locked at `now`, idle longest first (a lost streak of
+        fewer than FREE_FAILURES costs an attacker little); a locked key met on the way is kept
+        and looked at again last. Past HARD_MAX_KEYS, the keys idle longest, locked or not."""
+        looked = 0
+        while len(self._streaks) > MAX_KEYS and looked < EVICT_LOOKS:
+            key, streak = next(iter(self._streaks.items()))
+            if _locked_until(streak) <= now:
+                del self._streaks[key]
+            else:
+                self._streaks.move_to_end(key)
+                looked += 1
+        while len(self._streaks) > HARD_MAX_KEYS:
+            self._streaks.popitem(last=False)
 
     def succeeded(self, keys: tuple[str, ...]) -> None:
         """Forget the failures of `keys`."""

@@ -10,6 +10,7 @@ HTML = {"Accept": "text/html"}
 def assert_safe(response, cached: bool = False) -> None:
     headers = response.headers
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "script-src 'none'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY"
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "no-referrer"

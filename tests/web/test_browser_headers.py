@@ -7,6 +7,7 @@ from .conftest import sign_in
 
 def assert_safe(headers: dict[str, str]) -> None:
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "script-src 'none'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY"
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "no-referrer"
@@ -37,3 +38,17 @@ def test_chromium_refuses_to_show_a_pay_page_in_a_frame(page, server):
     (child,) = [f for f in page.frames if f != page.main_frame]
     assert child.url.startswith("chrome-error://")  # blocked: chromium shows its own error page instead
     assert total not in child.content()  # (its error page names the address, not the pay)
+
+
+def test_chromium_runs_no_script_a_page_did_not_mean_to_have(page, server):
+    """The policy's backstop: were a value ever to escape its escaping as a <script>, chromium
+    would not run it (no page of payplan has a script), while the stylesheet still applies."""
+    sign_in(page, "iryna")
+    page.goto("/pay")
+    try:
+        page.add_script_tag(content="window.__injected = 1")
+    except Exception:  # noqa: BLE001 - playwright may report the refused script itself
+        pass
+    assert page.evaluate("typeof window.__injected") == "undefined"
+    assert page.evaluate("document.styleSheets.length") >= 1
+    assert page.evaluate("getComputedStyle(document.body).fontFamily") != ""

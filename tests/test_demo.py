@@ -9,7 +9,7 @@ import sys
 from sqlalchemy import func, select
 
 from payplan.store.db import make_engine
-from payplan.store.service_schema import audit_log, plan_versions, runs
+from payplan.store.service_schema import audit_log, plan_versions, runs, users
 
 
 def _demo(url: str) -> subprocess.CompletedProcess:
@@ -46,8 +46,25 @@ def test_demo_seeds_once_and_is_idempotent(tmp_path):
 def test_the_demo_introduces_each_user_and_what_to_try(tmp_path):
     done = _demo(f"sqlite:///{tmp_path / 'demo.sqlite'}")
     assert done.returncode == 0, done.stderr
-    assert "sign in at http://127.0.0.1:8000/signin as:" in done.stdout
+    assert "once `payplan serve` runs, sign in at http://127.0.0.1:8000/signin as:" in done.stdout
     for line in ("fiona (finance): review draft run 3 (March) at /finance/runs/3 (filter its flags) and submit it",
                  "felix (finance): approve run 3 once fiona has submitted it", "hanna (hr): simulate",
                  "olena (manager): your own pay and your team's", "iryna (rep): your pay at /pay", "admin (admin): everything"):
         assert f"  {line}" in done.stdout, line
+
+
+def test_the_demo_refuses_a_database_with_other_users(tmp_path):
+    """Its users' password is public: never beside real people (a newcomer seeded a working database)."""
+    url = f"sqlite:///{tmp_path / 'real.sqlite'}"
+    env = {**os.environ, "PAYPLAN_DATABASE_URL": url}
+    for args in (["db", "upgrade"], ["users", "add", "alice", "--role", "finance"]):
+        subprocess.run([sys.executable, "-m", "payplan.cli", *args], env=env, check=True, capture_output=True)
+    refused = _demo(url)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.strip() == ("error: this database has users the demo did not make (alice): the demo seeds "
+                                      "only a new database, or one it seeded before; set PAYPLAN_DATABASE_URL to a new one")
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(runs)).scalar() == 0
+        assert conn.execute(select(func.count()).select_from(users)).scalar() == 1
+    engine.dispose()

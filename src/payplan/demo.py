@@ -1,7 +1,8 @@
 """`payplan demo`: seed a demo company into the configured database, then serve it.
 
 Idempotent: users that exist are kept, fact imports and plan publications are
-idempotent, runs are created only once per plan and period. Uses the same domain
+idempotent, runs are created only once per plan and period. Refuses a database with users
+other than the demo's: its known password must never land beside real people and runs. Uses the same domain
 functions as the CLI and the API, so the seeded history has a real audit trail.
 Must not invent business rules: it only drives the service like its users would.
 """
@@ -10,14 +11,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from payplan.access.users import User, add_user, get_user
 from payplan.errors import Conflict, NotFound
 from payplan.facts.audited import import_directory
+from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.plans.files import read_plan_file
 from payplan.runs import lifecycle as runs
+from payplan.store.service_schema import users as users_table
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "examples" / "demo"
@@ -43,6 +46,7 @@ TRY = {
 
 def seed(conn: Connection, data: Path = DATA) -> dict[str, str]:
     """Seed everything; returns the API tokens of the users created now (name → token)."""
+    _refuse_others(conn)
     # Users tied to a rep need the reps imported first.
     tokens = _add_users(conn, [u for u in USERS if u[2] is None])
     import_directory(conn, data, get_user(conn, "fiona"))
@@ -58,6 +62,15 @@ def seed(conn: Connection, data: Path = DATA) -> dict[str, str]:
     for period, final in (("2026-01", "paid"), ("2026-02", "approved")):
         _run(conn, manager, period, final, users)
     return tokens
+
+
+def _refuse_others(conn: Connection) -> None:
+    """Conflict when the database has users the demo did not make (it is someone's real one)."""
+    others = sorted(set(conn.execute(select(users_table.c.name)).scalars()) - {name for name, _, _ in USERS})
+    if others:
+        shown = ", ".join(others[:5]) + (", …" if len(others) > 5 else "")
+        raise Conflict(N_("this database has users the demo did not make (%(names)s): the demo seeds only a new "
+                          "database, or one it seeded before; set PAYPLAN_DATABASE_URL to a new one"), names=shown)
 
 
 def _add_users(conn: Connection, wanted: list[tuple[str, str, str | None]]) -> dict[str, str]:

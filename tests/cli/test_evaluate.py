@@ -119,6 +119,22 @@ def test_wrong_period_kind_is_a_usage_error():
     assert out.returncode == 2 and "pays by month" in out.stderr and "2026-01" in out.stderr
 
 
+def test_a_plan_not_in_force_says_so_instead_of_an_empty_table():
+    """A newcomer got an empty table and exit 0 for a month the plan does not cover."""
+    for plan, period in (("plans/ae-2026-v1.toml", "2026-09"), ("plans/ae-2026-v2.toml", "2026-03")):
+        for command in ("evaluate", "explain"):
+            rep = ["--rep", "AE01"] if command == "explain" else []
+            out = payplan(command, "--plan", plan, "--data", "examples/demo", "--period", period, *rep)
+            ref = "ae-2026@1" if plan.endswith("v1.toml") else "ae-2026@2"
+            assert (out.returncode, out.stdout, out.stderr) == (1, "", f"error: plan {ref} is not in force in {period}\n")
+    uk = payplan("--lang", "uk", "evaluate", "--plan", "plans/ae-2026-v2.toml", "--data", "examples/demo",
+                 "--period", "2026-03")
+    assert uk.stderr == "помилка: план ae-2026@2 не діє в 2026-03\n"
+    # a range the plan covers only in part is evaluated where it is in force
+    part = payplan("evaluate", "--plan", "plans/ae-2026-v1.toml", "--data", "examples/demo", "--period", "2026-06..2026-07")
+    assert part.returncode == 0 and " 2026-06 " in part.stdout and " 2026-07 " not in part.stdout
+
+
 ZEROS_PLAN = """
 id = "zeros"
 version = 1

@@ -104,7 +104,7 @@ def test_the_correction_names_the_new_deal_and_the_file_imported(tx, corrected, 
     assert verdict.ok and verdict.total == Decimal("50.00"), verdict.differences
     assert correction_table(text) == A2_TABLE
     adds_up(A2_TABLE, calc.result.total)
-    (day,) = imported_on(tx)[1:]  # [0]: the company's facts, imported before March was scored
+    day = imported_on(tx)[-1]  # before it: the company's facts, imported before March was scored
     words = flat(text)
     assert (f"Why this changed Compared with the facts of run #{march.id}: "
             "• Deal D5 added: won on March 20, 2026, amount 1,000.00 "
@@ -123,7 +123,7 @@ def test_the_correction_names_the_cancelled_deal_in_english_and_ukrainian(tx, co
     pdf, text = printed(tmp_path, renderer, calc, "uk")
     verdict = verify_pdf(pdf)
     assert verdict.ok and verdict.total == Decimal("-100.00"), verdict.differences
-    (day,) = imported_on(tx)[1:]
+    day = imported_on(tx)[-1]
     months = "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня".split()
     words = flat(text).replace("\u202f", " ").replace("\xa0", " ")
     assert (f"Чому це змінилося Порівняно з фактами розрахунку #{march.id}: "
@@ -193,8 +193,10 @@ def test_a_rep_the_adjusted_run_did_not_pay(tx, company, tmp_path):
     said = reasons(calc.adjustment, Formatter("en", "USD"))
     assert said.changes == [] and said.unknown == (
         f"The reason is not known: run #{march.id} did not include this employee.")
-    assert said.files == ["deals.csv imported by admin on "
-                          f"{en_day(imported_on(tx)[-1])} (days March 2, 2026 – March 9, 2026)"]
+    # A4 came with reps.csv: a rep with no end of employment can be paid from their file's first day on
+    day = en_day(imported_on(tx)[-1])
+    assert said.files == [f"reps.csv imported by admin on {day} (days from January 1, 2025 on)",
+                          f"deals.csv imported by admin on {day} (days March 2, 2026 – March 9, 2026)"]
 
 
 @pytest.mark.parametrize("why, said", [

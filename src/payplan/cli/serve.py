@@ -28,7 +28,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     tokens = transaction(seeding.seed)
     click.echo(f"demo company seeded: users {', '.join(n for n, _, _ in seeding.USERS)} "
                f"(password '{seeding.PASSWORD}'); runs 2026-01 paid, 2026-02 approved, 2026-03 draft")
-    click.echo(f"sign in at http://{host}:{port}/signin as:")
+    where = f"http://{host}:{port}/signin"
+    click.echo(f"once `payplan serve` runs, sign in at {where} as:" if no_serve else f"sign in at {where} as:")
     for name, role, _ in seeding.USERS:
         click.echo(f"  {name} ({role}): {seeding.TRY[name]}")
     for name, token in tokens.items():

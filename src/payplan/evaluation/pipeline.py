@@ -26,8 +26,10 @@ from payplan.core.periods import Period, PeriodError, parse_range, period_of
 from payplan.core.plan import Draw, Plan
 from payplan.core.proration import version_days
 from payplan.core.result import RepResult
+from payplan.errors import Invalid, PayplanError
 from payplan.facts.imports import import_facts
 from payplan.facts.read import read_facts
+from payplan.i18n import N_
 from payplan.plans.files import PlanError, check_plan_text, plan_hash, read_plan_file
 from payplan.store.db import create_schema, make_engine
 from payplan.store.fx import period_conversions
@@ -37,8 +39,11 @@ from payplan.store.metrics import load_inputs, load_reps
 MAX_HISTORY = 36
 
 
-class UsageError(ValueError):
-    """A request that cannot be answered as asked (wrong period kind, unknown rep)."""
+PERIOD_KINDS = (N_("month"), N_("quarter"), N_("year"))  # a plan's `period`, said in an error
+
+
+class UsageError(PayplanError, ValueError):
+    """A request that cannot be answered as asked (wrong period kind, unknown rep): exit code 2."""
 
 
 class Evaluation(msgspec.Struct):
@@ -78,10 +83,13 @@ def periods_for(plan: Plan, text: str) -> list[Period]:
     try:
         periods = parse_range(text)
     except PeriodError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(N_("%(reason)s"), reason=str(exc)) from None
     if periods[0].kind != plan.period:
         example = period_of(periods[0].start, plan.period).key
-        raise UsageError(f"plan {plan.ref} pays by {plan.period}: give a {plan.period} such as {example}, not {text}")
+        raise UsageError(N_("plan %(plan)s pays by %(kind)s: give a period such as %(example)s, not %(text)s"),
+                         plan=plan.ref, kind=plan.period, example=example, text=text, words=("kind",))
+    if not any(in_force(plan, p) for p in periods):
+        raise Invalid(N_("plan %(plan)s is not in force in %(period)s"), plan=plan.ref, period=text)
     return periods
 
 
@@ -91,7 +99,8 @@ def evaluate_periods(plan: Plan, conn: Connection, periods: list[Period],
     everyone = load_reps(conn)
     reps = [r for r in everyone if is_eligible(plan, r) and (rep_id is None or r.id == rep_id)]
     if rep_id is not None and not reps:
-        raise UsageError(f"rep {rep_id!r} is not in the facts or not eligible for plan {plan.ref}")
+        raise UsageError(N_("rep %(rep)s is not in the facts or not eligible for plan %(plan)s"),
+                         rep=rep_id, plan=plan.ref)
     wanted = set(periods)
     states: dict[str, CarriedState] = {}
     results: list[RepResult] = []

@@ -24,6 +24,7 @@ from payplan.core.engine import evaluate
 from payplan.core.inputs import CarriedState, RepInputs
 from payplan.core.plan import Plan
 from payplan.core.result import ComponentResult, Line, RepResult
+from payplan.i18n import N_
 from payplan.plans.files import plan_hash, read_plan_file
 from payplan.runs.why import Why
 
@@ -159,7 +160,7 @@ def from_files(plan_path: str | Path, data_dir: str | Path, period_text: str,
     plan = load_checked_plan(plan_path)
     periods = periods_for(plan, period_text)
     if len(periods) != 1:
-        raise UsageError(f"a statement covers one period, not {period_text}")
+        raise UsageError(N_("a statement covers one period, not %(period)s"), period=period_text)
     engine = make_engine("sqlite://")
     create_schema(engine)
     with engine.begin() as conn:
@@ -177,7 +178,8 @@ def _replay(plan: Plan, conn, period, rep_ids: list[str] | None) -> list[tuple[R
 
     reps = [r for r in load_reps(conn) if is_eligible(plan, r) and (rep_ids is None or r.id in rep_ids)]
     if rep_ids and not reps:
-        raise UsageError(f"rep {', '.join(rep_ids)} is not in the facts or not eligible for plan {plan.ref}")
+        raise UsageError(N_("rep %(rep)s is not in the facts or not eligible for plan %(plan)s"),
+                         rep=", ".join(rep_ids), plan=plan.ref)
     states: dict[str, CarriedState] = {}
     found: list[tuple[RepInputs, CarriedState]] = []
     for p in with_history(plan, [period]):

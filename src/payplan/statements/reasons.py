@@ -17,6 +17,7 @@ import msgspec
 
 from payplan.core.changes import Change
 from payplan.core.metrics import lookup
+from payplan.facts.importers import EARLIEST, OPEN_END
 from payplan.i18n import N_
 from payplan.runs.why import FactFile
 from payplan.statements.calculation import Adjustment
@@ -130,9 +131,17 @@ def word(words: dict[str, str], name: str, fmt: Formatter) -> str:
 
 
 def file_sentence(f: FactFile, fmt: Formatter) -> str:
-    return fmt.gettext("%(source)s imported by %(who)s on %(when)s (days %(first)s – %(last)s)",
-                       source=f.source, who=f.imported_by, when=fmt.date(f.imported_at.date()),
-                       first=fmt.date(f.first_day), last=fmt.date(f.last_day))
+    """One imported file, with the days it can pay on: open-ended for rows in effect until
+    replaced (parameters, rates) and for reps without an end of employment (`facts.importers`)."""
+    said = {"source": f.source, "who": f.imported_by, "when": fmt.date(f.imported_at.date()),
+            "first": fmt.date(f.first_day), "last": fmt.date(f.last_day)}
+    if f.last_day >= OPEN_END:
+        if f.first_day <= EARLIEST:
+            return fmt.gettext("%(source)s imported by %(who)s on %(when)s (every day)", **said)
+        return fmt.gettext("%(source)s imported by %(who)s on %(when)s (days from %(first)s on)", **said)
+    if f.first_day <= EARLIEST:
+        return fmt.gettext("%(source)s imported by %(who)s on %(when)s (days until %(last)s)", **said)
+    return fmt.gettext("%(source)s imported by %(who)s on %(when)s (days %(first)s – %(last)s)", **said)
 
 
 def _told_by_value(count: Change, changes: tuple[Change, ...]) -> bool:

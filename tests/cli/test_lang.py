@@ -146,6 +146,11 @@ def test_service_tables_in_ukrainian(tmp_path):
     header, row = uk("runs", "list").splitlines()
     assert header.split()[:4] == ["Розрахунок", "Вид", "План", "Період"]
     assert row.split()[1:3] == ["звичайний", "ae-2026@1"] and row.endswith(f"18{NBSP}593,20")
+    # each column as wide as its widest word: the plan starts where its header does
+    assert header.index("План") == row.index("ae-2026@1") and header.index("Період") == row.index("2026-03")
+    assert len(header) <= len(row)
+    wrong = payplan("--lang", "uk", "runs", "list", "--period", "2026-3", env=env)
+    assert wrong.returncode == 2 and "2026-3" in wrong.stderr and "Traceback" not in wrong.stderr
     shown = uk("runs", "show", "1", "--as", "admin")
     assert "розрахунок 1: звичайний, ae-2026@1, 2026-03, чернетка (редакція" in shown
     assert f"разом: 18{NBSP}593,20" in shown and f"2{NBSP}626,52" in shown

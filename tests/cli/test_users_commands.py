@@ -59,7 +59,7 @@ def test_token_revoke_and_disable_take_effect_at_once(payplan):
     payplan("users", "revoke", "fiona", oldest)
     assert me(payplan.url, first) == 401 and me(payplan.url, second) == 200
     assert "no unrevoked token" in payplan("users", "revoke", "fiona", oldest, ok=False).stderr
-    assert "1 token(s) revoked" in payplan("users", "disable", "fiona").stdout
+    assert "disabled fiona: 1 token revoked, every session ended" in payplan("users", "disable", "fiona").stdout
     assert me(payplan.url, second) == 401
     assert "disabled" in payplan("users", "token", "fiona", ok=False).stderr
     row = next(line for line in payplan("users", "list").stdout.splitlines() if line.startswith("fiona "))
@@ -69,6 +69,6 @@ def test_token_revoke_and_disable_take_effect_at_once(payplan):
 def test_revoke_all(payplan):
     token = payplan("users", "add", "felix", "--role", "finance").stdout.splitlines()[-1]
     payplan("users", "token", "felix")
-    assert "revoked 2 token(s) of felix" in payplan("users", "revoke", "felix", "--all").stdout
+    assert "revoked 2 tokens of felix" in payplan("users", "revoke", "felix", "--all").stdout
     assert me(payplan.url, token) == 401
     assert payplan("users", "revoke", "felix", ok=False).returncode == 2  # neither an id nor --all

@@ -53,3 +53,24 @@ def word(table: dict[str, str], value: str) -> str:
 def numbers(places: int = 2) -> Numbers:
     """Amounts (with `places` decimals) and numbers as the command's language writes them."""
     return Numbers(current(), places)
+
+
+def table(rows: list[list[object]], right: frozenset[int] = frozenset()) -> list[str]:
+    """`rows` (the first is the header) as lines, each column as wide as its widest cell in this
+    language (a fixed width misaligns the longer words of another); `right`: numeric columns."""
+    cells = [[str(cell) for cell in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    return ["  ".join(cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+            .rstrip() for row in cells]
+
+
+def a_period(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A click callback: `value` when it is a period (2026-03, 2026-Q1, 2026), else a usage error."""
+    from payplan.core.periods import PeriodError, parse_period
+
+    if value is not None:
+        try:
+            parse_period(value)
+        except PeriodError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value

@@ -17,7 +17,7 @@ import click
 from sqlalchemy import Connection
 
 from payplan.cli.database import acting, as_user, transaction
-from payplan.cli.language import KINDS, STATES, _, current, ngettext, numbers, word
+from payplan.cli.language import KINDS, STATES, _, a_period, current, ngettext, numbers, table, word
 from payplan.cli.worker import queued_job
 from payplan.runs import adjustments, export
 from payplan.runs.jobs import enqueue_run
@@ -206,7 +206,7 @@ def _shown(conn: Connection, run_id: int, user, settings):
 
 
 @runs_group.command("list")
-@click.option("--period", default=None, help="Only runs of this period (2026-03).")
+@click.option("--period", default=None, callback=a_period, help="Only runs of this period (2026-03).")
 @click.option("--state", "run_state", type=click.Choice(["draft", "submitted", "approved", "paid"]), default=None)
 def runs_list(period: str | None, run_state: str | None) -> None:
     """List runs, newest first, with their state, head count and total."""
@@ -221,11 +221,10 @@ def runs_list(period: str | None, run_state: str | None) -> None:
         click.echo(said, err=True)
         return
     amount = numbers().amount
-    line = "{:>5}  {:<12} {:<16} {:<8} {:<14} {:>10} {:>14}".format
-    click.echo(line(_("Run"), _("Kind"), _("Plan"), _("Period"), _("State"), _("Reps"), _("Total")))
-    for run, count, total in rows:
-        click.echo(line(run.id, word(KINDS, run.kind), run.plan_ref, run.period, word(STATES, run.state), count,
-                        amount(total or 0)))
+    header = [_("Run"), _("Kind"), _("Plan"), _("Period"), _("State"), _("Reps"), _("Total")]
+    lines = table([header, *([run.id, word(KINDS, run.kind), run.plan_ref, run.period, word(STATES, run.state), count,
+                              amount(total or 0)] for run, count, total in rows)], right=frozenset({0, 5, 6}))
+    click.echo("\n".join(lines))
 
 
 @runs_group.command("export")

@@ -15,7 +15,7 @@ import click
 from payplan.access import credentials
 from payplan.access.users import add_user, end_sessions, get_user
 from payplan.cli.database import transaction
-from payplan.cli.language import _
+from payplan.cli.language import _, ngettext, table
 from payplan.settings import get_settings
 from payplan.store import audit
 from payplan.store.service_schema import ROLES
@@ -33,7 +33,7 @@ def users() -> None:
 def _password_from_stdin() -> str:
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
-        raise click.UsageError("--password-stdin: no password on standard input")
+        raise click.UsageError(_("--password-stdin: no password on standard input"))
     return password
 
 
@@ -49,7 +49,9 @@ def users_add(name: str, role: str, rep_id: str | None, password_stdin: bool, da
     password = _password_from_stdin() if password_stdin else None
     days = days or get_settings().token_days
     token = transaction(lambda conn: add_user(conn, name, role, rep_id, password, token_days=days))
-    click.echo(f"added user {name} ({role}); their API token, valid {days} days, shown only now:")
+    click.echo(ngettext("added user %(name)s (%(role)s); their API token, valid %(num)s day, shown only now:",
+                        "added user %(name)s (%(role)s); their API token, valid %(num)s days, shown only now:",
+                        days, name=name, role=role))
     click.echo(token)
 
 
@@ -57,12 +59,10 @@ def users_add(name: str, role: str, rep_id: str | None, password_stdin: bool, da
 def users_list() -> None:
     """Every user: role, rep, password or not, disabled or not, working tokens."""
     entries = transaction(credentials.list_users)
-    line = "{:<24} {:<8} {:<10} {:<8} {:>6}  {}".format
-    click.echo(line(_("Name"), _("Role"), _("Rep"), _("Password"), _("Tokens"), _("State")))
-    for e in entries:
-        state = _("disabled %(when)s", when=e.disabled_at) if e.disabled_at else _("active")
-        click.echo(line(e.name, e.role, e.rep_id or "-", _("yes") if e.has_password else _("no"), e.active_tokens,
-                        state))
+    header = [_("Name"), _("Role"), _("Rep"), _("Password"), _("Tokens"), _("State")]
+    rows = [[e.name, e.role, e.rep_id or "-", _("yes") if e.has_password else _("no"), e.active_tokens,
+             _("disabled %(when)s", when=e.disabled_at) if e.disabled_at else _("active")] for e in entries]
+    click.echo("\n".join(table([header, *rows], right=frozenset({4}))))
 
 
 @users.command("token")
@@ -72,7 +72,8 @@ def users_token(name: str, days: int | None) -> None:
     """A new API token for NAME, printed once, alone on the last line."""
     days = days or get_settings().token_days
     token = transaction(lambda conn: credentials.issue_token(conn, name, OPERATOR, days))
-    click.echo(f"a new API token for {name}, valid {days} days, shown only now:")
+    click.echo(ngettext("a new API token for %(name)s, valid %(num)s day, shown only now:",
+                        "a new API token for %(name)s, valid %(num)s days, shown only now:", days, name=name))
     click.echo(token)
 
 
@@ -81,8 +82,9 @@ def users_token(name: str, days: int | None) -> None:
 def users_tokens(name: str) -> None:
     """NAME's tokens: id, made, expires, revoked (never the tokens themselves)."""
     for t in transaction(lambda conn: credentials.list_tokens(conn, name)):
-        click.echo(f"{t.id:>6}  made {t.created_at}  expires {t.expires_at}  "
-                   f"{'revoked ' + t.revoked_at if t.revoked_at else 'active'}")
+        state = _("revoked %(when)s", when=t.revoked_at) if t.revoked_at else _("active")
+        click.echo(f"{t.id:>6}  " + _("made %(made)s  expires %(expires)s", made=t.created_at, expires=t.expires_at)
+                   + f"  {state}")
 
 
 @users.command("revoke")
@@ -92,10 +94,10 @@ def users_tokens(name: str) -> None:
 def users_revoke(name: str, token_id: int | None, revoke_every: bool) -> None:
     """Revoke one token of NAME (its id from `payplan users tokens NAME`) or --all of them."""
     if (token_id is None) == (not revoke_every):
-        raise click.UsageError("give a TOKEN_ID or --all (not both)")
+        raise click.UsageError(_("give a TOKEN_ID or --all (not both)"))
     if token_id is not None:
         transaction(lambda conn: credentials.revoke_token(conn, name, token_id, OPERATOR))
-        click.echo(f"revoked token {token_id} of {name}")
+        click.echo(_("revoked token %(token)s of %(name)s", token=token_id, name=name))
         return
 
     def revoke_all(conn) -> int:
@@ -103,7 +105,8 @@ def users_revoke(name: str, token_id: int | None, revoke_every: bool) -> None:
         audit.record(conn, OPERATOR, "token.revoke", f"user {name}", {"token": "all", "count": count})
         return count
 
-    click.echo(f"revoked {transaction(revoke_all)} token(s) of {name}")
+    click.echo(ngettext("revoked %(num)s token of %(name)s", "revoked %(num)s tokens of %(name)s",
+                        transaction(revoke_all), name=name))
 
 
 @users.command("password")
@@ -113,7 +116,7 @@ def users_password(name: str, password_stdin: bool) -> None:
     """Set NAME's login password (12+ characters, not a common one); ends every session of theirs."""
     password = _password_from_stdin()
     transaction(lambda conn: credentials.set_password(conn, name, password, OPERATOR))
-    click.echo(f"password of {name} changed; their sessions have ended")
+    click.echo(_("password of %(name)s changed; their sessions have ended", name=name))
 
 
 @users.command("disable")
@@ -121,7 +124,8 @@ def users_password(name: str, password_stdin: bool) -> None:
 def users_disable(name: str) -> None:
     """Offboard NAME: no login, every token revoked, every session ended at once."""
     revoked = transaction(lambda conn: credentials.disable_user(conn, name, OPERATOR))
-    click.echo(f"disabled {name}: {revoked} token(s) revoked, every session ended")
+    click.echo(ngettext("disabled %(name)s: %(num)s token revoked, every session ended",
+                        "disabled %(name)s: %(num)s tokens revoked, every session ended", revoked, name=name))
 
 
 @users.command("logout")
@@ -133,4 +137,4 @@ def users_logout(name: str) -> None:
         audit.record(conn, OPERATOR, "user.logout", f"user {name}", {})
 
     transaction(end)
-    click.echo(f"every session of {name} has ended")
+    click.echo(_("every session of %(name)s has ended", name=name))

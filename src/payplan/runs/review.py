@@ -33,7 +33,7 @@ FLAG_NAMES = {
     "negative": N_("Negative total"), "carried": N_("Negative balance carried"), "no_data": N_("KPI with no data"),
     "gate_cut": N_("Gate cut pay"), "cap_hit": N_("Cap hit"), "clawback": N_("Clawback"),
     "draw": N_("Draw paid or recovered"), "prorated": N_("Joined or left (prorated)"),
-    "no_facts": N_("On the plan, no facts"), "no_plan": N_("Facts, but no plan pays them")}
+    "no_facts": N_("On the plan, no facts"), "no_plan": N_("Facts, but no run of the period pays them")}
 _LINE_FLAGS = {"gate": "gate_cut", "cap": "cap_hit", "statement_cap": "cap_hit", "clawback": "clawback",
                "draw": "draw", "recovery": "draw",
                # `payplan.core.negative`: a negative total carried or forgiven, a negative balance recovered

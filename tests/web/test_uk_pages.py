@@ -97,6 +97,8 @@ def test_pages_in_uk_show_no_english_word_of_the_catalog(client, pages, who):
         response = client.get(path, headers=HTML)  # the cookie keeps uk
         assert '<html lang="uk">' in response.text, path
         assert english_on(response.text) == [], path
+        words = " ".join(re.sub(r"<[^>]+>", " ", response.text).split())
+        assert not re.search(r"\b([A-Z]{3}) \1\b", words), path  # "2 623,43 USD USD": a code said twice
 
 
 def test_the_sign_in_page_in_uk_and_the_check_finds_english(client):

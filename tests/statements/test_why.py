@@ -120,6 +120,7 @@ def test_the_correction_names_the_cancelled_deal_in_english_and_ukrainian(tx, co
     assert verify_pdf(pdf).ok and correction_table(text) == A1_TABLE
     adds_up(A1_TABLE, calc.result.total)
     assert "• Deal D1 no longer counts: it was won on March 10, 2026, amount 2,000.00" in flat(text)
+    assert "Corrected compensation" in flat(text)  # the title: not the regular statement's
     pdf, text = printed(tmp_path, renderer, calc, "uk")
     verdict = verify_pdf(pdf)
     assert verdict.ok and verdict.total == Decimal("-100.00"), verdict.differences

@@ -116,17 +116,18 @@ MATRIX = [
     row("GET", "/statement.css", {"*": OK, "anonymous": ANON}),
     row("GET", "/audit", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
     row("GET", "/audit/verify", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
-    # progress during a period (an estimate): a rep only themself, a manager their team (M1: A1, A2)
+    # progress during a period (an estimate): a rep only themself, a manager their team (M1: A1, A2);
+    # a team (even an empty one) is for managers, finance, HR and admin
     row("GET", "/me/progress?rep=A1&period=2026-03", {"*": OK, "anonymous": ANON}),
     row("GET", "/me/progress?rep=U1&period=2026-03", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
     row("GET", "/reps/A1/progress?period=2026-03", {"*": OK, "anonymous": ANON}),
     row("GET", "/reps/A2/progress?period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
     row("GET", "/reps/U1/progress?period=2026-03", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
-    row("GET", "/teams/A1/progress?period=2026-03", {"*": OK, "anonymous": ANON}),
+    row("GET", "/teams/A1/progress?period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
     row("GET", "/teams/M1/progress?period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
     row("GET", "/progress?rep=A1&period=2026-03", {"*": OK, "anonymous": ANON}),
     row("GET", "/progress?rep=A2&period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
-    row("GET", "/progress/team/A1?period=2026-03", {"*": OK, "anonymous": ANON}),
+    row("GET", "/progress/team/A1?period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
     row("GET", "/progress/team/M1?period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
     # HR simulates plan changes (read only); finance approves payouts but does not simulate
     row("POST", "/simulations", {"*": NO, "admin": OK, "hr": OK, "anonymous": ANON}, "simulation"),
@@ -267,3 +268,16 @@ def test_breakdown_has_totals_components_lines_and_trace(world, world_client):
     document = response.json()["result"]
     assert {"total", "components", "lines", "trace", "currency", "period"} <= set(document)
     assert document["total"] == response.json()["total"]
+
+
+def test_a_manager_demoted_to_rep_no_longer_sees_the_team(world, world_client):
+    """M1 still manages A1 and A2 in the facts; once "manager" is a rep, the team answers 404."""
+    before = world_client.get("/teams/M1/progress?period=2026-03", headers=world.headers("manager"))
+    assert before.status_code == 200 and {r["rep_id"] for r in before.json()["reps"]} == {"A1", "A2"}
+    demoted = world_client.post("/users/manager/role", json={"role": "rep"}, headers=world.headers("admin"))
+    assert demoted.status_code == 204
+    for path in ("/teams/M1/progress?period=2026-03", "/progress/team/M1?period=2026-03",
+                 "/reps/A1/progress?period=2026-03", "/runs/{approved}/results/A1".format(**world.runs)):
+        refused = world_client.get(path, headers=world.headers("manager"))
+        assert refused.status_code == 404, path
+    assert world_client.get(f"/runs/{world.runs['approved']}/results", headers=world.headers("manager")).json() == []

@@ -63,6 +63,7 @@ MATRIX = [
     row("GET", "/facts/mappings", {"*": NO, "admin": OK, "finance": OK, "hr": OK, "anonymous": ANON}),
     row("POST", "/facts/mapped/nope", {"*": NO, "admin": DENY, "finance": DENY, "hr": DENY, "anonymous": ANON}, "deals"),
     row("POST", "/plans", {"*": NO, "admin": CREATED, "hr": CREATED, "anonymous": ANON}, "plan"),
+    # a plan version: a rep reads the ones they are on, a manager theirs and their team's (A1 is on ae-2026@1)
     row("GET", "/plans", {"*": OK, "anonymous": ANON}),
     row("GET", "/plans/ae-2026@1", {"*": OK, "anonymous": ANON}),
     row("GET", "/plans/ae-2026@9", {"*": DENY, "anonymous": ANON}),
@@ -281,3 +282,42 @@ def test_a_manager_demoted_to_rep_no_longer_sees_the_team(world, world_client):
         refused = world_client.get(path, headers=world.headers("manager"))
         assert refused.status_code == 404, path
     assert world_client.get(f"/runs/{world.runs['approved']}/results", headers=world.headers("manager")).json() == []
+
+
+def _published(world, world_client, *files):
+    for name in files:
+        response = world_client.post("/plans", content=(PLANS / name).read_bytes(),
+                                     headers={"Content-Type": "application/toml", **world.headers("hr")})
+        assert response.status_code == 201, response.text
+
+
+@pytest.mark.parametrize("who, readable", [
+    ("rep", ["ae-2026@1"]),  # A1 is an AE
+    ("manager", ["ae-2026@1", "manager-2026@1", "sdr-2026@1"]),  # M1 a manager; A1 (AE) and S1 (SDR, under A1)
+    ("finance", ["ae-2026@1", "manager-2026@1", "sdr-2026@1"]),
+    ("hr", ["ae-2026@1", "manager-2026@1", "sdr-2026@1"]),
+    ("admin", ["ae-2026@1", "manager-2026@1", "sdr-2026@1"]),
+])
+def test_plans_lists_and_reads_only_the_versions_the_viewer_may_read(world, world_client, who, readable):
+    """The plan page's rule (docs/plan-page.md) on GET /plans and GET /plans/{ref}: any other version
+    answers 404, exactly as one that is not published."""
+    _published(world, world_client, "manager-2026.toml", "sdr-2026.toml")
+    listed = world_client.get("/plans", headers=world.headers(who))
+    assert [p["ref"] for p in listed.json()] == readable
+    for ref in ("ae-2026@1", "manager-2026@1", "sdr-2026@1"):
+        response = world_client.get(f"/plans/{ref}", headers=world.headers(who))
+        if ref in readable:
+            assert response.status_code == 200 and response.json()["ref"] == ref
+            assert f'id = "{ref.split("@")[0]}"' in response.json()["source"]
+        else:
+            assert response.status_code == 404 and "source" not in response.json()
+            assert response.json()["detail"] == f"plan {ref} is not published"
+    missing = world_client.get("/plans/manager-2026@9", headers=world.headers(who))
+    assert missing.status_code == 404 and missing.json()["detail"] == "plan manager-2026@9 is not published"
+
+
+def test_a_manager_demoted_to_rep_reads_only_their_own_plans(world, world_client):
+    _published(world, world_client, "manager-2026.toml", "sdr-2026.toml")
+    assert world_client.post("/users/manager/role", json={"role": "rep"}, headers=world.headers("admin")).status_code == 204
+    assert [p["ref"] for p in world_client.get("/plans", headers=world.headers("manager")).json()] == ["manager-2026@1"]
+    assert world_client.get("/plans/ae-2026@1", headers=world.headers("manager")).status_code == 404

@@ -63,6 +63,7 @@ MATRIX = [
     row("GET", "/facts/mappings", {"*": NO, "admin": OK, "finance": OK, "hr": OK, "anonymous": ANON}),
     row("POST", "/facts/mapped/nope", {"*": NO, "admin": DENY, "finance": DENY, "hr": DENY, "anonymous": ANON}, "deals"),
     row("POST", "/plans", {"*": NO, "admin": CREATED, "hr": CREATED, "anonymous": ANON}, "plan"),
+    # a plan version: a rep reads the ones they are on, a manager theirs and their team's (A1 is on ae-2026@1)
     row("GET", "/plans", {"*": OK, "anonymous": ANON}),
     row("GET", "/plans/ae-2026@1", {"*": OK, "anonymous": ANON}),
     row("GET", "/plans/ae-2026@9", {"*": DENY, "anonymous": ANON}),
@@ -116,17 +117,18 @@ MATRIX = [
     row("GET", "/statement.css", {"*": OK, "anonymous": ANON}),
     row("GET", "/audit", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
     row("GET", "/audit/verify", {"*": NO, "admin": OK, "finance": OK, "anonymous": ANON}),
-    # progress during a period (an estimate): a rep only themself, a manager their team (M1: A1, A2)
+    # progress during a period (an estimate): a rep only themself, a manager their team (M1: A1, A2);
+    # a team (even an empty one) is for managers, finance, HR and admin
     row("GET", "/me/progress?rep=A1&period=2026-03", {"*": OK, "anonymous": ANON}),
     row("GET", "/me/progress?rep=U1&period=2026-03", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
     row("GET", "/reps/A1/progress?period=2026-03", {"*": OK, "anonymous": ANON}),
     row("GET", "/reps/A2/progress?period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
     row("GET", "/reps/U1/progress?period=2026-03", {"*": OK, "rep": DENY, "manager": DENY, "anonymous": ANON}),
-    row("GET", "/teams/A1/progress?period=2026-03", {"*": OK, "anonymous": ANON}),
+    row("GET", "/teams/A1/progress?period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
     row("GET", "/teams/M1/progress?period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
     row("GET", "/progress?rep=A1&period=2026-03", {"*": OK, "anonymous": ANON}),
     row("GET", "/progress?rep=A2&period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
-    row("GET", "/progress/team/A1?period=2026-03", {"*": OK, "anonymous": ANON}),
+    row("GET", "/progress/team/A1?period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
     row("GET", "/progress/team/M1?period=2026-03", {"*": OK, "rep": DENY, "anonymous": ANON}),
     # HR simulates plan changes (read only); finance approves payouts but does not simulate
     row("POST", "/simulations", {"*": NO, "admin": OK, "hr": OK, "anonymous": ANON}, "simulation"),
@@ -267,3 +269,55 @@ def test_breakdown_has_totals_components_lines_and_trace(world, world_client):
     document = response.json()["result"]
     assert {"total", "components", "lines", "trace", "currency", "period"} <= set(document)
     assert document["total"] == response.json()["total"]
+
+
+def test_a_manager_demoted_to_rep_no_longer_sees_the_team(world, world_client):
+    """M1 still manages A1 and A2 in the facts; once "manager" is a rep, the team answers 404."""
+    before = world_client.get("/teams/M1/progress?period=2026-03", headers=world.headers("manager"))
+    assert before.status_code == 200 and {r["rep_id"] for r in before.json()["reps"]} == {"A1", "A2"}
+    demoted = world_client.post("/users/manager/role", json={"role": "rep"}, headers=world.headers("admin"))
+    assert demoted.status_code == 204
+    for path in ("/teams/M1/progress?period=2026-03", "/progress/team/M1?period=2026-03",
+                 "/reps/A1/progress?period=2026-03", "/runs/{approved}/results/A1".format(**world.runs)):
+        refused = world_client.get(path, headers=world.headers("manager"))
+        assert refused.status_code == 404, path
+    assert world_client.get(f"/runs/{world.runs['approved']}/results", headers=world.headers("manager")).json() == []
+
+
+def _published(world, world_client, *files):
+    for name in files:
+        response = world_client.post("/plans", content=(PLANS / name).read_bytes(),
+                                     headers={"Content-Type": "application/toml", **world.headers("hr")})
+        assert response.status_code == 201, response.text
+
+
+@pytest.mark.parametrize("who, readable", [
+    ("rep", ["ae-2026@1"]),  # A1 is an AE
+    ("manager", ["ae-2026@1", "manager-2026@1", "sdr-2026@1"]),  # M1 a manager; A1 (AE) and S1 (SDR, under A1)
+    ("finance", ["ae-2026@1", "manager-2026@1", "sdr-2026@1"]),
+    ("hr", ["ae-2026@1", "manager-2026@1", "sdr-2026@1"]),
+    ("admin", ["ae-2026@1", "manager-2026@1", "sdr-2026@1"]),
+])
+def test_plans_lists_and_reads_only_the_versions_the_viewer_may_read(world, world_client, who, readable):
+    """The plan page's rule (docs/plan-page.md) on GET /plans and GET /plans/{ref}: any other version
+    answers 404, exactly as one that is not published."""
+    _published(world, world_client, "manager-2026.toml", "sdr-2026.toml")
+    listed = world_client.get("/plans", headers=world.headers(who))
+    assert [p["ref"] for p in listed.json()] == readable
+    for ref in ("ae-2026@1", "manager-2026@1", "sdr-2026@1"):
+        response = world_client.get(f"/plans/{ref}", headers=world.headers(who))
+        if ref in readable:
+            assert response.status_code == 200 and response.json()["ref"] == ref
+            assert f'id = "{ref.split("@")[0]}"' in response.json()["source"]
+        else:
+            assert response.status_code == 404 and "source" not in response.json()
+            assert response.json()["detail"] == f"plan {ref} is not published"
+    missing = world_client.get("/plans/manager-2026@9", headers=world.headers(who))
+    assert missing.status_code == 404 and missing.json()["detail"] == "plan manager-2026@9 is not published"
+
+
+def test_a_manager_demoted_to_rep_reads_only_their_own_plans(world, world_client):
+    _published(world, world_client, "manager-2026.toml", "sdr-2026.toml")
+    assert world_client.post("/users/manager/role", json={"role": "rep"}, headers=world.headers("admin")).status_code == 204
+    assert [p["ref"] for p in world_client.get("/plans", headers=world.headers("manager")).json()] == ["manager-2026@1"]
+    assert world_client.get("/plans/ae-2026@1", headers=world.headers("manager")).status_code == 404

@@ -169,6 +169,7 @@ def test_the_next_tier_is_the_plans_next_band_from_the_traced_base(api, company)
     ("iryna", "/reps/AE02/progress?period=2026-03", 404),
     ("iryna", "/reps/AE01/progress?period=2026-03", 200),
     ("iryna", "/teams/MGR01/progress?period=2026-03", 404),
+    ("iryna", "/teams/AE01/progress?period=2026-03", 404),  # a rep has no team, not even an empty one
     ("olena", "/me/progress?rep=AE02&period=2026-03", 200),
     ("olena", "/reps/AE01/progress?period=2026-03", 200),
     ("olena", "/teams/MGR01/progress?period=2026-03", 200),
@@ -193,3 +194,20 @@ def test_the_team_sums_its_estimates(api, company):
         assert Decimal(own["total"]) == Decimal(row["total"])
     assert Decimal(team["totals"]["USD"]) == sum(Decimal(r["total"]) for r in reps.values())
     assert Decimal(team["team_quota"]) > 0
+
+
+def test_a_manager_demoted_to_rep_sees_only_their_own_progress(api, company):
+    """The facts still name MGR01 as AE01–AE03's manager; olena's role is what decides."""
+    before = get(api, company, "olena", "/teams/MGR01/progress?period=2026-03")
+    assert before.status_code == 200 and {"AE01", "AE02", "AE03"} <= {r["rep_id"] for r in before.json()["reps"]}
+    demoted = api.post("/users/olena/role", json={"role": "rep"}, headers=company.headers("admin"))
+    assert demoted.status_code == 204
+    assert get(api, company, "olena", "/me").json()["role"] == "rep"
+    for path, rep in (("/teams/MGR01/progress?period=2026-03", "MGR01"), ("/reps/AE01/progress?period=2026-03", "AE01"),
+                      ("/me/progress?rep=AE02&period=2026-03", "AE02")):
+        refused = get(api, company, "olena", path)
+        assert refused.status_code == 404, path
+        assert refused.json()["detail"] == f"rep '{rep}' does not exist" and "total" not in refused.json()
+    own = get(api, company, "olena", "/me/progress?period=2026-03")
+    assert own.status_code == 200 and (own.json()["rep_id"], own.json()["plan"]) == ("MGR01", "manager-2026@1")
+    assert get(api, company, "fiona", "/teams/MGR01/progress?period=2026-03").json() == before.json()

@@ -147,6 +147,9 @@ def test_a_rep_may_not_read_or_acknowledge_a_plan_they_are_not_on(client, compan
     assert client.get(f"/plans/{sdr}/page", headers=rep).status_code == 404
     assert client.post(f"/plans/{sdr}/acknowledgements", headers=rep).status_code == 404
     assert client.get(f"/plans/{sdr}/acknowledgements", headers=rep).status_code == 403
+    # nor its TOML through the API, nor its name in the list: only the AE versions she is on
+    assert client.get("/plans/sdr-2026@1", headers=rep).status_code == 404
+    assert [p["ref"] for p in client.get("/plans", headers=rep).json()] == ["ae-2026@1", "ae-2026@2"]
     # a manager reads the team's plan but is not on it; finance reads every plan and is on none
     assert client.post(f"/plans/{ae}/acknowledgements", headers=company.headers("olena")).status_code == 403
     assert client.post(f"/plans/{ae}/acknowledgements", headers=company.headers("fiona")).status_code == 403

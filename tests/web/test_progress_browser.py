@@ -92,6 +92,7 @@ def test_a_rep_cannot_open_another_reps_progress_plan_or_dispute(page, server):
     for url in pages:
         assert page.goto(url).status in (403, 404), url
     apis = ["/reps/AE02/progress", "/teams/MGR01/progress", "/me/progress?rep=AE02", f"/plans/{sdr}/page",
+            "/plans/sdr-2026@1",
             f"/plans/{sdr}/acknowledgements", f"/disputes/{theirs}"]
     for url in apis:
         assert httpx.get(server.url + url, headers=company.headers("iryna")).status_code in (403, 404), url

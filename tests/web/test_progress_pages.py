@@ -25,6 +25,20 @@ def test_a_manager_sees_their_team_and_links_each_rep(client, company):
     assert client.get("/progress/team/MGR02", headers={**HTML, **company.headers("olena")}).status_code == 404
 
 
+def test_a_manager_demoted_to_rep_no_longer_sees_the_team_page(client, company):
+    olena = {**HTML, **company.headers("olena")}
+    team = client.get("/progress/team/MGR01?period=2026-03", headers=olena)
+    assert team.status_code == 200 and "Taras Melnyk" in team.text and 'href="/progress/team/MGR01"' in team.text
+    assert client.post("/users/olena/role", json={"role": "rep"}, headers=company.headers("admin")).status_code == 204
+    refused = client.get("/progress/team/MGR01?period=2026-03", headers=olena)
+    assert refused.status_code == 404 and refused.headers["content-type"].startswith("text/html")
+    assert "Taras Melnyk" not in refused.text and "Iryna Bondarenko" not in refused.text
+    assert client.get("/progress?rep=AE02&period=2026-03", headers=olena).status_code == 404
+    own = client.get("/progress?period=2026-03", headers=olena)
+    assert own.status_code == 200 and 'data-estimate="true"' in own.text and "Olena Kovalenko" in own.text
+    assert 'href="/progress/team/' not in own.text  # no "My team" link for a rep
+
+
 def test_a_gate_that_cuts_pay_is_shown_before_the_kpis(client, company):
     html = client.get("/progress?rep=AE02&period=2026-03", headers={**HTML, **company.headers("fiona")}).text
     assert 'data-gate="crm_hygiene"' in html and html.index('data-gate="crm_hygiene"') < html.index("data-kpi=")

@@ -1,9 +1,12 @@
 """Plan versions: publish (`POST /plans`, a TOML body; admin and HR), list and read.
 
-Everyone signed in may read plans: a rep who can read the plan that pays them
-understands their targets. Publishing lints the text and refuses errors (422
-naming key and line); re-publishing identical content returns the stored version.
-Must stay thin: storing and checking are `payplan.plans.versions`.
+Finance, HR and admin list and read every version; a rep only the versions they are on,
+a manager theirs and those their team is on (`payplan.runs.acknowledgements.may_read`,
+the plan page's rule): a rep who can read the plan that pays them understands their
+targets. Any other version answers 404, exactly like one that is not published, and
+is not listed. Publishing lints the text and refuses errors (422 naming key and line);
+re-publishing identical content returns the stored version. Must stay thin: storing
+and checking are `payplan.plans.versions`.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from payplan.errors import Invalid
 from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.plans.versions import PlanVersionRow
+from payplan.runs import acknowledgements as acks
 
 PlanRef = Annotated[str, PathParameter(max_length=210, pattern=PLAN_REF, description="id@version, e.g. ae-2026@1")]
 TOML_TYPES = ("application/toml", "text/toml", "text/x-toml", "text/plain")
@@ -90,16 +94,17 @@ def publish_plan(request: Request, body: RawBody, db: NamedDependency[Database],
 
 
 @get("/plans", guards=[EVERYONE], sync_to_thread=True, tags=["plans"], responses=problem_responses(400, 401, 403))
-def list_plans(db: NamedDependency[Database]) -> list[PlanVersion]:
-    """Every published plan version, by plan id and version."""
-    return [version_of(row) for row in db.read(plan_store.list_plans)]
+def list_plans(request: Request, db: NamedDependency[Database]) -> list[PlanVersion]:
+    """The published plan versions the caller may read (a rep: those they are on; a manager: theirs and
+    their team's; finance, HR, admin: every one), by plan id and version."""
+    return [version_of(row) for row in db.read(acks.readable_versions, request.user)]
 
 
 @get("/plans/{ref:str}", guards=[EVERYONE], sync_to_thread=True, tags=["plans"],
      responses=problem_responses(400, 401, 403, 404, 422))
-def get_plan(ref: PlanRef, db: NamedDependency[Database]) -> PlanDocument:
-    """One plan version ("ae-2026@1") with its source."""
-    row, source = db.read(lambda conn: _with_source(conn, plan_store.get_plan(conn, ref)))
+def get_plan(request: Request, ref: PlanRef, db: NamedDependency[Database]) -> PlanDocument:
+    """One plan version ("ae-2026@1") with its source; 404 for a version the caller may not read."""
+    row, source = db.read(lambda conn: _with_source(conn, acks.open_ref(conn, ref, request.user)))
     return PlanDocument(**msgspec.structs.asdict(version_of(row)), source=source)
 
 

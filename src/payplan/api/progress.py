@@ -5,7 +5,8 @@ for finance, HR and admin), `GET /reps/{rep_id}/progress` and `GET /teams/{rep_i
 (`rep_id`: the manager's rep id). `?period=2026-03` chooses the month (default: the
 current one, else the latest with facts). Every answer is an estimate through a run's
 own evaluation path, never approved nor payable, and writes nothing. Who may ask is
-`payplan.runs.progress_report.may_see` (others get 404). Must stay thin.
+`payplan.runs.progress_report.may_see` (a team: `may_see_team`, by role; others get 404).
+Must stay thin.
 """
 
 from __future__ import annotations

@@ -79,13 +79,37 @@ def open_version(conn: Connection, version_id: int, viewer: User) -> tuple[PlanV
     """Version `version_id` and its Plan, when the viewer may read it; NotFound otherwise."""
     row = plan_store.get_plan_by_id(conn, version_id)
     plan = plan_store.load(conn, row)
-    if viewer.role in SEE_ALL:
-        return row, plan
-    everyone = reps_by_id(conn)
-    mine = team_of(everyone, viewer.rep_id) if viewer.role == "manager" else {viewer.rep_id}
-    if viewer.role in PAID and any(is_eligible(plan, everyone[r]) for r in mine if r in everyone):
+    if viewer.role in SEE_ALL or may_read(reps_by_id(conn), plan, viewer):
         return row, plan
     raise NotFound(N_("plan version %(version)s does not exist"), version=version_id)
+
+
+def open_ref(conn: Connection, ref: str, viewer: User) -> PlanVersionRow:
+    """Version "id@version" when the viewer may read it; NotFound otherwise, exactly as one not published."""
+    row = plan_store.get_plan(conn, ref)
+    if viewer.role in SEE_ALL or may_read(reps_by_id(conn), plan_store.load(conn, row), viewer):
+        return row
+    raise NotFound(N_("plan %(plan)s is not published"), plan=ref)
+
+
+def readable_versions(conn: Connection, viewer: User) -> list[PlanVersionRow]:
+    """Every published version the viewer may read, by plan id and version."""
+    rows = plan_store.list_plans(conn)
+    if viewer.role in SEE_ALL:
+        return rows
+    everyone = reps_by_id(conn)
+    return [row for row in rows if may_read(everyone, plan_store.load(conn, row), viewer)]
+
+
+def may_read(everyone: dict[str, Rep], plan: Plan, viewer: User) -> bool:
+    """Whether the viewer may read a version of `plan`: finance, HR and admin any; a rep one they
+    are on; a manager one they or someone of their team is on; anyone else none."""
+    if viewer.role in SEE_ALL:
+        return True
+    if viewer.role not in PAID:
+        return False
+    mine = team_of(everyone, viewer.rep_id) if viewer.role == "manager" else {viewer.rep_id}
+    return any(is_eligible(plan, everyone[r]) for r in mine if r in everyone)
 
 
 def is_on(conn: Connection, plan: Plan, viewer: User) -> bool:

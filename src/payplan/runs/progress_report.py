@@ -4,7 +4,10 @@ Assembles `runs.progress` (the estimate, through a run's own path) and `runs.wha
 (what moves the pay) into one value the API returns and the pages show. Access is
 `runs.views`' rule: a rep only themself, a manager their team (everyone whose
 `manager_id` chain leads to them) and themself, finance, HR and admin everyone;
-anything else answers NotFound, as a rep that does not exist. Must not write anything.
+anything else answers NotFound, as a rep that does not exist. A team is for the viewer's
+role, not for what the facts say: a manager's (their own, or one inside it), and finance,
+HR and admin any; a rep none, even one whom the facts still name as someone's manager
+(a manager demoted to rep). Must not write anything.
 """
 
 from __future__ import annotations
@@ -98,7 +101,7 @@ def team_progress(conn: Connection, viewer: User, manager_id: str, period_text: 
                   today: date | None = None) -> TeamProgress:
     """Every rep under `manager_id`: attainment per KPI, estimate and flags, and the team's totals."""
     everyone = load_reps(conn)
-    may_see(viewer, manager_id, everyone)
+    may_see_team(viewer, manager_id, everyone)
     manager = progress.find_rep(everyone, manager_id)
     period = progress.choose_period(conn, period_text, today)
     rows = []
@@ -158,3 +161,11 @@ def may_see(viewer: User, rep_id: str, everyone: list[Rep]) -> None:
         if viewer.role == "manager" and rep_id in {r.id for r in team_members(everyone, viewer.rep_id)}:
             return
     raise NotFound(N_("rep %(rep)r does not exist"), rep=rep_id)
+
+
+def may_see_team(viewer: User, manager_id: str, everyone: list[Rep]) -> None:
+    """NotFound unless `viewer`'s role may see the team under `manager_id`: finance, HR and admin
+    any; a manager their own and any inside it; a rep none (only their own progress)."""
+    if viewer.role not in (*SEE_ALL, "manager"):
+        raise NotFound(N_("rep %(rep)r does not exist"), rep=manager_id)
+    may_see(viewer, manager_id, everyone)

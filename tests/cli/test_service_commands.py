@@ -28,7 +28,8 @@ def payplan(tmp_path: Path):
 
 
 def test_the_whole_service_flow(payplan):
-    assert "up to date" in payplan("db", "upgrade").stdout
+    assert "created at revision" in payplan("db", "upgrade").stdout
+    assert "is up to date (revision" in payplan("db", "upgrade").stdout
     admin = payplan("users", "add", "admin", "--role", "admin", "--password-stdin", stdin="s3cret-admin-2026\n")
     token = admin.stdout.strip().splitlines()[-1]
     assert len(token) >= 43 and " " not in token

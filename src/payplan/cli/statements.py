@@ -78,10 +78,12 @@ def statement(run_id: int | None, plan_path: Path | None, data_dir: Path | None,
         return _merged(plan_id, period, rep_id, run_id or plan_path or data_dir, lang, output)
     found = calculations(run_id, plan_path, data_dir, period, rep_id)
     if not found:
-        raise click.ClickException(f"no statement for rep {rep_id}")
+        raise click.ClickException(language._("no statement for rep %(rep)s", rep=rep_id))
     calc = found[0]
     output.write_bytes(PdfRenderer().statement(calc, lang))
-    click.echo(f"{output}: {calc.result.rep_id}, {calc.period}, total {calc.result.total} {calc.result.currency}")
+    click.echo(language._("%(file)s: %(rep)s, %(period)s, total %(total)s %(currency)s", file=output,
+                          rep=calc.result.rep_id, period=calc.period, total=calc.result.total,
+                          currency=calc.result.currency))
 
 
 def _merged(plan_id: str, period: str | None, rep_id: str, other: object, lang: str, output: Path) -> None:
@@ -91,11 +93,13 @@ def _merged(plan_id: str, period: str | None, rep_id: str, other: object, lang: 
     from payplan.statements.pdf import PdfRenderer
 
     if other or not period:
-        raise click.UsageError("give --plan-id ID with --period P, without --run, --plan or --data")
+        raise click.UsageError(language._("give --plan-id ID with --period P, without --run, --plan or --data"))
     parts = transaction(lambda conn: period_parts(conn, rep_id, plan_id, period))
     output.write_bytes(PdfRenderer().merged(parts, lang))
-    runs = ", ".join(f"run {p.calc.run.number} ({p.calc.plan.ref})" for p in parts)
-    click.echo(f"{output}: {rep_id}, {period}, total {total(parts)} {parts[0].calc.result.currency} from {runs}")
+    runs = ", ".join(language._("run %(run)s (%(plan)s)", run=p.calc.run.number, plan=p.calc.plan.ref) for p in parts)
+    click.echo(language._("%(file)s: %(rep)s, %(period)s, total %(total)s %(currency)s from %(runs)s", file=output,
+                          rep=rep_id, period=period, total=total(parts), currency=parts[0].calc.result.currency,
+                          runs=runs))
 
 
 @click.command("statements")
@@ -143,8 +147,10 @@ def _bar(total: int):
 
 
 def summary(out_dir: Path, report) -> None:
-    click.echo(f"{out_dir}: {len(report.rendered)} rendered, {len(report.skipped)} already up to date"
-               + (f", {len(report.removed)} outdated removed" if report.removed else ""))
+    said = language._("%(folder)s: %(rendered)s rendered, %(skipped)s already up to date", folder=out_dir,
+                      rendered=len(report.rendered), skipped=len(report.skipped))
+    removed = language._(", %(removed)s outdated removed", removed=len(report.removed)) if report.removed else ""
+    click.echo(said + removed)
 
 
 def _as_job(run_id: int, lang: str, out_dir: Path, as_name: str | None, no_wait: bool) -> None:

@@ -41,7 +41,7 @@ def to_html(sim: Simulation, lang: str = DEFAULT) -> str:
         groups={kind: [g for g in sim.groups if g.kind == kind] for kind in GROUP_KINDS},
         group_kind=lambda k: figures.word(GROUP_KINDS, k), reason=lambda r: figures.word(REASONS, r),
         person=lambda rep_id: sim.people.get(rep_id), component=lambda i: _component(sim, figures, i),
-        kpi=lambda k: figures.numbers.plan_text(sim.kpi_labels.get(k, k)))
+        kpi=lambda k: figures.numbers.plan_text(sim.kpi_labels.get(k, k)), plan_text=figures.numbers.plan_text)
 
 
 def _component(sim: Simulation, figures: Figures, component_id: str) -> str:

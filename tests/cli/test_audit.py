@@ -59,7 +59,7 @@ def test_anchor_then_verify_appended_truncated_forged(books):
 
     books("runs", "pay", "1", "--as", "fin1")  # honest work after the anchor: listed, not an error
     out = books("audit", "verify", "--anchor", anchor).stdout
-    assert f"1 rows appended after the anchor {seq}:" in out and f"audit row {seq + 1}: run.pay run 1 by fin1" in out
+    assert f"1 row appended after the anchor {seq}:" in out and f"audit row {seq + 1}: run.pay run 1 by fin1" in out
 
     books.sql(delete(audit_log).where(audit_log.c.id >= seq))  # truncated: the anchored row is gone
     failed = books("audit", "verify", "--anchor", anchor, ok=False)

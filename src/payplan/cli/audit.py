@@ -12,6 +12,7 @@ import re
 import click
 
 from payplan.cli.database import transaction
+from payplan.cli.language import _, ngettext
 from payplan.store import audit
 
 _ANCHOR = re.compile(r"^(\d{1,18}):([0-9a-f]{64})$")
@@ -41,13 +42,14 @@ def audit_verify(ctx: click.Context, anchor: audit.Anchor | None) -> None:
     for problem in report.problems:
         click.secho(problem, fg="red", err=True)
     if report.appended:
-        click.echo(f"{len(report.appended)} rows appended after the anchor {anchor.seq}:")
+        click.echo(ngettext("%(num)s row appended after the anchor %(seq)s:", "%(num)s rows appended after the anchor %(seq)s:",
+                            len(report.appended), seq=anchor.seq))
         for line in report.appended:
             click.echo(f"  {line}")
     if not report.problems:
-        sealed = f", {report.legacy_rows} rows from before the key sealed" if report.legacy_rows else ""
-        click.echo(f"audit log: {report.rows} rows, hash chain intact{sealed}; "
-                   f"{report.objects} objects match their recorded digests")
+        sealed = _(", %(rows)s rows from before the key sealed", rows=report.legacy_rows) if report.legacy_rows else ""
+        click.echo(_("audit log: %(rows)s rows, hash chain intact%(sealed)s; %(objects)s objects match their "
+                     "recorded digests", rows=report.rows, sealed=sealed, objects=report.objects))
     ctx.exit(1 if report.problems else 0)
 
 
@@ -56,7 +58,7 @@ def audit_anchor() -> None:
     """Print the head of the chain, SEQ:MAC, alone on its line: keep it outside the database."""
     head = transaction(audit.head)
     if head is None:
-        raise click.ClickException("the audit log is empty: nothing to anchor yet")
+        raise click.ClickException(_("the audit log is empty: nothing to anchor yet"))
     click.echo(str(head))
 
 
@@ -70,4 +72,4 @@ def audit_rekey(as_name: str) -> None:
     taken on deliberately and on the record.
     """
     row = transaction(lambda conn: audit.seal(conn, as_name))
-    click.echo(f"audit row {row}: sealed")
+    click.echo(_("audit row %(row)s: sealed", row=row))

@@ -134,3 +134,30 @@ def test_a_decimal_error_escaping_a_handler_is_a_422_not_a_500(error):
         body = problem(client.get("/boom"), 422)
     assert body["detail"] == "a number in the request is outside the range payplan computes with"
     assert "raised on a request path" not in str(body)
+
+
+@pytest.mark.parametrize("period", ["9999-12", "0000-01", "0000-12", "9999-Q4"])
+def test_a_period_of_a_year_outside_1900_to_9998_is_a_422_everywhere(client, company, period):
+    assert publish(client, company, AE).status_code == 201
+    expected = f"'{period}': the year must be from 1900 to 9998"
+    run = problem(client.post("/runs", json={"plan": "ae-2026@1", "period": period},
+                              headers=company.headers("finance")), 422)
+    assert run["detail"] == expected
+    for path in ("/me/plan", "/me/progress"):
+        body = problem(client.get(path, params={"period": period}, headers=company.headers("rep")), 422)
+        assert body["detail"] == expected and body["errors"] == [{"message": expected, "where": "period"}]
+    simulated = problem(client.post("/simulations", json={"baseline": "ae-2026@1", "proposal": "ae-2026@1",
+                                                          "periods": f"2026-01..{period}"},
+                                    headers=company.headers("hr")), 422)
+    assert simulated["detail"] == f"periods: {expected}"
+    with company.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(service_schema.runs)).scalar_one() == 0
+
+
+def test_a_fact_day_past_the_years_is_a_422_naming_the_cell(client, company):
+    csv = (b"deal_id,rep_id,created_at,closed_at,status,amount,cost,currency,product,cancelled_at\n"
+           b"Y1,A1,2026-03-02,9999-12-31,won,10.00,1.00,EUR,Core,\n")
+    [item] = problem(client.post("/facts/deals", content=csv, headers={**CSV, **company.headers("admin")}),
+                     422)["errors"]
+    assert item == {"message": "9999-12-31 is outside the years 1900 to 9998", "file": "deals.csv", "row": 2,
+                    "column": "closed_at"}

@@ -162,7 +162,7 @@ def _period_key(c: Cells, column: str) -> str:
     try:
         return parse_period(text).key
     except PeriodError as exc:
-        c.fail(column, str(exc))
+        c.fail(column, exc.message, **exc.fields)
         return ""
 
 

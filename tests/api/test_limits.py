@@ -14,6 +14,7 @@ import pytest
 from litestar import Litestar, get
 from litestar.testing import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.exc import DataError
 
 from payplan.api.problems import problem_response
 from payplan.store import schema, service_schema
@@ -134,3 +135,72 @@ def test_a_decimal_error_escaping_a_handler_is_a_422_not_a_500(error):
         body = problem(client.get("/boom"), 422)
     assert body["detail"] == "a number in the request is outside the range payplan computes with"
     assert "raised on a request path" not in str(body)
+
+
+@pytest.mark.parametrize("period", ["9999-12", "0000-01", "0000-12", "9999-Q4"])
+def test_a_period_of_a_year_outside_1900_to_9998_is_a_422_everywhere(client, company, period):
+    assert publish(client, company, AE).status_code == 201
+    expected = f"'{period}': the year must be from 1900 to 9998"
+    run = problem(client.post("/runs", json={"plan": "ae-2026@1", "period": period},
+                              headers=company.headers("finance")), 422)
+    assert run["detail"] == expected
+    for path in ("/me/plan", "/me/progress"):
+        body = problem(client.get(path, params={"period": period}, headers=company.headers("rep")), 422)
+        assert body["detail"] == expected and body["errors"] == [{"message": expected, "where": "period"}]
+    simulated = problem(client.post("/simulations", json={"baseline": "ae-2026@1", "proposal": "ae-2026@1",
+                                                          "periods": f"2026-01..{period}"},
+                                    headers=company.headers("hr")), 422)
+    assert simulated["detail"] == f"periods: {expected}"
+    with company.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(service_schema.runs)).scalar_one() == 0
+
+
+def test_a_fact_day_past_the_years_is_a_422_naming_the_cell(client, company):
+    csv = (b"deal_id,rep_id,created_at,closed_at,status,amount,cost,currency,product,cancelled_at\n"
+           b"Y1,A1,2026-03-02,9999-12-31,won,10.00,1.00,EUR,Core,\n")
+    [item] = problem(client.post("/facts/deals", content=csv, headers={**CSV, **company.headers("admin")}),
+                     422)["errors"]
+    assert item == {"message": "9999-12-31 is outside the years 1900 to 9998", "file": "deals.csv", "row": 2,
+                    "column": "closed_at"}
+
+
+def test_too_long_fact_texts_are_a_422_naming_each_cell_on_both_databases(client, company):
+    deals = ("deal_id,rep_id,created_at,closed_at,status,amount,cost,currency,product,cancelled_at\n"
+             f"{'D' * 100_001},A1,2026-03-02,2026-03-28,won,10.00,1.00,EUR,{'p' * 5000},\n").encode()
+    body = problem(client.post("/facts/deals", content=deals, headers={**CSV, **company.headers("admin")}), 422)
+    assert body["detail"] == "deals.csv row 2, column deal_id: 100001 characters, at most 64"
+    assert [(i["column"], i["message"]) for i in body["errors"]] == [
+        ("deal_id", "100001 characters, at most 64"), ("product", "5000 characters, at most 128")]
+    reps = ("rep_id,name,email,role,team,manager_id,hired_on,terminated_on,currency\n"
+            f"{'R' * 5001},{'n' * 100_000},,AE,{'t' * 1000},,2025-01-01,,EUR\n").encode()
+    body = problem(client.post("/facts/reps", content=reps, headers={**CSV, **company.headers("admin")}), 422)
+    assert [(i["file"], i["row"], i["column"], i["message"]) for i in body["errors"]] == [
+        ("reps.csv", 2, "rep_id", "5001 characters, at most 64"),
+        ("reps.csv", 2, "name", "100000 characters, at most 200"),
+        ("reps.csv", 2, "team", "1000 characters, at most 128")]
+    with company.engine.connect() as conn:
+        assert conn.execute(select(func.max(func.length(schema.deals.c.id)))).scalar_one() < 64
+        assert conn.execute(select(func.max(func.length(schema.reps.c.name)))).scalar_one() <= 200
+
+
+class _Refusal(Exception):
+    def __init__(self, text: str, sqlstate: str | None) -> None:
+        super().__init__(text)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize("sqlstate, text, detail", [
+    ("22001", "value too long for type character varying(64)", "a text in the request is longer than its database "
+                                                               "column holds"),
+    (None, "PostgreSQL text fields cannot contain NUL (0x00) bytes", "a text in the request has a NUL character, "
+                                                                     "which the database cannot store"),
+    ("22007", "invalid input syntax for type date", "a value in the request cannot be stored"),
+])
+def test_a_value_the_database_refuses_is_a_422_saying_why(sqlstate, text, detail):
+    @get("/refused", sync_to_thread=False)
+    def refused() -> None:
+        raise DataError("INSERT …", {}, _Refusal(text, sqlstate))
+
+    app = Litestar([refused], exception_handlers={Exception: problem_response})
+    with TestClient(app) as test_client:
+        assert problem(test_client.get("/refused"), 422)["detail"] == detail

@@ -186,3 +186,11 @@ def test_json_decimals_are_plain_never_exponent_never_negative_zero(tmp_path):
     # 1 deal won over a target of 0.5 = 200%, capped at 100 (not reached) → score 2 → 2000.00
     assert result["total"] == "2000.00"
     assert [ln["amount"] for ln in result["lines"] if ln["component"] == "none"] == ["0.00"]
+
+
+@pytest.mark.parametrize("period", ["9999-12", "0000-01", "2026-01..9999-12"])
+def test_a_period_of_a_year_outside_1900_to_9998_is_a_usage_error(period):
+    out = payplan("evaluate", "--plan", str(EX05 / "plan.toml"), "--data", str(EX05 / "facts"), "--period", period)
+    year = period.rpartition("..")[2]
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr.strip() == f"error: '{year}': the year must be from 1900 to 9998"

@@ -39,6 +39,16 @@ def test_check_refuses_a_plan_whose_rehearsal_fails(tmp_path):
     assert code == 1 and "[evaluation-fails]" in lines[0] and "date value out of range" in lines[0]
 
 
+@pytest.mark.parametrize("old, new", [("effective_to = 2026-06-30", "effective_to = 9999-12-31"),
+                                      ("effective_from = 2026-01-01", "effective_from = 0001-01-01")])
+def test_check_refuses_a_plan_date_outside_1900_to_9998_naming_its_key(tmp_path, old, new):
+    key, _, day = new.partition(" = ")
+    line = AE.splitlines().index(old) + 1
+    code, lines = check(tmp_path, AE.replace(old, new))
+    assert code == 1
+    assert lines[0] == f"probe.toml:{line}: {key}: error: {key}: {day} is outside the years 1900 to 9998 [bad-date]"
+
+
 @pytest.mark.parametrize("text, code_name", [
     ("a" + ".a" * 169_500 + " = 1\n", "plan-too-large"),
     ("x = {" + "a = {" * 500 + "}" * 501, "too-deep"),

@@ -74,3 +74,21 @@ def test_audit_verify_fails_on_tampering(payplan):
     with sqlite3.connect(payplan.db) as conn:
         conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE id = 2")
     assert "edited" in payplan("audit", "verify", ok=False).stderr
+
+
+def test_a_run_or_a_score_of_a_year_outside_1900_to_9998_is_refused_without_traceback(payplan, tmp_path):
+    payplan("db", "upgrade")
+    payplan("users", "add", "admin", "--role", "admin")
+    payplan("users", "add", "fin1", "--role", "finance")
+    payplan("import", str(DATA / "facts"), "--as", "admin")
+    payplan("plans", "publish", str(DATA / "plan.toml"), "--as", "admin")
+    for period in ("9999-12", "0000-01"):
+        refused = payplan("runs", "create", "--plan", "svc@1", "--period", period, "--as", "fin1", ok=False)
+        assert refused.returncode == 1
+        assert refused.stderr.strip() == f"error: '{period}': the year must be from 1900 to 9998"
+    folder = tmp_path / "late"
+    folder.mkdir()
+    (folder / "reps.csv").write_text((DATA / "facts" / "reps.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "scores.csv").write_text("rep_id,period,kind,value\nA1,9999-12,crm_hygiene,0.5\n", encoding="utf-8")
+    scores = payplan("import", str(folder), "--as", "admin", ok=False).stderr
+    assert "scores.csv row 2, column period: '9999-12': the year must be from 1900 to 9998" in scores

@@ -57,8 +57,8 @@ def test_conflicting_reimport_names_file_row_column_and_writes_nothing_of_that_f
     before = counts(company)
     with pytest.raises(FactError) as caught, company.begin() as conn:
         import_facts(conn, read_facts(tmp_path))
-    assert str(caught.value) == ("deals.csv row 4, column amount: id 'D3' is already stored with "
-                                 "Decimal('500.00'), the file has Decimal('550.00')")
+    assert str(caught.value) == ("deals.csv row 4, column amount: deal_id D3 is already stored with "
+                                 "500.00, the file has 550.00")
     assert counts(company) == before  # the caller's transaction rolled back as a whole
     with company.begin() as conn:  # and per file: the caller may keep what came before
         try:

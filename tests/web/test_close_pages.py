@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from payplan.store.schema import deals
@@ -204,3 +205,10 @@ def test_a_bad_import_row_is_named_in_ukrainian(client, company):
     assert refused.status_code == 422
     assert "deals.csv, рядок 3, стовпець amount: &#39;1250O.00&#39; — не десяткова сума" in refused.text
     assert "is not a decimal amount" not in refused.text and "row 3" not in refused.text
+
+
+@pytest.mark.parametrize("period", ["9999-12", "0000-01"])
+def test_a_run_for_a_year_outside_1900_to_9998_is_refused_on_the_form(client, company, period):
+    sign_in(client, "fiona")
+    refused = post_form(client, "/finance/runs", plan="ae-2026@1", period=period)
+    assert refused.status_code == 422 and f"&#39;{period}&#39;: the year must be from 1900 to 9998" in refused.text

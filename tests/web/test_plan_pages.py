@@ -199,3 +199,14 @@ def test_a_manager_sees_their_own_pay_and_statement_and_their_teams(client, comp
     assert client.get(f"/pay/{feb}/MGR01", headers=HTML).status_code == 200
     assert client.get(f"/runs/{feb}/results/MGR01/statement.html", headers=HTML).status_code == 200
     assert client.get(f"/pay/{feb}/MGR02", headers=HTML).status_code == 404  # another manager's pay
+
+
+@pytest.mark.parametrize("period", ["9999-12", "0000-01", "0000-12"])
+def test_my_plan_and_progress_for_a_year_outside_1900_to_9998_are_a_422_page_and_document(client, company, period):
+    said = f"&#39;{period}&#39;: the year must be from 1900 to 9998"
+    assert client.get(f"/me/plan?period={period}", headers=company.headers("iryna")).json()["detail"] == \
+        f"'{period}': the year must be from 1900 to 9998"
+    sign_in(client, "iryna")
+    for path in ("/me/plan", "/progress"):
+        page = client.get(f"{path}?period={period}", headers=HTML)
+        assert page.status_code == 422 and said in page.text and "Traceback" not in page.text

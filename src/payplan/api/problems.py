@@ -91,8 +91,8 @@ def _describe(exc: Exception) -> tuple[int, str, str, list[ProblemItem], dict[st
         return 422, "Invalid fact file", _first_line(exc, "the fact file has problems"), _items(exc.problems), {}
     if isinstance(exc, PlanError):
         return 422, "Invalid plan", _first_line(exc, "the plan has problems"), _items(exc.issues), {}
-    if isinstance(exc, DataError):  # e.g. a NUL character PostgreSQL cannot store in text
-        return 422, "Invalid input", "a value in the request cannot be stored (control characters?)", [], {}
+    if isinstance(exc, DataError):  # a backstop: the readers bound lengths and characters first
+        return 422, "Invalid input", _unstorable(exc), [], {}
     if isinstance(exc, (decimal.DecimalException, OverflowError)):  # a backstop: edges bound numbers first
         return 422, "Invalid input", "a number in the request is outside the range payplan computes with", [], {}
     if isinstance(exc, ValidationException):
@@ -101,6 +101,23 @@ def _describe(exc: Exception) -> tuple[int, str, str, list[ProblemItem], dict[st
         status = exc.status_code
         return status, _phrase(status), _clean_detail(exc), [], dict(exc.headers or {})
     return 500, "Internal server error", "An unexpected error occurred; it has been logged.", [], {}
+
+
+# What PostgreSQL's SQLSTATE says a refused value was (psycopg refuses a NUL itself, without one).
+_UNSTORABLE = {
+    "22001": "a text in the request is longer than its database column holds",
+    "22003": "a number in the request is outside the range payplan computes with",
+    "22021": "a text in the request has a character the database cannot store",
+    "22P05": "a text in the request has a character the database cannot store",
+}
+
+
+def _unstorable(exc: DataError) -> str:
+    """Why the database refused a value, as far as its error says (never the value nor the SQL)."""
+    state = getattr(exc.orig, "sqlstate", None)
+    if state is None and "NUL" in str(exc.orig):
+        return "a text in the request has a NUL character, which the database cannot store"
+    return _UNSTORABLE.get(state or "", "a value in the request cannot be stored")
 
 
 def _items(problems: list | tuple) -> list[ProblemItem]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +30,7 @@ from payplan.core.lint_windows import check_window
 from payplan.core.bounds import plan_number_problem
 from payplan.core import parameters
 from payplan.core.inputs import Rep, RepInputs
+from payplan.core.periods import FIRST_YEAR, LAST_YEAR
 from payplan.core.plan import RESERVED_IDS, Commission, Draw, Kpi, Plan, Scorecard
 from payplan.core.rehearsal import rehearse
 
@@ -99,6 +100,9 @@ def _check_numbers(plan: Plan) -> list[Issue]:
         problem = plan_number_problem(value) if isinstance(value, (Decimal, int)) else None
         if problem:
             issues.append(error("bad-number", f"{path[-1]}: {problem}", where(plan, path)))
+        elif isinstance(value, date) and not FIRST_YEAR <= value.year <= LAST_YEAR:  # periods' years (core.periods)
+            issues.append(error("bad-date", f"{path[-1]}: {value} is outside the years {FIRST_YEAR} to {LAST_YEAR}",
+                                where(plan, path)))
     return issues
 
 

@@ -1,7 +1,9 @@
 """Pay periods: months, quarters and years, their bounds, parsing and ranges.
 
 "2026-03" is a month, "2026-Q1" a quarter, "2026" a year; "2026-01..2026-06" a range.
-Pure: no clock. Must not know about plans or money.
+A period's year is FIRST_YEAR..LAST_YEAR (1900..9998): a pay period before and after any
+period parsed must have dates too (`date` ends with 9999-12-31), so no later step computing
+an end, a next or a previous period can fail. Pure: no clock. Must not know about plans or money.
 """
 
 from __future__ import annotations
@@ -12,15 +14,23 @@ from datetime import date, timedelta
 
 import msgspec
 
+from payplan.core.trace import N_
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
 
 KINDS = ("month", "quarter", "year")
+FIRST_YEAR, LAST_YEAR = 1900, 9998  # the years a period may have (module docstring)
 
 
 class PeriodError(ValueError):
-    """A period or range that cannot be parsed or is inconsistent."""
+    """A period or range that cannot be parsed or is inconsistent. `message` is a message id
+    (`%(name)s` fields, as the catalogs write them), `fields` its values; `str()` is the English."""
+
+    def __init__(self, message: str, **fields: object) -> None:
+        self.message, self.fields = message, fields
+        super().__init__(message % fields if fields else message)
 
 
 class Period(msgspec.Struct, frozen=True, order=True):
@@ -84,15 +94,10 @@ def _bounds(period: Period) -> tuple[date, date, str]:
     for every rep the engine scores)."""
     found = _BOUNDS.get(period)
     if found is None:
-        if period.kind == "month":
-            first = date(period.year, period.index, 1)
-        elif period.kind == "quarter":
-            first = date(period.year, 3 * period.index - 2, 1)
-        else:
-            first = date(period.year, 1, 1)
-        nxt = period.next()
-        after = date(nxt.year, {"month": nxt.index, "quarter": 3 * nxt.index - 2}.get(nxt.kind, 1), 1)
-        found = _BOUNDS[period] = (first, after - timedelta(days=1), period._key())
+        month = {"month": period.index, "quarter": 3 * period.index - 2}.get(period.kind, 1)
+        last = month + period.months - 1  # the last day from its own month: 9999-12 needs no 10000-01
+        found = _BOUNDS[period] = (date(period.year, month, 1),
+                                   date(period.year, last, calendar.monthrange(period.year, last)[1]), period._key())
     return found
 
 
@@ -103,12 +108,17 @@ def parse_period(text: str) -> Period:
         month = int(m.group(2))
         if not 1 <= month <= 12:
             raise PeriodError(f"{text!r}: month must be 01..12")
-        return Period(int(m.group(1)), "month", month)
-    if m := _QUARTER.match(text):
-        return Period(int(m.group(1)), "quarter", int(m.group(2)))
-    if m := _YEAR.match(text):
-        return Period(int(m.group(1)), "year", 1)
-    raise PeriodError(f"{text!r} is not a period (expected 2026-03, 2026-Q1 or 2026)")
+        period = Period(int(m.group(1)), "month", month)
+    elif m := _QUARTER.match(text):
+        period = Period(int(m.group(1)), "quarter", int(m.group(2)))
+    elif m := _YEAR.match(text):
+        period = Period(int(m.group(1)), "year", 1)
+    else:
+        raise PeriodError(f"{text!r} is not a period (expected 2026-03, 2026-Q1 or 2026)")
+    if not FIRST_YEAR <= period.year <= LAST_YEAR:
+        raise PeriodError(N_("%(text)r: the year must be from %(first)s to %(last)s"), text=text, first=FIRST_YEAR,
+                          last=LAST_YEAR)
+    return period
 
 
 def parse_range(text: str) -> list[Period]:

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from payplan.core import bounds
 from payplan.core.money import D
+from payplan.core.periods import FIRST_YEAR, LAST_YEAR
 from payplan.facts.problems import FactProblem
 from payplan.i18n import N_
 
@@ -56,6 +57,10 @@ class Cells:
         parsed = parse_day(value)
         if parsed is None:
             self.fail(column, N_("%(value)r is not an ISO 8601 date (expected YYYY-MM-DD)"), value=value)
+        elif not FIRST_YEAR <= parsed.year <= LAST_YEAR:  # the years of a pay period (core.periods)
+            self.fail(column, N_("%(value)s is outside the years %(first)s to %(last)s"), value=value,
+                      first=FIRST_YEAR, last=LAST_YEAR)
+            return None
         return parsed
 
     def instant(self, column: str) -> datetime | None:
@@ -92,7 +97,8 @@ class Cells:
 
 
 def parse_day(text: str) -> date | None:
-    """An ISO 8601 date, or a datetime reduced to its (UTC, when offset-aware) date."""
+    """An ISO 8601 date, or a datetime reduced to its (UTC, when offset-aware) date; a moment whose
+    UTC day is not a `date` (0001-01-01T00:00+01:00) keeps its own day."""
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -102,7 +108,10 @@ def parse_day(text: str) -> date | None:
     except ValueError:
         return None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
+        try:
+            moment = moment.astimezone(timezone.utc)
+        except OverflowError:
+            pass
     return moment.date()
 
 
@@ -114,4 +123,7 @@ def utc_instant(text: str) -> datetime | None:
         return None
     if moment.tzinfo is None:
         return None
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    try:
+        return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    except OverflowError:  # before 0001-01-01 or after 9999-12-31 in UTC: the day is refused (`Cells.day`)
+        return None

@@ -10,6 +10,7 @@ metrics.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from operator import attrgetter
 from typing import Any, Callable, Iterable
@@ -17,6 +18,7 @@ from typing import Any, Callable, Iterable
 import msgspec
 from sqlalchemy import Connection, String, Table, func, select, tuple_
 
+from payplan.errors import Phrase
 from payplan.facts.inserts import REBUILD_ROWS, Columns, insert_rows
 from payplan.facts.problems import FactError, FactProblem
 from payplan.facts.rows import FactSet
@@ -89,7 +91,7 @@ def _new_rows(conn: Connection, table: Table, source: str, rows: list[Any], colu
         old = stored.get(tuple(record[c] for c in key_columns))
         if old is None:
             new.append(row)
-        elif (problem := _conflict(source, row.row, key_columns, record, old)) is not None:
+        elif (problem := _conflict(source, row.row, table.name, key_columns, record, old)) is not None:
             problems.append(problem)
     if problems:
         raise FactError(problems)  # leaving the caller's `with` rolls this file back
@@ -110,14 +112,46 @@ def _stored(conn: Connection, table: Table, records: list[Record]) -> dict[tuple
     return found
 
 
-def _conflict(source: str, number: int, keys: list[str], record: Record, old: Any) -> FactProblem | None:
+def _conflict(source: str, number: int, kind: str, keys: list[str], record: Record, old: Any) -> FactProblem | None:
+    """The first column of `record` stored with other content, named and written as in the file."""
+    names = FILE_COLUMNS.get(kind, {})
     for column, value in record.items():
         if column not in keys and not _same(column, old[column], value):
-            ident = ", ".join(f"{k} {record[k]!r}" for k in keys)
-            return FactProblem(source, number, column,
-                               N_("%(ident)s is already stored with %(stored)r, the file has %(value)r"),
-                               {"ident": ident, "stored": old[column], "value": value})
+            ident = ", ".join(f"{names.get(k, k)} {written(record[k])}" for k in keys)
+            name, stored = names.get(column, column), old[column]
+            if column == "fields":  # the first extra column that differs, by its own name
+                stored_fields, fields = _FIELDS.decode(old[column]), _FIELDS.decode(value)
+                name = next(k for k in sorted({*stored_fields, *fields}) if stored_fields.get(k) != fields.get(k))
+                stored, value = stored_fields.get(name), fields.get(name)
+            return FactProblem(source, number, name,
+                               N_("%(ident)s is already stored with %(stored)s, the file has %(value)s"),
+                               {"ident": ident, "stored": written(stored), "value": written(value)})
     return None
+
+
+# A table column's name in the fact file, where the two differ (an instant is its day's column).
+FILE_COLUMNS: dict[str, dict[str, str]] = {
+    "reps": {"id": "rep_id"},
+    "activities": {"id": "activity_id", "occurred_at_utc": "occurred_at"},
+    "deals": {"id": "deal_id", "created_at_utc": "created_at", "closed_at_utc": "closed_at",
+              "cancelled_at_utc": "cancelled_at"},
+    "nps": {"id": "response_id", "answered_at_utc": "answered_at"},
+    "fx_rates": {"day": "date", "from_currency": "from", "to_currency": "to"},
+}
+
+
+def written(value: Any) -> str | Phrase:
+    """A stored or read value as a fact file writes it: 2026-04-12, 0.90, an instant in UTC with Z;
+    nothing (NULL or an empty text) as the word "empty", said in the reader's language."""
+    if value is None or value == "":
+        return Phrase(N_("empty"))
+    if isinstance(value, datetime):  # naive UTC, as stored
+        return f"{value.isoformat()}Z"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
 
 
 def _same(column: str, old: Any, new: Any) -> bool:

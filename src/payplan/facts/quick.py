@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Callable
 
+from payplan.core.periods import FIRST_YEAR, LAST_YEAR
 from payplan.facts.rows import DEAL_STATUSES, ActivityRow, DealRow
 
 Values = dict[str, str]
@@ -35,9 +36,10 @@ def _day(raw: str) -> date | None:
     if len(value) != 10 or value[4] != "-" or value[7] != "-":
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:  # 2026-02-30: the full parser words it
         return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None  # 0001-01-01 too
 
 
 def _optional_day(raw: str | None) -> object:

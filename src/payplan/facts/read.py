@@ -46,6 +46,7 @@ from payplan.facts.rows import (
 )
 from payplan.gcpause import collector_paused
 from payplan.i18n import N_
+from payplan.store.schema import FACT_TABLES
 
 __all__ = ["SPECS", "read_facts", "parse_file"]
 
@@ -162,7 +163,7 @@ def _period_key(c: Cells, column: str) -> str:
     try:
         return parse_period(text).key
     except PeriodError as exc:
-        c.fail(column, str(exc))
+        c.fail(column, exc.message, **exc.fields)
         return ""
 
 
@@ -210,6 +211,7 @@ class FileSpec(msgspec.Struct, frozen=True):
     extras: bool = False  # keep unknown numeric columns (deals)
     key_columns: tuple[str, ...] = ()  # the key's column names when they differ from its fields (fx_rates)
     quick: Quick | None = None  # accepts a plainly valid row faster (`payplan.facts.quick`), else None
+    lengths: tuple[tuple[str, str, int], ...] = ()  # (field, file column, most characters): `_lengths`
 
 
 SPECS: dict[str, FileSpec] = {
@@ -230,6 +232,21 @@ SPECS: dict[str, FileSpec] = {
     "fx_rates": FileSpec(("date", "from", "to", "rate"), (), ("day", "from_currency", "to_currency"), _fx_rate,
                          key_columns=("date", "from", "to")),
 }
+
+
+def _lengths(kind: str, spec: FileSpec) -> tuple[tuple[str, str, int], ...]:
+    """(row field, file column, most characters) of each text column the kind's table declares with a
+    length (`payplan.store.schema`: PostgreSQL refuses a longer value, SQLite would keep it)."""
+    named = dict(zip(spec.key, spec.key_columns))
+    found = []
+    for column in FACT_TABLES[kind].columns:
+        if length := getattr(column.type, "length", None):
+            field = spec.key[0] if column.name == "id" else str(column.name)
+            found.append((field, named.get(field, field), length))
+    return tuple(found)
+
+
+SPECS = {kind: msgspec.structs.replace(spec, lengths=_lengths(kind, spec)) for kind, spec in SPECS.items()}
 
 
 @collector_paused()  # builds a row object per line, no cycles (payplan.gcpause)
@@ -262,7 +279,22 @@ def parse_file(name: str, records: Records, spec: FileSpec, problems: list[FactP
                 N_("duplicate %(label)s %(key)s with different content (first on row %(first)s)"),
                 {"label": label, "key": ", ".join(repr(k) if isinstance(k, str) else str(k) for k in key),
                  "first": first.row}))
-    return tuple(seen.values())
+    kept = tuple(seen.values())
+    _check_lengths(name, kept, spec.lengths, problems)
+    return kept
+
+
+def _check_lengths(name: str, rows: tuple, lengths: tuple[tuple[str, str, int], ...],
+                   problems: list[FactProblem]) -> None:
+    """A problem for each text longer than its column holds (a column at a time, in C, until one is)."""
+    for field, column, limit in lengths:
+        get = attrgetter(field)
+        if max(map(len, filter(None, map(get, rows))), default=0) <= limit:
+            continue
+        for row in rows:
+            if len(value := get(row) or "") > limit:
+                problems.append(FactProblem(name, row.row, column, N_("%(length)s characters, at most %(limit)s"),
+                                            {"length": len(value), "limit": limit}))
 
 
 def _key_of(fields: tuple[str, ...]) -> Callable[[msgspec.Struct], tuple]:

@@ -147,7 +147,7 @@ def plan_period(plan: Plan, text: str) -> Period:
     try:
         period = parse_period(text)
     except PeriodError as exc:
-        raise Invalid(str(exc)) from None
+        raise Invalid(exc.message, **exc.fields) from None
     if period.kind != plan.period:
         example = period_of(plan.effective_from, plan.period).key
         raise Invalid(N_("plan %(plan)s pays by %(period)s: give a period such as %(example)s, not %(text)s"),

@@ -73,11 +73,10 @@ def choose_period(conn: Connection, text: str | None, today: date | None = None)
     """The month asked for, else the current month by the clock, else the latest month with facts."""
     if text:
         try:
-            period = parse_period(text)
-            if not 1900 <= period.year <= 9998:  # a previous and a next period must exist too
-                raise PeriodError(text)
-            return period
-        except (PeriodError, ValueError):
+            return parse_period(text)  # its year leaves a previous and a next period
+        except PeriodError as exc:
+            if exc.fields:  # a period written right, its year out of range: say so
+                raise Invalid(exc.message, where="period", **exc.fields) from None
             raise Invalid(N_("period %(period)r is not a period such as 2026-03"), period=text,
                           where="period") from None
     current = period_of(today or date.today(), "month")

@@ -36,7 +36,7 @@ from payplan.core.periods import Period, PeriodError, parse_range
 from payplan.core.plan import Plan
 from payplan.core.simulate import Outcome, compare
 from payplan.core.trace import fill
-from payplan.errors import Invalid, NotFound
+from payplan.errors import Invalid, NotFound, Phrase
 from payplan.i18n import N_
 from payplan.plans.change_words import describe, lever_words
 from payplan.plans.files import plan_diff, plan_hash
@@ -64,7 +64,7 @@ def parse_periods(text: str) -> list[Period]:
         try:
             chunk = parse_range(part)
         except PeriodError as exc:
-            raise Invalid(N_("periods: %(error)s"), error=str(exc)) from None
+            raise Invalid(N_("periods: %(error)s"), error=Phrase(exc.message, exc.fields)) from None
         if periods and chunk[0].kind != periods[0].kind:
             raise Invalid(N_("periods %(text)r: every range must use the same kind of period"), text=text)
         overlap = sorted(set(chunk) & set(periods))

@@ -58,7 +58,9 @@ def _period(text: str) -> Period:
         return today_period()
     try:
         found = parse_period(text)
-    except PeriodError:
+    except PeriodError as exc:
+        if exc.fields:  # a period written right, its year out of range: say so
+            raise Invalid(exc.message, where="period", **exc.fields) from None
         found = None
     if found is None or found.kind != "month":
         raise Invalid(N_("period: %(value)r is not a month (expected e.g. 2026-03)"), value=text[:10], where="period")

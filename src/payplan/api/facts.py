@@ -19,7 +19,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, RawBody
+from litestar.params import FromPath, FromQuery, RawBody
 
 from payplan.access.users import User
 from payplan.api import mapped
@@ -74,16 +74,18 @@ _QUEUED = ResponseSpec(JobStatus, description="Queued for the workers (PAYPLAN_J
 @post("/{kind:str}", guards=[may_import], sync_to_thread=True, status_code=200, operation_class=UploadOperation,
       responses={**problem_responses(400, 401, 403, 409, 413, 415, 422), 202: _QUEUED})
 def import_facts(kind: FromPath[FactKind], request: Request, body: RawBody,
-                 db: NamedDependency[Database]) -> ImportReport | Response[JobStatus]:
-    """Import one fact file of `kind`; all rows or none, one audit record. With PAYPLAN_JOBS=workers
-    the file is queued with its job for `payplan worker` (202, Location: /jobs/{id})."""
+                 db: NamedDependency[Database], update: FromQuery[bool] = False) -> ImportReport | Response[JobStatus]:
+    """Import one fact file of `kind`; all rows or none, one audit record. `update=true`: a row
+    stored before with other content (a deal the CRM has since won or cancelled) is changed, each
+    change listed in `changed` and the audit row; else it refuses the file (422 names the row). With
+    PAYPLAN_JOBS=workers the file is queued with its job for `payplan worker` (202, Location: /jobs/{id})."""
     user: User = request.user
     fmt = _format(request)
     if request.app.state.settings.jobs == "workers":
         status = db.write(lambda conn: job_status(conn, enqueue_import(conn, {f"{kind}.{fmt}": body}, user,
-                                                                       upload=kind)))
+                                                                       upload=kind, update=update)))
         return Response(status, status_code=202, headers={"Location": f"/jobs/{status.id}"})
-    return db.write(import_upload, kind, fmt, body, user)
+    return db.write(import_upload, kind, fmt, body, user, update)
 
 
 def router(max_upload_bytes: int) -> Router:

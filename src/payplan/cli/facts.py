@@ -13,9 +13,10 @@ from pathlib import Path
 import click
 
 from payplan.cli.database import acting, as_user
-from payplan.cli.language import _
+from payplan.cli.language import _, ngettext
 from payplan.cli.worker import new_rows, queued_job
 from payplan.facts.audited import import_directory
+from payplan.facts.changes import FactChange, counts
 from payplan.facts.mapped_imports import MappedReport, import_mapped
 from payplan.facts.mapping import load_mapping
 from payplan.jobs.imports import directory_files, enqueue_import, enqueue_mapped
@@ -29,8 +30,12 @@ from payplan.settings import get_settings
 @click.option("--check", is_flag=True, help="With --mapping: import nothing, say what would be imported.")
 @click.option("--no-wait", is_flag=True, help="Queue the import as a job and print the job's number at once "
                                               "(see: payplan jobs show N).")
+@click.option("--update", is_flag=True, help="Record rows the CRM changed since they were imported (a deal won, "
+                                             "lost or cancelled since) instead of refusing the file; each change "
+                                             "is printed and audited.")
 @as_user
-def import_cmd(source: Path, mapping: Path | None, check: bool, as_name: str, no_wait: bool = False) -> None:
+def import_cmd(source: Path, mapping: Path | None, check: bool, as_name: str, no_wait: bool = False,
+               update: bool = False) -> None:
     """Import the fact files in DIR, or a CRM EXPORT through --mapping (idempotent; all or nothing).
 
     With PAYPLAN_JOBS=workers an import is a job for `payplan worker` (its files, and the mapping's,
@@ -39,12 +44,17 @@ def import_cmd(source: Path, mapping: Path | None, check: bool, as_name: str, no
         if check or not source.is_dir():
             raise click.UsageError(_("give a directory of fact files, or an export with --mapping"))
         files = directory_files(source)
+        changes: list[FactChange] = []
         if no_wait or get_settings().jobs == "workers":
-            counts = _as_job(as_name, no_wait, lambda conn, user: enqueue_import(conn, files, user))
+            counts = _as_job(as_name, no_wait, lambda conn, user: enqueue_import(conn, files, user, update=update))
         else:
-            counts = acting(as_name, lambda conn, user: import_directory(conn, source, user))
+            counts = acting(as_name, lambda conn, user: import_directory(conn, source, user,
+                                                                         changes if update else None))
         _say(counts)
+        _say_changes(changes)
         return
+    if update:
+        raise click.UsageError(_("--update imports a directory of fact files, not an export with --mapping"))
     if source.is_dir():
         raise click.UsageError(_("with --mapping, give the export file, not a directory"))
     _import_export(source, mapping, check, as_name, no_wait)
@@ -77,6 +87,15 @@ def _say(counts: dict[str, int] | None) -> None:
     """The new rows per kind (nothing after --no-wait: the job's number was said)."""
     for kind, count in (counts or {}).items():
         click.echo(new_rows(kind, count))
+
+
+def _say_changes(changes: list[FactChange]) -> None:
+    """Each row the import changed, column by column (an empty value said as such)."""
+    for kind, count in counts(changes).items():
+        click.echo(ngettext("%(kind)s: %(num)s row changed", "%(kind)s: %(num)s rows changed", count, kind=kind))
+    for c in changes:
+        click.echo("  " + _("%(key)s, %(column)s: %(before)s → %(now)s", key=c.key, column=c.column,
+                            before=c.before or _("empty"), now=c.now or _("empty")))
 
 
 def _show(report: MappedReport) -> None:

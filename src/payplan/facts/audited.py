@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from payplan.access.users import User
 from payplan.errors import Forbidden
 from payplan.facts import importers
+from payplan.facts.changes import FactChange, audit_detail, counts
 from payplan.facts.imports import import_facts
 from payplan.facts.read import read_facts
 from payplan.facts.rows import FactSet
@@ -32,24 +33,31 @@ def may_import(role: str, kind: str) -> bool:
     return allowed is None or kind in allowed
 
 
-def import_directory(conn: Connection, directory: str | Path, actor: User) -> dict[str, int]:
-    """Read, validate and import every fact file in `directory`; new rows per kind."""
+def import_directory(conn: Connection, directory: str | Path, actor: User,
+                     changes: list[FactChange] | None = None) -> dict[str, int]:
+    """Read, validate and import every fact file in `directory`; new rows per kind (`changes`:
+    see `import_fact_set`)."""
     facts = read_facts(directory)
     _require(actor, [kind for kind in facts.sources])
-    return import_fact_set(conn, facts, actor)
+    return import_fact_set(conn, facts, actor, changes=changes)
 
 
 def import_fact_set(conn: Connection, facts: FactSet, actor: User,
-                    mapping: tuple[str, int] | None = None) -> dict[str, int]:
+                    mapping: tuple[str, int] | None = None, changes: list[FactChange] | None = None) -> dict[str, int]:
     """Import validated facts (e.g. from an upload) and audit each file read; `mapping`: the (id,
-    version) of the mapping a CRM export came through, named in the audit row and the import's record."""
+    version) of the mapping a CRM export came through, named in the audit row and the import's record.
+    `changes`: a list to record rows the CRM changed in (`payplan.facts.changes`), each named in
+    the audit row; without it such a row refuses its file."""
     _require(actor, list(facts.sources))
-    inserted = import_facts(conn, facts)
-    if any(inserted.values()):
+    inserted = import_facts(conn, facts, changes)
+    changed = counts(changes or [])
+    if any(inserted.values()) or changed:
         statistics.analyze(conn)  # SQLite plans the run's aggregates from them
-    importers.record(conn, facts, actor.id, inserted, mapping)
+    touched = {kind: inserted.get(kind, 0) + changed.get(kind, 0) for kind in facts.sources}
+    importers.record(conn, facts, actor.id, touched, mapping, changes or [])
     for kind, source in facts.sources.items():
-        detail = {"kind": kind, "rows": len(getattr(facts, kind)), "new_rows": inserted.get(kind, 0)}
+        detail = {"kind": kind, "rows": len(getattr(facts, kind)), "new_rows": inserted.get(kind, 0),
+                  **audit_detail(changes or [], kind)}
         if mapping is not None:
             detail |= {"mapping": mapping[0], "mapping_version": mapping[1]}
         audit.record(conn, actor.name, "facts.import", f"file {source}", detail, covers=[f"facts {kind}"])

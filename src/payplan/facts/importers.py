@@ -17,6 +17,7 @@ from datetime import date
 from sqlalchemy import Connection, func, insert, select
 
 from payplan.core.periods import PeriodError, parse_period
+from payplan.facts.changes import FactChange
 from payplan.facts.rows import FactSet
 from payplan.store.records import now_text
 from payplan.store.schema import deals
@@ -52,14 +53,18 @@ def days_of(facts: FactSet, kind: str) -> tuple[date, date] | None:
 
 
 def record(conn: Connection, facts: FactSet, user_id: int, inserted: dict[str, int],
-           mapping: tuple[str, int] | None = None) -> None:
-    """One `fact_imports` row per file of `facts` that added rows and carries days; `mapping`: the
-    (id, version) of the mapping a CRM export came through."""
+           mapping: tuple[str, int] | None = None, changes: list[FactChange] = ()) -> None:
+    """One `fact_imports` row per file of `facts` that added or changed rows and carries days;
+    `mapping`: the (id, version) of the mapping a CRM export came through. A changed row also
+    counts on the days it counted on before (a deal's old close day)."""
     mapping_id, mapping_version = mapping or (None, None)
     for kind, source in facts.sources.items():
         if not inserted.get(kind, 0):
             continue
         span = credited_days(conn, facts) if kind == "credits" else days_of(facts, kind)
+        earlier = [c.earlier_day for c in changes if c.kind == kind and c.earlier_day is not None]
+        if earlier:
+            span = (min(earlier + list(span or earlier)), max(earlier + list(span or earlier)))
         if span is not None:
             conn.execute(insert(fact_imports).values(user_id=user_id, kind=kind, source=source[:300],
                                                      first_day=span[0], last_day=span[1],

@@ -19,6 +19,7 @@ import msgspec
 from sqlalchemy import Connection, String, Table, func, select, tuple_
 
 from payplan.errors import Phrase
+from payplan.facts.changes import FactChange, apply, said
 from payplan.facts.inserts import REBUILD_ROWS, Columns, insert_rows
 from payplan.facts.problems import FactError, FactProblem
 from payplan.facts.rows import FactSet
@@ -33,11 +34,13 @@ _FIELDS = msgspec.json.Decoder(dict[str, Decimal])
 
 
 @collector_paused()  # lists of values for every row, no cycles (payplan.gcpause)
-def import_facts(conn: Connection, facts: FactSet) -> dict[str, int]:
+def import_facts(conn: Connection, facts: FactSet, changes: list[FactChange] | None = None) -> dict[str, int]:
     """Store `facts`; return the number of new rows per kind ("deals": 120, …).
 
     Files are imported in dependency order (reps first). The caller owns the outer
-    transaction: commit it to keep what was imported.
+    transaction: commit it to keep what was imported. With a `changes` list, a row stored
+    with other content is updated and its changed columns appended (`payplan.facts.changes`)
+    instead of refusing the file.
     """
     inserted: dict[str, int] = {}
     for kind, columns in COLUMNS.items():
@@ -45,17 +48,18 @@ def import_facts(conn: Connection, facts: FactSet) -> dict[str, int]:
         if kind == "reps":
             rows = managers_first(rows)
         source = facts.sources.get(kind, f"{kind}.csv")
-        inserted[kind] = _import_file(conn, schema.FACT_TABLES[kind], source, list(rows), columns)
+        inserted[kind] = _import_file(conn, schema.FACT_TABLES[kind], source, list(rows), columns, changes)
     return inserted
 
 
-def _import_file(conn: Connection, table: Table, source: str, rows: list[Any], columns: Columns) -> int:
+def _import_file(conn: Connection, table: Table, source: str, rows: list[Any], columns: Columns,
+                 changes: list[FactChange] | None = None) -> int:
     if not rows:
         return 0
     with conn.begin_nested():
         empty = conn.execute(select(1).select_from(table).limit(1)).first() is None
         nothing_to_look_up = empty or _none_in_range(conn, table, rows, columns)
-        new = rows if nothing_to_look_up else _new_rows(conn, table, source, rows, columns)
+        new = rows if nothing_to_look_up else _new_rows(conn, table, source, rows, columns, changes)
         insert_rows(conn, table, columns, new, rebuild=_few_stored(conn, table, len(new), empty))
     return len(new)
 
@@ -81,8 +85,10 @@ def _none_in_range(conn: Connection, table: Table, rows: list[Any], columns: Col
     return conn.execute(found).first() is None
 
 
-def _new_rows(conn: Connection, table: Table, source: str, rows: list[Any], columns: Columns) -> list[Any]:
-    """The rows not stored yet; FactError naming each row stored with other content."""
+def _new_rows(conn: Connection, table: Table, source: str, rows: list[Any], columns: Columns,
+              changes: list[FactChange] | None = None) -> list[Any]:
+    """The rows not stored yet; FactError naming each row stored with other content (updated
+    instead, its changes appended, when there is a `changes` list)."""
     records = [{column: get(row) for column, get in columns.items()} for row in rows]
     stored = _stored(conn, table, records)
     key_columns = [c.name for c in table.primary_key.columns]
@@ -91,6 +97,11 @@ def _new_rows(conn: Connection, table: Table, source: str, rows: list[Any], colu
         old = stored.get(tuple(record[c] for c in key_columns))
         if old is None:
             new.append(row)
+        elif changes is not None:
+            found = _changed(table.name, key_columns, record, old)
+            if found:
+                apply(conn, table, key_columns, record)
+                changes += found
         elif (problem := _conflict(source, row.row, table.name, key_columns, record, old)) is not None:
             problems.append(problem)
     if problems:
@@ -127,6 +138,25 @@ def _conflict(source: str, number: int, kind: str, keys: list[str], record: Reco
                                N_("%(ident)s is already stored with %(stored)s, the file has %(value)s"),
                                {"ident": ident, "stored": written(stored), "value": written(value)})
     return None
+
+
+def _changed(kind: str, keys: list[str], record: Record, old: Any) -> list[FactChange]:
+    """Every column of `record` stored with other content, named and written as in the file."""
+    names = FILE_COLUMNS.get(kind, {})
+    ident = ", ".join(f"{names.get(k, k)} {written(record[k])}" for k in keys)
+    found = []
+    for column, value in record.items():
+        if column in keys or _same(column, old[column], value):
+            continue
+        if column == "fields":  # each extra column by its own name
+            before, now = _FIELDS.decode(old[column]), _FIELDS.decode(value)
+            found += [FactChange(kind, ident, k, said(written(before.get(k))), said(written(now.get(k))))
+                      for k in sorted({*before, *now}) if before.get(k) != now.get(k)]
+            continue
+        earlier = old[column] if isinstance(old[column], date) and not isinstance(old[column], datetime) else None
+        found.append(FactChange(kind, ident, names.get(column, column), said(written(old[column])),
+                                said(written(value)), earlier))
+    return found
 
 
 # A table column's name in the fact file, where the two differ (an instant is its day's column).

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, select
 
 from payplan.access.users import User
 from payplan.facts.audited import import_fact_set
+from payplan.facts.changes import FactChange
 from payplan.facts.checks import check_references
 from payplan.facts.files import read_records
 from payplan.facts.problems import FactError, FactProblem
@@ -42,15 +43,19 @@ class ImportReport(msgspec.Struct):
     rows: int
     inserted: int
     sha256: str
+    changed: list[FactChange] = []  # rows stored before whose columns the file changed (`update`)
 
 
-def import_upload(conn: Connection, kind: str, fmt: str, data: bytes, actor: User) -> ImportReport:
-    """Validate and store one uploaded file of `kind` ("deals") in format `fmt` ("csv"/"json")."""
+def import_upload(conn: Connection, kind: str, fmt: str, data: bytes, actor: User,
+                  update: bool = False) -> ImportReport:
+    """Validate and store one uploaded file of `kind` ("deals") in format `fmt` ("csv"/"json");
+    `update`: rows stored with other content are changed, not refused (`payplan.facts.changes`)."""
     name = f"{kind}.{fmt}"
     rows = parse_upload(kind, name, data)
     check_against_store(conn, kind, name, rows)
-    inserted = import_fact_set(conn, FactSet(**{kind: rows}, sources={kind: name}), actor)[kind]
-    return ImportReport(kind, name, len(rows), inserted, hashlib.sha256(data).hexdigest())
+    changes: list[FactChange] | None = [] if update else None
+    inserted = import_fact_set(conn, FactSet(**{kind: rows}, sources={kind: name}), actor, changes=changes)[kind]
+    return ImportReport(kind, name, len(rows), inserted, hashlib.sha256(data).hexdigest(), changes or [])
 
 
 def parse_upload(kind: str, name: str, data: bytes) -> tuple:

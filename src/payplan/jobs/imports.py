@@ -54,13 +54,15 @@ def directory_files(folder: Path) -> dict[str, bytes]:
 
 
 def enqueue_import(conn: Connection, files: dict[str, bytes], actor: User, *, upload: str | None = None,
-                   idempotency_key: str | None = None) -> int:
-    """Queue the import of `files` (a directory's, by name; or one file of kind `upload`); the job's id."""
+                   idempotency_key: str | None = None, update: bool = False) -> int:
+    """Queue the import of `files` (a directory's, by name; or one file of kind `upload`); the job's id.
+    `update`: rows the CRM changed are recorded as changes (`payplan.facts.changes`), not refused."""
     if not files:
         raise Invalid(N_("there is no fact file to import"))
     kinds = [upload] if upload else sorted({name.rsplit(".", 1)[0] for name in files})
     sent = {INPUT + name: (name, data) for name, data in files.items()}
-    return _enqueue(conn, kinds, sent, {"upload": upload}, actor, idempotency_key)
+    what = {"upload": upload, **({"update": True} if update else {})}  # an import without it keeps its key
+    return _enqueue(conn, kinds, sent, what, actor, idempotency_key)
 
 
 def enqueue_mapped(conn: Connection, mapping_path: Path, name: str, data: bytes, actor: User, *,
@@ -140,12 +142,13 @@ def _import(conn: Connection, sent: dict[str, bytes], actor: User, params: dict)
         return {mapped.kind: mapped.inserted}, list(mapped.skipped)
     if upload := params.get("upload"):
         ((name, data),) = files.items()
-        report = import_upload(conn, upload, name.rsplit(".", 1)[-1], data, actor)
+        report = import_upload(conn, upload, name.rsplit(".", 1)[-1], data, actor, bool(params.get("update")))
         return {report.kind: report.inserted}, []
+    changes = [] if params.get("update") else None  # said in the audit row
     with tempfile.TemporaryDirectory(prefix="payplan-import-job-") as folder:
         for name, data in files.items():
             (Path(folder) / Path(name).name).write_bytes(data)
-        return import_directory(conn, folder, actor), []
+        return import_directory(conn, folder, actor, changes), []
 
 
 def _problems(exc: FactError) -> Invalid:

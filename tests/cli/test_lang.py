@@ -150,7 +150,10 @@ def test_service_tables_in_ukrainian(tmp_path):
     assert header.index("План") == row.index("ae-2026@1") and header.index("Період") == row.index("2026-03")
     assert len(header) <= len(row)
     wrong = payplan("--lang", "uk", "runs", "list", "--period", "2026-3", env=env)
-    assert wrong.returncode == 2 and "2026-3" in wrong.stderr and "Traceback" not in wrong.stderr
+    assert wrong.returncode == 2 and "'2026-3' не є періодом (очікується 2026-03" in wrong.stderr
+    month = payplan("--lang", "uk", "evaluate", "--plan", "plans/ae-2026-v1.toml", "--data", "examples/demo",
+                    "--period", "2026-13", env=env)
+    assert (month.returncode, month.stderr) == (2, "помилка: '2026-13': місяць має бути від 01 до 12\n")
     shown = uk("runs", "show", "1", "--as", "admin")
     assert "розрахунок 1: звичайний, ae-2026@1, 2026-03, чернетка (редакція" in shown
     assert f"разом: 18{NBSP}593,20" in shown and f"2{NBSP}626,52" in shown

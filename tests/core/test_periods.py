@@ -37,4 +37,4 @@ def test_a_range_reaching_past_the_last_year_is_refused_by_its_end():
 def test_the_other_period_errors_are_plain_sentences():
     with pytest.raises(PeriodError) as caught:
         parse_period("2026-13")
-    assert str(caught.value) == "'2026-13': month must be 01..12" and caught.value.fields == {}
+    assert str(caught.value) == "'2026-13': month must be 01..12" and caught.value.fields == {"text": "2026-13"}

@@ -72,5 +72,5 @@ def a_period(ctx: click.Context, param: click.Parameter, value: str | None) -> s
         try:
             parse_period(value)
         except PeriodError as exc:
-            raise click.BadParameter(str(exc)) from None
+            raise click.BadParameter(_(exc.message, **exc.fields)) from None
     return value

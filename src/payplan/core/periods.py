@@ -107,14 +107,14 @@ def parse_period(text: str) -> Period:
     if m := _MONTH.match(text):
         month = int(m.group(2))
         if not 1 <= month <= 12:
-            raise PeriodError(f"{text!r}: month must be 01..12")
+            raise PeriodError(N_("%(text)r: month must be 01..12"), text=text)
         period = Period(int(m.group(1)), "month", month)
     elif m := _QUARTER.match(text):
         period = Period(int(m.group(1)), "quarter", int(m.group(2)))
     elif m := _YEAR.match(text):
         period = Period(int(m.group(1)), "year", 1)
     else:
-        raise PeriodError(f"{text!r} is not a period (expected 2026-03, 2026-Q1 or 2026)")
+        raise PeriodError(N_("%(text)r is not a period (expected 2026-03, 2026-Q1 or 2026)"), text=text)
     if not FIRST_YEAR <= period.year <= LAST_YEAR:
         raise PeriodError(N_("%(text)r: the year must be from %(first)s to %(last)s"), text=text, first=FIRST_YEAR,
                           last=LAST_YEAR)
@@ -128,14 +128,14 @@ def parse_range(text: str) -> list[Period]:
         return [parse_period(first)]
     start, stop = parse_period(first), parse_period(last)
     if start.kind != stop.kind:
-        raise PeriodError(f"{text!r}: both ends of a range must be the same kind of period")
+        raise PeriodError(N_("%(text)r: both ends of a range must be the same kind of period"), text=text)
     if stop < start:
-        raise PeriodError(f"{text!r}: the range ends before it starts")
+        raise PeriodError(N_("%(text)r: the range ends before it starts"), text=text)
     periods = [start]
     while periods[-1] != stop:
         periods.append(periods[-1].next())
         if len(periods) > 1200:
-            raise PeriodError(f"{text!r}: range too long")
+            raise PeriodError(N_("%(text)r: range too long"), text=text)
     return periods
 
 

@@ -83,7 +83,7 @@ def periods_for(plan: Plan, text: str) -> list[Period]:
     try:
         periods = parse_range(text)
     except PeriodError as exc:
-        raise UsageError(N_("%(reason)s"), reason=str(exc)) from None
+        raise UsageError(exc.message, **exc.fields) from None  # said in the reader's language
     if periods[0].kind != plan.period:
         example = period_of(periods[0].start, plan.period).key
         raise UsageError(N_("plan %(plan)s pays by %(kind)s: give a period such as %(example)s, not %(text)s"),

@@ -75,7 +75,7 @@ def choose_period(conn: Connection, text: str | None, today: date | None = None)
         try:
             return parse_period(text)  # its year leaves a previous and a next period
         except PeriodError as exc:
-            if exc.fields:  # a period written right, its year out of range: say so
+            if "first" in exc.fields:  # a period written right, its year out of range: say so
                 raise Invalid(exc.message, where="period", **exc.fields) from None
             raise Invalid(N_("period %(period)r is not a period such as 2026-03"), period=text,
                           where="period") from None

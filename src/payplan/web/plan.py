@@ -59,7 +59,7 @@ def _period(text: str) -> Period:
     try:
         found = parse_period(text)
     except PeriodError as exc:
-        if exc.fields:  # a period written right, its year out of range: say so
+        if "first" in exc.fields:  # a period written right, its year out of range: say so
             raise Invalid(exc.message, where="period", **exc.fields) from None
         found = None
     if found is None or found.kind != "month":

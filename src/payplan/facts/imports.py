@@ -124,20 +124,15 @@ def _stored(conn: Connection, table: Table, records: list[Record]) -> dict[tuple
 
 
 def _conflict(source: str, number: int, kind: str, keys: list[str], record: Record, old: Any) -> FactProblem | None:
-    """The first column of `record` stored with other content, named and written as in the file."""
-    names = FILE_COLUMNS.get(kind, {})
-    for column, value in record.items():
-        if column not in keys and not _same(column, old[column], value):
-            ident = ", ".join(f"{names.get(k, k)} {written(record[k])}" for k in keys)
-            name, stored = names.get(column, column), old[column]
-            if column == "fields":  # the first extra column that differs, by its own name
-                stored_fields, fields = _FIELDS.decode(old[column]), _FIELDS.decode(value)
-                name = next(k for k in sorted({*stored_fields, *fields}) if stored_fields.get(k) != fields.get(k))
-                stored, value = stored_fields.get(name), fields.get(name)
-            return FactProblem(source, number, name,
-                               N_("%(ident)s is already stored with %(stored)s, the file has %(value)s"),
-                               {"ident": ident, "stored": written(stored), "value": written(value)})
-    return None
+    """The first column of `record` stored with other content (`_changed`), named and written as in the file."""
+    found = _changed(kind, keys, record, old)
+    if not found:
+        return None
+    first = found[0]
+    return FactProblem(source, number, first.column,
+                       N_("%(ident)s is already stored with %(stored)s, the file has %(value)s"),
+                       {"ident": first.key, "stored": first.before or Phrase(N_("empty")),
+                        "value": first.now or Phrase(N_("empty"))})
 
 
 def _changed(kind: str, keys: list[str], record: Record, old: Any) -> list[FactChange]:

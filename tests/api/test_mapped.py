@@ -141,3 +141,39 @@ def test_under_workers_an_export_is_queued_with_its_mapping_and_a_check_is_not(c
     assert (done["state"], done["imported"]) == ("done", {"deals": 2})
     stored = deals(company, "CRM1", "CRM2")
     assert stored["CRM1"].rep_id == "A1" and stored["CRM1"].amount == Decimal("1500.50")
+
+
+def test_a_deal_won_since_its_import_is_recorded_with_update(mapped_client, company):
+    post(mapped_client, company, EXPORT)
+    won = EXPORT.replace("02.03.2026;;In progress".encode(), b"02.03.2026;20.03.2026;Closed Won")
+    refused = post(mapped_client, company, won)
+    assert refused.status_code == 422 and deals(company, "CRM2")["CRM2"].status == "open"
+    assert refused.json()["errors"][0] == {
+        "message": "Deal CRM2 is already stored with empty, the file has 2026-03-20", "file": "crm.csv", "row": 3,
+        "column": "Closed"}
+    done = post(mapped_client, company, won, query="?file=crm.csv&update=true")
+    assert done.status_code == 200, done.text
+    assert [(c["key"], c["column"], c["before"], c["now"]) for c in done.json()["changed"]] == [
+        ("Deal CRM2", "Closed", "", "2026-03-20"), ("Deal CRM2", "Stage", "open", "won")]
+    stored = deals(company, "CRM2")["CRM2"]
+    assert (stored.status, str(stored.closed_at)) == ("won", "2026-03-20")
+    assert post(mapped_client, company, won, query="?file=crm.csv&update=true").json()["changed"] == []
+
+
+def test_under_workers_an_update_job_counts_the_rows_it_changed(company, tmp_path):
+    from payplan.jobs.worker import work_once
+
+    folder = tmp_path / "mappings"
+    folder.mkdir()
+    (folder / "crm-deals.toml").write_text(MAPPING, encoding="utf-8")
+    settings = msgspec.structs.replace(settings_for(company.url), mappings=str(folder), jobs="workers")
+    won = EXPORT.replace("02.03.2026;;In progress".encode(), b"02.03.2026;20.03.2026;Closed Won")
+    with TestClient(create_app(settings)) as client:
+        locations = [post(client, company, EXPORT).headers["location"],
+                     post(client, company, won, query="?file=crm.csv&update=true").headers["location"]]
+        while work_once(company.engine, "test-worker"):
+            pass
+        first, second = (client.get(where, headers=company.headers("finance")).json() for where in locations)
+    assert (first["state"], first["imported"], first["changed"]) == ("done", {"deals": 2}, {})
+    assert (second["state"], second["imported"], second["changed"]) == ("done", {"deals": 0}, {"deals": 1})
+    assert deals(company, "CRM2")["CRM2"].status == "won"

@@ -58,3 +58,42 @@ def test_a_bad_export_is_named_and_nothing_is_imported(cli, tmp_path):
 def test_the_directory_form_still_works_and_arguments_are_checked(cli):
     assert cli("import", str(EXPORT), "--as", "fin", ok=False).returncode == 2  # a file without --mapping
     assert cli("import", "--mapping", str(MAPPING), str(EXPORT.parent), "--as", "fin", ok=False).returncode == 2
+
+
+def test_an_open_deal_won_since_is_refused_then_recorded_with_update(cli, tmp_path):
+    cli("import", "--mapping", str(MAPPING), str(EXPORT), "--as", "fin")
+    later = tmp_path / "later.csv"
+    later.write_bytes(EXPORT.read_bytes().replace(b",Open,Sales,2026-02-26 12:00:00,,", b",Won,Sales,2026-02-26 "
+                                                  b"12:00:00,2026-03-20 10:00:00,"))
+    refused = cli("import", "--mapping", str(MAPPING), str(later), "--as", "fin", ok=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr == ("error: later.csv row 4, column Deal - Deal closed on: Deal - ID 103 is already stored "
+                              "with empty, the file has 2026-03-20\n")  # the export's own row, column and id
+    checked = cli("import", "--mapping", str(MAPPING), str(later), "--check", "--update", "--as", "fin").stdout
+    assert checked.splitlines()[-3:] == ["deals: 1 row would change",
+                                         "  Deal - ID 103, Deal - Deal closed on: empty → 2026-03-20",
+                                         "  Deal - ID 103, Deal - Status: open → won"]
+    assert ("103", "MGR01", "open", 4121547, 1731050) in stored(cli.db)  # a check writes nothing
+    done = cli("import", "--mapping", str(MAPPING), str(later), "--update", "--as", "fin").stdout
+    assert "deals: 3 rows imported (0 new), 1 skipped" in done and "deals: 1 row changed" in done
+    with sqlite3.connect(cli.db) as conn:
+        assert conn.execute("SELECT status, closed_at FROM deals WHERE id = '103'").fetchone() == ("won", "2026-03-20")
+    again = cli("import", "--mapping", str(MAPPING), str(later), "--update", "--as", "fin").stdout
+    assert "changed" not in again and "(0 new)" in again
+
+
+def test_an_update_queued_as_a_job_counts_its_changes_in_jobs_show(cli, tmp_path):
+    import time
+
+    cli("import", "--mapping", str(MAPPING), str(EXPORT), "--as", "fin")
+    later = tmp_path / "later.csv"
+    later.write_bytes(EXPORT.read_bytes().replace(b",Open,Sales,2026-02-26 12:00:00,,", b",Won,Sales,2026-02-26 "
+                                                  b"12:00:00,2026-03-20 10:00:00,"))
+    job = cli("import", "--mapping", str(MAPPING), str(later), "--update", "--no-wait", "--as", "fin").stdout
+    number = job.splitlines()[0]
+    for _ in range(120):  # the detached local worker imports it
+        shown = cli("jobs", "show", number).stdout
+        if "done" in shown:
+            break
+        time.sleep(0.5)
+    assert shown.strip() == f"job {number}: done, imported nothing new; deals: 1 row changed; 1 row skipped by the mapping"

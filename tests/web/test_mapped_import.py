@@ -98,3 +98,21 @@ def test_under_workers_the_import_opens_its_job_page_and_a_check_answers_at_once
     assert '<span id="skipped">1 row skipped by the mapping</span>' in done  # row 5: a partner deal
     rows = stored(company)
     assert set(rows) == {"101", "102", "103"} and rows["101"].rep_id == "MGR01"
+
+
+def test_record_changes_takes_a_deal_won_since_and_lists_it(finance, company):
+    upload(finance, EXPORT)
+    later = EXPORT.replace(b",Open,Sales,2026-02-26 12:00:00,,", b",Won,Sales,2026-02-26 12:00:00,2026-03-20 10:00:00,")
+    refused = upload(finance, later)
+    assert refused.status_code == 422 and "Deal - ID 103 is already stored with empty" in refused.text
+    assert 'id="update"' in refused.text and stored(company)["103"].status == "open"
+    data = {"_csrf_token": finance.cookies.get("payplan_csrf"), "kind": "deals", "mapping": "pipedrive-deals",
+            "update": "1"}
+    done = finance.post("/finance/import", data=data, files={"file": ("pipedrive.csv", later, "text/csv")},
+                        headers=HTML)
+    assert done.status_code == 200, done.text
+    changed = done.text[done.text.index('id="changed"'):]
+    assert "1 stored row changed:" in changed
+    assert "<li>Deal - ID 103, Deal - Deal closed on: empty → 2026-03-20</li>" in changed
+    assert "<li>Deal - ID 103, Deal - Status: open → won</li>" in changed
+    assert stored(company)["103"].status == "won"

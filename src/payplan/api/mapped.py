@@ -3,9 +3,10 @@
 Mappings are read, at each request, from the folder the settings name
 (`PAYPLAN_MAPPINGS`, default `./mappings`); one is chosen by its id. The body is the
 export itself (CSV as `text/csv`, XLSX as its own media type or
-`application/octet-stream`); `?file=` names it in problems and `?check=true` only
-checks. Who may import which kind is `payplan.facts.audited`'s rule. Under
-PAYPLAN_JOBS=workers an import is queued, the mapping's file travelling with the job
+`application/octet-stream`); `?file=` names it in problems, `?check=true` only
+checks and `?update=true` records the rows the CRM changed since their import. Who
+may import which kind is `payplan.facts.audited`'s rule. Under PAYPLAN_JOBS=workers an
+import is queued, the mapping's file travelling with the job
 (`payplan.jobs.imports.enqueue_mapped`). Must stay thin: mapping and storing are
 `payplan.facts.mapped_imports`.
 """
@@ -68,8 +69,11 @@ _QUEUED = ResponseSpec(JobStatus, description="Queued for the workers (PAYPLAN_J
       responses={**problem_responses(400, 401, 403, 404, 409, 413, 415, 422), 202: _QUEUED})
 def import_through_mapping(mapping: FromPath[str], request: Request, body: RawBody, db: NamedDependency[Database],
                            file: FromQuery[str | None] = None,
-                           check: FromQuery[bool] = False) -> MappedReport | Response[JobStatus]:
+                           check: FromQuery[bool] = False,
+                           update: FromQuery[bool] = False) -> MappedReport | Response[JobStatus]:
     """Import one CRM export through the mapping `mapping`: all rows or none (or, checked, nothing).
+    `update=true`: a row stored with other content (a deal the CRM cancelled since) is changed and
+    listed in `changed`, not refused.
     With PAYPLAN_JOBS=workers an import (not a check) is queued for `payplan worker` (202, Location: /jobs/{id})."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in MEDIA:
@@ -81,9 +85,9 @@ def import_through_mapping(mapping: FromPath[str], request: Request, body: RawBo
     user: User = request.user
     if request.app.state.settings.jobs == "workers" and not check:
         path = mapping_path(mappings_folder(request), loaded.id)
-        status = db.write(lambda conn: job_status(conn, enqueue_mapped(conn, path, name, body, user)))
+        status = db.write(lambda conn: job_status(conn, enqueue_mapped(conn, path, name, body, user, update=update)))
         return Response(status, status_code=202, headers={"Location": f"/jobs/{status.id}"})
-    return db.write(import_mapped, loaded, name, body, user, check)
+    return db.write(lambda conn: import_mapped(conn, loaded, name, body, user, check, update=update))
 
 
 ROUTES = [list_mappings, import_through_mapping]

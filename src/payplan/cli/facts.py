@@ -14,7 +14,7 @@ import click
 
 from payplan.cli.database import acting, as_user
 from payplan.cli.language import _, ngettext
-from payplan.cli.worker import new_rows, queued_job
+from payplan.cli.worker import changed_rows, new_rows, queued_job
 from payplan.facts.audited import import_directory
 from payplan.facts.changes import FactChange, counts
 from payplan.facts.mapped_imports import MappedReport, import_mapped
@@ -53,34 +53,39 @@ def import_cmd(source: Path, mapping: Path | None, check: bool, as_name: str, no
         _say(counts)
         _say_changes(changes)
         return
-    if update:
-        raise click.UsageError(_("--update imports a directory of fact files, not an export with --mapping"))
     if source.is_dir():
         raise click.UsageError(_("with --mapping, give the export file, not a directory"))
-    _import_export(source, mapping, check, as_name, no_wait)
+    _import_export(source, mapping, check, as_name, no_wait, update)
 
 
-def _import_export(source: Path, mapping: Path, check: bool, as_name: str, no_wait: bool) -> None:
+def _import_export(source: Path, mapping: Path, check: bool, as_name: str, no_wait: bool, update: bool) -> None:
     """A CRM export through `mapping`: checked or imported here, or imported as a job."""
     if no_wait and check:
         raise click.UsageError(_("--check says now what an import would do: it is not queued"))
     data = source.read_bytes()
     if (no_wait or get_settings().jobs == "workers") and not check:
-        _say(_as_job(as_name, no_wait, lambda conn, user: enqueue_mapped(conn, mapping, source.name, data, user)))
+        _say(_as_job(as_name, no_wait, lambda conn, user: enqueue_mapped(conn, mapping, source.name, data, user,
+                                                                         update=update)))
         return
     loaded = load_mapping(mapping)
     report: MappedReport = acting(as_name, lambda conn, user: import_mapped(  # type: ignore[assignment]
-        conn, loaded, source.name, data, user, check, lambda message: _(message)))
+        conn, loaded, source.name, data, user, check, lambda message: _(message), update))
     _show(report)
+    _say_changes(report.changed, report.checked_only)
     if report.problem_count:
         raise SystemExit(1)
 
 
 def _as_job(as_name: str, no_wait: bool, enqueue) -> dict[str, int] | None:
     """Queue the import; with `no_wait` print the job's number (a local worker imports it on the
-    default) and give None, else wait for the workers and give the new rows per kind."""
+    default) and give None, else wait for the workers, say how many stored rows it changed, and
+    give the new rows per kind."""
     status = queued_job(as_name, no_wait, enqueue)
-    return None if status is None else status.imported
+    if status is None:
+        return None
+    for kind, count in status.changed.items():
+        click.echo(changed_rows(kind, count))
+    return status.imported
 
 
 def _say(counts: dict[str, int] | None) -> None:
@@ -89,10 +94,13 @@ def _say(counts: dict[str, int] | None) -> None:
         click.echo(new_rows(kind, count))
 
 
-def _say_changes(changes: list[FactChange]) -> None:
-    """Each row the import changed, column by column (an empty value said as such)."""
+def _say_changes(changes: list[FactChange], checked: bool = False) -> None:
+    """Each row the import changed (or, `checked`, would change), column by column (an empty value
+    said as such)."""
     for kind, count in counts(changes).items():
-        click.echo(ngettext("%(kind)s: %(num)s row changed", "%(kind)s: %(num)s rows changed", count, kind=kind))
+        click.echo(ngettext("%(kind)s: %(num)s row would change", "%(kind)s: %(num)s rows would change", count,
+                            kind=kind) if checked else
+                   changed_rows(kind, count))
     for c in changes:
         click.echo("  " + _("%(key)s, %(column)s: %(before)s → %(now)s", key=c.key, column=c.column,
                             before=c.before or _("empty"), now=c.now or _("empty")))

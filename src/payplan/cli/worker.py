@@ -153,10 +153,17 @@ def new_rows(kind: str, new: int) -> str:
     return ngettext("%(kind)s: %(new)s new", "%(kind)s: %(new)s new", new, kind=kind, new=new)
 
 
+def changed_rows(kind: str, count: int) -> str:
+    """"deals: 1 row changed", in the command's language (its plural)."""
+    return ngettext("%(kind)s: %(num)s row changed", "%(kind)s: %(num)s rows changed", count, kind=kind)
+
+
 def _import_line(status: JobStatus) -> str:
     if status.state == "done":
         counts = ", ".join(new_rows(kind, new) for kind, new in (status.imported or {}).items() if new)
         done = _("job %(job)s: done, imported %(counts)s", job=status.id, counts=counts or _("nothing new"))
+        if status.changed:
+            done += "; " + ", ".join(changed_rows(kind, count) for kind, count in status.changed.items())
         return done + (ngettext("; %(num)s row skipped by the mapping", "; %(num)s rows skipped by the mapping",
                                 status.skipped) if status.skipped else "")
     return _("job %(job)s: importing fact files", job=status.id)

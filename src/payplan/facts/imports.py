@@ -98,11 +98,11 @@ def _new_rows(conn: Connection, table: Table, source: str, rows: list[Any], colu
         if old is None:
             new.append(row)
         elif changes is not None:
-            found = _changed(table.name, key_columns, record, old)
+            found = _changed(str(table.name), key_columns, record, old)
             if found:
                 apply(conn, table, key_columns, record)
                 changes += found
-        elif (problem := _conflict(source, row.row, table.name, key_columns, record, old)) is not None:
+        elif (problem := _conflict(source, row.row, str(table.name), key_columns, record, old)) is not None:
             problems.append(problem)
     if problems:
         raise FactError(problems)  # leaving the caller's `with` rolls this file back
@@ -149,7 +149,7 @@ def _changed(kind: str, keys: list[str], record: Record, old: Any) -> list[FactC
                       for k in sorted({*before, *now}) if before.get(k) != now.get(k)]
             continue
         earlier = old[column] if isinstance(old[column], date) and not isinstance(old[column], datetime) else None
-        found.append(FactChange(kind, ident, names.get(column, column), said(written(old[column])),
+        found.append(FactChange(kind, ident, str(names.get(column, column)), said(written(old[column])),
                                 said(written(value)), earlier))
     return found
 

@@ -19,6 +19,7 @@ from typing import Callable
 
 import msgspec
 
+from payplan.facts.changes import FactChange
 from payplan.facts.exports import read_export
 from payplan.facts.mapping import DATE_FIELDS, NUMBER_FIELDS, PLACES, Mapping
 from payplan.facts.problems import FactError, FactProblem
@@ -98,6 +99,28 @@ def placed(mapping: Mapping, name: str, problem: FactProblem) -> FactProblem:
             SPECS[mapping.kind].optional + tuple(mapping.columns) + tuple(mapping.expressions) + tuple(mapping.constants):
         return problem
     return msgspec.structs.replace(problem, column=mapping.source_of(problem.column))
+
+
+def placed_change(mapping: Mapping, change: FactChange) -> FactChange:
+    """A change the export made to a stored row, its column and key named as the export names them
+    (`deal_id 101` → `Deal - ID 101`); an extra field keeps its own name."""
+    column = mapping.source_of(change.column) if change.column in mapping.columns else change.column
+    return msgspec.structs.replace(change, key=placed_key(mapping, change.key), column=column)
+
+
+def placed_key(mapping: Mapping, key: str) -> str:
+    """A stored row's key as the export names it: `deal_id 101` → `Deal - ID 101`."""
+    field, _, value = key.partition(" ")
+    return f"{mapping.source_of(field)} {value}" if field in mapping.columns else key
+
+
+def placed_conflict(mapping: Mapping, name: str, problem: FactProblem) -> FactProblem:
+    """`placed`, and the stored row's key in a refused change (`ident`) named as the export names it."""
+    problem = placed(mapping, name, problem)
+    if isinstance(problem.fields.get("ident"), str):
+        problem = msgspec.structs.replace(problem, fields=problem.fields | {
+            "ident": placed_key(mapping, problem.fields["ident"])})
+    return problem
 
 
 def compile_mapping(mapping: Mapping, name: str, header: list[str], reps: dict[str, str],

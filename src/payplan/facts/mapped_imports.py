@@ -6,7 +6,9 @@ stored reps), references are checked against the stored facts plus the import
 path (`payplan.facts.audited.import_fact_set`): all or nothing, idempotent, audited.
 A check (`check=True`) does all of it inside a savepoint it rolls back, so its
 counts are the real ones and nothing stays written; its problems are returned, not
-raised. Used by the CLI, the API, the finance page and the import job
+raised. `update=True` records the rows the CRM changed since their import as changes
+(`payplan.facts.changes`, named by the export's own columns) instead of refusing the
+export; checked, it says which rows would change. Used by the CLI, the API, the finance page and the import job
 (`payplan.jobs.imports`). Must not decide who may import.
 """
 
@@ -21,7 +23,8 @@ from sqlalchemy import Connection, select
 from payplan.access.users import User
 from payplan.facts.uploads import check_against_store
 from payplan.facts.audited import import_fact_set
-from payplan.facts.mapped import MappedFile, Skipped, map_export, placed
+from payplan.facts.changes import FactChange
+from payplan.facts.mapped import MappedFile, Skipped, map_export, placed, placed_change, placed_conflict
 from payplan.facts.mapping import Mapping
 from payplan.facts.problems import FactError
 from payplan.facts.rows import FactSet
@@ -45,6 +48,7 @@ class MappedReport(msgspec.Struct):
     checked_only: bool = False
     problems: list[str] = []
     problem_count: int = 0
+    changed: list[FactChange] = []  # rows stored before whose columns the export changed (`update`)
 
 
 def owners_of(conn: Connection, mapping: Mapping) -> dict[str, str]:
@@ -57,14 +61,16 @@ def owners_of(conn: Connection, mapping: Mapping) -> dict[str, str]:
 
 
 def import_mapped(conn: Connection, mapping: Mapping, name: str, data: bytes, actor: User, check: bool = False,
-                  translate: Callable[[str], str] = lambda message: message) -> MappedReport:
+                  translate: Callable[[str], str] = lambda message: message, update: bool = False) -> MappedReport:
     """Import the export `name` through `mapping`; FactError (nothing written) unless `check`,
-    whose problems are written by `translate` (a message id → the reader's language)."""
+    whose problems are written by `translate` (a message id → the reader's language).
+    `update`: rows stored with other content are changed, not refused."""
     digest = hashlib.sha256(data).hexdigest()
+    changes: list[FactChange] | None = [] if update else None
     try:
         with conn.begin_nested() as savepoint:
             mapped = map_export(mapping, name, data, owners_of(conn, mapping))
-            inserted = _store(conn, mapping, mapped, actor)
+            inserted = _store(conn, mapping, mapped, actor, changes)
             if check:
                 savepoint.rollback()
     except FactError as exc:
@@ -73,13 +79,17 @@ def import_mapped(conn: Connection, mapping: Mapping, name: str, data: bytes, ac
         return MappedReport(mapping.id, mapping.version, mapping.kind, name, 0, 0, 0, [], digest, True,
                             [p.say(translate) for p in exc.problems[:FIRST_PROBLEMS]], len(exc.problems))
     return MappedReport(mapping.id, mapping.version, mapping.kind, name, mapped.read, len(mapped.rows), inserted,
-                        list(mapped.skipped), digest, check)
+                        list(mapped.skipped), digest, check, changed=[placed_change(mapping, c) for c in changes or []])
 
 
-def _store(conn: Connection, mapping: Mapping, mapped: MappedFile, actor: User) -> int:
+def _store(conn: Connection, mapping: Mapping, mapped: MappedFile, actor: User,
+           changes: list[FactChange] | None) -> int:
     try:
         check_against_store(conn, mapped.kind, mapped.file, mapped.rows)
     except FactError as exc:
         raise FactError([placed(mapping, mapped.file, p) for p in exc.problems]) from None
     facts = FactSet(**{mapped.kind: mapped.rows}, sources={mapped.kind: mapped.file})
-    return import_fact_set(conn, facts, actor, (mapping.id, mapping.version))[mapped.kind]
+    try:
+        return import_fact_set(conn, facts, actor, (mapping.id, mapping.version), changes)[mapped.kind]
+    except FactError as exc:  # a stored row with other content, named by the export's column and id
+        raise FactError([placed_conflict(mapping, mapped.file, p) for p in exc.problems]) from None

@@ -11,7 +11,8 @@ file and its owners file travel with the job, as they were when it was queued) t
 `mapped_imports.import_mapped`, each with its audit rows, on behalf of whoever queued it. A file
 with problems fails the job, its first `SHOWN_PROBLEMS` problems named (file, row, column)
 and the rest counted; nothing is imported then. What was imported (new rows per kind) is kept as
-the item `imported`, the rows a mapping skipped (with its reasons) as the item `skipped`.
+the item `imported`, the rows a mapping skipped (with its reasons) as the item `skipped`, and
+the stored rows an import asked to record changes (`update`) changed as the item `changed`.
 Must not parse files or decide what a fact is.
 """
 
@@ -27,6 +28,7 @@ from sqlalchemy import Connection, insert, select
 from payplan.access.users import User
 from payplan.errors import Forbidden, Invalid
 from payplan.facts.audited import import_directory, may_import
+from payplan.facts.changes import FactChange
 from payplan.facts.mapped_imports import import_mapped
 from payplan.facts.mapping import OWNERS_SENT, load_mapping, mapping_from_sources, mapping_sources
 from payplan.facts.problems import FactError
@@ -35,7 +37,7 @@ from payplan.facts.uploads import import_upload
 from payplan.i18n import N_
 from payplan.runs.jobs import FACTS_IMPORT
 from payplan.runs.jobs import IMPORTED as REPORT
-from payplan.runs.jobs import SKIPPED
+from payplan.runs.jobs import CHANGED, SKIPPED
 from payplan.runs.worker import requester
 from payplan.store import idempotency, queue
 from payplan.store.records import canonical_json, now_text
@@ -66,14 +68,16 @@ def enqueue_import(conn: Connection, files: dict[str, bytes], actor: User, *, up
 
 
 def enqueue_mapped(conn: Connection, mapping_path: Path, name: str, data: bytes, actor: User, *,
-                   idempotency_key: str | None = None) -> int:
-    """Queue the import of the CRM export `name` through the mapping file at `mapping_path`."""
+                   idempotency_key: str | None = None, update: bool = False) -> int:
+    """Queue the import of the CRM export `name` through the mapping file at `mapping_path`;
+    `update` as in `enqueue_import`."""
     mapping = load_mapping(mapping_path)  # a broken mapping is refused now, naming its file and key
     text, owners = mapping_sources(mapping_path)
     sent = {INPUT + name: (name, data), MAPPING + mapping.file: (mapping.file, text)}
     if owners is not None:
         sent[OWNERS + OWNERS_SENT] = (OWNERS_SENT, owners)
-    return _enqueue(conn, [mapping.kind], sent, {"upload": None, "mapping": mapping.file}, actor, idempotency_key)
+    what = {"upload": None, "mapping": mapping.file, **({"update": True} if update else {})}
+    return _enqueue(conn, [mapping.kind], sent, what, actor, idempotency_key)
 
 
 def _enqueue(conn: Connection, kinds: list[str], sent: dict[str, tuple[str, bytes]], what: dict, actor: User,
@@ -120,35 +124,39 @@ def store(conn: Connection, claim: queue.Claim, files: dict[str, bytes]) -> None
     params = msgspec.json.decode(claim.params)
     actor = requester(conn, claim.job_id)
     try:
-        imported, skipped = _import(conn, files, actor, params)
+        imported, skipped, changed = _import(conn, files, actor, params)
     except FactError as exc:
         raise _problems(exc) from None
     kept = [(REPORT, "imported.json", msgspec.json.encode(imported))]
     if skipped:  # the rows a mapping skipped, and why (its own words)
         kept.append((SKIPPED, "skipped.json", msgspec.json.encode(skipped)))
+    if changed:  # the stored rows the import changed (`update`), column by column
+        kept.append((CHANGED, "changed.json", msgspec.json.encode(changed)))
     conn.execute(insert(job_files), [
         {"job_id": claim.job_id, "item": item, "chunk": claim.chunk, "name": name, "media_type": "application/json",
          "digest": hashlib.sha256(content).hexdigest(), "content": content} for item, name, content in kept])
 
 
-def _import(conn: Connection, sent: dict[str, bytes], actor: User, params: dict) -> tuple[dict[str, int], list]:
-    """(new rows per kind, the rows a mapping skipped) of importing the files sent."""
+def _import(conn: Connection, sent: dict[str, bytes], actor: User,
+            params: dict) -> tuple[dict[str, int], list, list[FactChange]]:
+    """(new rows per kind, the rows a mapping skipped, the stored rows changed) of importing the files sent."""
     files = {item.removeprefix(INPUT): data for item, data in sent.items() if item.startswith(INPUT)}
+    update = bool(params.get("update"))
     if params.get("mapping"):
         ((name, data),) = files.items()
         mapping = mapping_from_sources(params["mapping"], sent[MAPPING + params["mapping"]],
                                        sent.get(OWNERS + OWNERS_SENT))
-        mapped = import_mapped(conn, mapping, name, data, actor)
-        return {mapped.kind: mapped.inserted}, list(mapped.skipped)
+        mapped = import_mapped(conn, mapping, name, data, actor, update=update)
+        return {mapped.kind: mapped.inserted}, list(mapped.skipped), mapped.changed
     if upload := params.get("upload"):
         ((name, data),) = files.items()
-        report = import_upload(conn, upload, name.rsplit(".", 1)[-1], data, actor, bool(params.get("update")))
-        return {report.kind: report.inserted}, []
-    changes = [] if params.get("update") else None  # said in the audit row
+        report = import_upload(conn, upload, name.rsplit(".", 1)[-1], data, actor, update)
+        return {report.kind: report.inserted}, [], report.changed
+    changes: list[FactChange] = []
     with tempfile.TemporaryDirectory(prefix="payplan-import-job-") as folder:
         for name, data in files.items():
             (Path(folder) / Path(name).name).write_bytes(data)
-        return import_directory(conn, folder, actor, changes), []
+        return import_directory(conn, folder, actor, changes if update else None), [], changes
 
 
 def _problems(exc: FactError) -> Invalid:

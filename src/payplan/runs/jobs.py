@@ -15,6 +15,7 @@ import msgspec
 from sqlalchemy import Connection, func, insert, select
 
 from payplan.access.users import User
+from payplan.facts.changes import FactChange, counts
 from payplan.errors import Conflict, NotFound, PayplanError, stored_reason
 from payplan.i18n import N_
 from payplan.core.periods import parse_period
@@ -34,6 +35,7 @@ CHUNK = 500  # reps per chunk: ~10 MiB of documents, stored in one short transac
 FACTS_IMPORT = "facts.import"  # a fact import's kind (`payplan.jobs.imports`), whose report the status reads
 IMPORTED = "imported"  # the job file of a done `facts.import` job: JSON {kind: new rows}
 SKIPPED = "skipped"  # and of the rows its mapping skipped, if any: JSON [{row, reason}]
+CHANGED = "changed"  # and of the stored rows it changed (`update`), if any: JSON [FactChange]
 
 
 class JobStatus(msgspec.Struct, frozen=True):
@@ -41,7 +43,7 @@ class JobStatus(msgspec.Struct, frozen=True):
     `run.create` job made; the run whose statements a `statements.batch` job prints, in `lang`,
     with the `files` stored so far); `imported`: the new rows per kind a done fact import
     (`facts.import`, whose one item counts as its one "rep") imported, `skipped`: the rows
-    of a CRM export its mapping skipped."""
+    of a CRM export its mapping skipped, `changed`: the stored rows per kind it changed (`update`)."""
 
     id: int
     kind: str
@@ -56,6 +58,7 @@ class JobStatus(msgspec.Struct, frozen=True):
     files: int = 0
     imported: dict[str, int] | None = None
     skipped: int = 0
+    changed: dict[str, int] = {}
 
 
 def enqueue_run(conn: Connection, plan_ref: str, period: str, actor: User,
@@ -132,14 +135,16 @@ def job_status(conn: Connection, job_id: int) -> JobStatus:
     files = conn.execute(select(func.count()).select_from(job_files).where(
         job_files.c.job_id == job_id, job_files.c.chunk >= 0)).scalar_one()  # made, not sent (chunk -1)
     error = stored_reason(row["error"]).detail if row["error"] is not None else None  # English
-    report, skipped = _import_report(conn, job_id) if row["kind"] == FACTS_IMPORT else (None, 0)
+    report, skipped, changed = _import_report(conn, job_id) if row["kind"] == FACTS_IMPORT else (None, 0, {})
     return JobStatus(row["id"], row["kind"], row["state"], params["plan"], params["period"], done,
-                     row["reps_total"], row["run_id"], error, params.get("lang"), files, report, skipped)
+                     row["reps_total"], row["run_id"], error, params.get("lang"), files, report, skipped, changed)
 
 
-def _import_report(conn: Connection, job_id: int) -> tuple[dict[str, int] | None, int]:
-    """A done import's new rows per kind (None before), and how many rows its mapping skipped."""
+def _import_report(conn: Connection, job_id: int) -> tuple[dict[str, int] | None, int, dict[str, int]]:
+    """A done import's new rows per kind (None before), how many rows its mapping skipped, and the
+    stored rows per kind it changed."""
     found = dict(conn.execute(select(job_files.c.item, job_files.c.content).where(
-        job_files.c.job_id == job_id, job_files.c.item.in_((IMPORTED, SKIPPED)))).all())
+        job_files.c.job_id == job_id, job_files.c.item.in_((IMPORTED, SKIPPED, CHANGED)))).all())
     report = msgspec.json.decode(found[IMPORTED], type=dict[str, int]) if IMPORTED in found else None
-    return report, len(msgspec.json.decode(found[SKIPPED])) if SKIPPED in found else 0
+    changed = counts(msgspec.json.decode(found[CHANGED], type=list[FactChange])) if CHANGED in found else {}
+    return report, len(msgspec.json.decode(found[SKIPPED])) if SKIPPED in found else 0, changed

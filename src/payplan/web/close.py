@@ -4,11 +4,14 @@
 (`payplan.facts.uploads.import_upload`), or a CRM export through a mapping of the
 mappings folder (`payplan.facts.mapped_imports.import_mapped`, "check only" to import
 nothing): checked exactly like a file on disk, all rows or none, every problem naming
-the file, row and column, shown on the page with nothing written. It lists the kinds
-this viewer may import, the mappings, and the files imported lately. `POST /finance/runs` creates a draft run of a published plan version for a
-period (`payplan.runs.lifecycle.create_run`) and opens its review; under PAYPLAN_JOBS=workers
-it queues the run (`payplan.runs.jobs.enqueue_run`) and opens the job's page (`payplan.web.jobs`). Must stay thin:
-checks, permissions and storage are the functions' own.
+the file, row and column, shown on the page with nothing written. "Record changes" takes
+a stored row the CRM changed since its import (a deal cancelled) as a change, listed on the
+page, not as a conflict (`payplan.facts.changes`). It lists the kinds this viewer may
+import, the mappings, and the files imported lately. `POST /finance/runs` creates a draft
+run of a published plan version for a period (`payplan.runs.lifecycle.create_run`) and
+opens its review; under PAYPLAN_JOBS=workers it queues the run
+(`payplan.runs.jobs.enqueue_run`) and opens the job's page (`payplan.web.jobs`). Must stay
+thin: checks, permissions and storage are the functions' own.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ class Upload:
     kind: str = ""
     mapping: str = ""  # a mapping's id: the file is a CRM export read through it
     check: str = ""  # "1": check only, import nothing
+    update: str = ""  # "1": rows the CRM changed since their import are changed, not refused
 
 
 @dataclass
@@ -112,9 +116,9 @@ def import_file(request: Request, db: NamedDependency[Database],
         body = data.file.file.read()
         if request.app.state.settings.jobs == "workers":
             job_id = db.write(lambda conn: enqueue_import(conn, {f"{data.kind}.{fmt}": body}, request.user,
-                                                          upload=data.kind))
+                                                          upload=data.kind, update=data.update == "1"))
             return Redirect(path=f"/finance/jobs/{job_id}", status_code=303)
-        report = db.write(import_upload, data.kind, fmt, body, request.user)
+        report = db.write(import_upload, data.kind, fmt, body, request.user, data.update == "1")
     except FactError as exc:
         return import_page(request, db, status=422, kind=data.kind, problems=[p.say(gettext) for p in exc.problems])
     except PayplanError as exc:
@@ -132,9 +136,11 @@ def _import_mapped(request: Request, db: Database, data: Upload) -> Template | R
         body = data.file.file.read()
         if request.app.state.settings.jobs == "workers" and data.check != "1":
             path = mapping_path(folder, mapping.id)
-            job_id = db.write(lambda conn: enqueue_mapped(conn, path, name, body, request.user))
+            job_id = db.write(lambda conn: enqueue_mapped(conn, path, name, body, request.user,
+                                                          update=data.update == "1"))
             return Redirect(path=f"/finance/jobs/{job_id}", status_code=303)
-        report = db.write(import_mapped, mapping, name, body, request.user, data.check == "1", gettext)
+        report = db.write(import_mapped, mapping, name, body, request.user, data.check == "1", gettext,
+                          data.update == "1")
     except FactError as exc:
         return import_page(request, db, status=422, kind=data.mapping, problems=[p.say(gettext) for p in exc.problems])
     except PayplanError as exc:

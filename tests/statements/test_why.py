@@ -121,6 +121,7 @@ def test_the_correction_names_the_cancelled_deal_in_english_and_ukrainian(tx, co
     adds_up(A1_TABLE, calc.result.total)
     assert "• Deal D1 no longer counts: it was won on March 10, 2026, amount 2,000.00" in flat(text)
     assert "Corrected compensation" in flat(text)  # the title: not the regular statement's
+    assert f"reverses run {march.id}" in flat(text)  # the line correcting what March paid
     pdf, text = printed(tmp_path, renderer, calc, "uk")
     verdict = verify_pdf(pdf)
     assert verdict.ok and verdict.total == Decimal("-100.00"), verdict.differences
@@ -132,7 +133,8 @@ def test_the_correction_names_the_cancelled_deal_in_english_and_ukrainian(tx, co
             f"Файли фактів, імпортовані після розрахунку #{march.id}: "
             f"• deals.csv імпортував(ла) fin1 {day.day} {months[day.month - 1]} {day.year} р. "
             "(дні 15 лютого 2026 р. – 20 березня 2026 р.)") in words
-    for english in ("Why this changed", "Deal D1", "no longer counts", "imported by", "Compared with"):
+    assert f"сторнує розрахунок {march.id}" in words
+    for english in ("Why this changed", "Deal D1", "no longer counts", "imported by", "Compared with", "run"):
         assert english not in words
 
 

@@ -212,3 +212,23 @@ def test_a_run_for_a_year_outside_1900_to_9998_is_refused_on_the_form(client, co
     sign_in(client, "fiona")
     refused = post_form(client, "/finance/runs", plan="ae-2026@1", period=period)
     assert refused.status_code == 422 and f"&#39;{period}&#39;: the year must be from 1900 to 9998" in refused.text
+
+
+def test_an_adjustment_line_names_the_run_it_corrects_in_the_pages_language(client, company):
+    from datetime import date
+
+    from sqlalchemy import update
+
+    run_id = company.runs["mar"]
+    with company.engine.begin() as conn:  # the CRM cancels a deal March paid on
+        deal, rep = conn.execute(select(deals.c.id, deals.c.rep_id).where(
+            deals.c.status == "won", deals.c.closed_at.between(date(2026, 3, 1), date(2026, 3, 31)))
+            .order_by(deals.c.id)).first()
+        conn.execute(update(deals).where(deals.c.id == deal).values(status="cancelled", cancelled_at=date(2026, 3, 31)))
+    sign_in(client, "felix")
+    adjusted = post_form(client, f"/finance/runs/{run_id}/adjust")
+    (adjustment,) = re.findall(r"/finance/runs/(\d+)", str(adjusted.url))
+    line = client.get(f"/pay/{adjustment}/{rep}", headers=HTML).text
+    assert f"reverses run {run_id}" in line and " of </td>" not in line
+    uk = client.get(f"/pay/{adjustment}/{rep}?lang=uk", headers=HTML).text
+    assert f"сторнує розрахунок {run_id}" in uk and "reverses" not in uk

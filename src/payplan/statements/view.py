@@ -9,6 +9,8 @@ Must not compute pay: figures come from the result and its trace.
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 from decimal import Decimal
 
@@ -101,6 +103,7 @@ class LineRow(_View):
     rate: Decimal | None = None
     cause: str = ""
     link: tuple[str, str, str] | None = None  # (period, component label, deal id) reversed
+    reverses_run: int | None = None  # the run an adjustment line corrects (`links` "run N")
     inputs: dict[str, Value] = {}  # of the label and cause, templates as the engine wrote them
 
 
@@ -201,8 +204,13 @@ def _decimal(value: object) -> Decimal | None:
 
 
 def _line(ln: Line, labels: dict[str, str]) -> LineRow:
+    run = _RUN.fullmatch(ln.links or "")
     return LineRow(kind=ln.kind, label=ln.label, amount=ln.amount, deal_id=ln.deal_id, rep_id=ln.rep_id,
-                   base=ln.base, rate=ln.rate, cause=ln.cause, link=_link(ln.links, labels), inputs=ln.inputs)
+                   base=ln.base, rate=ln.rate, cause=ln.cause, link=None if run else _link(ln.links, labels),
+                   reverses_run=int(run[1]) if run else None, inputs=ln.inputs)
+
+
+_RUN = re.compile(r"run (\d+)")  # an adjustment line's link (`payplan.runs.adjustments`)
 
 
 def _link(links: str | None, labels: dict[str, str]) -> tuple[str, str, str] | None:

@@ -179,3 +179,25 @@ def test_full_simulation_report_in_ukrainian_has_no_english_word_of_the_catalog(
         assert words in html, words
     path_words = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", str(wider))}  # the plan's path, as given
     assert sorted(set(english_in(html)) - path_words) == []
+
+
+def test_a_bad_fact_file_is_named_in_ukrainian_by_import_and_evaluate(tmp_path):
+    env = {**ENGLISH, "PAYPLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'facts.sqlite'}"}
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    header, *rows = (ROOT / "examples" / "demo" / "deals.csv").read_text().splitlines()
+    cells = rows[3].split(",")
+    cells[2] = "2026-13-19"  # created_at of the fourth deal: row 5 of the file
+    (bad / "deals.csv").write_text("\n".join([header, *rows[:3], ",".join(cells)]) + "\n")
+    (bad / "reps.csv").write_text((ROOT / "examples" / "demo" / "reps.csv").read_text())
+    assert payplan("db", "upgrade", env=env).returncode == 0
+    assert payplan("users", "add", "adam", "--role", "admin", env=env).returncode == 0
+    reason = "deals.csv, рядок 5, стовпець created_at: '2026-13-19' — не дата ISO 8601 (очікується РРРР-ММ-ДД)"
+    imported = payplan("--lang", "uk", "import", str(bad), "--as", "adam", env=env)
+    assert (imported.returncode, imported.stderr) == (1, f"помилка: {reason}\n")
+    evaluated = payplan("--lang", "uk", "evaluate", "--plan", "plans/ae-2026-v1.toml", "--data", str(bad),
+                        "--period", "2026-03", env=env)
+    assert evaluated.returncode == 1 and reason in evaluated.stderr and "not an ISO" not in evaluated.stderr
+    english = payplan("--lang", "en", "import", str(bad), "--as", "adam", env=env)
+    assert english.stderr == ("error: deals.csv row 5, column created_at: '2026-13-19' is not an ISO 8601 date "
+                              "(expected YYYY-MM-DD)\n")

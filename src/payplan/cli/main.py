@@ -17,6 +17,7 @@ import click
 from payplan.cli import (audit, bench, db, evaluate, facts, language, plans, runs, serve, simulate, statements,
                          users, worker)
 from payplan.errors import PayplanError
+from payplan.facts.problems import FactError
 from payplan.i18n import N_
 from payplan.plans.files import PlanError
 
@@ -43,7 +44,7 @@ class _Group(click.Group):
 def _reason(exc: BaseException) -> str:
     """A user error's reason in the command's language: a domain error's own, a file's path and
     what the system said of it."""
-    if isinstance(exc, PayplanError):
+    if isinstance(exc, (PayplanError, FactError)):
         return exc.say(lambda message: language._(message))
     if isinstance(exc, OSError) and exc.strerror:
         reason = language._(OS_REASONS[exc.errno]) if exc.errno in OS_REASONS else exc.strerror

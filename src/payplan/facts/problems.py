@@ -59,12 +59,19 @@ class FactProblem(msgspec.Struct, frozen=True):
         return str(self.phrase())
 
 
+SHOWN = 100  # problems a message lists; the rest are counted
+
+
 class FactError(ValueError):
     """Fact files that cannot be used; `problems` lists every problem found."""
 
     def __init__(self, problems: list[FactProblem]) -> None:
         self.problems = list(problems)
-        shown = [str(p) for p in self.problems[:100]]
-        if len(self.problems) > 100:
-            shown.append(f"... and {len(self.problems) - 100} more problems")
-        super().__init__("\n".join(shown))
+        super().__init__(self.say(lambda message: message))
+
+    def say(self, translate: Callable[[str], str]) -> str:
+        """The first `SHOWN` problems, a line each, in the language `translate` writes, and how many more."""
+        shown = [p.say(translate) for p in self.problems[:SHOWN]]
+        if len(self.problems) > SHOWN:
+            shown.append(Phrase(N_("… and %(more)s more problems"), {"more": len(self.problems) - SHOWN}).say(translate))
+        return "\n".join(shown)

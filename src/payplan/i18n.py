@@ -13,7 +13,7 @@ Must not know where a language comes from in a request, nor be used by `payplan.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from io import BytesIO
@@ -132,6 +132,24 @@ class Numbers:
         percent = (Decimal(str(ratio)) * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         return _pattern(_decimals(places, "0")).apply(percent, self.locale) + "%"
 
+    def iso_date(self, iso: str) -> str:
+        """An ISO date ("2026-03-14") as this language writes it; other text as it is."""
+        try:
+            return format_date(date.fromisoformat(iso), format="medium", locale=self.locale)
+        except ValueError:
+            return iso
+
+    def iso_instant(self, iso: str | None) -> str:
+        """A stored UTC instant ("2026-12-06T03:08:25.747824Z") as this language writes its day, and
+        its time to the minute (UTC, as stored); other text as it is, None as ""."""
+        if not iso:
+            return ""
+        try:
+            moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+        except ValueError:
+            return iso
+        return f"{self.iso_date(moment.date().isoformat())} {moment:%H:%M} UTC"
+
 
 class Words(Numbers):
     """The engine's and a plan's words in `lang`, their numbers written as `lang` writes them.
@@ -197,13 +215,6 @@ class Words(Numbers):
         comma = self.locale.number_symbols["latn"]["decimal"] == ","
         written = _NUMBER.sub(lambda m: self.number(Decimal(m.group()), 6), text)
         return written.replace(", ", "; ") if comma else written
-
-    def iso_date(self, iso: str) -> str:
-        """An ISO date ("2026-03-14") as this language writes it; other text as it is."""
-        try:
-            return format_date(date.fromisoformat(iso), format="medium", locale=self.locale)
-        except ValueError:
-            return iso
 
 
 def _stored_decimal(text: str, spec: str) -> Decimal | str:

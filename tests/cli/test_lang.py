@@ -201,3 +201,21 @@ def test_a_bad_fact_file_is_named_in_ukrainian_by_import_and_evaluate(tmp_path):
     english = payplan("--lang", "en", "import", str(bad), "--as", "adam", env=env)
     assert english.stderr == ("error: deals.csv row 5, column created_at: '2026-13-19' is not an ISO 8601 date "
                               "(expected YYYY-MM-DD)\n")
+
+
+def test_statement_and_verify_speak_ukrainian(tmp_path):
+    env = {**ENGLISH, "PAYPLAN_KEY_DIR": str(tmp_path / "keys")}
+    pdf = tmp_path / "ae01.pdf"
+    printed = payplan("--lang", "uk", "statement", "--plan", "plans/ae-2026-v1.toml", "--data", "examples/demo",
+                      "--period", "2026-03", "--rep", "AE01", "--lang", "uk", "-o", str(pdf), env=env)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout == f"{pdf}: AE01, 2026-03, разом 2{NBSP}626,52 USD\n"  # AE01's March, as `evaluate` adds it
+    checked = payplan("--lang", "uk", "verify", str(pdf), env=env)
+    assert (checked.returncode, checked.stdout) == (
+        0, f"збіг: {pdf}: перерахована сума 2{NBSP}626,52 дорівнює надрукованій\n")
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"not a pdf")
+    refused = payplan("--lang", "uk", "verify", str(junk), env=env)
+    assert refused.returncode == 1 and refused.stdout.startswith(f"розбіжність: {junk}:\n  не PDF, який можна прочитати (")
+    english = payplan("--lang", "en", "verify", str(pdf), env=env)
+    assert english.stdout == f"match: {pdf}: re-computed total 2,626.52 equals the printed total\n"

@@ -70,7 +70,7 @@ def test_verify_refuses_a_wrong_adjustment_line(tx, corrected):
     wrong = msgspec.structs.replace(first, now=first.now + 1, difference=first.difference + 1)
     forged = msgspec.structs.replace(calc, adjustment=msgspec.structs.replace(
         calc.adjustment, lines=(wrong, *calc.adjustment.lines[1:])))
-    problems = recompute(decode(encode(forged)))
+    problems = [str(p) for p in recompute(decode(encode(forged)))]
     assert any("due now printed 151.00, re-computed 150.00" in p for p in problems), problems
     assert any("pays 100.00, its difference is 101.00" in p for p in problems), problems
 

@@ -154,7 +154,7 @@ def _question(threshold, role, team, cross, edits, budget, lever, tolerance, sce
     from payplan.simulation.model import Budget, Question
 
     if (budget is None) != (lever is None):
-        raise click.UsageError("--budget and --fit go together: the amount, and the parameter to fit to it")
+        raise click.UsageError(_("--budget and --fit go together: the amount, and the parameter to fit to it"))
     fitted = None if budget is None else Budget(_amount(budget, "--budget"), lever, _amount(tolerance, "--tolerance"))
     return Question(role=role, team=team, cross_population=cross, edits=[parse_edit(e) for e in edits],
                     budget=fitted, scenarios=list(scenarios), threshold=_amount(threshold, "--threshold"))

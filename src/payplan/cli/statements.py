@@ -49,13 +49,13 @@ def calculations(run_id: int | None, plan_path: Path | None, data_dir: Path | No
 
     if run_id is not None:
         if plan_path or data_dir or period:
-            raise click.UsageError("give either --run or --plan/--data/--period, not both")
+            raise click.UsageError(language._("give either --run or --plan/--data/--period, not both"))
         from payplan.cli.database import transaction
         from payplan.statements.from_run import run_calculations
 
         return transaction(lambda conn: run_calculations(conn, run_id, rep_id))
     if not (plan_path and data_dir and period):
-        raise click.UsageError("give --run N, or all of --plan FILE --data DIR --period P")
+        raise click.UsageError(language._("give --run N, or all of --plan FILE --data DIR --period P"))
     return calculation.from_files(plan_path, data_dir, period, [rep_id] if rep_id else None)
 
 
@@ -82,8 +82,8 @@ def statement(run_id: int | None, plan_path: Path | None, data_dir: Path | None,
     calc = found[0]
     output.write_bytes(PdfRenderer().statement(calc, lang))
     click.echo(language._("%(file)s: %(rep)s, %(period)s, total %(total)s %(currency)s", file=output,
-                          rep=calc.result.rep_id, period=calc.period, total=calc.result.total,
-                          currency=calc.result.currency))
+                          rep=calc.result.rep_id, period=calc.period,
+                          total=language.numbers().amount(calc.result.total), currency=calc.result.currency))
 
 
 def _merged(plan_id: str, period: str | None, rep_id: str, other: object, lang: str, output: Path) -> None:
@@ -98,7 +98,8 @@ def _merged(plan_id: str, period: str | None, rep_id: str, other: object, lang: 
     output.write_bytes(PdfRenderer().merged(parts, lang))
     runs = ", ".join(language._("run %(run)s (%(plan)s)", run=p.calc.run.number, plan=p.calc.plan.ref) for p in parts)
     click.echo(language._("%(file)s: %(rep)s, %(period)s, total %(total)s %(currency)s from %(runs)s", file=output,
-                          rep=rep_id, period=period, total=total(parts), currency=parts[0].calc.result.currency,
+                          rep=rep_id, period=period, total=language.numbers().amount(total(parts)),
+                          currency=parts[0].calc.result.currency,
                           runs=runs))
 
 
@@ -128,7 +129,7 @@ def statements(run_id: int | None, plan_path: Path | None, data_dir: Path | None
     if run_id is not None and (no_wait or get_settings().jobs == "workers"):
         return _as_job(run_id, lang, out_dir, as_name, no_wait)
     if no_wait:
-        raise click.UsageError("--no-wait queues the statements of a run: give --run N")
+        raise click.UsageError(language._("--no-wait queues the statements of a run: give --run N"))
     found = calculations(run_id, plan_path, data_dir, period, None)
     with _bar(len(found)) as advance:
         report = render_all(found, out_dir, lang, workers=workers, progress=advance)
@@ -140,7 +141,7 @@ def _bar(total: int):
     """A transient progress bar of `total` statements; yields the function that advances it."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    columns = (TextColumn("statements"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    columns = (TextColumn(language._("statements")), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, transient=True) as bar:
         task = bar.add_task("statements", total=total)
         yield lambda _path: bar.advance(task)
@@ -159,7 +160,7 @@ def _as_job(run_id: int, lang: str, out_dir: Path, as_name: str | None, no_wait:
     from payplan.jobs.statements import enqueue_statements
 
     if as_name is None:
-        raise click.UsageError("give --as USER: the statements of a run are queued as a job on their behalf")
+        raise click.UsageError(_("give --as USER: the statements of a run are queued as a job on their behalf"))
     job_id = acting(as_name, lambda conn, user: enqueue_statements(conn, run_id, lang, user))
     if no_wait:
         start_local_worker()
@@ -218,7 +219,8 @@ def verify(ctx: click.Context, pdf: Path, public_key: Path | None, database: boo
     verdict = verify_file(pdf, key)
     if database:
         verdict = _with_database(pdf, verdict)
-    click.echo(verdict.text(str(pdf)))
+    total = language.numbers().amount(verdict.total) if verdict.total is not None else None
+    click.echo(verdict.text(str(pdf), lambda message: language._(message), total))
     ctx.exit(0 if verdict.ok else 1)
 
 
@@ -235,7 +237,7 @@ def _with_database(pdf: Path, verdict):
     differences = transaction(lambda conn: run_differences(conn, decode(raw)))
     if not differences:
         return verdict
-    return Verdict(False, verdict.total, verdict.differences + differences)
+    return Verdict(False, verdict.total, verdict.problems + differences)
 
 
 @click.group("keys")
@@ -249,7 +251,8 @@ def keys_show() -> None:
     from payplan.statements.signing import fingerprint, installation_private_key, public_pem
 
     public = installation_private_key().public_key()
-    click.echo(f"payplan statement signing key, Ed25519, fingerprint {fingerprint(public)}", err=True)
+    click.echo(language._("payplan statement signing key, Ed25519, fingerprint %(fingerprint)s",
+                          fingerprint=fingerprint(public)), err=True)
     click.echo(public_pem(public), nl=False)
 
 

@@ -15,7 +15,7 @@ import click
 from payplan.access import credentials
 from payplan.access.users import add_user, end_sessions, get_user
 from payplan.cli.database import transaction
-from payplan.cli.language import _, ngettext, table
+from payplan.cli.language import _, ngettext, numbers, table
 from payplan.settings import get_settings
 from payplan.store import audit
 from payplan.store.service_schema import ROLES
@@ -81,10 +81,11 @@ def users_token(name: str, days: int | None) -> None:
 @click.argument("name")
 def users_tokens(name: str) -> None:
     """NAME's tokens: id, made, expires, revoked (never the tokens themselves)."""
+    when = numbers().iso_instant
     for t in transaction(lambda conn: credentials.list_tokens(conn, name)):
-        state = _("revoked %(when)s", when=t.revoked_at) if t.revoked_at else _("active")
-        click.echo(f"{t.id:>6}  " + _("made %(made)s  expires %(expires)s", made=t.created_at, expires=t.expires_at)
-                   + f"  {state}")
+        state = _("revoked %(when)s", when=when(t.revoked_at)) if t.revoked_at else _("active")
+        click.echo(f"{t.id:>6}  " + _("made %(made)s  expires %(expires)s", made=when(t.created_at),
+                                      expires=when(t.expires_at)) + f"  {state}")
 
 
 @users.command("revoke")

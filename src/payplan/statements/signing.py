@@ -20,6 +20,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from payplan.errors import Phrase
+from payplan.i18n import N_
 from payplan.keyfiles import KeyFileError, installation_key
 from payplan.settings import get_settings
 
@@ -74,21 +76,22 @@ def sign(private: Ed25519PrivateKey, data: bytes) -> bytes:
     return msgspec.json.encode(doc)
 
 
-def signature_problem(data: bytes, signature: bytes | None, key: Ed25519PublicKey | None) -> str | None:
+def signature_problem(data: bytes, signature: bytes | None, key: Ed25519PublicKey | None) -> Phrase | None:
     """None when `signature` is `key`'s over `data`; else what is wrong, in words."""
     if key is None:
-        return ("signature: no public key to check it with (pass --public-key FILE, "
-                "the installation's key as `payplan keys show` prints it)")
+        return Phrase(N_("signature: no public key to check it with (pass --public-key FILE, "
+                         "the installation's key as `payplan keys show` prints it)"))
     if signature is None:
-        return f"signature: none embedded ({SIGNATURE_NAME} is missing): not a signed payplan statement"
+        return Phrase(N_("signature: none embedded (%(name)s is missing): not a signed payplan statement"),
+                      {"name": SIGNATURE_NAME})
     try:
         doc = msgspec.json.decode(signature, type=Signature)
         raw = base64.b64decode(doc.signature, validate=True)
     except (msgspec.DecodeError, msgspec.ValidationError, ValueError):
-        return "signature: the embedded signature is unreadable"
+        return Phrase(N_("signature: the embedded signature is unreadable"))
     try:
         key.verify(raw, data)
     except InvalidSignature:
-        return (f"signature: does not verify with public key {fingerprint(key)} "
-                "(the calculation was altered, or signed with another key)")
+        return Phrase(N_("signature: does not verify with public key %(fingerprint)s "
+                         "(the calculation was altered, or signed with another key)"), {"fingerprint": fingerprint(key)})
     return None

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from html import unescape
+from typing import Callable
 from pathlib import Path
 
 import msgspec
@@ -27,6 +28,8 @@ import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from payplan.core.engine import evaluate
+from payplan.errors import Phrase
+from payplan.i18n import N_
 from payplan.core.periods import parse_period
 from payplan.core.result import RepResult
 from payplan.plans.files import load_plan_text, plan_hash
@@ -42,19 +45,29 @@ from payplan.statements.signing import SIGNATURE_NAME, installation_public_key, 
 from payplan.statements.stored import stored_result
 
 ZERO = Decimal(0)
+NOTHING = N_("nothing")  # a component one side does not have
 
 
 class Verdict(msgspec.Struct, frozen=True):
-    """The outcome: `ok` when every figure matched; `differences` name those that did not."""
+    """The outcome: `ok` when every figure matched; `problems` name those that did not, each a
+    sentence to say in the reader's language (`differences`: the same in English)."""
 
     ok: bool
     total: Decimal | None
-    differences: list[str]
+    problems: list[Phrase]
 
-    def text(self, name: str) -> str:
+    @property
+    def differences(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+    def text(self, name: str, translate: Callable[[str], str] = lambda message: message,
+             total: str | None = None) -> str:
+        """The verdict in the language `translate` writes, the total written as `total` (default: as is)."""
         if self.ok:
-            return f"match: {name}: re-computed total {self.total} equals the printed total"
-        return f"mismatch: {name}:\n" + "\n".join(f"  {d}" for d in self.differences)
+            return Phrase(N_("match: %(file)s: re-computed total %(total)s equals the printed total"),
+                          {"file": name, "total": total or self.total}).say(translate)
+        head = Phrase(N_("mismatch: %(file)s:"), {"file": name}).say(translate)
+        return head + "\n" + "\n".join(f"  {p.say(translate)}" for p in self.problems)
 
 
 def verify_file(path: str | Path, public_key: Ed25519PublicKey | None = None) -> Verdict:
@@ -83,14 +96,16 @@ def verify_parts(data: bytes, key: Ed25519PublicKey) -> Verdict:
     calcs, differences, n = [], [], 1
     while read_attachment_safely(data, PART_NAME.format(n=n)):
         calc, problems = read_signed(data, key, PART_NAME.format(n=n), PART_SIGNATURE.format(n=n))
-        differences += [f"part {n}: {p}" for p in problems + (check_plan(calc) + recompute(calc) if calc else [])]
+        differences += [Phrase(N_("part %(part)s: %(problem)s"), {"part": n, "problem": p})
+                        for p in problems + (check_plan(calc) + recompute(calc) if calc else [])]
         if calc is None:
             return Verdict(False, None, differences)
         calcs.append(calc)
         n += 1
     text, whole = pdf_text(data), sum((c.result.total for c in calcs), ZERO)
     if not any(_flat(Formatter(lang, calcs[0].result.currency).money(whole)) in _flat(text) for lang in LANGS):
-        differences.append(f"printed total: the parts' sum {whole} does not appear on the statement's pages")
+        differences.append(Phrase(N_("printed total: the parts' sum %(total)s does not appear on the statement's "
+                                     "pages"), {"total": whole}))
     differences += printed_lines(calcs, text)
     return Verdict(not differences, whole, differences)
 
@@ -103,62 +118,70 @@ def read_attachment_safely(data: bytes, name: str) -> bytes | None:
 
 
 def read_signed(data: bytes, key: Ed25519PublicKey | None, name: str = ATTACHMENT_NAME,
-                signature_name: str = SIGNATURE_NAME) -> tuple[Embedded | None, list[str]]:
+                signature_name: str = SIGNATURE_NAME) -> tuple[Embedded | None, list[Phrase]]:
     """The embedded calculation (None when unreadable) and what is wrong with its signature."""
     try:
         raw, signature = read_attachment(data, name), read_attachment(data, signature_name)
     except Exception as exc:  # noqa: BLE001 - any unreadable PDF is a failed verification
-        return None, [f"not a readable PDF ({type(exc).__name__}: {exc})"]
+        return None, [Phrase(N_("not a readable PDF (%(error)s)"), {"error": f"{type(exc).__name__}: {exc}"})]
     if raw is None:
-        return None, [f"no {name} attachment in this PDF"]
+        return None, [Phrase(N_("no %(name)s attachment in this PDF"), {"name": name})]
     problem = signature_problem(raw, signature, key)
     try:
         calc = decode(raw)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        return None, [*([problem] if problem else []), f"the attachment is not a payplan calculation: {exc}"]
+        return None, [*([problem] if problem else []),
+                      Phrase(N_("the attachment is not a payplan calculation: %(error)s"), {"error": str(exc)})]
     return calc, [problem] if problem else []
 
 
-def check_plan(calc: Embedded) -> list[str]:
+def check_plan(calc: Embedded) -> list[Phrase]:
     """The plan's content hash, and its TOML text when embedded, must agree."""
     out = []
     actual = plan_hash(calc.plan)
     if actual != calc.plan_hash:
-        out.append(f"plan hash: embedded {calc.plan_hash}, plan content hashes to {actual}")
+        out.append(Phrase(N_("plan hash: embedded %(embedded)s, plan content hashes to %(actual)s"),
+                          {"embedded": calc.plan_hash, "actual": actual}))
     if calc.plan_toml:
         plan, _ = load_plan_text(calc.plan_toml, "embedded plan")
         if plan is None or plan_hash(plan) != calc.plan_hash:
-            out.append("plan TOML: the embedded TOML text is not the plan that was evaluated")
+            out.append(Phrase(N_("plan TOML: the embedded TOML text is not the plan that was evaluated")))
     return out
 
 
-def recompute(calc: Embedded) -> list[str]:
+def recompute(calc: Embedded) -> list[Phrase]:
     """Evaluate again and compare total, components and lines with the printed ones."""
     try:
         result = evaluate(calc.plan, calc.inputs, calc.state_in, parse_period(calc.period))
     except Exception as exc:  # noqa: BLE001 - a calculation that cannot run does not verify
-        return [f"re-computation failed: {type(exc).__name__}: {exc}"]
+        return [Phrase(N_("re-computation failed: %(error)s"), {"error": f"{type(exc).__name__}: {exc}"})]
     if calc.adjustment is not None:
         return recompute_adjustment(calc, result)
     printed = calc.result
     out = []
     if result.total != printed.total:
-        out.append(f"total: printed {printed.total}, re-computed {result.total}")
+        out.append(Phrase(N_("total: printed %(printed)s, re-computed %(again)s"),
+                          {"printed": printed.total, "again": result.total}))
     again = {c.id: c.amount for c in result.components}
     shown = {c.id: c.amount for c in printed.components}
     for cid in dict.fromkeys([*shown, *again]):
         if again.get(cid) != shown.get(cid):
-            out.append(f"component {cid}: printed {shown.get(cid, 'nothing')}, re-computed {again.get(cid, 'nothing')}")
+            out.append(Phrase(N_("component %(component)s: printed %(printed)s, re-computed %(again)s"),
+                              {"component": cid, "printed": shown.get(cid, NOTHING), "again": again.get(cid, NOTHING)},
+                              ("printed", "again")))
     for i, (a, b) in enumerate(zip(printed.lines, result.lines)):
         if (a.component, a.deal_id, a.amount) != (b.component, b.deal_id, b.amount):
-            where = f" (deal {a.deal_id})" if a.deal_id else ""
-            out.append(f"line {i + 1} {a.label}{where}: printed {a.amount}, re-computed {b.amount}")
+            fields = {"line": i + 1, "label": a.label, "deal": a.deal_id, "printed": a.amount, "again": b.amount}
+            out.append(Phrase(N_("line %(line)s %(label)s (deal %(deal)s): printed %(printed)s, re-computed %(again)s")
+                              if a.deal_id else N_("line %(line)s %(label)s: printed %(printed)s, re-computed %(again)s"),
+                              fields))
     if len(printed.lines) != len(result.lines):
-        out.append(f"lines: printed {len(printed.lines)}, re-computed {len(result.lines)}")
+        out.append(Phrase(N_("lines: printed %(printed)s, re-computed %(again)s"),
+                          {"printed": len(printed.lines), "again": len(result.lines)}))
     return out
 
 
-def recompute_adjustment(calc: Embedded, result: RepResult) -> list[str]:
+def recompute_adjustment(calc: Embedded, result: RepResult) -> list[Phrase]:
     """Due now = re-computed per component; difference = now − before; result = the differences."""
     again: dict[str, Decimal] = {}
     for line in result.lines:
@@ -167,32 +190,36 @@ def recompute_adjustment(calc: Embedded, result: RepResult) -> list[str]:
     for ln in calc.adjustment.lines:
         listed.add(ln.component)
         if ln.now != again.get(ln.component, ZERO):
-            out.append(f"component {ln.component}: due now printed {ln.now}, "
-                       f"re-computed {again.get(ln.component, ZERO)}")
+            out.append(Phrase(N_("component %(component)s: due now printed %(printed)s, re-computed %(again)s"),
+                              {"component": ln.component, "printed": ln.now, "again": again.get(ln.component, ZERO)}))
         if ln.difference != ln.now - ln.before:
-            out.append(f"component {ln.component}: difference printed {ln.difference}, "
-                       f"due now − paid before is {ln.now - ln.before}")
-    out += [f"component {c}: re-computed {a}, not on the statement" for c, a in again.items()
-            if c not in listed and a != ZERO]
+            out.append(Phrase(N_("component %(component)s: difference printed %(printed)s, due now − paid before "
+                                 "is %(again)s"),
+                              {"component": ln.component, "printed": ln.difference, "again": ln.now - ln.before}))
+    out += [Phrase(N_("component %(component)s: re-computed %(again)s, not on the statement"),
+                   {"component": c, "again": a}) for c, a in again.items() if c not in listed and a != ZERO]
     paid = {c.id: c.amount for c in calc.result.components}
     owed = {ln.component: ln.difference for ln in calc.adjustment.lines if ln.difference != ZERO}
-    out += [f"component {c}: pays {paid.get(c, ZERO)}, its difference is {owed.get(c, ZERO)}"
+    out += [Phrase(N_("component %(component)s: pays %(paid)s, its difference is %(owed)s"),
+                   {"component": c, "paid": paid.get(c, ZERO), "owed": owed.get(c, ZERO)})
             for c in dict.fromkeys([*paid, *owed]) if paid.get(c, ZERO) != owed.get(c, ZERO)]
     if calc.result.total != sum(owed.values(), ZERO):
-        out.append(f"total: printed {calc.result.total}, sum of the differences {sum(owed.values(), ZERO)}")
+        out.append(Phrase(N_("total: printed %(printed)s, sum of the differences %(again)s"),
+                          {"printed": calc.result.total, "again": sum(owed.values(), ZERO)}))
     return out
 
 
-def printed_total(calc: Embedded, text: str) -> list[str]:
+def printed_total(calc: Embedded, text: str) -> list[Phrase]:
     """The total printed on the pages must be the attachment's total, in some language."""
     flat = _flat(text)
     for lang in LANGS:
         if _flat(Formatter(lang, calc.result.currency).money(calc.result.total)) in flat:
             return []
-    return [f"printed total: {calc.result.total} {calc.result.currency} does not appear on the statement's pages"]
+    return [Phrase(N_("printed total: %(total)s %(currency)s does not appear on the statement's pages"),
+                   {"total": calc.result.total, "currency": calc.result.currency})]
 
 
-def printed_lines(calcs: list[Embedded], text: str) -> list[str]:
+def printed_lines(calcs: list[Embedded], text: str) -> list[Phrase]:
     """Every amount the statement prints for its figures must be on the pages as often as the
     statement re-rendered from the calculation prints it (in one of its languages): an edited
     figure fails, and the same amount printed elsewhere (a deal's amount in a correction's
@@ -203,12 +230,13 @@ def printed_lines(calcs: list[Embedded], text: str) -> list[str]:
         return []  # `recompute` has said why
     amounts = [a for _, found in figures for a in found]
     shown = [_as_calculation(calc, result) for calc, (result, _) in zip(calcs, figures)]
-    first: list[str] | None = None
+    first: list[Phrase] | None = None
     for lang in LANGS:
         f = Formatter(lang, calcs[0].result.currency)
         expected = _body_text(_rendered(shown, lang))
-        missing = [f"printed amounts: {token} is printed {_count(token, expected)} times by this calculation, "
-                   f"{_count(token, text)} times on the pages (a printed figure was changed)"
+        missing = [Phrase(N_("printed amounts: %(amount)s is printed %(expected)s times by this calculation, "
+                             "%(found)s times on the pages (a printed figure was changed)"),
+                          {"amount": token, "expected": _count(token, expected), "found": _count(token, text)})
                    for token in dict.fromkeys(f.amount(a) for a in amounts)
                    if _count(token, text) < _count(token, expected)]
         if not missing:

@@ -69,13 +69,19 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return catalog(_lang.get()).ngettext(singular, plural, n)
 
 
-@lru_cache(maxsize=None)
+_installed = False
+
+
 def install() -> None:
     """Bind `gettext`/`ngettext`, as every click module imported them, to the CLI's language (once).
 
     Imports each click module first, so one click imports later (`click._termui_impl`) is
     not missed; a module that cannot load here (`click._winconsole` off Windows) is skipped.
     """
+    global _installed
+    if _installed:
+        return
+    _installed = True
     for info in pkgutil.iter_modules(click.__path__, "click."):
         try:
             module = importlib.import_module(info.name)
@@ -140,15 +146,21 @@ def _rewrite(command: click.Command) -> None:
 
 @contextmanager
 def speaking(lang: str, command: click.Command | None = None) -> Iterator[None]:
-    """click speaks `lang` inside the block (`command`'s tree too), and what it spoke before after."""
-    install()
+    """click speaks `lang` inside the block (`command`'s tree too), and what it spoke before after.
+
+    Until a language other than English is spoken, nothing is bound or rewritten: English is
+    click's own text, so an English command costs nothing.
+    """
+    if lang != i18n.DEFAULT:
+        install()
+    tree = command if _installed else None
     token = _lang.set(lang)
     try:
-        if command is not None:
-            _rewrite(command)
+        if tree is not None:
+            _rewrite(tree)
         yield
     finally:
         _lang.reset(token)
-        if command is not None:
-            _rewrite(command)
+        if tree is not None:
+            _rewrite(tree)
 

@@ -4,7 +4,9 @@ The catalogs are `locale/<lang>/LC_MESSAGES/payplan.po` beside this module, made
 `pybabel` (README: "Languages"). Message ids are the English text with named
 placeholders (`%(name)s`). A `.po` is compiled in memory the first time its language is
 asked for and kept, so no compiled `.mo` is committed or shipped and no render reads a
-file. `N_` marks a word in a module-level table for `pybabel extract` without translating
+file. The CLI's second domain, `click` (`locale/uk/LC_MESSAGES/click.po`: click's own
+words, "Usage:", "Error: No such option ..."), is compiled the same way
+(`payplan.cli.click_language`). `N_` marks a word in a module-level table for `pybabel extract` without translating
 it. Also picks the language a browser asks for (`Accept-Language`) or a terminal's locale
 sets (`LC_ALL`, `LC_MESSAGES`, `LANG`), and writes numbers in a language (`Numbers`).
 Must not know where a language comes from in a request, nor be used by `payplan.core`.
@@ -38,21 +40,21 @@ def N_(message: str) -> str:
     return message
 
 
-def catalog_path(lang: str) -> Path:
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_path(lang: str, domain: str = DOMAIN) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
 @lru_cache(maxsize=None)
-def translations(lang: str) -> Translations:
-    """The compiled catalog of `lang` (made once per process); ValueError for another language."""
+def translations(lang: str, domain: str = DOMAIN) -> Translations:
+    """The compiled catalog of `lang` in `domain` (made once per process); ValueError for another language."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r} (choose from {', '.join(LANGS)})")
-    with catalog_path(lang).open("rb") as po:
-        catalog = read_po(po, locale=lang, domain=DOMAIN)
+    with catalog_path(lang, domain).open("rb") as po:
+        catalog = read_po(po, locale=lang, domain=domain)
     mo = BytesIO()
     write_mo(mo, catalog, use_fuzzy=False)
     mo.seek(0)
-    return Translations(mo, domain=DOMAIN)
+    return Translations(mo, domain=domain)
 
 
 def gettext(lang: str, message: str, **values: object) -> str:

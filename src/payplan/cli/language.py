@@ -2,12 +2,14 @@
 
 The group's `--lang` is kept on the root context; without it, `LC_ALL`, `LC_MESSAGES` or
 `LANG` decides (uk_UA.UTF-8 → uk, anything else → en). It applies to what a person reads
-(tables, summaries, reports); JSON and CSV stay the same in every language.
+(tables, summaries, reports, and click's own words: `chosen`, `payplan.cli.click_language`);
+JSON and CSV stay the same in every language.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import click
 
@@ -27,6 +29,22 @@ def current() -> str:
     ctx = click.get_current_context(silent=True)
     chosen = ctx.find_root().meta.get("payplan.lang") if ctx is not None else None
     return chosen or from_environment(os.environ)
+
+
+def chosen(args: Sequence[str]) -> str:
+    """The language of a command line before click reads it (what `current()` says once the
+    group has run): its last `--lang` before the command's name, else the locale. click speaks
+    it from the start, so a usage error and `--help` are in it too."""
+    lang = None
+    words = iter(args)
+    for arg in words:
+        if arg == "--lang":
+            lang = next(words, None)
+        elif arg.startswith("--lang="):
+            lang = arg.partition("=")[2]
+        elif arg == "--" or not arg.startswith("-"):
+            break
+    return lang if lang in LANGS else from_environment(os.environ)
 
 
 def remember(ctx: click.Context, lang: str | None) -> None:

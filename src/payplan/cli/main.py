@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import errno
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 import click
 
-from payplan.cli import (audit, bench, db, evaluate, facts, language, plans, runs, serve, simulate, statements,
-                         users, worker)
+from payplan.cli import (audit, bench, click_language, db, evaluate, facts, language, plans, runs, serve, simulate,
+                         statements, users, worker)
 from payplan.errors import PayplanError
 from payplan.facts.problems import FactError
 from payplan.i18n import N_
@@ -29,8 +31,13 @@ OS_REASONS = {errno.ENOENT: N_("no such file or directory"), errno.EACCES: N_("p
 
 
 class _Group(click.Group):
-    """The root group: a user's error leaving a command is written in the command's language
-    (while its context still knows the language), ready for `main` to print."""
+    """The root group: click speaks the command line's language (`language.chosen`) from the
+    start; a user's error leaving a command is written in the command's language (while its
+    context still knows the language), ready for `main` to print."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **kwargs: Any) -> Any:
+        with click_language.speaking(language.chosen(sys.argv[1:] if args is None else args), self):
+            return super().main(args, *rest, **kwargs)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -53,7 +60,7 @@ def _reason(exc: BaseException) -> str:
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="payplan")
+@click.version_option(package_name="payplan", message=click_language.VERSION_MESSAGE)
 @language.lang_option
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None) -> None:
@@ -79,23 +86,25 @@ def _exit_code(exc: BaseException) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the CLI, map every user error to a message and exit code."""
-    try:
-        code = cli.main(args=argv, prog_name="payplan", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo(language._("Aborted."), err=True)
-        code = 1
-    except click.ClickException as exc:
-        exc.show()
-        code = exc.exit_code
-    except PlanError as exc:
-        for issue in exc.issues:
-            click.echo(str(issue), err=True)
-        code = 1
-    except Exception as exc:  # noqa: BLE001 - only user errors are caught, bugs re-raised
-        if not _is_user_error(exc):
-            raise
-        click.echo(getattr(exc, "said", None) or f"error: {exc}", err=True)
-        code = _exit_code(exc)
+    # click's usage errors are shown here, after `cli.main` returned: in the language it spoke.
+    with click_language.speaking(language.chosen(sys.argv[1:] if argv is None else argv), cli):
+        try:
+            code = cli.main(args=argv, prog_name="payplan", standalone_mode=False)
+        except click.exceptions.Abort:
+            click.echo(language._("Aborted."), err=True)
+            code = 1
+        except click.ClickException as exc:
+            exc.show()
+            code = exc.exit_code
+        except PlanError as exc:
+            for issue in exc.issues:
+                click.echo(str(issue), err=True)
+            code = 1
+        except Exception as exc:  # noqa: BLE001 - only user errors are caught, bugs re-raised
+            if not _is_user_error(exc):
+                raise
+            click.echo(getattr(exc, "said", None) or f"error: {exc}", err=True)
+            code = _exit_code(exc)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -121,6 +121,19 @@ def test_a_commands_help_in_ukrainian():
     assert english_of_click(out) == []
 
 
+def test_payplans_own_help_in_ukrainian_and_back_in_english():
+    """A command's docstring and its options' help come from the catalog (`payplan.cli.help_texts`)."""
+    top = run("--lang", "uk", "--help")
+    assert "payplan: відкрита, зрозуміла" in top and "payplan: open, explainable" not in top
+    evaluate = run("--lang", "uk", "evaluate", "--help")
+    assert "Оцінити працівників за планом за період із файлів фактів." in evaluate
+    assert "Score reps" not in evaluate
+    submit = run("--lang", "uk", "runs", "--help")
+    assert "Send draft run N" not in submit and "submit" in submit  # a command's short help, and its name
+    english = run("evaluate", "--help")
+    assert "Score reps on a plan for a period from fact files." in english and "Оцінити" not in english
+
+
 def test_the_version_in_ukrainian():
     assert re.fullmatch(r"payplan, версія \S+\n", run("--lang", "uk", "--version"))
 

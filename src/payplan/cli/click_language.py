@@ -37,6 +37,7 @@ import click
 from babel.messages.pofile import read_po
 
 from payplan import i18n
+from payplan.cli import help_texts
 
 DOMAIN = "click"
 
@@ -157,10 +158,12 @@ def speaking(lang: str, command: click.Command | None = None) -> Iterator[None]:
     token = _lang.set(lang)
     try:
         if tree is not None:
+            help_texts.translate(tree, lang)  # payplan's own help, then click's words in it
             _rewrite(tree)
         yield
     finally:
         _lang.reset(token)
         if tree is not None:
+            help_texts.translate(tree, _lang.get())
             _rewrite(tree)
 

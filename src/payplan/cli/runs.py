@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from payplan.cli.database import acting, as_user, transaction
 from payplan.cli.language import KINDS, STATES, _, a_period, current, ngettext, numbers, table, word
 from payplan.cli.worker import queued_job
+from payplan.i18n import N_
 from payplan.runs import adjustments, export
 from payplan.runs.jobs import enqueue_run
 from payplan.runs.recompute import recompute
@@ -138,9 +139,9 @@ def _transition(name: str, move: Callable[..., runs.RunRow], help_text: str) -> 
         click.echo(_state_line(run))
 
 
-_transition("submit", runs.submit, "Send draft run N for approval.")
-_transition("approve", runs.approve, "Approve submitted run N (not its submitter nor its plan's publisher).")
-_transition("pay", runs.pay, "Mark approved run N as paid.")
+_transition("submit", runs.submit, N_("Send draft run N for approval."))
+_transition("approve", runs.approve, N_("Approve submitted run N (not its submitter nor its plan's publisher)."))
+_transition("pay", runs.pay, N_("Mark approved run N as paid."))
 
 
 @runs_group.command("reject")

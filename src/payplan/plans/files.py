@@ -24,8 +24,9 @@ import msgspec
 from msgspec import inspect as mi
 
 from payplan.core import lint
-from payplan.core.issues import Issue, error, has_errors
+from payplan.core.issues import Issue, error, has_errors, sentence
 from payplan.core.plan import Plan
+from payplan.i18n import N_
 from payplan.plans.diff import Change, plan_diff
 from payplan.plans.text_limits import text_problems
 from payplan.plans.texts import Texts, missing_texts, split_texts
@@ -65,7 +66,7 @@ def read_plan_file(path: str | FilePath) -> str:
         return FilePath(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise PlanError([error("unreadable", f"cannot read plan file: {reason}", str(path))]) from None
+        raise PlanError([error("unreadable", N_("cannot read plan file: {reason}"), str(path), reason=reason)]) from None
 
 
 def load_plan_text(text: str, source_name: str) -> tuple[Plan | None, list[Issue]]:
@@ -91,8 +92,8 @@ def _zone_issues(plan: Plan) -> list[Issue]:
     try:
         ZoneInfo(plan.timezone)
     except (ValueError, ZoneInfoNotFoundError):
-        return [error("timezone", f"timezone '{plan.timezone}' is not an IANA time zone "
-                      "(e.g. Europe/Kyiv, America/New_York, UTC)", "timezone")]
+        return [error("timezone", N_("timezone '{zone}' is not an IANA time zone (e.g. Europe/Kyiv, "
+                                     "America/New_York, UTC)"), "timezone", zone=plan.timezone)]
     return []
 
 
@@ -105,15 +106,15 @@ def _load(text: str, source_name: str) -> tuple[Plan | None, list[Issue], Texts 
     except tomllib.TOMLDecodeError as exc:
         return None, [_toml_issue(exc, source_name)], None
     except (ValueError, RecursionError) as exc:  # a number tomllib hands to int() or Decimal unchecked
-        return None, [error("toml-syntax", f"not a usable TOML value: {exc}", source_name)], None
+        return None, [error("toml-syntax", N_("not a usable TOML value: {reason}"), source_name, reason=str(exc))], None
     lines = key_lines(text)
     texts = split_texts(data)
     unknown = _unknown_keys(texts.data, _PLAN_TYPE, ()) + [("translations",)] * ("translations" in data)
     if unknown:
         return None, [_unknown_key_issue(texts.data, path, lines, source_name) for path in unknown], None
     if texts.problems:
-        return None, [error("bad-text", message, _where(source_name, locate(lines, path), path_text(path)))
-                      for path, message in texts.problems], None
+        return None, [error("bad-text", problem["template"], _where(source_name, locate(lines, path), path_text(path)),
+                            **problem["inputs"]) for path, problem in texts.problems], None
     if texts.translations:
         texts.data["translations"] = texts.translations
     try:
@@ -166,48 +167,54 @@ def _toml_issue(exc: tomllib.TOMLDecodeError, source: str) -> Issue:
     match = _TOML_POSITION.search(text)
     reason = _TOML_POSITION.sub("", text)
     if match and match.group(1):
-        return error("toml-syntax", f"not valid TOML: {reason} (column {match.group(2)})",
-                     f"{source}:{match.group(1)}")
-    return error("toml-syntax", f"not valid TOML: {reason} at the end of the file", source)
+        return error("toml-syntax", N_("not valid TOML: {reason} (column {column})"), f"{source}:{match.group(1)}",
+                     reason=reason, column=match.group(2))
+    return error("toml-syntax", N_("not valid TOML: {reason} at the end of the file"), source, reason=reason)
 
 
 def _unknown_key_issue(data: Any, path: Path, lines: dict[Path, int], source: str) -> Issue:
     known = _known_keys(_type_at(data, path[:-1]))
     close = difflib.get_close_matches(str(path[-1]), known, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(known)}"
+    template = N_("unknown key '{key}'; did you mean '{close}'?") if close else \
+        N_("unknown key '{key}'; expected one of: {known}")
     if path == ("translations",):
-        hint = "; give a text per language where it is used: label = { en = \"...\", uk = \"...\" }"
-    return error("unknown-key", f"unknown key '{path[-1]}'{hint}",
-                 _where(source, locate(lines, path), path_text(path)))
+        template = N_("unknown key '{key}'; give a text per language where it is used: "
+                      "label = {{ en = \"...\", uk = \"...\" }}")
+    return error("unknown-key", template, _where(source, locate(lines, path), path_text(path)),
+                 key=path[-1], close=close[0] if close else "", known=", ".join(known))
 
 
 def _validation_issue(text: str, data: Any, lines: dict[Path, int], source: str) -> Issue:
     match = _MSGSPEC_ERROR.match(text)
     assert match is not None  # the pattern matches any text
     message, path = match.group("msg"), parse_path(match.group("path") or "")
-    code, message, path = _explain(message, path, data)
-    return error(code, message, _where(source, locate(lines, path), path_text(path)))
+    code, path, said = _explain(message, path, data)
+    return error(code, said["template"], _where(source, locate(lines, path), path_text(path)), **said["inputs"])
 
 
-def _explain(message: str, path: Path, data: Any) -> tuple[str, str, Path]:
-    """msgspec's message in plan terms: (code, message, path of the offending key)."""
+def _explain(message: str, path: Path, data: Any) -> tuple[str, Path, dict[str, Any]]:
+    """msgspec's message in plan terms: (code, path of the offending key, the message as an `issues.sentence`)."""
     missing = re.match(r"Object missing required field `(.+)`", message)
     if missing:
-        return "missing-key", f"missing required key '{missing.group(1)}'", path + (missing.group(1),)
+        return "missing-key", path + (missing.group(1),), sentence(N_("missing required key '{key}'"),
+                                                                   key=missing.group(1))
     expected = re.match(r"Expected `(.+)`, got `(.+)`", message)
     if expected:
-        return "wrong-type", f"expected {expected.group(1)}, got {expected.group(2)}", path
+        return "wrong-type", path, sentence(N_("expected {expected}, got {got}"), expected=expected.group(1),
+                                            got=expected.group(2))
     if path and path[-1] == "kind" and message.startswith("Invalid value"):
         kinds = ", ".join(t.tag for t in _PLAN_TYPE.fields[_field_index("components")].type.item_type.types)
-        return "unknown-kind", f"unknown component kind {message[14:]}; expected one of: {kinds}", path
+        return "unknown-kind", path, sentence(N_("unknown component kind {kind}; expected one of: {kinds}"),
+                                              kind=message[14:], kinds=kinds)
     value = _value_at(data, path)
     choices = _type_at(data, path)
     if isinstance(choices, mi.LiteralType):
         allowed = ", ".join(str(v) for v in choices.values)
-        return "invalid-value", f"{value!r} is not allowed; expected one of: {allowed}", path
+        return "invalid-value", path, sentence(N_("{value} is not allowed; expected one of: {allowed}"),
+                                               value=repr(value), allowed=allowed)
     if message == "Invalid decimal string":
-        return "wrong-type", f"expected a decimal number, got {value!r}", path
-    return "invalid-value", message[0].lower() + message[1:], path
+        return "wrong-type", path, sentence(N_("expected a decimal number, got {value}"), value=repr(value))
+    return "invalid-value", path, sentence(message[0].lower() + message[1:])  # msgspec's own words
 
 
 def _value_at(data: Any, path: Path) -> Any:

@@ -29,11 +29,10 @@ from payplan.api.simulate import MAX_DRAFT_CHARS, SIMULATORS, answer
 from payplan.core.issues import Issue
 from payplan.core.levers import levers
 from payplan.core.periods import period_of
-from payplan.core.trace import fill
 from payplan.errors import PayplanError
-from payplan.i18n import translations
 from payplan.plans import versions as plan_store
 from payplan.plans.files import PlanError
+from payplan.plans.issue_words import said
 from payplan.runs.progress import last_fact_day
 from payplan.simulation.drafts import resolve_plan
 from payplan.simulation.job import enqueue_simulation
@@ -131,7 +130,7 @@ def _simulate(request: Request, conn: Connection, form: SimulationForm) -> Respo
 
 def _issue(issue: Issue) -> str:
     """A plan's issue in the page's language, with its place (file:line or key)."""
-    text = fill(translations(language()).gettext(issue.template), issue.inputs) if issue.template else issue.message
+    text = said(issue, language())
     return f"{issue.where}: {text}" if issue.where else text
 
 

@@ -22,6 +22,7 @@ from functools import partial
 import anyio
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
+from markupsafe import Markup
 from sqlalchemy import Connection
 
 from payplan.api.auth import allow
@@ -128,10 +129,10 @@ def _simulate(request: Request, conn: Connection, form: SimulationForm) -> Respo
                       currency=sim.currency)
 
 
-def _issue(issue: Issue) -> str:
-    """A plan's issue in the page's language, with its place (file:line or key)."""
+def _issue(issue: Issue) -> Markup:
+    """A plan's issue in the page's language, after its place (file:line and key path, as the file writes them)."""
     text = said(issue, language())
-    return f"{issue.where}: {text}" if issue.where else text
+    return Markup('<code class="where">{}</code>: {}').format(issue.where, text) if issue.where else Markup.escape(text)
 
 
 def _refusal(exc: PayplanError | PlanError) -> tuple[int, str, list[str]]:

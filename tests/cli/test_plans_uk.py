@@ -4,6 +4,7 @@ line, key path) and the code as written, no English sentence left."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,37 @@ def test_evaluate_refuses_a_plan_with_errors_in_the_commands_language(capsys, la
               "examples/demo", "--period", "2026-03"])
     assert exit_.value.code == 1
     assert said in capsys.readouterr().err
+
+
+# --- the raw plan differences: `plans diff` and the simulation report ----------------------------
+
+PLANS = Path(__file__).parents[2] / "plans"
+
+
+def test_plans_diff_says_its_subjects_in_ukrainian_and_keeps_the_files_keys_and_values():
+    result = CliRunner().invoke(cli, ["--lang", "uk", "plans", "diff", str(PLANS / "ae-2026-v1.toml"),
+                                      str(PLANS / "ae-2026-v2.toml")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()[1:]
+    assert lines == ["  план: version 1 → 2", "  план: effective_from 2026-01-01 → 2026-07-01",
+                     "  план: effective_to 2026-06-30 → (немає)", "  KPI demos: weight 0.15 → 0.10",
+                     "  KPI nps: weight 0.15 → 0.20", "  комісія margin_commission, рівень 3: rate 0.12 → 0.14"]
+
+
+def test_plans_diff_in_english_is_the_changes_as_they_were():
+    result = CliRunner().invoke(cli, ["--lang", "en", "plans", "diff", str(PLANS / "ae-2026-v1.toml"),
+                                      str(PLANS / "ae-2026-v2.toml")])
+    assert "  plan: version 1 → 2" in result.output and "  plan: effective_to 2026-06-30 → (none)" in result.output
+    assert "  commission margin_commission tier 3: rate 0.12 → 0.14" in result.output
+
+
+def test_the_simulation_reports_plan_differences_in_ukrainian():
+    result = CliRunner().invoke(cli, ["--lang", "uk", "simulate", "--baseline", str(PLANS / "sim" / "volume-only.toml"),
+                                      "--proposal", str(PLANS / "sim" / "balanced.toml"), "--periods",
+                                      "2026-01..2026-02", "--data", "examples/demo", "--format", "html"])
+    assert result.exit_code == 0, result.output
+    [changes] = re.findall(r'(?s)<ul class="changes">(.*?)</ul>', result.output)
+    items = re.findall(r"<li>(.*?)</li>", changes)
+    assert "план: id sim-volume-only → sim-balanced" in items
+    assert "вилучено: картка KPI volume_bonus" in items and "додано: комісія margin_commission" in items
+    assert not any(item.startswith("plan:") or item.endswith((" added", " removed")) for item in items)

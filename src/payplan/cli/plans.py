@@ -19,7 +19,9 @@ from payplan.cli.language import _, current, ngettext
 from payplan.core.issues import Issue
 from payplan.core.lint import check_versions
 from payplan.core.plan import Plan
+from payplan.i18n import Words
 from payplan.plans import versions as plan_store
+from payplan.plans.change_words import change_line
 from payplan.plans.files import PlanError, check_plan_text, load_plan, place, plan_diff, plan_hash, read_plan_file
 from payplan.plans.issue_words import line
 
@@ -88,8 +90,9 @@ def plans_diff(old: Path, new: Path) -> None:
         raise PlanFileError(exc) from None
     changes = plan_diff(before, after)
     click.echo(f"{before.ref} ({old}) → {after.ref} ({new})")
+    words = Words(current())
     for change in changes:
-        click.echo(f"  {change}")
+        click.echo(f"  {change_line(change, words)}")
     if not changes:
         same = plan_hash(before) == plan_hash(after)
         click.echo("  " + (_("no changes (same content hash)") if same else _("no changes (only in wording or order)")))

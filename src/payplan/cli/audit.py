@@ -23,7 +23,7 @@ def _anchor(ctx: click.Context, param: click.Parameter, value: str | None) -> au
         return None
     found = _ANCHOR.match(value.strip().lower())
     if found is None:
-        raise click.BadParameter("give SEQ:MAC as printed by `payplan audit anchor` (e.g. 42:3fa9…, 64 hex digits)")
+        raise click.BadParameter(_("give SEQ:MAC as printed by `payplan audit anchor` (e.g. 42:3fa9…, 64 hex digits)"))
     return audit.Anchor(int(found.group(1)), found.group(2))
 
 

@@ -4,14 +4,14 @@ A plan file is TOML read with Decimal floats (no rate ever passes through a
 float) and converted into the frozen `Plan` schema. Every problem becomes an
 `Issue` whose `where` reads `plans/ae.toml:23: components[0].kpis[2].weight`.
 Semantic rules live in `payplan.core.lint`; this module only places their
-issues in the file. The text is bounded (`payplan.plans.text_limits`) before
-tomllib reads it. Must not evaluate plans or touch the database.
+issues in the file; what makes data no `Plan` is worded by `payplan.plans.schema_issues`.
+The text is bounded (`payplan.plans.text_limits`) before tomllib reads it. Must not
+evaluate plans or touch the database.
 """
 
 from __future__ import annotations
 
 import decimal
-import difflib
 import hashlib
 import re
 import tomllib
@@ -21,13 +21,13 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
-from msgspec import inspect as mi
 
 from payplan.core import lint
-from payplan.core.issues import Issue, error, has_errors, sentence
+from payplan.core.issues import Issue, error, has_errors
 from payplan.core.plan import Plan
 from payplan.i18n import N_
 from payplan.plans.diff import Change, plan_diff
+from payplan.plans.schema_issues import explain, unknown_key, unknown_keys
 from payplan.plans.text_limits import text_problems
 from payplan.plans.texts import Texts, missing_texts, split_texts
 from payplan.plans.toml_lines import Path, key_lines, locate
@@ -37,7 +37,6 @@ __all__ = [
     "place", "plan_diff", "plan_hash", "read_plan_file",
 ]
 
-_PLAN_TYPE = mi.type_info(Plan)
 _MSGSPEC_ERROR = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>.*)`)?$", re.S)
 _PATH_PART = re.compile(r"\.([^.\[\]\s]+)|\[(\d+)\]")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
@@ -109,7 +108,7 @@ def _load(text: str, source_name: str) -> tuple[Plan | None, list[Issue], Texts 
         return None, [error("toml-syntax", N_("not a usable TOML value: {reason}"), source_name, reason=str(exc))], None
     lines = key_lines(text)
     texts = split_texts(data)
-    unknown = _unknown_keys(texts.data, _PLAN_TYPE, ()) + [("translations",)] * ("translations" in data)
+    unknown = unknown_keys(texts.data) + [("translations",)] * ("translations" in data)
     if unknown:
         return None, [_unknown_key_issue(texts.data, path, lines, source_name) for path in unknown], None
     if texts.problems:
@@ -173,118 +172,17 @@ def _toml_issue(exc: tomllib.TOMLDecodeError, source: str) -> Issue:
 
 
 def _unknown_key_issue(data: Any, path: Path, lines: dict[Path, int], source: str) -> Issue:
-    known = _known_keys(_type_at(data, path[:-1]))
-    close = difflib.get_close_matches(str(path[-1]), known, n=1)
-    template = N_("unknown key '{key}'; did you mean '{close}'?") if close else \
-        N_("unknown key '{key}'; expected one of: {known}")
-    if path == ("translations",):
-        template = N_("unknown key '{key}'; give a text per language where it is used: "
-                      "label = {{ en = \"...\", uk = \"...\" }}")
-    return error("unknown-key", template, _where(source, locate(lines, path), path_text(path)),
-                 key=path[-1], close=close[0] if close else "", known=", ".join(known))
+    said = unknown_key(data, path)
+    return error("unknown-key", said["template"], _where(source, locate(lines, path), path_text(path)),
+                 **said["inputs"])
 
 
 def _validation_issue(text: str, data: Any, lines: dict[Path, int], source: str) -> Issue:
     match = _MSGSPEC_ERROR.match(text)
     assert match is not None  # the pattern matches any text
     message, path = match.group("msg"), parse_path(match.group("path") or "")
-    code, path, said = _explain(message, path, data)
+    code, path, said = explain(message, path, data)
     return error(code, said["template"], _where(source, locate(lines, path), path_text(path)), **said["inputs"])
-
-
-def _explain(message: str, path: Path, data: Any) -> tuple[str, Path, dict[str, Any]]:
-    """msgspec's message in plan terms: (code, path of the offending key, the message as an `issues.sentence`)."""
-    missing = re.match(r"Object missing required field `(.+)`", message)
-    if missing:
-        return "missing-key", path + (missing.group(1),), sentence(N_("missing required key '{key}'"),
-                                                                   key=missing.group(1))
-    expected = re.match(r"Expected `(.+)`, got `(.+)`", message)
-    if expected:
-        return "wrong-type", path, sentence(N_("expected {expected}, got {got}"), expected=expected.group(1),
-                                            got=expected.group(2))
-    if path and path[-1] == "kind" and message.startswith("Invalid value"):
-        kinds = ", ".join(t.tag for t in _PLAN_TYPE.fields[_field_index("components")].type.item_type.types)
-        return "unknown-kind", path, sentence(N_("unknown component kind {kind}; expected one of: {kinds}"),
-                                              kind=message[14:], kinds=kinds)
-    value = _value_at(data, path)
-    choices = _type_at(data, path)
-    if isinstance(choices, mi.LiteralType):
-        allowed = ", ".join(str(v) for v in choices.values)
-        return "invalid-value", path, sentence(N_("{value} is not allowed; expected one of: {allowed}"),
-                                               value=repr(value), allowed=allowed)
-    if message == "Invalid decimal string":
-        return "wrong-type", path, sentence(N_("expected a decimal number, got {value}"), value=repr(value))
-    return "invalid-value", path, sentence(message[0].lower() + message[1:])  # msgspec's own words
-
-
-def _value_at(data: Any, path: Path) -> Any:
-    for part in path:
-        data = _child(data, part)
-    return data
-
-
-def _field_index(name: str) -> int:
-    return [f.encode_name for f in _PLAN_TYPE.fields].index(name)
-
-
-def _pick(t: mi.Type, value: Any) -> mi.Type:
-    """The branch of a union `value` takes: by tag for components, else the non-None type."""
-    if not isinstance(t, mi.UnionType):
-        return t
-    options = [o for o in t.types if not isinstance(o, mi.NoneType)]
-    if isinstance(value, dict):
-        for option in options:
-            if isinstance(option, mi.StructType) and option.tag == value.get(option.tag_field or ""):
-                return option
-    return options[0] if len(options) == 1 else t
-
-
-def _type_at(data: Any, path: Path) -> mi.Type:
-    t, value = _PLAN_TYPE, data
-    for part in path:
-        t = _pick(t, value)
-        if isinstance(t, mi.StructType) and isinstance(part, str):
-            field = next((f for f in t.fields if f.encode_name == part), None)
-            t = field.type if field else mi.AnyType()
-        elif isinstance(t, mi.ListType):
-            t = t.item_type
-        elif isinstance(t, mi.TupleType) and isinstance(part, int) and part < len(t.item_types):
-            t = t.item_types[part]
-        else:
-            return mi.AnyType()
-        value = _child(value, part)
-    return _pick(t, value)
-
-
-def _child(value: Any, part: str | int) -> Any:
-    try:
-        return value[part]
-    except (KeyError, IndexError, TypeError):
-        return None
-
-
-def _known_keys(t: mi.Type) -> list[str]:
-    if not isinstance(t, mi.StructType):
-        return []
-    tag = [t.tag_field] if t.tag_field else []
-    return tag + [f.encode_name for f in t.fields]
-
-
-def _unknown_keys(value: Any, t: mi.Type, path: Path) -> list[Path]:
-    """Every key in `value` that the schema type `t` does not have, depth first."""
-    t = _pick(t, value)
-    found: list[Path] = []
-    if isinstance(t, mi.StructType) and isinstance(value, dict):
-        fields = {f.encode_name: f.type for f in t.fields}
-        for key, child in value.items():
-            if key in fields:
-                found += _unknown_keys(child, fields[key], path + (key,))
-            elif key != t.tag_field:
-                found.append(path + (key,))
-    elif isinstance(t, mi.ListType) and isinstance(value, list):
-        for index, child in enumerate(value):
-            found += _unknown_keys(child, t.item_type, path + (index,))
-    return found
 
 
 def _canonical(value: Any) -> Any:

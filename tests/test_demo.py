@@ -12,9 +12,9 @@ from payplan.store.db import make_engine
 from payplan.store.service_schema import audit_log, plan_versions, runs, users
 
 
-def _demo(url: str) -> subprocess.CompletedProcess:
+def _demo(url: str, *lang: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PAYPLAN_DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "payplan.cli", "demo", "--no-serve"], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "payplan.cli", *lang, "demo", "--no-serve"], capture_output=True,
                           text=True, env=env, timeout=300)
 
 
@@ -51,6 +51,20 @@ def test_the_demo_introduces_each_user_and_what_to_try(tmp_path):
                  "felix (finance): approve run 3 once fiona has submitted it", "hanna (hr): simulate",
                  "olena (manager): your own pay and your team's", "iryna (rep): your pay at /pay", "admin (admin): everything"):
         assert f"  {line}" in done.stdout, line
+
+
+def test_the_demo_introduces_its_users_in_ukrainian(tmp_path):
+    done = _demo(f"sqlite:///{tmp_path / 'demo.sqlite'}", "--lang", "uk")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == ("демокомпанію створено: користувачі admin, fiona, felix, hanna, olena, iryna (пароль "
+                        "'payplan-demo-2026'); розрахунок 2026-01 виплачено, 2026-02 затверджено, 2026-03 — чернетка")
+    assert lines[1] == "коли запуститься `payplan serve`, увійдіть на http://127.0.0.1:8000/signin як:"
+    assert "  felix (фінанси): затвердьте розрахунок 3, щойно fiona його подасть" in done.stdout
+    assert "  iryna (менеджер з продажу): ваші виплати на /pay" in done.stdout
+    assert done.stdout.count("токен для ") == 6
+    for english in ("seeded", "sign in", "token for", "approve run", "your pay"):
+        assert english not in done.stdout, english
 
 
 def test_the_demo_refuses_a_database_with_other_users(tmp_path):

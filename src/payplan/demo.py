@@ -30,18 +30,20 @@ USERS = (("admin", "admin", None), ("fiona", "finance", None), ("felix", "financ
          ("hanna", "hr", None), ("olena", "manager", "MGR01"), ("iryna", "rep", "AE01"))
 PASSWORD = "payplan-demo-2026"  # 12+ characters, as every password (payplan.access.passwords)
 # What to try as each user, printed by `payplan demo`: the monthly job of each role.
+# What each user can try, as `payplan demo` says it (in the command's language; `%(submitter)s` is fiona).
 TRY = {
-    "admin": "everything; the audit log at /audit, `payplan audit verify`, `payplan users list`",
-    "fiona": "review draft run 3 (March) at /finance/runs/3 (filter its flags) and submit it; she "
-             "imported the facts, so she is not offered Approve; import a file at /finance/import",
-    "felix": "approve run 3 once fiona has submitted it, or reject it with a reason; then mark it "
-             "paid and export it from the page (or `payplan runs export 3`)",
-    "hanna": "simulate at /hr/simulation, or a draft: `payplan simulate --baseline ae-2026@1 "
-             "--proposal plans/ae-2026-v2.toml --periods 2026-01..2026-03`",
-    "olena": "your own pay and your team's, each with its breakdown, at /pay; your plan at /me/plan",
-    "iryna": "your pay at /pay: February's breakdown and its PDF statement; read and acknowledge your plan at "
-             "/me/plan?period=2026-03",
+    "admin": N_("everything; the audit log at /audit, `payplan audit verify`, `payplan users list`"),
+    "fiona": N_("review draft run 3 (March) at /finance/runs/3 (filter its flags) and submit it; she "
+                "imported the facts, so she is not offered Approve; import a file at /finance/import"),
+    "felix": N_("approve run 3 once %(submitter)s has submitted it, or reject it with a reason; then mark it "
+                "paid and export it from the page (or `payplan runs export 3`)"),
+    "hanna": N_("simulate at /hr/simulation, or a draft: `payplan simulate --baseline ae-2026@1 "
+                "--proposal plans/ae-2026-v2.toml --periods 2026-01..2026-03`"),
+    "olena": N_("your own pay and your team's, each with its breakdown, at /pay; your plan at /me/plan"),
+    "iryna": N_("your pay at /pay: February's breakdown and its PDF statement; read and acknowledge your plan at "
+                "/me/plan?period=2026-03"),
 }
+ROLES = {"admin": N_("admin"), "finance": N_("finance"), "hr": N_("hr"), "manager": N_("manager"), "rep": N_("rep")}
 
 
 def seed(conn: Connection, data: Path = DATA) -> dict[str, str]:

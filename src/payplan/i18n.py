@@ -160,7 +160,7 @@ class Words(Numbers):
     texts, `payplan.core.trace.fill`) is found in the plan's own translations (`plan`: its
     text → this language's text), else in the catalog; its fields are then printed by their
     spec: `money` with the currency's places, `pct`/`pct2`/`pts` and `.N%` as percentages,
-    `date` as a date, `word` translated, a number plainly with up to six places.
+    `date` as a date, `word` translated, `text` as written, a number plainly with up to six places.
     """
 
     def __init__(self, lang: str, places: int = 2, plan: Mapping[str, str] | None = None) -> None:
@@ -190,7 +190,12 @@ class Words(Numbers):
             return text
 
     def value(self, value: object, spec: str = "") -> str:
-        """One value as `fill` writes it."""
+        """One value as `fill` writes it: `text` as written in every language (a plan file's
+        value), a sentence of its own (`{"template": ..., "inputs": ...}`) in this language."""
+        if isinstance(value, Mapping):
+            return self.fill(str(value.get("template", "")), value.get("inputs") or {})
+        if spec == "text":
+            return "" if value is None else str(value)
         if isinstance(value, str) and spec not in ("date", "word", "interval"):
             value = _stored_decimal(value, spec)
         if isinstance(value, str):

@@ -11,8 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import delete, func, insert, select, update
 
+from payplan.cli.main import cli
 from payplan.store.db import make_engine
 from payplan.store.records import canonical_json
 from payplan.store.service_schema import audit_log, run_results, users
@@ -111,3 +113,9 @@ def test_keys_are_generated_once_beside_a_sqlite_database_and_never_in_it(tmp_pa
     key.write_text("00" * 32 + "\n")  # a different key: every MAC fails, and the message says why
     failed = payplan("audit", "verify", ok=False)
     assert "PAYPLAN_AUDIT_KEY is not the key this log was written with" in failed.stderr
+
+
+def test_a_malformed_audit_anchor_is_refused_in_ukrainian():
+    result = CliRunner().invoke(cli, ["--lang", "uk", "audit", "verify", "--anchor", "nonsense"])
+    assert result.exit_code == 2
+    assert "вкажіть SEQ:MAC так, як його надрукувала `payplan audit anchor`" in result.output

@@ -21,6 +21,7 @@ from payplan.cli import (audit, bench, click_language, db, evaluate, facts, lang
 from payplan.errors import PayplanError
 from payplan.facts.problems import FactError
 from payplan.i18n import N_
+from payplan.plans import issue_words
 from payplan.plans.files import PlanError
 
 # What the operating system said, for the failures a user meets (the C library's own words are English).
@@ -43,9 +44,16 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except Exception as exc:
-            if _is_user_error(exc):
+            if isinstance(exc, PlanError):  # its issues, one a line, each with its place and code
+                exc.said = _issue_lines(exc)  # type: ignore[attr-defined]
+            elif _is_user_error(exc):
                 exc.said = language._("error: %(reason)s", reason=_reason(exc))  # type: ignore[attr-defined]
             raise
+
+
+def _issue_lines(exc: PlanError) -> str:
+    """A plan file's issues in the command's language, one a line."""
+    return "\n".join(issue_words.line(issue, language.current()) for issue in exc.issues)
 
 
 def _reason(exc: BaseException) -> str:
@@ -97,8 +105,7 @@ def main(argv: list[str] | None = None) -> None:
             exc.show()
             code = exc.exit_code
         except PlanError as exc:
-            for issue in exc.issues:
-                click.echo(str(issue), err=True)
+            click.echo(getattr(exc, "said", None) or _issue_lines(exc), err=True)
             code = 1
         except Exception as exc:  # noqa: BLE001 - only user errors are caught, bugs re-raised
             if not _is_user_error(exc):

@@ -15,12 +15,15 @@ from pathlib import Path
 import click
 
 from payplan.cli.database import acting, as_user
-from payplan.cli.language import _, ngettext
+from payplan.cli.language import _, current, ngettext
 from payplan.core.issues import Issue
 from payplan.core.lint import check_versions
 from payplan.core.plan import Plan
+from payplan.i18n import Words
 from payplan.plans import versions as plan_store
+from payplan.plans.change_words import change_line
 from payplan.plans.files import PlanError, check_plan_text, load_plan, place, plan_diff, plan_hash, read_plan_file
+from payplan.plans.issue_words import line
 
 _REF_IN_WHERE = re.compile(r"\(([^()]+@\d+)\)$")
 
@@ -29,7 +32,7 @@ class PlanFileError(click.ClickException):
     """A plan file that cannot be loaded, shown as its issues (exit 1)."""
 
     def __init__(self, error: PlanError) -> None:
-        super().__init__("\n".join(str(i) for i in error.issues))
+        super().__init__("\n".join(line(i, current()) for i in error.issues))
 
     def show(self, file: object = None) -> None:
         click.echo(self.message, err=True)
@@ -63,7 +66,7 @@ def plans_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
             loaded.append((str(file), text, plan))
     issues += _place_version_issues(check_versions([plan for _, _, plan in loaded]), loaded)
     for issue in issues:
-        click.secho(str(issue), fg=_COLOURS.get(issue.severity, "yellow"))
+        click.secho(line(issue, current()), fg=_COLOURS.get(issue.severity, "yellow"))
     errors = sum(i.severity == "error" for i in issues)
     accepted = sum(i.severity == "accepted" for i in issues)
     click.echo(_("checked %(files)s: %(errors)s, %(warnings)s",
@@ -87,8 +90,9 @@ def plans_diff(old: Path, new: Path) -> None:
         raise PlanFileError(exc) from None
     changes = plan_diff(before, after)
     click.echo(f"{before.ref} ({old}) → {after.ref} ({new})")
+    words = Words(current())
     for change in changes:
-        click.echo(f"  {change}")
+        click.echo(f"  {change_line(change, words)}")
     if not changes:
         same = plan_hash(before) == plan_hash(after)
         click.echo("  " + (_("no changes (same content hash)") if same else _("no changes (only in wording or order)")))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import click
 
+from payplan.cli.language import _
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -26,14 +28,16 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         secret_for(get_settings(), host)  # refuse before seeding, not after
     upgrade(get_settings().database_url)
     tokens = transaction(seeding.seed)
-    click.echo(f"demo company seeded: users {', '.join(n for n, _, _ in seeding.USERS)} "
-               f"(password '{seeding.PASSWORD}'); runs 2026-01 paid, 2026-02 approved, 2026-03 draft")
+    click.echo(_("demo company seeded: users %(users)s (password '%(password)s'); runs 2026-01 paid, 2026-02 "
+                 "approved, 2026-03 draft", users=", ".join(user[0] for user in seeding.USERS),
+                 password=seeding.PASSWORD))
     where = f"http://{host}:{port}/signin"
-    click.echo(f"once `payplan serve` runs, sign in at {where} as:" if no_serve else f"sign in at {where} as:")
-    for name, role, _ in seeding.USERS:
-        click.echo(f"  {name} ({role}): {seeding.TRY[name]}")
+    click.echo(_("once `payplan serve` runs, sign in at %(url)s as:", url=where) if no_serve
+               else _("sign in at %(url)s as:", url=where))
+    for name, role, _rep in seeding.USERS:
+        click.echo(f"  {name} ({_(seeding.ROLES[role])}): {_(seeding.TRY[name], submitter='fiona')}")
     for name, token in tokens.items():
-        click.echo(f"token for {name}: {token}")
+        click.echo(_("token for %(name)s: %(token)s", name=name, token=token))
     if not no_serve:
         serve.callback(host=host, port=port)
 

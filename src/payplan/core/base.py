@@ -68,8 +68,14 @@ def commission_formulas(base: str) -> tuple[str, str]:
 
 def check_base(base: str) -> str | None:
     """An error message when `base` is not a valid base, else None."""
+    problem = base_error(base)
+    return None if problem is None else str(problem)
+
+
+def base_error(base: str) -> FormulaError | None:
+    """Why `base` is not a valid base (its template and inputs), else None."""
     try:
         base_function(base)
     except FormulaError as exc:
-        return str(exc)
+        return exc
     return None

@@ -13,6 +13,8 @@ from array import array
 from decimal import Decimal
 from itertools import accumulate
 
+from payplan.core.trace import N_, fill
+
 # Plan amounts, targets, rates, curve points: |x| < 10^15 (a quadrillion) and at most
 # 28 decimal places (the decimal context's precision: 1/7 as a weight needs them all); real plans
 # use at most 4 places and amounts below 10^7.
@@ -59,16 +61,24 @@ def places(value: Decimal) -> int:
 
 def plan_number_problem(value: Decimal | int) -> str | None:
     """Why a number written in a plan is unusable, or None when it is within bounds."""
+    found = plan_number_template(value)
+    return None if found is None else fill(*found)
+
+
+def plan_number_template(value: Decimal | int) -> tuple[str, dict[str, object]] | None:
+    """`plan_number_problem` as a message template (`trace.fill`: the number as written) and its
+    named values, for a reader's language."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return None if abs(value) < PLAN_INTEGER else f"{value} is too large (at most {PLAN_INTEGER - 1:,})"
+        return None if abs(value) < PLAN_INTEGER else \
+            (N_("{value:text} is too large (at most {most:,})"), {"value": value, "most": Decimal(PLAN_INTEGER - 1)})
     if not value.is_finite():
-        return f"{value} is not a finite number"
+        return N_("{value:text} is not a finite number"), {"value": value}
     if abs(value) >= PLAN_MAGNITUDE:
-        return f"{value} is out of range (|x| must be below 10^15)"
+        return N_("{value:text} is out of range (|x| must be below 10^15)"), {"value": value}
     if places(value) > PLAN_PLACES:
-        return f"{value} has more than {PLAN_PLACES} decimal places"
+        return N_("{value:text} has more than {most} decimal places"), {"value": value, "most": PLAN_PLACES}
     return None
 
 

@@ -22,17 +22,18 @@ from typing import Any
 
 import msgspec
 
-from payplan.core.issues import Issue, error
+from payplan.core.issues import Issue, error, sentence
 from payplan.core.lint_accept import acknowledge
-from payplan.core.lint_components import Path, step, where
 from payplan.core.lint_team import COMPONENT_CHECKS
+from payplan.core.lint_where import Path, step, where
 from payplan.core.lint_windows import check_window
-from payplan.core.bounds import plan_number_problem
+from payplan.core.bounds import plan_number_template
 from payplan.core import parameters
 from payplan.core.inputs import Rep, RepInputs
 from payplan.core.periods import FIRST_YEAR, LAST_YEAR
 from payplan.core.plan import RESERVED_IDS, Commission, Draw, Kpi, Plan, Scorecard
 from payplan.core.rehearsal import rehearse
+from payplan.core.trace import N_
 
 MAX_PLACES = 6
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -97,12 +98,14 @@ def _walk(value: Any, path: Path) -> Iterator[tuple[Path, Any]]:
 def _check_numbers(plan: Plan) -> list[Issue]:
     issues = []
     for path, value in _walk(plan, ()):
-        problem = plan_number_problem(value) if isinstance(value, (Decimal, int)) else None
+        problem = plan_number_template(value) if isinstance(value, (Decimal, int)) else None
         if problem:
-            issues.append(error("bad-number", f"{path[-1]}: {problem}", where(plan, path)))
+            template, values = problem
+            issues.append(error("bad-number", N_("{key}: {problem}"), where(plan, path), key=path[-1],
+                                problem=sentence(template, **values)))
         elif isinstance(value, date) and not FIRST_YEAR <= value.year <= LAST_YEAR:  # periods' years (core.periods)
-            issues.append(error("bad-date", f"{path[-1]}: {value} is outside the years {FIRST_YEAR} to {LAST_YEAR}",
-                                where(plan, path)))
+            issues.append(error("bad-date", N_("{key}: {value:text} is outside the years {first} to {last}"),
+                                where(plan, path), key=path[-1], value=value, first=FIRST_YEAR, last=LAST_YEAR))
     return issues
 
 
@@ -115,7 +118,8 @@ def _check_signs(plan: Plan) -> list[Issue]:
                 continue  # a draw's amount has its own check
             if name == "floor" and isinstance(_parent(plan, path), Kpi):
                 continue  # a negative KPI floor lets a KPI take points away (documented)
-            issues.append(error("negative", f"{name} is {value}; it must not be negative", where(plan, path)))
+            issues.append(error("negative", N_("{key} is {value:text}; it must not be negative"), where(plan, path),
+                                key=name, value=value))
     return issues
 
 
@@ -131,60 +135,63 @@ def _check_parameters(plan: Plan) -> list[Issue]:
     issues: list[Issue] = []
     seen: dict[str, Path] = {}
     for i, param in enumerate(plan.parameters):
-        issues += _duplicate(plan, seen, param.key, ("parameters", i, "key"), "parameter")
+        issues += _duplicate(plan, seen, param.key, ("parameters", i, "key"), N_("parameter"))
     for path, key in parameters.references(plan):
         if key not in seen:
-            declared = ", ".join(sorted(seen)) or "none"
-            issues.append(error("unknown-parameter", f"parameter '{key}' is not declared in [[parameters]] "
-                                f"(declared: {declared})", where(plan, path)))
+            declared = ", ".join(sorted(seen)) or sentence(N_("none"))
+            issues.append(error("unknown-parameter", N_("parameter '{key}' is not declared in [[parameters]] "
+                                                        "(declared: {declared})"), where(plan, path),
+                                key=key, declared=declared))
     return issues
 
 
 def _check_header(plan: Plan) -> list[Issue]:
     issues = []
     if plan.effective_to is not None and plan.effective_to < plan.effective_from:
-        issues.append(error("effective-dates", f"effective_to {plan.effective_to} is before "
-                            f"effective_from {plan.effective_from}", "effective_to"))
+        issues.append(error("effective-dates", N_("effective_to {end:text} is before effective_from {start:text}"),
+                            "effective_to", end=plan.effective_to, start=plan.effective_from))
     if not _CURRENCY.match(plan.currency):
-        issues.append(error("currency", f"currency '{plan.currency}' is not an ISO 4217 code "
-                            "(three capital letters, e.g. USD)", "currency"))
+        issues.append(error("currency", N_("currency '{currency}' is not an ISO 4217 code "
+                                           "(three capital letters, e.g. USD)"), "currency", currency=plan.currency))
     for name in ("places", "score_places"):
         places = getattr(plan.rounding, name)
         if places is not None and not 0 <= places <= MAX_PLACES:
-            issues.append(error("rounding-places", f"rounding {name} = {places} is outside 0..{MAX_PLACES}",
-                                f"rounding.{name}"))
+            issues.append(error("rounding-places", N_("rounding {key} = {places} is outside 0..{most}"),
+                                f"rounding.{name}", key=name, places=places, most=MAX_PLACES))
     if not plan.components:
-        issues.append(error("no-components", "the plan has no components, so it pays nothing", "components"))
+        issues.append(error("no-components", N_("the plan has no components, so it pays nothing"), "components"))
     if plan.accounting is not None and plan.accounting.amortize_months is not None \
             and plan.accounting.amortize_months <= 0:
-        issues.append(error("amortize-months", "accounting amortize_months must be at least 1",
+        issues.append(error("amortize-months", N_("accounting amortize_months must be at least 1"),
                             "accounting.amortize_months"))
     if plan.fx is not None and plan.fx.max_days > 366:
-        issues.append(error("fx-max-days", f"fx max_days = {plan.fx.max_days}: a rate more than a year "
-                            "old is not a last earlier rate (at most 366)", "fx.max_days"))
+        issues.append(error("fx-max-days", N_("fx max_days = {days}: a rate more than a year old is not a last "
+                                              "earlier rate (at most 366)"), "fx.max_days", days=plan.fx.max_days))
     if plan.clawback is not None and plan.clawback.share > 1:
-        issues.append(error("clawback-share", f"clawback share {plan.clawback.share} is above 1",
-                            "clawback.share"))
+        issues.append(error("clawback-share", N_("clawback share {share:text} is above 1"), "clawback.share",
+                            share=plan.clawback.share))
     return issues
 
 
 def _check_ids(plan: Plan) -> list[Issue]:
     issues, seen_components, seen_kpis = [], {}, {}
     for i, component in enumerate(plan.components):
-        issues += _duplicate(plan, seen_components, component.id, ("components", i, "id"), "component")
+        issues += _duplicate(plan, seen_components, component.id, ("components", i, "id"), N_("component"))
         if component.id in RESERVED_IDS:
-            issues.append(error("reserved-id", f"component id '{component.id}' is reserved for the engine's own "
-                                f"lines ({', '.join(sorted(RESERVED_IDS))}); choose another",
-                                where(plan, ("components", i, "id"))))
+            issues.append(error("reserved-id", N_("component id '{component}' is reserved for the engine's own "
+                                                  "lines ({reserved}); choose another"),
+                                where(plan, ("components", i, "id")), component=component.id,
+                                reserved=", ".join(sorted(RESERVED_IDS))))
         for j, kpi in enumerate(getattr(component, "kpis", [])):
-            issues += _duplicate(plan, seen_kpis, kpi.id, ("components", i, "kpis", j, "id"), "KPI")
+            issues += _duplicate(plan, seen_kpis, kpi.id, ("components", i, "kpis", j, "id"), N_("KPI"))
     return issues
 
 
 def _duplicate(plan: Plan, seen: dict[str, Path], ident: str, path: Path, what: str) -> list[Issue]:
     if ident in seen:
         first = where(plan, seen[ident][:-1])
-        return [error("duplicate-id", f"{what} id '{ident}' is already used by {first}", where(plan, path))]
+        return [error("duplicate-id", N_("{what:word} id '{id}' is already used by {first}"), where(plan, path),
+                      what=what, id=ident, first=first)]
     seen[ident] = path
     return []
 
@@ -193,8 +200,9 @@ def _check_version_numbers(versions: list[Plan]) -> list[Issue]:
     counts: dict[int, int] = {}
     for plan in versions:
         counts[plan.version] = counts.get(plan.version, 0) + 1
-    return [error("version-duplicate", f"version {number} of plan '{versions[0].id}' appears {n} times; "
-                  "each version needs its own number", f"version ({versions[0].id}@{number})")
+    return [error("version-duplicate", N_("version {version} of plan '{plan}' appears {n} times; each version needs "
+                                          "its own number"), f"version ({versions[0].id}@{number})",
+                  version=number, plan=versions[0].id, n=n)
             for number, n in counts.items() if n > 1]
 
 
@@ -204,16 +212,21 @@ def _check_version_pair(earlier: Plan, later: Plan) -> list[Issue]:
     if earlier.version == later.version:
         return issues  # reported once as a duplicate
     if earlier.version > later.version:
-        issues.append(error("version-order", f"{later.ref} takes effect on {later.effective_from}, after "
-                            f"{earlier.ref} ({earlier.effective_from}): version numbers must rise "
-                            "with effective dates", f"version ({later.ref})"))
+        issues.append(error("version-order", N_("{later} takes effect on {later_from:text}, after {earlier} "
+                                                "({earlier_from:text}): version numbers must rise with effective "
+                                                "dates"), f"version ({later.ref})", later=later.ref,
+                            later_from=later.effective_from, earlier=earlier.ref, earlier_from=earlier.effective_from))
     if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
         day_before = later.effective_from - timedelta(days=1)
-        hint = f"; set effective_to = {day_before} in {earlier.ref}" if earlier.effective_from <= day_before else ""
-        issues.append(error("versions-overlap", f"{later.ref} ({_span(later)}) overlaps "
-                            f"{earlier.ref} ({_span(earlier)}){hint}", f"effective_from ({later.ref})"))
+        template = N_("{later} ({later_span}) overlaps {earlier} ({earlier_span}); set effective_to = {day:text} "
+                      "in {earlier}") if earlier.effective_from <= day_before else \
+            N_("{later} ({later_span}) overlaps {earlier} ({earlier_span})")
+        issues.append(error("versions-overlap", template, f"effective_from ({later.ref})", later=later.ref,
+                            later_span=_span(later), earlier=earlier.ref, earlier_span=_span(earlier), day=day_before))
     return issues
 
 
-def _span(plan: Plan) -> str:
-    return f"{plan.effective_from}..{plan.effective_to or 'open'}"
+def _span(plan: Plan) -> dict[str, Any]:
+    if plan.effective_to is None:
+        return sentence(N_("{start:text}..open"), start=plan.effective_from)
+    return sentence("{start:text}..{end:text}", start=plan.effective_from, end=plan.effective_to)

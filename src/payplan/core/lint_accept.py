@@ -14,6 +14,7 @@ import msgspec
 
 from payplan.core.issues import Issue, error, warning
 from payplan.core.plan import Accept, Plan
+from payplan.core.trace import N_
 
 
 def acknowledge(plan: Plan, issues: list[Issue]) -> list[Issue]:
@@ -30,12 +31,12 @@ def acknowledge(plan: Plan, issues: list[Issue]) -> list[Issue]:
     for index, accept in enumerate(plan.lint.accept):
         at = f"lint.accept[{index}]"
         if not accept.reason.strip():
-            out.append(error("accept-reason", f"accepting '{accept.rule}' needs a reason: say why the "
-                             "plan keeps what the warning points at", f"{at}.reason"))
+            out.append(error("accept-reason", N_("accepting '{rule}' needs a reason: say why the plan keeps what "
+                                                 "the warning points at"), f"{at}.reason", rule=accept.rule))
         if index not in used:
-            out.append(warning("accept-unused", f"'{accept.rule}' is accepted but no such warning "
-                               f"fires{' at ' + accept.where if accept.where else ''}: remove the accept",
-                               f"{at}.rule"))
+            unused = N_("'{rule}' is accepted but no such warning fires at {where}: remove the accept") \
+                if accept.where else N_("'{rule}' is accepted but no such warning fires: remove the accept")
+            out.append(warning("accept-unused", unused, f"{at}.rule", rule=accept.rule, where=accept.where))
     return out
 
 

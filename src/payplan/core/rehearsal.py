@@ -22,7 +22,7 @@ from payplan.core.engine import evaluate
 from payplan.core.formula import FormulaError, compile_formula
 from payplan.core.inputs import CarriedState, Deal, MetricValue, PaidDeal, Rep, RepInputs, TeamMember
 from payplan.core.issues import Issue
-from payplan.core.lint_components import where
+from payplan.core.lint_where import where
 from payplan.core.needs import plan_needs
 from payplan.core.periods import Period, period_of
 from payplan.core.plan import Commission, Plan, Scorecard, Spiff

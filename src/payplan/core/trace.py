@@ -26,7 +26,7 @@ def N_(message: str) -> str:
 
 PERCENT_PLACES = {"pct": 1, "pct2": 2}  # `fill` specs of a ratio printed as a percentage
 CENT = Decimal("0.01")
-TEXT_SPECS = frozenset({"date", "word", "interval"})  # `fill` specs of a text value
+TEXT_SPECS = frozenset({"date", "word", "interval", "text"})  # `fill` specs of a text value
 WORD_SPECS = TEXT_SPECS | {"money", "pct", "pct2", "pts"}  # specs a text value ignores
 
 
@@ -91,8 +91,10 @@ def fill(template: str, inputs: Mapping[str, Value]) -> str:
     language: `money` (an amount, cents kept), `pct`/`pct2` (a ratio as a percentage
     with one/two places), `pts` (up to two places), `date` (an ISO date), `word` (a
     word of ours, translated where read), `interval` (a band "[1, 1.2)", its numbers
-    written in the reader's way), none (a plain number or a name). A template
-    that does not fit its inputs prints as written.
+    written in the reader's way), `text` (a value exactly as a plan file writes it, in
+    every language: "0.90", "2026-03-31"), none (a plain number or a name). A value
+    that is a sentence of its own (`{"template": ..., "inputs": ...}`, `issues.sentence`)
+    is filled first. A template that does not fit its inputs prints as written.
     """
     if not inputs or "{" not in template:
         return template
@@ -117,6 +119,8 @@ class _Shown:
 
     def __format__(self, spec: str) -> str:
         value = self.value
+        if spec == "text" or isinstance(value, Mapping):
+            return _text(value)
         if isinstance(value, str) and spec and spec not in TEXT_SPECS:
             value = _decimal(value)  # a stored document keeps decimals as JSON strings
         if not isinstance(value, Decimal):
@@ -138,6 +142,13 @@ class _Shown:
             tail = stripped if len(stripped) >= min(len(tail), 2) else tail[:2]
             text = f"{head}.{tail}" if tail else head
         return "0" if text == "-0" else text
+
+
+def _text(value: object) -> str:
+    """A value as written (`str`), or a sentence of its own filled in."""
+    if isinstance(value, Mapping):
+        return fill(str(value.get("template", "")), value.get("inputs") or {})
+    return "" if value is None else str(value)
 
 
 def _decimal(text: str) -> Decimal | str:

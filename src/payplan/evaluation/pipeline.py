@@ -30,6 +30,7 @@ from payplan.errors import Invalid, PayplanError
 from payplan.facts.imports import import_facts
 from payplan.facts.read import read_facts
 from payplan.i18n import N_
+from payplan.plans import issue_words
 from payplan.plans.files import PlanError, check_plan_text, plan_hash, read_plan_file
 from payplan.store.db import create_schema, make_engine
 from payplan.store.fx import period_conversions
@@ -193,5 +194,5 @@ def run_explain(plan: Path, data: Path, period: str, rep: str, lang: str = "en")
     for result in evaluation.results:
         texts = evaluation.plan.translations.get(lang)
         lines += explain_lines(result, evaluation.plan.currency, lang, texts) + [""]
-    lines += [str(i) for i in evaluation.issues]
+    lines += [issue_words.line(i, lang) for i in evaluation.issues]
     return "\n".join(lines), 1 if any(i.severity == "error" for i in evaluation.issues) else 0

@@ -17,6 +17,7 @@ from payplan.core.plain import encode_plain
 from payplan.core.result import RepResult
 from payplan.core.trace import Node
 from payplan.i18n import N_, Numbers, Words, translations
+from payplan.plans import issue_words
 
 _encoder = msgspec.json.Encoder(decimal_format="string")
 
@@ -149,5 +150,5 @@ def table_text(evaluation, lang: str = "en") -> str:
     out = [title, line(header), rule]
     body = [line(r) for r in rows]
     out += body[:-1] + [rule, body[-1]] if len(rows) > 1 else body
-    out += [str(i) for i in evaluation.issues]
+    out += [issue_words.line(i, lang) for i in evaluation.issues]
     return "\n".join(out)

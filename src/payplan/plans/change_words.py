@@ -20,7 +20,7 @@ from payplan.core.levers import LeverError, find
 from payplan.core.metrics import lookup
 from payplan.core.plan import Commission, Gate, Kpi, Multiplier, Plan, Scorecard, Tier
 from payplan.core.trace import fill
-from payplan.i18n import N_
+from payplan.i18n import N_, Words
 from payplan.plans.diff import Change
 
 SKIPPED = frozenset({"version", "effective_from", "effective_to", "label", "why", "name", "description"})
@@ -78,6 +78,23 @@ def describe(changes: list[Change], old: Plan, new: Plan) -> list[Phrase]:
         if words is not None:
             out.append(words)
     return out
+
+
+def change_line(change: Change, words: Words) -> str:
+    """A raw difference as the plan files name it, in the language of `words`: its subject's words
+    translated ("комісія new-biz, рівень 2: rate 0.05 → 0.06"), fields and values as written."""
+    subject = words.fill(change.words["template"], change.words["inputs"]) if change.words else change.subject
+    if not change.field:
+        return words.text(N_("%(subject)s added") if change.old is None else N_("%(subject)s removed")) \
+            % {"subject": subject}
+    return f"{subject}: {change.field} {_written(change.old, words)} → {_written(change.new, words)}"
+
+
+def _written(value: str | None, words: Words) -> str:
+    return words.text(NONE) if value == NONE else str(value)
+
+
+NONE = N_("(none)")  # `diff.render` of an absent value
 
 
 def lever_words(plan: Plan, path: str) -> Phrase:

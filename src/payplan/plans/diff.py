@@ -16,11 +16,21 @@ from typing import Any
 
 import msgspec
 
+from payplan.core.issues import sentence
 from payplan.core.plan import Kpi, Plan
+from payplan.core.trace import fill
+from payplan.i18n import N_
 
 _TEXTS = frozenset({"label", "why", "name", "description"})
 Translations = tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]  # old plan's, new plan's
 _SINGULAR = {"tiers": "tier", "multipliers": "multiplier", "gates": "gate", "components": "component", "kpis": "kpi"}
+# The words of a subject a reader of another language reads translated (`Change.words`).
+WORDS = {"plan": N_("plan"), "tier": N_("tier"), "multiplier": N_("multiplier"), "gate": N_("gate"),
+         "component": N_("component"), "scorecard": N_("scorecard"), "commission": N_("commission"),
+         "spiff": N_("spiff"), "override": N_("override"), "draw": N_("draw"), "fixed": N_("fixed"),
+         "pool": N_("pool"), "eligibility": N_("eligibility"), "rounding": N_("rounding"),
+         "proration": N_("proration"), "clawback": N_("clawback")}
+Subject = dict[str, Any]  # an `issues.sentence`: "{kind:word} {id}", its English text is `Change.subject`
 
 
 class Change(msgspec.Struct, frozen=True):
@@ -32,6 +42,7 @@ class Change(msgspec.Struct, frozen=True):
     field: str  # "rate"; "" for an added or removed subject
     old: str | None
     new: str | None
+    words: Subject = {}  # `subject` as a template, its words translated where read ("комісія new-biz, рівень 2")
 
     def __str__(self) -> str:
         if not self.field:
@@ -44,11 +55,11 @@ def plan_diff(old: Plan, new: Plan) -> list[Change]:
     then its components, each in schema order."""
     changes: list[Change] = []
     texts = (old.translations, new.translations) if old.translations != new.translations else None
-    _diff_struct(old, new, "", "plan", changes, texts)
+    _diff_struct(old, new, "", _word("plan"), changes, texts)
     return sorted(changes, key=lambda c: c.path.startswith("components"))
 
 
-def _diff_struct(old: msgspec.Struct, new: msgspec.Struct, path: str, subject: str, out: list[Change],
+def _diff_struct(old: msgspec.Struct, new: msgspec.Struct, path: str, subject: Subject, out: list[Change],
                  texts: Translations | None) -> None:
     """`texts` is given when the translations differ: then equal parts are walked too."""
     for f in msgspec.structs.fields(old):
@@ -59,24 +70,24 @@ def _diff_struct(old: msgspec.Struct, new: msgspec.Struct, path: str, subject: s
         if f.encode_name == "translations" or (before == after and not texts):  # translations: per text
             continue
         if _same_struct_type(before, after):
-            _diff_struct(before, after, key, subject if path else f.encode_name, out, texts)
+            _diff_struct(before, after, key, subject if path else _word(f.encode_name), out, texts)
         elif _struct_list(before) and _struct_list(after):
             _diff_items(before, after, key, subject, f.encode_name, out, texts)
         elif before != after:
-            out.append(Change(key, subject, f.encode_name, render(before), render(after)))
+            out.append(_change(key, subject, f.encode_name, render(before), render(after)))
 
 
-def _diff_translations(before: str, after: str, path: str, subject: str, field: str, texts: Translations,
+def _diff_translations(before: str, after: str, path: str, subject: Subject, field: str, texts: Translations,
                        out: list[Change]) -> None:
     """A text whose translation changed: `kpi demos: label (uk) Демо → Проведені демо`."""
     old, new = texts
     for lang in sorted(set(old) | set(new)):
         was, now = old.get(lang, {}).get(before), new.get(lang, {}).get(after)
         if was != now:
-            out.append(Change(path, subject, f"{field} ({lang})", render(was), render(now)))
+            out.append(_change(path, subject, f"{field} ({lang})", render(was), render(now)))
 
 
-def _diff_items(old: list, new: list, path: str, parent: str, field: str, out: list[Change],
+def _diff_items(old: list, new: list, path: str, parent: Subject, field: str, out: list[Change],
                 texts: Translations | None) -> None:
     """Lists of structs: matched by `id` when items have one, else by position."""
     if all(hasattr(item, "id") for item in old + new):
@@ -94,20 +105,32 @@ def _diff_items(old: list, new: list, path: str, parent: str, field: str, out: l
             _diff_struct(a, b, key, name, out, texts)
             continue
         if a is not None:
-            out.append(Change(f"{path}[{i}]", _name(a, parent, field, i), "", render(a), None))
+            out.append(_change(f"{path}[{i}]", _name(a, parent, field, i), "", render(a), None))
         if b is not None:
-            out.append(Change(f"{path}[{j}]", name, "", None, render(b)))
+            out.append(_change(f"{path}[{j}]", name, "", None, render(b)))
 
 
-def _name(item: Any, parent: str, field: str, index: int) -> str:
+def _change(path: str, subject: Subject, field: str, old: str | None, new: str | None) -> Change:
+    return Change(path, fill(subject["template"], subject["inputs"]), field, old, new, subject)
+
+
+def _word(name: str) -> Subject:
+    """A subject that is one word: "plan", "eligibility" (translated), a key of ours (as written)."""
+    return sentence("{name:word}", name=WORDS.get(name, name))
+
+
+def _name(item: Any, parent: Subject, field: str, index: int) -> Subject:
     """How a reader calls a list item: "scorecard bonus", "kpi demos", "commission c tier 2"."""
     if isinstance(item, Kpi):
-        return f"kpi {item.id}"
+        return sentence(N_("kpi {id}"), id=item.id)
     tag = item.__struct_config__.tag
     if tag and hasattr(item, "id"):
-        return f"{tag} {item.id}"
-    owner = "" if parent == "plan" else f"{parent} "
-    return f"{owner}{_SINGULAR.get(field, field)} {index + 1}"
+        return sentence("{kind:word} {id}", kind=WORDS.get(tag, tag), id=item.id)
+    singular = _SINGULAR.get(field, field)
+    item_word = WORDS.get(singular, singular)
+    if parent["inputs"].get("name") == "plan":
+        return sentence("{item:word} {n}", item=item_word, n=index + 1)
+    return sentence(N_("{owner} {item:word} {n}"), owner=parent, item=item_word, n=index + 1)
 
 
 def _same_struct_type(a: Any, b: Any) -> bool:

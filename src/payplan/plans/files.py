@@ -4,14 +4,14 @@ A plan file is TOML read with Decimal floats (no rate ever passes through a
 float) and converted into the frozen `Plan` schema. Every problem becomes an
 `Issue` whose `where` reads `plans/ae.toml:23: components[0].kpis[2].weight`.
 Semantic rules live in `payplan.core.lint`; this module only places their
-issues in the file. The text is bounded (`payplan.plans.text_limits`) before
-tomllib reads it. Must not evaluate plans or touch the database.
+issues in the file; what makes data no `Plan` is worded by `payplan.plans.schema_issues`.
+The text is bounded (`payplan.plans.text_limits`) before tomllib reads it. Must not
+evaluate plans or touch the database.
 """
 
 from __future__ import annotations
 
 import decimal
-import difflib
 import hashlib
 import re
 import tomllib
@@ -21,12 +21,13 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
-from msgspec import inspect as mi
 
 from payplan.core import lint
 from payplan.core.issues import Issue, error, has_errors
 from payplan.core.plan import Plan
+from payplan.i18n import N_
 from payplan.plans.diff import Change, plan_diff
+from payplan.plans.schema_issues import explain, unknown_key, unknown_keys
 from payplan.plans.text_limits import text_problems
 from payplan.plans.texts import Texts, missing_texts, split_texts
 from payplan.plans.toml_lines import Path, key_lines, locate
@@ -36,7 +37,6 @@ __all__ = [
     "place", "plan_diff", "plan_hash", "read_plan_file",
 ]
 
-_PLAN_TYPE = mi.type_info(Plan)
 _MSGSPEC_ERROR = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>.*)`)?$", re.S)
 _PATH_PART = re.compile(r"\.([^.\[\]\s]+)|\[(\d+)\]")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
@@ -65,7 +65,7 @@ def read_plan_file(path: str | FilePath) -> str:
         return FilePath(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise PlanError([error("unreadable", f"cannot read plan file: {reason}", str(path))]) from None
+        raise PlanError([error("unreadable", N_("cannot read plan file: {reason}"), str(path), reason=reason)]) from None
 
 
 def load_plan_text(text: str, source_name: str) -> tuple[Plan | None, list[Issue]]:
@@ -91,8 +91,8 @@ def _zone_issues(plan: Plan) -> list[Issue]:
     try:
         ZoneInfo(plan.timezone)
     except (ValueError, ZoneInfoNotFoundError):
-        return [error("timezone", f"timezone '{plan.timezone}' is not an IANA time zone "
-                      "(e.g. Europe/Kyiv, America/New_York, UTC)", "timezone")]
+        return [error("timezone", N_("timezone '{zone}' is not an IANA time zone (e.g. Europe/Kyiv, "
+                                     "America/New_York, UTC)"), "timezone", zone=plan.timezone)]
     return []
 
 
@@ -105,15 +105,15 @@ def _load(text: str, source_name: str) -> tuple[Plan | None, list[Issue], Texts 
     except tomllib.TOMLDecodeError as exc:
         return None, [_toml_issue(exc, source_name)], None
     except (ValueError, RecursionError) as exc:  # a number tomllib hands to int() or Decimal unchecked
-        return None, [error("toml-syntax", f"not a usable TOML value: {exc}", source_name)], None
+        return None, [error("toml-syntax", N_("not a usable TOML value: {reason}"), source_name, reason=str(exc))], None
     lines = key_lines(text)
     texts = split_texts(data)
-    unknown = _unknown_keys(texts.data, _PLAN_TYPE, ()) + [("translations",)] * ("translations" in data)
+    unknown = unknown_keys(texts.data) + [("translations",)] * ("translations" in data)
     if unknown:
         return None, [_unknown_key_issue(texts.data, path, lines, source_name) for path in unknown], None
     if texts.problems:
-        return None, [error("bad-text", message, _where(source_name, locate(lines, path), path_text(path)))
-                      for path, message in texts.problems], None
+        return None, [error("bad-text", problem["template"], _where(source_name, locate(lines, path), path_text(path)),
+                            **problem["inputs"]) for path, problem in texts.problems], None
     if texts.translations:
         texts.data["translations"] = texts.translations
     try:
@@ -166,118 +166,23 @@ def _toml_issue(exc: tomllib.TOMLDecodeError, source: str) -> Issue:
     match = _TOML_POSITION.search(text)
     reason = _TOML_POSITION.sub("", text)
     if match and match.group(1):
-        return error("toml-syntax", f"not valid TOML: {reason} (column {match.group(2)})",
-                     f"{source}:{match.group(1)}")
-    return error("toml-syntax", f"not valid TOML: {reason} at the end of the file", source)
+        return error("toml-syntax", N_("not valid TOML: {reason} (column {column})"), f"{source}:{match.group(1)}",
+                     reason=reason, column=match.group(2))
+    return error("toml-syntax", N_("not valid TOML: {reason} at the end of the file"), source, reason=reason)
 
 
 def _unknown_key_issue(data: Any, path: Path, lines: dict[Path, int], source: str) -> Issue:
-    known = _known_keys(_type_at(data, path[:-1]))
-    close = difflib.get_close_matches(str(path[-1]), known, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(known)}"
-    if path == ("translations",):
-        hint = "; give a text per language where it is used: label = { en = \"...\", uk = \"...\" }"
-    return error("unknown-key", f"unknown key '{path[-1]}'{hint}",
-                 _where(source, locate(lines, path), path_text(path)))
+    said = unknown_key(data, path)
+    return error("unknown-key", said["template"], _where(source, locate(lines, path), path_text(path)),
+                 **said["inputs"])
 
 
 def _validation_issue(text: str, data: Any, lines: dict[Path, int], source: str) -> Issue:
     match = _MSGSPEC_ERROR.match(text)
     assert match is not None  # the pattern matches any text
     message, path = match.group("msg"), parse_path(match.group("path") or "")
-    code, message, path = _explain(message, path, data)
-    return error(code, message, _where(source, locate(lines, path), path_text(path)))
-
-
-def _explain(message: str, path: Path, data: Any) -> tuple[str, str, Path]:
-    """msgspec's message in plan terms: (code, message, path of the offending key)."""
-    missing = re.match(r"Object missing required field `(.+)`", message)
-    if missing:
-        return "missing-key", f"missing required key '{missing.group(1)}'", path + (missing.group(1),)
-    expected = re.match(r"Expected `(.+)`, got `(.+)`", message)
-    if expected:
-        return "wrong-type", f"expected {expected.group(1)}, got {expected.group(2)}", path
-    if path and path[-1] == "kind" and message.startswith("Invalid value"):
-        kinds = ", ".join(t.tag for t in _PLAN_TYPE.fields[_field_index("components")].type.item_type.types)
-        return "unknown-kind", f"unknown component kind {message[14:]}; expected one of: {kinds}", path
-    value = _value_at(data, path)
-    choices = _type_at(data, path)
-    if isinstance(choices, mi.LiteralType):
-        allowed = ", ".join(str(v) for v in choices.values)
-        return "invalid-value", f"{value!r} is not allowed; expected one of: {allowed}", path
-    if message == "Invalid decimal string":
-        return "wrong-type", f"expected a decimal number, got {value!r}", path
-    return "invalid-value", message[0].lower() + message[1:], path
-
-
-def _value_at(data: Any, path: Path) -> Any:
-    for part in path:
-        data = _child(data, part)
-    return data
-
-
-def _field_index(name: str) -> int:
-    return [f.encode_name for f in _PLAN_TYPE.fields].index(name)
-
-
-def _pick(t: mi.Type, value: Any) -> mi.Type:
-    """The branch of a union `value` takes: by tag for components, else the non-None type."""
-    if not isinstance(t, mi.UnionType):
-        return t
-    options = [o for o in t.types if not isinstance(o, mi.NoneType)]
-    if isinstance(value, dict):
-        for option in options:
-            if isinstance(option, mi.StructType) and option.tag == value.get(option.tag_field or ""):
-                return option
-    return options[0] if len(options) == 1 else t
-
-
-def _type_at(data: Any, path: Path) -> mi.Type:
-    t, value = _PLAN_TYPE, data
-    for part in path:
-        t = _pick(t, value)
-        if isinstance(t, mi.StructType) and isinstance(part, str):
-            field = next((f for f in t.fields if f.encode_name == part), None)
-            t = field.type if field else mi.AnyType()
-        elif isinstance(t, mi.ListType):
-            t = t.item_type
-        elif isinstance(t, mi.TupleType) and isinstance(part, int) and part < len(t.item_types):
-            t = t.item_types[part]
-        else:
-            return mi.AnyType()
-        value = _child(value, part)
-    return _pick(t, value)
-
-
-def _child(value: Any, part: str | int) -> Any:
-    try:
-        return value[part]
-    except (KeyError, IndexError, TypeError):
-        return None
-
-
-def _known_keys(t: mi.Type) -> list[str]:
-    if not isinstance(t, mi.StructType):
-        return []
-    tag = [t.tag_field] if t.tag_field else []
-    return tag + [f.encode_name for f in t.fields]
-
-
-def _unknown_keys(value: Any, t: mi.Type, path: Path) -> list[Path]:
-    """Every key in `value` that the schema type `t` does not have, depth first."""
-    t = _pick(t, value)
-    found: list[Path] = []
-    if isinstance(t, mi.StructType) and isinstance(value, dict):
-        fields = {f.encode_name: f.type for f in t.fields}
-        for key, child in value.items():
-            if key in fields:
-                found += _unknown_keys(child, fields[key], path + (key,))
-            elif key != t.tag_field:
-                found.append(path + (key,))
-    elif isinstance(t, mi.ListType) and isinstance(value, list):
-        for index, child in enumerate(value):
-            found += _unknown_keys(child, t.item_type, path + (index,))
-    return found
+    code, path, said = explain(message, path, data)
+    return error(code, said["template"], _where(source, locate(lines, path), path_text(path)), **said["inputs"])
 
 
 def _canonical(value: Any) -> Any:

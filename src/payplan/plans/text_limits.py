@@ -12,8 +12,10 @@ dotted keys of 2 parts). Must not interpret values: `tomllib` stays the only par
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from payplan.core.issues import Issue, error
+from payplan.i18n import N_
 
 MAX_CHARS = 200_000  # characters in one plan (the API's draft limit too)
 MAX_LINE = 4_000  # characters on one line
@@ -30,8 +32,8 @@ _CLOSE_ONE = {'"': re.compile(r'(?<!\\)(?:\\\\)*"|\n'), "'": re.compile(r"'|\n")
 def text_problems(text: str, source: str) -> list[Issue]:
     """Every limit `text` breaks, as errors placed at `source:line`; [] when it is safe to parse."""
     if len(text) > MAX_CHARS:
-        return [error("plan-too-large", f"the plan has {len(text):,} characters; at most {MAX_CHARS:,} "
-                      "are accepted", source)]
+        return [error("plan-too-large", N_("the plan has {count:,} characters; at most {most:,} are accepted"), source,
+                      count=Decimal(len(text)), most=Decimal(MAX_CHARS))]
     issues = _long_line(text, source)
     issues += _Scan(text, source).run()
     return issues
@@ -42,8 +44,8 @@ def _long_line(text: str, source: str) -> list[Issue]:
         return []
     for number, line in enumerate(text.split("\n"), start=1):
         if len(line) > MAX_LINE:
-            return [error("line-too-long", f"line {number} has {len(line):,} characters; at most "
-                          f"{MAX_LINE:,} are accepted", f"{source}:{number}")]
+            return [error("line-too-long", N_("line {line} has {count:,} characters; at most {most:,} are accepted"),
+                          f"{source}:{number}", line=number, count=Decimal(len(line)), most=Decimal(MAX_LINE))]
     return []
 
 
@@ -76,13 +78,13 @@ class _Scan:
         if char == ".":
             self.dots += 1
             if self.dots >= MAX_KEY_PARTS:
-                self._fail("key-too-long", f"a dotted key has more than {MAX_KEY_PARTS} parts")
+                self._fail("key-too-long", N_("a dotted key has more than {most} parts"), most=MAX_KEY_PARTS)
         else:
             self.dots = 0
             self.line += char == "\n"
             self.depth += 1 if char in "[{" else -1 if char in "]}" and self.depth else 0
             if self.depth > MAX_DEPTH:
-                self._fail("too-deep", f"arrays and tables are nested more than {MAX_DEPTH} deep")
+                self._fail("too-deep", N_("arrays and tables are nested more than {most} deep"), most=MAX_DEPTH)
         return pos + 1
 
     def _string(self, pos: int) -> int:
@@ -103,8 +105,9 @@ class _Scan:
 
     def _bare(self, start: int, end: int) -> None:
         if _BARE_RUN.search(self.text, start, end):
-            self._fail("value-too-long", f"a bare key or value has more than {MAX_NUMBER} characters "
-                       "(quote long text)")
+            self._fail("value-too-long", N_("a bare key or value has more than {most} characters (quote long text)"),
+                       most=MAX_NUMBER)
 
-    def _fail(self, code: str, message: str) -> None:
-        self.found.setdefault(code, error(code, message, f"{self.source}:{self.line}"))
+    def _fail(self, code: str, message: str, **inputs: object) -> None:
+        if code not in self.found:
+            self.found[code] = error(code, message, f"{self.source}:{self.line}", **inputs)

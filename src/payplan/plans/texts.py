@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from payplan.core.issues import Issue, warning
-from payplan.core.lint_components import where
+from payplan.core.issues import Issue, sentence, warning
+from payplan.core.lint_where import where
 from payplan.core.plan import Plan
-from payplan.i18n import LANGS
+from payplan.i18n import LANGS, N_
 
 Path = tuple[str | int, ...]
 
@@ -42,7 +42,7 @@ class Texts:
     data: Any
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
     keys: dict[Path, Text] = field(default_factory=dict)
-    problems: list[tuple[Path, str]] = field(default_factory=list)
+    problems: list[tuple[Path, dict[str, Any]]] = field(default_factory=list)  # (key, `issues.sentence`)
     _first: dict[tuple[str, str], Path] = field(default_factory=dict)  # (lang, default) -> key
 
 
@@ -68,9 +68,8 @@ def missing_texts(texts: Texts, plan: Plan) -> list[Issue]:
                    and not (lang != "en" and text.default in texts.translations.get(lang, {}))]
         if lacking:
             issues.append(warning(
-                "missing-translation",
-                f"no {', '.join(lacking)} text for {text.default!r}; the plan's statements are "
-                f"printed in {', '.join(order)}", where(plan, path)))
+                "missing-translation", N_("no {lacking} text for {text}; the plan's statements are printed in {langs}"),
+                where(plan, path), lacking=", ".join(lacking), text=repr(text.default), langs=", ".join(order)))
     return issues
 
 
@@ -102,7 +101,8 @@ def _text(value: Any, path: Path, texts: Texts) -> Any:
     source = "en" if "en" in value else next(iter(value))
     default = value[source]
     if not default and any(value.values()):
-        texts.problems.append((path, f"the {source} text is empty while another language has one"))
+        texts.problems.append((path, sentence(N_("the {lang} text is empty while another language has one"),
+                                              lang=source)))
         return ""
     texts.keys[path] = Text(default, tuple(value))
     for lang, text in value.items():
@@ -116,22 +116,29 @@ def _translate(texts: Texts, path: Path, lang: str, default: str, text: str) -> 
     known = texts.translations.setdefault(lang, {})
     if default in known and known[default] != text:
         first = _path_text(texts._first[(lang, default)])
-        texts.problems.append((path, f"the {lang} text of {default!r} is {text!r} here but "
-                                     f"{known[default]!r} at {first}; a text has one translation"))
+        texts.problems.append((path, sentence(N_("the {lang} text of {default} is {text} here but {other} at "
+                                                 "{first}; a text has one translation"), lang=lang,
+                                              default=repr(default), text=repr(text), other=repr(known[default]),
+                                              first=first)))
         return
     known[default] = text
     texts._first.setdefault((lang, default), path)
 
 
-def _table_problem(table: dict) -> str | None:
+def _table_problem(table: dict) -> dict[str, Any] | None:
     if not table:
-        return f"an empty table of texts; give a text per language ({', '.join(LANGS)})"
+        return sentence(N_("an empty table of texts; give a text per language ({langs})"), langs=", ".join(LANGS))
     for lang, text in table.items():
         if lang not in LANGS:
-            return f"unknown language {lang!r} (choose from {', '.join(LANGS)})"
+            return _unknown_language(lang)
         if not isinstance(text, str):
-            return f"the {lang} text must be a string, got {type(text).__name__} {text!r}"
+            return sentence(N_("the {lang} text must be a string, got {kind} {value}"), lang=lang,
+                            kind=type(text).__name__, value=repr(text))
     return None
+
+
+def _unknown_language(lang: object) -> dict[str, Any]:
+    return sentence(N_("unknown language {lang} (choose from {langs})"), lang=repr(lang), langs=", ".join(LANGS))
 
 
 def _check_languages(data: Any, texts: Texts) -> None:
@@ -140,7 +147,7 @@ def _check_languages(data: Any, texts: Texts) -> None:
         return  # absent, or msgspec says "expected array"
     for i, lang in enumerate(languages):
         if isinstance(lang, str) and lang not in LANGS:
-            texts.problems.append((("languages", i), f"unknown language {lang!r} (choose from {', '.join(LANGS)})"))
+            texts.problems.append((("languages", i), _unknown_language(lang)))
 
 
 def _path_text(path: Path) -> str:

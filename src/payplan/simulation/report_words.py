@@ -12,7 +12,7 @@ from decimal import Decimal
 from payplan.core.issues import Issue
 from payplan.core.money import minor_units
 from payplan.i18n import N_, Numbers, Words, gettext
-from payplan.plans.change_words import Phrase
+from payplan.plans.change_words import Phrase, change_line
 from payplan.plans.files import Change
 
 CROSS_NOTICE = N_("Cross-population comparison: the plans cover different reps, so the totals compare "
@@ -74,9 +74,5 @@ class Figures:
         return self.numbers.fill(said.template, {**said.inputs, **parts})
 
     def plan_change(self, change: Change) -> str:
-        """A difference between the plans: added or removed in words; a changed field as the plan file names it."""
-        if change.field:
-            return str(change)
-        added = change.old is None
-        message = N_("%(subject)s added") if added else N_("%(subject)s removed")
-        return gettext(self.lang, message, subject=change.subject)
+        """A difference between the plans as the plan files name it, its subject's words translated."""
+        return change_line(change, self.numbers)

@@ -22,6 +22,7 @@ from functools import partial
 import anyio
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
+from markupsafe import Markup
 from sqlalchemy import Connection
 
 from payplan.api.auth import allow
@@ -29,11 +30,10 @@ from payplan.api.simulate import MAX_DRAFT_CHARS, SIMULATORS, answer
 from payplan.core.issues import Issue
 from payplan.core.levers import levers
 from payplan.core.periods import period_of
-from payplan.core.trace import fill
 from payplan.errors import PayplanError
-from payplan.i18n import translations
 from payplan.plans import versions as plan_store
 from payplan.plans.files import PlanError
+from payplan.plans.issue_words import said
 from payplan.runs.progress import last_fact_day
 from payplan.simulation.drafts import resolve_plan
 from payplan.simulation.job import enqueue_simulation
@@ -129,10 +129,10 @@ def _simulate(request: Request, conn: Connection, form: SimulationForm) -> Respo
                       currency=sim.currency)
 
 
-def _issue(issue: Issue) -> str:
-    """A plan's issue in the page's language, with its place (file:line or key)."""
-    text = fill(translations(language()).gettext(issue.template), issue.inputs) if issue.template else issue.message
-    return f"{issue.where}: {text}" if issue.where else text
+def _issue(issue: Issue) -> Markup:
+    """A plan's issue in the page's language, after its place (file:line and key path, as the file writes them)."""
+    text = said(issue, language())
+    return Markup('<code class="where">{}</code>: {}').format(issue.where, text) if issue.where else Markup.escape(text)
 
 
 def _refusal(exc: PayplanError | PlanError) -> tuple[int, str, list[str]]:

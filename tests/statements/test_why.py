@@ -132,7 +132,7 @@ def test_the_correction_names_the_cancelled_deal_in_english_and_ukrainian(tx, co
             "• Угода D1 більше не враховується: була виграна 10 березня 2026 р., сума 2 000,00 "
             f"Файли фактів, імпортовані після розрахунку #{march.id}: "
             f"• deals.csv імпортував(ла) fin1 {day.day} {months[day.month - 1]} {day.year} р. "
-            "(дні 15 лютого 2026 р. – 20 березня 2026 р.)") in words
+            "(факти з 15 лютого 2026 р. по 20 березня 2026 р.)") in words
     assert f"сторнує розрахунок {march.id}" in words
     for english in ("Why this changed", "Deal D1", "no longer counts", "imported by", "Compared with", "run"):
         assert english not in words
@@ -178,7 +178,7 @@ def test_verify_counts_each_figure_so_an_edited_one_fails(tx, corrected, rendere
     # before, a difference, the total's difference), the guarantee's heading, line and subtotal, and
     # the two lines' causes ("paid 50.00"). One edited figure is found though eleven are left.
     edited = re.sub(r"(?<![\d.,])50\.00", "55.00", text, count=1)
-    assert printed_lines([calc], edited) == [
+    assert [str(p) for p in printed_lines([calc], edited)] == [
         "printed amounts: 50.00 is printed 12 times by this calculation, 11 times on the pages "
         "(a printed figure was changed)"]
 

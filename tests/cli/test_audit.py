@@ -62,6 +62,8 @@ def test_anchor_then_verify_appended_truncated_forged(books):
     books("runs", "pay", "1", "--as", "fin1")  # honest work after the anchor: listed, not an error
     out = books("audit", "verify", "--anchor", anchor).stdout
     assert f"1 row appended after the anchor {seq}:" in out and f"audit row {seq + 1}: run.pay run 1 by fin1" in out
+    uk = books("--lang", "uk", "audit", "verify", "--anchor", anchor).stdout
+    assert f"рядок аудиту {seq + 1}: run.pay run 1, виконав(ла) fin1," in uk and "by fin1" not in uk
 
     books.sql(delete(audit_log).where(audit_log.c.id >= seq))  # truncated: the anchored row is gone
     failed = books("audit", "verify", "--anchor", anchor, ok=False)
@@ -76,6 +78,8 @@ def test_a_forged_row_and_an_edited_result_fail(books):
     books.sql(insert(audit_log).values(**row))
     failed = books("audit", "verify", "--anchor", anchor, ok=False)
     assert f"audit row {row['id']}: its content does not match its hash (the row was edited)" in failed.stderr
+    uk = books("--lang", "uk", "audit", "verify", "--anchor", anchor, ok=False)
+    assert uk.stderr == (f"рядок аудиту {row['id']}: його вміст не відповідає його хешу (рядок відредаговано)\n")
     books.sql(delete(audit_log).where(audit_log.c.id == row["id"]))
 
     books.sql(update(run_results).where(run_results.c.rep_id == "A1").values(total=Decimal("2000.00")))

@@ -104,7 +104,7 @@ def test_anchor_truncation_and_appended_rows(tx, company):
     tx(runs.submit, run.id, company.fin1)
     report = tx(audit.check, anchor)
     assert report.problems == [] and len(report.appended) == 1
-    assert report.appended[0].startswith(f"audit row {anchor.seq + 1}: run.submit run {run.id} by fin1")
+    assert str(report.appended[0]).startswith(f"audit row {anchor.seq + 1}: run.submit run {run.id} by fin1")
     tx(lambda conn: conn.execute(delete(audit_log).where(audit_log.c.id >= anchor.seq)))
     problems = tx(audit.verify, anchor)
     assert problems[0].startswith(f"the log ends at row {anchor.seq - 1} but the anchor names row {anchor.seq}")

@@ -39,13 +39,14 @@ def audit_group() -> None:
 def audit_verify(ctx: click.Context, anchor: audit.Anchor | None) -> None:
     """Check the chain's MACs, the anchor, and every recorded digest against the tables; exit 1 on tampering."""
     report = transaction(lambda conn: audit.check(conn, anchor))
+    said = lambda phrase: phrase.say(lambda message: _(message))  # noqa: E731 - the command's language
     for problem in report.problems:
-        click.secho(problem, fg="red", err=True)
+        click.secho(said(problem), fg="red", err=True)
     if report.appended:
         click.echo(ngettext("%(num)s row appended after the anchor %(seq)s:", "%(num)s rows appended after the anchor %(seq)s:",
                             len(report.appended), seq=anchor.seq))
         for line in report.appended:
-            click.echo(f"  {line}")
+            click.echo(f"  {said(line)}")
     if not report.problems:
         sealed = _(", %(rows)s rows from before the key sealed", rows=report.legacy_rows) if report.legacy_rows else ""
         click.echo(_("audit log: %(rows)s rows, hash chain intact%(sealed)s; %(objects)s objects match their "

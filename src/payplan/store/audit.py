@@ -30,6 +30,8 @@ from typing import Any
 import msgspec
 from sqlalchemy import Connection, func, insert, select, text
 
+from payplan.errors import Phrase
+from payplan.i18n import N_
 from payplan.keyfiles import installation_key
 from payplan.settings import get_settings
 from payplan.store import digests
@@ -58,8 +60,8 @@ class Report(msgspec.Struct):
     """What `check` found: problems (tampering), rows appended after the anchor (news)."""
 
     rows: int = 0
-    problems: list[str] = []
-    appended: list[str] = []
+    problems: list[Phrase] = []  # sentences to say in the reader's language (`verify`: in English)
+    appended: list[Phrase] = []
     legacy_rows: int = 0
     objects: int = 0
 
@@ -150,8 +152,8 @@ def head(conn: Connection) -> Anchor | None:
 
 
 def verify(conn: Connection, anchor: Anchor | None = None) -> list[str]:
-    """[] when the chain, its anchor and the recorded digests all hold, else what does not."""
-    return check(conn, anchor).problems
+    """[] when the chain, its anchor and the recorded digests all hold, else what does not (English)."""
+    return [str(p) for p in check(conn, anchor).problems]
 
 
 def check(conn: Connection, anchor: Anchor | None = None) -> Report:
@@ -170,72 +172,78 @@ def _walk(conn: Connection, key: bytes, anchor: Anchor | None, report: Report) -
     for row in conn.execute(select(audit_log).order_by(audit_log.c.id)).mappings():
         report.rows += 1
         if row["prev_hash"] != prev:
-            after = f"row {prev_id}" if prev_id is not None else "the start of the log"
-            report.problems.append(f"audit row {row['id']}: does not follow {after} "
-                                   "(a row was deleted, inserted or reordered)")
+            report.problems.append(
+                Phrase(N_("audit row %(row)s: does not follow row %(after)s (a row was deleted, inserted or reordered)"),
+                       {"row": row["id"], "after": prev_id}) if prev_id is not None else
+                Phrase(N_("audit row %(row)s: does not follow the start of the log (a row was deleted, inserted or "
+                          "reordered)"), {"row": row["id"]}))
             return None
         keyless = rekey_at is not None and row["id"] < rekey_at
         problem = _link_problem(key, prev, dict(row), keyless, rekey_at)
         if problem is None and row["id"] == rekey_at:
             problem = _rekey_problem(row, prev, report.rows - 1)
         if problem is not None:
-            report.problems.append(f"audit row {row['id']}: {problem}")
+            report.problems.append(Phrase(N_("audit row %(row)s: %(problem)s"), {"row": row["id"], "problem": problem}))
             return None
         report.legacy_rows += keyless
         if not keyless:
             for name, value in msgspec.json.decode(row["detail"]).get("digests", {}).items():
                 recorded[name] = (value, row["id"])
         if anchor is not None and row["id"] > anchor.seq:
-            report.appended.append(f"audit row {row['id']}: {row['action']} {row['object']} by {row['actor']}, "
-                                   f"{row['at']}")
+            report.appended.append(Phrase(N_("audit row %(row)s: %(action)s %(object)s by %(actor)s, %(at)s"),
+                                          {k: row[k] for k in ("action", "object", "actor", "at")} | {"row": row["id"]}))
         if anchor is not None and row["id"] == anchor.seq and not hmac.compare_digest(row["hash"], anchor.mac):
-            report.problems.append(f"audit row {row['id']}: its MAC is not the anchor's {anchor} "
-                                   "(the log was rewritten from this row on)")
+            report.problems.append(Phrase(N_("audit row %(row)s: its MAC is not the anchor's %(anchor)s (the log was "
+                                             "rewritten from this row on)"), {"row": row["id"], "anchor": str(anchor)}))
         prev, prev_id = row["hash"], row["id"]
     if anchor is not None and (prev_id or 0) < anchor.seq:
-        report.problems.append(f"the log ends at row {prev_id or 0} but the anchor names row {anchor.seq}: "
-                               "rows were deleted from its end (truncated)")
+        report.problems.append(Phrase(N_("the log ends at row %(last)s but the anchor names row %(seq)s: rows were "
+                                         "deleted from its end (truncated)"), {"last": prev_id or 0, "seq": anchor.seq}))
     return recorded
 
 
-def _link_problem(key: bytes, prev: str, row: dict[str, Any], keyless: bool, rekey_at: int | None) -> str | None:
+_EDITED = N_("its content does not match its hash (the row was edited)")
+
+
+def _link_problem(key: bytes, prev: str, row: dict[str, Any], keyless: bool, rekey_at: int | None) -> Phrase | None:
     if keyless:
         ok = hmac.compare_digest(legacy_hash(prev, row), row["hash"])
-        return None if ok else "its content does not match its hash (the row was edited)"
+        return None if ok else Phrase(_EDITED)
     if hmac.compare_digest(row_mac(key, prev, row), row["hash"]):
         return None
     if rekey_at is None and hmac.compare_digest(legacy_hash(prev, row), row["hash"]):
-        return ("written before the audit key, in a keyless chain that anyone can re-chain: "
-                "seal it with `payplan audit rekey`")
+        return Phrase(N_("written before the audit key, in a keyless chain that anyone can re-chain: "
+                         "seal it with `payplan audit rekey`"))
     if row["id"] == (rekey_at or 1):  # every row fails alike with another key: say so at the first
-        return ("its content does not match its hash (the row was edited, "
-                "or PAYPLAN_AUDIT_KEY is not the key this log was written with)")
-    return "its content does not match its hash (the row was edited)"
+        return Phrase(N_("its content does not match its hash (the row was edited, "
+                         "or PAYPLAN_AUDIT_KEY is not the key this log was written with)"))
+    return Phrase(_EDITED)
 
 
-def _rekey_problem(row: Any, prev: str, before: int) -> str | None:
+def _rekey_problem(row: Any, prev: str, before: int) -> Phrase | None:
     detail = msgspec.json.decode(row["detail"])
     if detail.get("legacy_head") != prev or detail.get("legacy_rows") != before:
-        return "the keyless rows before this re-key row are not the ones it sealed"
+        return Phrase(N_("the keyless rows before this re-key row are not the ones it sealed"))
     return None
 
 
-def _compare(conn: Connection, recorded: dict[str, tuple], report: Report) -> list[str]:
+def _compare(conn: Connection, recorded: dict[str, tuple], report: Report) -> list[Phrase]:
     """Each object's digest now against the last one recorded; objects never recorded."""
     present = digests.objects(conn)
     report.objects = len(present)
     problems = []
     for name in sorted(set(present) | set(recorded), key=_natural):
         if name not in recorded:
-            problems.append(f"{name}: not in the audit log (written outside payplan)")
+            problems.append(Phrase(N_("%(name)s: not in the audit log (written outside payplan)"), {"name": name}))
             continue
         expected, row_id = recorded[name]
         now = digests.digest(conn, name)
         if now is None and expected is not None:
-            problems.append(f"{name}: recorded in audit row {row_id} but no longer in the database")
+            problems.append(Phrase(N_("%(name)s: recorded in audit row %(row)s but no longer in the database"),
+                                   {"name": name, "row": row_id}))
         elif now != expected:
-            problems.append(f"{name}: does not match its digest in audit row {row_id} "
-                            "(changed outside payplan)")
+            problems.append(Phrase(N_("%(name)s: does not match its digest in audit row %(row)s (changed outside "
+                                      "payplan)"), {"name": name, "row": row_id}))
     for run_id, outputs in digests.run_ids(conn):
         problems += digests.results_problems(conn, run_id, outputs)
     return problems

@@ -16,6 +16,8 @@ from decimal import Decimal
 import msgspec
 from sqlalchemy import Connection, LargeBinary, String, Table, select, type_coerce
 
+from payplan.errors import Phrase
+from payplan.i18n import N_
 from payplan.store.packed import unpack
 from payplan.store.records import canonical_json, canonical_lines as _lines
 from payplan.store.schema import FACT_TABLES
@@ -75,7 +77,7 @@ def _bytewise(conn: Connection, column) -> str:
     return f'"{column.name}"'
 
 
-def results_problems(conn: Connection, run_id: int, outputs_hash: str | None) -> list[str]:
+def results_problems(conn: Connection, run_id: int, outputs_hash: str | None) -> list[Phrase]:
     """Run `run_id`'s stored results against its outputs hash and their documents' totals."""
     digest = hashlib.sha256()
     problems = []
@@ -94,10 +96,11 @@ def results_problems(conn: Connection, run_id: int, outputs_hash: str | None) ->
         except (msgspec.DecodeError, msgspec.ValidationError):
             written = None
         if written != total:
-            problems.append(f"run {run_id}, rep {rep_id}: stored total {total} is not its result's total {written}")
+            problems.append(Phrase(N_("run %(run)s, rep %(rep)s: stored total %(total)s is not its result's total "
+                                      "%(written)s"), {"run": run_id, "rep": rep_id, "total": total, "written": written}))
     if digest.hexdigest() != outputs_hash:
-        problems.insert(0, f"run {run_id}: its stored results do not match the run's outputs hash "
-                           "(a result, a carried state or a rep was changed, added or removed)")
+        problems.insert(0, Phrase(N_("run %(run)s: its stored results do not match the run's outputs hash (a result, "
+                                     "a carried state or a rep was changed, added or removed)"), {"run": run_id}))
     return problems
 
 

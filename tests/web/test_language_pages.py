@@ -16,3 +16,30 @@ def test_the_language_switch_marks_the_language_of_the_page(client):
     en = client.get("/signin?lang=en", headers=HTML).text
     assert '<a href="?lang=en" hreflang="en" lang="en" aria-current="true" class="on">en</a>' in en
     assert "&#34;" not in uk + en
+
+
+def test_statement_links_on_the_pages_carry_the_pages_language(client, company):
+    r = company.runs
+    statement = f"/runs/{r['mar']}/results/AE01/statement"
+    assert sign_in(client, "iryna").status_code == 303
+    pay = client.get("/pay?lang=uk", headers=HTML).text
+    assert f'href="{statement}.html?lang=uk"' in pay and f'href="{statement}.pdf?lang=uk"' in pay
+    breakdown = client.get(f"/pay/{r['mar']}/AE01", headers=HTML).text  # the cookie keeps uk
+    assert f'href="{statement}.html?lang=uk"' in breakdown and f'href="{statement}.pdf?lang=uk"' in breakdown
+    assert sign_in(client, "fiona").status_code == 303
+    run = client.get(f"/finance/runs/{r['mar']}?lang=en", headers=HTML).text
+    assert f'href="{statement}.html?lang=en"' in run and f'href="{statement}.pdf?lang=en"' in run
+
+
+def test_a_statement_asked_without_lang_speaks_the_cookies_language_and_the_api_english(client, company):
+    statement = f"/runs/{company.runs['mar']}/results/AE01/statement"
+    assert sign_in(client, "iryna").status_code == 303
+    client.get("/pay?lang=uk", headers=HTML)  # a browser that chose uk on a page
+    html = client.get(f"{statement}.html").text
+    assert "Розрахунковий лист винагороди" in html and "Compensation statement" not in html
+    assert "Compensation statement" in client.get(f"{statement}.html?lang=en").text  # ?lang= still wins
+    pdf = client.get(f"{statement}.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-disposition"].endswith('-uk.pdf"')
+    client.cookies.clear()  # an API client: a bearer token, no cookie
+    api = client.get(f"{statement}.html", headers=company.headers("iryna")).text
+    assert "Compensation statement" in api and "Розрахунковий лист винагороди" not in api

@@ -26,6 +26,7 @@ from litestar.response import Template
 from litestar.template.config import TemplateConfig
 from litestar.utils.scope.state import ScopeState
 
+from payplan.api.statements import LANG_COOKIE
 from payplan.core.periods import PeriodError, parse_period
 from payplan.i18n import DEFAULT, LANGS, N_, translations
 from payplan.settings import SHIPPED_TEMPLATES, template_folders
@@ -41,7 +42,7 @@ LINE_KINDS = {"bonus": N_("bonus"), "commission": N_("commission"), "multiplier"
               "draw": N_("draw"), "recovery": N_("recovery"), "clawback": N_("clawback"), "fixed": N_("fixed"),
               "proration": N_("proration"), "pool": N_("team pool")}
 LANG: ContextVar[str] = ContextVar("payplan_page_language", default=DEFAULT)
-COOKIE = "lang"  # remembers the language a `?lang=` chose
+COOKIE = LANG_COOKIE  # remembers the language a `?lang=` chose (the statements read it too)
 
 
 def language() -> str:

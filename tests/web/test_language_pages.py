@@ -43,3 +43,13 @@ def test_a_statement_asked_without_lang_speaks_the_cookies_language_and_the_api_
     client.cookies.clear()  # an API client: a bearer token, no cookie
     api = client.get(f"{statement}.html", headers=company.headers("iryna")).text
     assert "Compensation statement" in api and "Розрахунковий лист винагороди" not in api
+
+
+def test_plan_names_on_the_plans_list_and_the_simulation_form_are_in_the_pages_language(client):
+    assert sign_in(client, "hanna").status_code == 303
+    plans = client.get("/finance/plans?lang=uk", headers=HTML).text
+    assert "<td>Розвиток продажів 2026</td>" in plans and "Sales development 2026" not in plans
+    form = client.get("/hr/simulation", headers=HTML).text
+    assert "sdr-2026@1 — Розвиток продажів 2026 (USD, щомісяця)" in form and "Sales development 2026" not in form
+    en = client.get("/hr/simulation?lang=en", headers=HTML).text
+    assert "sdr-2026@1 — Sales development 2026 (USD, monthly)" in en

@@ -45,7 +45,7 @@ from payplan.store.transaction import unit_of_work
 from payplan.web.errors import wants_html
 from payplan.web.simulation_form import SimulationForm, read_form
 from payplan.web.simulation_params import default_pair, fit_choices, fitted_value, parameter_rows, populations
-from payplan.web.templating import gettext, language, page
+from payplan.web.templating import gettext, language, page, plan_name
 
 PATH = "/hr/simulation"
 BODY_LIMIT = MAX_DRAFT_CHARS * 4 + 200_000  # a draft of the API's size in UTF-8, and the other fields
@@ -57,7 +57,8 @@ def _form_page(request: Request, conn: Connection, form: SimulationForm, *, stat
     plans = plan_store.list_plans(conn)
     roles, teams = populations(load_reps(conn))
     rows = _rows(conn, form)
-    return page(request, "simulation.html", status=status, plans=plans, form=form, error=error,
+    names = {p.ref: plan_name(plan_store.load(conn, p)) for p in plans}
+    return page(request, "simulation.html", status=status, plans=plans, plan_names=names, form=form, error=error,
                 errors=errors or [], warnings=warnings or [], checked=checked, report=report, roles=roles,
                 teams=teams, rows=rows, fits=fit_choices(rows), fit=fit, fitted=fitted_value(fit), currency=currency)
 

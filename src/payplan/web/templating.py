@@ -28,6 +28,7 @@ from litestar.utils.scope.state import ScopeState
 
 from payplan.api.statements import LANG_COOKIE
 from payplan.core.periods import PeriodError, parse_period
+from payplan.core.plan import Plan
 from payplan.i18n import DEFAULT, LANGS, N_, translations
 from payplan.settings import SHIPPED_TEMPLATES, template_folders
 from payplan.statements.i18n import Formatter
@@ -64,6 +65,11 @@ def refusal(reason: object) -> str:
         return str(reason)
     values = {k: gettext(v) if k in (words or ()) else v for k, v in (fields or {}).items()}
     return gettext(message, **values)
+
+
+def plan_name(plan: Plan) -> str:
+    """A plan's name in the page's language, by the plan's own translations (as its plan page says it)."""
+    return plan.translations.get(language(), {}).get(plan.name, plan.name)
 
 
 def formatter(currency: str) -> Formatter:

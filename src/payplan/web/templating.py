@@ -57,6 +57,11 @@ def gettext(message: str, **values: object) -> str:
     return text % values if values else text
 
 
+def ngettext(singular: str, plural: str, n: int, **values: object) -> str:
+    """The form of `singular`/`plural` for `n` in the page's language (`%(num)s` is `n`, as in the templates)."""
+    return translations(language()).ngettext(singular, plural, n) % {"num": n, **values}
+
+
 def refusal(reason: object) -> str:
     """A refusal (`payplan.runs.duties.Refusal`: a message id with fields, some of them
     message ids too) in the page's language; any other reason as it is."""

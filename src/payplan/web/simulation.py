@@ -17,6 +17,7 @@ otherwise. Must stay thin: the work and the encodings are those modules'.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import anyio
@@ -30,7 +31,7 @@ from payplan.core.issues import Issue
 from payplan.core.levers import levers
 from payplan.core.periods import period_of
 from payplan.core.trace import fill
-from payplan.errors import PayplanError
+from payplan.errors import PayplanError, say
 from payplan.i18n import translations
 from payplan.plans import versions as plan_store
 from payplan.plans.files import PlanError
@@ -44,7 +45,8 @@ from payplan.store.metrics import load_reps
 from payplan.store.transaction import unit_of_work
 from payplan.web.errors import wants_html
 from payplan.web.simulation_form import SimulationForm, read_form
-from payplan.web.simulation_params import default_pair, fit_choices, fitted_value, parameter_rows, populations
+from payplan.web.simulation_params import (default_pair, field_label, fit_choices, fitted_value, parameter_rows,
+                                          populations)
 from payplan.web.templating import gettext, language, page, plan_name
 
 PATH = "/hr/simulation"
@@ -108,7 +110,7 @@ def _answer(request: Request, fields: dict) -> Response:
         except (PayplanError, PlanError) as exc:
             if not wants_html(request):
                 raise
-            status, detail, items = _refusal(exc)
+            status, detail, items = _refusal(exc, lambda where: field_label(where, _rows(conn, form)))
             return _form_page(request, conn, form, status=status, error=detail, errors=items)
 
 
@@ -136,10 +138,13 @@ def _issue(issue: Issue) -> str:
     return f"{issue.where}: {text}" if issue.where else text
 
 
-def _refusal(exc: PayplanError | PlanError) -> tuple[int, str, list[str]]:
-    """(status, message, the plan's errors one by one) for a refused simulation."""
+def _refusal(exc: PayplanError | PlanError, label: Callable[[str], str]) -> tuple[int, str, list[str]]:
+    """(status, message, the plan's errors one by one) for a refused simulation; a field of the
+    form named by its `label` (the words beside it on the form), not by its name in the post."""
     if isinstance(exc, PlanError):
         return 422, gettext("a plan has errors and cannot be simulated"), [_issue(i) for i in exc.issues]
+    if exc.where and exc.fields.get("field") == exc.where:
+        return exc.status, say(exc.message, {**exc.fields, "field": label(exc.where)}, exc.words, gettext), []
     return exc.status, exc.say(gettext), []
 
 

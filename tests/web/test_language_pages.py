@@ -53,3 +53,42 @@ def test_plan_names_on_the_plans_list_and_the_simulation_form_are_in_the_pages_l
     assert "sdr-2026@1 — Розвиток продажів 2026 (USD, щомісяця)" in form and "Sales development 2026" not in form
     en = client.get("/hr/simulation?lang=en", headers=HTML).text
     assert "sdr-2026@1 — Sales development 2026 (USD, monthly)" in en
+
+
+ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+UK_MOMENT = re.compile(r"\b\d{1,2} [а-яіїє]+\. \d{4} р\., \d{2}:\d{2}\b")  # "6 груд. 2026 р., 03:08"
+
+
+def _visible(html: str) -> str:
+    body = re.sub(r"(?s)<head.*?</head>|<textarea.*?</textarea>", " ", html)
+    return " ".join(re.sub(r"<[^>]+>", " ", body).split())
+
+
+def _dispute(company) -> int:
+    from payplan.access.users import get_user
+    from payplan.runs import disputes
+
+    with company.engine.begin() as conn:
+        iryna, fiona = get_user(conn, "iryna"), get_user(conn, "fiona")
+        opened = disputes.open_dispute(conn, company.runs["mar"], "deal", "D0007", "замало", iryna).id
+        disputes.take_step(conn, opened, "answer", "перевіряємо", fiona)
+    return opened
+
+
+def test_dates_and_times_on_the_pages_are_written_as_the_pages_language_writes_them(client, company):
+    dispute = _dispute(company)
+    assert sign_in(client, "fiona").status_code == 303
+    client.get("/finance/runs?lang=uk", headers=HTML)
+    for path in ("/finance/runs", f"/finance/runs/{company.runs['mar']}", "/finance/import", "/pay/disputes",
+                 f"/pay/disputes/{dispute}"):
+        shown = _visible(client.get(path, headers=HTML).text)
+        assert not ISO_DAY.search(shown), (path, ISO_DAY.search(shown))
+        assert UK_MOMENT.search(shown), path
+    run = _visible(client.get(f"/finance/runs/{company.runs['mar']}?lang=en", headers=HTML).text)
+    assert re.search(r"Created [^·]+ · [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M", run)
+
+
+def test_progress_says_the_day_counted_to_in_the_pages_language(client):
+    assert sign_in(client, "iryna").status_code == 303
+    shown = _visible(client.get("/progress?period=2026-03&lang=uk", headers=HTML).text)
+    assert re.search(r"Пораховано до \d{1,2} [а-яіїє]+\. \d{4} р\.;", shown) and not ISO_DAY.search(shown)

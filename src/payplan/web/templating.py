@@ -14,11 +14,13 @@ compute figures or query the database.
 from __future__ import annotations
 
 from contextvars import ContextVar
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from babel.dates import format_time, get_datetime_format
 from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -128,9 +130,25 @@ def period_name(key: str) -> str:
     return formatter("USD").month(period.start) if period.kind == "month" else key
 
 
-def day(timestamp: str | None) -> str:
-    """A stored UTC timestamp ("2026-03-14T09:30:00.000000Z") as its date in the page's language."""
+def day(timestamp: str | date | None) -> str:
+    """A date, or a stored UTC timestamp ("2026-03-14T09:30:00.000000Z"), as its date in the page's language."""
+    if isinstance(timestamp, date):
+        timestamp = timestamp.isoformat()
     return formatter("USD").iso_date(timestamp[:10]) if timestamp else ""
+
+
+def moment(timestamp: str | None) -> str:
+    """A stored UTC timestamp as its date and time to the minute in the page's language
+    ("Mar 14, 2026, 9:30 AM", "14 бер. 2026 р., 09:30"); text that is no timestamp as it is."""
+    if not timestamp:
+        return ""
+    try:
+        when = datetime.fromisoformat(timestamp)
+    except ValueError:
+        return timestamp
+    locale = formatter("USD").locale
+    clock = format_time(when, format="short", locale=locale)
+    return get_datetime_format("medium", locale=locale).replace("{1}", day(timestamp)).replace("{0}", clock)
 
 
 def first_upper(text: str) -> str:
@@ -153,7 +171,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         lambda singular, plural, n: translations(language()).ngettext(singular, plural, n), newstyle=True)
     env.filters["first_upper"] = first_upper
     env.globals.update(amount=amount, money=money, signed=signed, refusal=refusal, pct=pct, measure=measure,
-                       number=number, period_name=period_name, day=day,
+                       number=number, period_name=period_name, day=day, moment=moment,
                        states=STATES, roles=ROLES, kinds=KINDS, periods=PERIODS, line_kinds=LINE_KINDS,
                        language=language, languages=LANGS)
     return env

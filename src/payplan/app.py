@@ -2,7 +2,8 @@
 
 One SQLAlchemy engine per app (`app.state.engine`), a transaction per request
 (`payplan.api.db`), authentication and CSRF (`payplan.api.auth`), one exception
-handler (`payplan.api.problems`), and the route modules, one per domain. The
+handler (`payplan.web.errors.web_error`: the problem documents of `payplan.api.problems`, an
+HTML page for a browser), and the route modules, one per domain. The
 OpenAPI document is served at `/schema/openapi.json` (and browsable at `/schema`);
 like everything but `/health` and the login page it requires authentication. The
 web pages for people (`payplan.web`) are one router beside the API's routes.
@@ -32,11 +33,11 @@ from payplan.api.bodies import refuse_deep_json
 from payplan.api import users as user_admin
 from payplan.api.headers import SECURITY_HEADERS
 from payplan.api.plain_json import PlainJsonResponse
-from payplan.api.problems import problem_response
 from payplan.api.result_cache import ResultCache
 from payplan.settings import SettingError, Settings, get_settings
 from payplan.store import make_engine
 from payplan.store.db import is_memory
+from payplan.web.errors import web_error
 
 
 def _openapi() -> OpenAPIConfig:
@@ -98,7 +99,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         response_class=PlainJsonResponse,  # decimals as plain text: never 0E+2, never -0
         response_headers=_security_headers(),
         cache_control=CacheControlHeader(no_store=True),
-        exception_handlers={Exception: problem_response},
+        exception_handlers={Exception: web_error},  # problem documents; a page for a browser
         before_request=refuse_deep_json,  # JSON nesting bounded before any handler decodes it
         openapi_config=_openapi(),
         template_config=web.template_config(),

@@ -42,4 +42,4 @@ def test_the_rep_gets_one_statement_once_both_parts_are_approved(tx, split, clie
     assert verdict.ok and str(verdict.total) == "860.00"
     assert client.get(URL.format(rep="R2"), headers=_as(split, "rita")).status_code == 404  # not hers
     pay = client.get("/pay", headers=_as(split, "rita"))
-    assert pay.text.count(f'href="{URL.format(rep="R1")}"') == 2  # beside each part's run
+    assert pay.text.count(f'href="{URL.format(rep="R1")}?lang=en"') == 2  # beside each part's run, in the page's language

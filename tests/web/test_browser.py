@@ -125,7 +125,7 @@ def test_a_clawback_is_a_negative_line_that_says_why_and_the_statement_agrees(pa
     assert clawback["deal_id"] in row.inner_text() and "reverses" in row.inner_text()
     total = page.inner_text("#total")
     follow(page, "text=HTML")
-    assert page.url.endswith(f"/runs/{run_id}/results/AE01/statement.html")
+    assert page.url.endswith(f"/runs/{run_id}/results/AE01/statement.html?lang=en")  # in the page's language
     assert total in page.inner_text("body")
 
 

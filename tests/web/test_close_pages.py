@@ -69,7 +69,7 @@ def test_a_file_with_a_bad_row_is_refused_whole_and_named_then_the_fixed_file_is
     again = upload(client, "deals", "april.csv", APRIL.format(amount="12500.00"))
     assert "2 rows read, 0 new, 2 already stored." in again.text and deal_count(company) == before + 2
     assert re.search(r"<td>fiona</td><td>deals</td>\s*<td class=\"mono\">deals.csv</td>"
-                     r"<td class=\"mono\"><span class=\"muted\">—</span></td><td>2026-04-02 – 2026-04-21",
+                     r"<td class=\"mono\"><span class=\"muted\">—</span></td><td>Apr 2, 2026 – Apr 21, 2026",
                      again.text)  # a native file: no mapping
 
 

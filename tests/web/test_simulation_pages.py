@@ -95,7 +95,7 @@ def test_an_edited_draft_is_simulated_as_the_api_does_and_nothing_is_published(c
 @pytest.mark.parametrize("fields, status, message", [
     ({"baseline": "ae-2026@1", "source": "published", "proposal": "sdr-2026@1"}, 422,
      "plans for different populations"),
-    ({"budget": "abc", "lever": "kpi_bonus.target_incentive"}, 422, "budget: 'abc' is not a number"),
+    ({"budget": "abc", "lever": "kpi_bonus.target_incentive"}, 422, "Budget over the periods: 'abc' is not a number"),
     ({"budget": "1000"}, 422, "choose the parameter to fit to the budget"),
     ({"toml": ""}, 422, "paste the draft plan"),
     ({"lever:kpi_bonus.nope": "3", "shown:kpi_bonus.nope": "2"}, 422, "has no parameter kpi_bonus.nope"),
@@ -155,7 +155,7 @@ def test_only_hr_and_admin_simulate(client, who, status):
 def test_a_draft_past_its_bound_is_refused_and_a_huge_body_is_413(client):
     sign_in(client, "hanna")
     response = post_form(client, "/hr/simulation", **{**FORM, "toml": "#" * 200_001})
-    assert response.status_code == 422 and "toml is longer than 200000 characters" in response.text
+    assert response.status_code == 422 and "Draft plan (TOML) is longer than 200000 characters" in response.text
     huge = post_form(client, "/hr/simulation", **{**FORM, "toml": "#" * 2_000_000})
     assert huge.status_code == 413
 

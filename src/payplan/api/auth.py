@@ -46,7 +46,7 @@ from sqlalchemy import Engine
 
 from payplan.access import token_cache, users
 from payplan.access.users import User
-from payplan.errors import Forbidden
+from payplan.errors import Forbidden, Phrase
 from payplan.i18n import N_
 
 SESSION_COOKIE = "payplan_session"
@@ -246,19 +246,26 @@ def allow(*roles: str):
     if unknown:
         raise ValueError(f"unknown roles {sorted(unknown)}")
     allowed = frozenset(roles)
+    allowed_words = word_list(sorted(allowed))
 
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         # async: it does no I/O, and a sync guard costs a hop to a worker thread per request
         user = connection.user
         if not isinstance(user, User) or user.role not in allowed:
             role = getattr(user, "role", "anonymous")
-            allowed_text = ", ".join(sorted(allowed))
-            # a domain Forbidden (not Litestar's): its reason is a message id a page can say in its language
+            # a domain Forbidden (not Litestar's): its reason is a message id a page can say in its
+            # language, the roles by their words (the role ids are the catalog's message ids)
             raise Forbidden(N_("the role '%(role)s' may not do this (allowed: %(allowed)s)"), role=role,
-                            allowed=allowed_text)
+                            allowed=allowed_words, words=("role",))
 
     guard.__name__ = f"allow_{'_'.join(sorted(allowed))}"
     return guard
+
+
+def word_list(words: list[str]) -> Phrase:
+    """Words of ours as one field of a reason: "admin, finance", each said in the reader's language."""
+    fields = {f"w{i}": word for i, word in enumerate(words)}
+    return Phrase(", ".join(f"%({name})s" for name in fields), fields, words=tuple(fields))
 
 
 EVERYONE = allow(*ROLES)

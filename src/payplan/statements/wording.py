@@ -15,6 +15,7 @@ from __future__ import annotations
 from msgspec.structs import replace
 
 from payplan.i18n import Words
+from payplan.statements.calculation import Adjustment, AdjustmentLine
 from payplan.statements.steps import TraceRow
 from payplan.statements.tiers import Rerate, TierRow
 from payplan.statements.view import (DealRow, GateRow, KpiRow, LineRow, ScorecardView, Section,
@@ -23,12 +24,28 @@ from payplan.statements.view import (DealRow, GateRow, KpiRow, LineRow, Scorecar
 
 def localize(view: StatementView, words: Words) -> StatementView:
     """`view` with every text in `words`' language and every number in a text written its way."""
+    sections = [_section(s, words) for s in view.sections]
     return replace(
-        view, plan_name=words.plan_text(view.plan_name),
-        sections=[_section(s, words) for s in view.sections],
+        view, plan_name=words.plan_text(view.plan_name), sections=sections,
         trace=[_trace(r, words) for r in view.trace],
         issues=[words.fill(i.template or i.message, i.inputs) for i in view.issues],
+        adjustment=_adjustment(view.adjustment, sections, words) if view.adjustment else None,
     )
+
+
+def _adjustment(adj: Adjustment, sections: list[Section], words: Words) -> Adjustment:
+    """The correction's components named as the statement's sections name them (a plan's label by
+    its translations, an engine's component, such as the clawbacks, by the catalog); one without a
+    section (it pays nothing now) by the plan's translation of its label, else the catalog's word."""
+    shown = {s.id: s.label for s in sections}
+
+    def label(line: AdjustmentLine) -> str:
+        if line.component in shown:
+            return shown[line.component]
+        translated = words.plan_text(line.label)
+        return translated if translated != line.label else words.text(line.label)
+
+    return replace(adj, lines=tuple(replace(ln, label=label(ln)) for ln in adj.lines))
 
 
 def _section(s: Section, words: Words) -> Section:

@@ -1,7 +1,9 @@
 """How the pages answer when something is refused or wrong: HTML for browsers, problems for the rest.
 
-One rule for every page: a request whose `Accept` names `text/html` (a browser) gets
-a page — not signed in: a 303 to the sign-in page (coming back afterwards); a
+One rule for every page, and for every address a browser asks for (the app's own handler
+too: an unknown address, an id that is not a number, an API route): a request whose `Accept`
+names `text/html` (a browser) gets a page — not signed in: a 303 to the sign-in page (coming
+back afterwards; an unknown address too, as the API answers it 401, not 404); a
 wrong role, a result that is not theirs, a refused action: an error page with the
 status (403, 404, 409, 422) and the reason in words, in the page's language (a domain
 exception's reason is a message id with fields: `PayplanError.say`). Any other client gets exactly
@@ -17,9 +19,10 @@ from http import HTTPStatus
 from urllib.parse import quote
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException, ValidationException
 from litestar.response import Redirect
 
+from payplan.api.auth import is_anonymous_miss
 from payplan.api.headers import ERROR_HEADERS
 from payplan.api.problems import problem_response
 from payplan.errors import PayplanError
@@ -32,6 +35,7 @@ SIGN_IN = "/signin"
 TITLES = {400: N_("Bad Request"), 401: N_("Unauthorized"), 403: N_("Forbidden"), 404: N_("Not Found"),
           405: N_("Method Not Allowed"), 409: N_("Conflict"), 413: N_("Content Too Large"),
           422: N_("Unprocessable Content"), 429: N_("Too Many Requests"), 500: N_("Internal Server Error")}
+CSRF_FAILED = "CSRF token verification failed"  # Litestar's CSRFMiddleware, on a form posted without its token
 log = logging.getLogger("payplan.web")
 
 
@@ -50,7 +54,7 @@ def web_error(request: Request, exc: Exception) -> Response:
     """The pages' exception handler (see the module docstring)."""
     if not wants_html(request):
         return problem_response(request, exc)
-    if isinstance(exc, NotAuthorizedException):
+    if isinstance(exc, NotAuthorizedException) or is_anonymous_miss(request, exc):
         redirect = sign_in_redirect(request)
         redirect.headers.update(ERROR_HEADERS)
         return redirect
@@ -66,12 +70,26 @@ def describe(exc: Exception) -> tuple[int, str]:
     """(status, a sentence safe to show) for an exception."""
     if isinstance(exc, PayplanError):
         return exc.status, exc.say(gettext)
+    if isinstance(exc, PermissionDeniedException) and exc.detail == CSRF_FAILED:
+        return 403, gettext("The form expired: reload the page and try again.")
     if isinstance(exc, ValidationException):
         return 400, gettext("The request is not valid: check the address or the form and try again.")
     if isinstance(exc, HTTPException):
-        detail = exc.detail if isinstance(exc.detail, str) and exc.detail else _phrase(exc.status_code)
-        return exc.status_code, detail
+        status = exc.status_code
+        if status == 404 and _only_phrase(exc):  # no route: an unknown address, an id that is no number
+            return status, gettext("There is no page at this address: check it, or go back to your pages.")
+        return status, _phrase(status) if _only_phrase(exc) else exc.detail
     return 500, gettext("Something went wrong on our side. It has been logged; please try again later.")
+
+
+def _only_phrase(exc: HTTPException) -> bool:
+    """Whether Litestar's exception says no more than its status's name ("Not Found"), in English."""
+    if not isinstance(exc.detail, str) or not exc.detail:
+        return True
+    try:
+        return exc.detail == HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        return False
 
 
 def _phrase(status: int) -> str:

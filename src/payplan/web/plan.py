@@ -32,7 +32,7 @@ from payplan.i18n import N_
 from payplan.plans import versions as plan_store
 from payplan.runs import acknowledgements as acks
 from payplan.web.errors import wants_html
-from payplan.web.templating import language, page
+from payplan.web.templating import language, page, plan_name
 
 PeriodText = Annotated[str, QueryParameter(max_length=10)]
 
@@ -68,14 +68,15 @@ def _period(text: str) -> Period:
 
 
 def team_plans(conn: Connection, viewer: User, period: Period | None) -> list[TeamPlan]:
-    """The versions (in force in `period`, or all) with reps the viewer may see, with acknowledgement counts."""
+    """The versions (in force in `period`, or all) with reps the viewer may see, with acknowledgement counts;
+    their names in the page's language."""
     rows = acks.versions_in_force(conn, period) if period else \
         [(row, plan_store.load(conn, row)) for row in plan_store.list_plans(conn)]
     found = []
     for row, plan in rows:
         roster = acks.roster(conn, row.id, viewer) if viewer.role != "manager" or _sees(conn, row.id, viewer) else []
         if roster:
-            found.append(TeamPlan(row.id, row.ref, plan.name, len(roster),
+            found.append(TeamPlan(row.id, row.ref, plan_name(plan), len(roster),
                                   sum(r.acknowledged_at is not None for r in roster)))
     return found
 

@@ -28,7 +28,7 @@ from payplan.api.auth import EVERYONE
 from payplan.api.db import Database
 from payplan.settings import template_file
 from payplan.web.errors import SIGN_IN, wants_html
-from payplan.web.templating import gettext, page
+from payplan.web.templating import gettext, ngettext, page
 
 # a rep's and a manager's home is their progress in the period (the estimate, what moves their pay)
 HOME = {"rep": "/progress", "manager": "/progress", "finance": "/finance/runs", "admin": "/finance/runs",
@@ -70,9 +70,11 @@ def sign_in(request: Request, db: NamedDependency[Database], data: URLEncodedBod
     except TooManyRequestsException as locked:
         if not wants_html(request):
             raise
+        wait = int((locked.headers or {}).get("Retry-After", "60"))
+        message = ngettext("Too many wrong passwords: try again in %(num)s second.",
+                           "Too many wrong passwords: try again in %(num)s seconds.", wait)
         return page(request, "signin.html", status=429, name=data.name, next=safe_next(data.next),
-                    message=gettext("Too many wrong passwords: %(wait)s.", wait=locked.detail.split(": ", 1)[-1]),
-                    headers=dict(locked.headers or {}))
+                    message=message, headers=dict(locked.headers or {}))
     if found is None:
         if not wants_html(request):
             raise NotAuthorizedException("unknown name or wrong password")

@@ -17,6 +17,7 @@ otherwise. Must stay thin: the work and the encodings are those modules'.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import anyio
@@ -30,7 +31,7 @@ from payplan.api.simulate import MAX_DRAFT_CHARS, SIMULATORS, answer
 from payplan.core.issues import Issue
 from payplan.core.levers import levers
 from payplan.core.periods import period_of
-from payplan.errors import PayplanError
+from payplan.errors import PayplanError, say
 from payplan.plans import versions as plan_store
 from payplan.plans.files import PlanError
 from payplan.plans.issue_words import said
@@ -44,8 +45,9 @@ from payplan.store.metrics import load_reps
 from payplan.store.transaction import unit_of_work
 from payplan.web.errors import wants_html
 from payplan.web.simulation_form import SimulationForm, read_form
-from payplan.web.simulation_params import default_pair, fit_choices, fitted_value, parameter_rows, populations
-from payplan.web.templating import gettext, language, page
+from payplan.web.simulation_params import (default_pair, field_label, fit_choices, fitted_value, parameter_rows,
+                                          populations)
+from payplan.web.templating import gettext, language, page, plan_name
 
 PATH = "/hr/simulation"
 BODY_LIMIT = MAX_DRAFT_CHARS * 4 + 200_000  # a draft of the API's size in UTF-8, and the other fields
@@ -57,7 +59,8 @@ def _form_page(request: Request, conn: Connection, form: SimulationForm, *, stat
     plans = plan_store.list_plans(conn)
     roles, teams = populations(load_reps(conn))
     rows = _rows(conn, form)
-    return page(request, "simulation.html", status=status, plans=plans, form=form, error=error,
+    names = {p.ref: plan_name(plan_store.load(conn, p)) for p in plans}
+    return page(request, "simulation.html", status=status, plans=plans, plan_names=names, form=form, error=error,
                 errors=errors or [], warnings=warnings or [], checked=checked, report=report, roles=roles,
                 teams=teams, rows=rows, fits=fit_choices(rows), fit=fit, fitted=fitted_value(fit), currency=currency)
 
@@ -107,7 +110,7 @@ def _answer(request: Request, fields: dict) -> Response:
         except (PayplanError, PlanError) as exc:
             if not wants_html(request):
                 raise
-            status, detail, items = _refusal(exc)
+            status, detail, items = _refusal(exc, lambda where: field_label(where, _rows(conn, form)))
             return _form_page(request, conn, form, status=status, error=detail, errors=items)
 
 
@@ -135,10 +138,13 @@ def _issue(issue: Issue) -> Markup:
     return Markup('<code class="where">{}</code>: {}').format(issue.where, text) if issue.where else Markup.escape(text)
 
 
-def _refusal(exc: PayplanError | PlanError) -> tuple[int, str, list[str]]:
-    """(status, message, the plan's errors one by one) for a refused simulation."""
+def _refusal(exc: PayplanError | PlanError, label: Callable[[str], str]) -> tuple[int, str, list[str]]:
+    """(status, message, the plan's errors one by one) for a refused simulation; a field of the
+    form named by its `label` (the words beside it on the form), not by its name in the post."""
     if isinstance(exc, PlanError):
         return 422, gettext("a plan has errors and cannot be simulated"), [_issue(i) for i in exc.issues]
+    if exc.where and exc.fields.get("field") == exc.where:
+        return exc.status, say(exc.message, {**exc.fields, "field": label(exc.where)}, exc.words, gettext), []
     return exc.status, exc.say(gettext), []
 
 

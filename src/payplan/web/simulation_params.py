@@ -23,6 +23,10 @@ FIELDS = {"target_incentive": N_("target incentive"), "weight": N_("weight, perc
           "rate": N_("rate, percent"), "from": N_("tier starts at"), "to": N_("tier ends at"),
           MULTIPLIER: N_("Multiplier of all variable pay, percent")}
 FITTED = ("target_incentive", "rate", MULTIPLIER)
+# The form's fields a refusal may name, by the words beside them on the form (a parameter `lever:PATH` by its row).
+LABELS = {"budget": N_("Budget over the periods"), "tolerance": N_("Tolerance"), "lever": N_("Parameter to fit"),
+          "start": N_("From"), "end": N_("To"), "baseline": N_("Baseline"), "proposal": N_("Proposal"),
+          "population": N_("Population"), "toml": N_("Draft plan (TOML)")}
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,13 @@ def parameter_rows(plan: Plan, levers: list[Lever], form: SimulationForm) -> lis
         rows.append(ParameterRow(lever.path, _component(plan, lever), _detail(plan, lever),
                                  gettext(FIELDS[lever.field]), lever.unit, shown, typed))
     return rows
+
+
+def field_label(where: str, rows: list[ParameterRow]) -> str:
+    """The form's field `where` ("budget", "lever:kpi_bonus.kpis.demos.weight") in the page's words."""
+    if where.startswith("lever:"):
+        return next((r.label for r in rows if r.path == where[6:]), where[6:])
+    return gettext(LABELS[where]) if where in LABELS else where
 
 
 def fit_choices(rows: list[ParameterRow]) -> list[ParameterRow]:

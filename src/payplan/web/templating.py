@@ -14,11 +14,13 @@ compute figures or query the database.
 from __future__ import annotations
 
 from contextvars import ContextVar
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from babel.dates import format_time, get_datetime_format
 from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -26,7 +28,9 @@ from litestar.response import Template
 from litestar.template.config import TemplateConfig
 from litestar.utils.scope.state import ScopeState
 
+from payplan.api.statements import LANG_COOKIE
 from payplan.core.periods import PeriodError, parse_period
+from payplan.core.plan import Plan
 from payplan.i18n import DEFAULT, LANGS, N_, translations
 from payplan.settings import SHIPPED_TEMPLATES, template_folders
 from payplan.statements.i18n import Formatter
@@ -39,9 +43,9 @@ PERIODS = {"month": N_("monthly"), "quarter": N_("quarterly"), "year": N_("yearl
 LINE_KINDS = {"bonus": N_("bonus"), "commission": N_("commission"), "multiplier": N_("multiplier"), "cap": N_("cap"),
               "floor": N_("floor"), "gate": N_("gate"), "spiff": N_("spiff"), "override": N_("override"),
               "draw": N_("draw"), "recovery": N_("recovery"), "clawback": N_("clawback"), "fixed": N_("fixed"),
-              "proration": N_("proration"), "pool": N_("team pool")}
+              "proration": N_("proration"), "pool": N_("team pool"), "adjustment": N_("adjustment")}
 LANG: ContextVar[str] = ContextVar("payplan_page_language", default=DEFAULT)
-COOKIE = "lang"  # remembers the language a `?lang=` chose
+COOKIE = LANG_COOKIE  # remembers the language a `?lang=` chose (the statements read it too)
 
 
 def language() -> str:
@@ -55,6 +59,11 @@ def gettext(message: str, **values: object) -> str:
     return text % values if values else text
 
 
+def ngettext(singular: str, plural: str, n: int, **values: object) -> str:
+    """The form of `singular`/`plural` for `n` in the page's language (`%(num)s` is `n`, as in the templates)."""
+    return translations(language()).ngettext(singular, plural, n) % {"num": n, **values}
+
+
 def refusal(reason: object) -> str:
     """A refusal (`payplan.runs.duties.Refusal`: a message id with fields, some of them
     message ids too) in the page's language; any other reason as it is."""
@@ -63,6 +72,11 @@ def refusal(reason: object) -> str:
         return str(reason)
     values = {k: gettext(v) if k in (words or ()) else v for k, v in (fields or {}).items()}
     return gettext(message, **values)
+
+
+def plan_name(plan: Plan) -> str:
+    """A plan's name in the page's language, by the plan's own translations (as its plan page says it)."""
+    return plan.translations.get(language(), {}).get(plan.name, plan.name)
 
 
 def formatter(currency: str) -> Formatter:
@@ -116,9 +130,25 @@ def period_name(key: str) -> str:
     return formatter("USD").month(period.start) if period.kind == "month" else key
 
 
-def day(timestamp: str | None) -> str:
-    """A stored UTC timestamp ("2026-03-14T09:30:00.000000Z") as its date in the page's language."""
+def day(timestamp: str | date | None) -> str:
+    """A date, or a stored UTC timestamp ("2026-03-14T09:30:00.000000Z"), as its date in the page's language."""
+    if isinstance(timestamp, date):
+        timestamp = timestamp.isoformat()
     return formatter("USD").iso_date(timestamp[:10]) if timestamp else ""
+
+
+def moment(timestamp: str | None) -> str:
+    """A stored UTC timestamp as its date and time to the minute in the page's language
+    ("Mar 14, 2026, 9:30 AM", "14 бер. 2026 р., 09:30"); text that is no timestamp as it is."""
+    if not timestamp:
+        return ""
+    try:
+        when = datetime.fromisoformat(timestamp)
+    except ValueError:
+        return timestamp
+    locale = formatter("USD").locale
+    clock = format_time(when, format="short", locale=locale)
+    return get_datetime_format("medium", locale=locale).replace("{1}", day(timestamp)).replace("{0}", clock)
 
 
 def first_upper(text: str) -> str:
@@ -141,7 +171,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         lambda singular, plural, n: translations(language()).ngettext(singular, plural, n), newstyle=True)
     env.filters["first_upper"] = first_upper
     env.globals.update(amount=amount, money=money, signed=signed, refusal=refusal, pct=pct, measure=measure,
-                       number=number, period_name=period_name, day=day,
+                       number=number, period_name=period_name, day=day, moment=moment,
                        states=STATES, roles=ROLES, kinds=KINDS, periods=PERIODS, line_kinds=LINE_KINDS,
                        language=language, languages=LANGS)
     return env

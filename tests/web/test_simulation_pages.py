@@ -208,3 +208,18 @@ def test_under_workers_simulate_opens_a_job_page_with_the_same_report(client, co
     sign_in(client, "fiona")  # finance may see the job, not simulations: no report, no downloads
     seen = client.get(job_path, headers=HTML).text
     assert 'id="state">Done' in seen and 'class="report"' not in seen and "/simulations/" not in seen
+
+
+def test_a_budget_fit_says_the_value_found_as_the_page_writes_numbers(client, company):
+    sign_in(client, "hanna")
+    api = _api_totals(client, company, budget={"amount": "30000", "lever": "kpi_bonus.target_incentive",
+                                               "tolerance": "10"})["budget"]
+    found = Decimal(api["value"]).quantize(Decimal("0.01"))
+    client.cookies.set("lang", "uk")
+    page = post_form(client, "/hr/simulation", **FORM, action="simulate", budget="30000",
+                     lever="kpi_bonus.target_incentive", tolerance="10")
+    assert page.status_code == 200, page.text
+    fit = unescape(re.search(r'(?s)id="fit">(.*?)</p>', page.text).group(1))
+    whole, cents = f"{found:.2f}".split(".")
+    written = f"{int(whole):,}".replace(",", "\u00a0") + "," + cents  # 2 500,00: a Ukrainian amount
+    assert f"= {written} " in fit and f"= {found} " not in fit, fit

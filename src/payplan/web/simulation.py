@@ -62,7 +62,7 @@ def _form_page(request: Request, conn: Connection, form: SimulationForm, *, stat
     names = {p.ref: plan_name(plan_store.load(conn, p)) for p in plans}
     return page(request, "simulation.html", status=status, plans=plans, plan_names=names, form=form, error=error,
                 errors=errors or [], warnings=warnings or [], checked=checked, report=report, roles=roles,
-                teams=teams, rows=rows, fits=fit_choices(rows), fit=fit, fitted=fitted_value(fit), currency=currency)
+                teams=teams, rows=rows, fits=fit_choices(rows), fit=fit, fitted=fitted_value(fit, currency), currency=currency)
 
 
 def _rows(conn: Connection, form: SimulationForm) -> list:

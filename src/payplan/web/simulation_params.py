@@ -17,7 +17,7 @@ from payplan.core.plan import Plan
 from payplan.i18n import N_
 from payplan.simulation.model import BudgetFit
 from payplan.web.simulation_form import SimulationForm, plain
-from payplan.web.templating import gettext, language
+from payplan.web.templating import amount, gettext, language, number, pct
 
 FIELDS = {"target_incentive": N_("target incentive"), "weight": N_("weight, percent"), "target": N_("target"),
           "rate": N_("rate, percent"), "from": N_("tier starts at"), "to": N_("tier ends at"),
@@ -96,11 +96,14 @@ def fit_choices(rows: list[ParameterRow]) -> list[ParameterRow]:
     return [r for r in rows if r.path.rsplit(".", 1)[-1] in FITTED]
 
 
-def fitted_value(fit: BudgetFit | None) -> str:
-    """The value a budget fit found, as the form shows it (a share as a percentage)."""
+def fitted_value(fit: BudgetFit | None, currency: str = "") -> str:
+    """The value a budget fit found, as the page's language writes it: money with the currency's
+    places, a share as a percentage, a number with up to four places."""
     if fit is None:
         return ""
-    return plain(fit.value, fit.unit) + ("%" if fit.unit == "share" else "")
+    if fit.unit == "money":
+        return amount(fit.value, currency or "USD")
+    return pct(fit.value, 2) if fit.unit == "share" else number(fit.value, 4)
 
 
 def populations(reps: list) -> tuple[list[str], list[str]]:

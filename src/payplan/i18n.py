@@ -14,6 +14,7 @@ Must not know where a language comes from in a request, nor be used by `payplan.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -38,6 +39,13 @@ DEFAULT = "en"
 def N_(message: str) -> str:
     """Mark `message` for extraction; it is translated where it is shown."""
     return message
+
+
+# What the operating system said, for the failures a user meets (the C library's own words are English).
+OS_REASONS = {errno.ENOENT: N_("no such file or directory"), errno.EACCES: N_("permission denied"),
+              errno.EISDIR: N_("it is a directory"), errno.ENOTDIR: N_("a part of the path is not a directory"),
+              errno.ENOSPC: N_("no space left on the device"), errno.EEXIST: N_("it already exists"),
+              errno.EROFS: N_("the file system is read-only")}
 
 
 def catalog_path(lang: str, domain: str = DOMAIN) -> Path:

@@ -219,3 +219,12 @@ def test_statement_and_verify_speak_ukrainian(tmp_path):
     assert refused.returncode == 1 and refused.stdout.startswith(f"розбіжність: {junk}:\n  не PDF, який можна прочитати (")
     english = payplan("--lang", "en", "verify", str(pdf), env=env)
     assert english.stdout == f"match: {pdf}: re-computed total 2,626.52 equals the printed total\n"
+
+
+def test_a_missing_plan_file_is_said_in_ukrainian():
+    missing = payplan("--lang", "uk", "evaluate", "--plan", "nope.toml", "--data", "examples/demo", "--period",
+                      "2026-03", env=ENGLISH)
+    assert (missing.returncode, missing.stderr) == (
+        1, "nope.toml: помилка: не вдається прочитати файл плану: немає такого файлу чи каталогу [unreadable]\n")
+    english = payplan("evaluate", "--plan", "nope.toml", "--data", "examples/demo", "--period", "2026-03", env=ENGLISH)
+    assert english.stderr == "nope.toml: error: cannot read plan file: no such file or directory [unreadable]\n"

@@ -9,7 +9,6 @@ while the command's context still knows the language). Must not hold business ru
 
 from __future__ import annotations
 
-import errno
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -20,15 +19,10 @@ from payplan.cli import (audit, bench, click_language, db, evaluate, facts, lang
                          statements, users, worker)
 from payplan.errors import PayplanError
 from payplan.facts.problems import FactError
-from payplan.i18n import N_
+from payplan.i18n import OS_REASONS
 from payplan.plans import issue_words
 from payplan.plans.files import PlanError
 
-# What the operating system said, for the failures a user meets (the C library's own words are English).
-OS_REASONS = {errno.ENOENT: N_("no such file or directory"), errno.EACCES: N_("permission denied"),
-              errno.EISDIR: N_("it is a directory"), errno.ENOTDIR: N_("a part of the path is not a directory"),
-              errno.ENOSPC: N_("no space left on the device"), errno.EEXIST: N_("it already exists"),
-              errno.EROFS: N_("the file system is read-only")}
 
 
 class _Group(click.Group):

@@ -25,7 +25,7 @@ import msgspec
 from payplan.core import lint
 from payplan.core.issues import Issue, error, has_errors
 from payplan.core.plan import Plan
-from payplan.i18n import N_
+from payplan.i18n import N_, OS_REASONS
 from payplan.plans.diff import Change, plan_diff
 from payplan.plans.schema_issues import explain, unknown_key, unknown_keys
 from payplan.plans.text_limits import text_problems
@@ -64,8 +64,10 @@ def read_plan_file(path: str | FilePath) -> str:
     try:
         return FilePath(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise PlanError([error("unreadable", N_("cannot read plan file: {reason}"), str(path), reason=reason)]) from None
+        known = OS_REASONS.get(exc.errno) if isinstance(exc, OSError) else None  # said in the reader's words
+        reason = known or (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc))
+        raise PlanError([error("unreadable", N_("cannot read plan file: {reason:word}"), str(path),
+                               reason=reason)]) from None
 
 
 def load_plan_text(text: str, source_name: str) -> tuple[Plan | None, list[Issue]]:

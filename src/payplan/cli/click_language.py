@@ -127,12 +127,7 @@ def _again(text: object) -> object:
 
 def _rewrite(command: click.Command) -> None:
     """Write again the words click translated when `command`'s tree was declared."""
-    todo, seen = [command], set()
-    while todo:
-        cmd = todo.pop()
-        if id(cmd) in seen:
-            continue
-        seen.add(id(cmd))
+    for cmd in help_texts.command_tree(command):
         # click >= 8.1.8 keeps the `--help` option it made first, in `_help_option`.
         params = [*cmd.params, *filter(None, [getattr(cmd, "_help_option", None)])]
         for param in params:
@@ -141,8 +136,6 @@ def _rewrite(command: click.Command) -> None:
                 param.prompt = _again(param.prompt)  # type: ignore[assignment]
             if isinstance(param.type, click.Path):
                 param.type.name = _again(param.type.name)  # type: ignore[assignment]
-        if isinstance(cmd, click.Group):
-            todo.extend(cmd.commands.values())
 
 
 @contextmanager

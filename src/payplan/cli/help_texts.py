@@ -52,16 +52,22 @@ def translate(command: click.Command, lang: str) -> None:
     """Write the help of `command`, its subcommands and their options in `lang` (English: as declared)."""
     catalog = i18n.translations(lang)
     words: Callable[[str], str] = lambda text: catalog.gettext(inspect.cleandoc(text))
+    for cmd in command_tree(command):
+        _say(cmd, "help", words)
+        for param in cmd.params:
+            if isinstance(param, click.Option):
+                _say(param, "help", words)
+
+
+def command_tree(command: click.Command) -> Iterator[click.Command]:
+    """`command` and every command below it, each once."""
     todo, seen = [command], set()
     while todo:
         cmd = todo.pop()
         if id(cmd) in seen:
             continue
         seen.add(id(cmd))
-        _say(cmd, "help", words)
-        for param in cmd.params:
-            if isinstance(param, click.Option):
-                _say(param, "help", words)
+        yield cmd
         if isinstance(cmd, click.Group):
             todo.extend(cmd.commands.values())
 

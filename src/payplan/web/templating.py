@@ -43,7 +43,8 @@ PERIODS = {"month": N_("monthly"), "quarter": N_("quarterly"), "year": N_("yearl
 LINE_KINDS = {"bonus": N_("bonus"), "commission": N_("commission"), "multiplier": N_("multiplier"), "cap": N_("cap"),
               "floor": N_("floor"), "gate": N_("gate"), "spiff": N_("spiff"), "override": N_("override"),
               "draw": N_("draw"), "recovery": N_("recovery"), "clawback": N_("clawback"), "fixed": N_("fixed"),
-              "proration": N_("proration"), "pool": N_("team pool"), "adjustment": N_("adjustment")}
+              "proration": N_("proration"), "pool": N_("team pool"), "adjustment": N_("adjustment"),
+              "carry": N_("carried forward"), "forgive": N_("forgiven"), "balance_recovery": N_("balance recovery")}
 LANG: ContextVar[str] = ContextVar("payplan_page_language", default=DEFAULT)
 COOKIE = LANG_COOKIE  # remembers the language a `?lang=` chose (the statements read it too)
 

@@ -190,7 +190,7 @@ class Words(Numbers):
     def fill(self, template: str, inputs: Mapping[str, object] | None = None) -> str:
         """`template` in this language with `inputs` written in it; as written if they do not fit."""
         text = self.text(template)
-        if not inputs or "{" not in text:
+        if not inputs or "{" not in text or not _plain_fields(text):
             return text
         try:
             return text.format_map({k: _Written(v, self) for k, v in inputs.items()})
@@ -230,6 +230,17 @@ class Words(Numbers):
         comma = self.locale.number_symbols["latn"]["decimal"] == ","
         written = _NUMBER.sub(lambda m: self.number(Decimal(m.group()), 6), text)
         return written.replace(", ", "; ") if comma else written
+
+
+_FIELD = re.compile(r"\{([^{}:]*)")  # a field up to its spec: a plain name (no conversion either)
+
+
+@lru_cache(maxsize=4096)
+def _plain_fields(template: str) -> bool:
+    """Every field is a plain name, never an attribute or an item (`{value.__init__}`): a plan's
+    translation is a template too, and must not reach past the values it is given (as
+    `payplan.core.trace.plain_fields`, which this layer may not import)."""
+    return all(not name or name.isidentifier() for name in _FIELD.findall(template))
 
 
 def _stored_decimal(text: str, spec: str) -> Decimal | str:

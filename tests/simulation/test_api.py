@@ -85,3 +85,18 @@ def test_the_html_report_speaks_the_language_asked_for(service, client, query: s
     assert "Моделювання плану" in response.text and "Cost change" not in response.text
     english = client.post("/simulations?format=html", json=BODY, headers=service.headers("hr"))
     assert "Cost change" in english.text and "Моделювання плану" not in english.text
+
+
+def test_a_drafts_texts_cannot_reach_past_the_values_they_are_given(service, client, monkeypatch) -> None:
+    """A plan's translation is a template too: `{value.__init__.__globals__…}` must print as
+    written, never walk from a value into the server's modules (its environment, its secret)."""
+    monkeypatch.setenv("PAYPLAN_CANARY", "canary-7f3a9c")
+    walk = "{value.__init__.__globals__[Mapping].get.__globals__[sys].modules[os].environ[PAYPLAN_CANARY]}"
+    plan_description = next(line for line in BALANCED.splitlines() if line.startswith("description = "))
+    draft = BALANCED.replace(plan_description, f'description = {{ en = "{{value:pts}}", uk = "{walk}" }}')
+    draft = draft.replace("weight = 0.15", "weight = 0.20", 1).replace("weight = 0.25", "weight = 0.20", 1)
+    for lang in ("uk", "en"):  # a weight changed: the report says it, "{value:pts}" in its sentence
+        response = client.post(f"/simulations?format=html&lang={lang}", json={
+            **BODY, "baseline": "sim-balanced@1", "proposal": {"toml": draft}}, headers=service.headers("hr"))
+        assert response.status_code == 200, response.text
+        assert "canary-7f3a9c" not in response.text

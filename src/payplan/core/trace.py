@@ -8,6 +8,8 @@ Must not format for a medium (no HTML, no terminal colours).
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -96,12 +98,23 @@ def fill(template: str, inputs: Mapping[str, Value]) -> str:
     that is a sentence of its own (`{"template": ..., "inputs": ...}`, `issues.sentence`)
     is filled first. A template that does not fit its inputs prints as written.
     """
-    if not inputs or "{" not in template:
+    if not inputs or "{" not in template or not plain_fields(template):
         return template
     try:
         return template.format_map({k: _Shown(v) for k, v in inputs.items()})
     except (KeyError, ValueError, IndexError, TypeError):
         return template
+
+
+_FIELD = re.compile(r"\{([^{}:]*)")  # a field up to its spec: a plain name (no conversion either)
+
+
+@lru_cache(maxsize=4096)
+def plain_fields(template: str) -> bool:
+    """Every field of `template` is a plain name (`{cap}`, `{cap:money}`, `{x:{unit}}`), never an
+    attribute or an item (`{value.__init__}`, `{x[0]}`): a plan's own text (a label, a
+    translation) is a template too, and must not reach past the values it is given."""
+    return all(not name or name.isidentifier() for name in _FIELD.findall(template))
 
 
 def shown(value: Value) -> str:

@@ -38,7 +38,7 @@ def test_a_locked_sign_in_says_how_long_to_wait_in_words(client):
     assert f"Too many wrong passwords: try again in {wait} seconds." in locked.text
 
 
-def test_a_locked_sign_in_says_how_long_to_wait_in_ukrainian(client):  # NEW-MSGID
+def test_a_locked_sign_in_says_how_long_to_wait_in_ukrainian(client):
     locked, wait = _lock(client, "uk")
     assert '<html lang="uk">' in locked.text and "try again" not in locked.text
     assert f"Забагато неправильних паролів: спробуйте ще раз через {wait} секунд." in locked.text
@@ -55,7 +55,7 @@ def test_an_expired_form_says_so_instead_of_the_csrf_check(client):
     assert api.status_code == 403 and api.json()["detail"] == "CSRF token verification failed"
 
 
-def test_an_expired_form_in_ukrainian(client):  # NEW-MSGID
+def test_an_expired_form_in_ukrainian(client):
     client.get("/signin?lang=uk", headers=HTML)
     refused = client.post("/signin", data={"name": "iryna", "password": PASSWORD, "_csrf_token": "stale"},
                           headers=HTML, follow_redirects=False)
@@ -125,7 +125,7 @@ def test_an_unknown_address_says_so_in_words(client):
     assert message(page.text) == "There is no page at this address: check it, or go back to your pages."
 
 
-def test_an_unknown_address_says_so_in_ukrainian(client):  # NEW-MSGID
+def test_an_unknown_address_says_so_in_ukrainian(client):
     assert sign_in(client, "fiona").status_code == 303
     page = client.get("/nonexistent?lang=uk", headers=HTML)
     assert message(page.text) == "За цією адресою немає сторінки: перевірте її або поверніться до своїх сторінок."
@@ -136,3 +136,17 @@ def test_a_signed_out_browser_following_a_statement_link_signs_in_first(client, 
     page = client.get(path + "?lang=uk", headers=HTML, follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"] == f"/signin?next={path}"
     assert client.get(path, follow_redirects=False).status_code == 401
+
+
+def test_a_browser_gets_the_apis_status_and_headers_for_a_refused_file_a_bad_plan_and_a_lockout(client, company):
+    """The HTML error page answers with the API's status (422, not 500) and keeps its headers."""
+    token = company.headers("fiona")
+    bad_file = client.post("/facts/deals", content=b"id,rep_id\nx,y\n",
+                           headers={**token, "Accept": "text/html", "Content-Type": "text/csv"})
+    assert bad_file.status_code == 422 and "deals.csv" in bad_file.text
+    bad_plan = client.post("/simulations", json={"baseline": "ae-2026@2", "proposal": {"toml": "id = [oops"},
+                                                 "periods": "2026-01..2026-03"},
+                           headers={**company.headers("hanna"), "Accept": "text/html"})
+    assert bad_plan.status_code == 422 and "draft.toml" in bad_plan.text
+    wrong = client.delete("/runs", headers={**token, "Accept": "text/html"})
+    assert wrong.status_code == 405 and "allow" in {k.lower() for k in wrong.headers}

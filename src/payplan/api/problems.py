@@ -81,6 +81,12 @@ def problem_response(request: Request, exc: Exception) -> Response:
                     headers={**ERROR_HEADERS, **headers})
 
 
+def status_of(exc: Exception) -> tuple[int, dict[str, str]]:
+    """The status and the headers (Retry-After, Allow) the API answers `exc` with."""
+    status, _, _, _, headers = _describe(exc)
+    return status, headers
+
+
 def _describe(exc: Exception) -> tuple[int, str, str, list[ProblemItem], dict[str, str]]:
     """(status, title, detail, errors, headers) for one exception."""
     if isinstance(exc, PayplanError):

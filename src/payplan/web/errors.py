@@ -24,11 +24,14 @@ from litestar.response import Redirect
 
 from payplan.api.auth import is_anonymous_miss
 from payplan.api.headers import ERROR_HEADERS
-from payplan.api.problems import problem_response
-from payplan.errors import PayplanError
+from payplan.api.problems import problem_response, status_of
+from payplan.errors import Busy, PayplanError
+from payplan.facts.problems import FactError
+from payplan.plans import issue_words
+from payplan.plans.files import PlanError
 from payplan.i18n import N_
 from payplan.web.locale import choose
-from payplan.web.templating import LANG, gettext, page
+from payplan.web.templating import LANG, gettext, language, page
 
 SIGN_IN = "/signin"
 # The statuses' names (HTTP's own words: `http.HTTPStatus` names the others, in English).
@@ -59,27 +62,30 @@ def web_error(request: Request, exc: Exception) -> Response:
         redirect.headers.update(ERROR_HEADERS)
         return redirect
     LANG.set(choose(request))  # a guard may refuse before the pages' hook chose
-    status, detail = describe(exc)
-    if status >= 500:
+    status, headers = status_of(exc)  # the API's status and headers (Retry-After, Allow), the same exception
+    if isinstance(exc, Busy):
+        log.warning("database busy on %s %s: %s", request.method, request.url.path, exc.__cause__)
+    elif status >= 500:
         log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return page(request, "error.html", status=status, status_title=_phrase(status), detail=detail,
-                headers=ERROR_HEADERS)
+    return page(request, "error.html", status=status, status_title=_phrase(status), detail=describe(exc, status),
+                headers={**ERROR_HEADERS, **headers})
 
 
-def describe(exc: Exception) -> tuple[int, str]:
-    """(status, a sentence safe to show) for an exception."""
-    if isinstance(exc, PayplanError):
-        return exc.status, exc.say(gettext)
+def describe(exc: Exception, status: int) -> str:
+    """A sentence safe to show for an exception the API answers with `status`."""
+    if isinstance(exc, (PayplanError, FactError)):
+        return exc.say(gettext)
+    if isinstance(exc, PlanError):
+        return "; ".join(issue_words.line(issue, language()) for issue in exc.issues)
     if isinstance(exc, PermissionDeniedException) and exc.detail == CSRF_FAILED:
-        return 403, gettext("The form expired: reload the page and try again.")
-    if isinstance(exc, ValidationException):
-        return 400, gettext("The request is not valid: check the address or the form and try again.")
-    if isinstance(exc, HTTPException):
-        status = exc.status_code
+        return gettext("The form expired: reload the page and try again.")
+    if isinstance(exc, HTTPException) and not isinstance(exc, ValidationException):
         if status == 404 and _only_phrase(exc):  # no route: an unknown address, an id that is no number
-            return status, gettext("There is no page at this address: check it, or go back to your pages.")
-        return status, _phrase(status) if _only_phrase(exc) else exc.detail
-    return 500, gettext("Something went wrong on our side. It has been logged; please try again later.")
+            return gettext("There is no page at this address: check it, or go back to your pages.")
+        return _phrase(status) if _only_phrase(exc) else exc.detail
+    if status < 500:  # a request the API refuses as invalid (a bad number, a value the database refuses)
+        return gettext("The request is not valid: check the address or the form and try again.")
+    return gettext("Something went wrong on our side. It has been logged; please try again later.")
 
 
 def _only_phrase(exc: HTTPException) -> bool:

@@ -232,3 +232,27 @@ def test_an_adjustment_line_names_the_run_it_corrects_in_the_pages_language(clie
     assert f"reverses run {run_id}" in line and " of </td>" not in line
     uk = client.get(f"/pay/{adjustment}/{rep}?lang=uk", headers=HTML).text
     assert f"сторнує розрахунок {run_id}" in uk and "reverses" not in uk
+
+
+def test_a_fact_file_checked_on_the_page_writes_nothing_and_a_change_is_recorded_on_request(client, company):
+    sign_in(client, "fiona")
+    before = deal_count(company)
+    form = {"_csrf_token": client.cookies.get("payplan_csrf"), "kind": "deals"}
+
+    def send(body: str, **ticks: str):
+        return client.post("/finance/import", data={**form, **ticks}, files={"file": ("april.csv", body.encode(),
+                                                                                         "text/csv")}, headers=HTML)
+
+    checked = send(APRIL.format(amount="12500.00"), check="1")
+    assert checked.status_code == 200, checked.text
+    assert "Checked deals.csv: 2 rows read, 2 would be new. Nothing was imported." in checked.text
+    assert deal_count(company) == before  # only checked
+    assert "2 rows read, 2 new" in send(APRIL.format(amount="12500.00")).text and deal_count(company) == before + 2
+    changed = APRIL.format(amount="12600.00")
+    assert send(changed).status_code == 422  # a stored deal with another amount is refused...
+    would = send(changed, check="1", update="1")
+    assert would.status_code == 200 and "1 stored row would change:" in would.text
+    assert "Nothing was imported." in would.text
+    done = send(changed, update="1")  # ...or recorded, on request
+    assert done.status_code == 200 and "1 stored row changed:" in done.text
+    assert re.search(r"<li>deal_id \w+, amount: 12500.00 → 12600.00</li>", done.text), done.text

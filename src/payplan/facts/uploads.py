@@ -44,18 +44,23 @@ class ImportReport(msgspec.Struct):
     inserted: int
     sha256: str
     changed: list[FactChange] = []  # rows stored before whose columns the file changed (`update`)
+    checked_only: bool = False  # `check`: what the import would do; nothing was written
 
 
 def import_upload(conn: Connection, kind: str, fmt: str, data: bytes, actor: User,
-                  update: bool = False) -> ImportReport:
+                  update: bool = False, check: bool = False) -> ImportReport:
     """Validate and store one uploaded file of `kind` ("deals") in format `fmt` ("csv"/"json");
-    `update`: rows stored with other content are changed, not refused (`payplan.facts.changes`)."""
+    `update`: rows stored with other content are changed, not refused (`payplan.facts.changes`);
+    `check`: all of it inside a savepoint rolled back, so the counts are real and nothing stays."""
     name = f"{kind}.{fmt}"
     rows = parse_upload(kind, name, data)
-    check_against_store(conn, kind, name, rows)
     changes: list[FactChange] | None = [] if update else None
-    inserted = import_fact_set(conn, FactSet(**{kind: rows}, sources={kind: name}), actor, changes=changes)[kind]
-    return ImportReport(kind, name, len(rows), inserted, hashlib.sha256(data).hexdigest(), changes or [])
+    with conn.begin_nested() as savepoint:
+        check_against_store(conn, kind, name, rows)
+        inserted = import_fact_set(conn, FactSet(**{kind: rows}, sources={kind: name}), actor, changes=changes)[kind]
+        if check:
+            savepoint.rollback()
+    return ImportReport(kind, name, len(rows), inserted, hashlib.sha256(data).hexdigest(), changes or [], check)
 
 
 def parse_upload(kind: str, name: str, data: bytes) -> tuple:

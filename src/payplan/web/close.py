@@ -114,11 +114,11 @@ def import_file(request: Request, db: NamedDependency[Database],
     try:
         fmt = _format(data.file)
         body = data.file.file.read()
-        if request.app.state.settings.jobs == "workers":
+        if request.app.state.settings.jobs == "workers" and data.check != "1":
             job_id = db.write(lambda conn: enqueue_import(conn, {f"{data.kind}.{fmt}": body}, request.user,
                                                           upload=data.kind, update=data.update == "1"))
             return Redirect(path=f"/finance/jobs/{job_id}", status_code=303)
-        report = db.write(import_upload, data.kind, fmt, body, request.user, data.update == "1")
+        report = db.write(import_upload, data.kind, fmt, body, request.user, data.update == "1", data.check == "1")
     except FactError as exc:
         return import_page(request, db, status=422, kind=data.kind, problems=[p.say(gettext) for p in exc.problems])
     except PayplanError as exc:

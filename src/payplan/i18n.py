@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from io import BytesIO
 import re
+import string
 from pathlib import Path
 
 from babel import Locale
@@ -232,7 +233,7 @@ class Words(Numbers):
         return written.replace(", ", "; ") if comma else written
 
 
-_FIELD = re.compile(r"\{([^{}:]*)")  # a field up to its spec: a plain name (no conversion either)
+_FIELDS = string.Formatter()  # parses a template as str.format does: "{{" is a brace, not a field
 
 
 @lru_cache(maxsize=4096)
@@ -240,7 +241,15 @@ def _plain_fields(template: str) -> bool:
     """Every field is a plain name, never an attribute or an item (`{value.__init__}`): a plan's
     translation is a template too, and must not reach past the values it is given (as
     `payplan.core.trace.plain_fields`, which this layer may not import)."""
-    return all(not name or name.isidentifier() for name in _FIELD.findall(template))
+    try:
+        for _, field, spec, conversion in _FIELDS.parse(template):
+            if field is None:
+                continue
+            if conversion or not field.isidentifier() or (spec and "{" in spec and not _plain_fields(spec)):
+                return False
+    except ValueError:  # not a template at all: printed as written
+        return False
+    return True
 
 
 def _stored_decimal(text: str, spec: str) -> Decimal | str:

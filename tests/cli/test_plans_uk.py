@@ -129,3 +129,19 @@ def test_the_simulation_reports_plan_differences_in_ukrainian():
     assert "план: id sim-volume-only → sim-balanced" in items
     assert "вилучено: картка KPI volume_bonus" in items and "додано: комісія margin_commission" in items
     assert not any(item.startswith("plan:") or item.endswith((" added", " removed")) for item in items)
+
+
+def test_a_plan_with_errors_is_refused_by_publish_with_its_findings_in_ukrainian(tmp_path):
+    from .test_evaluate import payplan
+
+    env = {"PAYPLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'publish.sqlite'}"}
+    assert payplan("db", "upgrade", env=env).returncode == 0
+    assert payplan("users", "add", "hanna", "--role", "hr", env=env).returncode == 0
+    refused = payplan("--lang", "uk", "plans", "publish", str(DATA / "bad" / "lint-errors.toml"), "--as", "hanna",
+                      env=env)
+    said = refused.stderr
+    assert refused.returncode == 1 and "Traceback" not in said
+    assert "lint-errors.toml" in said.splitlines()[0] and "не був опублікований" in said.splitlines()[0]
+    assert "від 0 до 40000" in said  # a sentence within the finding's sentence, in Ukrainian too
+    assert "помилка: невідома метрика 'crm_hygeine'; можливо, ви мали на увазі 'crm_hygiene'? [unknown-metric]" in said
+    assert "unknown metric" not in said and "error:" not in said

@@ -8,7 +8,7 @@ Must not format for a medium (no HTML, no terminal colours).
 
 from __future__ import annotations
 
-import re
+import string
 from functools import lru_cache
 from collections.abc import Mapping
 from decimal import Decimal
@@ -106,7 +106,7 @@ def fill(template: str, inputs: Mapping[str, Value]) -> str:
         return template
 
 
-_FIELD = re.compile(r"\{([^{}:]*)")  # a field up to its spec: a plain name (no conversion either)
+_FIELDS = string.Formatter()  # parses a template as str.format does: "{{" is a brace, not a field
 
 
 @lru_cache(maxsize=4096)
@@ -114,7 +114,15 @@ def plain_fields(template: str) -> bool:
     """Every field of `template` is a plain name (`{cap}`, `{cap:money}`, `{x:{unit}}`), never an
     attribute or an item (`{value.__init__}`, `{x[0]}`): a plan's own text (a label, a
     translation) is a template too, and must not reach past the values it is given."""
-    return all(not name or name.isidentifier() for name in _FIELD.findall(template))
+    try:
+        for _, field, spec, conversion in _FIELDS.parse(template):
+            if field is None:
+                continue
+            if conversion or not field.isidentifier() or (spec and "{" in spec and not plain_fields(spec)):
+                return False
+    except ValueError:  # not a template at all: printed as written
+        return False
+    return True
 
 
 def shown(value: Value) -> str:

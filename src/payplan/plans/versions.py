@@ -22,6 +22,7 @@ from payplan.core.periods import Period
 from payplan.core.plan import Plan
 from payplan.errors import Conflict, Forbidden, Invalid, NotFound
 from payplan.i18n import N_
+from payplan.plans.issue_words import IssueLines
 from payplan.plans.files import check_plan_text, load_plan_text, plan_hash
 from payplan.store import audit
 from payplan.store.records import now_text, races
@@ -150,7 +151,7 @@ def _checked(text: str, source_name: str) -> Plan:
     errors = [i for i in issues if i.severity == "error"]
     if plan is None or errors:
         raise Invalid(N_("%(file)s has errors and was not published:\n%(issues)s"), file=source_name,
-                      issues="\n".join(map(str, errors)), where=source_name, problems=[msgspec.structs.asdict(i) for i in errors])
+                      issues=IssueLines(errors), where=source_name, problems=[msgspec.structs.asdict(i) for i in errors])
     return plan
 
 

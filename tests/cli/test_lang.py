@@ -228,3 +228,13 @@ def test_a_missing_plan_file_is_said_in_ukrainian():
         1, "nope.toml: помилка: не вдається прочитати файл плану: немає такого файлу чи каталогу [unreadable]\n")
     english = payplan("evaluate", "--plan", "nope.toml", "--data", "examples/demo", "--period", "2026-03", env=ENGLISH)
     assert english.stderr == "nope.toml: error: cannot read plan file: no such file or directory [unreadable]\n"
+
+
+def test_a_bad_mapping_file_is_named_in_ukrainian(tmp_path):
+    mapping = tmp_path / "badmap.toml"
+    mapping.write_text('id = "badmap"\nversion = 1\nkind = "dealz"\n[columns]\ndeal_id = "ID"\n', encoding="utf-8")
+    export = ROOT / "examples" / "crm" / "salesforce" / "opportunities.csv"
+    env = {**ENGLISH, "PAYPLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'map.sqlite'}"}
+    uk = payplan("--lang", "uk", "import", "--mapping", str(mapping), str(export), "--check", "--as", "x", env=env)
+    assert uk.returncode == 1 and uk.stderr.startswith("помилка: badmap.toml, ключ kind: 'dealz' не є одним із: reps, activities, deals")
+    assert "is not one of" not in uk.stderr

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import msgspec
 
-from payplan.errors import Invalid, NotFound
+from payplan.errors import Invalid, NotFound, Phrase
 from payplan.facts.expressions import Compiled, compile_expression
 from payplan.facts.read import SPECS
 from payplan.facts.rows import DEAL_STATUSES
@@ -76,8 +76,7 @@ class Mapping(msgspec.Struct, frozen=True):
 
 
 def _bad(file: str, key: str, reason: str, **fields: object) -> Invalid:
-    return Invalid(N_("%(file)s, key %(key)s: %(reason)s"), file=file, key=key,
-                   reason=Invalid(reason, **fields).detail)
+    return Invalid(N_("%(file)s, key %(key)s: %(reason)s"), file=file, key=key, reason=Phrase(reason, fields))
 
 
 def load_mapping(path: str | Path) -> Mapping:

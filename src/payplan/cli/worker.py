@@ -149,8 +149,9 @@ def status_line(status: JobStatus, reason: PayplanError | None = None) -> str:
 
 
 def new_rows(kind: str, new: int) -> str:
-    """"deals: 3 new", in the command's language (its plural)."""
-    return ngettext("%(kind)s: %(new)s new", "%(kind)s: %(new)s new", new, kind=kind, new=new)
+    """"deals: 3 new", in the command's language (its plural, its thousands: "4 059")."""
+    return ngettext("%(kind)s: %(new)s new", "%(kind)s: %(new)s new", new, kind=kind,
+                    new=numbers().number(Decimal(new), 0))
 
 
 def changed_rows(kind: str, count: int) -> str:

@@ -35,7 +35,8 @@ def test_the_month_after_a_won_deal_the_crm_cancels_it(tmp_path: Path):
     refused = payplan("import", str(may), "--as", "fiona")
     assert refused.returncode == 1
     assert refused.stderr.strip() == ("error: deals.csv row 2, column status: deal_id D0002 is already stored with "
-                                      "won, the file has cancelled")
+                                      "won, the file has cancelled\nto record the CRM's changes to rows already "
+                                      "imported, import again with --update")
     done = payplan("--lang", "uk", "import", str(may), "--as", "fiona", "--update")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()

@@ -8,6 +8,8 @@ and the first problems (exit 1 when there are any). Must stay thin.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -17,6 +19,9 @@ from payplan.cli.language import _, ngettext
 from payplan.cli.worker import changed_rows, new_rows, queued_job
 from payplan.facts.audited import import_directory
 from payplan.facts.changes import FactChange, counts
+from payplan.facts.imports import CHANGED_ROW
+from payplan.facts.problems import FactError
+from payplan.i18n import N_
 from payplan.facts.mapped_imports import MappedReport, import_mapped
 from payplan.facts.mapping import load_mapping
 from payplan.jobs.imports import directory_files, enqueue_import, enqueue_mapped
@@ -45,11 +50,12 @@ def import_cmd(source: Path, mapping: Path | None, check: bool, as_name: str, no
             raise click.UsageError(_("give a directory of fact files, or an export with --mapping"))
         files = directory_files(source)
         changes: list[FactChange] = []
-        if no_wait or get_settings().jobs == "workers":
-            counts = _as_job(as_name, no_wait, lambda conn, user: enqueue_import(conn, files, user, update=update))
-        else:
-            counts = acting(as_name, lambda conn, user: import_directory(conn, source, user,
-                                                                         changes if update else None))
+        with _update_hint():
+            if no_wait or get_settings().jobs == "workers":
+                counts = _as_job(as_name, no_wait, lambda conn, user: enqueue_import(conn, files, user, update=update))
+            else:
+                counts = acting(as_name, lambda conn, user: import_directory(conn, source, user,
+                                                                             changes if update else None))
         _say(counts)
         _say_changes(changes)
         return
@@ -68,12 +74,24 @@ def _import_export(source: Path, mapping: Path, check: bool, as_name: str, no_wa
                                                                          update=update)))
         return
     loaded = load_mapping(mapping)
-    report: MappedReport = acting(as_name, lambda conn, user: import_mapped(  # type: ignore[assignment]
-        conn, loaded, source.name, data, user, check, lambda message: _(message), update))
+    with _update_hint():
+        report: MappedReport = acting(as_name, lambda conn, user: import_mapped(  # type: ignore[assignment]
+            conn, loaded, source.name, data, user, check, lambda message: _(message), update))
     _show(report)
     _say_changes(report.changed, report.checked_only)
     if report.problem_count:
         raise SystemExit(1)
+
+
+@contextmanager
+def _update_hint() -> Iterator[None]:
+    """A file refused for a row the CRM changed since its import says how to record the change."""
+    try:
+        yield
+    except FactError as exc:
+        if any(p.message == CHANGED_ROW for p in exc.problems):
+            exc.hint = N_("to record the CRM's changes to rows already imported, import again with --update")
+        raise
 
 
 def _as_job(as_name: str, no_wait: bool, enqueue) -> dict[str, int] | None:

@@ -123,14 +123,16 @@ def _stored(conn: Connection, table: Table, records: list[Record]) -> dict[tuple
     return found
 
 
+CHANGED_ROW = N_("%(ident)s is already stored with %(stored)s, the file has %(value)s")  # `--update` records it
+
+
 def _conflict(source: str, number: int, kind: str, keys: list[str], record: Record, old: Any) -> FactProblem | None:
     """The first column of `record` stored with other content (`_changed`), named and written as in the file."""
     found = _changed(kind, keys, record, old)
     if not found:
         return None
     first = found[0]
-    return FactProblem(source, number, first.column,
-                       N_("%(ident)s is already stored with %(stored)s, the file has %(value)s"),
+    return FactProblem(source, number, first.column, CHANGED_ROW,
                        {"ident": first.key, "stored": first.before or Phrase(N_("empty")),
                         "value": first.now or Phrase(N_("empty"))})
 

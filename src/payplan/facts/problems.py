@@ -67,11 +67,12 @@ class FactError(ValueError):
 
     def __init__(self, problems: list[FactProblem]) -> None:
         self.problems = list(problems)
+        self.hint = ""  # a message id an edge adds: what to do about them (`payplan import`'s --update)
         super().__init__(self.say(lambda message: message))
 
     def say(self, translate: Callable[[str], str]) -> str:
-        """The first `SHOWN` problems, a line each, in the language `translate` writes, and how many more."""
+        """The first `SHOWN` problems, a line each, in the language `translate` writes, how many more, and the hint."""
         shown = [p.say(translate) for p in self.problems[:SHOWN]]
         if len(self.problems) > SHOWN:
             shown.append(Phrase(N_("… and %(more)s more problems"), {"more": len(self.problems) - SHOWN}).say(translate))
-        return "\n".join(shown)
+        return "\n".join(shown + ([translate(self.hint)] if self.hint else []))

@@ -119,3 +119,12 @@ def test_finance_answers_and_the_review_counts_open_disputes(client, company):
     again = post_form(client, f"/pay/disputes/{theirs}/steps", step="resolve", text="Yes", revision="3")
     assert again.status_code == 409
     assert "waits for an answer" not in client.get(f"/finance/runs/{mar}", headers=HTML).text
+
+
+def test_a_kpi_question_names_the_kpi_by_its_label_in_the_pages_language(client, company):
+    dispute_id = others_dispute(company)  # Taras asks about the KPI `demos`
+    sign_in(client, "fiona")
+    listed = client.get("/pay/disputes?lang=en", headers=HTML).text
+    assert "KPI Product demos" in listed and "KPI demos" not in listed  # the plan's label, not its id
+    thread = client.get(f"/pay/disputes/{dispute_id}?lang=uk", headers=HTML).text
+    assert "KPI Демонстрації продукту" in thread

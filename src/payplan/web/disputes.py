@@ -26,12 +26,15 @@ from sqlalchemy import Connection
 from payplan.api.db import Database
 from payplan.api.disputes import PARTIES, DisputeId
 from payplan.errors import Invalid, PayplanError
+from payplan.core.plan import Scorecard
 from payplan.i18n import N_
+from payplan.plans import versions as plan_store
 from payplan.runs import disputes
+from payplan.runs import lifecycle as runs
 from payplan.runs.dispute_views import list_disputes, thread
 from payplan.store.service_schema import DISPUTE_STATES
 from payplan.web.errors import wants_html
-from payplan.web.templating import gettext, page
+from payplan.web.templating import gettext, language, page
 
 DONE = {"open": N_("Your question was sent to finance."), "answer": N_("The answer was added."),
         "reply": N_("Your reply was added: the dispute is open again."),
@@ -56,8 +59,9 @@ class StepForm(msgspec.Struct):
 def thread_page(request: Request, conn: Connection, dispute_id: int, *, status: int = 200, error: str = "",
                 done: str = "", form: StepForm | None = None) -> Template:
     found = thread(conn, dispute_id, request.user)
+    names = kpi_names(conn, {found.dispute.run_id} if found.dispute.subject_kind == "kpi" else set())
     return page(request, "dispute.html", status=status, t=found, offered=disputes.offered_steps(found.dispute,
-                request.user), error=error, done=DONE.get(done, ""), form=form or StepForm())
+                request.user), error=error, done=DONE.get(done, ""), form=form or StepForm(), kpi_names=names)
 
 
 @get("/pay/disputes", guards=[PARTIES], sync_to_thread=True)
@@ -66,8 +70,26 @@ def dispute_list(request: Request, db: NamedDependency[Database],
                  wanted: Annotated[str, QueryParameter(name="state", max_length=20)] = "") -> Template:
     """The disputes the viewer may see, newest first, filtered by run and state."""
     chosen = wanted if wanted in DISPUTE_STATES else ""
-    found = db.read(lambda conn: list_disputes(conn, request.user, run_id=run, state=chosen or None))
-    return page(request, "disputes.html", disputes=found, run=run, state=chosen, dispute_states=DISPUTE_STATES)
+    found, names = db.read(lambda conn: _with_names(conn, list_disputes(conn, request.user, run_id=run,
+                                                                       state=chosen or None)))
+    return page(request, "disputes.html", disputes=found, run=run, state=chosen, dispute_states=DISPUTE_STATES,
+                kpi_names=names)
+
+
+def _with_names(conn: Connection, found: list) -> tuple[list, dict[tuple[int, str], str]]:
+    """The disputes, and the label (in the page's language) of each KPI they question, by (run, KPI id)."""
+    return found, kpi_names(conn, {d.run_id for d in found if d.subject_kind == "kpi"})
+
+
+def kpi_names(conn: Connection, run_ids: set[int]) -> dict[tuple[int, str], str]:
+    """(run, KPI id) → the KPI's label as the run's plan says it in the page's language."""
+    names: dict[tuple[int, str], str] = {}
+    for run_id in run_ids:
+        plan = plan_store.load(conn, plan_store.get_plan_by_id(conn, runs.get_run(conn, run_id).plan_version_id))
+        texts = plan.translations.get(language(), {})
+        names |= {(run_id, kpi.id): texts.get(kpi.label, kpi.label) for c in plan.components
+                  if isinstance(c, Scorecard) for kpi in c.kpis if kpi.label}
+    return names
 
 
 @get("/pay/disputes/{dispute_id:int}", guards=[PARTIES], sync_to_thread=True)

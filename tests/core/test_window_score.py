@@ -144,3 +144,17 @@ def test_pipeline_month_by_month_equals_the_range(card, amounts):
         for period in MONTHS:
             alone = evaluate_files(folder / "plan.toml", folder / "facts", period.key).results
             assert [r.total for r in alone] == [ranged[period.key]], period.key
+
+
+def test_a_due_that_is_exactly_half_a_cent_rounds_up_though_its_quotient_was_cut():
+    """Found by the property above: in 2027-02 (a 3-month window's first month) 471 / 3 × (0.6 ×
+    11469 / 1256 + 0.4 × (1/2) / 0.25) is exactly 985.775, but the quotient cut at 28 digits made
+    it 985.7749999…, which rounded half up to 985.77 (`money.settled`)."""
+    comp = {"kind": "scorecard", "id": "bonus", "measure": "window", **window_fields((3, 2)), "pay_on": "period",
+            "target_incentive": "471",
+            "kpis": [{"id": "revenue", "metric": "revenue", "weight": "0.6", "target": "1256"},
+                     {"id": "win_rate", "metric": "win_rate", "weight": "0.4", "target": "0.25"}]}
+    plan = msgspec.convert({"id": "p", "version": 1, "name": "P", "effective_from": "2026-07-01", "period": "month",
+                            "currency": "USD", "negative_total": "pay", "components": [comp]}, Plan, strict=False)
+    monthly = {period: (0, 0, 0) for period in MONTHS} | {MONTHS[7]: (11469, 1, 1)}
+    assert MONTHS[7].key == "2027-02" and _chain(plan, MONTHS, monthly)["2027-02"] == Decimal("985.78")

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from payplan.core.inputs import CarriedState, MetricValue, RepInputs, WindowTotals
 from payplan.core.issues import Issue
 from payplan.core.metrics import MetricSpec, lookup
-from payplan.core.money import minor_units, quantum
+from payplan.core.money import minor_units, quantum, settled
 from payplan.core.periods import Period
 from payplan.core.plan import Plan
 from payplan.core.trace import N_, Value, fill
@@ -48,7 +48,7 @@ class Ctx:
         plan rounds by component or total (a zero still gets the currency's places)."""
         if self.exact and value:
             return value
-        return value.quantize(self.money_quantum, rounding=self.money_mode)
+        return settled(value).quantize(self.money_quantum, rounding=self.money_mode)
 
     def score(self, value: Decimal) -> Decimal:
         """Round an attainment or points ratio when the plan asks for it."""

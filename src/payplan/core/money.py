@@ -70,7 +70,25 @@ def quantum(places: int) -> Decimal:
 
 def round_money(value: Decimal, places: int = 2, mode: str = "half_up") -> Decimal:
     """Round to `places` decimals with the plan's rounding mode."""
-    return value.quantize(quantum(places), rounding=ROUNDING_MODES[mode])
+    return settled(value).quantize(quantum(places), rounding=ROUNDING_MODES[mode])
+
+
+_SETTLE = Decimal("1e-12")
+
+
+def settled(value: Decimal) -> Decimal:
+    """`value` at twelve places at most, before it is rounded to money.
+
+    A division's quotient is cut at 28 digits, so a product built on one can fall a hair
+    short of the exact value: 157 × (0.6 × 11469 / 1256 + 0.8) is exactly 985.775, computed
+    985.7749999999999999999999999, which half-up would round to 985.77. Settled at twelve
+    places it is 985.775 again and rounds to 985.78, as the exact arithmetic does. A value
+    with twelve places or fewer (every amount and rate a plan or a fact file writes) is
+    unchanged.
+    """
+    if value.as_tuple().exponent >= -12 or value.adjusted() > 15:
+        return value
+    return value.quantize(_SETTLE, rounding=ROUND_HALF_EVEN)
 
 
 def fmt(value: Decimal | None) -> str:

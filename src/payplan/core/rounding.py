@@ -15,6 +15,7 @@ from decimal import Decimal
 import msgspec
 
 from payplan.core.context import Ctx
+from payplan.core.money import settled
 from payplan.core.result import Line
 
 
@@ -23,11 +24,11 @@ def round_scoped(lines: list[Line], ctx: Ctx) -> list[Line]:
     "total": so the statement's lines add up to its rounded exact running sum)."""
     before = ctx.exact_sum if ctx.plan.rounding.scope == "total" else Decimal(0)
     quantum, mode = ctx.money_quantum, ctx.money_mode
-    printed = before.quantize(quantum, rounding=mode)
+    printed = settled(before).quantize(quantum, rounding=mode)
     out = []
     for line in lines:
         after = before + line.amount
-        rounded = after.quantize(quantum, rounding=mode)
+        rounded = settled(after).quantize(quantum, rounding=mode)
         out.append(msgspec.structs.replace(line, amount=rounded - printed))
         before, printed = after, rounded
     ctx.exact_sum = before

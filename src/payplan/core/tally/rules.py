@@ -14,6 +14,7 @@ from operator import methodcaller
 from payplan.core.adjust import gate_key
 from payplan.core.context import rounding_rule
 from payplan.core.inputs import RepInputs
+from payplan.core.money import settled
 from payplan.core.plan import Gate, Plan
 from payplan.core.simulate import RATIO
 from payplan.core.tally.batch import Batch
@@ -28,8 +29,9 @@ class Rules:
 
     def __init__(self, plan: Plan) -> None:
         self.quantum, self.mode, self.score_quantum = rounding_rule(plan)
-        # value → value rounded to the plan's money places (a C call, so `map` can run it)
-        self.money = methodcaller("quantize", self.quantum, self.mode)
+        # value → value rounded to the plan's money places, settled first as `Ctx.money` does
+        quantize = methodcaller("quantize", self.quantum, self.mode)
+        self.money = lambda value: quantize(settled(value))
         self.zero = self.money(ZERO)
         self.prorates_quotas = plan.proration.quotas
         # An attainment to 4 places repeats across rep-periods: one object per value

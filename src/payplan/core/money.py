@@ -83,12 +83,13 @@ def settled(value: Decimal) -> Decimal:
     short of the exact value: 157 × (0.6 × 11469 / 1256 + 0.8) is exactly 985.775, computed
     985.7749999999999999999999999, which half-up would round to 985.77. Settled at twelve
     places it is 985.775 again and rounds to 985.78, as the exact arithmetic does. A value
-    with twelve places or fewer (every amount and rate a plan or a fact file writes) is
-    unchanged.
+    with twelve places or fewer (every amount and rate a plan or a fact file writes) keeps
+    its value.
     """
-    if value.as_tuple().exponent >= -12 or value.adjusted() > 15:
+    try:
+        return value.quantize(_SETTLE, rounding=ROUND_HALF_EVEN)  # fewer places: only zeros added
+    except InvalidOperation:  # too many digits at twelve places (beyond any amount): as it is
         return value
-    return value.quantize(_SETTLE, rounding=ROUND_HALF_EVEN)
 
 
 def fmt(value: Decimal | None) -> str:
